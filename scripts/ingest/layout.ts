@@ -1,0 +1,109 @@
+/**
+ * Which canonical field each column of a file holds. Official files are detected by field count
+ * and values, never by header alone (egp-data.md, "Raw CKAN CSV layouts").
+ */
+import {
+  CANONICAL_FIELDS,
+  IGNORED_HEADERS,
+  LAYOUT_28,
+  THAI_HEADERS,
+  type CanonicalField,
+  type RawRow,
+} from '../../src/lib/schema/fields.ts';
+import { cleanText } from '../../src/lib/format/thai.ts';
+
+const BY_HEADER = new Map<string, CanonicalField>();
+for (const f of CANONICAL_FIELDS) {
+  BY_HEADER.set(THAI_HEADERS[f], f);
+  BY_HEADER.set(f, f);
+}
+
+export type ColumnMap = Map<string, CanonicalField>;
+
+/** Parse `--map SOURCE=CANONICAL` options, failing on unknown canonical names. */
+export function parseMaps(specs: readonly string[]): ColumnMap {
+  const maps: ColumnMap = new Map();
+  for (const spec of specs) {
+    const i = spec.lastIndexOf('=');
+    const source = i > 0 ? cleanText(spec.slice(0, i)) : '';
+    const target = i > 0 ? spec.slice(i + 1).trim() : '';
+    if (!source || !(CANONICAL_FIELDS as readonly string[]).includes(target)) {
+      throw new Error(
+        `--map "${spec}": expected SOURCE=CANONICAL with CANONICAL one of: ${CANONICAL_FIELDS.join(', ')}`,
+      );
+    }
+    maps.set(source, target as CanonicalField);
+  }
+  return maps;
+}
+
+export interface HeaderLayout {
+  /** Field held by each header position (null: ignored column). */
+  fields: (CanonicalField | null)[];
+  /** Header cells that map to nothing (reported, never silently dropped from the summary). */
+  unmapped: string[];
+  /** Whether rows of 28 fields under this header are the raw FY2568 layout. */
+  acceptsRaw28: boolean;
+}
+
+export class LayoutError extends Error {}
+
+export function resolveHeader(header: readonly string[], maps: ColumnMap): HeaderLayout {
+  const cells = header.map((h) => cleanText(h.replace(/^\uFEFF/, '')));
+  const fields: (CanonicalField | null)[] = [];
+  const unmapped: string[] = [];
+  const seen = new Set<CanonicalField>();
+  for (const cell of cells) {
+    const f = maps.get(cell) ?? BY_HEADER.get(cell) ?? null;
+    // A column mapped twice (e.g. a producer's copy of a field) keeps the first occurrence.
+    if (f && !seen.has(f)) {
+      fields.push(f);
+      seen.add(f);
+    } else {
+      fields.push(null);
+      if (!f && !IGNORED_HEADERS.has(cell)) unmapped.push(cell);
+    }
+  }
+  // Raw FY2568 parts carry a wrong header of 26 or 31 official names over 28-field rows.
+  const official = cells.length > 0 && cells[0] === THAI_HEADERS.seq;
+  const acceptsRaw28 = official && (cells.length === 26 || cells.length === 31);
+  if (!seen.has('project_id') && !acceptsRaw28) {
+    throw new LayoutError(
+      `unknown layout: no column holds project_id (รหัสโครงการ). Header seen (${cells.length} fields): ` +
+        `${cells.join(' | ')}. Closest known layout: ${closestLayout(cells)}. ` +
+        `Map columns with --map SOURCE=CANONICAL, e.g. --map "Project ID=project_id".`,
+    );
+  }
+  return { fields, unmapped, acceptsRaw28 };
+}
+
+function closestLayout(cells: readonly string[]): string {
+  const known = new Set(Object.values(THAI_HEADERS));
+  const hits = cells.filter((c) => known.has(c)).length;
+  const count = cells.length;
+  const name =
+    count >= 32
+      ? 'CKAN datastore (33 fields)'
+      : count >= 30
+        ? 'FY2565–2567 parts (31 fields)'
+        : 'raw FY2568 parts (28 fields)';
+  return `${name}; ${hits} of ${count} header names are official Thai headers`;
+}
+
+/** Map one record onto canonical fields, or say why its shape is wrong. */
+export function mapRecord(
+  layout: HeaderLayout,
+  record: readonly string[],
+): { row: RawRow } | { error: string } {
+  let fields: readonly (CanonicalField | null)[];
+  if (record.length === layout.fields.length) fields = layout.fields;
+  else if (record.length === 28 && layout.acceptsRaw28) fields = LAYOUT_28;
+  else {
+    return { error: `${record.length} fields where the header has ${layout.fields.length}` };
+  }
+  const row: RawRow = {};
+  fields.forEach((f, i) => {
+    if (f) row[f] = record[i];
+  });
+  return { row };
+}

@@ -1,0 +1,113 @@
+/**
+ * The published dataset's contract: table names, columns and the file each table lives in.
+ * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
+ * Documented for re-users in docs/data-schema.md.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const TABLES = {
+  /** One row per project: project money stored once. Partitioned by fiscal year. */
+  projects: [
+    'project_id',
+    'fiscal_year',
+    'agency_id',
+    'method_id',
+    'type_id',
+    'province_id',
+    'status_id',
+    'budget',
+    'price_build',
+    'agreed',
+    'contract_count',
+    'announce_date',
+    'transaction_date',
+  ],
+  /** One row per contract × winner, with the contract value. Partitioned by fiscal year. */
+  contracts: [
+    'project_id',
+    'fiscal_year',
+    'agency_id',
+    'vendor_id',
+    'contract_no',
+    'contract_date',
+    'contract_finish_date',
+    'price_agree',
+    'status_id',
+  ],
+  /** Text of each project, ordered by project id: read only for the rows on screen. */
+  details: [
+    'project_id',
+    'fiscal_year',
+    'project_name',
+    'method_raw',
+    'method_group_raw',
+    'method_source',
+    'district',
+    'subdistrict',
+  ],
+  agencies: ['agency_id', 'agency_key', 'dept_name', 'dept_sub_name', 'province'],
+  vendors: ['vendor_id', 'vendor_key', 'tin', 'tin_status', 'name', 'name_norm'],
+  methods: ['method_id', 'method_name', 'method_bucket'],
+  project_types: ['type_id', 'type_name'],
+  provinces: ['province_id', 'province_name', 'province_name_en'],
+  statuses: ['status_id', 'status_name'],
+} as const;
+
+export type TableName = keyof typeof TABLES;
+/** Tables written once per fiscal year (one file each); the others are single small files. */
+export const PARTITIONED: readonly TableName[] = ['projects', 'contracts', 'details'];
+
+export interface ManifestFile {
+  path: string;
+  table: TableName | 'aggregates';
+  fiscal_year: number | null;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  schema_version: number;
+  snapshot_id: string;
+  built_at: string;
+  generator: string;
+  fiscal_years: number[];
+  files: ManifestFile[];
+  sources: { name: string; bytes: number; sha256: string; rows_read: number }[];
+  counts: {
+    rows_read: number;
+    rows_written: number;
+    rows_rejected: number;
+    projects: number;
+    contracts: number;
+  };
+  quality: Record<string, number>;
+  rejects_file: string | null;
+  licence: string;
+  /** True when the inputs were generated demo data (the site then says so on every page). */
+  synthetic: boolean;
+}
+
+/** Pre-aggregated numbers for the prerendered landing page (agg/summary.json). */
+export interface Summary {
+  snapshot_id: string;
+  built_at: string;
+  synthetic: boolean;
+  licence: string;
+  by_year: {
+    fiscal_year: number;
+    projects: number;
+    contracts: number;
+    budget: string;
+    agreed: string;
+  }[];
+  top_agencies: { dept_name: string; projects: number; budget: string }[];
+  totals: { projects: number; contracts: number; budget: string; agreed: string };
+}
+
+/** A file path as the manifest stores it: relative, no `..`, no quotes (safe in SQL literals). */
+export const SAFE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_./=-]*$/;
+
+export function isSafePath(p: string): boolean {
+  return SAFE_PATH.test(p) && !p.split('/').includes('..');
+}

@@ -1,0 +1,261 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generate, type Truth } from '../../scripts/generate';
+import { parseMaps } from '../../scripts/ingest/layout';
+import { ingest, InputError } from '../../scripts/ingest/run';
+import { LAYOUT_31, THAI_HEADERS } from '../../src/lib/schema/fields';
+import type { Manifest } from '../../src/lib/schema/tables';
+import { readRecords } from '../helpers/csv';
+import { lit, rows } from '../helpers/duckdb';
+import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, ROOT, TMP } from '../helpers/paths';
+
+const dir = path.join(TMP, 'unit-ingest');
+const droneMaps = parseMaps(['_ปีงบ=budget_year']);
+
+async function readManifest(out: string): Promise<Manifest> {
+  return JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+function files(out: string, m: Manifest, table: string): string {
+  return `[${m.files
+    .filter((f) => f.table === table)
+    .map((f) => lit(path.join(out, f.path)))
+    .join(', ')}]`;
+}
+
+beforeAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+});
+
+describe('ingest of the real drone set', () => {
+  const out = path.join(dir, 'drone');
+
+  it('gives the project counts and budgets native DuckDB computes from the CSV by hand', async () => {
+    const { manifest } = await ingest({ files: [DRONE_CSV], out, maps: droneMaps });
+    const expected =
+      await rows(`SELECT CAST(_ปีงบ AS INTEGER) AS fy, count(DISTINCT รหัสโครงการ)::INTEGER AS projects,
+        sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2)))::VARCHAR AS budget
+      FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true) GROUP BY 1 ORDER BY 1`);
+    const actual =
+      await rows(`SELECT fiscal_year AS fy, count(*)::INTEGER AS projects, sum(budget)::VARCHAR AS budget
+      FROM read_parquet(${files(out, manifest, 'projects')}) GROUP BY 1 ORDER BY 1`);
+    expect(actual).toEqual(expected);
+    expect(manifest.counts).toMatchObject({
+      rows_read: 2698,
+      rows_written: 2698,
+      rows_rejected: 0,
+    });
+    expect(manifest.quality.tin_masked).toBe(740);
+  });
+
+  it('never merges vendors on broken or masked tax ids', async () => {
+    const m = await readManifest(out);
+    const bad =
+      await rows(`SELECT count(*)::INTEGER AS n FROM read_parquet(${lit(path.join(out, m.files.find((f) => f.table === 'vendors')!.path))})
+      WHERE vendor_key LIKE 'tin:%' AND (tin LIKE '%E+%' OR tin LIKE '%x%')`);
+    expect(bad[0]!.n).toBe(0);
+    // The ICS company appears as 3.0556E+11 and as its real id: only the real id is a tin key.
+    const { manifest } = await ingest({
+      files: [ICS_CSV],
+      out: path.join(dir, 'ics'),
+      maps: new Map(),
+    });
+    const v = await rows(
+      `SELECT vendor_key, tin_status FROM read_parquet(${lit(path.join(dir, 'ics', manifest.files.find((f) => f.table === 'vendors')!.path))}) ORDER BY 1`,
+    );
+    expect(
+      v.filter((x) => String(x.vendor_key).startsWith('tin:')).map((x) => x.vendor_key),
+    ).toEqual(['tin:0305560001659']);
+  });
+
+  it('is idempotent: the same input gives the same snapshot id', async () => {
+    const before = await readManifest(out);
+    const { manifest } = await ingest({ files: [DRONE_CSV], out, maps: droneMaps });
+    expect(manifest.snapshot_id).toBe(before.snapshot_id);
+    expect(readdirSync(out).filter((n) => n.startsWith('s-'))).toEqual([
+      `s-${manifest.snapshot_id}`,
+    ]);
+  });
+});
+
+describe('accounting on every real input: read = written + rejected', () => {
+  it.each([
+    ['dga', [DGA_CSV], []],
+    ['ics', [ICS_CSV], []],
+    [
+      'cft',
+      [CFT_CSV],
+      [
+        'local_authority=dept_name',
+        'winner_name=winner',
+        'project_value=project_money',
+        'purchase_method=purchase_method_name',
+      ],
+    ],
+  ])('%s', async (name, inputs, maps) => {
+    const out = path.join(dir, `acct-${name}`);
+    const { manifest } = await ingest({ files: inputs, out, maps: parseMaps(maps) });
+    const dataRows = inputs.reduce((n, f) => n + readRecords(f).length - 1, 0);
+    const c = manifest.counts;
+    expect(c.rows_read).toBe(dataRows);
+    expect(c.rows_written + c.rows_rejected).toBe(c.rows_read);
+    const rejects = readRecords(path.join(out, manifest.rejects_file!));
+    expect(rejects.length - 1).toBe(c.rows_rejected);
+  });
+
+  it('keeps both winners of the real multi-winner projects and counts their value once', async () => {
+    const out = path.join(dir, 'acct-cft');
+    const m = await readManifest(out);
+    expect(m.quality.multi_contract_projects).toBe(5);
+    expect(m.counts).toMatchObject({ projects: 3883, contracts: 3910 });
+  });
+});
+
+describe('generated data against its ground truth', () => {
+  const src = path.join(dir, 'gen-src');
+  const out = path.join(dir, 'gen');
+  let truth: Truth;
+
+  beforeAll(async () => {
+    truth = await generate({ rows: 6000, seed: 11, out: src });
+    await ingest({
+      files: readdirSync(src)
+        .filter((f) => f.endsWith('.csv'))
+        .map((f) => path.join(src, f)),
+      out,
+      maps: new Map(),
+    });
+  });
+
+  it('finds exactly the projects, contracts, budgets and contract values generated, per year', async () => {
+    const m = await readManifest(out);
+    const p =
+      await rows(`SELECT fiscal_year AS fy, count(*)::INTEGER AS projects, (sum(budget) * 100)::BIGINT::VARCHAR AS budget
+      FROM read_parquet(${files(out, m, 'projects')}) GROUP BY 1 ORDER BY 1`);
+    const c =
+      await rows(`SELECT fiscal_year AS fy, count(*)::INTEGER AS contracts, (sum(price_agree) * 100)::BIGINT::VARCHAR AS agreed
+      FROM read_parquet(${files(out, m, 'contracts')}) GROUP BY 1 ORDER BY 1`);
+    for (const [i, r] of p.entries()) {
+      const t = truth.by_year[String(r.fy)]!;
+      expect([r.projects, r.budget, c[i]!.contracts, c[i]!.agreed]).toEqual([
+        t.projects,
+        String(t.budget_satang),
+        t.contracts,
+        String(t.agreed_satang),
+      ]);
+    }
+    expect(m.counts.rows_read).toBe(6000);
+  });
+
+  it('counts project money once for multi-contract projects (trap 1)', async () => {
+    const m = await readManifest(out);
+    const naive =
+      await rows(`SELECT (sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2))) * 100)::BIGINT::VARCHAR AS s
+      FROM read_csv(${lit(path.join(src, 'egp-demo-2567.csv'))}, all_varchar = true)`);
+    const ours = await rows(
+      `SELECT (sum(budget) * 100)::BIGINT::VARCHAR AS s FROM read_parquet(${files(out, m, 'projects')}) WHERE fiscal_year = 2567`,
+    );
+    expect(m.quality.multi_contract_projects).toBeGreaterThan(0);
+    expect(ours[0]!.s).toBe(String(truth.by_year['2567']!.budget_satang));
+    expect(BigInt(String(naive[0]!.s))).toBeGreaterThan(BigInt(String(ours[0]!.s)));
+  });
+
+  it('reads the raw FY2568 layout (28 fields under a 31-name header) with the swapped method column', async () => {
+    const m = await readManifest(out);
+    expect(m.quality.method_group_columns_swapped).toBe(truth.by_year['2568']!.contracts);
+    expect(m.fiscal_years).toEqual([
+      2558, 2559, 2560, 2561, 2562, 2563, 2564, 2565, 2566, 2567, 2568,
+    ]);
+  });
+});
+
+describe('bad input', () => {
+  const header = LAYOUT_31.map((f) => THAI_HEADERS[f]);
+
+  async function badFile(): Promise<{ file: string; good: string[] }> {
+    const [, ...gen] = readRecords(path.join(dir, 'gen-src/egp-demo-2566.csv'));
+    const good = gen[0]!;
+    const row = (patch: Record<number, string>) => good.map((v, i) => patch[i] ?? v);
+    const quote = (r: string[]) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',');
+    const idx = (h: string) => header.indexOf(h);
+    const lines = [
+      quote(header),
+      quote(good),
+      quote(row({ [idx('วันที่ลงนามสัญญา')]: '31-ก.พ.-66' })),
+      quote(row({ [idx('งบประมาณ(บาท)')]: 'หนึ่งล้าน' })),
+      quote(row({ [idx('รหัสโครงการ')]: '6.60115E+10' })),
+      quote(good.slice(0, 12)),
+      // A stray quote inside a quoted field: a CSV syntax error, reported, not a crash.
+      quote(good).replace(`"${good[2]}"`, `"ซื้อ "ของ" ดี"`),
+    ];
+    const file = path.join(dir, 'bad.csv');
+    await writeFile(file, '\uFEFF' + lines.join('\r\n') + '\r\n');
+    return { file, good };
+  }
+
+  it('rejects each bad row with a reason and its raw text, and writes the rest', async () => {
+    const { file } = await badFile();
+    const out = path.join(dir, 'bad');
+    const { manifest, rejectsByReason } = await ingest({ files: [file], out, maps: new Map() });
+    expect(manifest.counts.rows_written).toBe(1);
+    expect(manifest.counts.rows_read).toBe(
+      manifest.counts.rows_written + manifest.counts.rows_rejected,
+    );
+    expect(rejectsByReason).toEqual({
+      bad_date: 1,
+      bad_amount: 1,
+      broken_project_id: 1,
+      field_count: 1,
+      csv_syntax: 1,
+    });
+    const rejects = readRecords(path.join(out, manifest.rejects_file!));
+    expect(rejects[0]).toEqual(['source_file', 'line', 'reason', 'message', 'raw']);
+    const byReason = new Map(rejects.slice(1).map((r) => [r[2], r]));
+    expect(byReason.get('bad_date')![1]).toBe('3');
+    expect(byReason.get('bad_date')![4]).toContain('31-ก.พ.-66');
+    expect(byReason.get('bad_amount')![3]).toContain('project_money');
+    expect(rejects.length - 1).toBe(manifest.counts.rows_rejected);
+  });
+
+  it('a failed run leaves the published data intact and no leftovers', async () => {
+    const out = path.join(dir, 'drone');
+    const before = await readFile(path.join(out, 'manifest.json'), 'utf8');
+    const unknown = path.join(dir, 'unknown.csv');
+    await writeFile(unknown, 'a,b,c\n1,2,3\n');
+    await expect(ingest({ files: [unknown], out, maps: new Map() })).rejects.toThrow(InputError);
+    await expect(ingest({ files: [unknown], out, maps: new Map() })).rejects.toThrow(
+      /closest known layout/i,
+    );
+    expect(await readFile(path.join(out, 'manifest.json'), 'utf8')).toBe(before);
+    expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('survives kill -9 in the middle of a run: the previous dataset stays readable', async () => {
+    const out = path.join(dir, 'drone');
+    const before = await readManifest(out);
+    const src = path.join(dir, 'big-src');
+    await generate({ rows: 150_000, seed: 3, out: src });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/ingest.ts', '--out', out, src],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    // Kill once the run has started writing beside the published data.
+    for (let i = 0; i < 600 && !readdirSync(out).some((n) => n.startsWith('.staging-')); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(readdirSync(out).some((n) => n.startsWith('.staging-'))).toBe(true);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const after = await readManifest(out);
+    expect(after.snapshot_id).toBe(before.snapshot_id);
+    for (const f of after.files) expect(existsSync(path.join(out, f.path))).toBe(true);
+    // The next run clears what the killed one left.
+    await ingest({ files: [DRONE_CSV], out, maps: droneMaps });
+    expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+  }, 120_000);
+});
