@@ -1,0 +1,190 @@
+/**
+ * A small static server that answers HTTP Range requests the way GitHub Pages does (206 with
+ * Content-Range, suffix ranges, 416 when unsatisfiable, no compression), which `vite preview`
+ * does not (design-notes.md, "Serving and testing"). Every request is logged so tests can assert
+ * byte and request budgets and that nothing leaves the origin.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+
+export interface RequestLog {
+  method: string;
+  path: string;
+  range: string | null;
+  status: number;
+  bytes: number;
+}
+
+export interface ServeOptions {
+  /** The built site (adapter-static output). */
+  root: string;
+  /** The site's base path, e.g. '/repo-name' ('' for none). */
+  base?: string;
+  /** Serve `${base}/data/…` from this folder instead of root/data. */
+  dataDir?: string;
+  onRequest?: (entry: RequestLog) => void;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.parquet': 'application/vnd.apache.parquet',
+  '.csv': 'text/csv; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+async function isFile(p: string): Promise<number | null> {
+  const s = await stat(p).catch(() => null);
+  return s?.isFile() ? s.size : null;
+}
+
+/** Map a URL path below the base to a file: exact, then `.html`, then `/index.html`. */
+async function resolveFile(
+  opts: ServeOptions,
+  rel: string,
+): Promise<{ file: string; size: number } | null> {
+  const parts = rel.split('/').filter(Boolean);
+  if (parts.some((p) => p === '..' || p.startsWith('.'))) return null;
+  const inData = parts[0] === 'data' && opts.dataDir;
+  const root = path.resolve(inData ? opts.dataDir! : opts.root);
+  const sub = inData ? parts.slice(1) : parts;
+  const candidates =
+    sub.length === 0
+      ? ['index.html']
+      : [sub.join('/'), `${sub.join('/')}.html`, `${sub.join('/')}/index.html`];
+  for (const c of candidates) {
+    const file = path.join(root, c);
+    if (!file.startsWith(root + path.sep)) return null;
+    const size = await isFile(file);
+    if (size !== null) return { file, size };
+  }
+  return null;
+}
+
+/** Parse a single `bytes=` range against a size; null = not satisfiable, 'all' = ignore. */
+export function parseRange(
+  header: string,
+  size: number,
+): { start: number; end: number } | null | 'all' {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return 'all'; // multiple or malformed ranges: send the whole file
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return null;
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || start > end) return null;
+  return { start, end };
+}
+
+function cacheControl(rel: string): string {
+  // Content-addressed: build assets and dataset snapshots never change under the same name.
+  if (rel.startsWith('/_app/immutable/') || /^\/data\/s-[0-9a-f]{16}\//.test(rel)) {
+    return 'public, max-age=31536000, immutable';
+  }
+  return 'no-cache';
+}
+
+export function createStaticServer(opts: ServeOptions): Server {
+  const base = opts.base ?? '';
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const range = req.headers.range ?? null;
+    let sent = 0;
+    const done = (status: number) =>
+      opts.onRequest?.({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        range,
+        status,
+        bytes: sent,
+      });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return done(405);
+    }
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400).end();
+      return done(400);
+    }
+    if (base && pathname === '/') {
+      res.writeHead(302, { Location: `${base}/` }).end();
+      return done(302);
+    }
+    if (base && pathname !== base && !pathname.startsWith(`${base}/`)) {
+      res.writeHead(404).end('not found');
+      return done(404);
+    }
+    const rel = pathname.slice(base.length) || '/';
+    const found = await resolveFile(opts, rel);
+    if (!found) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
+      return done(404);
+    }
+    const headers: Record<string, string | number> = {
+      'Content-Type': TYPES[path.extname(found.file)] ?? 'application/octet-stream',
+      'Accept-Ranges': 'bytes',
+      'Cache-Control': cacheControl(rel),
+    };
+    let start = 0;
+    let end = found.size - 1;
+    let status = 200;
+    if (range) {
+      const r = parseRange(range, found.size);
+      if (r === null) {
+        res.writeHead(416, { 'Content-Range': `bytes */${found.size}` }).end();
+        return done(416);
+      }
+      if (r !== 'all') {
+        ({ start, end } = r);
+        status = 206;
+        headers['Content-Range'] = `bytes ${start}-${end}/${found.size}`;
+      }
+    }
+    headers['Content-Length'] = found.size === 0 ? 0 : end - start + 1;
+    res.writeHead(status, headers);
+    if (req.method === 'HEAD' || found.size === 0) {
+      res.end();
+      return done(status);
+    }
+    const stream = createReadStream(found.file, { start, end });
+    stream.on('data', (chunk) => (sent += chunk.length));
+    stream.on('error', () => res.destroy());
+    res.on('close', () => {
+      stream.destroy();
+      done(status);
+    });
+    stream.pipe(res);
+  }
+}
+
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * The published dataset as the browser sees it: the manifest, and absolute, base-aware URLs for its
+ * files, each checked against the manifest before DuckDB may read it.
+ */
+import { asset } from '$app/paths';
+import { isSafePath, type Manifest, type ManifestFile, type TableName } from '$lib/schema/tables';
+
+export class DataError extends Error {}
+
+export function dataUrl(path: string): string {
+  return new URL(asset(`/data/${path}` as '/'), location.href).href;
+}
+
+export async function fetchManifest(): Promise<Manifest> {
+  const url = dataUrl('manifest.json');
+  let res: Response;
+  try {
+    res = await fetch(url, { cache: 'no-cache' });
+  } catch {
+    throw new DataError(`cannot reach ${url} (offline?)`);
+  }
+  if (!res.ok) throw new DataError(`${url}: HTTP ${res.status}; no dataset is published here`);
+  const manifest = (await res.json()) as Manifest;
+  for (const f of manifest.files) {
+    if (!isSafePath(f.path)) throw new DataError(`manifest lists an unsafe path: ${f.path}`);
+  }
+  return manifest;
+}
+
+/** The files of a table for the given fiscal years (all years when none is given). */
+export function tableFiles(
+  m: Manifest,
+  table: TableName,
+  years: readonly number[] = [],
+): ManifestFile[] {
+  return m.files.filter(
+    (f) =>
+      f.table === table &&
+      (years.length === 0 || f.fiscal_year === null || years.includes(f.fiscal_year)),
+  );
+}
+
+/**
+ * DuckDB reads files with range requests. Check once per file that the host answers a range
+ * request with 206 and the size the manifest promises: GitHub Pages has served gzip on ranged
+ * responses, which would make DuckDB read garbage (design-notes.md, "Data layout").
+ */
+export async function checkRangeServing(file: ManifestFile): Promise<void> {
+  const url = dataUrl(file.path);
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { Range: 'bytes=0-0' }, cache: 'no-store' });
+  } catch {
+    throw new DataError(`cannot reach ${url} (offline?)`);
+  }
+  await res.body?.cancel();
+  if (res.status === 404) throw new DataError(`${file.path} is missing on the server (HTTP 404)`);
+  if (res.status !== 206) {
+    throw new DataError(
+      `${url}: the host answered a range request with HTTP ${res.status}, not 206; it cannot serve Parquet to the browser`,
+    );
+  }
+  const total = Number(/\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1]);
+  const encoding = res.headers.get('content-encoding');
+  if (total !== file.bytes || (encoding && encoding !== 'identity')) {
+    throw new DataError(
+      `${url}: the host reports ${total || '?'} bytes${encoding ? ` (${encoding})` : ''} but the manifest says ${file.bytes}; the file is compressed or stale on the host`,
+    );
+  }
+}

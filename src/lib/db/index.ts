@@ -1,0 +1,43 @@
+/**
+ * Queries for the site. SQL text comes from src/lib/query (identifiers from the schema only);
+ * values always travel as bound parameters.
+ */
+import type { ManifestFile } from '$lib/schema/tables';
+import { checkRangeServing, dataUrl } from './dataset';
+import { engine } from './engine';
+
+export { DataError, fetchManifest, tableFiles } from './dataset';
+export type Param = string | number | boolean | null;
+
+const registered = new Map<string, Promise<void>>();
+
+/** Check and register each file once per page; DuckDB then reads it by its manifest path. */
+function ensureFile(file: ManifestFile): Promise<void> {
+  let p = registered.get(file.path);
+  if (!p) {
+    p = (async () => {
+      await checkRangeServing(file);
+      const { db, httpProtocol } = await engine();
+      await db.registerFileURL(file.path, dataUrl(file.path), httpProtocol, false);
+    })();
+    p.catch(() => registered.delete(file.path));
+    registered.set(file.path, p);
+  }
+  return p;
+}
+
+export async function query<T = Record<string, unknown>>(
+  sql: string,
+  params: readonly Param[],
+  files: readonly ManifestFile[],
+): Promise<T[]> {
+  const { conn } = await engine();
+  await Promise.all(files.map(ensureFile));
+  const stmt = await conn.prepare(sql);
+  try {
+    const table = await stmt.query(...params);
+    return table.toArray().map((row: { toJSON(): unknown }) => row.toJSON() as T);
+  } finally {
+    await stmt.close();
+  }
+}

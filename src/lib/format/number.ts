@@ -1,0 +1,24 @@
+/** Number, money and fiscal-year formatting for Thai and English. Pure functions. */
+import type { Lang } from '$lib/i18n';
+
+const locales: Record<Lang, string> = { th: 'th-TH', en: 'en-GB' };
+
+export function formatCount(n: number, lang: Lang): string {
+  return new Intl.NumberFormat(locales[lang]).format(n);
+}
+
+/**
+ * Baht from an exact decimal string (as DuckDB returns it). Display rounds to whole baht; the exact
+ * value stays in data-value attributes and exports.
+ */
+export function formatBaht(decimal: string | null, lang: Lang): string {
+  if (decimal === null || decimal === '') return '–';
+  return new Intl.NumberFormat(locales[lang], { maximumFractionDigits: 0 }).format(Number(decimal));
+}
+
+/** Fiscal year label: BE in Thai, BE with the CE span in English (FY2568 = Oct 2024 – Sep 2025). */
+export function formatFiscalYear(fy: number, lang: Lang): string {
+  if (lang === 'th') return `${fy}`;
+  const ce = fy - 543;
+  return `${fy} (${ce - 1}–${String(ce).slice(2)})`;
+}
