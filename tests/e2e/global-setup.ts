@@ -1,0 +1,46 @@
+/**
+ * Build the real site, prerendered, over datasets the tests control: a generated demo (with ground
+ * truth), the real drone set, and a second build under a GitHub Pages base path.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { generate } from '../../scripts/generate';
+import { parseMaps } from '../../scripts/ingest/layout';
+import { ingest } from '../../scripts/ingest/run';
+import { DRONE_CSV, ROOT } from '../helpers/paths';
+import {
+  ASSETS,
+  BASE_PATH,
+  BUILD,
+  BUILD_BASE,
+  DEMO_DATA,
+  DEMO_SRC,
+  DRONE_DATA,
+  E2E,
+} from './setup-paths';
+
+function build(out: string, base: string): void {
+  execFileSync('npx', ['vite', 'build'], {
+    cwd: ROOT,
+    env: { ...process.env, ASSETS_DIR: ASSETS, BUILD_DIR: out, BASE_PATH: base },
+    stdio: 'pipe',
+  });
+}
+
+export default async function setup(): Promise<void> {
+  rmSync(E2E, { recursive: true, force: true });
+  mkdirSync(ASSETS, { recursive: true });
+  for (const f of readdirSync(path.join(ROOT, 'static'))) {
+    if (f !== 'data')
+      cpSync(path.join(ROOT, 'static', f), path.join(ASSETS, f), { recursive: true });
+  }
+  await generate({ rows: 6000, seed: 5, out: DEMO_SRC });
+  const csvs = readdirSync(DEMO_SRC)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => path.join(DEMO_SRC, f));
+  await ingest({ files: csvs, out: DEMO_DATA, maps: new Map(), synthetic: true });
+  await ingest({ files: [DRONE_CSV], out: DRONE_DATA, maps: parseMaps(['_ปีงบ=budget_year']) });
+  build(BUILD, '');
+  build(BUILD_BASE, BASE_PATH);
+}

@@ -1,0 +1,12 @@
+import path from 'node:path';
+import { TMP } from '../helpers/paths';
+
+/** What the e2e global setup builds; the tests read it from these fixed places. */
+export const E2E = path.join(TMP, 'e2e');
+export const DEMO_SRC = path.join(E2E, 'demo-src');
+export const ASSETS = path.join(E2E, 'assets');
+export const DEMO_DATA = path.join(ASSETS, 'data');
+export const BUILD = path.join(E2E, 'build');
+export const BUILD_BASE = path.join(E2E, 'build-base');
+export const BASE_PATH = '/some-repo';
+export const DRONE_DATA = path.join(E2E, 'drone-data');
