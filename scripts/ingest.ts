@@ -90,7 +90,7 @@ async function main(): Promise<number> {
     }
     const c = manifest.counts;
     console.log(
-      `read ${c.rows_read} · written ${c.rows_written} · rejected ${c.rows_rejected}` +
+      `read ${c.rows_read} · written ${c.rows_written} · rejected ${c.rows_rejected} · duplicates ${c.rows_duplicate}` +
         ` → ${c.projects} projects, ${c.contracts} contracts, FY ${manifest.fiscal_years.join(', ')}`,
     );
     for (const [reason, n] of Object.entries(rejectsByReason))

@@ -5,10 +5,8 @@
 import {
   CANONICAL_FIELDS,
   IGNORED_HEADERS,
-  LAYOUT_28,
   THAI_HEADERS,
   type CanonicalField,
-  type RawRow,
 } from '../../src/lib/schema/fields.ts';
 import { cleanText } from '../../src/lib/format/thai.ts';
 
@@ -88,22 +86,4 @@ function closestLayout(cells: readonly string[]): string {
         ? 'FY2565–2567 parts (31 fields)'
         : 'raw FY2568 parts (28 fields)';
   return `${name}; ${hits} of ${count} header names are official Thai headers`;
-}
-
-/** Map one record onto canonical fields, or say why its shape is wrong. */
-export function mapRecord(
-  layout: HeaderLayout,
-  record: readonly string[],
-): { row: RawRow } | { error: string } {
-  let fields: readonly (CanonicalField | null)[];
-  if (record.length === layout.fields.length) fields = layout.fields;
-  else if (record.length === 28 && layout.acceptsRaw28) fields = LAYOUT_28;
-  else {
-    return { error: `${record.length} fields where the header has ${layout.fields.length}` };
-  }
-  const row: RawRow = {};
-  fields.forEach((f, i) => {
-    if (f) row[f] = record[i];
-  });
-  return { row };
 }

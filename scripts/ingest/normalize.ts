@@ -1,162 +1,175 @@
 /**
- * One raw row → one clean row, or a ValueError that becomes a reject. Every cleaning rule has a
- * line of reason; the counts of each rule applied go to the manifest's quality report.
+ * One SQL query turns raw canonical fields (`f_<field>`, VARCHAR, NULL when a layout lacks the
+ * field) into clean typed rows, each with a reject reason or none. Used for every source type.
  */
-import type { RawRow } from '../../src/lib/schema/fields.ts';
-import { cleanText, vendorNameKey } from '../../src/lib/format/thai.ts';
-import {
-  isMethodGroupLabel,
-  methodBucket,
-  methodFromProjectName,
-  type MethodBucket,
-} from '../../src/lib/schema/methods.ts';
-import {
-  classifyTin,
-  fiscalYearFromProjectId,
-  isMissing,
-  parseAmount,
-  parseDate,
-  parseFiscalYear,
-  parseProjectId,
-  ValueError,
-  type TinStatus,
-} from './values.ts';
+import { CANONICAL_FIELDS, type CanonicalField } from '../../src/lib/schema/fields.ts';
 
-export interface CleanRow {
-  project_id: string;
-  fiscal_year: number;
-  project_name: string | null;
-  type_name: string | null;
-  dept_name: string;
-  dept_sub_name: string | null;
-  province: string | null;
-  province_en: string | null;
-  district: string | null;
-  subdistrict: string | null;
-  method_name: string | null;
-  method_bucket: MethodBucket;
-  method_raw: string | null;
-  method_group_raw: string | null;
-  method_source: 'column' | 'swapped_column' | 'project_name' | 'none';
-  announce_date: string | null;
-  transaction_date: string | null;
-  project_money: string | null;
-  price_build: string | null;
-  sum_price_agree: string | null;
-  project_status: string | null;
-  winner_tin: string | null;
-  tin_status: TinStatus;
-  winner: string | null;
-  vendor_key: string | null;
-  winner_norm: string | null;
-  contract_no: string | null;
-  contract_date: string | null;
-  contract_finish_date: string | null;
-  price_agree: string | null;
-  contract_status: string | null;
-  has_contract: boolean;
-}
+export const f = (name: CanonicalField) => `f_${name}`;
 
-/** Counts of each rule applied (quality report). */
-export type Quality = Map<string, number>;
+/** Columns of the `clean` table (typed), in order. */
+export const CLEAN_COLUMNS: [string, string][] = [
+  ['src_idx', 'INTEGER'],
+  ['line', 'BIGINT'],
+  ['reason', 'VARCHAR'],
+  ['message', 'VARCHAR'],
+  ['raw_line', 'VARCHAR'],
+  ['dup_key', 'VARCHAR'],
+  ['project_id', 'VARCHAR'],
+  ['fiscal_year', 'SMALLINT'],
+  ['fy_source', 'VARCHAR'],
+  ['project_name', 'VARCHAR'],
+  ['type_name', 'VARCHAR'],
+  ['dept_name', 'VARCHAR'],
+  ['dept_sub_name', 'VARCHAR'],
+  ['province', 'VARCHAR'],
+  ['province_en', 'VARCHAR'],
+  ['district', 'VARCHAR'],
+  ['subdistrict', 'VARCHAR'],
+  ['method_name', 'VARCHAR'],
+  ['method_bucket', 'VARCHAR'],
+  ['method_raw', 'VARCHAR'],
+  ['method_group_raw', 'VARCHAR'],
+  ['method_source', 'VARCHAR'],
+  ['announce_date', 'DATE'],
+  ['transaction_date', 'DATE'],
+  ['project_money', 'DECIMAL(18,2)'],
+  ['price_build', 'DECIMAL(18,2)'],
+  ['sum_price_agree', 'DECIMAL(18,2)'],
+  ['project_status', 'VARCHAR'],
+  ['winner_tin', 'VARCHAR'],
+  ['tin_status', 'VARCHAR'],
+  ['tin_restored', 'BOOLEAN'],
+  ['winner', 'VARCHAR'],
+  ['vendor_key', 'VARCHAR'],
+  ['winner_norm', 'VARCHAR'],
+  ['contract_no', 'VARCHAR'],
+  ['contract_date', 'DATE'],
+  ['contract_finish_date', 'DATE'],
+  ['price_agree', 'DECIMAL(18,2)'],
+  ['contract_status', 'VARCHAR'],
+  ['has_contract', 'BOOLEAN'],
+];
 
-function bump(q: Quality, key: string): void {
-  q.set(key, (q.get(key) ?? 0) + 1);
-}
+const AMOUNTS: CanonicalField[] = [
+  'project_money',
+  'price_build',
+  'sum_price_agree',
+  'price_agree',
+];
+const DATES: CanonicalField[] = [
+  'announce_date',
+  'transaction_date',
+  'contract_date',
+  'contract_finish_date',
+];
 
-function text(raw: string | undefined): string | null {
-  return isMissing(raw) ? null : cleanText(raw!) || null;
-}
-
-export function normalizeRow(raw: RawRow, q: Quality): CleanRow {
-  const project_id = parseProjectId(raw.project_id);
-  const project_name = text(raw.project_name);
-
-  // The fiscal year in the file is the truth; the project-id prefix is only a fallback (~5% differ).
-  let fiscal_year = parseFiscalYear(raw.budget_year);
-  if (fiscal_year === null) {
-    fiscal_year = fiscalYearFromProjectId(project_id);
-    if (fiscal_year === null) {
-      throw new ValueError(
-        'missing_fiscal_year',
-        'no fiscal year, and none can be read from project_id',
-      );
-    }
-    bump(q, 'fiscal_year_from_project_id');
-  }
-
-  // Trap 2: method and group columns swap between FY2564–67 and FY2568; detect by value, and fall
-  // back to the method phrase at the end of the project name.
-  const a = text(raw.purchase_method_name);
-  const b = text(raw.purchase_method_group_name);
-  let method_name: string | null = null;
-  let method_source: CleanRow['method_source'] = 'none';
-  if (a && !isMethodGroupLabel(a)) {
-    method_name = a;
-    method_source = 'column';
-  } else if (b && !isMethodGroupLabel(b)) {
-    method_name = b;
-    method_source = 'swapped_column';
-    if (a) bump(q, 'method_group_columns_swapped');
-  } else if (project_name) {
-    method_name = methodFromProjectName(project_name);
-    if (method_name) method_source = 'project_name';
-  }
-  if (method_source === 'project_name') bump(q, 'method_from_project_name');
-  if (method_source === 'none') bump(q, 'method_unknown');
-  const method_group_raw = [a, b].find((s) => s && isMethodGroupLabel(s)) ?? null;
-
-  const tin = classifyTin(raw.winner_tin);
-  if (tin.status !== 'valid' && tin.status !== 'missing') bump(q, `tin_${tin.status}`);
-  if (raw.winner_tin && /^\d{12}$/.test(raw.winner_tin.trim()) && tin.status === 'valid') {
-    bump(q, 'tin_leading_zero_restored');
-  }
-  const winner = text(raw.winner);
-  const winner_norm = winner ? vendorNameKey(winner) : null;
-  // Trap 4/5: only a checksum-valid 13-digit id identifies a vendor; otherwise the name key does,
-  // and a broken or masked id never merges two vendors.
-  const vendor_key =
-    tin.status === 'valid' ? `tin:${tin.tin}` : winner_norm ? `name:${winner_norm}` : null;
-
-  const price_agree = parseAmount(raw.price_agree, 'price_agree');
-  const contract_no = text(raw.contract_no);
-  const has_contract = Boolean(vendor_key || contract_no || price_agree !== null);
-
-  const dept_name = text(raw.dept_name);
-  if (!dept_name) throw new ValueError('missing_agency', 'dept_name (ชื่อหน่วยงาน) is empty');
-
-  return {
-    project_id,
-    fiscal_year,
-    project_name,
-    type_name: text(raw.project_type_name),
-    dept_name,
-    dept_sub_name: text(raw.dept_sub_name),
-    province: text(raw.province),
-    province_en: text(raw.province_en),
-    district: text(raw.district),
-    subdistrict: text(raw.subdistrict),
-    method_name,
-    method_bucket: method_name ? methodBucket(method_name) : 'unknown',
-    method_raw: a,
-    method_group_raw,
-    method_source,
-    announce_date: parseDate(raw.announce_date, 'announce_date'),
-    transaction_date: parseDate(raw.transaction_date, 'transaction_date'),
-    project_money: parseAmount(raw.project_money, 'project_money'),
-    price_build: parseAmount(raw.price_build, 'price_build'),
-    sum_price_agree: parseAmount(raw.sum_price_agree, 'sum_price_agree'),
-    project_status: text(raw.project_status),
-    winner_tin: tin.tin,
-    tin_status: tin.status,
-    winner,
-    vendor_key,
-    winner_norm,
-    contract_no,
-    contract_date: parseDate(raw.contract_date, 'contract_date'),
-    contract_finish_date: parseDate(raw.contract_finish_date, 'contract_finish_date'),
-    price_agree,
-    contract_status: text(raw.status),
-    has_contract,
-  };
+/**
+ * `input` has src_idx, line, shape_error and every f_<field>; `rawExpr` rebuilds the input line
+ * (evaluated for rejected rows only).
+ */
+export function normalizeSql(input: string, rawExpr: string): string {
+  const quoted = (x: string) => `replace(coalesce(${x}, ''), '"', '""')`;
+  const typed = [
+    ...AMOUNTS.map((a) => `amount(${f(a)}) AS v_${a}`),
+    ...DATES.map((d) => `thai_date(${f(d)}) AS v_${d}`),
+  ].join(',\n      ');
+  const amountChecks = AMOUNTS.map(
+    (a) =>
+      `WHEN NOT is_missing(${f(a)}) AND v_${a} IS NULL THEN 'bad_amount' || chr(0) || printf('%s: "%s" is not an amount', '${a}', ${quoted(f(a))})`,
+  ).join('\n        ');
+  const dateChecks = DATES.map(
+    (d) =>
+      `WHEN NOT is_missing(${f(d)}) AND v_${d} IS NULL THEN 'bad_date' || chr(0) || printf('%s: "%s" is not a date (or not a real one)', '${d}', ${quoted(f(d))})`,
+  ).join('\n        ');
+  // Exact duplicates are the same fields (the row number ลำดับ aside) seen again.
+  const dupKey = `md5(concat_ws(chr(31), ${CANONICAL_FIELDS.filter((x) => x !== 'seq')
+    .map((x) => `coalesce(${f(x)}, chr(1))`)
+    .join(', ')}))`;
+  // Each rule runs once per value: computed columns first (d), decisions on them after (e).
+  return `
+  WITH d AS (
+    SELECT *,
+      project_id_error(${f('project_id')}) AS pid_err,
+      project_id_text(${f('project_id')}) AS pid,
+      fiscal_year(${f('budget_year')}) AS fy_file,
+      txt(${f('purchase_method_name')}) AS ma,
+      txt(${f('purchase_method_group_name')}) AS mb,
+      txt(${f('project_name')}) AS pname,
+      txt(${f('dept_name')}) AS dept,
+      txt(${f('winner')}) AS wname,
+      vendor_name_key(${f('winner')}) AS wnorm,
+      tin(${f('winner_tin')}) AS wtin,
+      label(${f('contract_no')}) AS cno,
+      ${typed}
+    FROM ${input}
+  ),
+  e AS (
+    SELECT *,
+      tin_status_of(${f('winner_tin')}, wtin) AS wtin_status,
+      coalesce(fy_file, fy_from_project_id(pid)) AS fy,
+      method_from_name(pname) AS mfromname,
+      ma IS NOT NULL AND NOT is_group_label(ma) AS ma_ok,
+      mb IS NOT NULL AND NOT is_group_label(mb) AS mb_ok
+    FROM d
+  ),
+  r AS (
+    SELECT *,
+      -- Trap 2: take the method from whichever column holds a method, else from the name.
+      CASE WHEN ma_ok THEN ma WHEN mb_ok THEN mb ELSE mfromname END AS mname,
+      CASE WHEN ma_ok THEN 'column' WHEN mb_ok THEN 'swapped_column'
+           WHEN mfromname IS NOT NULL THEN 'project_name' ELSE 'none' END AS msource,
+      -- Only a checksum-valid id identifies a vendor; otherwise the normalised name does.
+      CASE WHEN wtin_status = 'valid' THEN 'tin:' || wtin WHEN wnorm IS NOT NULL THEN 'name:' || wnorm END AS vkey,
+      CASE
+        WHEN shape_error IS NOT NULL THEN 'field_count' || chr(0) || shape_error
+        WHEN pid_err IS NOT NULL THEN pid_err || chr(0) || printf('project_id "%s" is not a project number', ${quoted(f('project_id'))})
+        WHEN NOT is_missing(${f('budget_year')}) AND fy_file IS NULL THEN 'bad_fiscal_year' || chr(0) || printf('budget_year: "%s" is not a fiscal year', ${quoted(f('budget_year'))})
+        WHEN fy IS NULL THEN 'missing_fiscal_year' || chr(0) || 'no fiscal year, and none can be read from project_id'
+        WHEN dept IS NULL THEN 'missing_agency' || chr(0) || 'dept_name (ชื่อหน่วยงาน) is empty'
+        ${amountChecks}
+        ${dateChecks}
+      END AS why
+    FROM e
+  )
+  SELECT
+    src_idx, line,
+    split_part(why, chr(0), 1) AS reason,
+    split_part(why, chr(0), 2) AS message,
+    CASE WHEN why IS NOT NULL THEN ${rawExpr} END AS raw_line,
+    CASE WHEN why IS NULL THEN ${dupKey} END AS dup_key,
+    pid AS project_id,
+    fy AS fiscal_year,
+    CASE WHEN fy_file IS NOT NULL THEN 'file' ELSE 'project_id' END AS fy_source,
+    pname AS project_name,
+    label(${f('project_type_name')}) AS type_name,
+    dept AS dept_name,
+    txt(${f('dept_sub_name')}) AS dept_sub_name,
+    txt(${f('province')}) AS province,
+    label(${f('province_en')}) AS province_en,
+    label(${f('district')}) AS district,
+    label(${f('subdistrict')}) AS subdistrict,
+    mname AS method_name,
+    CASE WHEN mname IS NULL THEN 'unknown' ELSE method_bucket(mname) END AS method_bucket,
+    ma AS method_raw,
+    CASE WHEN is_group_label(ma) THEN ma WHEN is_group_label(mb) THEN mb END AS method_group_raw,
+    msource AS method_source,
+    v_announce_date AS announce_date,
+    v_transaction_date AS transaction_date,
+    v_project_money AS project_money,
+    v_price_build AS price_build,
+    v_sum_price_agree AS sum_price_agree,
+    label(${f('project_status')}) AS project_status,
+    wtin AS winner_tin,
+    wtin_status AS tin_status,
+    wtin_status = 'valid' AND regexp_full_match(tin_text(${f('winner_tin')}), '\\d{12}') AS tin_restored,
+    wname AS winner,
+    vkey AS vendor_key,
+    wnorm AS winner_norm,
+    cno AS contract_no,
+    v_contract_date AS contract_date,
+    v_contract_finish_date AS contract_finish_date,
+    v_price_agree AS price_agree,
+    label(${f('status')}) AS contract_status,
+    vkey IS NOT NULL OR cno IS NOT NULL OR v_price_agree IS NOT NULL AS has_contract
+  FROM r`;
 }

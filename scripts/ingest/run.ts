@@ -3,9 +3,11 @@
  * tables in native DuckDB, write Parquet + aggregates + manifest, publish atomically.
  * Accounting invariant: rows_read = rows_written + rows_rejected.
  */
-import { stringify } from 'csv-stringify/sync';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import {
   isSafePath,
   SCHEMA_VERSION,
@@ -13,8 +15,7 @@ import {
   type ManifestFile,
   type Summary,
 } from '../../src/lib/schema/tables.ts';
-import { LayoutError, mapRecord, resolveHeader, type ColumnMap } from './layout.ts';
-import { normalizeRow, type Quality } from './normalize.ts';
+import { LayoutError, resolveHeader, type ColumnMap } from './layout.ts';
 import {
   fileBytes,
   makeStagingDir,
@@ -23,9 +24,8 @@ import {
   sha256File,
   snapshotId,
 } from './publish.ts';
-import { assertUtf8, readCsv } from './read.ts';
+import { assertUtf8, readHeader } from './read.ts';
 import { Store } from './store.ts';
-import { ValueError } from './values.ts';
 
 export const LICENCE =
   'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
@@ -48,76 +48,39 @@ export interface IngestResult {
 /** An input problem that stops the run before anything is published. */
 export class InputError extends Error {}
 
-const REJECT_HEADER = ['source_file', 'line', 'reason', 'message', 'raw'];
-
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const log = opts.log ?? (() => {});
   if (opts.files.length === 0) throw new InputError('no input files');
-  for (const f of opts.files)
+  for (const f of opts.files) {
     await assertUtf8(f).catch((e: Error) => {
       throw new InputError(e.message);
     });
+  }
   await mkdir(opts.out, { recursive: true });
   await removeLeftovers(opts.out);
   const staging = await makeStagingDir(opts.out);
+  const work = await mkdtemp(path.join(os.tmpdir(), 'ppn-ingest-'));
   try {
-    const store = await Store.open();
-    const quality: Quality = new Map();
-    const rejectsByReason: Record<string, number> = {};
+    const store = await Store.open({ workDir: work });
     const unmappedColumns: Record<string, string[]> = {};
-    const rejectsPath = path.join(staging, 'rejects.csv');
-    await writeFile(rejectsPath, '\uFEFF' + stringify([REJECT_HEADER]));
-    let pending: string[][] = [];
-    const flushRejects = async () => {
-      if (pending.length) await appendFile(rejectsPath, stringify(pending));
-      pending = [];
-    };
-    const reject = (file: string, line: number, reason: string, message: string, raw: string) => {
-      rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + 1;
-      pending.push([file, String(line), reason, message, raw]);
-    };
     const sources: Manifest['sources'] = [];
     let read = 0;
-    let written = 0;
 
     for (const [idx, file] of opts.files.entries()) {
       const name = path.basename(file);
-      let layout: ReturnType<typeof resolveHeader> | null = null;
-      let fileRows = 0;
       const started = Date.now();
-      for await (const rec of readCsv(file, (e) => {
-        read++;
-        fileRows++;
-        reject(name, e.line, 'csv_syntax', e.message, e.raw);
-      })) {
-        if (!layout) {
-          try {
-            layout = resolveHeader(rec.record, opts.maps);
-          } catch (e) {
-            if (e instanceof LayoutError) throw new InputError(`${file}: ${e.message}`);
-            throw e;
-          }
-          if (layout.unmapped.length) unmappedColumns[name] = layout.unmapped;
-          continue;
-        }
-        read++;
-        fileRows++;
-        const mapped = mapRecord(layout, rec.record);
-        if ('error' in mapped) {
-          reject(name, rec.line, 'field_count', mapped.error, rec.raw);
-          continue;
-        }
-        try {
-          store.append(idx, rec.line, normalizeRow(mapped.row, quality));
-          written++;
-        } catch (e) {
-          if (!(e instanceof ValueError)) throw e;
-          reject(name, rec.line, e.code, e.message, rec.raw);
-        }
-        if (pending.length >= 1000) await flushRejects();
+      const header = await readHeader(file);
+      if (!header) throw new InputError(`${file}: empty file (no header row)`);
+      let layout;
+      try {
+        layout = resolveHeader(header, opts.maps);
+      } catch (e) {
+        if (e instanceof LayoutError) throw new InputError(`${file}: ${e.message}`);
+        throw e;
       }
-      await flushRejects();
-      if (!layout) throw new InputError(`${file}: empty file (no header row)`);
+      if (layout.unmapped.length) unmappedColumns[name] = layout.unmapped;
+      const fileRows = await store.addCsv(idx, file, layout);
+      read += fileRows;
       const secs = (Date.now() - started) / 1000;
       log(`read ${name}: ${fileRows} rows in ${secs.toFixed(1)} s`);
       sources.push({
@@ -126,6 +89,15 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
         sha256: await sha256File(file),
         rows_read: fileRows,
       });
+    }
+
+    const quality = await store.build();
+    const { written, rejected, duplicates } = await store.counts();
+    const rejectsByReason = await store.rejectsByReason();
+    if (written + rejected + duplicates !== read) {
+      throw new Error(
+        `accounting broken: read ${read} ≠ written ${written} + rejected ${rejected} + duplicates ${duplicates}`,
+      );
     }
     if (written === 0) {
       const why = Object.entries(rejectsByReason)
@@ -136,7 +108,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       );
     }
 
-    const { quality: built } = await store.build();
+    const rejectsPath = path.join(staging, 'rejects.csv');
+    await store.writeRejects(
+      path.join(work, 'rejects.csv'),
+      sources.map((s) => s.name),
+    );
+    await withBom(path.join(work, 'rejects.csv'), rejectsPath);
     const written_files = await store.writeParquet(staging);
     const summaryRows = await store.summary();
     const years = await store.fiscalYears();
@@ -160,9 +137,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       licence: LICENCE,
       ...(summaryRows as Pick<Summary, 'by_year' | 'top_agencies' | 'totals'>),
     };
-    await mkdir(path.join(staging, 'agg'), { recursive: true });
-    await writeFile(path.join(staging, 'agg/summary.json'), JSON.stringify(summary) + '\n');
     const aggPath = path.join(staging, 'agg/summary.json');
+    await mkdir(path.dirname(aggPath), { recursive: true });
+    await writeFile(aggPath, JSON.stringify(summary) + '\n');
     files.push({
       path: 'agg/summary.json',
       table: 'aggregates',
@@ -186,11 +163,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       counts: {
         rows_read: read,
         rows_written: written,
-        rows_rejected: read - written,
+        rows_rejected: rejected,
+        rows_duplicate: duplicates,
         projects: count('projects'),
         contracts: count('contracts'),
       },
-      quality: Object.fromEntries([...[...quality.entries()].sort(), ...Object.entries(built)]),
+      quality,
       rejects_file: prefix + 'rejects.csv',
       licence: LICENCE,
       synthetic,
@@ -200,7 +178,16 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
     await publish(opts.out, staging, id, manifest);
     return { manifest, rejectsByReason, unmappedColumns };
   } catch (e) {
-    await import('node:fs/promises').then((fs) => fs.rm(staging, { recursive: true, force: true }));
+    await rm(staging, { recursive: true, force: true });
     throw e;
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Copy a CSV with a UTF-8 byte-order mark in front, so spreadsheet software shows Thai. */
+async function withBom(from: string, to: string): Promise<void> {
+  const out = createWriteStream(to);
+  out.write('\uFEFF');
+  await pipeline(createReadStream(from), out);
 }

@@ -1,93 +1,167 @@
 /**
- * The native DuckDB side of the ingest: clean rows are appended to a staging table, then the
- * published tables are built with SQL and written as zstd Parquet, one file per fiscal year for
- * the fact tables (design-notes.md, "Data layout").
+ * The native DuckDB side of the ingest. Sources are read by DuckDB itself (CSV) or appended as
+ * raw canonical fields (JSON), cleaned by one SQL query (normalize.ts + rules.ts) into `clean`,
+ * then the published tables are built with SQL and written as zstd Parquet, one file per fiscal
+ * year for the fact tables (design-notes.md, "Data layout"). The working database lives on disk
+ * with a memory limit, so national-scale inputs do not need national-scale memory.
  */
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CleanRow } from './normalize.ts';
+import {
+  CANONICAL_FIELDS,
+  LAYOUT_28,
+  type CanonicalField,
+  type RawRow,
+} from '../../src/lib/schema/fields.ts';
 import { PARTITIONED, TABLES, type TableName } from '../../src/lib/schema/tables.ts';
+import type { HeaderLayout } from './layout.ts';
+import { CLEAN_COLUMNS, f, normalizeSql } from './normalize.ts';
+import { ruleMacros, sqlString } from './rules.ts';
 
-const STAGING_COLUMNS: [keyof CleanRow | 'src_idx' | 'src_line', string][] = [
-  ['src_idx', 'INTEGER'],
-  ['src_line', 'INTEGER'],
-  ['project_id', 'VARCHAR'],
-  ['fiscal_year', 'SMALLINT'],
-  ['project_name', 'VARCHAR'],
-  ['type_name', 'VARCHAR'],
-  ['dept_name', 'VARCHAR'],
-  ['dept_sub_name', 'VARCHAR'],
-  ['province', 'VARCHAR'],
-  ['province_en', 'VARCHAR'],
-  ['district', 'VARCHAR'],
-  ['subdistrict', 'VARCHAR'],
-  ['method_name', 'VARCHAR'],
-  ['method_bucket', 'VARCHAR'],
-  ['method_raw', 'VARCHAR'],
-  ['method_group_raw', 'VARCHAR'],
-  ['method_source', 'VARCHAR'],
-  ['announce_date', 'DATE'],
-  ['transaction_date', 'DATE'],
-  ['project_money', 'DECIMAL(18,2)'],
-  ['price_build', 'DECIMAL(18,2)'],
-  ['sum_price_agree', 'DECIMAL(18,2)'],
-  ['project_status', 'VARCHAR'],
-  ['winner_tin', 'VARCHAR'],
-  ['tin_status', 'VARCHAR'],
-  ['winner', 'VARCHAR'],
-  ['vendor_key', 'VARCHAR'],
-  ['winner_norm', 'VARCHAR'],
-  ['contract_no', 'VARCHAR'],
-  ['contract_date', 'DATE'],
-  ['contract_finish_date', 'DATE'],
-  ['price_agree', 'DECIMAL(18,2)'],
-  ['contract_status', 'VARCHAR'],
-  ['has_contract', 'BOOLEAN'],
-];
+export { sqlString };
 
-/** Strings that go into SQL text (file paths we made ourselves) are quoted here and only here. */
-export function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
+export interface StoreOptions {
+  /** A scratch folder for the working database and spill files (removed by the caller). */
+  workDir: string;
+  memoryLimit?: string;
+  threads?: number;
 }
 
+export interface JsonRow {
+  line: number;
+  raw: string;
+  fields: RawRow;
+}
+
+/** CSV-quote a list of fields back into one line (for the rejects file). */
+const RAW_FROM_FIELDS = (fields: string) =>
+  `array_to_string(list_transform(${fields}, x -> CASE WHEN regexp_matches(coalesce(x, ''), '[",\\n\\r]') THEN '"' || replace(x, '"', '""') || '"' ELSE coalesce(x, '') END), ',')`;
+
 export class Store {
-  private constructor(
-    private readonly conn: DuckDBConnection,
-    private readonly appender: DuckDBAppender,
-  ) {}
+  private constructor(private readonly conn: DuckDBConnection) {}
 
-  static async open(): Promise<Store> {
-    const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+  static async open(opts: StoreOptions): Promise<Store> {
+    await mkdir(path.join(opts.workDir, 'spill'), { recursive: true });
+    const db = await DuckDBInstance.create(path.join(opts.workDir, 'work.duckdb'), {
+      threads: String(opts.threads ?? 2),
+      memory_limit: opts.memoryLimit ?? '4GB',
+      temp_directory: path.join(opts.workDir, 'spill'),
+      preserve_insertion_order: 'true',
+    });
     const conn = await db.connect();
-    const cols = STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ');
-    await conn.run(`CREATE TABLE staging (${cols})`);
-    return new Store(conn, await conn.createAppender('staging'));
+    for (const m of ruleMacros()) await conn.run(m);
+    await conn.run(`CREATE TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`);
+    await conn.run(
+      `CREATE TABLE csv_rejects (src_idx INTEGER, line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`,
+    );
+    return new Store(conn);
   }
 
-  append(srcIdx: number, srcLine: number, row: CleanRow): void {
-    const a = this.appender;
-    for (const [name, type] of STAGING_COLUMNS) {
-      const v = name === 'src_idx' ? srcIdx : name === 'src_line' ? srcLine : row[name];
-      if (v === null || v === undefined) a.appendNull();
-      else if (typeof v === 'boolean') a.appendBoolean(v);
-      else if (typeof v === 'number') {
-        if (type === 'SMALLINT') a.appendSmallInt(v);
-        else a.appendInteger(v);
-      } else a.appendVarchar(v); // DATE and DECIMAL columns cast from their canonical text
+  async rows(sql: string): Promise<Record<string, unknown>[]> {
+    return (await this.conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  }
+
+  private async scalar(sql: string): Promise<number> {
+    return Number((await this.conn.runAndReadAll(sql)).getRowsJson()[0]![0]);
+  }
+
+  /**
+   * Read one CSV with DuckDB's reader into positional columns (strict quoting: malformed records
+   * go to DuckDB's rejects with their line), map positions to canonical fields by the layout,
+   * and clean. Returns the number of data records read.
+   */
+  async addCsv(srcIdx: number, file: string, layout: HeaderLayout): Promise<number> {
+    const h = layout.fields.length;
+    // One spare column: a record with more fields than expected is caught, not truncated.
+    const width = Math.max(h, layout.acceptsRaw28 ? 28 : 0) + 1;
+    const cols = Array.from({ length: width }, (_, i) => `c${i + 1}`);
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE src AS
+      SELECT *, row_number() OVER () AS rn FROM read_csv(${sqlString(file)},
+        auto_detect = false, header = false, skip = 1, delim = ',', quote = '"', escape = '"',
+        null_padding = true, nullstr = chr(1), strict_mode = true, max_line_size = 16777216,
+        store_rejects = true, rejects_table = 'rej_errors', rejects_scan = 'rej_scans',
+        columns = {${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`);
+    // Records DuckDB refused (bad quoting, too many fields): one reject per line.
+    await this.conn.run(`INSERT INTO csv_rejects
+      SELECT ${srcIdx}, line, 'csv_syntax', string_agg(DISTINCT error_message, '; '), any_value(csv_line)
+      FROM rej_errors GROUP BY line`);
+    // Good records' line numbers: the k-th good record follows every refused line l_j with
+    // l_j - j < k (the rejects interleave with the records DuckDB kept).
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE bad AS
+      SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j
+      FROM (SELECT DISTINCT line FROM rej_errors)`);
+    const nf = `CASE ${cols.map((_, i) => `WHEN c${width - i} IS NOT NULL THEN ${width - i}`).join(' ')} ELSE 0 END`;
+    const pos = (field: CanonicalField, fields: readonly (CanonicalField | null)[]) =>
+      fields.indexOf(field);
+    const mapped = CANONICAL_FIELDS.map((fld) => {
+      const i = pos(fld, layout.fields);
+      const j = layout.acceptsRaw28 ? pos(fld, LAYOUT_28) : -1;
+      const branches = [
+        i >= 0 ? `WHEN nf = ${h} THEN c${i + 1}` : '',
+        j >= 0 ? `WHEN nf = 28 THEN c${j + 1}` : '',
+      ].join(' ');
+      return branches.trim() ? `CASE ${branches} END AS ${f(fld)}` : `NULL::VARCHAR AS ${f(fld)}`;
+    });
+    const okShape = `nf = ${h}${layout.acceptsRaw28 ? ' OR nf = 28' : ''}`;
+    const input = `(SELECT ${srcIdx} AS src_idx,
+        s.rn + coalesce(b.j, 0) + 1 AS line, nf,
+        CASE WHEN ${okShape} THEN NULL ELSE printf('%d fields where the header has %d', nf, ${h}) END AS shape_error,
+        ${mapped.join(',\n        ')}, ${cols.join(', ')}
+      FROM (SELECT *, ${nf} AS nf FROM src) s ASOF LEFT JOIN bad b ON s.rn > b.g)`;
+    await this.conn.run(
+      `INSERT INTO clean ${normalizeSql(input, RAW_FROM_FIELDS(`list_slice([${cols.join(', ')}], 1, nf)`))}`,
+    );
+    const kept = await this.scalar(`SELECT count(*) FROM src`);
+    const refused = await this.scalar(`SELECT count(DISTINCT line) FROM rej_errors`);
+    await this.conn.run(`DROP TABLE src; DROP TABLE bad`);
+    return kept + refused;
+  }
+
+  /** Rows already split into canonical fields (JSON sources), cleaned by the same query. */
+  async addRows(srcIdx: number, rows: JsonRow[]): Promise<void> {
+    const cols = [
+      'line BIGINT',
+      'raw_line VARCHAR',
+      ...CANONICAL_FIELDS.map((x) => `${f(x)} VARCHAR`),
+    ];
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE jsrc (${cols.join(', ')})`);
+    const app = await this.conn.createAppender('jsrc', 'temp');
+    for (const r of rows) {
+      app.appendBigInt(BigInt(r.line));
+      app.appendVarchar(r.raw);
+      for (const x of CANONICAL_FIELDS) {
+        const v = r.fields[x];
+        if (v === undefined || v === null) app.appendNull();
+        else app.appendVarchar(String(v));
+      }
+      app.endRow();
     }
-    this.appender.endRow();
+    app.closeSync();
+    const input = `(SELECT ${srcIdx} AS src_idx, NULL::VARCHAR AS shape_error, * FROM jsrc)`;
+    await this.conn.run(`INSERT INTO clean ${normalizeSql(input, 'raw_line')}`);
+    await this.conn.run(`DROP TABLE jsrc`);
   }
 
-  /** Build the published tables from staging. Returns per-table row counts. */
-  async build(): Promise<{ quality: Record<string, number> }> {
-    this.appender.closeSync();
+  /**
+   * Resolve duplicates and build the published tables.
+   * Rule 1: a row whose fields (ลำดับ aside) equal an earlier row's is a duplicate (the same row in
+   * two parts). Rule 2: a contract (project, contract number, vendor, value) listed again in a later
+   * fiscal year's file is kept once, from the latest year; the project's own fields come from its
+   * latest year too (the most recent status). Both are counted as duplicates.
+   */
+  async build(): Promise<Record<string, number>> {
     const run = (sql: string) => this.conn.run(sql);
-    // A project's own fields come from its first row (file order, then line); its money repeats on
-    // every contract row of the project, so it is taken once (trap 1: double counting).
+    await run(`CREATE TABLE good AS
+      SELECT * FROM clean WHERE reason IS NULL
+      QUALIFY row_number() OVER (PARTITION BY dup_key ORDER BY src_idx, line) = 1`);
+    await run(`CREATE TABLE kept AS
+      SELECT * FROM good
+      QUALIFY NOT has_contract OR row_number() OVER (
+        PARTITION BY project_id, contract_no, vendor_key, price_agree ORDER BY fiscal_year DESC, src_idx, line) = 1`);
     await run(`CREATE TABLE first_rows AS
-      SELECT * FROM staging
-      QUALIFY row_number() OVER (PARTITION BY project_id ORDER BY src_idx, src_line) = 1`);
+      SELECT * FROM kept
+      QUALIFY row_number() OVER (PARTITION BY project_id ORDER BY fiscal_year DESC, src_idx, line) = 1`);
     await run(`CREATE TABLE agencies AS
       SELECT (row_number() OVER (ORDER BY dept_name, dept_sub_name NULLS FIRST, province NULLS FIRST))::INTEGER AS agency_id,
              substr(sha256(concat_ws(chr(31), dept_name, coalesce(dept_sub_name, ''), coalesce(province, ''))), 1, 12) AS agency_key,
@@ -102,10 +176,10 @@ export class Store {
     await run(`CREATE TABLE provinces AS
       SELECT (row_number() OVER (ORDER BY province))::SMALLINT AS province_id, province AS province_name,
              max(province_en) AS province_name_en
-      FROM staging WHERE province IS NOT NULL GROUP BY province`);
+      FROM kept WHERE province IS NOT NULL GROUP BY province`);
     await run(`CREATE TABLE statuses AS
       SELECT (row_number() OVER (ORDER BY s))::SMALLINT AS status_id, s AS status_name
-      FROM (SELECT project_status AS s FROM staging UNION SELECT contract_status FROM staging) WHERE s IS NOT NULL`);
+      FROM (SELECT project_status AS s FROM kept UNION SELECT contract_status FROM kept) WHERE s IS NOT NULL`);
     // Vendors: one per key; the name shown is the spelling seen most often (ties: smallest).
     await run(`CREATE TABLE vendors AS
       SELECT (row_number() OVER (ORDER BY vendor_key))::INTEGER AS vendor_id, vendor_key,
@@ -113,16 +187,17 @@ export class Store {
              CASE WHEN vendor_key LIKE 'tin:%' THEN 'valid' ELSE max(tin_status) END AS tin_status,
              arg_max(winner, n) AS name, max(winner_norm) AS name_norm
       FROM (SELECT vendor_key, winner, winner_norm, tin_status, count(*) OVER (PARTITION BY vendor_key, winner) AS n
-            FROM staging WHERE vendor_key IS NOT NULL)
+            FROM kept WHERE vendor_key IS NOT NULL)
       GROUP BY vendor_key`);
     await run(`CREATE TABLE projects AS
       SELECT f.project_id, f.fiscal_year, a.agency_id, m.method_id, t.type_id, p.province_id,
              s.status_id, f.project_money AS budget, f.price_build, f.sum_price_agree AS agreed,
-             (SELECT count(*) FROM staging c WHERE c.project_id = f.project_id AND c.has_contract)::SMALLINT AS contract_count,
+             coalesce(n.contract_count, 0)::SMALLINT AS contract_count,
              f.announce_date, f.transaction_date
       FROM first_rows f
       JOIN agencies a ON a.dept_name = f.dept_name AND a.dept_sub_name IS NOT DISTINCT FROM f.dept_sub_name
                      AND a.province IS NOT DISTINCT FROM f.province
+      LEFT JOIN (SELECT project_id, count(*) AS contract_count FROM kept WHERE has_contract GROUP BY 1) n USING (project_id)
       LEFT JOIN methods m ON m.method_name = f.method_name
       LEFT JOIN project_types t ON t.type_name = f.type_name
       LEFT JOIN provinces p ON p.province_name = f.province
@@ -130,7 +205,7 @@ export class Store {
     await run(`CREATE TABLE contracts AS
       SELECT c.project_id, p.fiscal_year, p.agency_id, v.vendor_id, c.contract_no, c.contract_date,
              c.contract_finish_date, c.price_agree, s.status_id
-      FROM staging c JOIN projects p USING (project_id)
+      FROM kept c JOIN projects p USING (project_id)
       LEFT JOIN vendors v ON v.vendor_key = c.vendor_key
       LEFT JOIN statuses s ON s.status_name = c.contract_status
       WHERE c.has_contract`);
@@ -138,19 +213,61 @@ export class Store {
       SELECT project_id, fiscal_year, project_name, method_raw, method_group_raw, method_source,
              district, subdistrict
       FROM first_rows`);
-    const q = await this.conn.runAndReadAll(`SELECT
-        (SELECT count(*) FROM (SELECT project_id FROM staging GROUP BY project_id
-           HAVING count(DISTINCT project_money) > 1 OR count(DISTINCT fiscal_year) > 1)) AS project_fields_conflict,
-        (SELECT count(*) FROM projects WHERE contract_count > 1) AS multi_contract_projects`);
-    const row = q.getRowObjectsJson()[0] ?? {};
-    const quality: Record<string, number> = {};
-    for (const [k, v] of Object.entries(row)) quality[k] = Number(v);
-    return { quality };
+    const q = (
+      await this.rows(`SELECT
+        (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT count(*) FROM good) AS duplicate_rows,
+        (SELECT count(*) FROM good) - (SELECT count(*) FROM kept) AS repeated_contracts,
+        (SELECT count(*) FROM (SELECT project_id FROM kept GROUP BY 1 HAVING count(DISTINCT fiscal_year) > 1)) AS projects_in_several_years,
+        (SELECT count(*) FROM (SELECT project_id FROM kept GROUP BY 1 HAVING count(DISTINCT project_money) > 1)) AS project_money_conflicts,
+        (SELECT count(*) FROM projects WHERE contract_count > 1) AS multi_contract_projects,
+        count(*) FILTER (WHERE fy_source = 'project_id') AS fiscal_year_from_project_id,
+        count(*) FILTER (WHERE method_source = 'swapped_column' AND method_raw IS NOT NULL) AS method_group_columns_swapped,
+        count(*) FILTER (WHERE method_source = 'project_name') AS method_from_project_name,
+        count(*) FILTER (WHERE method_source = 'none') AS method_unknown,
+        count(*) FILTER (WHERE tin_status = 'broken') AS tin_broken,
+        count(*) FILTER (WHERE tin_status = 'masked') AS tin_masked,
+        count(*) FILTER (WHERE tin_status = 'invalid_checksum') AS tin_invalid_checksum,
+        count(*) FILTER (WHERE tin_status = 'other') AS tin_other,
+        count(*) FILTER (WHERE tin_restored) AS tin_leading_zero_restored
+      FROM clean WHERE reason IS NULL`)
+    )[0]!;
+    return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Number(v)]));
+  }
+
+  async counts(): Promise<{ written: number; rejected: number; duplicates: number }> {
+    const r = (
+      await this.rows(`SELECT (SELECT count(*) FROM kept) AS written,
+        (SELECT count(*) FROM clean WHERE reason IS NOT NULL) + (SELECT count(*) FROM csv_rejects) AS rejected,
+        (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT count(*) FROM kept) AS duplicates`)
+    )[0]!;
+    return {
+      written: Number(r.written),
+      rejected: Number(r.rejected),
+      duplicates: Number(r.duplicates),
+    };
+  }
+
+  async rejectsByReason(): Promise<Record<string, number>> {
+    const r = await this.rows(`SELECT reason, count(*) AS n FROM (
+        SELECT reason FROM clean WHERE reason IS NOT NULL UNION ALL SELECT reason FROM csv_rejects)
+      GROUP BY 1 ORDER BY 1`);
+    return Object.fromEntries(r.map((x) => [String(x.reason), Number(x.n)]));
+  }
+
+  /** Every rejected row: source, line, reason, message and the raw text. */
+  async writeRejects(file: string, sourceNames: readonly string[]): Promise<void> {
+    const names = `[${sourceNames.map(sqlString).join(', ')}]`;
+    await this.conn.run(`COPY (
+        SELECT ${names}[src_idx + 1] AS source_file, line, reason, message, raw_line AS raw FROM (
+          SELECT src_idx, line, reason, message, raw_line FROM clean WHERE reason IS NOT NULL
+          UNION ALL SELECT * FROM csv_rejects)
+        ORDER BY src_idx, line
+      ) TO ${sqlString(file)} (FORMAT CSV, HEADER)`);
   }
 
   async fiscalYears(): Promise<number[]> {
-    const r = await this.conn.runAndReadAll(`SELECT DISTINCT fiscal_year FROM projects ORDER BY 1`);
-    return r.getRowsJson().map((x) => Number(x[0]));
+    const r = await this.rows(`SELECT DISTINCT fiscal_year AS y FROM projects ORDER BY 1`);
+    return r.map((x) => Number(x.y));
   }
 
   /**
@@ -176,12 +293,12 @@ export class Store {
         const rel = fy === null ? `${table}.parquet` : `${table}/fy${fy}.parquet`;
         await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
         const where = fy === null ? '' : `WHERE fiscal_year = ${Number(fy)}`;
-        const count = await this.conn.runAndReadAll(`SELECT count(*) FROM ${table} ${where}`);
+        const rows = await this.scalar(`SELECT count(*) FROM ${table} ${where}`);
         await this.conn.run(
           `COPY (SELECT ${cols} FROM ${table} ${where} ORDER BY ${order}) TO ${sqlString(path.join(dir, rel))}
            (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${rowGroup})`,
         );
-        out.push({ table, fiscal_year: fy, path: rel, rows: Number(count.getRowsJson()[0]![0]) });
+        out.push({ table, fiscal_year: fy, path: rel, rows });
       }
     }
     return out;
@@ -193,18 +310,17 @@ export class Store {
     top_agencies: Record<string, unknown>[];
     totals: Record<string, unknown>;
   }> {
-    const rows = async (sql: string) => (await this.conn.runAndReadAll(sql)).getRowObjectsJson();
-    const by_year = await rows(`SELECT p.fiscal_year, count(*)::INTEGER AS projects,
+    const by_year = await this.rows(`SELECT p.fiscal_year, count(*)::INTEGER AS projects,
         coalesce(sum(p.contract_count), 0)::INTEGER AS contracts,
         coalesce(sum(p.budget), 0)::VARCHAR AS budget,
         (SELECT coalesce(sum(price_agree), 0) FROM contracts c WHERE c.fiscal_year = p.fiscal_year)::VARCHAR AS agreed
       FROM projects p GROUP BY p.fiscal_year ORDER BY p.fiscal_year`);
-    const top_agencies = await rows(`SELECT a.dept_name, count(*)::INTEGER AS projects,
+    const top_agencies = await this.rows(`SELECT a.dept_name, count(*)::INTEGER AS projects,
         coalesce(sum(p.budget), 0)::VARCHAR AS budget
       FROM projects p JOIN agencies a USING (agency_id)
       GROUP BY a.dept_name ORDER BY sum(p.budget) DESC NULLS LAST, a.dept_name LIMIT 20`);
     const totals = (
-      await rows(`SELECT count(*)::INTEGER AS projects,
+      await this.rows(`SELECT count(*)::INTEGER AS projects,
         coalesce(sum(contract_count), 0)::INTEGER AS contracts,
         coalesce(sum(budget), 0)::VARCHAR AS budget,
         (SELECT coalesce(sum(price_agree), 0) FROM contracts)::VARCHAR AS agreed FROM projects`)

@@ -1,47 +1,76 @@
-import { describe, expect, it } from 'vitest';
-import { LayoutError, mapRecord, parseMaps, resolveHeader } from '../../scripts/ingest/layout';
-import { normalizeRow } from '../../scripts/ingest/normalize';
-import { LAYOUT_28, THAI_HEADERS } from '../../src/lib/schema/fields';
-import {
-  isMethodGroupLabel,
-  methodBucket,
-  methodFromProjectName,
-} from '../../src/lib/schema/methods';
+import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LayoutError, parseMaps, resolveHeader } from '../../scripts/ingest/layout';
+import { ingest } from '../../scripts/ingest/run';
+import { THAI_HEADERS } from '../../src/lib/schema/fields';
+import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
-import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV } from '../helpers/paths';
+import { lit, rows } from '../helpers/duckdb';
+import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
 
-describe('layout detection on the real files', () => {
+const dir = path.join(TMP, 'unit-layout');
+beforeAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+});
+
+async function ingestOne(name: string, file: string, maps: string[] = []) {
+  const out = path.join(dir, name);
+  const { manifest, rejectsByReason } = await ingest({ files: [file], out, maps: parseMaps(maps) });
+  const table = (t: string) =>
+    `read_parquet([${manifest.files
+      .filter((f) => f.table === t)
+      .map((f) => lit(path.join(out, f.path)))
+      .join(', ')}])`;
+  return { manifest, rejectsByReason, table, out };
+}
+
+const csvLine = (r: string[]) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',');
+
+describe('layouts of the real files', () => {
   it('maps the 33-field datastore layout by header and ignores _id and rank', () => {
-    const [header, ...data] = readRecords(ICS_CSV);
+    const [header] = readRecords(ICS_CSV);
     const layout = resolveHeader(header!, new Map());
     expect(layout.unmapped).toEqual(['_ปีงบ', '_ไฟล์']);
-    const m = mapRecord(layout, data[0]!);
-    if (!('row' in m)) throw new Error(m.error);
-    expect(m.row.project_id).toBe('64097344169');
-    expect(m.row.winner_tin).toBe('3.0556E+11');
-    expect(m.row.province_en).toBe('Nakhon Ratchasima');
+    expect(layout.fields.indexOf('project_id')).toBe(header!.indexOf('รหัสโครงการ'));
+    expect(layout.fields[0]).toBeNull(); // _id
+    expect(layout.acceptsRaw28).toBe(false);
   });
 
-  it('reads 28-field FY2568 rows under the wrong 31-name header by position', () => {
+  it('reads 28-field FY2568 rows under the wrong 31-name header by position', async () => {
     const [header, ...data] = readRecords(ICS_CSV);
-    // Build a raw FY2568 part: the official 31 names over rows without the three (Eng) columns.
+    // A raw FY2568 part: the official 31 names over rows without the three (Eng) columns.
     const official = header!.slice(1, 32);
     const eng = new Set(['จังหวัด (Eng)', 'เขต/อำเภอ (Eng)', 'แขวง/ตำบล (Eng)']);
-    const row28 = data[4]!.slice(1, 32).filter((_, i) => !eng.has(official[i]!));
-    expect(row28).toHaveLength(28);
-    const layout = resolveHeader(official, new Map());
-    expect(layout.acceptsRaw28).toBe(true);
-    const m = mapRecord(layout, row28);
-    if (!('row' in m)) throw new Error(m.error);
-    expect(m.row.winner).toBe(data[4]![header!.indexOf('ชื่อผู้ชนะ')]);
-    expect(m.row.price_agree).toBe(data[4]![header!.indexOf('งบสัญญา(บาท)')]);
-    expect(LAYOUT_28).toHaveLength(28);
+    const rows28 = data.map((r) => r.slice(1, 32).filter((_, i) => !eng.has(official[i]!)));
+    expect(rows28[0]).toHaveLength(28);
+    const file = path.join(dir, 'raw28.csv');
+    await writeFile(file, '\uFEFF' + [official, ...rows28].map(csvLine).join('\r\n') + '\r\n');
+    expect(resolveHeader(official, new Map()).acceptsRaw28).toBe(true);
+    const { table, manifest } = await ingestOne('raw28', file);
+    expect(manifest.counts.rows_written).toBe(5);
+    const v = await rows(
+      `SELECT v.tin, sum(c.price_agree)::VARCHAR AS s FROM ${table('contracts')} c JOIN ${table('vendors')} v USING (vendor_id) GROUP BY 1`,
+    );
+    const expected = data.reduce((n, r) => n + Number(r[header!.indexOf('งบสัญญา(บาท)')]), 0);
+    expect(v.find((x) => x.tin === '0305560001659')).toBeDefined();
+    expect(v.reduce((n, x) => n + Number(x.s), 0)).toBeCloseTo(expected, 2);
   });
 
-  it('reports a record whose field count fits no layout', () => {
-    const [header] = readRecords(DGA_CSV);
-    const layout = resolveHeader(header!, new Map());
-    expect(mapRecord(layout, ['1', '2'])).toEqual({ error: '2 fields where the header has 15' });
+  it('rejects a record whose field count fits no layout, with its raw text', async () => {
+    const [header, first] = readRecords(DGA_CSV);
+    const file = path.join(dir, 'short.csv');
+    await writeFile(file, [header!, first!, first!.slice(0, 5)].map(csvLine).join('\n') + '\n');
+    const { rejectsByReason, manifest, out } = await ingestOne('short', file);
+    expect(rejectsByReason).toEqual({ field_count: 1 });
+    const rejects = readRecords(path.join(out, manifest.rejects_file!));
+    expect(rejects[1]!.slice(1, 4)).toEqual([
+      '3',
+      'field_count',
+      '5 fields where the header has 15',
+    ]);
+    expect(rejects[1]![4]).toBe(first!.slice(0, 5).join(','));
   });
 
   it('fails on an unknown layout with the header seen and the closest known layout', () => {
@@ -57,51 +86,36 @@ describe('layout detection on the real files', () => {
   it('refuses a --map to an unknown canonical name', () => {
     expect(() => parseMaps(['_ปีงบ=fiscal'])).toThrow(/CANONICAL one of/);
     expect(parseMaps(['_ปีงบ=budget_year']).get('_ปีงบ')).toBe('budget_year');
+    expect(THAI_HEADERS.budget_year).toBe('ปีงบประมาณ');
   });
 });
 
 describe('method and group columns (trap 2)', () => {
-  it('takes the method from the swapped column in the real FY2568 rows', () => {
-    const [header, ...data] = readRecords(DGA_CSV);
-    const layout = resolveHeader(header!, new Map());
-    const q = new Map<string, number>();
-    for (const r of data) {
-      const m = mapRecord(layout, r);
-      if (!('row' in m)) throw new Error(m.error);
-      const row = normalizeRow(m.row, q);
-      expect(row.method_source).toBe('swapped_column');
-      expect(isMethodGroupLabel(row.method_group_raw!)).toBe(true);
-    }
-    expect(q.get('method_group_columns_swapped')).toBe(data.length);
-  });
-
-  it('derives the method from the project name when only the group string is there', () => {
-    const [header, ...data] = readRecords(DRONE_CSV);
-    const layout = resolveHeader(header!, parseMaps(['_ปีงบ=budget_year']));
-    const q = new Map<string, number>();
-    const sources: Record<string, number> = {};
-    for (const r of data) {
-      const m = mapRecord(layout, r);
-      if (!('row' in m)) throw new Error(m.error);
-      const row = normalizeRow(m.row, q);
-      sources[row.method_source] = (sources[row.method_source] ?? 0) + 1;
-      if (row.fiscal_year === 2568) expect(row.method_source).not.toBe('project_name');
-    }
-    // FY2565–67 rows hold only the group string: 1,967 rows (SOURCE.md: 492 + 693 + 782).
-    expect((sources.project_name ?? 0) + (sources.none ?? 0)).toBe(492 + 693 + 782);
-    expect(sources.none ?? 0).toBeLessThan(30);
-  });
-
-  it('buckets methods under both Acts', () => {
-    expect(methodBucket('เฉพาะเจาะจง')).toBe('specific');
-    expect(methodBucket('ประกวดราคาอิเล็กทรอนิกส์ (e-bidding)')).toBe('open');
-    expect(methodBucket('จ้างที่ปรึกษาโดยวิธีคัดเลือก')).toBe('consultant');
-    expect(methodBucket('ประกวดราคาด้วยวิธีการทางอิเล็กทรอนิกส์')).toBe('legacy');
-    expect(methodBucket('วิธีใหม่')).toBe('unknown');
-    expect(methodFromProjectName('ซื้อโดรน จำนวน ๑ ลำ โดยวิธีเฉพาะเจาะจง')).toBe('เฉพาะเจาะจง');
-    expect(methodFromProjectName('จ้างก่อสร้างถนน ด้วยวิธีประกวดราคาอิเล็กทรอนิกส์ (e-bidding)')).toBe(
-      'ประกวดราคาอิเล็กทรอนิกส์ (e-bidding)',
+  it('takes the method from the swapped column in the real FY2568 rows', async () => {
+    const { table, manifest } = await ingestOne('dga', DGA_CSV);
+    const r = await rows(
+      `SELECT method_source, count(*)::INTEGER AS n FROM ${table('details')} GROUP BY 1`,
     );
-    expect(THAI_HEADERS.budget_year).toBe('ปีงบประมาณ');
+    expect(r).toEqual([{ method_source: 'swapped_column', n: 250 }]);
+    expect(manifest.quality.method_group_columns_swapped).toBe(250);
+  });
+
+  it('derives the method from the project name when only the group string is there', async () => {
+    const { table } = await ingestOne('drone', DRONE_CSV, ['_ปีงบ=budget_year']);
+    const r =
+      await rows(`SELECT fiscal_year >= 2568 AS recent, method_source, count(*)::INTEGER AS n
+      FROM ${table('details')} GROUP BY ALL ORDER BY ALL`);
+    // FY2565–67 rows hold only a group string (1,967 rows: 492 + 693 + 782, SOURCE.md), so their
+    // method comes from the name; FY2568 rows hold the method in the group column (the producer
+    // dropped วิธีจัดซื้อฯ), so it is read from there.
+    const old = r.filter((x) => !x.recent);
+    expect(old.reduce((n, x) => n + Number(x.n), 0)).toBe(492 + 693 + 782);
+    expect(old.map((x) => x.method_source).sort()).toEqual(['none', 'project_name']);
+    expect(Number(old.find((x) => x.method_source === 'none')!.n)).toBeLessThan(30);
+    expect(r.filter((x) => x.recent).map((x) => x.method_source)).toEqual(['swapped_column']);
+    const m = JSON.parse(await readFile(path.join(dir, 'drone/manifest.json'), 'utf8')) as Manifest;
+    expect(m.quality.method_from_project_name).toBe(
+      Number(old.find((x) => x.method_source === 'project_name')!.n),
+    );
   });
 });

@@ -1,4 +1,26 @@
-/** Pure text helpers shared by the ingest and the site (the same rules on both sides). */
+/**
+ * Pure text helpers and Thai constants. The ingest compiles the same constants into SQL
+ * (scripts/ingest/rules.ts); tests check that both sides agree on the real rows.
+ */
+
+/** Thai short month names, January first, as the e-GP files write them. */
+export const THAI_MONTHS = [
+  'ม.ค.',
+  'ก.พ.',
+  'มี.ค.',
+  'เม.ย.',
+  'พ.ค.',
+  'มิ.ย.',
+  'ก.ค.',
+  'ส.ค.',
+  'ก.ย.',
+  'ต.ค.',
+  'พ.ย.',
+  'ธ.ค.',
+] as const;
+
+/** Values the official files use for "no value". */
+export const MISSING_VALUES = ['', '-', '–', 'N/A', 'null', 'NULL'] as const;
 
 const THAI_ZERO = 0x0e50; // ๐
 
@@ -20,7 +42,7 @@ export function cleanText(s: string): string {
  * Legal forms stripped from vendor names to build a name key, longest first so that
  * "ห้างหุ้นส่วนจำกัด" is removed before "ห้างหุ้นส่วน" (egp-data.md trap 6).
  */
-const LEGAL_FORMS = [
+export const LEGAL_FORMS = [
   'บริษัทมหาชนจำกัด',
   'ห้างหุ้นส่วนจำกัด',
   'ห้างหุ้นส่วนสามัญนิติบุคคล',

@@ -33,35 +33,3 @@ const METHODS: { label: string; bucket: MethodBucket }[] = [
   { label: 'พิเศษ', bucket: 'legacy' },
 ];
 export const KNOWN_METHODS = METHODS.sort((a, b) => b.label.length - a.label.length);
-
-/**
- * The "group" strings that FY2564–67 files put in กลุ่มวิธีจัดซื้อฯ and FY2568 files put in
- * วิธีจัดซื้อฯ (trap 2): `วิธีการจัดหา ประกาศเชิญชวนทั่วไป คัดเลือก เฉพาะเจาะจง`, and for consultant
- * work `งานจ้างที่ปรึกษา` (6 real FY2565–67 rows of the drone set). Never a method themselves.
- */
-export function isMethodGroupLabel(s: string): boolean {
-  return (
-    s.startsWith('วิธีการจัดหา') ||
-    s === 'งานจ้างที่ปรึกษา' ||
-    /ประกาศเชิญชวนทั่วไป\s+คัดเลือก\s+เฉพาะเจาะจง/.test(s)
-  );
-}
-
-export function methodBucket(label: string): MethodBucket {
-  const s = label.replace(/\s+/g, '');
-  for (const m of KNOWN_METHODS) if (s === m.label.replace(/\s+/g, '')) return m.bucket;
-  for (const m of KNOWN_METHODS) if (s.includes(m.label.replace(/\s+/g, ''))) return m.bucket;
-  return 'unknown';
-}
-
-/**
- * Project names usually end with the method (`…โดยวิธีเฉพาะเจาะจง`,
- * `…ด้วยวิธีประกวดราคาอิเล็กทรอนิกส์ (e-bidding)`): the fallback when no column holds it.
- */
-export function methodFromProjectName(name: string): string | null {
-  const m = /(?:โดย|ด้วย)วิธี\s*(.+?)\s*$/.exec(name.replace(/\s+/g, ' '));
-  if (!m) return null;
-  const tail = m[1]!;
-  for (const k of KNOWN_METHODS) if (tail.startsWith(k.label)) return k.label;
-  return null;
-}

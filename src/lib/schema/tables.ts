@@ -78,6 +78,8 @@ export interface Manifest {
     rows_read: number;
     rows_written: number;
     rows_rejected: number;
+    /** Rows dropped as duplicates (same row in two parts; a contract repeated in a later year). */
+    rows_duplicate: number;
     projects: number;
     contracts: number;
   };
