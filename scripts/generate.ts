@@ -93,7 +93,14 @@ function methodFor(rnd: Random, fy: number, budget: number): string {
   return 'ประกวดราคาอิเล็กทรอนิกส์ (e-bidding)';
 }
 
-export async function generate(opts: { rows: number; seed: number; out: string }): Promise<Truth> {
+export async function generate(opts: {
+  rows: number;
+  seed: number;
+  out: string;
+  /** Fiscal years to spread the rows over (default 2558–2568). */
+  years?: readonly number[];
+}): Promise<Truth> {
+  const fiscalYears = opts.years ?? FISCAL_YEARS;
   const rnd = new Random(opts.seed);
   await mkdir(opts.out, { recursive: true });
   const agencies: Agency[] = [];
@@ -119,10 +126,10 @@ export async function generate(opts: { rows: number; seed: number; out: string }
   }
 
   const truth: Truth = { seed: opts.seed, rows: opts.rows, by_year: {} };
-  const perYear = Math.ceil(opts.rows / FISCAL_YEARS.length);
+  const perYear = Math.ceil(opts.rows / fiscalYears.length);
   let written = 0;
   let seq = 0;
-  for (const fy of FISCAL_YEARS) {
+  for (const fy of fiscalYears) {
     const raw28 = fy >= 2568;
     const layout: readonly CanonicalField[] = raw28 ? LAYOUT_28 : LAYOUT_31;
     const file = path.join(opts.out, `egp-demo-${fy}.csv`);
@@ -229,6 +236,7 @@ async function main(): Promise<void> {
       rows: { type: 'string', default: '20000' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string', default: 'data/demo' },
+      years: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -245,10 +253,16 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const truth = await generate({ rows, seed, out: values.out });
+  const years = values.years?.split(',').map(Number);
+  if (years?.some((y) => !FISCAL_YEARS.includes(y))) {
+    console.error(`--years must be fiscal years from ${FISCAL_YEARS[0]} to ${FISCAL_YEARS.at(-1)}`);
+    process.exitCode = 2;
+    return;
+  }
+  const truth = await generate({ rows, seed, out: values.out, years });
   const projects = Object.values(truth.by_year).reduce((n, y) => n + y.projects, 0);
   console.log(
-    `wrote ${rows} contract rows (${projects} projects), FY${FISCAL_YEARS[0]}–${FISCAL_YEARS.at(-1)}, to ${values.out}`,
+    `wrote ${rows} contract rows (${projects} projects), FY ${(years ?? FISCAL_YEARS).join(', ')}, to ${values.out}`,
   );
 }
 

@@ -63,6 +63,25 @@ const DATES: CanonicalField[] = [
   'contract_finish_date',
 ];
 
+/** Fields cleaned once per distinct value (dates, agencies, winners repeat across millions of rows). */
+export const DICT_DATES = DATES;
+export const DICT_TEXT: CanonicalField[] = ['dept_name', 'dept_sub_name', 'province'];
+
+/**
+ * SQL that fills the lookup tables for one input: each distinct raw value is cleaned once.
+ * `d_date(raw, v)`, `d_text(raw, v)`, `d_winner(raw, v, k)`, `d_tin(raw, t, s)`.
+ */
+export function dictionarySql(input: string): string[] {
+  const distinct = (fields: CanonicalField[]) =>
+    `SELECT DISTINCT unnest([${fields.map((x) => f(x)).join(', ')}]) AS raw FROM ${input}`;
+  return [
+    `CREATE OR REPLACE TEMP TABLE d_date AS SELECT raw, thai_date(raw) AS v FROM (${distinct(DATES)}) WHERE raw IS NOT NULL`,
+    `CREATE OR REPLACE TEMP TABLE d_text AS SELECT raw, txt(raw) AS v FROM (${distinct(DICT_TEXT)}) WHERE raw IS NOT NULL`,
+    `CREATE OR REPLACE TEMP TABLE d_winner AS SELECT raw, txt(raw) AS v, vendor_name_key(raw) AS k FROM (${distinct(['winner'])}) WHERE raw IS NOT NULL`,
+    `CREATE OR REPLACE TEMP TABLE d_tin AS SELECT raw, tin(raw) AS t, tin_status_of(raw, tin(raw)) AS s FROM (${distinct(['winner_tin'])}) WHERE raw IS NOT NULL`,
+  ];
+}
+
 /**
  * `input` has src_idx, line, shape_error and every f_<field>; `rawExpr` rebuilds the input line
  * (evaluated for rejected rows only).
@@ -71,7 +90,7 @@ export function normalizeSql(input: string, rawExpr: string): string {
   const quoted = (x: string) => `replace(coalesce(${x}, ''), '"', '""')`;
   const typed = [
     ...AMOUNTS.map((a) => `amount(${f(a)}) AS v_${a}`),
-    ...DATES.map((d) => `thai_date(${f(d)}) AS v_${d}`),
+    ...DATES.map((d) => `dd_${d}.v AS v_${d}`),
   ].join(',\n      ');
   const amountChecks = AMOUNTS.map(
     (a) =>
@@ -95,17 +114,23 @@ export function normalizeSql(input: string, rawExpr: string): string {
       txt(${f('purchase_method_name')}) AS ma,
       txt(${f('purchase_method_group_name')}) AS mb,
       txt(${f('project_name')}) AS pname,
-      txt(${f('dept_name')}) AS dept,
-      txt(${f('winner')}) AS wname,
-      vendor_name_key(${f('winner')}) AS wnorm,
-      tin(${f('winner_tin')}) AS wtin,
+      dt_dept_name.v AS dept,
+      dt_dept_sub_name.v AS dept_sub,
+      dt_province.v AS prov,
+      dw.v AS wname,
+      dw.k AS wnorm,
+      CASE WHEN is_missing(${f('winner_tin')}) THEN NULL ELSE dtin.t END AS wtin,
+      coalesce(dtin.s, 'missing') AS wtin_status,
       label(${f('contract_no')}) AS cno,
       ${typed}
-    FROM ${input}
+    FROM ${input} i
+      ${DATES.map((d) => `LEFT JOIN d_date dd_${d} ON dd_${d}.raw = i.${f(d)}`).join('\n      ')}
+      ${DICT_TEXT.map((t) => `LEFT JOIN d_text dt_${t} ON dt_${t}.raw = i.${f(t)}`).join('\n      ')}
+      LEFT JOIN d_winner dw ON dw.raw = i.${f('winner')}
+      LEFT JOIN d_tin dtin ON dtin.raw = i.${f('winner_tin')}
   ),
   e AS (
     SELECT *,
-      tin_status_of(${f('winner_tin')}, wtin) AS wtin_status,
       coalesce(fy_file, fy_from_project_id(pid)) AS fy,
       method_from_name(pname) AS mfromname,
       ma IS NOT NULL AND NOT is_group_label(ma) AS ma_ok,
@@ -143,8 +168,8 @@ export function normalizeSql(input: string, rawExpr: string): string {
     pname AS project_name,
     label(${f('project_type_name')}) AS type_name,
     dept AS dept_name,
-    txt(${f('dept_sub_name')}) AS dept_sub_name,
-    txt(${f('province')}) AS province,
+    dept_sub AS dept_sub_name,
+    prov AS province,
     label(${f('province_en')}) AS province_en,
     label(${f('district')}) AS district,
     label(${f('subdistrict')}) AS subdistrict,

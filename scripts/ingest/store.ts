@@ -16,7 +16,7 @@ import {
 } from '../../src/lib/schema/fields.ts';
 import { PARTITIONED, TABLES, type TableName } from '../../src/lib/schema/tables.ts';
 import type { HeaderLayout } from './layout.ts';
-import { CLEAN_COLUMNS, f, normalizeSql } from './normalize.ts';
+import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
 
 export { sqlString };
@@ -51,7 +51,9 @@ export class Store {
     });
     const conn = await db.connect();
     for (const m of ruleMacros()) await conn.run(m);
-    await conn.run(`CREATE TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`);
+    await conn.run(
+      `CREATE TEMP TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
+    );
     await conn.run(
       `CREATE TABLE csv_rejects (src_idx INTEGER, line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`,
     );
@@ -103,19 +105,25 @@ export class Store {
       ].join(' ');
       return branches.trim() ? `CASE ${branches} END AS ${f(fld)}` : `NULL::VARCHAR AS ${f(fld)}`;
     });
+    // Without refused lines (the usual case) a record's line is its position plus the header.
+    const anyRefused = (await this.scalar(`SELECT count(*) FROM bad`)) > 0;
     const okShape = `nf = ${h}${layout.acceptsRaw28 ? ' OR nf = 28' : ''}`;
     const input = `(SELECT ${srcIdx} AS src_idx,
-        s.rn + coalesce(b.j, 0) + 1 AS line, nf,
+        ${anyRefused ? 's.rn + coalesce(b.j, 0) + 1' : 's.rn + 1'} AS line, nf,
         CASE WHEN ${okShape} THEN NULL ELSE printf('%d fields where the header has %d', nf, ${h}) END AS shape_error,
         ${mapped.join(',\n        ')}, ${cols.join(', ')}
-      FROM (SELECT *, ${nf} AS nf FROM src) s ASOF LEFT JOIN bad b ON s.rn > b.g)`;
-    await this.conn.run(
-      `INSERT INTO clean ${normalizeSql(input, RAW_FROM_FIELDS(`list_slice([${cols.join(', ')}], 1, nf)`))}`,
-    );
+      FROM (SELECT *, ${nf} AS nf FROM src) s ${anyRefused ? 'ASOF LEFT JOIN bad b ON s.rn > b.g' : ''})`;
+    await this.clean(input, RAW_FROM_FIELDS(`list_slice([${cols.join(', ')}], 1, nf)`));
     const kept = await this.scalar(`SELECT count(*) FROM src`);
     const refused = await this.scalar(`SELECT count(DISTINCT line) FROM rej_errors`);
     await this.conn.run(`DROP TABLE src; DROP TABLE bad`);
     return kept + refused;
+  }
+
+  /** Clean one input relation into `clean`: lookups of distinct values first, then one pass. */
+  private async clean(input: string, rawExpr: string): Promise<void> {
+    for (const sql of dictionarySql(input)) await this.conn.run(sql);
+    await this.conn.run(`INSERT INTO clean BY NAME ${normalizeSql(input, rawExpr)}`);
   }
 
   /** Rows already split into canonical fields (JSON sources), cleaned by the same query. */
@@ -139,7 +147,7 @@ export class Store {
     }
     app.closeSync();
     const input = `(SELECT ${srcIdx} AS src_idx, NULL::VARCHAR AS shape_error, * FROM jsrc)`;
-    await this.conn.run(`INSERT INTO clean ${normalizeSql(input, 'raw_line')}`);
+    await this.clean(input, 'raw_line');
     await this.conn.run(`DROP TABLE jsrc`);
   }
 
@@ -152,44 +160,44 @@ export class Store {
    */
   async build(): Promise<Record<string, number>> {
     const run = (sql: string) => this.conn.run(sql);
-    await run(`CREATE TABLE good AS
+    await run(`CREATE TEMP TABLE good AS
       SELECT * FROM clean WHERE reason IS NULL
       QUALIFY row_number() OVER (PARTITION BY dup_key ORDER BY src_idx, line) = 1`);
-    await run(`CREATE TABLE kept AS
+    await run(`CREATE TEMP TABLE kept AS
       SELECT * FROM good
       QUALIFY NOT has_contract OR row_number() OVER (
         PARTITION BY project_id, contract_no, vendor_key, price_agree ORDER BY fiscal_year DESC, src_idx, line) = 1`);
-    await run(`CREATE TABLE first_rows AS
+    await run(`CREATE TEMP TABLE first_rows AS
       SELECT * FROM kept
       QUALIFY row_number() OVER (PARTITION BY project_id ORDER BY fiscal_year DESC, src_idx, line) = 1`);
-    await run(`CREATE TABLE agencies AS
+    await run(`CREATE TEMP TABLE agencies AS
       SELECT (row_number() OVER (ORDER BY dept_name, dept_sub_name NULLS FIRST, province NULLS FIRST))::INTEGER AS agency_id,
              substr(sha256(concat_ws(chr(31), dept_name, coalesce(dept_sub_name, ''), coalesce(province, ''))), 1, 12) AS agency_key,
              dept_name, dept_sub_name, province
       FROM (SELECT DISTINCT dept_name, dept_sub_name, province FROM first_rows)`);
-    await run(`CREATE TABLE methods AS
+    await run(`CREATE TEMP TABLE methods AS
       SELECT (row_number() OVER (ORDER BY method_name))::SMALLINT AS method_id, method_name, method_bucket
       FROM (SELECT DISTINCT method_name, method_bucket FROM first_rows WHERE method_name IS NOT NULL)`);
-    await run(`CREATE TABLE project_types AS
+    await run(`CREATE TEMP TABLE project_types AS
       SELECT (row_number() OVER (ORDER BY type_name))::SMALLINT AS type_id, type_name
       FROM (SELECT DISTINCT type_name FROM first_rows WHERE type_name IS NOT NULL)`);
-    await run(`CREATE TABLE provinces AS
+    await run(`CREATE TEMP TABLE provinces AS
       SELECT (row_number() OVER (ORDER BY province))::SMALLINT AS province_id, province AS province_name,
              max(province_en) AS province_name_en
       FROM kept WHERE province IS NOT NULL GROUP BY province`);
-    await run(`CREATE TABLE statuses AS
+    await run(`CREATE TEMP TABLE statuses AS
       SELECT (row_number() OVER (ORDER BY s))::SMALLINT AS status_id, s AS status_name
       FROM (SELECT project_status AS s FROM kept UNION SELECT contract_status FROM kept) WHERE s IS NOT NULL`);
     // Vendors: one per key; the name shown is the spelling seen most often (ties: smallest).
-    await run(`CREATE TABLE vendors AS
+    await run(`CREATE TEMP TABLE vendors AS
       SELECT (row_number() OVER (ORDER BY vendor_key))::INTEGER AS vendor_id, vendor_key,
              CASE WHEN vendor_key LIKE 'tin:%' THEN substr(vendor_key, 5) END AS tin,
              CASE WHEN vendor_key LIKE 'tin:%' THEN 'valid' ELSE max(tin_status) END AS tin_status,
-             arg_max(winner, n) AS name, max(winner_norm) AS name_norm
+             first(winner ORDER BY n DESC, winner) AS name, max(winner_norm) AS name_norm
       FROM (SELECT vendor_key, winner, winner_norm, tin_status, count(*) OVER (PARTITION BY vendor_key, winner) AS n
             FROM kept WHERE vendor_key IS NOT NULL)
       GROUP BY vendor_key`);
-    await run(`CREATE TABLE projects AS
+    await run(`CREATE TEMP TABLE projects AS
       SELECT f.project_id, f.fiscal_year, a.agency_id, m.method_id, t.type_id, p.province_id,
              s.status_id, f.project_money AS budget, f.price_build, f.sum_price_agree AS agreed,
              coalesce(n.contract_count, 0)::SMALLINT AS contract_count,
@@ -202,14 +210,14 @@ export class Store {
       LEFT JOIN project_types t ON t.type_name = f.type_name
       LEFT JOIN provinces p ON p.province_name = f.province
       LEFT JOIN statuses s ON s.status_name = f.project_status`);
-    await run(`CREATE TABLE contracts AS
+    await run(`CREATE TEMP TABLE contracts AS
       SELECT c.project_id, p.fiscal_year, p.agency_id, v.vendor_id, c.contract_no, c.contract_date,
              c.contract_finish_date, c.price_agree, s.status_id
       FROM kept c JOIN projects p USING (project_id)
       LEFT JOIN vendors v ON v.vendor_key = c.vendor_key
       LEFT JOIN statuses s ON s.status_name = c.contract_status
       WHERE c.has_contract`);
-    await run(`CREATE TABLE details AS
+    await run(`CREATE TEMP TABLE details AS
       SELECT project_id, fiscal_year, project_name, method_raw, method_group_raw, method_source,
              district, subdistrict
       FROM first_rows`);
@@ -282,12 +290,17 @@ export class Store {
     for (const table of Object.keys(TABLES) as TableName[]) {
       const cols = TABLES[table].join(', ');
       const partitioned = PARTITIONED.includes(table);
-      const order =
+      const keys =
         table === 'details'
-          ? 'project_id'
+          ? ['project_id']
           : partitioned
-            ? 'agency_id, project_id'
-            : TABLES[table][0];
+            ? ['agency_id', 'project_id']
+            : [TABLES[table][0]];
+      // Then every other column: rows that tie on the keys (contracts of one project) must come
+      // out in the same order every run, or the same inputs would not give the same snapshot.
+      const order = [...keys, ...TABLES[table].filter((c) => !(keys as string[]).includes(c))]
+        .map((c) => `${c} NULLS FIRST`)
+        .join(', ');
       const rowGroup = table === 'details' ? 8192 : 65536;
       for (const fy of partitioned ? years : [null]) {
         const rel = fy === null ? `${table}.parquet` : `${table}/fy${fy}.parquet`;
