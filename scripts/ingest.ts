@@ -3,17 +3,20 @@
  * See scripts/README.md. Exit codes: 0 published, every row written; 4 published, some rows
  * rejected (see rejects.csv); 2 usage error; 3 input error (nothing published).
  */
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseMaps } from './ingest/layout.ts';
 import { ingest, InputError } from './ingest/run.ts';
+import { expandInputs, SourceError } from './ingest/sources.ts';
+import type { Progress } from './ingest/store.ts';
 
 const HELP = `Usage: npm run ingest -- [options] PATH...
 
-Reads data.go.th e-GP contract CSVs (the official 28-, 31- and 33-field layouts) and CSVs that
-carry the official Thai headers, and publishes zstd Parquet + manifest.json into --out.
-A PATH is a .csv file or a folder (its .csv files, in name order).
+Reads data.go.th e-GP contract CSVs (the official 28-, 31- and 33-field layouts), CSVs that carry
+the official Thai headers or canonical names, Government Spending API JSON and OCDS (release and
+record packages, single releases, JSON Lines), and publishes zstd Parquet + manifest.json into --out.
+A PATH is a file, a folder (its data files, in name order) or a quoted glob ("data/*.csv.gz").
+Files may be plain, .gz or .zip, in UTF-8 or TIS-620/Windows-874 (transcoded).
 
 Options:
   --out DIR                 where to publish (default: static/data). The previous dataset stays
@@ -23,23 +26,59 @@ Options:
   --synthetic               mark the dataset as generated demo data (the site says so)
   -h, --help                this text
 
-Example:
+Examples:
+  npm run ingest -- data/egp/
   npm run ingest -- --map _ปีงบ=budget_year ../shared/data/real/egp-drone-2565-2568/egp_drone_projects.csv
+  npm run ingest -- --out static/data "data/ocds/**/*.json"
 
 Exit codes: 0 all rows written · 4 published with some rows rejected · 2 usage error · 3 input error`;
 
-async function expand(paths: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const p of paths) {
-    const s = await stat(p).catch(() => null);
-    if (!s) throw new InputError(`${p}: no such file or folder`);
-    if (s.isDirectory()) {
-      const names = (await readdir(p)).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
-      if (names.length === 0) throw new InputError(`${p}: folder has no .csv file`);
-      files.push(...names.map((n) => path.join(p, n)));
-    } else files.push(p);
+/**
+ * On a terminal, one self-rewriting progress line (stage, percent, rows/s, ETA); elsewhere (CI,
+ * pipes) plain lines only, so logs stay readable.
+ */
+function progressPrinter() {
+  const tty = process.stdout.isTTY === true;
+  let shown = false;
+  const clear = () => {
+    if (shown) process.stdout.write('\r\x1b[2K');
+    shown = false;
+  };
+  return {
+    line(text: string) {
+      clear();
+      if (text) console.log(text);
+    },
+    update(p: Progress) {
+      if (!tty || p.elapsedMs < 1000) return;
+      const rate = p.rows / (p.elapsedMs / 1000);
+      const eta = p.percent > 0 ? ((p.elapsedMs / 1000) * (100 - p.percent)) / p.percent : NaN;
+      const parts = [
+        p.stage,
+        p.percent >= 0 ? `${p.percent.toFixed(0)}%` : '',
+        p.rows ? `${Math.round(rate).toLocaleString('en')} rows/s` : '',
+        Number.isFinite(eta) ? `ETA ${Math.ceil(eta)} s` : '',
+      ].filter(Boolean);
+      process.stdout.write(`\r\x1b[2K${parts.join(' · ')}`);
+      shown = true;
+    },
+  };
+}
+
+function printTable(head: string[], body: (string | number)[][]): void {
+  const cells = [
+    head,
+    ...body.map((r) => r.map((c) => (typeof c === 'number' ? c.toLocaleString('en') : c))),
+  ];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
+  for (const [n, r] of cells.entries()) {
+    console.log(
+      r
+        .map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!)))
+        .join('  '),
+    );
+    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
-  return files;
 }
 
 async function main(): Promise<number> {
@@ -75,14 +114,23 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    const files = await expand(args.positionals);
-    const { manifest, rejectsByReason, unmappedColumns } = await ingest({
+    const files = await expandInputs(args.positionals).catch((e: Error) => {
+      throw e instanceof SourceError ? new InputError(e.message) : e;
+    });
+    const progress = progressPrinter();
+    const { manifest, rejectsByReason, unmappedColumns, perSource } = await ingest({
       files,
       out: args.values.out,
       maps,
       synthetic: args.values.synthetic,
-      log: (l) => console.log(l),
+      log: (l) => progress.line(l),
+      onProgress: (p) => progress.update(p),
     });
+    progress.line('');
+    printTable(
+      ['input', 'read', 'written', 'rejected', 'duplicates'],
+      perSource.map((s) => [s.name, s.read, s.written, s.rejected, s.duplicates]),
+    );
     for (const [file, cols] of Object.entries(unmappedColumns)) {
       console.log(
         `${file}: columns not used (map them with --map if they matter): ${cols.join(', ')}`,

@@ -81,9 +81,12 @@ export function ruleMacros(): string[] {
     `CREATE OR REPLACE MACRO fy_from_project_id(p) AS CASE WHEN regexp_full_match(p, '\\d{2}(0[1-9]|1[0-2])\\d{7}')
        THEN 2500 + p[1:2]::INTEGER + CASE WHEN p[3:4]::INTEGER >= 10 THEN 1 ELSE 0 END END`,
     // Project ids are 11-digit text; spreadsheets destroy them as `6.7E+10`.
-    `CREATE OR REPLACE MACRO project_id_text(s) AS regexp_replace(th_digits(trim(s)), '\\.0+$', '')`,
+    `CREATE OR REPLACE MACRO project_id_text(s) AS CASE WHEN regexp_full_match(trim(s), '(?i)ocds-.+') THEN trim(s)
+       ELSE regexp_replace(th_digits(trim(s)), '\\.0+$', '') END`,
     `CREATE OR REPLACE MACRO project_id_error(s) AS CASE WHEN is_missing(s) THEN 'missing_project_id'
        WHEN regexp_full_match(project_id_text(s), '\\d{6,15}') THEN NULL
+       -- OCDS processes are identified by their ocid (prefix ocds-xxxxxx-).
+       WHEN regexp_full_match(trim(s), '(?i)ocds-[a-z0-9]{6}-.+') THEN NULL
        WHEN regexp_matches(lower(s), 'e\\+') THEN 'broken_project_id' ELSE 'bad_project_id' END`,
     // Thai tax ids: 13 digits, check digit (11 − Σ dᵢ·(13−i) mod 11) mod 10.
     `CREATE OR REPLACE MACRO tin_checksum_ok(t) AS regexp_full_match(t, '\\d{13}')

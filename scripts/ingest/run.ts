@@ -4,7 +4,7 @@
  * Accounting invariant: rows_read = rows_written + rows_rejected.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -24,8 +24,10 @@ import {
   sha256File,
   snapshotId,
 } from './publish.ts';
-import { assertUtf8, readHeader } from './read.ts';
-import { Store } from './store.ts';
+import { apiRowsOf, isOcds, JsonInputError, OcdsCollector, readDocuments } from './json.ts';
+import { readHeader } from './read.ts';
+import { prepare, SourceError, type Source } from './sources.ts';
+import { Store, type Progress } from './store.ts';
 
 export const LICENCE =
   'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
@@ -37,12 +39,21 @@ export interface IngestOptions {
   /** The inputs are generated demo data (npm start); the site shows a banner saying so. */
   synthetic?: boolean;
   log?: (line: string) => void;
+  onProgress?: (p: Progress) => void;
 }
 
 export interface IngestResult {
   manifest: Manifest;
   rejectsByReason: Record<string, number>;
   unmappedColumns: Record<string, string[]>;
+  /** Per input: read, written, rejected, duplicates (the summary table). */
+  perSource: {
+    name: string;
+    read: number;
+    written: number;
+    rejected: number;
+    duplicates: number;
+  }[];
 }
 
 /** An input problem that stops the run before anything is published. */
@@ -51,49 +62,93 @@ export class InputError extends Error {}
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const log = opts.log ?? (() => {});
   if (opts.files.length === 0) throw new InputError('no input files');
-  for (const f of opts.files) {
-    await assertUtf8(f).catch((e: Error) => {
-      throw new InputError(e.message);
-    });
-  }
   await mkdir(opts.out, { recursive: true });
   await removeLeftovers(opts.out);
   const staging = await makeStagingDir(opts.out);
-  const work = await mkdtemp(path.join(os.tmpdir(), 'ppn-ingest-'));
+  await removeStaleWork();
+  const work = await mkdtemp(path.join(os.tmpdir(), `ppn-ingest-${process.pid}-`));
   try {
-    const store = await Store.open({ workDir: work });
+    const store = await Store.open({ workDir: work, onProgress: opts.onProgress });
     const unmappedColumns: Record<string, string[]> = {};
-    const sources: Manifest['sources'] = [];
-    let read = 0;
+    const inputs: Source[] = [];
+    for (const file of opts.files) {
+      inputs.push(
+        ...(await prepare(file, work).catch((e: Error) => {
+          throw e instanceof SourceError ? new InputError(e.message) : e;
+        })),
+      );
+    }
+    const ocds = new OcdsCollector();
+    const rowsBySource = new Array<number>(inputs.length).fill(0);
+    const extra: Record<string, number> = { empty_inputs: 0, transcoded_windows_874: 0 };
 
-    for (const [idx, file] of opts.files.entries()) {
-      const name = path.basename(file);
+    for (const [idx, src] of inputs.entries()) {
       const started = Date.now();
-      const header = await readHeader(file);
-      if (!header) throw new InputError(`${file}: empty file (no header row)`);
-      let layout;
-      try {
-        layout = resolveHeader(header, opts.maps);
-      } catch (e) {
-        if (e instanceof LayoutError) throw new InputError(`${file}: ${e.message}`);
-        throw e;
+      if (src.encoding === 'windows-874') extra.transcoded_windows_874!++;
+      if (src.kind === 'csv') {
+        const header = await readHeader(src.path);
+        if (!header) throw new InputError(`${src.name}: empty file (no header row)`);
+        let layout;
+        try {
+          layout = resolveHeader(header, opts.maps);
+        } catch (e) {
+          if (e instanceof LayoutError) throw new InputError(`${src.name}: ${e.message}`);
+          throw e;
+        }
+        if (layout.unmapped.length) unmappedColumns[src.name] = layout.unmapped;
+        rowsBySource[idx] = await store.addCsv(idx, src.path, layout);
+      } else {
+        const docs = await readDocuments(src.path).catch((e: Error) => {
+          throw e instanceof JsonInputError ? new InputError(e.message) : e;
+        });
+        const api = apiRowsOf(docs);
+        if (docs.length === 0)
+          extra.empty_inputs!++; // e.g. the zero-byte files of real OCDS dumps
+        else if (api) {
+          await store.addRows(idx, api);
+          rowsBySource[idx] = api.length;
+        } else if (docs.every((d) => isOcds(d.doc)))
+          docs.forEach((d) => ocds.add(d.doc, idx, d.line));
+        else
+          throw new InputError(
+            `${src.name}: JSON that is neither Government Spending API projects nor OCDS`,
+          );
       }
-      if (layout.unmapped.length) unmappedColumns[name] = layout.unmapped;
-      const fileRows = await store.addCsv(idx, file, layout);
-      read += fileRows;
       const secs = (Date.now() - started) / 1000;
-      log(`read ${name}: ${fileRows} rows in ${secs.toFixed(1)} s`);
+      log(
+        `read ${src.name}${src.encoding === 'windows-874' ? ' (TIS-620)' : ''}: ${rowsBySource[idx]} rows in ${secs.toFixed(1)} s`,
+      );
+    }
+    // OCDS releases are merged by ocid across all files, then read like any other rows.
+    for (const [idx, rows] of ocds.rows()) {
+      await store.addRows(idx, rows);
+      rowsBySource[idx]! += rows.length;
+    }
+    if (ocds.releasesRead) {
+      extra.ocds_releases_read = ocds.releasesRead;
+      extra.ocds_ocids = ocds.ocidCount;
+      log(`merged ${ocds.releasesRead} OCDS releases into ${ocds.ocidCount} processes`);
+    }
+    const read = rowsBySource.reduce((n, x) => n + x, 0);
+    const sources: Manifest['sources'] = [];
+    for (const [idx, src] of inputs.entries()) {
       sources.push({
-        name,
-        bytes: await fileBytes(file),
-        sha256: await sha256File(file),
-        rows_read: fileRows,
+        name: src.name,
+        bytes: await fileBytes(src.path),
+        sha256: await sha256File(src.path),
+        rows_read: rowsBySource[idx]!,
       });
     }
 
-    const quality = await store.build();
+    const quality = { ...(await store.build()), ...extra };
     const { written, rejected, duplicates } = await store.counts();
     const rejectsByReason = await store.rejectsByReason();
+    const counted = await store.perSource();
+    const perSource = inputs.map((src, idx) => ({
+      name: src.name,
+      read: rowsBySource[idx]!,
+      ...(counted.get(idx) ?? { written: 0, rejected: 0, duplicates: 0 }),
+    }));
     if (written + rejected + duplicates !== read) {
       throw new Error(
         `accounting broken: read ${read} ≠ written ${written} + rejected ${rejected} + duplicates ${duplicates}`,
@@ -176,12 +231,27 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
     for (const f of manifest.files)
       if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);
     await publish(opts.out, staging, id, manifest);
-    return { manifest, rejectsByReason, unmappedColumns };
+    return { manifest, rejectsByReason, unmappedColumns, perSource };
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
     throw e;
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Work folders of ingests that were killed (their process is gone) take disk: remove them. */
+async function removeStaleWork(): Promise<void> {
+  for (const name of await readdir(os.tmpdir())) {
+    const pid = Number(/^ppn-ingest-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
   }
 }
 

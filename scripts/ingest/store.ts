@@ -14,16 +14,35 @@ import {
   type CanonicalField,
   type RawRow,
 } from '../../src/lib/schema/fields.ts';
-import { PARTITIONED, TABLES, type TableName } from '../../src/lib/schema/tables.ts';
+import {
+  MAX_ROWS_PER_FILE,
+  SPLIT,
+  TABLES,
+  type ManifestFile,
+  type TableName,
+} from '../../src/lib/schema/tables.ts';
+
+export type WrittenFile = Omit<ManifestFile, 'bytes' | 'sha256'>;
 import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
 
 export { sqlString };
 
+export interface Progress {
+  /** What runs now, e.g. `reading part-3.csv`. */
+  stage: string;
+  /** 0–100, or -1 when DuckDB cannot tell. */
+  percent: number;
+  rows: number;
+  elapsedMs: number;
+}
+
 export interface StoreOptions {
   /** A scratch folder for the working database and spill files (removed by the caller). */
   workDir: string;
+  /** Called about four times a second while a long statement runs. */
+  onProgress?: (p: Progress) => void;
   memoryLimit?: string;
   threads?: number;
 }
@@ -38,8 +57,66 @@ export interface JsonRow {
 const RAW_FROM_FIELDS = (fields: string) =>
   `array_to_string(list_transform(${fields}, x -> CASE WHEN regexp_matches(coalesce(x, ''), '[",\\n\\r]') THEN '"' || replace(x, '"', '""') || '"' ELSE coalesce(x, '') END), ',')`;
 
+/** `projects/fy2567.parquet`, `details/fy2567-part-001.parquet`, `contracts_by_vendor/part-003.parquet`. */
+function fileName(table: TableName, fy: number | null, part: number, parts: number): string {
+  const n = `part-${String(part).padStart(3, '0')}`;
+  if (SPLIT[table] === 'key') return `${table}/${n}.parquet`;
+  if (fy === null) return `${table}.parquet`;
+  return parts === 1 ? `${table}/fy${fy}.parquet` : `${table}/fy${fy}-${n}.parquet`;
+}
+
 export class Store {
-  private constructor(private readonly conn: DuckDBConnection) {}
+  private stage = 'starting';
+
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly onProgress?: (p: Progress) => void,
+  ) {}
+
+  /** Run one statement, reporting DuckDB's own progress while it runs. */
+  private async run(sql: string): Promise<void> {
+    const started = Date.now();
+    const timer = this.onProgress
+      ? setInterval(() => {
+          const p = this.conn.progress;
+          this.onProgress!({
+            stage: this.stage,
+            percent: p.percentage,
+            rows: Number(p.rows_processed),
+            elapsedMs: Date.now() - started,
+          });
+        }, 250)
+      : null;
+    try {
+      await this.conn.run(sql);
+    } finally {
+      if (timer) clearInterval(timer);
+    }
+  }
+
+  /** Rows read, rejected and dropped as duplicates, per source. */
+  async perSource(): Promise<
+    Map<number, { rejected: number; duplicates: number; written: number }>
+  > {
+    const r = await this.rows(`SELECT src_idx,
+        count(*) FILTER (WHERE reason IS NOT NULL) + coalesce(any_value(cr.n), 0) AS rejected,
+        count(*) FILTER (WHERE reason IS NULL) - coalesce(any_value(k.n), 0) AS duplicates,
+        coalesce(any_value(k.n), 0) AS written
+      FROM clean
+      LEFT JOIN (SELECT src_idx, count(*) AS n FROM csv_rejects GROUP BY 1) cr USING (src_idx)
+      LEFT JOIN (SELECT src_idx, count(*) AS n FROM kept GROUP BY 1) k USING (src_idx)
+      GROUP BY src_idx`);
+    return new Map(
+      r.map((x) => [
+        Number(x.src_idx),
+        {
+          rejected: Number(x.rejected),
+          duplicates: Number(x.duplicates),
+          written: Number(x.written),
+        },
+      ]),
+    );
+  }
 
   static async open(opts: StoreOptions): Promise<Store> {
     await mkdir(path.join(opts.workDir, 'spill'), { recursive: true });
@@ -57,7 +134,7 @@ export class Store {
     await conn.run(
       `CREATE TABLE csv_rejects (src_idx INTEGER, line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`,
     );
-    return new Store(conn);
+    return new Store(conn, opts.onProgress);
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {
@@ -78,7 +155,8 @@ export class Store {
     // One spare column: a record with more fields than expected is caught, not truncated.
     const width = Math.max(h, layout.acceptsRaw28 ? 28 : 0) + 1;
     const cols = Array.from({ length: width }, (_, i) => `c${i + 1}`);
-    await this.conn.run(`CREATE OR REPLACE TEMP TABLE src AS
+    this.stage = `reading ${path.basename(file)}`;
+    await this.run(`CREATE OR REPLACE TEMP TABLE src AS
       SELECT *, row_number() OVER () AS rn FROM read_csv(${sqlString(file)},
         auto_detect = false, header = false, skip = 1, delim = ',', quote = '"', escape = '"',
         null_padding = true, nullstr = chr(1), strict_mode = true, max_line_size = 16777216,
@@ -122,8 +200,9 @@ export class Store {
 
   /** Clean one input relation into `clean`: lookups of distinct values first, then one pass. */
   private async clean(input: string, rawExpr: string): Promise<void> {
-    for (const sql of dictionarySql(input)) await this.conn.run(sql);
-    await this.conn.run(`INSERT INTO clean BY NAME ${normalizeSql(input, rawExpr)}`);
+    this.stage = this.stage.replace(/^reading/, 'cleaning');
+    for (const sql of dictionarySql(input)) await this.run(sql);
+    await this.run(`INSERT INTO clean BY NAME ${normalizeSql(input, rawExpr)}`);
   }
 
   /** Rows already split into canonical fields (JSON sources), cleaned by the same query. */
@@ -134,7 +213,7 @@ export class Store {
       ...CANONICAL_FIELDS.map((x) => `${f(x)} VARCHAR`),
     ];
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE jsrc (${cols.join(', ')})`);
-    const app = await this.conn.createAppender('jsrc', 'temp');
+    const app = await this.conn.createAppender('jsrc', 'main', 'temp');
     for (const r of rows) {
       app.appendBigInt(BigInt(r.line));
       app.appendVarchar(r.raw);
@@ -159,17 +238,27 @@ export class Store {
    * latest year too (the most recent status). Both are counted as duplicates.
    */
   async build(): Promise<Record<string, number>> {
-    const run = (sql: string) => this.conn.run(sql);
-    await run(`CREATE TEMP TABLE good AS
-      SELECT * FROM clean WHERE reason IS NULL
-      QUALIFY row_number() OVER (PARTITION BY dup_key ORDER BY src_idx, line) = 1`);
-    await run(`CREATE TEMP TABLE kept AS
-      SELECT * FROM good
-      QUALIFY NOT has_contract OR row_number() OVER (
-        PARTITION BY project_id, contract_no, vendor_key, price_agree ORDER BY fiscal_year DESC, src_idx, line) = 1`);
-    await run(`CREATE TEMP TABLE first_rows AS
-      SELECT * FROM kept
-      QUALIFY row_number() OVER (PARTITION BY project_id ORDER BY fiscal_year DESC, src_idx, line) = 1`);
+    this.stage = 'resolving duplicates and building tables';
+    const run = (sql: string) => this.run(sql);
+    // Decide on narrow columns only (row id and keys); the wide rows stay where they are, and
+    // every table below reads just the columns it needs through the views.
+    await run(`CREATE TEMP TABLE keep AS
+      WITH g AS (
+        SELECT rowid AS rid, src_idx, line, project_id, fiscal_year, has_contract, contract_no, vendor_key, price_agree
+        FROM clean WHERE reason IS NULL
+        QUALIFY row_number() OVER (PARTITION BY dup_key ORDER BY src_idx, line) = 1
+      ), k AS (
+        SELECT * FROM g
+        QUALIFY NOT has_contract OR row_number() OVER (
+          PARTITION BY project_id, contract_no, vendor_key, price_agree ORDER BY fiscal_year DESC, src_idx, line) = 1
+      )
+      SELECT rid, row_number() OVER (PARTITION BY project_id ORDER BY fiscal_year DESC, src_idx, line) = 1 AS is_first,
+             (SELECT count(*) FROM g) AS distinct_rows
+      FROM k`);
+    await run(
+      `CREATE TEMP VIEW kept AS SELECT c.*, k.is_first FROM clean c JOIN keep k ON c.rowid = k.rid`,
+    );
+    await run(`CREATE TEMP VIEW first_rows AS SELECT * FROM kept WHERE is_first`);
     await run(`CREATE TEMP TABLE agencies AS
       SELECT (row_number() OVER (ORDER BY dept_name, dept_sub_name NULLS FIRST, province NULLS FIRST))::INTEGER AS agency_id,
              substr(sha256(concat_ws(chr(31), dept_name, coalesce(dept_sub_name, ''), coalesce(province, ''))), 1, 12) AS agency_key,
@@ -223,8 +312,8 @@ export class Store {
       FROM first_rows`);
     const q = (
       await this.rows(`SELECT
-        (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT count(*) FROM good) AS duplicate_rows,
-        (SELECT count(*) FROM good) - (SELECT count(*) FROM kept) AS repeated_contracts,
+        (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT any_value(distinct_rows) FROM keep) AS duplicate_rows,
+        (SELECT any_value(distinct_rows) FROM keep) - (SELECT count(*) FROM keep) AS repeated_contracts,
         (SELECT count(*) FROM (SELECT project_id FROM kept GROUP BY 1 HAVING count(DISTINCT fiscal_year) > 1)) AS projects_in_several_years,
         (SELECT count(*) FROM (SELECT project_id FROM kept GROUP BY 1 HAVING count(DISTINCT project_money) > 1)) AS project_money_conflicts,
         (SELECT count(*) FROM projects WHERE contract_count > 1) AS multi_contract_projects,
@@ -244,9 +333,9 @@ export class Store {
 
   async counts(): Promise<{ written: number; rejected: number; duplicates: number }> {
     const r = (
-      await this.rows(`SELECT (SELECT count(*) FROM kept) AS written,
+      await this.rows(`SELECT (SELECT count(*) FROM keep) AS written,
         (SELECT count(*) FROM clean WHERE reason IS NOT NULL) + (SELECT count(*) FROM csv_rejects) AS rejected,
-        (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT count(*) FROM kept) AS duplicates`)
+        (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT count(*) FROM keep) AS duplicates`)
     )[0]!;
     return {
       written: Number(r.written),
@@ -278,40 +367,88 @@ export class Store {
     return r.map((x) => Number(x.y));
   }
 
+  /** The narrow vendor copy and the pre-aggregates, from the built tables. */
+  private async derive(): Promise<void> {
+    await this.run(`CREATE OR REPLACE TEMP TABLE contracts_by_vendor AS
+      SELECT vendor_id, fiscal_year, project_id, agency_id, contract_date, price_agree FROM contracts WHERE vendor_id IS NOT NULL`);
+    await this.run(`CREATE OR REPLACE TEMP TABLE agg_agency_year AS
+      SELECT p.agency_id, p.fiscal_year, count(*)::INTEGER AS projects, sum(p.contract_count)::INTEGER AS contracts,
+             coalesce(sum(p.budget), 0) AS budget, coalesce(any_value(c.agreed), 0) AS agreed
+      FROM projects p LEFT JOIN (SELECT agency_id, fiscal_year, sum(price_agree) AS agreed FROM contracts GROUP BY 1, 2) c USING (agency_id, fiscal_year)
+      GROUP BY 1, 2`);
+    await this.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
+      SELECT vendor_id, fiscal_year, count(*)::INTEGER AS contracts, count(DISTINCT project_id)::INTEGER AS projects,
+             count(DISTINCT agency_id)::INTEGER AS agencies, coalesce(sum(price_agree), 0) AS agreed
+      FROM contracts WHERE vendor_id IS NOT NULL GROUP BY 1, 2`);
+    await this.run(`CREATE OR REPLACE TEMP TABLE agg_method_year AS
+      SELECT method_id, fiscal_year, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget FROM projects GROUP BY 1, 2`);
+    await this.run(`CREATE OR REPLACE TEMP TABLE agg_province_year AS
+      SELECT province_id, fiscal_year, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget FROM projects GROUP BY 1, 2`);
+  }
+
   /**
-   * Write every table. Facts are sorted so row-group statistics prune year and agency filters;
-   * details are sorted by project id with small row groups, for lookups of the rows on screen.
+   * Write every table (schema/tables.ts says how each splits). Facts are sorted by agency within a
+   * year so row-group statistics prune agency filters; details by project id with small row
+   * groups, for lookups of the rows on screen; the vendor copy by vendor.
    */
-  async writeParquet(
-    dir: string,
-  ): Promise<{ table: TableName; fiscal_year: number | null; path: string; rows: number }[]> {
-    const out: { table: TableName; fiscal_year: number | null; path: string; rows: number }[] = [];
+  async writeParquet(dir: string): Promise<WrittenFile[]> {
+    await this.derive();
+    this.stage = 'writing Parquet';
+    const out: WrittenFile[] = [];
     const years = await this.fiscalYears();
     for (const table of Object.keys(TABLES) as TableName[]) {
-      const cols = TABLES[table].join(', ');
-      const partitioned = PARTITIONED.includes(table);
+      const columns = TABLES[table] as readonly string[];
       const keys =
         table === 'details'
           ? ['project_id']
-          : partitioned
+          : SPLIT[table] === 'year'
             ? ['agency_id', 'project_id']
-            : [TABLES[table][0]];
+            : [columns[0]!];
       // Then every other column: rows that tie on the keys (contracts of one project) must come
       // out in the same order every run, or the same inputs would not give the same snapshot.
-      const order = [...keys, ...TABLES[table].filter((c) => !(keys as string[]).includes(c))]
+      const order = [...keys, ...columns.filter((c) => !keys.includes(c))]
         .map((c) => `${c} NULLS FIRST`)
         .join(', ');
-      const rowGroup = table === 'details' ? 8192 : 65536;
-      for (const fy of partitioned ? years : [null]) {
-        const rel = fy === null ? `${table}.parquet` : `${table}/fy${fy}.parquet`;
-        await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-        const where = fy === null ? '' : `WHERE fiscal_year = ${Number(fy)}`;
-        const rows = await this.scalar(`SELECT count(*) FROM ${table} ${where}`);
-        await this.conn.run(
-          `COPY (SELECT ${cols} FROM ${table} ${where} ORDER BY ${order}) TO ${sqlString(path.join(dir, rel))}
-           (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${rowGroup})`,
-        );
-        out.push({ table, fiscal_year: fy, path: rel, rows });
+      const rowGroup = table === 'details' ? 8192 : table === 'contracts_by_vendor' ? 16384 : 65536;
+      const slices =
+        SPLIT[table] === 'year'
+          ? years.map((fy) => ({ fy, where: `fiscal_year = ${Number(fy)}` }))
+          : [{ fy: null, where: 'TRUE' }];
+      for (const slice of slices) {
+        const total = await this.scalar(`SELECT count(*) FROM ${table} WHERE ${slice.where}`);
+        const max = MAX_ROWS_PER_FILE[table] ?? Infinity;
+        const parts = Math.max(1, Math.ceil(total / max));
+        // Several parts: number the sorted rows once, then cut by row number.
+        const source = parts > 1 ? '_sorted' : table;
+        if (parts > 1) {
+          await this.run(`CREATE OR REPLACE TEMP TABLE _sorted AS
+            SELECT *, row_number() OVER (ORDER BY ${order}) AS _rn FROM ${table} WHERE ${slice.where}`);
+        }
+        for (let part = 0; part < parts; part++) {
+          const rel = fileName(table, slice.fy, part, parts);
+          await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+          const rows =
+            parts > 1
+              ? `SELECT ${columns.join(', ')} FROM ${source} WHERE _rn > ${part * max} AND _rn <= ${(part + 1) * max} ORDER BY _rn`
+              : `SELECT ${columns.join(', ')} FROM ${source} WHERE ${slice.where} ORDER BY ${order}`;
+          await this.run(
+            `COPY (${rows}) TO ${sqlString(path.join(dir, rel))} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${rowGroup})`,
+          );
+          const range = (
+            await this.rows(
+              `SELECT min(${keys[0]})::VARCHAR AS lo, max(${keys[0]})::VARCHAR AS hi, count(*) AS n FROM read_parquet(${sqlString(path.join(dir, rel))})`,
+            )
+          )[0]!;
+          out.push({
+            table,
+            fiscal_year: slice.fy,
+            path: rel,
+            rows: Number(range.n),
+            ...(parts > 1 || SPLIT[table] === 'key'
+              ? { key_min: range.lo as string | null, key_max: range.hi as string | null }
+              : {}),
+          });
+        }
       }
     }
     return out;

@@ -45,6 +45,20 @@ export const TABLES = {
     'district',
     'subdistrict',
   ],
+  /** Narrow copy of contracts ordered by vendor: a vendor across all years reads one file. */
+  contracts_by_vendor: [
+    'vendor_id',
+    'fiscal_year',
+    'project_id',
+    'agency_id',
+    'contract_date',
+    'price_agree',
+  ],
+  /** Small pre-aggregates (each project once; contract values from contracts). */
+  agg_agency_year: ['agency_id', 'fiscal_year', 'projects', 'contracts', 'budget', 'agreed'],
+  agg_vendor_year: ['vendor_id', 'fiscal_year', 'contracts', 'projects', 'agencies', 'agreed'],
+  agg_method_year: ['method_id', 'fiscal_year', 'projects', 'budget'],
+  agg_province_year: ['province_id', 'fiscal_year', 'projects', 'budget'],
   agencies: ['agency_id', 'agency_key', 'dept_name', 'dept_sub_name', 'province'],
   vendors: ['vendor_id', 'vendor_key', 'tin', 'tin_status', 'name', 'name_norm'],
   methods: ['method_id', 'method_name', 'method_bucket'],
@@ -54,13 +68,41 @@ export const TABLES = {
 } as const;
 
 export type TableName = keyof typeof TABLES;
-/** Tables written once per fiscal year (one file each); the others are single small files. */
-export const PARTITIONED: readonly TableName[] = ['projects', 'contracts', 'details'];
+/**
+ * How each table is split into files. `year`: one file per fiscal year (then `details` and the
+ * vendor copy also split by rows, see MAX_ROWS_PER_FILE); `key`: files by ranges of the first
+ * column; `single`: one small file.
+ */
+export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
+  projects: 'year',
+  contracts: 'year',
+  details: 'year',
+  contracts_by_vendor: 'key',
+  agg_agency_year: 'single',
+  agg_vendor_year: 'single',
+  agg_method_year: 'single',
+  agg_province_year: 'single',
+  agencies: 'single',
+  vendors: 'single',
+  methods: 'single',
+  project_types: 'single',
+  provinces: 'single',
+  statuses: 'single',
+};
+
+/** Rows per file before a table splits further (keeps every file far below Pages' 100 MB). */
+export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
+  details: 250_000,
+  contracts_by_vendor: 2_000_000,
+};
 
 export interface ManifestFile {
   path: string;
   table: TableName | 'aggregates';
   fiscal_year: number | null;
+  /** The first sort column's range in this file (for files split by rows or key). */
+  key_min?: string | number | null;
+  key_max?: string | number | null;
   rows: number;
   bytes: number;
   sha256: string;

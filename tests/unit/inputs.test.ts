@@ -1,0 +1,242 @@
+/** Inputs as users bring them: compressed, zipped, legacy Thai encoding, globs, API JSON, OCDS. */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseMaps } from '../../scripts/ingest/layout';
+import { ingest, InputError } from '../../scripts/ingest/run';
+import { detectEncoding, expandInputs } from '../../scripts/ingest/sources';
+import type { Manifest } from '../../src/lib/schema/tables';
+import { lit, rows } from '../helpers/duckdb';
+import { DRONE_CSV, ICS_CSV, REAL, TMP } from '../helpers/paths';
+
+const dir = path.join(TMP, 'unit-inputs');
+const droneMaps = parseMaps(['_ปีงบ=budget_year']);
+
+beforeAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+});
+
+function table(out: string, m: Manifest, t: string): string {
+  return `read_parquet([${m.files
+    .filter((f) => f.table === t)
+    .map((f) => lit(path.join(out, f.path)))
+    .join(', ')}])`;
+}
+
+/** Encode Thai text as Windows-874: U+0E01..U+0E5B map to 0xA1..0xFB; ASCII stays. */
+function toWindows874(text: string): Buffer {
+  return Buffer.from(
+    [...text].map((c) => {
+      const u = c.codePointAt(0)!;
+      if (u < 0x80) return u;
+      if (u >= 0x0e01 && u <= 0x0e5b) return u - 0x0e01 + 0xa1;
+      throw new Error(`not in Windows-874: ${c}`);
+    }),
+  );
+}
+
+describe('compressed and encoded inputs give the same dataset as the plain file', () => {
+  let plain: Manifest;
+  beforeAll(async () => {
+    plain = (await ingest({ files: [DRONE_CSV], out: path.join(dir, 'plain'), maps: droneMaps }))
+      .manifest;
+  });
+
+  it('reads a .gz part', async () => {
+    const gz = path.join(dir, 'drone.csv.gz');
+    await writeFile(gz, gzipSync(readFileSync(DRONE_CSV)));
+    const { manifest } = await ingest({ files: [gz], out: path.join(dir, 'gz'), maps: droneMaps });
+    expect(manifest.snapshot_id).toBe(plain.snapshot_id);
+  });
+
+  it('reads every data file inside a .zip', async () => {
+    const zip = path.join(dir, 'parts.zip');
+    execFileSync('python3', [
+      '-c',
+      `import zipfile,sys
+z=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED)
+z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.close()`,
+      zip,
+      DRONE_CSV,
+    ]);
+    const { manifest } = await ingest({
+      files: [zip],
+      out: path.join(dir, 'zip'),
+      maps: droneMaps,
+    });
+    expect(manifest.sources.map((s) => s.name)).toEqual(['parts.zip!drone.csv']);
+    expect(manifest.snapshot_id).toBe(plain.snapshot_id);
+  });
+
+  it('detects and transcodes a TIS-620 / Windows-874 file', async () => {
+    const text = readFileSync(DRONE_CSV, 'utf8').replace(/^\uFEFF/, '');
+    // The drone file is pure Thai + ASCII except a few symbols; keep the rows Windows-874 can hold.
+    const lines = text
+      .split('\n')
+      .filter((l) => [...l].every((c) => c < '\u0080' || (c >= '\u0e01' && c <= '\u0e5b')));
+    const tis = path.join(dir, 'drone-tis620.csv');
+    const utf8 = path.join(dir, 'drone-same-rows-utf8.csv');
+    await writeFile(tis, toWindows874(lines.join('\n')));
+    await writeFile(utf8, lines.join('\n'));
+    expect(detectEncoding(readFileSync(tis))).toBe('windows-874');
+    expect(detectEncoding(readFileSync(utf8))).toBe('utf-8');
+    const a = await ingest({ files: [tis], out: path.join(dir, 'tis'), maps: droneMaps });
+    const b = await ingest({ files: [utf8], out: path.join(dir, 'tis-utf8'), maps: droneMaps });
+    expect(a.manifest.quality.transcoded_windows_874).toBe(1);
+    expect(a.manifest.snapshot_id).toBe(b.manifest.snapshot_id);
+    expect(a.manifest.counts.rows_read).toBeGreaterThan(2500);
+    const names = await rows(
+      `SELECT count(*)::INTEGER AS n FROM ${table(path.join(dir, 'tis'), a.manifest, 'details')} WHERE project_name LIKE '%โดรน%'`,
+    );
+    expect(names[0]!.n).toBeGreaterThan(1000);
+  });
+
+  it('refuses a file whose encoding it cannot tell, naming it', async () => {
+    const bad = path.join(dir, 'binary.csv');
+    await writeFile(bad, Buffer.from([0x80, 0x81, 0x82, 0xff, 0xfe, 0x00, 0x9f, 0x8f]));
+    await expect(
+      ingest({ files: [bad], out: path.join(dir, 'bad'), maps: new Map() }),
+    ).rejects.toThrow(InputError);
+    await expect(
+      ingest({ files: [bad], out: path.join(dir, 'bad'), maps: new Map() }),
+    ).rejects.toThrow(/binary\.csv: cannot tell its text encoding/);
+  });
+
+  it('expands folders and globs in name order', async () => {
+    const files = await expandInputs([path.join(REAL, 'egp-drone-2565-2568/*.csv')]);
+    expect(files.map((f) => path.basename(f))).toEqual([
+      'egp_drone_projects.csv',
+      'ics_egp_contracts.csv',
+    ]);
+    await expect(expandInputs([path.join(dir, 'nothing-*.csv')])).rejects.toThrow(
+      /no file matches/,
+    );
+  });
+});
+
+describe('Government Spending API JSON', () => {
+  it('reads projects with nested contracts, counting project money once', async () => {
+    // The API's shape: canonical names, every value a string, contracts nested.
+    const project = (id: string, budget: string, contracts: object[]) => ({
+      project_id: id,
+      project_name: `ซื้อวัสดุ ${id} โดยวิธีเฉพาะเจาะจง`,
+      dept_name: 'กรมทดสอบ',
+      budget_year: '2567',
+      project_money: budget,
+      price_build: budget,
+      sum_price_agree: '3,000.00',
+      transaction_date: '15 ก.ย. 2567',
+      contract: contracts,
+    });
+    const c = (tin: string, price: string) => ({
+      winner_tin: tin,
+      winner: `บริษัท ${tin} จำกัด`,
+      contract_no: `${tin}/67`,
+      price_agree: price,
+      contract_date: '20 ก.ย. 2567',
+    });
+    const file = path.join(dir, 'api.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        result: [
+          project('67099000001', '5,000.00', [
+            c('0305560001659', '2000.00'),
+            c('0105558153376', '1000.00'),
+          ]),
+          project('67099000002', '700', []),
+        ],
+      }),
+    );
+    const out = path.join(dir, 'api');
+    const { manifest } = await ingest({ files: [file], out, maps: new Map() });
+    expect(manifest.counts).toMatchObject({
+      rows_read: 3,
+      rows_written: 3,
+      projects: 2,
+      contracts: 2,
+    });
+    const [t] = await rows(
+      `SELECT sum(budget)::VARCHAR AS b FROM ${table(out, manifest, 'projects')}`,
+    );
+    expect(t!.b).toBe('5700.00');
+    const [v] = await rows(
+      `SELECT sum(price_agree)::VARCHAR AS a FROM ${table(out, manifest, 'contracts')}`,
+    );
+    expect(v!.a).toBe('3000.00');
+  });
+});
+
+describe('OCDS', () => {
+  const ocdsDirs = (name: string) =>
+    ['records', 'releases'].map((k) => path.join(REAL, `ocds-${name}`, k));
+
+  it.each(['moldova', 'paraguay', 'mexico-cdmx'])(
+    'loads the real %s sample, every process in the output or the rejects',
+    async (name) => {
+      const files = await expandInputs(ocdsDirs(name));
+      const out = path.join(dir, `ocds-${name}`);
+      const { manifest } = await ingest({ files, out, maps: new Map() });
+      // Independently: every ocid that any document carries.
+      const ocids = new Set<string>();
+      for (const f of files) {
+        const text = readFileSync(f, 'utf8');
+        for (const m of text.matchAll(/"ocid"\s*:\s*"([^"]+)"/g)) ocids.add(m[1]!);
+      }
+      const kept = await rows(`SELECT project_id FROM ${table(out, manifest, 'projects')}`);
+      const rejected = readFileSync(path.join(out, manifest.rejects_file!), 'utf8');
+      for (const id of ocids) {
+        expect(
+          kept.some((r) => r.project_id === id) ||
+            rejected.includes(`\\"ocid\\":\\"${id}\\"`) ||
+            rejected.includes(`""ocid"":""${id}""`),
+          id,
+        ).toBe(true);
+      }
+      expect(manifest.quality.ocds_ocids).toBe(ocids.size);
+      expect(manifest.counts.rows_read).toBe(
+        manifest.counts.rows_written +
+          manifest.counts.rows_rejected +
+          manifest.counts.rows_duplicate,
+      );
+    },
+  );
+
+  it('keeps the real Moldova contracts with their values and suppliers', async () => {
+    const out = path.join(dir, 'ocds-moldova');
+    const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    // SOURCE.md: 51 processes, 36 awards and contracts (18 of each).
+    expect(m.counts.projects).toBe(51);
+    expect(m.counts.contracts).toBe(18);
+    const [x] = await rows(
+      `SELECT count(*)::INTEGER AS n FROM ${table(out, m, 'contracts')} WHERE price_agree > 0 AND vendor_id IS NOT NULL`,
+    );
+    expect(x!.n).toBe(18);
+  });
+
+  it('counts the zero-byte files of the real Paraguay sample instead of failing', async () => {
+    const m = JSON.parse(
+      readFileSync(path.join(dir, 'ocds-paraguay/manifest.json'), 'utf8'),
+    ) as Manifest;
+    const empty = readdirSync(path.join(REAL, 'ocds-paraguay/records')).filter(
+      (f) => readFileSync(path.join(REAL, 'ocds-paraguay/records', f)).length === 0,
+    );
+    expect(m.quality.empty_inputs).toBe(empty.length);
+    expect(empty.length).toBe(3);
+  });
+});
+
+describe('a real file and its ICS cousin together', () => {
+  it('reads mixed layouts in one run', async () => {
+    const { manifest } = await ingest({
+      files: [DRONE_CSV, ICS_CSV],
+      out: path.join(dir, 'mixed'),
+      maps: droneMaps,
+    });
+    expect(manifest.sources.map((s) => s.rows_read)).toEqual([2698, 5]);
+  });
+});
