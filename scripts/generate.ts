@@ -19,7 +19,10 @@ import { Random } from './lib/random.ts';
 import {
   CENTRAL_AGENCIES,
   LOCAL_KINDS,
+  PERSON_NAMES,
   PLACE_NAMES,
+  PLACE_PREFIXES,
+  PLACE_SUFFIXES,
   PROJECT_TEMPLATES,
   PROVINCES,
   VENDOR_WORDS,
@@ -54,6 +57,10 @@ interface Vendor {
   name: string;
 }
 
+/**
+ * What the ingest must find. `by_year` counts each project once, in the latest year's file that
+ * lists it (the ingest's rule), after duplicates and rejected rows are set aside.
+ */
 export interface Truth {
   seed: number;
   rows: number;
@@ -61,7 +68,24 @@ export interface Truth {
     string,
     { projects: number; contracts: number; budget_satang: number; agreed_satang: number }
   >;
+  /** Rows written on top of `rows`: rejects (impossible dates), verbatim duplicates, repeats. */
+  rejected: number;
+  duplicate_rows: number;
+  repeated_contracts: number;
+  /** Trap rates, for the record. */
+  traps: Record<string, number>;
 }
+
+/** How often each trap of egp-data.md is planted (per row unless said). */
+export const TRAP_RATES = {
+  broken_tin: 0.4, // FY2558–2567 rows whose tax id a spreadsheet turned into 1.0556E+11
+  person_vendor: 0.08, // vendors that are natural persons, with masked ids (130990115xxxx)
+  duplicate_row: 0.004, // a row repeated verbatim in the same part (another ลำดับ)
+  repeated_project: 0.01, // a project listed again in the next year's file
+  bad_date: 0.0005, // an extra row with an impossible date, to be rejected
+  thai_digits: 0.1, // project names written with Thai digits
+  double_space: 0.05, // agency and vendor names with doubled spaces
+} as const;
 
 function tinWithCheck(first12: string): string {
   let sum = 0;
@@ -107,8 +131,13 @@ export async function generate(opts: {
   for (const province of PROVINCES) {
     for (const [dept, sub] of CENTRAL_AGENCIES)
       agencies.push({ dept, sub: `${sub} ${province[0]}`, province });
-    for (let i = 0; i < 6; i++) {
-      const name = `${rnd.pick(LOCAL_KINDS)}${rnd.pick(PLACE_NAMES)}`;
+    // 260 local administrations a province (~7,800 over 30 provinces); names repeat across
+    // provinces, as real ones do.
+    for (let i = 0; i < 260; i++) {
+      const place =
+        PLACE_PREFIXES[i % PLACE_PREFIXES.length]! +
+        PLACE_SUFFIXES[Math.floor(i / PLACE_PREFIXES.length) % PLACE_SUFFIXES.length]!;
+      const name = `${LOCAL_KINDS[i % LOCAL_KINDS.length]}${place}`;
       agencies.push({ dept: name, sub: name, province });
     }
   }
@@ -116,6 +145,14 @@ export async function generate(opts: {
   const nVendors = Math.max(50, Math.min(50_000, Math.floor(opts.rows / 5)));
   for (let i = 0; i < nVendors; i++) {
     const words = `${rnd.pick(VENDOR_WORDS)}${rnd.pick(VENDOR_WORDS)} ${i + 1}`;
+    if (rnd.next() < TRAP_RATES.person_vendor) {
+      // Natural persons: the files mask the last four digits of their id.
+      vendors.push({
+        tin: `${String(rnd.int(1_000_000_00, 3_999_999_99))}xxxx`,
+        name: `${rnd.pick(PERSON_NAMES)} ${i + 1}`,
+      });
+      continue;
+    }
     const company = rnd.next() < 0.6;
     vendors.push({
       tin: tinWithCheck(
@@ -125,7 +162,19 @@ export async function generate(opts: {
     });
   }
 
-  const truth: Truth = { seed: opts.seed, rows: opts.rows, by_year: {} };
+  const truth: Truth = {
+    seed: opts.seed,
+    rows: opts.rows,
+    by_year: {},
+    rejected: 0,
+    duplicate_rows: 0,
+    repeated_contracts: 0,
+    traps: { ...TRAP_RATES },
+  };
+  for (const fy of fiscalYears)
+    truth.by_year[fy] = { projects: 0, contracts: 0, budget_satang: 0, agreed_satang: 0 };
+  /** Rows to list again in the next year's file: [values, budget, contract value][] per project. */
+  let carry: { values: Record<CanonicalField, string>; budget: number; agreed: number }[][] = [];
   const perYear = Math.ceil(opts.rows / fiscalYears.length);
   let written = 0;
   let seq = 0;
@@ -138,20 +187,30 @@ export async function generate(opts: {
     ws.write(
       '\uFEFF' + stringify([LAYOUT_31.map((f) => THAI_HEADERS[f])], { record_delimiter: '\r\n' }),
     );
-    const t = (truth.by_year[fy] = {
-      projects: 0,
-      contracts: 0,
-      budget_satang: 0,
-      agreed_satang: 0,
-    });
+    const t = truth.by_year[fy]!;
+    const emit = async (values: Record<CanonicalField, string>) => {
+      const line = stringify([layout.map((f) => values[f])], { record_delimiter: '\r\n' });
+      if (!ws.write(line)) await once(ws, 'drain');
+    };
+    // Projects carried from last year's file are listed again here, now with this fiscal year;
+    // the ingest keeps their contracts once and counts the project in this, the latest, year.
+    for (const project of carry) {
+      for (const r of project)
+        await emit({ ...r.values, budget_year: String(fy), seq: String(++seq) });
+      truth.repeated_contracts += project.length;
+    }
+    carry = [];
+    const nextYear = fiscalYears[fiscalYears.indexOf(fy) + 1];
     const target = Math.min(perYear, opts.rows - written);
     let yearRows = 0;
     while (yearRows < target) {
       const agency = agencies[rnd.zipf(agencies.length, 0.7)]!;
       const [type, template] = rnd.pick(PROJECT_TEMPLATES);
-      const name = template
+      let name = template
         .replace('{n}', String(rnd.int(1, 20)))
         .replace('{place}', rnd.pick(PLACE_NAMES));
+      if (rnd.next() < TRAP_RATES.thai_digits)
+        name = name.replace(/\d/g, (d) => String.fromCharCode(0x0e50 + Number(d)));
       // Log-normal budgets, bunched below the 100k and 500k thresholds as in the real data.
       let budget = Math.round(Math.exp(11 + 1.7 * rnd.normal())) * 100;
       if (rnd.next() < 0.05) budget = rnd.int(450_000, 499_999) * 100;
@@ -175,18 +234,29 @@ export async function generate(opts: {
       const be = calYear + 543;
       const projectId = `${be % 100}${String(calMonth + 1).padStart(2, '0')}${String(++seq % 10_000_000).padStart(7, '0')}`;
       const fullName = `${name} โดยวิธี${method}`;
-      t.projects++;
-      t.budget_satang += budget;
+      const spaced = (x: string) =>
+        rnd.next() < TRAP_RATES.double_space ? x.replace(' ', '  ') : x;
+      const repeat = nextYear !== undefined && rnd.next() < TRAP_RATES.repeated_project;
+      // Counted in the latest year that lists it (the ingest's rule).
+      const home = repeat ? truth.by_year[nextYear!]! : t;
+      home.projects++;
+      home.budget_satang += budget;
+      const carried: (typeof carry)[number] = [];
       for (let c = 0; c < nContracts; c++) {
         const vendor = vendors[rnd.zipf(vendors.length)]!;
         const signed = new Date(txDate.getTime() + rnd.int(0, 30) * 86_400_000);
         const finish = new Date(signed.getTime() + rnd.int(15, 365) * 86_400_000);
+        // FY2558–2567 files passed through spreadsheets: many ids are now 1.0556E+11.
+        const tin =
+          fy <= 2567 && /^\d{13}$/.test(vendor.tin) && rnd.next() < TRAP_RATES.broken_tin
+            ? Number(vendor.tin).toExponential(4).toUpperCase()
+            : vendor.tin;
         const values: Record<CanonicalField, string> = {
           seq: String(seq),
           project_id: projectId,
           project_name: fullName,
           project_type_name: type,
-          dept_name: agency.dept,
+          dept_name: spaced(agency.dept),
           dept_sub_name: agency.sub,
           purchase_method_name: raw28 ? GROUP_LABEL : method,
           purchase_method_group_name: raw28 ? method : GROUP_LABEL,
@@ -206,20 +276,35 @@ export async function generate(opts: {
           location: '',
           latitude: '',
           longitude: '',
-          winner_tin: vendor.tin,
-          winner: vendor.name,
+          winner_tin: tin,
+          winner: spaced(vendor.name),
           contract_no: `${rnd.int(1, 999)}/${be}`,
           contract_date: thaiDate(signed, fy),
           contract_finish_date: thaiDate(finish, fy),
           price_agree: money(parts[c]!),
           status: 'สิ้นสุดสัญญา',
         };
-        const line = stringify([layout.map((f) => values[f])], { record_delimiter: '\r\n' });
-        if (!ws.write(line)) await once(ws, 'drain');
-        t.contracts++;
-        t.agreed_satang += parts[c]!;
+        await emit(values);
+        home.contracts++;
+        home.agreed_satang += parts[c]!;
         yearRows++;
+        if (repeat) carried.push({ values, budget, agreed: parts[c]! });
+        if (rnd.next() < TRAP_RATES.duplicate_row) {
+          // The same row again (another ลำดับ): a duplicate, dropped and counted.
+          await emit({ ...values, seq: String(seq + 1_000_000_000) });
+          truth.duplicate_rows++;
+        }
+        if (rnd.next() < TRAP_RATES.bad_date) {
+          // An extra row with an impossible date: rejected with its reason, never in the totals.
+          await emit({
+            ...values,
+            project_id: `9${projectId.slice(1)}`,
+            contract_date: fy >= 2568 ? '31 ก.พ. 68' : '31-ก.พ.-64',
+          });
+          truth.rejected++;
+        }
       }
+      if (repeat) carry.push(carried);
     }
     written += yearRows;
     ws.end();
@@ -242,7 +327,9 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(
-      'Usage: npm run generate -- [--rows N (20000)] [--seed S (1)] [--out DIR (data/demo)]',
+      'Usage: npm run generate -- [--rows N (20000)] [--seed S (1)] [--out DIR (data/demo)] [--years 2566,2567]\n' +
+        'Writes e-GP contract CSVs in the official raw layouts with the traps of egp-data.md planted at the rates in\n' +
+        'TRAP_RATES, and truth.json: what the ingest must find.',
     );
     return;
   }

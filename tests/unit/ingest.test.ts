@@ -146,7 +146,7 @@ describe('generated data against its ground truth', () => {
   let truth: Truth;
 
   beforeAll(async () => {
-    truth = await generate({ rows: 6000, seed: 11, out: src });
+    truth = await generate({ rows: 6000, seed: 12, out: src });
     await ingest({
       files: readdirSync(src)
         .filter((f) => f.endsWith('.csv'))
@@ -173,7 +173,17 @@ describe('generated data against its ground truth', () => {
         String(t.agreed_satang),
       ]);
     }
-    expect(m.counts.rows_read).toBe(6000);
+    // Every planted trap is found: rejects, verbatim duplicates and contracts repeated in the
+    // next year's file, and nothing else.
+    expect(m.counts.rows_read).toBe(
+      6000 + truth.rejected + truth.duplicate_rows + truth.repeated_contracts,
+    );
+    expect(m.counts.rows_rejected).toBe(truth.rejected);
+    expect(m.quality.duplicate_rows).toBe(truth.duplicate_rows);
+    expect(m.quality.repeated_contracts).toBe(truth.repeated_contracts);
+    expect(truth.duplicate_rows + truth.repeated_contracts).toBeGreaterThan(20);
+    expect(m.quality.tin_broken).toBeGreaterThan(500);
+    expect(m.quality.tin_masked).toBeGreaterThan(100);
   });
 
   it('counts project money once for multi-contract projects (trap 1)', async () => {
@@ -191,7 +201,14 @@ describe('generated data against its ground truth', () => {
 
   it('reads the raw FY2568 layout (28 fields under a 31-name header) with the swapped method column', async () => {
     const m = await readManifest(out);
-    expect(m.quality.method_group_columns_swapped).toBe(truth.by_year['2568']!.contracts);
+    // Independently, from the file: rows whose method column holds the group string (projects
+    // carried over from FY2567 keep the older arrangement), less the planted rejects.
+    const [, ...rows2568] = readRecords(path.join(src, 'egp-demo-2568.csv'));
+    const swapped = rows2568.filter(
+      (r) => r[6]!.startsWith('วิธีการจัดหา') && !r.includes('31 ก.พ. 68'),
+    );
+    expect(rows2568[0]).toHaveLength(28);
+    expect(m.quality.method_group_columns_swapped).toBe(swapped.length);
     expect(m.fiscal_years).toEqual([
       2558, 2559, 2560, 2561, 2562, 2563, 2564, 2565, 2566, 2567, 2568,
     ]);
