@@ -23,6 +23,11 @@ Options:
                             in place until the new one is complete.
   --map SOURCE=CANONICAL    read column SOURCE as canonical field CANONICAL; repeatable.
                             Example: --map _ปีงบ=budget_year
+  --add                     keep the sources of the dataset already in --out (loaded from the
+                            cache, not re-read) and add PATH... to them, e.g. next month's part
+  --cache DIR               cleaned rows of each CSV / API source, reused while the file, the
+                            --map options and the cleaning rules are unchanged (default: data/cache)
+  --no-cache                neither read nor write the cache
   --synthetic               mark the dataset as generated demo data (the site says so)
   -h, --help                this text
 
@@ -30,6 +35,7 @@ Examples:
   npm run ingest -- data/egp/
   npm run ingest -- --map _ปีงบ=budget_year ../shared/data/real/egp-drone-2565-2568/egp_drone_projects.csv
   npm run ingest -- --out static/data "data/ocds/**/*.json"
+  npm run ingest -- --add data/egp/2569-egp-contract-1.csv
 
 Exit codes: 0 all rows written · 4 published with some rows rejected · 2 usage error · 3 input error`;
 
@@ -91,6 +97,9 @@ async function main(): Promise<number> {
         out: { type: 'string', default: 'static/data' },
         map: { type: 'string', multiple: true, default: [] },
         synthetic: { type: 'boolean', default: false },
+        cache: { type: 'string', default: 'data/cache' },
+        'no-cache': { type: 'boolean', default: false },
+        add: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -123,6 +132,8 @@ async function main(): Promise<number> {
       out: args.values.out,
       maps,
       synthetic: args.values.synthetic,
+      cacheDir: args.values['no-cache'] ? undefined : args.values.cache,
+      add: args.values.add,
       log: (l) => progress.line(l),
       onProgress: (p) => progress.update(p),
     });

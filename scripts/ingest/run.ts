@@ -4,7 +4,7 @@
  * Accounting invariant: rows_read = rows_written + rows_rejected.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -25,6 +25,7 @@ import {
   snapshotId,
 } from './publish.ts';
 import { apiRowsOf, isOcds, JsonInputError, OcdsCollector, readDocuments } from './json.ts';
+import { cacheKey } from './cache.ts';
 import { readHeader } from './read.ts';
 import { prepare, SourceError, type Source } from './sources.ts';
 import { Store, type Progress } from './store.ts';
@@ -38,6 +39,13 @@ export interface IngestOptions {
   maps: ColumnMap;
   /** The inputs are generated demo data (npm start); the site shows a banner saying so. */
   synthetic?: boolean;
+  /**
+   * Where cleaned rows of each CSV / API source are kept between runs (none: no cache). A source
+   * whose content, column maps and cleaning rules are unchanged is loaded from here, not re-read.
+   */
+  cacheDir?: string;
+  /** Keep the sources of the dataset already in `out` (from the cache) and add `files` to them. */
+  add?: boolean;
   log?: (line: string) => void;
   onProgress?: (p: Progress) => void;
 }
@@ -78,13 +86,49 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
         })),
       );
     }
+    // --add: the published dataset's sources come back from the cache, in their order, first.
+    const previous: Manifest['sources'] = [];
+    if (opts.add) {
+      const m = await readFile(path.join(opts.out, 'manifest.json'), 'utf8').catch(() => null);
+      if (!m) throw new InputError(`--add: no dataset in ${opts.out} to add to`);
+      for (const src of (JSON.parse(m) as Manifest).sources) {
+        const cached =
+          src.cache_key && opts.cacheDir
+            ? path.join(opts.cacheDir, `${src.cache_key}.parquet`)
+            : null;
+        if (!cached || !(await fileBytes(cached).catch(() => 0))) {
+          throw new InputError(
+            `--add: ${src.name} is not in the cache${opts.cacheDir ? ` (${opts.cacheDir})` : ''}; run the ingest again with all the files`,
+          );
+        }
+        previous.push(src);
+      }
+    }
     const ocds = new OcdsCollector();
-    const rowsBySource = new Array<number>(inputs.length).fill(0);
+    const rowsBySource = new Array<number>(previous.length + inputs.length).fill(0);
+    const cacheKeys = new Array<string | null>(previous.length + inputs.length).fill(null);
+    for (const [idx, src] of previous.entries()) {
+      rowsBySource[idx] = await store.loadSource(
+        idx,
+        path.join(opts.cacheDir!, `${src.cache_key}.parquet`),
+      );
+      cacheKeys[idx] = src.cache_key;
+      log(`kept ${src.name}: ${rowsBySource[idx]} rows (from the cache)`);
+    }
     const extra: Record<string, number> = { empty_inputs: 0, transcoded_windows_874: 0 };
 
-    for (const [idx, src] of inputs.entries()) {
+    for (const [i, src] of inputs.entries()) {
+      const idx = previous.length + i;
       const started = Date.now();
       if (src.encoding === 'windows-874') extra.transcoded_windows_874!++;
+      const key = opts.cacheDir ? cacheKey(await sha256File(src.path), src.kind, opts.maps) : null;
+      const cached = key ? path.join(opts.cacheDir!, `${key}.parquet`) : null;
+      if (cached && (await fileBytes(cached).catch(() => 0))) {
+        rowsBySource[idx] = await store.loadSource(idx, cached);
+        cacheKeys[idx] = key;
+        log(`read ${src.name}: ${rowsBySource[idx]} rows (unchanged: from the cache)`);
+        continue;
+      }
       if (src.kind === 'csv') {
         const header = await readHeader(src.path);
         if (!header) throw new InputError(`${src.name}: empty file (no header row)`);
@@ -114,6 +158,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
             `${src.name}: JSON that is neither Government Spending API projects nor OCDS`,
           );
       }
+      if (key && cached) {
+        await mkdir(opts.cacheDir!, { recursive: true });
+        await store.saveSource(idx, `${cached}.tmp`);
+        await rename(`${cached}.tmp`, cached);
+        cacheKeys[idx] = key;
+      }
       const secs = (Date.now() - started) / 1000;
       log(
         `read ${src.name}${src.encoding === 'windows-874' ? ' (TIS-620)' : ''}: ${rowsBySource[idx]} rows in ${secs.toFixed(1)} s`,
@@ -130,22 +180,28 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       log(`merged ${ocds.releasesRead} OCDS releases into ${ocds.ocidCount} processes`);
     }
     const read = rowsBySource.reduce((n, x) => n + x, 0);
-    const sources: Manifest['sources'] = [];
-    for (const [idx, src] of inputs.entries()) {
+    const sources: Manifest['sources'] = previous.map((src, idx) => ({
+      ...src,
+      rows_read: rowsBySource[idx]!,
+    }));
+    for (const [i, src] of inputs.entries()) {
+      const idx = previous.length + i;
       sources.push({
         name: src.name,
         bytes: await fileBytes(src.path),
         sha256: await sha256File(src.path),
         rows_read: rowsBySource[idx]!,
+        cache_key: cacheKeys[idx]!,
       });
     }
+    const names = sources.map((s) => s.name);
 
     const quality = { ...(await store.build()), ...extra };
     const { written, rejected, duplicates } = await store.counts();
     const rejectsByReason = await store.rejectsByReason();
     const counted = await store.perSource();
-    const perSource = inputs.map((src, idx) => ({
-      name: src.name,
+    const perSource = names.map((name, idx) => ({
+      name,
       read: rowsBySource[idx]!,
       ...(counted.get(idx) ?? { written: 0, rejected: 0, duplicates: 0 }),
     }));

@@ -99,11 +99,10 @@ export class Store {
     Map<number, { rejected: number; duplicates: number; written: number }>
   > {
     const r = await this.rows(`SELECT src_idx,
-        count(*) FILTER (WHERE reason IS NOT NULL) + coalesce(any_value(cr.n), 0) AS rejected,
+        count(*) FILTER (WHERE reason IS NOT NULL) AS rejected,
         count(*) FILTER (WHERE reason IS NULL) - coalesce(any_value(k.n), 0) AS duplicates,
         coalesce(any_value(k.n), 0) AS written
       FROM clean
-      LEFT JOIN (SELECT src_idx, count(*) AS n FROM csv_rejects GROUP BY 1) cr USING (src_idx)
       LEFT JOIN (SELECT src_idx, count(*) AS n FROM kept GROUP BY 1) k USING (src_idx)
       GROUP BY src_idx`);
     return new Map(
@@ -130,9 +129,6 @@ export class Store {
     for (const m of ruleMacros()) await conn.run(m);
     await conn.run(
       `CREATE TEMP TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
-    );
-    await conn.run(
-      `CREATE TABLE csv_rejects (src_idx INTEGER, line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`,
     );
     return new Store(conn, opts.onProgress);
   }
@@ -167,8 +163,9 @@ export class Store {
     // among the kept records: the same as row_number() over the file (checked on 545k rows) without
     // the single-threaded window that took half the load time.
     // Records DuckDB refused (bad quoting, too many fields): one reject per line.
-    await this.conn.run(`INSERT INTO csv_rejects
-      SELECT ${srcIdx}, line, 'csv_syntax', string_agg(DISTINCT error_message, '; '), any_value(csv_line)
+    await this.conn.run(`INSERT INTO clean BY NAME
+      SELECT ${srcIdx} AS src_idx, line, 'csv_syntax' AS reason, string_agg(DISTINCT error_message, '; ') AS message,
+             any_value(csv_line) AS raw_line
       FROM rej_errors GROUP BY line`);
     // Good records' line numbers: the k-th good record follows every refused line l_j with
     // l_j - j < k (the rejects interleave with the records DuckDB kept).
@@ -207,6 +204,22 @@ export class Store {
     this.stage = this.stage.replace(/^reading/, 'cleaning');
     for (const sql of dictionarySql(input)) await this.run(sql);
     await this.run(`INSERT INTO clean BY NAME ${normalizeSql(input, rawExpr)}`);
+  }
+
+  /** Save one source's cleaned rows (kept and rejected) for later runs (see run.ts, --add). */
+  async saveSource(srcIdx: number, file: string): Promise<void> {
+    await this.conn
+      .run(`COPY (SELECT * EXCLUDE (src_idx) FROM clean WHERE src_idx = ${Number(srcIdx)} ORDER BY rowid)
+      TO ${sqlString(file)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
+  }
+
+  /** Load a source's cleaned rows saved by an earlier run; returns the rows read. */
+  async loadSource(srcIdx: number, file: string): Promise<number> {
+    const before = await this.scalar(`SELECT count(*) FROM clean`);
+    await this.run(
+      `INSERT INTO clean BY NAME SELECT ${Number(srcIdx)} AS src_idx, * FROM read_parquet(${sqlString(file)})`,
+    );
+    return (await this.scalar(`SELECT count(*) FROM clean`)) - before;
   }
 
   /** Rows already split into canonical fields (JSON sources), cleaned by the same query. */
@@ -338,7 +351,7 @@ export class Store {
   async counts(): Promise<{ written: number; rejected: number; duplicates: number }> {
     const r = (
       await this.rows(`SELECT (SELECT count(*) FROM keep) AS written,
-        (SELECT count(*) FROM clean WHERE reason IS NOT NULL) + (SELECT count(*) FROM csv_rejects) AS rejected,
+        (SELECT count(*) FROM clean WHERE reason IS NOT NULL) AS rejected,
         (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT count(*) FROM keep) AS duplicates`)
     )[0]!;
     return {
@@ -350,7 +363,7 @@ export class Store {
 
   async rejectsByReason(): Promise<Record<string, number>> {
     const r = await this.rows(`SELECT reason, count(*) AS n FROM (
-        SELECT reason FROM clean WHERE reason IS NOT NULL UNION ALL SELECT reason FROM csv_rejects)
+        SELECT reason FROM clean WHERE reason IS NOT NULL)
       GROUP BY 1 ORDER BY 1`);
     return Object.fromEntries(r.map((x) => [String(x.reason), Number(x.n)]));
   }
@@ -360,8 +373,7 @@ export class Store {
     const names = `[${sourceNames.map(sqlString).join(', ')}]`;
     await this.conn.run(`COPY (
         SELECT ${names}[src_idx + 1] AS source_file, line, reason, message, raw_line AS raw FROM (
-          SELECT src_idx, line, reason, message, raw_line FROM clean WHERE reason IS NOT NULL
-          UNION ALL SELECT * FROM csv_rejects)
+          SELECT src_idx, line, reason, message, raw_line FROM clean WHERE reason IS NOT NULL)
         ORDER BY src_idx, line
       ) TO ${sqlString(file)} (FORMAT CSV, HEADER)`);
   }

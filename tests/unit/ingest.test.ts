@@ -301,3 +301,52 @@ describe('bad input', () => {
     expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
   }, 120_000);
 });
+
+describe('adding next month’s file', () => {
+  it('keeps the published sources from the cache without re-reading them, and equals a full run', async () => {
+    const src = path.join(dir, 'gen-src');
+    const parts = readdirSync(src)
+      .filter((f) => f.endsWith('.csv'))
+      .sort()
+      .map((f) => path.join(src, f));
+    const cacheDir = path.join(dir, 'cache');
+    const out = path.join(dir, 'incremental');
+    await ingest({ files: parts.slice(0, -1), out, maps: new Map(), cacheDir });
+    // The earlier parts are gone from disk (as after a download to a temporary folder): only the
+    // cache can bring them back.
+    const moved = path.join(dir, 'gen-src-moved');
+    await rm(moved, { recursive: true, force: true });
+    await mkdir(moved);
+    const last = path.join(moved, path.basename(parts.at(-1)!));
+    await writeFile(last, await readFile(parts.at(-1)!));
+    const logged: string[] = [];
+    const added = await ingest({
+      files: [last],
+      out,
+      maps: new Map(),
+      cacheDir,
+      add: true,
+      log: (l) => logged.push(l),
+    });
+    expect(logged.filter((l) => l.includes('(from the cache)'))).toHaveLength(parts.length - 1);
+    const full = await ingest({ files: parts, out: path.join(dir, 'full'), maps: new Map() });
+    expect(added.manifest.snapshot_id).toBe(full.manifest.snapshot_id);
+    expect(added.manifest.counts).toEqual(full.manifest.counts);
+    expect(added.manifest.sources.map((s) => s.name)).toEqual(
+      full.manifest.sources.map((s) => s.name),
+    );
+  });
+
+  it('refuses --add when a published source is not in the cache', async () => {
+    const out = path.join(dir, 'drone');
+    await expect(
+      ingest({
+        files: [ICS_CSV],
+        out,
+        maps: new Map(),
+        cacheDir: path.join(dir, 'empty-cache'),
+        add: true,
+      }),
+    ).rejects.toThrow(/egp_drone_projects\.csv is not in the cache/);
+  });
+});

@@ -82,16 +82,15 @@ export async function explore(m: Manifest, f: Filters, limit: number): Promise<E
 async function describe(m: Manifest, top: TopRow[]): Promise<ResultRow[]> {
   if (top.length === 0) return [];
   const years = [...new Set(top.map((r) => Number(r.fiscal_year)))];
-  const details = tableFiles(m, 'details', years);
+  // Big years are split into parts by project id: read only the parts that hold these rows.
+  const ids = top.map((r) => r.project_id);
+  const details = tableFiles(m, 'details', years).filter(
+    (f) =>
+      f.key_min == null || ids.some((id) => id >= String(f.key_min) && id <= String(f.key_max)),
+  );
   const agencies = tableFiles(m, 'agencies');
   const [names, depts] = await Promise.all([
-    ask<{ project_id: string; project_name: string | null }>(
-      detailsSql(
-        details,
-        top.map((r) => r.project_id),
-      ),
-      details,
-    ),
+    ask<{ project_id: string; project_name: string | null }>(detailsSql(details, ids), details),
     ask<{
       agency_id: number;
       dept_name: string;

@@ -115,7 +115,17 @@ export interface Manifest {
   generator: string;
   fiscal_years: number[];
   files: ManifestFile[];
-  sources: { name: string; bytes: number; sha256: string; rows_read: number }[];
+  /**
+   * Inputs. `cache_key` names the cleaned rows kept in the ingest's cache (CSV and API JSON;
+   * null for OCDS, which is merged across files), so a later `--add` need not re-read them.
+   */
+  sources: {
+    name: string;
+    bytes: number;
+    sha256: string;
+    rows_read: number;
+    cache_key: string | null;
+  }[];
   counts: {
     rows_read: number;
     rows_written: number;
