@@ -15,6 +15,7 @@ import {
   THAI_HEADERS,
   type CanonicalField,
 } from '../src/lib/schema/fields.ts';
+import { THAI_MONTHS } from '../src/lib/format/thai.ts';
 import { Random } from './lib/random.ts';
 import {
   CENTRAL_AGENCIES,
@@ -30,20 +31,6 @@ import {
 
 export const FISCAL_YEARS = [2558, 2559, 2560, 2561, 2562, 2563, 2564, 2565, 2566, 2567, 2568];
 const GROUP_LABEL = 'วิธีการจัดหา ประกาศเชิญชวนทั่วไป คัดเลือก เฉพาะเจาะจง';
-const MONTHS = [
-  'ม.ค.',
-  'ก.พ.',
-  'มี.ค.',
-  'เม.ย.',
-  'พ.ค.',
-  'มิ.ย.',
-  'ก.ค.',
-  'ส.ค.',
-  'ก.ย.',
-  'ต.ค.',
-  'พ.ย.',
-  'ธ.ค.',
-];
 // Fiscal months Oct..Sep; September (year-end rush) weighs three times an ordinary month.
 const MONTH_WEIGHTS = [1, 1, 0.8, 1, 1, 1, 1, 1, 1, 1.2, 1.5, 3];
 
@@ -100,7 +87,7 @@ function money(satang: number): string {
 /** `15-ก.ย.-64` in FY2558–2567 files, `29 พ.ย. 67` in FY2568 files. */
 function thaiDate(d: Date, fy: number): string {
   const yy = String((d.getUTCFullYear() + 543) % 100).padStart(2, '0');
-  const m = MONTHS[d.getUTCMonth()]!;
+  const m = THAI_MONTHS[d.getUTCMonth()]!;
   return fy >= 2568 ? `${d.getUTCDate()} ${m} ${yy}` : `${d.getUTCDate()}-${m}-${yy}`;
 }
 

@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { CANONICAL_FIELDS, type RawRow } from '../../src/lib/schema/fields.ts';
+import { CANONICAL_FIELDS, CONTRACT_FIELDS, type RawRow } from '../../src/lib/schema/fields.ts';
 import type { JsonRow } from './store.ts';
 
 type Obj = Record<string, unknown>;
@@ -57,20 +57,9 @@ function apiProjects(doc: unknown): Obj[] {
   return isApiProject(doc) ? [doc] : [];
 }
 
-const CONTRACT_FIELDS = [
-  'winner_tin',
-  'winner',
-  'contract_no',
-  'contract_date',
-  'contract_finish_date',
-  'price_agree',
-  'status',
-] as const;
-
 function apiRows(project: Obj, line: number): JsonRow[] {
   const base: RawRow = {};
-  for (const f of CANONICAL_FIELDS)
-    if (!(CONTRACT_FIELDS as readonly string[]).includes(f)) base[f] = str(project[f]);
+  for (const f of CANONICAL_FIELDS) if (!CONTRACT_FIELDS.includes(f)) base[f] = str(project[f]);
   const contracts = arr(project.contract);
   if (contracts.length === 0) return [{ line, raw: JSON.stringify(project), fields: base }];
   return contracts.map((c) => {

@@ -38,6 +38,11 @@ export const CANONICAL_FIELDS = [
 ] as const;
 
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
+
+/** The contract-level fields (the rest describe the project and repeat on each contract row). */
+export const CONTRACT_FIELDS: readonly CanonicalField[] = CANONICAL_FIELDS.slice(
+  CANONICAL_FIELDS.indexOf('winner_tin'),
+);
 export type RawRow = Partial<Record<CanonicalField, string>>;
 
 /** Official Thai headers (data.go.th CKAN CSVs and datastore API) for each canonical field. */
