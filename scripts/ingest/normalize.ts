@@ -64,7 +64,6 @@ const DATES: CanonicalField[] = [
 ];
 
 /** Fields cleaned once per distinct value (dates, agencies, winners repeat across millions of rows). */
-export const DICT_DATES = DATES;
 export const DICT_TEXT: CanonicalField[] = ['dept_name', 'dept_sub_name', 'province'];
 
 /**

@@ -105,6 +105,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       }
     }
     const ocds = new OcdsCollector();
+    /** Each input's sha256, computed once (cache key and manifest). */
+    const hashes = new Array<string>(inputs.length);
     const rowsBySource = new Array<number>(previous.length + inputs.length).fill(0);
     const cacheKeys = new Array<string | null>(previous.length + inputs.length).fill(null);
     for (const [idx, src] of previous.entries()) {
@@ -121,7 +123,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       const idx = previous.length + i;
       const started = Date.now();
       if (src.encoding === 'windows-874') extra.transcoded_windows_874!++;
-      const key = opts.cacheDir ? cacheKey(await sha256File(src.path), src.kind, opts.maps) : null;
+      hashes[i] = await sha256File(src.path);
+      const key = opts.cacheDir ? cacheKey(hashes[i]!, src.kind, opts.maps) : null;
       const cached = key ? path.join(opts.cacheDir!, `${key}.parquet`) : null;
       if (cached && (await fileBytes(cached).catch(() => 0))) {
         rowsBySource[idx] = await store.loadSource(idx, cached);
@@ -189,7 +192,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       sources.push({
         name: src.name,
         bytes: await fileBytes(src.path),
-        sha256: await sha256File(src.path),
+        sha256: hashes[i]!,
         rows_read: rowsBySource[idx]!,
         cache_key: cacheKeys[idx]!,
       });

@@ -27,8 +27,6 @@ import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
 
-export { sqlString };
-
 export interface Progress {
   /** What runs now, e.g. `reading part-3.csv`. */
   stage: string;

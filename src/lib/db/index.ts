@@ -2,12 +2,12 @@
  * Queries for the site. SQL text comes from src/lib/query (identifiers from the schema only);
  * values always travel as bound parameters.
  */
+import type { Param } from '$lib/query/sql';
 import type { ManifestFile } from '$lib/schema/tables';
 import { checkRangeServing, dataUrl } from './dataset';
 import { engine } from './engine';
 
-export { DataError, fetchManifest, tableFiles } from './dataset';
-export type Param = string | number | boolean | null;
+export { fetchManifest, tableFiles } from './dataset';
 
 const registered = new Map<string, Promise<void>>();
 
