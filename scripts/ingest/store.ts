@@ -275,7 +275,7 @@ export class Store {
     );
     await run(`CREATE TEMP VIEW first_rows AS SELECT * FROM kept WHERE is_first`);
     await run(`CREATE TEMP TABLE agencies AS
-      SELECT (row_number() OVER (ORDER BY dept_name, dept_sub_name NULLS FIRST, province NULLS FIRST))::INTEGER AS agency_id,
+      SELECT (row_number() OVER (ORDER BY province NULLS FIRST, dept_name, dept_sub_name NULLS FIRST))::INTEGER AS agency_id,
              substr(sha256(concat_ws(chr(31), dept_name, coalesce(dept_sub_name, ''), coalesce(province, ''))), 1, 12) AS agency_key,
              dept_name, dept_sub_name, province
       FROM (SELECT DISTINCT dept_name, dept_sub_name, province FROM first_rows)`);
@@ -314,9 +314,12 @@ export class Store {
       LEFT JOIN project_types t ON t.type_name = f.type_name
       LEFT JOIN provinces p ON p.province_name = f.province
       LEFT JOIN statuses s ON s.status_name = f.project_status`);
+    // Contracts carry their project's filter columns and money, so a view filtered by vendor or
+    // contract date needs no join (and the vendor copy is self-sufficient).
     await run(`CREATE TEMP TABLE contracts AS
-      SELECT c.project_id, p.fiscal_year, p.agency_id, v.vendor_id, c.contract_no, c.contract_date,
-             c.contract_finish_date, c.price_agree, s.status_id
+      SELECT c.project_id, p.fiscal_year, p.agency_id, v.vendor_id, p.method_id, p.type_id,
+             p.province_id, p.status_id AS project_status_id, p.budget, p.price_build, p.agreed,
+             c.contract_no, c.contract_date, c.contract_finish_date, c.price_agree, s.status_id
       FROM kept c JOIN projects p USING (project_id)
       LEFT JOIN vendors v ON v.vendor_key = c.vendor_key
       LEFT JOIN statuses s ON s.status_name = c.contract_status
@@ -384,20 +387,33 @@ export class Store {
   /** The narrow vendor copy and the pre-aggregates, from the built tables. */
   private async derive(): Promise<void> {
     await this.run(`CREATE OR REPLACE TEMP TABLE contracts_by_vendor AS
-      SELECT vendor_id, fiscal_year, project_id, agency_id, contract_date, price_agree FROM contracts WHERE vendor_id IS NOT NULL`);
-    await this.run(`CREATE OR REPLACE TEMP TABLE agg_agency_year AS
-      SELECT p.agency_id, p.fiscal_year, count(*)::INTEGER AS projects, sum(p.contract_count)::INTEGER AS contracts,
-             coalesce(sum(p.budget), 0) AS budget, coalesce(any_value(c.agreed), 0) AS agreed
-      FROM projects p LEFT JOIN (SELECT agency_id, fiscal_year, sum(price_agree) AS agreed FROM contracts GROUP BY 1, 2) c USING (agency_id, fiscal_year)
-      GROUP BY 1, 2`);
+      SELECT ${TABLES.contracts_by_vendor.join(', ')} FROM contracts WHERE vendor_id IS NOT NULL`);
+    // Discount against the reference price counts only projects that have both amounts.
+    const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
+      coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;
+    // Dimensions may be NULL (no method, no type): join on IS NOT DISTINCT FROM. Every contract's
+    // project is in projects, so projects' groups cover all contract groups.
+    const cube = async (table: string, dims: string[]) => {
+      const d = dims.join(', ');
+      const asContract = (c: string) => (c === 'status_id' ? 'project_status_id AS status_id' : c);
+      await this.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+        WITH p AS (SELECT ${d}, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget, ${ref}
+                   FROM projects GROUP BY ALL),
+             c AS (SELECT ${dims.map(asContract).join(', ')}, count(*)::INTEGER AS contracts,
+                          sum(price_agree) AS agreed FROM contracts GROUP BY ALL)
+        SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts, coalesce(c.agreed, 0) AS agreed
+        FROM p LEFT JOIN c ON ${dims.map((x) => `p.${x} IS NOT DISTINCT FROM c.${x}`).join(' AND ')}`);
+    };
+    await cube('agg_agency_year', ['agency_id', 'fiscal_year']);
+    await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
     await this.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
       SELECT vendor_id, fiscal_year, count(*)::INTEGER AS contracts, count(DISTINCT project_id)::INTEGER AS projects,
              count(DISTINCT agency_id)::INTEGER AS agencies, coalesce(sum(price_agree), 0) AS agreed
       FROM contracts WHERE vendor_id IS NOT NULL GROUP BY 1, 2`);
-    await this.run(`CREATE OR REPLACE TEMP TABLE agg_method_year AS
-      SELECT method_id, fiscal_year, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget FROM projects GROUP BY 1, 2`);
-    await this.run(`CREATE OR REPLACE TEMP TABLE agg_province_year AS
-      SELECT province_id, fiscal_year, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget FROM projects GROUP BY 1, 2`);
+    await this.run(`CREATE OR REPLACE TEMP TABLE agg_month AS
+      SELECT fiscal_year, month(contract_date)::TINYINT AS month, count(*)::INTEGER AS contracts,
+             coalesce(sum(price_agree), 0) AS agreed
+      FROM contracts GROUP BY ALL`);
   }
 
   /**
@@ -425,7 +441,12 @@ export class Store {
       const order = [...keys, ...(unique ? [] : columns.filter((c) => !keys.includes(c)))]
         .map((c) => `${c} NULLS FIRST`)
         .join(', ');
-      const rowGroup = table === 'details' ? 8192 : table === 'contracts_by_vendor' ? 16384 : 65536;
+      const rowGroup =
+        table === 'details' || table === 'vendors'
+          ? 8192
+          : table === 'contracts_by_vendor'
+            ? 16384
+            : 65536;
       const slices =
         SPLIT[table] === 'year'
           ? years.map((fy) => ({ fy, where: `fiscal_year = ${Number(fy)}` }))

@@ -6,8 +6,25 @@ import type { Truth } from '../../scripts/generate';
 import { launch, serve, type TestServer } from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
-import { expectedTotals, manifestOf, sharedAgencyName } from './expected';
-import { BASE_PATH, BUILD, BUILD_BASE, DEMO_DATA, DEMO_SRC, DRONE_DATA } from './setup-paths';
+import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
+import {
+  expectedTotals,
+  filterCases,
+  manifestOf,
+  sharedAgencyName,
+  table,
+  type Expected,
+} from '../helpers/expected';
+import {
+  BASE_PATH,
+  BUILD,
+  BUILD_BASE,
+  DEMO_DATA,
+  DEMO_SRC,
+  DRONE_DATA,
+  MARKUP_DATA,
+  MARKUP_NAME,
+} from './setup-paths';
 
 let browser: Browser;
 let server: TestServer;
@@ -34,11 +51,33 @@ async function ready(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="explorer"][data-state="ready"]', { timeout: 60_000 });
 }
 
-async function values(page: Page): Promise<{ projects: string; budget: string }> {
+/** The four headline numbers as the page carries them (exact values in data-value). */
+async function values(page: Page): Promise<Expected> {
+  const v = (id: string) => page.getAttribute(`[data-testid="result-${id}"]`, 'data-value');
   return {
-    projects: (await page.getAttribute('[data-testid="result-projects"]', 'data-value'))!,
-    budget: (await page.getAttribute('[data-testid="result-budget"]', 'data-value'))!,
+    projects: (await v('projects'))!,
+    budget: (await v('budget'))!,
+    contracts: (await v('contracts'))!,
+    agreed: (await v('agreed'))!,
   };
+}
+
+/** A view computes a dozen queries: give a changed view time to settle. */
+const POLL = { timeout: 30_000 };
+
+const url = (f: Partial<Filters>) =>
+  `${server.origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`;
+
+/** Client-side navigation: click a link to `href` inside the app, as a person would. */
+async function follow(page: Page, href: string): Promise<void> {
+  await page.evaluate((h) => {
+    const a = document.createElement('a');
+    a.href = h;
+    document.querySelector('main')!.append(a);
+    a.click();
+    a.remove();
+  }, href);
+  await page.waitForURL(href);
 }
 
 async function open(url: string): Promise<{ page: Page; requested: string[] }> {
@@ -66,27 +105,23 @@ describe('landing page', () => {
 });
 
 describe('explorer on generated data', () => {
-  it('matches native DuckDB for several filter combinations', async () => {
+  it('matches native DuckDB for every filter and combinations of them', async () => {
     const shared = await sharedAgencyName(DEMO_DATA);
-    const cases: { fy?: number[]; agency?: string }[] = [
-      {},
-      { fy: [2567] },
+    const cases: Partial<Filters>[] = [
+      ...(await filterCases(DEMO_DATA)),
       { fy: [2558, 2565, 2568] },
       { agency: shared.name },
-      { fy: [shared.fy], agency: shared.name },
-      { fy: [2566], agency: 'ไม่มีหน่วยงานนี้' },
+      { fy: [shared.fy], agency: shared.name, method: ['specific'], min: 10_000 },
     ];
-    const { page } = await newPage();
+    // One page, navigated in the app (as a person clicking links does): one engine for all cases.
+    const { page } = await open(url({}));
     for (const c of cases) {
-      const q = new URLSearchParams();
-      for (const y of c.fy ?? []) q.append('fy', String(y));
-      if (c.agency) q.set('agency', c.agency);
-      await page.goto(`${server.origin}/explore?${q}`);
+      const expected = await expectedTotals(DEMO_DATA, c);
+      await follow(page, url(c));
+      await expect
+        .poll(async () => ({ case: c, ...(await values(page)) }), POLL)
+        .toEqual({ case: c, ...expected });
       await ready(page);
-      expect({ case: c, ...(await values(page)) }).toEqual({
-        case: c,
-        ...(await expectedTotals(DEMO_DATA, c)),
-      });
     }
     await page.close();
   });
@@ -146,15 +181,19 @@ describe('explorer on generated data', () => {
     await page.check('[data-testid="filter-fy"] input[value="2563"]');
     await page.waitForURL(/\?fy=2563$/);
     await ready(page);
-    await expect.poll(() => values(page)).toEqual(await expectedTotals(DEMO_DATA, { fy: [2563] }));
+    await expect
+      .poll(() => values(page), POLL)
+      .toEqual(await expectedTotals(DEMO_DATA, { fy: [2563] }));
     await page.reload();
     await ready(page);
     expect(await page.isChecked('[data-testid="filter-fy"] input[value="2563"]')).toBe(true);
     await page.goBack();
     await page.waitForURL(/\/explore$/);
-    await expect.poll(() => values(page)).toEqual(all);
+    await expect.poll(() => values(page), POLL).toEqual(all);
     await page.goForward();
-    await expect.poll(() => values(page)).toEqual(await expectedTotals(DEMO_DATA, { fy: [2563] }));
+    await expect
+      .poll(() => values(page), POLL)
+      .toEqual(await expectedTotals(DEMO_DATA, { fy: [2563] }));
     await page.close();
   });
 
@@ -165,7 +204,7 @@ describe('explorer on generated data', () => {
     await page.press('#agency', 'Enter');
     await page.waitForURL((u) => u.searchParams.get('agency') === shared.name);
     await expect
-      .poll(() => values(page))
+      .poll(() => values(page), POLL)
       .toEqual(await expectedTotals(DEMO_DATA, { fy: [shared.fy], agency: shared.name }));
     await page.close();
   });
@@ -191,6 +230,190 @@ describe('explorer on generated data', () => {
   });
 });
 
+describe('explorer controls', () => {
+  it('drives facets, sorting and paging from the page, each step in the URL', async () => {
+    const { page } = await open(url({ fy: [2566] }));
+    // A province facet: its count is the number of projects the filter then shows.
+    const option = page.locator('[data-testid="filter-province"] label').first();
+    const name = (await option.locator('input').getAttribute('value'))!;
+    const count = await option.locator('.count').getAttribute('data-count');
+    await option.locator('input').check();
+    await page.waitForURL((u) => u.searchParams.get('province') === name);
+    await ready(page);
+    const expected = await expectedTotals(DEMO_DATA, { fy: [2566], province: [name] });
+    await expect.poll(() => values(page), POLL).toEqual(expected);
+    expect(count).toBe(expected.projects);
+    // The method facet counts under the year and province (its own filter left out).
+    const specificCount = await page
+      .locator('[data-testid="filter-method"] label', {
+        has: page.locator('input[value="specific"]'),
+      })
+      .locator('.count')
+      .getAttribute('data-count');
+    expect(specificCount).toBe(
+      (await expectedTotals(DEMO_DATA, { fy: [2566], province: [name], method: ['specific'] }))
+        .projects,
+    );
+    // Sort ascending by budget, then page 2: the rows are native DuckDB's rows 51–100.
+    await page.goto(url({ fy: [2566] }));
+    await ready(page);
+    await page.click('[data-testid="results"] th button[data-sort="budget"]');
+    await page.waitForURL((u) => u.searchParams.get('sort') === 'budget');
+    await ready(page);
+    await page.click('nav.pager button:last-child');
+    await page.waitForURL((u) => u.searchParams.get('page') === '2');
+    await ready(page);
+    const want = await rows(
+      `SELECT project_id FROM ${table(DEMO_DATA, 'projects')} WHERE fiscal_year = 2566
+       ORDER BY budget ASC NULLS LAST, project_id LIMIT 50 OFFSET 50`,
+    );
+    const shown = () =>
+      page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+        trs.map((tr) => tr.getAttribute('data-project-id')),
+      );
+    await expect.poll(shown, POLL).toEqual(want.map((r) => r.project_id));
+    // Back returns to page 1 of the same sort.
+    await page.goBack();
+    await page.waitForURL((u) => !u.searchParams.has('page'));
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('budget');
+    await page.close();
+  });
+
+  it('picks an agency from the suggestions: name, sub-unit and province in the URL', async () => {
+    const shared = await sharedAgencyName(DEMO_DATA);
+    const { page } = await open(url({}));
+    await page.fill('#agency', shared.name.slice(0, 8));
+    const first = page.locator('[data-testid="agency-suggestions"] button').first();
+    await first.waitFor();
+    await first.click();
+    await page.waitForURL((u) => u.searchParams.has('agency'));
+    await ready(page);
+    const q = new URL(page.url()).searchParams;
+    const f: Partial<Filters> = {
+      agency: q.get('agency')!,
+      sub: q.get('sub'),
+      province: q.getAll('province'),
+    };
+    expect(f.agency).toContain(shared.name.slice(0, 8));
+    await expect.poll(() => values(page), POLL).toEqual(await expectedTotals(DEMO_DATA, f));
+    await page.close();
+  });
+
+  it('finds a vendor by TIN and shows what it won across all years', async () => {
+    const [v] = await rows(`SELECT v.tin, v.vendor_key FROM ${table(DEMO_DATA, 'contracts')} c
+      JOIN ${table(DEMO_DATA, 'vendors')} v USING (vendor_id) WHERE v.tin IS NOT NULL
+      GROUP BY ALL ORDER BY count(DISTINCT c.fiscal_year) DESC, count(*) DESC, 1 LIMIT 1`);
+    const { page } = await open(url({}));
+    await page.fill('#vendor', String(v!.tin));
+    await page.press('#vendor', 'Enter');
+    await page.waitForURL((u) => u.searchParams.get('vendor') === v!.tin);
+    await ready(page);
+    await expect
+      .poll(() => values(page), POLL)
+      .toEqual(await expectedTotals(DEMO_DATA, { vendor: String(v!.tin) }));
+    expect(await page.textContent('[data-testid="vendor-chosen"]')).toContain(String(v!.tin));
+    await page.close();
+  });
+
+  it('opens a project with every field and its contracts', async () => {
+    const [p] = await rows(`SELECT project_id, fiscal_year, count(*)::INTEGER AS n
+      FROM ${table(DEMO_DATA, 'contracts')} GROUP BY ALL HAVING n > 1 ORDER BY 1 LIMIT 1`);
+    const [info] = await rows(
+      `SELECT a.dept_name FROM ${table(DEMO_DATA, 'projects')} p JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id) WHERE project_id = ?`,
+      [String(p!.project_id)],
+    );
+    const { page } = await open(
+      url({ fy: [Number(p!.fiscal_year)], agency: String(info!.dept_name), sort: '-fy' }),
+    );
+    const row = page.locator(`[data-testid="results"] tr[data-project-id="${p!.project_id}"]`);
+    while ((await row.count()) === 0) {
+      await page.click('nav.pager button:last-child');
+      await ready(page);
+    }
+    await row.locator('button.open').click();
+    const panel = page.locator('[data-testid="project-panel"]');
+    await panel.locator('[data-testid="project-contracts"] tbody tr').first().waitFor();
+    expect(await panel.locator('[data-testid="project-contracts"] tbody tr').count()).toBe(p!.n);
+    expect(await panel.textContent()).toContain('project_name');
+    expect(await panel.textContent()).toContain('method_raw');
+    await page.close();
+  });
+
+  it('draws the charts with their data as tables', async () => {
+    const { page } = await open(url({ fy: [2565, 2566] }));
+    const years = await page.$$eval('[data-testid="chart-year-method-table"] tbody tr', (t) =>
+      t.map((tr) => tr.querySelector('td')?.textContent),
+    );
+    expect(years).toEqual(['2565', '2566']);
+    expect(await page.locator('[data-testid="chart-month-table"] tbody tr').count()).toBe(12);
+    const agencies = await page.locator('[data-testid="chart-agencies"] li').count();
+    expect(agencies).toBeGreaterThan(0);
+    const [top] = await rows(`SELECT a.dept_name FROM ${table(DEMO_DATA, 'projects')} p
+      JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id) WHERE p.fiscal_year IN (2565, 2566)
+      GROUP BY a.agency_id, a.dept_name ORDER BY sum(p.budget) DESC, a.agency_id LIMIT 1`);
+    expect(await page.locator('[data-testid="chart-agencies"] li').first().textContent()).toContain(
+      String(top!.dept_name),
+    );
+    await page.close();
+  });
+
+  it('pins a view to the data version and warns when the live data differs', async () => {
+    const m = manifestOf(DEMO_DATA);
+    const { page } = await open(url({ fy: [2567] }));
+    await page.click('[data-testid="pin"]');
+    await page.waitForURL((u) => u.searchParams.get('snap') === m.snapshot_id.slice(0, 12));
+    await ready(page);
+    expect(await page.locator('[data-testid="pin-differs"]').count()).toBe(0);
+    await page.goto(url({ fy: [2567], snap: 'abcdef123456' }));
+    await ready(page);
+    expect(await page.textContent('[data-testid="pin-differs"]')).toContain('abcdef123456');
+    expect(await values(page)).toEqual(await expectedTotals(DEMO_DATA, { fy: [2567] }));
+    await page.close();
+  });
+
+  it('explains every kind of invalid value and still shows the valid ones', async () => {
+    const { page } = await open(
+      `${server.origin}/explore?fy=2567&vendor=%3Cscript%3E&min=abc&from=2024-13-01&sort=x&page=-1&method=specific`,
+    );
+    const msg = (await page.textContent('[data-testid="invalid-params"]'))!;
+    for (const bad of ['vendor=<script>', 'min=abc', 'from=2024-13-01', 'sort=x', 'page=-1']) {
+      expect(msg).toContain(bad);
+    }
+    expect(await values(page)).toEqual(
+      await expectedTotals(DEMO_DATA, { fy: [2567], method: ['specific'] }),
+    );
+    await page.close();
+  });
+});
+
+describe('data shown as text', () => {
+  it('renders a winner name made of markup as text, never as HTML', async () => {
+    const markup = await serve({ root: BUILD, dataDir: MARKUP_DATA });
+    try {
+      const [v] = await rows(
+        `SELECT vendor_key FROM ${table(MARKUP_DATA, 'vendors')} WHERE name = ?`,
+        [MARKUP_NAME],
+      );
+      expect(v).toBeDefined();
+      const page = await browser.newPage();
+      await page.goto(
+        `${markup.origin}/explore?vendor=${encodeURIComponent(String(v!.vendor_key))}`,
+      );
+      await ready(page);
+      expect(await page.textContent('[data-testid="vendor-chosen"]')).toContain(MARKUP_NAME);
+      expect(await page.textContent('[data-testid="chart-vendors"]')).toContain(MARKUP_NAME);
+      expect(await page.locator('main img, main b').count()).toBe(0);
+      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await values(page)).toEqual(
+        await expectedTotals(MARKUP_DATA, { vendor: String(v!.vendor_key) }),
+      );
+      await page.close();
+    } finally {
+      await markup.close();
+    }
+  });
+});
+
 describe('explorer on the real drone set', () => {
   it('shows the project count and budget native DuckDB computes from the CSV by hand', async () => {
     const drone = await serve({ root: BUILD, dataDir: DRONE_DATA });
@@ -205,7 +428,7 @@ describe('explorer on the real drone set', () => {
           `${drone.origin}/explore?fy=${p.fy}&agency=${encodeURIComponent(String(p.agency))}`,
         );
         await ready(page);
-        expect(await values(page)).toEqual({ projects: p.projects, budget: p.budget });
+        expect(await values(page)).toMatchObject({ projects: p.projects, budget: p.budget });
       }
       await page.close();
     } finally {

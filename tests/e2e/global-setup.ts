@@ -3,11 +3,13 @@
  * truth), the real drone set, and a second build under a GitHub Pages base path.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
 import path from 'node:path';
 import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
+import { readRecords } from '../helpers/csv';
 import { DRONE_CSV, ROOT } from '../helpers/paths';
 import {
   ASSETS,
@@ -18,6 +20,9 @@ import {
   DEMO_SRC,
   DRONE_DATA,
   E2E,
+  MARKUP_DATA,
+  MARKUP_NAME,
+  MARKUP_SRC,
 } from './setup-paths';
 
 function build(out: string, base: string): void {
@@ -41,6 +46,25 @@ export default async function setup(): Promise<void> {
     .map((f) => path.join(DEMO_SRC, f));
   await ingest({ files: csvs, out: DEMO_DATA, maps: new Map(), synthetic: true });
   await ingest({ files: [DRONE_CSV], out: DRONE_DATA, maps: parseMaps(['_ปีงบ=budget_year']) });
+  await ingest({
+    files: [markupFixture()],
+    out: MARKUP_DATA,
+    maps: parseMaps(['_ปีงบ=budget_year']),
+  });
   build(BUILD, '');
   build(BUILD_BASE, BASE_PATH);
+}
+
+/** Real drone projects with one winner renamed to markup (it must be shown as text). */
+function markupFixture(): string {
+  const [header, ...records] = readRecords(DRONE_CSV);
+  const winner = header!.indexOf('ชื่อผู้ชนะ');
+  const tin = header!.indexOf('เลขนิติบุคคล');
+  const i = records.findIndex((r) => r[winner]);
+  records[i]![winner] = MARKUP_NAME;
+  records[i]![tin] = '';
+  mkdirSync(MARKUP_SRC, { recursive: true });
+  const file = path.join(MARKUP_SRC, 'markup.csv');
+  writeFileSync(file, stringify([header!, ...records]));
+  return file;
 }

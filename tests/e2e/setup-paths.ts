@@ -10,3 +10,7 @@ export const BUILD = path.join(E2E, 'build');
 export const BUILD_BASE = path.join(E2E, 'build-base');
 export const BASE_PATH = '/some-repo';
 export const DRONE_DATA = path.join(E2E, 'drone-data');
+export const MARKUP_DATA = path.join(E2E, 'markup-data');
+export const MARKUP_SRC = path.join(E2E, 'markup-src');
+/** A winner name made of markup, planted in the markup dataset: the page must show it as text. */
+export const MARKUP_NAME = '<img src=x onerror="window.__xss=1">บริษัท <b>ทดสอบ</b> จำกัด';

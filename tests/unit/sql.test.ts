@@ -1,120 +1,248 @@
 /**
- * The SQL the site sends, run on native DuckDB over real ingested Parquet and compared with
- * independent queries (Mosaic's habit: test generated SQL by running it, not by string compare).
+ * The SQL the site sends, run on native DuckDB over ingested Parquet (the real drone set and a
+ * generated national-shaped set) and compared with independent queries (Mosaic's habit: test
+ * generated SQL by running it, not by string compare).
  */
-import { readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
-import { filtersToSearch, parseFilters, type Filters } from '../../src/lib/query/filters';
+import { aggregateWith, sourceFiles } from '../../src/lib/query/aggregate';
 import {
-  agencyIdsSql,
+  filtersToSearch,
+  NO_FILTERS,
+  parseFilters,
+  type Filters,
+} from '../../src/lib/query/filters';
+import {
   agencySuggestSql,
+  aggregateSql,
+  candidates,
+  CONTRACT_MEASURES,
   detailsSql,
-  factWhere,
   parquet,
-  summarySql,
-  topRowsSql,
-  type Sql,
+  PROJECT_MEASURES,
+  rowSource,
+  rowsSql,
+  type Resolved,
 } from '../../src/lib/query/sql';
-import type { Manifest, ManifestFile } from '../../src/lib/schema/tables';
-import { native, rows } from '../helpers/duckdb';
+import { tableFiles } from '../../src/lib/schema/tables';
+import { expectedTotals, filterCases } from '../helpers/expected';
 import { DRONE_CSV, TMP } from '../helpers/paths';
+import { site, siteTotals, type Site } from '../helpers/site';
 
-const out = path.join(TMP, 'unit-sql');
-let m: Manifest;
-const files = (table: string, years: number[] = []): ManifestFile[] =>
-  m.files.filter(
-    (f) =>
-      f.table === table &&
-      (years.length === 0 || f.fiscal_year === null || years.includes(f.fiscal_year)),
-  );
-const run = (q: Sql) => rows(q.sql, q.params);
+const droneDir = path.join(TMP, 'unit-sql');
+const genSrc = path.join(TMP, 'unit-sql-gen-src');
+const genDir = path.join(TMP, 'unit-sql-gen');
+let drone: Site;
+let gen: Site;
 
 beforeAll(async () => {
-  await ingest({ files: [DRONE_CSV], out, maps: parseMaps(['_ปีงบ=budget_year']) });
-  m = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
-  // The site reads manifest paths relative to the data URL; native DuckDB resolves them here.
-  await (await native()).run(`SET file_search_path = '${out.replace(/'/g, "''")}'`);
-});
+  await ingest({ files: [DRONE_CSV], out: droneDir, maps: parseMaps(['_ปีงบ=budget_year']) });
+  await generate({ rows: 4000, seed: 11, out: genSrc });
+  const csvs = readdirSync(genSrc)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => path.join(genSrc, f));
+  await ingest({ files: csvs, out: genDir, maps: new Map(), synthetic: true });
+  drone = await site(droneDir);
+  gen = await site(genDir);
+}, 120_000);
 
-async function siteTotals(f: Filters) {
-  const ids =
-    f.agency === null
-      ? null
-      : (await run(agencyIdsSql(files('agencies'), f.agency))).map((r) => Number(r.agency_id));
-  return (await run(summarySql(files('projects', f.fy), factWhere(f, ids))))[0]!;
-}
+const f = (p: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...p });
 
 describe('explorer SQL on native DuckDB', () => {
-  it('counts and sums like an independent join, for years, agencies and both', async () => {
-    const [busiest] = await rows(`SELECT a.dept_name AS name FROM ${parquet(files('projects'))} p
-      JOIN ${parquet(files('agencies'))} a USING (agency_id) GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`);
-    const name = String(busiest!.name);
-    for (const f of [
-      { fy: [], agency: null },
-      { fy: [2566], agency: null },
-      { fy: [], agency: name },
-      { fy: [2567, 2568], agency: name },
-      { fy: [2565], agency: "O'Reilly'; DROP TABLE x; --" },
-    ] as Filters[]) {
-      const expected = await rows(
-        `SELECT count(*) AS projects, coalesce(sum(budget), 0)::VARCHAR AS budget
-         FROM ${parquet(files('projects'))} p JOIN ${parquet(files('agencies'))} a USING (agency_id)
-         WHERE (len(?::INTEGER[]) = 0 OR list_contains(?::INTEGER[], p.fiscal_year)) AND (?::VARCHAR IS NULL OR a.dept_name = ?)`,
-        [`[${f.fy.join(',')}]`, `[${f.fy.join(',')}]`, f.agency, f.agency],
-      );
-      expect(await siteTotals(f)).toEqual(expected[0]);
+  for (const [label, get, dir] of [
+    ['the real drone set', () => drone, droneDir],
+    ['generated data', () => gen, genDir],
+  ] as const) {
+    it(`counts and sums like independent joins, for every filter (${label})`, async () => {
+      const s = get();
+      const all = await filterCases(dir);
+      let nonEmpty = 0;
+      for (const c of all) {
+        const r = await s.resolve(f(c));
+        const got = await siteTotals(s, r);
+        expect({ c, ...got }).toEqual({ c, ...(await expectedTotals(dir, c)) });
+        if (got.projects !== '0') nonEmpty++;
+      }
+      // The cases are real questions: all but the deliberately empty ones (and date ranges
+      // on data without contract dates) find projects.
+      expect(nonEmpty).toBeGreaterThanOrEqual(all.length - 7);
+    });
+
+    it(`gets the same numbers from every source that can answer (${label})`, async () => {
+      const s = get();
+      for (const c of await filterCases(dir)) {
+        const r = await s.resolve(f(c));
+        for (const ms of [PROJECT_MEASURES, CONTRACT_MEASURES]) {
+          const answers = new Set<string>();
+          const sources = candidates(r, [], ms);
+          for (const source of sources) {
+            const files = sourceFiles(s.m, source, r);
+            const got = files.length
+              ? (await s.ask(aggregateSql({ source, files, r, groups: [], measures: ms }), []))[0]
+              : undefined;
+            answers.add(JSON.stringify(ms.map((x) => String(Number(got?.[x] ?? 0)))));
+          }
+          expect({ c, ms, sources, answers: [...answers] }).toMatchObject({
+            answers: [expect.any(String)],
+          });
+        }
+      }
+    });
+  }
+
+  it('counts each facet under every other filter, its own left out', async () => {
+    const c = (await filterCases(genDir))[10]!; // year + agency + method
+    const r = await gen.resolve(f(c));
+    const methods = await aggregateWith(gen.ask, gen.m, r, ['method_id'], ['projects'], {
+      except: 'method',
+    });
+    for (const row of methods) {
+      const m = gen.dims.methods.find((x) => x.method_id === Number(row.method_id));
+      const expected = await expectedTotals(genDir, {
+        ...c,
+        method: m ? [m.method_name] : ['unknown'],
+      });
+      if (m) expect(String(Number(row.projects))).toBe(expected.projects);
+    }
+    const specific = (await filterCases(genDir))[5]!;
+    const years = await aggregateWith(
+      gen.ask,
+      gen.m,
+      await gen.resolve(f(specific)),
+      ['fiscal_year'],
+      ['projects'],
+      {
+        except: 'fy',
+      },
+    );
+    expect(years.length).toBeGreaterThan(1);
+    for (const row of years) {
+      const expected = await expectedTotals(genDir, { ...specific, fy: [Number(row.fiscal_year)] });
+      expect(String(Number(row.projects))).toBe(expected.projects);
     }
   });
 
-  it('orders the first rows by amount, not by the text of the amount', async () => {
-    const top = await run(
-      topRowsSql(files('projects'), factWhere({ fy: [], agency: null }, null), 50),
-    );
-    const budgets = top.map((r) => Number(r.budget));
+  it('pages rows in the chosen order, without gaps or repeats', async () => {
+    const r: Resolved = await gen.resolve(f({}));
+    expect(rowSource(r)).toBe('projects');
+    const files = tableFiles(gen.m, 'projects');
+    const page = async (sort: Filters['sort'], n: number) =>
+      gen.ask(rowsSql(rowSource(r), files, r, sort, 50, (n - 1) * 50), []);
+    const [p1, p2] = [await page('-budget', 1), await page('-budget', 2)];
+    const budgets = [...p1, ...p2].map((x) => (x.budget === null ? -1 : Number(x.budget)));
     expect(budgets).toEqual([...budgets].sort((a, b) => b - a));
-    expect(budgets[0]).toBeGreaterThan(1_000_000);
-    const names = await run(
+    expect(new Set([...p1, ...p2].map((x) => x.project_id)).size).toBe(100);
+    const asc = await page('fy', 1);
+    expect(asc[0]!.fiscal_year).toBe(Math.min(...gen.m.fiscal_years));
+    const names = await gen.ask(
       detailsSql(
-        files('details'),
-        top.map((r) => String(r.project_id)),
+        tableFiles(gen.m, 'details'),
+        p1.map((x) => String(x.project_id)),
       ),
+      [],
     );
     expect(names).toHaveLength(50);
+    // With a contract filter, each project appears once with its matching contracts' value.
+    const v = await gen.resolve(f((await filterCases(genDir))[12]!));
+    expect(rowSource(v)).toBe('contracts_by_vendor');
+    const byVendor = await gen.ask(
+      rowsSql(
+        'contracts_by_vendor',
+        sourceFiles(gen.m, 'contracts_by_vendor', v),
+        v,
+        '-budget',
+        500,
+        0,
+      ),
+      [],
+    );
+    expect(new Set(byVendor.map((x) => x.project_id)).size).toBe(byVendor.length);
+    expect(byVendor.every((x) => x.contract_value !== null)).toBe(true);
   });
 
   it('suggests agency names with LIKE wildcards in the text taken literally', async () => {
-    const found = await run(agencySuggestSql(files('agencies'), 'อุทยาน', 30));
+    const files = tableFiles(drone.m, 'agencies');
+    const found = await drone.ask(agencySuggestSql(files, 'อุทยาน', 30), []);
     expect(found.length).toBeGreaterThan(0);
-    for (const r of found) expect(String(r.dept_name)).toContain('อุทยาน');
-    expect(await run(agencySuggestSql(files('agencies'), '%_%', 30))).toEqual([]);
+    for (const r of found) expect(`${r.dept_name} ${r.dept_sub_name}`).toContain('อุทยาน');
+    expect(await drone.ask(agencySuggestSql(files, '%_%', 30), [])).toEqual([]);
   });
 
   it('refuses file paths that could break out of a SQL literal', () => {
-    expect(() => parquet([{ ...files('agencies')[0]!, path: "x.parquet'); --" }])).toThrow(
-      /unsafe/,
-    );
+    const agencies = tableFiles(drone.m, 'agencies');
+    expect(() => parquet([{ ...agencies[0]!, path: "x.parquet'); --" }])).toThrow(/unsafe/);
   });
 });
 
 describe('URL filters', () => {
-  it('parses years, ranges and agency, and reports what it ignores', () => {
+  it('parses every parameter and reports what it ignores', () => {
     const { filters, invalid } = parseFilters(
-      new URLSearchParams('fy=2566&fy=2560-2562&fy=x&fy=2566&agency=%20กรมทางหลวง%20'),
+      new URLSearchParams(
+        'fy=2566&fy=2560-2562&fy=x&fy=2566&agency=%20กรมทางหลวง%20&sub=แขวง&province=ตาก&province=น่าน' +
+          '&method=specific&type=จ้างก่อสร้าง&status=x&vendor=0105545000012&min=1,000&max=5e5' +
+          '&amount=contract&from=2024-02-30&to=2024-09-30&sort=fy&page=3&snap=abc123',
+      ),
     );
-    expect(filters).toEqual({ fy: [2560, 2561, 2562, 2566], agency: 'กรมทางหลวง' });
-    expect(invalid).toEqual(['fy=x']);
+    expect(filters).toEqual({
+      ...NO_FILTERS,
+      fy: [2560, 2561, 2562, 2566],
+      agency: 'กรมทางหลวง',
+      sub: 'แขวง',
+      province: ['ตาก', 'น่าน'],
+      method: ['specific'],
+      type: ['จ้างก่อสร้าง'],
+      status: ['x'],
+      vendor: '0105545000012',
+      min: 1000,
+      amount: 'contract',
+      to: '2024-09-30',
+      sort: 'fy',
+      page: 3,
+      snap: 'abc123',
+    });
+    expect(invalid).toEqual(['fy=x', 'max=5e5', 'from=2024-02-30']);
     expect(parseFilters(new URLSearchParams('fy=2568-2560')).invalid).toEqual(['fy=2568-2560']);
     expect(
       parseFilters(new URLSearchParams(`agency=${'ก'.repeat(301)}`)).filters.agency,
     ).toBeNull();
+    const bad = parseFilters(
+      new URLSearchParams("vendor=x'; DROP&page=0&sort=budget;--&min=9&max=1&sub=a&amount=y"),
+    );
+    expect(bad.filters).toEqual(NO_FILTERS);
+    expect(bad.invalid).toEqual([
+      "vendor=x'; DROP",
+      'sub without agency',
+      'amount=y',
+      'min > max',
+      'sort=budget;--',
+      'page=0',
+    ]);
   });
 
   it('round-trips through the query string', () => {
-    const f: Filters = { fy: [2565, 2567], agency: 'เทศบาลตำบล & "หนองบัว"' };
-    expect(parseFilters(new URLSearchParams(filtersToSearch(f))).filters).toEqual(f);
-    expect(filtersToSearch({ fy: [], agency: null })).toBe('');
+    const x: Filters = {
+      ...NO_FILTERS,
+      fy: [2565, 2567],
+      agency: 'เทศบาลตำบล & "หนองบัว"',
+      sub: 'กองช่าง',
+      province: ['ขอนแก่น'],
+      method: ['open', 'ตลาดอิเล็กทรอนิกส์ (e-market)'],
+      vendor: 'name:หจก. ทดสอบ',
+      max: 499_999.5,
+      amount: 'contract',
+      from: '2023-10-01',
+      sort: '-agreed',
+      page: 2,
+      snap: 'deadbeef0001',
+    };
+    expect(parseFilters(new URLSearchParams(filtersToSearch(x))).filters).toEqual({
+      ...x,
+      method: [...x.method].sort(),
+    });
+    expect(filtersToSearch(NO_FILTERS)).toBe('');
   });
 });

@@ -3,7 +3,9 @@
  * files, each checked against the manifest before DuckDB may read it.
  */
 import { asset } from '$app/paths';
-import { isSafePath, type Manifest, type ManifestFile, type TableName } from '$lib/schema/tables';
+import { isSafePath, type Manifest, type ManifestFile } from '$lib/schema/tables';
+
+export { tableFiles } from '$lib/schema/tables';
 
 export class DataError extends Error {}
 
@@ -25,19 +27,6 @@ export async function fetchManifest(): Promise<Manifest> {
     if (!isSafePath(f.path)) throw new DataError(`manifest lists an unsafe path: ${f.path}`);
   }
   return manifest;
-}
-
-/** The files of a table for the given fiscal years (all years when none is given). */
-export function tableFiles(
-  m: Manifest,
-  table: TableName,
-  years: readonly number[] = [],
-): ManifestFile[] {
-  return m.files.filter(
-    (f) =>
-      f.table === table &&
-      (years.length === 0 || f.fiscal_year === null || years.includes(f.fiscal_year)),
-  );
 }
 
 /**

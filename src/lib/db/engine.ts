@@ -14,6 +14,9 @@ export interface Engine {
 
 let starting: Promise<Engine> | null = null;
 
+/** Bytes of the engine's wasm loaded so far (for the loading message); total 0 when unknown. */
+export const engineProgress = { loaded: 0, total: 0, listeners: new Set<() => void>() };
+
 export function engine(): Promise<Engine> {
   starting ??= start().catch((e: unknown) => {
     starting = null; // allow a retry after a failed start (e.g. offline)
@@ -29,7 +32,11 @@ async function start(): Promise<Engine> {
   const bundle = await duckdb.selectBundle(BUNDLES);
   const worker = new Worker(bundle.mainWorker!);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  await db.instantiate(bundle.mainModule, bundle.pthreadWorker, (p) => {
+    engineProgress.loaded = p.bytesLoaded;
+    engineProgress.total = p.bytesTotal;
+    for (const f of engineProgress.listeners) f();
+  });
   await db.open({
     query: { castBigIntToDouble: true },
     // Never fall back to downloading whole files: a host without Range support is an error.

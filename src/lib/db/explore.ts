@@ -1,124 +1,458 @@
 /**
- * The explorer's queries, in order: resolve the agency name to ids (cached), count and sum the
- * projects, take the first rows on narrow columns, then fetch the text of just those rows.
+ * The explorer's queries: resolve the URL's names to the snapshot's ids (small dimension tables,
+ * cached), then ask each number from the smallest source that can answer it (sql.ts `plan`), and
+ * fetch the text of just the rows on screen.
  */
-import type { Filters } from '$lib/query/filters';
+import type { Filters, Sort } from '$lib/query/filters';
+import { TIN } from '$lib/query/filters';
 import {
   agencyIdsSql,
-  agencyNamesSql,
   agencySuggestSql,
+  byIdsSql,
   detailsSql,
-  factWhere,
-  summarySql,
-  topRowsSql,
+  dimensionSql,
+  rowSource,
+  projectContractsSql,
+  projectSql,
+  rowsSql,
+  vendorLookupSql,
+  vendorSuggestSql,
+  type Dim,
+  type Group,
+  type Measure,
+  type Resolved,
   type Sql,
 } from '$lib/query/sql';
-import type { Manifest, ManifestFile } from '$lib/schema/tables';
-import { tableFiles } from './dataset';
+import { METHOD_BUCKETS, type MethodBucket } from '$lib/schema/methods';
+import {
+  aggregateWith,
+  sourceFiles,
+  toResolved,
+  type AggregateOptions,
+  type Dimensions,
+  type Method,
+  type Row as QueryRow,
+} from '$lib/query/aggregate';
+import { tableFiles, type Manifest, type ManifestFile, type TableName } from '$lib/schema/tables';
 import { query } from './index';
-
-export interface ResultRow {
-  project_id: string;
-  fiscal_year: number;
-  budget: string | null;
-  agreed: string | null;
-  project_name: string | null;
-  dept_name: string | null;
-  dept_sub_name: string | null;
-  province: string | null;
-}
-
-export interface ExploreResult {
-  projects: number;
-  budget: string;
-  rows: ResultRow[];
-}
-
-interface TopRow {
-  project_id: string;
-  fiscal_year: number;
-  agency_id: number;
-  budget: string | null;
-  agreed: string | null;
-}
 
 function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
   return query<T>(q.sql, q.params, files);
 }
 
-const agencyIdCache = new Map<string, Promise<number[]>>();
-
-function agencyIds(m: Manifest, name: string): Promise<number[]> {
-  const key = `${m.snapshot_id}\u0000${name}`;
-  let p = agencyIdCache.get(key);
+/** Memoise per snapshot; a failed lookup is forgotten so a retry asks again. */
+function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
   if (!p) {
-    const files = tableFiles(m, 'agencies');
-    p = ask<{ agency_id: number }>(agencyIdsSql(files, name), files).then((r) =>
-      r.map((x) => Number(x.agency_id)),
-    );
-    p.catch(() => agencyIdCache.delete(key));
-    agencyIdCache.set(key, p);
+    p = make();
+    p.catch(() => cache.delete(key));
+    cache.set(key, p);
   }
   return p;
 }
 
-export async function explore(m: Manifest, f: Filters, limit: number): Promise<ExploreResult> {
-  const projects = tableFiles(m, 'projects', f.fy);
-  if (projects.length === 0) return { projects: 0, budget: '0', rows: [] };
-  const ids = f.agency === null ? null : await agencyIds(m, f.agency);
-  const where = factWhere(f, ids);
-  const [summary, top] = await Promise.all([
-    ask<{ projects: number; budget: string }>(summarySql(projects, where), projects),
-    ask<TopRow>(topRowsSql(projects, where, limit), projects),
-  ]);
-  return {
-    projects: Number(summary[0]?.projects ?? 0),
-    budget: summary[0]?.budget ?? '0',
-    rows: await describe(m, top),
-  };
-}
+const dimCache = new Map<string, Promise<Dimensions>>();
 
-/** Add project names and agency names to the rows on screen (two small lookups). */
-async function describe(m: Manifest, top: TopRow[]): Promise<ResultRow[]> {
-  if (top.length === 0) return [];
-  const years = [...new Set(top.map((r) => Number(r.fiscal_year)))];
-  // Big years are split into parts by project id: read only the parts that hold these rows.
-  const ids = top.map((r) => r.project_id);
-  const details = tableFiles(m, 'details', years).filter(
-    (f) =>
-      f.key_min == null || ids.some((id) => id >= String(f.key_min) && id <= String(f.key_max)),
-  );
-  const agencies = tableFiles(m, 'agencies');
-  const [names, depts] = await Promise.all([
-    ask<{ project_id: string; project_name: string | null }>(detailsSql(details, ids), details),
-    ask<{
-      agency_id: number;
-      dept_name: string;
-      dept_sub_name: string | null;
-      province: string | null;
-    }>(agencyNamesSql(agencies, [...new Set(top.map((r) => Number(r.agency_id)))]), agencies),
-  ]);
-  const nameOf = new Map(names.map((n) => [n.project_id, n.project_name]));
-  const deptOf = new Map(depts.map((d) => [Number(d.agency_id), d]));
-  return top.map((r) => {
-    const d = deptOf.get(Number(r.agency_id));
+export function dimensions(m: Manifest): Promise<Dimensions> {
+  return memo(dimCache, m.snapshot_id, async () => {
+    const whole = <T>(table: TableName) => {
+      const files = tableFiles(m, table);
+      return ask<T>(dimensionSql(files), files);
+    };
+    const [methods, types, provinces, statuses] = await Promise.all([
+      whole<Method>('methods'),
+      whole<Dimensions['types'][number]>('project_types'),
+      whole<Dimensions['provinces'][number]>('provinces'),
+      whole<Dimensions['statuses'][number]>('statuses'),
+    ]);
+    const num = <T extends object>(rows: T[]) =>
+      rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [k, k.endsWith('_id') ? Number(v) : v]),
+        ),
+      ) as T[];
     return {
-      project_id: r.project_id,
-      fiscal_year: Number(r.fiscal_year),
-      budget: r.budget,
-      agreed: r.agreed,
-      project_name: nameOf.get(r.project_id) ?? null,
-      dept_name: d?.dept_name ?? null,
-      dept_sub_name: d?.dept_sub_name ?? null,
-      province: d?.province ?? null,
+      methods: num(methods),
+      types: num(types),
+      provinces: num(provinces),
+      statuses: num(statuses),
     };
   });
 }
 
-export async function suggestAgencies(m: Manifest, text: string, limit = 30): Promise<string[]> {
+export interface Agency {
+  agency_id: number;
+  agency_key: string;
+  dept_name: string;
+  dept_sub_name: string | null;
+  province: string | null;
+}
+export interface Vendor {
+  vendor_id: number;
+  vendor_key: string;
+  tin: string | null;
+  tin_status: string | null;
+  name: string | null;
+}
+
+const idCache = new Map<string, Promise<number[]>>();
+const vendorCache = new Map<string, Promise<Vendor | null>>();
+
+function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): Promise<number[]> {
+  return memo(idCache, `${m.snapshot_id}\u0000${nameOrKey}\u0000${sub ?? ''}`, async () => {
+    const files = tableFiles(m, 'agencies');
+    const r = await ask<{ agency_id: number }>(agencyIdsSql(files, nameOrKey, sub), files);
+    return r.map((x) => Number(x.agency_id));
+  });
+}
+
+export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {
+  const key = TIN.test(vendor) ? `tin:${vendor}` : vendor;
+  return memo(vendorCache, `${m.snapshot_id}\u0000${key}`, async () => {
+    const files = tableFiles(m, 'vendors');
+    const [v] = await ask<Vendor>(vendorLookupSql(files, key), files);
+    return v ? { ...v, vendor_id: Number(v.vendor_id) } : null;
+  });
+}
+
+/** URL names → ids. A name the snapshot lacks gives an empty list: no row matches it. */
+export async function resolveFilters(
+  m: Manifest,
+  f: Filters,
+): Promise<{ r: Resolved; vendor: Vendor | null }> {
+  const d = await dimensions(m);
+  const vendor = f.vendor ? await vendorByKey(m, f.vendor) : null;
+  const agency = f.agency ? await agencyIds(m, f.agency, f.sub) : null;
+  return { r: toResolved(f, d, agency, vendor?.vendor_id ?? null), vendor };
+}
+
+export type Row = QueryRow;
+
+function aggregate(
+  m: Manifest,
+  r: Resolved,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  opts: AggregateOptions = {},
+): Promise<Row[]> {
+  return aggregateWith(ask, m, r, groups, measures, opts);
+}
+
+export interface Totals {
+  projects: number;
+  budget: string;
+  contracts: number;
+  agreed: string;
+  ref_price: string;
+  ref_agreed: string;
+}
+
+const ALL: Measure[] = ['projects', 'budget', 'ref_price', 'ref_agreed', 'contracts', 'agreed'];
+
+export async function totals(m: Manifest, r: Resolved): Promise<Totals> {
+  const [row] = await aggregate(m, r, [], ALL);
+  return {
+    projects: Number(row?.projects ?? 0),
+    budget: String(row?.budget ?? '0'),
+    contracts: Number(row?.contracts ?? 0),
+    agreed: String(row?.agreed ?? '0'),
+    ref_price: String(row?.ref_price ?? '0'),
+    ref_agreed: String(row?.ref_agreed ?? '0'),
+  };
+}
+
+export interface FacetItem {
+  /** The URL value that selects it. */
+  value: string;
+  label: string;
+  projects: number;
+  /** A finer option under the ones above it (a raw method label under the buckets). */
+  minor?: boolean;
+}
+export interface Facets {
+  fy: FacetItem[];
+  method: FacetItem[];
+  province: FacetItem[];
+  type: FacetItem[];
+  status: FacetItem[];
+}
+
+/** Project counts per option of each filter, under every other filter (its own left out). */
+export async function facets(m: Manifest, r: Resolved, lang: 'th' | 'en'): Promise<Facets> {
+  const d = await dimensions(m);
+  const count = (g: Group, except: Dim) =>
+    aggregate(m, r, [g], ['projects'], { except, orderBy: 'projects' });
+  const [fy, method, province, type, status] = await Promise.all([
+    count('fiscal_year', 'fy'),
+    count('method_id', 'method'),
+    count('province_id', 'province'),
+    count('type_id', 'type'),
+    count('status_id', 'status'),
+  ]);
+  const named = <T>(
+    rows: Row[],
+    g: Group,
+    list: T[],
+    idOf: (x: T) => number,
+    labelOf: (x: T) => string,
+  ): FacetItem[] => {
+    const byId = new Map(list.map((x) => [idOf(x), x]));
+    return rows.flatMap((row) => {
+      const x = row[g] === null ? undefined : byId.get(Number(row[g]));
+      return x ? [{ value: labelOf(x), label: labelOf(x), projects: Number(row.projects) }] : [];
+    });
+  };
+  // Methods: the buckets first (what most people compare), then each raw label.
+  const bucketOf = new Map(d.methods.map((x) => [x.method_id, x.method_bucket]));
+  const perBucket = new Map<string, number>();
+  for (const row of method) {
+    const b =
+      row.method_id === null ? 'unknown' : (bucketOf.get(Number(row.method_id)) ?? 'unknown');
+    perBucket.set(b, (perBucket.get(b) ?? 0) + Number(row.projects));
+  }
+  return {
+    fy: fy
+      .map((row) => ({
+        value: String(row.fiscal_year),
+        label: String(row.fiscal_year),
+        projects: Number(row.projects),
+      }))
+      .sort((a, b) => Number(a.value) - Number(b.value)),
+    method: [
+      ...METHOD_BUCKETS.filter((b) => perBucket.has(b)).map((b) => ({
+        value: b,
+        label: b,
+        projects: perBucket.get(b)!,
+      })),
+      ...named(
+        method,
+        'method_id',
+        d.methods,
+        (x) => x.method_id,
+        (x) => x.method_name,
+      ).map((item) => ({ ...item, minor: true })),
+    ],
+    province: named(
+      province,
+      'province_id',
+      d.provinces,
+      (x) => x.province_id,
+      (x) => (lang === 'en' && x.province_name_en ? x.province_name_en : x.province_name),
+    ).map((item) => ({
+      ...item,
+      value: d.provinces.find((p) => [p.province_name, p.province_name_en].includes(item.label))!
+        .province_name,
+    })),
+    type: named(
+      type,
+      'type_id',
+      d.types,
+      (x) => x.type_id,
+      (x) => x.type_name,
+    ),
+    status: named(
+      status,
+      'status_id',
+      d.statuses,
+      (x) => x.status_id,
+      (x) => x.status_name,
+    ),
+  };
+}
+
+export interface Charts {
+  /** Budget by fiscal year and method bucket. */
+  yearMethod: { fiscal_year: number; bucket: MethodBucket; projects: number; budget: number }[];
+  /** Contract value by month of the contract date (1–12, CE months). */
+  month: { month: number; contracts: number; agreed: number }[];
+  topAgencies: (Agency & { projects: number; budget: string })[];
+  topVendors: (Vendor & { contracts: number; agreed: string })[];
+}
+
+export async function charts(m: Manifest, r: Resolved): Promise<Charts> {
+  const d = await dimensions(m);
+  const bucketOf = new Map(d.methods.map((x) => [x.method_id, x.method_bucket]));
+  const [ym, month, agencies, vendors] = await Promise.all([
+    aggregate(m, r, ['fiscal_year', 'method_id'], ['projects', 'budget']),
+    aggregate(m, r, ['month'], ['contracts', 'agreed']),
+    aggregate(m, r, ['agency_id'], ['projects', 'budget'], { orderBy: 'budget', limit: 10 }),
+    aggregate(m, r, ['vendor_id'], ['contracts', 'agreed'], { orderBy: 'agreed', limit: 11 }),
+  ]);
+  const yearMethod = new Map<string, Charts['yearMethod'][number]>();
+  for (const row of ym) {
+    const bucket =
+      row.method_id === null ? 'unknown' : (bucketOf.get(Number(row.method_id)) ?? 'unknown');
+    const k = `${row.fiscal_year}|${bucket}`;
+    const cur = yearMethod.get(k) ?? {
+      fiscal_year: Number(row.fiscal_year),
+      bucket,
+      projects: 0,
+      budget: 0,
+    };
+    cur.projects += Number(row.projects);
+    cur.budget += Number(row.budget);
+    yearMethod.set(k, cur);
+  }
+  const vendorRows = vendors.filter((v) => v.vendor_id !== null).slice(0, 10);
+  const [agencyNames, vendorNames] = await Promise.all([
+    namesById<Agency>(
+      m,
+      'agencies',
+      'agency_id',
+      agencies.map((a) => Number(a.agency_id)),
+    ),
+    namesById<Vendor>(
+      m,
+      'vendors',
+      'vendor_id',
+      vendorRows.map((v) => Number(v.vendor_id)),
+    ),
+  ]);
+  return {
+    yearMethod: [...yearMethod.values()],
+    month: month
+      .filter((x) => x.month !== null)
+      .map((x) => ({
+        month: Number(x.month),
+        contracts: Number(x.contracts),
+        agreed: Number(x.agreed),
+      })),
+    topAgencies: agencies.map((a) => ({
+      ...agencyNames.get(Number(a.agency_id))!,
+      projects: Number(a.projects),
+      budget: String(a.budget),
+    })),
+    topVendors: vendorRows.map((v) => ({
+      ...vendorNames.get(Number(v.vendor_id))!,
+      contracts: Number(v.contracts),
+      agreed: String(v.agreed),
+    })),
+  };
+}
+
+async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
+  m: Manifest,
+  table: 'agencies' | 'vendors',
+  col: 'agency_id' | 'vendor_id',
+  ids: number[],
+): Promise<Map<number, T>> {
+  if (ids.length === 0) return new Map();
+  const files = tableFiles(m, table);
+  const rows = await ask<T>(byIdsSql(files, col, ids), files);
+  return new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }]));
+}
+
+export interface ResultRow {
+  project_id: string;
+  fiscal_year: number;
+  agency_id: number;
+  method_id: number | null;
+  budget: string | null;
+  agreed: string | null;
+  contracts: number;
+  /** Value of the matching contracts (only when a contract filter is set). */
+  contract_value: string | null;
+  project_name: string | null;
+  agency: Agency | null;
+}
+
+export const PAGE_SIZE = 50;
+
+/** One page of the table, with the text of just those rows. */
+export async function pageRows(
+  m: Manifest,
+  r: Resolved,
+  sort: Sort,
+  page: number,
+): Promise<ResultRow[]> {
+  const source = rowSource(r);
+  const files = sourceFiles(m, source, r);
+  if (files.length === 0) return [];
+  const q = rowsSql(source, files, r, sort, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+  const top = await ask<Row>(q, files);
+  if (top.length === 0) return [];
+  const ids = top.map((x) => String(x.project_id));
+  const [names, agencies] = await Promise.all([
+    detailsFor(m, top),
+    namesById<Agency>(m, 'agencies', 'agency_id', [
+      ...new Set(top.map((x) => Number(x.agency_id))),
+    ]),
+  ]);
+  return top.map((x, i) => ({
+    project_id: ids[i]!,
+    fiscal_year: Number(x.fiscal_year),
+    agency_id: Number(x.agency_id),
+    method_id: x.method_id === null ? null : Number(x.method_id),
+    budget: x.budget as string | null,
+    agreed: x.agreed as string | null,
+    contracts: Number(x.contracts ?? 0),
+    contract_value: x.contract_value as string | null,
+    project_name: (names.get(ids[i]!)?.project_name as string | null) ?? null,
+    agency: agencies.get(Number(x.agency_id)) ?? null,
+  }));
+}
+
+/** Details rows for projects: only the parts whose project-id range holds them. */
+async function detailsFor(m: Manifest, rows: Row[]): Promise<Map<string, Row>> {
+  const years = [...new Set(rows.map((x) => Number(x.fiscal_year)))];
+  const ids = rows.map((x) => String(x.project_id));
+  const files = tableFiles(m, 'details', years).filter(
+    (f) =>
+      f.key_min == null || ids.some((id) => id >= String(f.key_min) && id <= String(f.key_max)),
+  );
+  if (files.length === 0) return new Map();
+  const found = await ask<Row>(detailsSql(files, ids), files);
+  return new Map(found.map((x) => [String(x.project_id), x]));
+}
+
+export interface ProjectDetail {
+  project: Row;
+  details: Row | null;
+  agency: Agency | null;
+  contracts: { row: Row; vendor: Vendor | null }[];
+}
+
+/** Everything about one project for the detail panel: its row, text and contracts. */
+export async function projectDetail(m: Manifest, row: ResultRow): Promise<ProjectDetail> {
+  const years = [row.fiscal_year];
+  const pf = tableFiles(m, 'projects', years);
+  const cf = tableFiles(m, 'contracts', years);
+  const [[project], contracts, details] = await Promise.all([
+    ask<Row>(projectSql(pf, row.project_id, row.agency_id), pf),
+    ask<Row>(projectContractsSql(cf, row.project_id, row.agency_id), cf),
+    detailsFor(m, [{ project_id: row.project_id, fiscal_year: row.fiscal_year }]),
+  ]);
+  const vendors = await namesById<Vendor>(
+    m,
+    'vendors',
+    'vendor_id',
+    contracts.filter((c) => c.vendor_id !== null).map((c) => Number(c.vendor_id)),
+  );
+  return {
+    project: project ?? {},
+    details: details.get(row.project_id) ?? null,
+    agency: row.agency,
+    contracts: contracts.map((c) => ({
+      row: c,
+      vendor: c.vendor_id === null ? null : (vendors.get(Number(c.vendor_id)) ?? null),
+    })),
+  };
+}
+
+export async function suggestAgencies(m: Manifest, text: string, limit = 30): Promise<Agency[]> {
   const t = text.trim();
   if (t.length < 2) return [];
   const files = tableFiles(m, 'agencies');
-  const r = await ask<{ dept_name: string }>(agencySuggestSql(files, t, limit), files);
-  return r.map((x) => x.dept_name);
+  return ask<Agency>(agencySuggestSql(files, t, limit), files);
+}
+
+export async function suggestVendors(
+  m: Manifest,
+  text: string,
+  limit = 30,
+): Promise<{ vendor_key: string; tin: string | null; name: string | null }[]> {
+  const t = text.trim();
+  if (t.length < 2) return [];
+  const files = tableFiles(m, 'vendors');
+  return ask(vendorSuggestSql(files, t, limit), files);
 }

@@ -22,3 +22,10 @@ export function formatFiscalYear(fy: number, lang: Lang): string {
   const ce = fy - 543;
   return `${fy} (${ce - 1}–${String(ce).slice(2)})`;
 }
+
+export function formatPercent(ratio: number, lang: Lang): string {
+  return new Intl.NumberFormat(locales[lang], {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  }).format(ratio);
+}

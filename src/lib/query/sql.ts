@@ -1,9 +1,15 @@
 /**
  * Filters → SQL text + bound parameters. Pure: no DuckDB, no Svelte. Table files come from the
- * manifest (checked safe paths); every value is a `?` parameter.
+ * manifest (checked safe paths), identifiers from the schema; every value is a `?` parameter.
+ *
+ * Every number on the explorer is an aggregate over one of several sources that hold the same
+ * facts at different grains. `plan()` picks the smallest source that has every filtered and
+ * grouped dimension and every measure: the pre-aggregates when they can answer, the project facts
+ * otherwise, and contract rows (ordered by vendor when a vendor is chosen) when a filter is about
+ * contracts. Project money is counted once per project in every source.
  */
-import { isSafePath, type ManifestFile } from '$lib/schema/tables';
-import type { Filters } from './filters';
+import { isSafePath, type ManifestFile, type TableName } from '$lib/schema/tables';
+import type { Sort } from './filters';
 
 export type Param = string | number | boolean | null;
 export interface Sql {
@@ -22,78 +28,482 @@ function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
 
+/** Filters with names resolved to the snapshot's integer ids (null: no filter on it). */
+export interface Resolved {
+  fy: number[];
+  agency: number[] | null;
+  province: number[] | null;
+  /** `nulls`: also projects with no method (the `unknown` bucket). */
+  method: { ids: number[]; nulls: boolean } | null;
+  type: number[] | null;
+  status: number[] | null;
+  vendor: number[] | null;
+  budget: [number | null, number | null] | null;
+  contract: [number | null, number | null] | null;
+  date: [string | null, string | null] | null;
+}
+
+export const NOTHING: Resolved = {
+  fy: [],
+  agency: null,
+  province: null,
+  method: null,
+  type: null,
+  status: null,
+  vendor: null,
+  budget: null,
+  contract: null,
+  date: null,
+};
+
+export type Dim = Exclude<keyof Resolved, never>;
+/** Dimensions that only contract rows hold. */
+const CONTRACT_DIMS: readonly Dim[] = ['vendor', 'contract', 'date'];
+
+export type Group =
+  | 'fiscal_year'
+  | 'agency_id'
+  | 'method_id'
+  | 'type_id'
+  | 'province_id'
+  | 'status_id'
+  | 'vendor_id'
+  | 'month';
+const GROUP_DIM: Record<Group, Dim | 'month'> = {
+  fiscal_year: 'fy',
+  agency_id: 'agency',
+  method_id: 'method',
+  type_id: 'type',
+  province_id: 'province',
+  status_id: 'status',
+  vendor_id: 'vendor',
+  month: 'month',
+};
+
+export type Measure = 'projects' | 'budget' | 'ref_price' | 'ref_agreed' | 'contracts' | 'agreed';
+export const PROJECT_MEASURES: readonly Measure[] = [
+  'projects',
+  'budget',
+  'ref_price',
+  'ref_agreed',
+];
+export const CONTRACT_MEASURES: readonly Measure[] = ['contracts', 'agreed'];
+
+export type Source = Extract<
+  TableName,
+  | 'agg_cube'
+  | 'agg_agency_year'
+  | 'agg_vendor_year'
+  | 'agg_month'
+  | 'projects'
+  | 'contracts'
+  | 'contracts_by_vendor'
+>;
+
+const ALL_DIMS: readonly (Dim | 'month')[] = [
+  'fy',
+  'agency',
+  'province',
+  'method',
+  'type',
+  'status',
+  'vendor',
+  'budget',
+  'contract',
+  'date',
+  'month',
+];
+const CAPS: Record<Source, readonly (Dim | 'month')[]> = {
+  agg_month: ['fy', 'month'],
+  agg_vendor_year: ['fy', 'vendor'],
+  agg_agency_year: ['fy', 'agency'],
+  agg_cube: ['fy', 'method', 'type', 'province', 'status'],
+  projects: ['fy', 'agency', 'province', 'method', 'type', 'status', 'budget'],
+  contracts_by_vendor: ALL_DIMS,
+  contracts: ALL_DIMS,
+};
+const MEASURES: Record<Source, readonly Measure[]> = {
+  agg_month: CONTRACT_MEASURES,
+  agg_vendor_year: CONTRACT_MEASURES,
+  agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  projects: PROJECT_MEASURES,
+  contracts_by_vendor: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  contracts: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+};
+/** Smallest first. */
+const ORDER: readonly Source[] = [
+  'agg_month',
+  'agg_vendor_year',
+  'agg_agency_year',
+  'agg_cube',
+  'projects',
+  'contracts_by_vendor',
+  'contracts',
+];
+const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
+const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
+
+/** The dimensions a resolved filter constrains, minus one (a facet ignores its own filter). */
+export function activeDims(r: Resolved, except?: Dim): Dim[] {
+  return (Object.keys(r) as Dim[]).filter(
+    (d) => d !== except && (d === 'fy' ? r.fy.length > 0 : r[d] !== null),
+  );
+}
+
 /**
- * WHERE for the fact tables. Agency ids are resolved first (agencyIdsSql) so that the filter is a
- * constant range + list that DuckDB pushes into the Parquet scan and prunes row groups with.
+ * Every source that answers `measures` grouped by `groups` under `r` (minus `except`), smallest
+ * first; `plan` takes the first. Contract rows answer project measures only when a contract
+ * filter is set: otherwise projects without a contract would be missed, so such a request is
+ * split (see `planSplit`).
  */
-export function factWhere(f: Filters, agencyIds: readonly number[] | null): Sql {
+export function candidates(
+  r: Resolved,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  except?: Dim,
+): Source[] {
+  const dims = activeDims(r, except);
+  const needs = [...dims, ...groups.map((g) => GROUP_DIM[g])];
+  const contractFilter = dims.some((d) => CONTRACT_DIMS.includes(d));
+  return ORDER.filter((s) => {
+    if (!needs.every((d) => CAPS[s].includes(d))) return false;
+    if (!measures.every((m) => MEASURES[s].includes(m))) return false;
+    // The vendor pre-aggregate leaves out contracts without a winner: only for vendor questions.
+    if (s === 'agg_vendor_year' && !needs.includes('vendor')) return false;
+    if (CONTRACT_ROWS.has(s)) {
+      if (s === 'contracts_by_vendor' && r.vendor === null) return false;
+      if (!contractFilter && measures.some((m) => PROJECT_MEASURES.includes(m))) return false;
+    }
+    return true;
+  });
+}
+
+export function plan(
+  r: Resolved,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  except?: Dim,
+): Source | null {
+  return candidates(r, groups, measures, except)[0] ?? null;
+}
+
+/** Where the table's project rows come from: project rows, or contract rows under a contract filter. */
+export function rowSource(r: Resolved): Source {
+  return candidates(r, [], ['projects']).find((s) => ROWS.has(s))!;
+}
+
+/** One or two (source, measures) pairs that together answer the request. */
+export function planSplit(
+  r: Resolved,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  except?: Dim,
+): { source: Source; measures: Measure[] }[] {
+  const one = plan(r, groups, measures, except);
+  if (one) return [{ source: one, measures: [...measures] }];
+  const parts = [PROJECT_MEASURES, CONTRACT_MEASURES]
+    .map((set) => measures.filter((m) => set.includes(m)))
+    .filter((ms) => ms.length > 0);
+  return parts.map((ms) => {
+    const s = plan(r, groups, ms, except);
+    if (!s) throw new Error(`no source answers ${ms.join(', ')}`);
+    return { source: s, measures: ms };
+  });
+}
+
+function column(source: Source, d: Dim | 'month'): string {
+  switch (d) {
+    case 'fy':
+      return 'fiscal_year';
+    case 'agency':
+      return 'agency_id';
+    case 'province':
+      return 'province_id';
+    case 'method':
+      return 'method_id';
+    case 'type':
+      return 'type_id';
+    case 'status':
+      return CONTRACT_ROWS.has(source) ? 'project_status_id' : 'status_id';
+    case 'vendor':
+      return 'vendor_id';
+    case 'budget':
+      return 'budget';
+    case 'contract':
+      return 'price_agree';
+    case 'date':
+      return 'contract_date';
+    case 'month':
+      return source === 'agg_month' ? 'month' : 'month(contract_date)';
+  }
+}
+
+function inList(col: string, ids: readonly number[], params: Param[]): string {
+  if (ids.length === 0) return 'FALSE';
+  // The constant range lets DuckDB skip row groups by their statistics; the list is exact.
+  params.push(Math.min(...ids), Math.max(...ids), ...ids);
+  return `${col} BETWEEN ? AND ? AND ${col} IN (${placeholders(ids.length)})`;
+}
+
+function range<T extends Param>(
+  col: string,
+  [lo, hi]: [T | null, T | null],
+  params: Param[],
+  cast = '',
+): string {
+  const parts: string[] = [];
+  if (lo !== null) {
+    parts.push(`${col} >= ?${cast}`);
+    params.push(lo);
+  }
+  if (hi !== null) {
+    parts.push(`${col} <= ?${cast}`);
+    params.push(hi);
+  }
+  return parts.join(' AND ') || 'TRUE';
+}
+
+/** WHERE for a source; `except` leaves one dimension out (facets). */
+export function where(source: Source, r: Resolved, except?: Dim): Sql {
   const parts: string[] = [];
   const params: Param[] = [];
-  if (f.fy.length) {
-    parts.push(`fiscal_year IN (${placeholders(f.fy.length)})`);
-    params.push(...f.fy);
-  }
-  if (f.agency !== null) {
-    if (!agencyIds || agencyIds.length === 0) parts.push('FALSE');
-    else {
-      parts.push(`agency_id BETWEEN ? AND ? AND agency_id IN (${placeholders(agencyIds.length)})`);
-      params.push(Math.min(...agencyIds), Math.max(...agencyIds), ...agencyIds);
+  for (const d of activeDims(r, except)) {
+    const col = column(source, d);
+    if (d === 'fy') {
+      parts.push(`${col} IN (${placeholders(r.fy.length)})`);
+      params.push(...r.fy);
+    } else if (d === 'method') {
+      const m = r.method!;
+      const list = m.ids.length ? `(${inList(col, m.ids, params)})` : 'FALSE';
+      parts.push(m.nulls ? `(${list} OR ${col} IS NULL)` : list);
+    } else if (d === 'budget' || d === 'contract') {
+      parts.push(range(col, r[d]!, params));
+    } else if (d === 'date') {
+      parts.push(range(col, r.date!, params, '::DATE'));
+    } else {
+      parts.push(inList(col, r[d] as number[], params));
     }
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
-export function agencyIdsSql(agencies: readonly ManifestFile[], name: string): Sql {
+/** SQL of a measure on a pre-aggregate or on project rows. */
+function measureSql(source: Source, m: Measure): string {
+  if (!ROWS.has(source)) return `coalesce(sum(${m}), 0)`;
+  const both = 'price_build > 0 AND agreed IS NOT NULL';
+  switch (m) {
+    case 'projects':
+      return 'count(*)';
+    case 'budget':
+      return 'coalesce(sum(budget), 0)';
+    case 'ref_price':
+      return `coalesce(sum(price_build) FILTER (WHERE ${both}), 0)`;
+    case 'ref_agreed':
+      return `coalesce(sum(agreed) FILTER (WHERE ${both}), 0)`;
+    case 'contracts':
+      return 'coalesce(sum(n), 0)';
+    case 'agreed':
+      return 'coalesce(sum(v), 0)';
+  }
+}
+
+/** Money comes back as exact decimal text, counts as integers. */
+function asResult(m: Measure, sql: string): string {
+  return m === 'projects' || m === 'contracts' ? `${sql}::BIGINT::DOUBLE` : `${sql}::VARCHAR`;
+}
+
+export interface AggregateRequest {
+  source: Source;
+  files: readonly ManifestFile[];
+  r: Resolved;
+  groups: readonly Group[];
+  measures: readonly Measure[];
+  except?: Dim;
+  /** Order by a measure, descending (ties by the groups); default: by the groups. */
+  orderBy?: Measure;
+  limit?: number;
+}
+
+/**
+ * `SELECT groups, measures FROM source WHERE … GROUP BY groups`. On contract rows, project
+ * measures are taken once per project: rows are first grouped by project (its money is the same
+ * on each of its contracts), then summed.
+ */
+export function aggregateSql(q: AggregateRequest): Sql {
+  const w = where(q.source, q.r, q.except);
+  const names = [...q.groups];
+  const exprs = names.map((g) => {
+    const col = column(q.source, GROUP_DIM[g]);
+    return col === g ? g : `${col} AS ${g}`;
+  });
+  const measures = q.measures.map((m) => `${asResult(m, measureSql(q.source, m))} AS ${m}`);
+  let from = `${parquet(q.files)} ${w.sql}`;
+  if (CONTRACT_ROWS.has(q.source)) {
+    const perProject = q.measures.some((m) => PROJECT_MEASURES.includes(m));
+    const keys = perProject ? ['project_id', ...exprs] : exprs;
+    const money = perProject
+      ? ['any_value(budget) AS budget', 'any_value(price_build) AS price_build']
+      : [];
+    if (perProject) money.push('any_value(agreed) AS agreed');
+    const inner = [...keys, ...money, 'count(*) AS n', 'sum(price_agree) AS v'].join(', ');
+    from = `(SELECT ${inner} FROM ${from}${keys.length ? ' GROUP BY ALL' : ''})`;
+  }
+  const select = (CONTRACT_ROWS.has(q.source) ? names : exprs).concat(measures).join(', ');
+  const group = names.length ? ` GROUP BY ${names.join(', ')}` : '';
+  const ties = names.length ? `, ${names.join(', ')}` : '';
+  const order = q.orderBy
+    ? ` ORDER BY ${measureSql(q.source, q.orderBy)} DESC${ties}`
+    : names.length
+      ? ` ORDER BY ${names.map((x) => `${x} NULLS LAST`).join(', ')}`
+      : '';
+  const limit = q.limit ? ` LIMIT ${Number(q.limit)}` : '';
+  return { sql: `SELECT ${select} FROM ${from}${group}${order}${limit}`, params: w.params };
+}
+
+const SORT_SQL: Record<Sort, string> = {
+  '-budget': 'q.budget DESC NULLS LAST, q.project_id',
+  budget: 'q.budget ASC NULLS LAST, q.project_id',
+  '-agreed': 'q.agreed DESC NULLS LAST, q.project_id',
+  agreed: 'q.agreed ASC NULLS LAST, q.project_id',
+  '-fy': 'q.fiscal_year DESC, q.project_id',
+  fy: 'q.fiscal_year ASC, q.project_id',
+};
+
+/**
+ * One page of projects. On contract rows a project appears once, with the value of its
+ * matching contracts (`contract_value`).
+ */
+export function rowsSql(
+  source: Source,
+  files: readonly ManifestFile[],
+  r: Resolved,
+  sort: Sort,
+  limit: number,
+  offset: number,
+): Sql {
+  const w = where(source, r);
+  const cols =
+    'project_id, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed';
+  const inner = CONTRACT_ROWS.has(source)
+    ? `(SELECT project_id, any_value(fiscal_year) AS fiscal_year, any_value(agency_id) AS agency_id,
+         any_value(method_id) AS method_id, any_value(budget) AS budget, any_value(agreed) AS agreed,
+         count(*) AS contracts, sum(price_agree) AS contract_value
+       FROM ${parquet(files)} ${w.sql} GROUP BY project_id)`
+    : `(SELECT *, contract_count AS contracts, NULL::DECIMAL(18,2) AS contract_value FROM ${parquet(files)} ${w.sql})`;
+  // Order on the inner DECIMAL columns (q.*), not the text aliases; the page gets exact text.
   return {
-    sql: `SELECT agency_id FROM ${parquet(agencies)} WHERE dept_name = ? ORDER BY agency_id`,
-    params: [name],
+    sql: `SELECT ${cols}, contracts::INTEGER AS contracts, contract_value::VARCHAR AS contract_value
+      FROM ${inner} AS q ORDER BY ${SORT_SQL[sort]} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
+    params: w.params,
   };
 }
 
-/** Agency names containing the typed text, for the suggestion list. */
+export function agencyIdsSql(
+  agencies: readonly ManifestFile[],
+  nameOrKey: string,
+  sub: string | null,
+): Sql {
+  return {
+    sql: `SELECT agency_id FROM ${parquet(agencies)}
+      WHERE (dept_name = ? OR agency_key = ?) AND (?::VARCHAR IS NULL OR dept_sub_name = ?)
+      ORDER BY agency_id`,
+    params: [nameOrKey, nameOrKey, sub, sub],
+  };
+}
+
+function likeText(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Agencies whose name or sub-unit contains the typed text, told apart by sub-unit and province. */
 export function agencySuggestSql(
   agencies: readonly ManifestFile[],
   text: string,
   limit: number,
 ): Sql {
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
   return {
-    sql: `SELECT DISTINCT dept_name FROM ${parquet(agencies)} WHERE dept_name LIKE ? ESCAPE '\\' ORDER BY dept_name LIMIT ${Number(limit)}`,
-    params: [`%${escaped}%`],
+    sql: `SELECT agency_key, dept_name, dept_sub_name, province FROM ${parquet(agencies)}
+      WHERE dept_name LIKE ? ESCAPE '\\' OR dept_sub_name LIKE ? ESCAPE '\\'
+      ORDER BY dept_name, dept_sub_name NULLS FIRST, province NULLS FIRST LIMIT ${Number(limit)}`,
+    params: [likeText(text), likeText(text)],
   };
 }
 
-/** Project count and budget, each project once (projects hold project money once). */
-export function summarySql(projects: readonly ManifestFile[], where: Sql): Sql {
+/** Vendors by TIN or key (one row), or whose name contains the text (suggestions). */
+export function vendorLookupSql(vendors: readonly ManifestFile[], key: string): Sql {
   return {
-    sql: `SELECT count(*) AS projects, coalesce(sum(budget), 0)::VARCHAR AS budget FROM ${parquet(projects)} ${where.sql}`,
-    params: where.params,
+    sql: `SELECT vendor_id, vendor_key, tin, tin_status, name FROM ${parquet(vendors)} WHERE vendor_key = ?`,
+    params: [key],
   };
 }
 
-/** The largest projects first; `p.budget` is the DECIMAL column, not the VARCHAR alias. */
-export function topRowsSql(projects: readonly ManifestFile[], where: Sql, limit: number): Sql {
+export function vendorSuggestSql(
+  vendors: readonly ManifestFile[],
+  text: string,
+  limit: number,
+): Sql {
   return {
-    sql: `SELECT project_id, fiscal_year, agency_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed
-      FROM ${parquet(projects)} AS p ${where.sql}
-      ORDER BY p.budget DESC NULLS LAST, p.project_id LIMIT ${Number(limit)}`,
-    params: where.params,
+    sql: `SELECT vendor_key, tin, name FROM ${parquet(vendors)}
+      WHERE name LIKE ? ESCAPE '\\' OR name_norm LIKE ? ESCAPE '\\' OR tin LIKE ? ESCAPE '\\'
+      ORDER BY name, vendor_key LIMIT ${Number(limit)}`,
+    params: [likeText(text), likeText(text), likeText(text)],
   };
+}
+
+/** A small dimension table, whole (methods, types, provinces, statuses). */
+export function dimensionSql(files: readonly ManifestFile[]): Sql {
+  return { sql: `SELECT * FROM ${parquet(files)}`, params: [] };
 }
 
 /** Names for the rows on screen, from the details files ordered by project id. */
 export function detailsSql(details: readonly ManifestFile[], ids: readonly string[]): Sql {
+  const sorted = [...ids].sort();
   return {
-    sql: `SELECT project_id, project_name FROM ${parquet(details)}
+    sql: `SELECT * FROM ${parquet(details)}
       WHERE project_id BETWEEN ? AND ? AND project_id IN (${placeholders(ids.length)})`,
-    params: [[...ids].sort()[0]!, [...ids].sort().at(-1)!, ...ids],
+    params: [sorted[0]!, sorted.at(-1)!, ...ids],
   };
 }
 
-export function agencyNamesSql(agencies: readonly ManifestFile[], ids: readonly number[]): Sql {
+export function byIdsSql(
+  files: readonly ManifestFile[],
+  col: 'agency_id' | 'vendor_id',
+  ids: readonly number[],
+): Sql {
+  const params: Param[] = [];
   return {
-    sql: `SELECT agency_id, dept_name, dept_sub_name, province FROM ${parquet(agencies)}
-      WHERE agency_id IN (${placeholders(ids.length)})`,
-    params: [...ids],
+    sql: `SELECT * FROM ${parquet(files)} WHERE ${inList(col, ids, params)}`,
+    params,
+  };
+}
+
+/** One project's row and its contracts, for the detail panel (agency id narrows the scan). */
+export function projectSql(
+  files: readonly ManifestFile[],
+  projectId: string,
+  agencyId: number,
+): Sql {
+  return {
+    sql: `SELECT * REPLACE (budget::VARCHAR AS budget, price_build::VARCHAR AS price_build,
+        agreed::VARCHAR AS agreed, announce_date::VARCHAR AS announce_date,
+        transaction_date::VARCHAR AS transaction_date)
+      FROM ${parquet(files)} WHERE agency_id = ? AND project_id = ?`,
+    params: [agencyId, projectId],
+  };
+}
+
+export function projectContractsSql(
+  files: readonly ManifestFile[],
+  projectId: string,
+  agencyId: number,
+): Sql {
+  return {
+    sql: `SELECT vendor_id, contract_no, contract_date::VARCHAR AS contract_date,
+        contract_finish_date::VARCHAR AS contract_finish_date,
+        price_agree::VARCHAR AS price_agree, status_id
+      FROM ${parquet(files)} WHERE agency_id = ? AND project_id = ?
+      ORDER BY contract_no NULLS LAST, vendor_id`,
+    params: [agencyId, projectId],
   };
 }

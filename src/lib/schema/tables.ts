@@ -3,7 +3,7 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const TABLES = {
   /** One row per project: project money stored once. Partitioned by fiscal year. */
@@ -22,12 +22,22 @@ export const TABLES = {
     'announce_date',
     'transaction_date',
   ],
-  /** One row per contract × winner, with the contract value. Partitioned by fiscal year. */
+  /**
+   * One row per contract × winner, with the contract value and its project's filter columns and
+   * money (so views filtered by vendor or contract need no join). Partitioned by fiscal year.
+   */
   contracts: [
     'project_id',
     'fiscal_year',
     'agency_id',
     'vendor_id',
+    'method_id',
+    'type_id',
+    'province_id',
+    'project_status_id',
+    'budget',
+    'price_build',
+    'agreed',
     'contract_no',
     'contract_date',
     'contract_finish_date',
@@ -45,20 +55,51 @@ export const TABLES = {
     'district',
     'subdistrict',
   ],
-  /** Narrow copy of contracts ordered by vendor: a vendor across all years reads one file. */
+  /** Copy of contracts ordered by vendor: a vendor across all years reads one file's row groups. */
   contracts_by_vendor: [
     'vendor_id',
     'fiscal_year',
     'project_id',
     'agency_id',
+    'method_id',
+    'type_id',
+    'province_id',
+    'project_status_id',
+    'budget',
+    'price_build',
+    'agreed',
     'contract_date',
     'price_agree',
   ],
-  /** Small pre-aggregates (each project once; contract values from contracts). */
-  agg_agency_year: ['agency_id', 'fiscal_year', 'projects', 'contracts', 'budget', 'agreed'],
+  /**
+   * Small pre-aggregates (each project once; `agreed` sums contract values; `ref_price` and
+   * `ref_agreed` sum the reference price and agreed total of projects that have both).
+   */
+  agg_agency_year: [
+    'agency_id',
+    'fiscal_year',
+    'projects',
+    'budget',
+    'ref_price',
+    'ref_agreed',
+    'contracts',
+    'agreed',
+  ],
+  agg_cube: [
+    'fiscal_year',
+    'method_id',
+    'type_id',
+    'province_id',
+    'status_id',
+    'projects',
+    'budget',
+    'ref_price',
+    'ref_agreed',
+    'contracts',
+    'agreed',
+  ],
   agg_vendor_year: ['vendor_id', 'fiscal_year', 'contracts', 'projects', 'agencies', 'agreed'],
-  agg_method_year: ['method_id', 'fiscal_year', 'projects', 'budget'],
-  agg_province_year: ['province_id', 'fiscal_year', 'projects', 'budget'],
+  agg_month: ['fiscal_year', 'month', 'contracts', 'agreed'],
   agencies: ['agency_id', 'agency_key', 'dept_name', 'dept_sub_name', 'province'],
   vendors: ['vendor_id', 'vendor_key', 'tin', 'tin_status', 'name', 'name_norm'],
   methods: ['method_id', 'method_name', 'method_bucket'],
@@ -79,9 +120,9 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
   details: 'year',
   contracts_by_vendor: 'key',
   agg_agency_year: 'single',
+  agg_cube: 'single',
   agg_vendor_year: 'single',
-  agg_method_year: 'single',
-  agg_province_year: 'single',
+  agg_month: 'single',
   agencies: 'single',
   vendors: 'single',
   methods: 'single',
@@ -164,4 +205,17 @@ export const SAFE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_./=-]*$/;
 
 export function isSafePath(p: string): boolean {
   return SAFE_PATH.test(p) && !p.split('/').includes('..');
+}
+
+/** The files of a table for the given fiscal years (all years when none is given). */
+export function tableFiles(
+  m: Manifest,
+  table: TableName,
+  years: readonly number[] = [],
+): ManifestFile[] {
+  return m.files.filter(
+    (f) =>
+      f.table === table &&
+      (years.length === 0 || f.fiscal_year === null || years.includes(f.fiscal_year)),
+  );
 }

@@ -1,47 +1,106 @@
 /**
  * Explorer state: the manifest, the current filters' results and the loading state. Each run is
- * numbered; a slower earlier run never overwrites a later one (no stale results).
+ * numbered; a slower earlier run never overwrites a later one (no stale results). Totals come
+ * first; facets, charts and the table follow, each shown as soon as it is ready.
  */
-import { explore, suggestAgencies, type ResultRow } from '$lib/db/explore';
+import {
+  charts,
+  facets,
+  pageRows,
+  projectDetail,
+  resolveFilters,
+  suggestAgencies,
+  suggestVendors,
+  totals,
+  dimensions,
+  type Charts,
+  type Facets,
+  type ProjectDetail,
+  type ResultRow,
+  type Totals,
+  type Vendor,
+} from '$lib/db/explore';
 import { fetchManifest } from '$lib/db';
+import type { Dimensions } from '$lib/query/aggregate';
+import { engineProgress } from '$lib/db/engine';
 import type { Filters } from '$lib/query/filters';
 import type { Manifest } from '$lib/schema/tables';
-
-export const ROW_LIMIT = 50;
 
 export class Explorer {
   state = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<string | null>(null);
   manifest = $state.raw<Manifest | null>(null);
-  projects = $state<number | null>(null);
-  budget = $state<string | null>(null);
+  dims = $state.raw<Dimensions | null>(null);
+  totals = $state.raw<Totals | null>(null);
+  facets = $state.raw<Facets | null>(null);
+  charts = $state.raw<Charts | null>(null);
   rows = $state.raw<ResultRow[]>([]);
+  vendor = $state.raw<Vendor | null>(null);
+  engineBytes = $state(0);
+  detail = $state.raw<ProjectDetail | null>(null);
+  detailFor = $state<string | null>(null);
+  /** Runs finished (shown or failed): tests and benchmarks wait for it to grow. */
+  finished = $state(0);
   private runId = 0;
+
+  constructor() {
+    engineProgress.listeners.add(() => (this.engineBytes = engineProgress.loaded));
+  }
 
   get years(): number[] {
     return this.manifest?.fiscal_years ?? [];
   }
 
-  async run(f: Filters): Promise<void> {
+  async run(f: Filters, lang: 'th' | 'en'): Promise<void> {
     const id = ++this.runId;
+    const current = () => id === this.runId; // a newer run owns the screen
     this.state = 'loading';
     this.error = null;
     try {
       this.manifest ??= await fetchManifest();
-      const r = await explore(this.manifest, f, ROW_LIMIT);
-      if (id !== this.runId) return; // a newer run owns the screen
-      this.projects = r.projects;
-      this.budget = r.budget;
-      this.rows = r.rows;
+      const m = this.manifest;
+      this.dims ??= await dimensions(m);
+      const { r, vendor } = await resolveFilters(m, f);
+      const [t, fc, ch, rows] = await Promise.all([
+        totals(m, r),
+        facets(m, r, lang),
+        charts(m, r),
+        pageRows(m, r, f.sort, f.page),
+      ]);
+      if (!current()) return;
+      this.vendor = vendor;
+      this.totals = t;
+      this.facets = fc;
+      this.charts = ch;
+      this.rows = rows;
       this.state = 'ready';
+      this.finished++;
     } catch (e) {
-      if (id !== this.runId) return;
+      if (!current()) return;
       this.error = e instanceof Error ? e.message : String(e);
       this.state = 'error';
+      this.finished++;
     }
   }
 
-  suggestAgencies(text: string): Promise<string[]> {
+  async open(row: ResultRow): Promise<void> {
+    if (!this.manifest) return;
+    this.detailFor = row.project_id;
+    this.detail = null;
+    const d = await projectDetail(this.manifest, row);
+    if (this.detailFor === row.project_id) this.detail = d;
+  }
+
+  close(): void {
+    this.detailFor = null;
+    this.detail = null;
+  }
+
+  suggestAgencies(text: string) {
     return this.manifest ? suggestAgencies(this.manifest, text) : Promise.resolve([]);
+  }
+
+  suggestVendors(text: string) {
+    return this.manifest ? suggestVendors(this.manifest, text) : Promise.resolve([]);
   }
 }

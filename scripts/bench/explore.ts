@@ -1,0 +1,260 @@
+/**
+ * npm run bench:explore -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--runs 3]
+ *
+ * For each size: generate and ingest the data (reusing bench:ingest's output when present), build
+ * the site over it, serve it with the project's range-correct server, and drive Debian Chromium
+ * through a fixed list of interactions. For each one it prints bytes and requests transferred and
+ * the time until the view is ready, cold (a fresh browser profile), warm (the engine running in an
+ * open page, first visit of the view) and repeat (the same view again), on loopback and under a
+ * throttled network (150 ms RTT, 1.6 Mbps down: Lighthouse's mobile profile). Not a test: quote
+ * its output (docs/benchmarks.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, cpSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { generate } from '../generate.ts';
+import { ingest } from '../ingest/run.ts';
+import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
+import type { Manifest } from '../../src/lib/schema/tables.ts';
+import { readFileSync } from 'node:fs';
+
+const { values } = parseArgs({
+  strict: true,
+  options: {
+    rows: { type: 'string', default: '6000000,21000000' },
+    seed: { type: 'string', default: '1' },
+    dir: { type: 'string', default: 'data/bench' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const RUNS = Number(values.runs);
+
+/** Lighthouse's mobile throttling (applied with the DevTools protocol). */
+const THROTTLED = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (1.6 * 1024 * 1024) / 8,
+  uploadThroughput: (750 * 1024) / 8,
+};
+
+async function dataset(rows: number): Promise<string> {
+  const out = path.resolve(values.dir, `out-${rows}`);
+  if (existsSync(path.join(out, 'manifest.json'))) {
+    const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    if (m.schema_version === 2) return out;
+  }
+  const src = path.resolve(values.dir, `gen-${rows}-s${values.seed}`);
+  if (!existsSync(path.join(src, 'truth.json'))) {
+    console.log(`generating ${rows} rows into ${src} …`);
+    await generate({ rows, seed: Number(values.seed), out: src });
+  }
+  console.log(`ingesting into ${out} …`);
+  const files = readdirSync(src)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => path.join(src, f));
+  await ingest({ files, out, maps: new Map(), synthetic: true });
+  return out;
+}
+
+/** Build the site with this dataset as its data (prerendered landing numbers included). */
+function build(rows: number, data: string): string {
+  const assets = path.resolve(values.dir, `site-assets-${rows}`);
+  const out = path.resolve(values.dir, `site-${rows}`);
+  rmSync(assets, { recursive: true, force: true });
+  mkdirSync(assets, { recursive: true });
+  for (const f of readdirSync(path.join(ROOT, 'static'))) {
+    if (f !== 'data')
+      cpSync(path.join(ROOT, 'static', f), path.join(assets, f), { recursive: true });
+  }
+  symlinkSync(data, path.join(assets, 'data'));
+  execFileSync('npx', ['vite', 'build'], {
+    cwd: ROOT,
+    env: { ...process.env, ASSETS_DIR: assets, BUILD_DIR: out, BASE_PATH: '' },
+    stdio: 'pipe',
+  });
+  return out;
+}
+
+interface Interaction {
+  name: string;
+  path: string;
+}
+
+/** The fixed interactions, with values picked from the data (the busiest agency, vendor …). */
+async function interactions(data: string): Promise<Interaction[]> {
+  const m = JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')) as Manifest;
+  const list = (t: string) =>
+    `[${m.files
+      .filter((f) => f.table === t)
+      .map((f) => `'${path.join(data, f.path)}'`)
+      .join(', ')}]`;
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const one = async (sql: string) =>
+    (await db.runAndReadAll(sql)).getRowObjectsJson()[0] as Record<string, string>;
+  const fy = Math.max(...m.fiscal_years);
+  const agency = await one(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
+    JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${fy}
+    GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
+  const vendor = await one(`SELECT v.tin FROM read_parquet(${list('agg_vendor_year')}) g
+    JOIN read_parquet(${list('vendors')}) v USING (vendor_id) WHERE v.tin IS NOT NULL
+    GROUP BY 1 ORDER BY sum(g.contracts) DESC LIMIT 1`);
+  const province = await one(`SELECT p.province_name FROM read_parquet(${list('agg_cube')}) g
+    JOIN read_parquet(${list('provinces')}) p USING (province_id)
+    GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1 OFFSET 1`);
+  const q = (o: Record<string, string>) => `/explore?${new URLSearchParams(o)}`;
+  return [
+    { name: 'landing page', path: '/' },
+    { name: 'year + agency', path: q({ fy: String(fy), agency: agency.dept_name! }) },
+    { name: 'vendor, all years', path: q({ vendor: vendor.tin! }) },
+    {
+      name: 'province + method',
+      path: q({ province: province.province_name!, method: 'specific' }),
+    },
+    { name: 'national (top vendors)', path: '/explore' },
+    { name: 'deep page (page 2000)', path: q({ page: '2000' }) },
+  ];
+}
+
+interface Measure {
+  ms: number;
+  kb: number;
+  /** Of which Parquet (data), the rest being the page, the engine and the manifest. */
+  parquet_kb: number;
+  requests: number;
+  wasm_parquet_requests: number;
+}
+
+function sum(log: RequestLog[], from: number): Omit<Measure, 'ms'> {
+  const part = log.slice(from);
+  return {
+    kb: Math.round(part.reduce((n, e) => n + e.bytes, 0) / 1024),
+    parquet_kb: Math.round(
+      part.filter((e) => e.path.endsWith('.parquet')).reduce((n, e) => n + e.bytes, 0) / 1024,
+    ),
+    requests: part.length,
+    wasm_parquet_requests: part.filter((e) => /\.(wasm|parquet)$/.test(e.path)).length,
+  };
+}
+
+/** Wait until the explorer finished a run newer than `before` (or the landing page loaded). */
+async function settled(page: Page, isLanding: boolean, before: number): Promise<void> {
+  if (isLanding) {
+    await page.waitForSelector('[data-testid="totals"]');
+    return;
+  }
+  await page.waitForFunction(
+    (b) => {
+      const el = document.querySelector('[data-testid="explorer"]');
+      return (
+        el !== null &&
+        Number(el.getAttribute('data-run')) > b &&
+        el.getAttribute('data-state') !== 'loading'
+      );
+    },
+    before,
+    { timeout: 600_000 },
+  );
+  const state = await page.getAttribute('[data-testid="explorer"]', 'data-state');
+  if (state !== 'ready') throw new Error(`view ended in state ${state}`);
+}
+
+async function runOf(page: Page): Promise<number> {
+  return Number((await page.getAttribute('[data-testid="explorer"]', 'data-run')) ?? 0);
+}
+
+/** Navigate inside the app (a click on a link), as a person does after the first page. */
+async function follow(page: Page, href: string): Promise<void> {
+  await page.evaluate((h) => {
+    const a = document.createElement('a');
+    a.href = h;
+    document.querySelector('main')!.append(a);
+    a.click();
+    a.remove();
+  }, href);
+}
+
+async function measure(
+  browser: Browser,
+  origin: string,
+  log: RequestLog[],
+  it: Interaction,
+  throttle: boolean,
+): Promise<{ cold: Measure; warm?: Measure; repeat?: Measure }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (throttle) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', THROTTLED);
+  }
+  const landing = it.path === '/';
+  let mark = log.length;
+  let t = performance.now();
+  await page.goto(`${origin}${it.path}`);
+  await settled(page, landing, 0);
+  const cold = { ms: Math.round(performance.now() - t), ...sum(log, mark) };
+  if (landing) {
+    await context.close();
+    return { cold };
+  }
+  // Warm: the engine runs in this page; an unrelated view first, then this one.
+  const visit = async (href: string) => {
+    const before = await runOf(page);
+    mark = log.length;
+    t = performance.now();
+    await follow(page, href);
+    await settled(page, false, before);
+    return { ms: Math.round(performance.now() - t), ...sum(log, mark) };
+  };
+  await visit('/explore?fy=2500');
+  const warm = await visit(`${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`);
+  await visit('/explore?fy=2500');
+  const repeat = await visit(`${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`);
+  await context.close();
+  return { cold, warm, repeat };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+try {
+  for (const rows of values.rows.split(',').map(Number)) {
+    const data = await dataset(rows);
+    const site = build(rows, data);
+    const log: RequestLog[] = [];
+    const server = createStaticServer({ root: site, onRequest: (e) => log.push(e) });
+    const port = await listen(server, 0);
+    const origin = `http://127.0.0.1:${port}`;
+    console.log(`\n## ${rows.toLocaleString('en')} contract rows (${data})`);
+    for (const it of await interactions(data)) {
+      for (const throttle of [false, true]) {
+        const runs = [];
+        for (let i = 0; i < (throttle ? 1 : RUNS); i++) {
+          runs.push(await measure(browser, origin, log, it, throttle));
+        }
+        // The median run by cold time (loopback) or the single throttled run.
+        const r = runs.sort((a, b) => a.cold.ms - b.cold.ms)[Math.floor(runs.length / 2)]!;
+        console.log(
+          JSON.stringify({
+            rows,
+            interaction: it.name,
+            path: it.path,
+            network: throttle ? 'throttled (150 ms, 1.6 Mbps)' : 'loopback',
+            ...r,
+          }),
+        );
+      }
+    }
+    server.closeAllConnections();
+    server.close();
+  }
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,165 @@
+/**
+ * Run an aggregate request: plan its source(s), read the right files, merge the parts. Pure apart
+ * from the `ask` function it is given, so the site (DuckDB-WASM) and the tests (native DuckDB)
+ * run the same code.
+ */
+import { METHOD_BUCKETS, type MethodBucket } from '$lib/schema/methods';
+import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
+import type { Filters } from './filters';
+import {
+  aggregateSql,
+  planSplit,
+  type Dim,
+  type Group,
+  type Measure,
+  type Resolved,
+  type Source,
+  type Sql,
+} from './sql';
+
+export type Row = Record<string, string | number | null>;
+export type Ask = (q: Sql, files: readonly ManifestFile[]) => Promise<Row[]>;
+export interface AggregateOptions {
+  except?: Dim;
+  orderBy?: Measure;
+  limit?: number;
+}
+
+/** The files a source reads under these filters: chosen years, or the vendor's key range. */
+export function sourceFiles(m: Manifest, source: Source, r: Resolved): ManifestFile[] {
+  if (source === 'projects' || source === 'contracts') return tableFiles(m, source, r.fy);
+  const files = tableFiles(m, source);
+  if (source !== 'contracts_by_vendor' || !r.vendor?.length) return files;
+  const hit = files.filter((f) =>
+    r.vendor!.some((v) => v >= Number(f.key_min) && v <= Number(f.key_max)),
+  );
+  return hit.length ? hit : files.slice(0, 1);
+}
+
+const isCount = (m: Measure) => m === 'projects' || m === 'contracts';
+
+/** Groups × measures, from one or two sources, merged on the groups. */
+export async function aggregateWith(
+  ask: Ask,
+  m: Manifest,
+  r: Resolved,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  opts: AggregateOptions = {},
+): Promise<Row[]> {
+  const parts = planSplit(r, groups, measures, opts.except);
+  const one = parts.length === 1;
+  const results = await Promise.all(
+    parts.map(async (p) => {
+      const files = sourceFiles(m, p.source, r);
+      if (files.length === 0) return [];
+      const q = aggregateSql({
+        ...p,
+        files,
+        r,
+        groups,
+        except: opts.except,
+        orderBy: one ? opts.orderBy : undefined,
+        limit: one ? opts.limit : undefined,
+      });
+      return ask(q, files);
+    }),
+  );
+  if (one) {
+    // No rows at all (no file for these years): the totals are zero, not missing.
+    if (groups.length === 0 && results[0]!.length === 0) {
+      return [Object.fromEntries(measures.map((x) => [x, isCount(x) ? 0 : '0']))];
+    }
+    return results[0]!;
+  }
+  // Two sources: merge rows by their group values, then order and cut here.
+  const key = (row: Row) => JSON.stringify(groups.map((g) => row[g]));
+  const merged = new Map<string, Row>();
+  for (const rows of results) {
+    for (const row of rows) merged.set(key(row), { ...merged.get(key(row)), ...row });
+  }
+  if (groups.length === 0 && merged.size === 0) merged.set('', {});
+  let out = [...merged.values()].map((row) => {
+    for (const x of measures) row[x] ??= isCount(x) ? 0 : '0';
+    return row;
+  });
+  if (opts.orderBy) {
+    const by = opts.orderBy;
+    out.sort((a, b) => Number(b[by]) - Number(a[by]));
+  }
+  if (opts.limit) out = out.slice(0, opts.limit);
+  return out;
+}
+
+/** The small dimension tables, whole (loaded once per snapshot). */
+export interface Method {
+  method_id: number;
+  method_name: string;
+  method_bucket: MethodBucket;
+}
+export interface Dimensions {
+  methods: Method[];
+  types: { type_id: number; type_name: string }[];
+  provinces: { province_id: number; province_name: string; province_name_en: string | null }[];
+  statuses: { status_id: number; status_name: string }[];
+}
+
+function idsOf<T>(rows: T[], match: (r: T) => boolean, id: (r: T) => number): number[] {
+  return rows.filter(match).map(id);
+}
+
+/**
+ * URL names → the snapshot's ids, given the dimension tables and the looked-up agency ids and
+ * vendor id. A name the snapshot lacks gives an empty list: no row matches it.
+ */
+export function toResolved(
+  f: Filters,
+  d: Dimensions,
+  agencyIds: number[] | null,
+  vendorId: number | null,
+): Resolved {
+  const buckets = f.method.filter((x) => (METHOD_BUCKETS as readonly string[]).includes(x));
+  const range = (on: Filters['amount']): [number | null, number | null] | null =>
+    f.amount === on && (f.min !== null || f.max !== null) ? [f.min, f.max] : null;
+  return {
+    fy: f.fy,
+    agency: f.agency ? (agencyIds ?? []) : null,
+    province: f.province.length
+      ? idsOf(
+          d.provinces,
+          (p) =>
+            f.province.includes(p.province_name) ||
+            (p.province_name_en !== null && f.province.includes(p.province_name_en)),
+          (p) => p.province_id,
+        )
+      : null,
+    method: f.method.length
+      ? {
+          ids: idsOf(
+            d.methods,
+            (x) => f.method.includes(x.method_name) || buckets.includes(x.method_bucket),
+            (x) => x.method_id,
+          ),
+          nulls: buckets.includes('unknown'),
+        }
+      : null,
+    type: f.type.length
+      ? idsOf(
+          d.types,
+          (t) => f.type.includes(t.type_name),
+          (t) => t.type_id,
+        )
+      : null,
+    status: f.status.length
+      ? idsOf(
+          d.statuses,
+          (s) => f.status.includes(s.status_name),
+          (s) => s.status_id,
+        )
+      : null,
+    vendor: f.vendor ? (vendorId === null ? [] : [vendorId]) : null,
+    budget: range('budget'),
+    contract: range('contract'),
+    date: f.from || f.to ? [f.from, f.to] : null,
+  };
+}

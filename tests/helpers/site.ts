@@ -1,0 +1,75 @@
+/**
+ * The site's own query code (src/lib/query) run on native DuckDB instead of DuckDB-WASM: the same
+ * planning, SQL and merging, so unit tests can check it against independent answers quickly.
+ */
+import {
+  aggregateWith,
+  toResolved,
+  type Ask,
+  type Dimensions,
+} from '../../src/lib/query/aggregate';
+import { TIN, type Filters } from '../../src/lib/query/filters';
+import {
+  agencyIdsSql,
+  dimensionSql,
+  vendorLookupSql,
+  type Measure,
+  type Resolved,
+} from '../../src/lib/query/sql';
+import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
+import { native, rows } from './duckdb';
+import { manifestOf } from './expected';
+
+export interface Site {
+  m: Manifest;
+  ask: Ask;
+  dims: Dimensions;
+  resolve(f: Filters): Promise<Resolved>;
+}
+
+/** Manifest paths are relative to the data folder: point DuckDB's search path at it. */
+export async function site(dataDir: string): Promise<Site> {
+  const m = manifestOf(dataDir);
+  const ask: Ask = async (q) => {
+    await (await native()).run(`SET file_search_path = '${dataDir.replace(/'/g, "''")}'`);
+    return (await rows(q.sql, q.params)) as Awaited<ReturnType<Ask>>;
+  };
+  const whole = async <T>(t: 'methods' | 'project_types' | 'provinces' | 'statuses') =>
+    (await ask(dimensionSql(tableFiles(m, t)), [])).map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k.endsWith('_id') ? Number(v) : v])),
+    ) as T[];
+  const dims: Dimensions = {
+    methods: await whole('methods'),
+    types: await whole('project_types'),
+    provinces: await whole('provinces'),
+    statuses: await whole('statuses'),
+  };
+  return {
+    m,
+    ask,
+    dims,
+    async resolve(f) {
+      const agencies = f.agency
+        ? (await ask(agencyIdsSql(tableFiles(m, 'agencies'), f.agency, f.sub), [])).map((r) =>
+            Number(r.agency_id),
+          )
+        : null;
+      const key = f.vendor && TIN.test(f.vendor) ? `tin:${f.vendor}` : f.vendor;
+      const [v] = key ? await ask(vendorLookupSql(tableFiles(m, 'vendors'), key), []) : [];
+      return toResolved(f, dims, agencies, v ? Number(v.vendor_id) : null);
+    },
+  };
+}
+
+const ALL: Measure[] = ['projects', 'budget', 'contracts', 'agreed'];
+
+/** The headline numbers the page shows, as its data-values. */
+export async function siteTotals(s: Site, r: Resolved) {
+  const [row] = await aggregateWith(s.ask, s.m, r, [], ALL);
+  return {
+    projects: String(Number(row!.projects)),
+    budget: String(row!.budget),
+    contracts: String(Number(row!.contracts)),
+    agreed: String(row!.agreed),
+  };
+}
