@@ -59,6 +59,12 @@ export interface Truth {
   rejected: number;
   duplicate_rows: number;
   repeated_contracts: number;
+  /**
+   * Vendor identities the ingest must find: one key per vendor for its rows with an intact,
+   * valid tax id (`tin:…`), and one per vendor for its rows with a broken or masked id, which are
+   * never merged by id (`name:…`, names are unique per vendor). Contracts per intact tax id.
+   */
+  vendors: { keys: number; contracts_by_tin: Record<string, number> };
   /** Trap rates, for the record. */
   traps: Record<string, number>;
 }
@@ -156,8 +162,10 @@ export async function generate(opts: {
     rejected: 0,
     duplicate_rows: 0,
     repeated_contracts: 0,
+    vendors: { keys: 0, contracts_by_tin: {} },
     traps: { ...TRAP_RATES },
   };
+  const vendorKeys = new Set<string>();
   for (const fy of fiscalYears)
     truth.by_year[fy] = { projects: 0, contracts: 0, budget_satang: 0, agreed_satang: 0 };
   /** Rows to list again in the next year's file: [values, budget, contract value][] per project. */
@@ -230,7 +238,8 @@ export async function generate(opts: {
       home.budget_satang += budget;
       const carried: (typeof carry)[number] = [];
       for (let c = 0; c < nContracts; c++) {
-        const vendor = vendors[rnd.zipf(vendors.length)]!;
+        const vi = rnd.zipf(vendors.length);
+        const vendor = vendors[vi]!;
         const signed = new Date(txDate.getTime() + rnd.int(0, 30) * 86_400_000);
         const finish = new Date(signed.getTime() + rnd.int(15, 365) * 86_400_000);
         // FY2558–2567 files passed through spreadsheets: many ids are now 1.0556E+11.
@@ -273,6 +282,10 @@ export async function generate(opts: {
         };
         await emit(values);
         home.contracts++;
+        const intact = /^\d{13}$/.test(tin);
+        vendorKeys.add(intact ? `tin:${tin}` : `name:${vi}`);
+        if (intact)
+          truth.vendors.contracts_by_tin[tin] = (truth.vendors.contracts_by_tin[tin] ?? 0) + 1;
         home.agreed_satang += parts[c]!;
         yearRows++;
         if (repeat) carried.push({ values, budget, agreed: parts[c]! });
@@ -297,6 +310,7 @@ export async function generate(opts: {
     ws.end();
     await once(ws, 'finish');
   }
+  truth.vendors.keys = vendorKeys.size;
   await writeFile(path.join(opts.out, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
   return truth;
 }

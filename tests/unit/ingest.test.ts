@@ -186,6 +186,22 @@ describe('generated data against its ground truth', () => {
     expect(m.quality.tin_masked).toBeGreaterThan(100);
   });
 
+  it('finds exactly the vendor identities generated: merged by valid tax id, never by a broken one', async () => {
+    const m = await readManifest(out);
+    const [n] = await rows(
+      `SELECT count(*)::INTEGER AS n FROM read_parquet(${files(out, m, 'vendors')})`,
+    );
+    expect(n!.n).toBe(truth.vendors.keys);
+    const byTin = await rows(`SELECT v.tin, count(*)::INTEGER AS n
+      FROM read_parquet(${files(out, m, 'contracts')}) c JOIN read_parquet(${files(out, m, 'vendors')}) v USING (vendor_id)
+      WHERE v.tin IS NOT NULL GROUP BY 1`);
+    expect(Object.fromEntries(byTin.map((r) => [r.tin, r.n]))).toEqual(
+      truth.vendors.contracts_by_tin,
+    );
+    // Vendors seen both with an intact and a broken id are two keys: the broken rows stay apart.
+    expect(truth.vendors.keys).toBeGreaterThan(Object.keys(truth.vendors.contracts_by_tin).length);
+  });
+
   it('counts project money once for multi-contract projects (trap 1)', async () => {
     const m = await readManifest(out);
     const naive =
