@@ -371,6 +371,23 @@ describe('explorer controls', () => {
     await page.close();
   });
 
+  it('never shows a stale result after a fast sequence of changes', async () => {
+    const { page } = await open(url({}));
+    const steps: Partial<Filters>[] = [
+      { fy: [2559] },
+      { fy: [2559], method: ['open'] },
+      { fy: [2564] },
+    ];
+    for (const f of steps) await follow(page, url(f));
+    const last = await expectedTotals(DEMO_DATA, steps.at(-1)!);
+    await expect.poll(() => values(page), POLL).toEqual(last);
+    // Give any slower earlier run time to finish: the screen must still show the last view.
+    await page.waitForTimeout(1500);
+    expect(await values(page)).toEqual(last);
+    expect(await page.isChecked('[data-testid="filter-fy"] input[value="2564"]')).toBe(true);
+    await page.close();
+  });
+
   it('explains every kind of invalid value and still shows the valid ones', async () => {
     const { page } = await open(
       `${server.origin}/explore?fy=2567&vendor=%3Cscript%3E&min=abc&from=2024-13-01&sort=x&page=-1&method=specific`,
@@ -459,6 +476,46 @@ describe('GitHub Pages project site', () => {
 });
 
 describe('host failures', () => {
+  it('names what the host did wrong (no Range, gzip, offline) and recovers on retry', async () => {
+    const m = manifestOf(DEMO_DATA);
+    const hidden = m.files.find((f) => f.table === 'projects' && f.fiscal_year === 2560)!;
+    const pattern = `**/data/${hidden.path}`;
+    const scenarios: [string, Parameters<Page['route']>[1], string][] = [
+      [
+        'no range support',
+        (r) => r.fulfill({ status: 200, body: 'x'.repeat(64) }),
+        'HTTP 200, not 206',
+      ],
+      [
+        'gzip on ranged responses',
+        (r) =>
+          r.fulfill({
+            status: 206,
+            headers: { 'content-range': 'bytes 0-0/40', 'content-encoding': 'gzip' },
+            body: 'x',
+          }),
+        'compressed or stale on the host',
+      ],
+      ['offline', (r) => r.abort('internetdisconnected'), 'offline?'],
+    ];
+    for (const [name, handler, message] of scenarios) {
+      const page = await browser.newPage();
+      await page.route(pattern, handler);
+      await page.goto(url({ fy: [2560] }));
+      await page.waitForSelector('[data-testid="explorer"][data-state="error"]', {
+        timeout: 60_000,
+      });
+      expect({ name, text: await page.textContent('[data-testid="explorer"]') }).toMatchObject({
+        text: expect.stringContaining(message),
+      });
+      await page.unroute(pattern);
+      await page.click('[data-testid="explorer"] .error button');
+      await ready(page);
+      expect(await values(page)).toEqual(await expectedTotals(DEMO_DATA, { fy: [2560] }));
+      await page.close();
+    }
+  });
+
   it('says clearly when a data file is missing on the host', async () => {
     const m = manifestOf(DEMO_DATA);
     const broken = await serve({ root: BUILD, dataDir: DEMO_DATA });

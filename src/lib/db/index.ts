@@ -11,6 +11,9 @@ export { fetchManifest, tableFiles } from './dataset';
 
 const registered = new Map<string, Promise<void>>();
 
+/** Data files checked and opened so far in this page (for the loading message). */
+export const fileProgress = { opened: 0, listeners: new Set<() => void>() };
+
 /** Check and register each file once per page; DuckDB then reads it by its manifest path. */
 function ensureFile(file: ManifestFile): Promise<void> {
   let p = registered.get(file.path);
@@ -19,6 +22,8 @@ function ensureFile(file: ManifestFile): Promise<void> {
       await checkRangeServing(file);
       const { db, httpProtocol } = await engine();
       await db.registerFileURL(file.path, dataUrl(file.path), httpProtocol, false);
+      fileProgress.opened++;
+      for (const f of fileProgress.listeners) f();
     })();
     p.catch(() => registered.delete(file.path));
     registered.set(file.path, p);

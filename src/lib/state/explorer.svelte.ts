@@ -20,7 +20,7 @@ import {
   type Totals,
   type Vendor,
 } from '$lib/db/explore';
-import { fetchManifest } from '$lib/db';
+import { fetchManifest, fileProgress } from '$lib/db';
 import type { Dimensions } from '$lib/query/aggregate';
 import { engineProgress } from '$lib/db/engine';
 import type { Filters } from '$lib/query/filters';
@@ -43,8 +43,11 @@ export class Explorer {
   finished = $state(0);
   private runId = 0;
 
+  filesOpened = $state(0);
+
   constructor() {
     engineProgress.listeners.add(() => (this.engineBytes = engineProgress.loaded));
+    fileProgress.listeners.add(() => (this.filesOpened = fileProgress.opened));
   }
 
   get years(): number[] {
