@@ -26,6 +26,7 @@ const server = createStaticServer({
   root: values.root,
   base,
   dataDir: values.data,
+  gzip: true,
   onRequest: values.log ? (e) => console.log(JSON.stringify(e)) : undefined,
 });
 const port = await listen(server, Number(values.port));

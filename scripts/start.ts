@@ -29,7 +29,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const base = process.env.BASE_PATH ?? '';
 const port = await listen(
-  createStaticServer({ root: 'build', base }),
+  createStaticServer({ root: 'build', base, gzip: true }),
   Number(process.env.PORT ?? 4173),
 );
 console.log(`\nภาษีไปไหน is running at http://localhost:${port}${base}/  (Ctrl-C to stop)`);

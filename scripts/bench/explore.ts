@@ -229,7 +229,7 @@ try {
     const data = await dataset(rows);
     const site = build(rows, data);
     const log: RequestLog[] = [];
-    const server = createStaticServer({ root: site, onRequest: (e) => log.push(e) });
+    const server = createStaticServer({ root: site, gzip: true, onRequest: (e) => log.push(e) });
     const port = await listen(server, 0);
     const origin = `http://127.0.0.1:${port}`;
     console.log(`\n## ${rows.toLocaleString('en')} contract rows (${data})`);

@@ -275,7 +275,7 @@ export class Store {
     );
     await run(`CREATE TEMP VIEW first_rows AS SELECT * FROM kept WHERE is_first`);
     await run(`CREATE TEMP TABLE agencies AS
-      SELECT (row_number() OVER (ORDER BY province NULLS FIRST, dept_name, dept_sub_name NULLS FIRST))::INTEGER AS agency_id,
+      SELECT (row_number() OVER (ORDER BY dept_name, dept_sub_name NULLS FIRST, province NULLS FIRST))::INTEGER AS agency_id,
              substr(sha256(concat_ws(chr(31), dept_name, coalesce(dept_sub_name, ''), coalesce(province, ''))), 1, 12) AS agency_key,
              dept_name, dept_sub_name, province
       FROM (SELECT DISTINCT dept_name, dept_sub_name, province FROM first_rows)`);
@@ -325,9 +325,9 @@ export class Store {
       LEFT JOIN statuses s ON s.status_name = c.contract_status
       WHERE c.has_contract`);
     await run(`CREATE TEMP TABLE details AS
-      SELECT project_id, fiscal_year, project_name, method_raw, method_group_raw, method_source,
-             district, subdistrict
-      FROM first_rows`);
+      SELECT f.project_id, p.agency_id, f.fiscal_year, f.project_name, f.method_raw,
+             f.method_group_raw, f.method_source, f.district, f.subdistrict
+      FROM first_rows f JOIN projects p USING (project_id)`);
     const q = (
       await this.rows(`SELECT
         (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT any_value(distinct_rows) FROM keep) AS duplicate_rows,
@@ -417,9 +417,9 @@ export class Store {
   }
 
   /**
-   * Write every table (schema/tables.ts says how each splits). Facts are sorted by agency within a
-   * year so row-group statistics prune agency filters; details by project id with small row
-   * groups, for lookups of the rows on screen; the vendor copy by vendor.
+   * Write every table (schema/tables.ts says how each splits). Facts and details are sorted by
+   * agency within a year so row-group statistics prune agency filters (details in smaller row
+   * groups, for lookups of the rows on screen); the vendor copy by vendor.
    */
   async writeParquet(dir: string): Promise<WrittenFile[]> {
     await this.derive();
@@ -428,12 +428,7 @@ export class Store {
     const years = await this.fiscalYears();
     for (const table of Object.keys(TABLES) as TableName[]) {
       const columns = TABLES[table] as readonly string[];
-      const keys =
-        table === 'details'
-          ? ['project_id']
-          : SPLIT[table] === 'year'
-            ? ['agency_id', 'project_id']
-            : [columns[0]!];
+      const keys = SPLIT[table] === 'year' ? ['agency_id', 'project_id'] : [columns[0]!];
       // Rows that tie on the keys (contracts of one project) are ordered by every other column too,
       // or the same inputs would not give the same snapshot. Projects and details have one row
       // per project id, so their keys alone decide.
@@ -441,12 +436,9 @@ export class Store {
       const order = [...keys, ...(unique ? [] : columns.filter((c) => !keys.includes(c)))]
         .map((c) => `${c} NULLS FIRST`)
         .join(', ');
-      const rowGroup =
-        table === 'details' || table === 'vendors'
-          ? 8192
-          : table === 'contracts_by_vendor'
-            ? 16384
-            : 65536;
+      // Small row groups: DuckDB skips whole row groups only, so a lookup (one agency, one
+      // vendor, the rows on screen) reads about one group's worth of each column it needs.
+      const rowGroup = table === 'vendors' ? 1024 : table === 'details' ? 4096 : 16384;
       const slices =
         SPLIT[table] === 'year'
           ? years.map((fy) => ({ fy, where: `fiscal_year = ${Number(fy)}` }))

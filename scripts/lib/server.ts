@@ -1,13 +1,14 @@
 /**
  * A small static server that answers HTTP Range requests the way GitHub Pages does (206 with
- * Content-Range, suffix ranges, 416 when unsatisfiable, no compression), which `vite preview`
+ * Content-Range, suffix ranges, 416 when unsatisfiable, data never compressed), which `vite preview`
  * does not (design-notes.md, "Serving and testing"). Every request is logged so tests can assert
  * byte and request budgets and that nothing leaves the origin.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 export interface RequestLog {
   method: string;
@@ -25,6 +26,23 @@ export interface ServeOptions {
   /** Serve `${base}/data/…` from this folder instead of root/data. */
   dataDir?: string;
   onRequest?: (entry: RequestLog) => void;
+  /**
+   * Gzip the site's own assets (HTML, JS, CSS, JSON, wasm) for clients that accept it, as GitHub
+   * Pages does, so transfer sizes are realistic. Never the data folder, never a ranged request.
+   */
+  gzip?: boolean;
+}
+
+const GZIP_TYPES = new Set(['.html', '.js', '.css', '.json', '.wasm', '.svg', '.txt', '.map']);
+const gzipped = new Map<string, Promise<Buffer>>();
+
+function gzipOf(file: string): Promise<Buffer> {
+  let p = gzipped.get(file);
+  if (!p) {
+    p = readFile(file).then((b) => gzipSync(b));
+    gzipped.set(file, p);
+  }
+  return p;
 }
 
 const TYPES: Record<string, string> = {
@@ -147,6 +165,27 @@ export function createStaticServer(opts: ServeOptions): Server {
       'Accept-Ranges': 'bytes',
       'Cache-Control': cacheControl(rel),
     };
+    if (
+      opts.gzip &&
+      !range &&
+      !rel.startsWith('/data/') &&
+      GZIP_TYPES.has(path.extname(found.file)) &&
+      /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+    ) {
+      const body = await gzipOf(found.file);
+      res.writeHead(200, {
+        ...headers,
+        'Content-Encoding': 'gzip',
+        'Content-Length': body.length,
+        Vary: 'Accept-Encoding',
+      });
+      if (req.method === 'HEAD') res.end();
+      else {
+        sent = body.length;
+        res.end(body);
+      }
+      return done(200);
+    }
     let start = 0;
     let end = found.size - 1;
     let status = 200;

@@ -24,6 +24,29 @@ afterAll(async () => {
 });
 
 describe('range-correct static server', () => {
+  it('gzips site assets when asked, like Pages, but never data or ranged responses', async () => {
+    const z = await serve({ root, gzip: true });
+    try {
+      const page = await fetch(`${z.origin}/explore`, { headers: { 'Accept-Encoding': 'gzip' } });
+      expect(page.headers.get('content-encoding')).toBe('gzip');
+      expect(await page.text()).toBe('<p>explore</p>'); // fetch decodes it
+      const data = await fetch(`${z.origin}/data/f.parquet`, {
+        headers: { 'Accept-Encoding': 'gzip', Range: 'bytes=0-3' },
+      });
+      expect([data.status, data.headers.get('content-encoding'), await data.text()]).toEqual([
+        206,
+        null,
+        '0123',
+      ]);
+      const whole = await fetch(`${z.origin}/data/f.parquet`, {
+        headers: { 'Accept-Encoding': 'gzip' },
+      });
+      expect(whole.headers.get('content-encoding')).toBeNull();
+    } finally {
+      await z.close();
+    }
+  });
+
   it('answers ranges with 206 and Content-Range, like GitHub Pages', async () => {
     const r = await fetch(`${s.origin}/data/f.parquet`, { headers: { Range: 'bytes=0-0' } });
     expect(r.status).toBe(206);

@@ -26,6 +26,8 @@ import {
   PROJECT_MEASURES,
   rowSource,
   rowsSql,
+  sqlNumber,
+  vendorLookupSql,
   type Resolved,
 } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
@@ -141,7 +143,7 @@ describe('explorer SQL on native DuckDB', () => {
     const names = await gen.ask(
       detailsSql(
         tableFiles(gen.m, 'details'),
-        p1.map((x) => String(x.project_id)),
+        p1.map((x) => ({ project_id: String(x.project_id), agency_id: Number(x.agency_id) })),
       ),
       [],
     );
@@ -175,6 +177,20 @@ describe('explorer SQL on native DuckDB', () => {
   it('refuses file paths that could break out of a SQL literal', () => {
     const agencies = tableFiles(drone.m, 'agencies');
     expect(() => parquet([{ ...agencies[0]!, path: "x.parquet'); --" }])).toThrow(/unsafe/);
+  });
+
+  it('writes only numbers and validated tax ids into SQL text; everything else is bound', () => {
+    expect(sqlNumber(42)).toBe('42');
+    for (const bad of [NaN, Infinity, '1; DROP' as unknown as number]) {
+      expect(() => sqlNumber(bad)).toThrow(/not a number/);
+    }
+    const vendors = tableFiles(drone.m, 'vendors');
+    const byName = vendorLookupSql(vendors, "name:x' OR 1=1 --");
+    expect(byName.sql).not.toContain('OR 1=1');
+    expect(byName.params).toEqual(["name:x' OR 1=1 --"]);
+    expect(vendorLookupSql(vendors, 'tin:0105545000012').sql).toContain(
+      "BETWEEN 'tin:0105545000012' AND 'tin:0105545000012'",
+    );
   });
 });
 

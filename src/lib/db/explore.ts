@@ -338,7 +338,18 @@ async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
 ): Promise<Map<number, T>> {
   if (ids.length === 0) return new Map();
   const files = tableFiles(m, table);
-  const rows = await ask<T>(byIdsSql(files, col, ids), files);
+  // Ids far apart are looked up one by one: each lookup reads one small row group, where one
+  // range over all of them would read everything between.
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const groups: number[][] = [];
+  for (const id of sorted) {
+    const last = groups.at(-1);
+    if (last && id - last[0]! < 1024) last.push(id);
+    else groups.push([id]);
+  }
+  const rows = (
+    await Promise.all(groups.map((g) => ask<T>(byIdsSql(files, col, g), files)))
+  ).flat();
   return new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }]));
 }
 
@@ -373,7 +384,14 @@ export async function pageRows(
   if (top.length === 0) return [];
   const ids = top.map((x) => String(x.project_id));
   const [names, agencies] = await Promise.all([
-    detailsFor(m, top),
+    detailsFor(
+      m,
+      top.map((x) => ({
+        project_id: String(x.project_id),
+        agency_id: Number(x.agency_id),
+        fiscal_year: Number(x.fiscal_year),
+      })),
+    ),
     namesById<Agency>(m, 'agencies', 'agency_id', [
       ...new Set(top.map((x) => Number(x.agency_id))),
     ]),
@@ -392,16 +410,20 @@ export async function pageRows(
   }));
 }
 
-/** Details rows for projects: only the parts whose project-id range holds them. */
-async function detailsFor(m: Manifest, rows: Row[]): Promise<Map<string, Row>> {
-  const years = [...new Set(rows.map((x) => Number(x.fiscal_year)))];
-  const ids = rows.map((x) => String(x.project_id));
+/** Details of projects: only the parts whose agency-id range holds them. */
+async function detailsFor(
+  m: Manifest,
+  rows: { project_id: string; agency_id: number; fiscal_year: number }[],
+  all = false,
+): Promise<Map<string, Row>> {
+  const years = [...new Set(rows.map((x) => x.fiscal_year))];
   const files = tableFiles(m, 'details', years).filter(
     (f) =>
-      f.key_min == null || ids.some((id) => id >= String(f.key_min) && id <= String(f.key_max)),
+      f.key_min == null ||
+      rows.some((r) => r.agency_id >= Number(f.key_min) && r.agency_id <= Number(f.key_max)),
   );
   if (files.length === 0) return new Map();
-  const found = await ask<Row>(detailsSql(files, ids), files);
+  const found = await ask<Row>(detailsSql(files, rows, all), files);
   return new Map(found.map((x) => [String(x.project_id), x]));
 }
 
@@ -420,7 +442,7 @@ export async function projectDetail(m: Manifest, row: ResultRow): Promise<Projec
   const [[project], contracts, details] = await Promise.all([
     ask<Row>(projectSql(pf, row.project_id, row.agency_id), pf),
     ask<Row>(projectContractsSql(cf, row.project_id, row.agency_id), cf),
-    detailsFor(m, [{ project_id: row.project_id, fiscal_year: row.fiscal_year }]),
+    detailsFor(m, [row], true),
   ]);
   const vendors = await namesById<Vendor>(
     m,

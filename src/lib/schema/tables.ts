@@ -44,9 +44,10 @@ export const TABLES = {
     'price_agree',
     'status_id',
   ],
-  /** Text of each project, ordered by project id: read only for the rows on screen. */
+  /** Text of each project, ordered like the facts (agency, project): read only for rows on screen. */
   details: [
     'project_id',
+    'agency_id',
     'fiscal_year',
     'project_name',
     'method_raw',
