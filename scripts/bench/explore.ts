@@ -1,5 +1,6 @@
 /**
  * npm run bench:explore -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--runs 3]
+ *                          [--only TEXT] [--networks loopback,throttled]
  *
  * For each size: generate and ingest the data (reusing bench:ingest's output when present), build
  * the site over it, serve it with the project's range-correct server, and drive Debian Chromium
@@ -29,6 +30,9 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     dir: { type: 'string', default: 'data/bench' },
     runs: { type: 'string', default: '3' },
+    /** Only the interactions whose name contains this text. */
+    only: { type: 'string', default: '' },
+    networks: { type: 'string', default: 'loopback,throttled' },
   },
 });
 
@@ -101,9 +105,14 @@ async function interactions(data: string): Promise<Interaction[]> {
   const agency = await one(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
     JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${fy}
     GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
-  const vendor = await one(`SELECT v.tin FROM read_parquet(${list('agg_vendor_year')}) g
+  // Vendors are Zipf-distributed: the busiest has ~9% of all contracts (a worst case), the
+  // 100th a few thousand (a large but ordinary supplier).
+  const vendorAt = (rank: number) =>
+    one(`SELECT v.tin FROM read_parquet(${list('agg_vendor_year')}) g
     JOIN read_parquet(${list('vendors')}) v USING (vendor_id) WHERE v.tin IS NOT NULL
-    GROUP BY 1 ORDER BY sum(g.contracts) DESC LIMIT 1`);
+    GROUP BY 1 ORDER BY sum(g.contracts) DESC, 1 LIMIT 1 OFFSET ${rank - 1}`);
+  const vendor = await vendorAt(100);
+  const busiest = await vendorAt(1);
   const province = await one(`SELECT p.province_name FROM read_parquet(${list('agg_cube')}) g
     JOIN read_parquet(${list('provinces')}) p USING (province_id)
     GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1 OFFSET 1`);
@@ -111,7 +120,8 @@ async function interactions(data: string): Promise<Interaction[]> {
   return [
     { name: 'landing page', path: '/' },
     { name: 'year + agency', path: q({ fy: String(fy), agency: agency.dept_name! }) },
-    { name: 'vendor, all years', path: q({ vendor: vendor.tin! }) },
+    { name: 'vendor, all years (100th busiest)', path: q({ vendor: vendor.tin! }) },
+    { name: 'vendor, all years (busiest)', path: q({ vendor: busiest.tin! }) },
     {
       name: 'province + method',
       path: q({ province: province.province_name!, method: 'specific' }),
@@ -233,8 +243,11 @@ try {
     const port = await listen(server, 0);
     const origin = `http://127.0.0.1:${port}`;
     console.log(`\n## ${rows.toLocaleString('en')} contract rows (${data})`);
-    for (const it of await interactions(data)) {
-      for (const throttle of [false, true]) {
+    for (const it of (await interactions(data)).filter((x) => x.name.includes(values.only))) {
+      const nets = values.networks.split(',');
+      for (const throttle of [false, true].filter((t) =>
+        nets.includes(t ? 'throttled' : 'loopback'),
+      )) {
         const runs = [];
         for (let i = 0; i < (throttle ? 1 : RUNS); i++) {
           runs.push(await measure(browser, origin, log, it, throttle));

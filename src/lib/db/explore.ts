@@ -340,13 +340,7 @@ async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
   const files = tableFiles(m, table);
   // Ids far apart are looked up one by one: each lookup reads one small row group, where one
   // range over all of them would read everything between.
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  const groups: number[][] = [];
-  for (const id of sorted) {
-    const last = groups.at(-1);
-    if (last && id - last[0]! < 1024) last.push(id);
-    else groups.push([id]);
-  }
+  const groups = byProximity([...new Set(ids)], (id) => id, 1024);
   const rows = (
     await Promise.all(groups.map((g) => ask<T>(byIdsSql(files, col, g), files)))
   ).flat();
@@ -423,8 +417,32 @@ async function detailsFor(
       rows.some((r) => r.agency_id >= Number(f.key_min) && r.agency_id <= Number(f.key_max)),
   );
   if (files.length === 0) return new Map();
-  const found = await ask<Row>(detailsSql(files, rows, all), files);
-  return new Map(found.map((x) => [String(x.project_id), x]));
+  // Rows from agencies far apart (a vendor's wins) are looked up in groups of nearby agencies,
+  // so each lookup reads a few row groups rather than everything between them.
+  const found = await Promise.all(
+    byProximity(rows, (r) => r.agency_id, 64).map((g) => {
+      const years = new Set(g.map((r) => r.fiscal_year));
+      const some = files.filter(
+        (f) =>
+          (f.fiscal_year === null || years.has(f.fiscal_year)) &&
+          (f.key_min == null ||
+            g.some((r) => r.agency_id >= Number(f.key_min) && r.agency_id <= Number(f.key_max))),
+      );
+      return some.length ? ask<Row>(detailsSql(some, g, all), some) : Promise.resolve([]);
+    }),
+  );
+  return new Map(found.flat().map((x) => [String(x.project_id), x]));
+}
+
+/** Items grouped so that each group's keys lie within `span` of its smallest. */
+function byProximity<T>(items: T[], key: (x: T) => number, span: number): T[][] {
+  const groups: T[][] = [];
+  for (const x of [...items].sort((a, b) => key(a) - key(b))) {
+    const last = groups.at(-1);
+    if (last && key(x) - key(last[0]!) < span) last.push(x);
+    else groups.push([x]);
+  }
+  return groups;
 }
 
 export interface ProjectDetail {
