@@ -195,11 +195,12 @@ export async function facets(m: Manifest, r: Resolved, lang: 'th' | 'en'): Promi
     list: T[],
     idOf: (x: T) => number,
     labelOf: (x: T) => string,
+    valueOf: (x: T) => string = labelOf,
   ): FacetItem[] => {
     const byId = new Map(list.map((x) => [idOf(x), x]));
     return rows.flatMap((row) => {
       const x = row[g] === null ? undefined : byId.get(Number(row[g]));
-      return x ? [{ value: labelOf(x), label: labelOf(x), projects: Number(row.projects) }] : [];
+      return x ? [{ value: valueOf(x), label: labelOf(x), projects: Number(row.projects) }] : [];
     });
   };
   // Methods: the buckets first (what most people compare), then each raw label.
@@ -238,11 +239,8 @@ export async function facets(m: Manifest, r: Resolved, lang: 'th' | 'en'): Promi
       d.provinces,
       (x) => x.province_id,
       (x) => (lang === 'en' && x.province_name_en ? x.province_name_en : x.province_name),
-    ).map((item) => ({
-      ...item,
-      value: d.provinces.find((p) => [p.province_name, p.province_name_en].includes(item.label))!
-        .province_name,
-    })),
+      (x) => x.province_name,
+    ),
     type: named(
       type,
       'type_id',
