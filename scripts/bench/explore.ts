@@ -15,10 +15,10 @@ import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, cpSync } from 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generate } from '../generate.ts';
 import { ingest } from '../ingest/run.ts';
+import { clickLink, launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
 import type { Manifest } from '../../src/lib/schema/tables.ts';
 import { readFileSync } from 'node:fs';
@@ -178,17 +178,6 @@ async function runOf(page: Page): Promise<number> {
   return Number((await page.getAttribute('[data-testid="explorer"]', 'data-run')) ?? 0);
 }
 
-/** Navigate inside the app (a click on a link), as a person does after the first page. */
-async function follow(page: Page, href: string): Promise<void> {
-  await page.evaluate((h) => {
-    const a = document.createElement('a');
-    a.href = h;
-    document.querySelector('main')!.append(a);
-    a.click();
-    a.remove();
-  }, href);
-}
-
 async function measure(
   browser: Browser,
   origin: string,
@@ -218,7 +207,7 @@ async function measure(
     const before = await runOf(page);
     mark = log.length;
     t = performance.now();
-    await follow(page, href);
+    await clickLink(page, href);
     await settled(page, false, before);
     return { ms: Math.round(performance.now() - t), ...sum(log, mark) };
   };
@@ -230,10 +219,7 @@ async function measure(
   return { cold, warm, repeat };
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 try {
   for (const rows of values.rows.split(',').map(Number)) {
     const data = await dataset(rows);

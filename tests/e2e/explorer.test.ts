@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Truth } from '../../scripts/generate';
+import { clickLink } from '../../scripts/lib/browser';
 import { launch, serve, type TestServer } from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
@@ -70,13 +71,7 @@ const url = (f: Partial<Filters>) =>
 
 /** Client-side navigation: click a link to `href` inside the app, as a person would. */
 async function follow(page: Page, href: string): Promise<void> {
-  await page.evaluate((h) => {
-    const a = document.createElement('a');
-    a.href = h;
-    document.querySelector('main')!.append(a);
-    a.click();
-    a.remove();
-  }, href);
+  await clickLink(page, href);
   await page.waitForURL(href);
 }
 

@@ -1,5 +1,4 @@
 /** Debian Chromium driven by playwright-core (npx playwright install cannot download here). */
-import { chromium, type Browser } from 'playwright-core';
 import type { Server } from 'node:http';
 import {
   createStaticServer,
@@ -8,21 +7,7 @@ import {
   type ServeOptions,
 } from '../../scripts/lib/server';
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchChromium as launch } from '../../scripts/lib/browser';
 
 export interface TestServer {
   origin: string;

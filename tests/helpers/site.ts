@@ -4,14 +4,15 @@
  */
 import {
   aggregateWith,
+  loadDimensions,
   toResolved,
+  vendorKey,
   type Ask,
   type Dimensions,
 } from '../../src/lib/query/aggregate';
-import { TIN, type Filters } from '../../src/lib/query/filters';
+import type { Filters } from '../../src/lib/query/filters';
 import {
   agencyIdsSql,
-  dimensionSql,
   vendorLookupSql,
   type Measure,
   type Resolved,
@@ -34,16 +35,7 @@ export async function site(dataDir: string): Promise<Site> {
     await (await native()).run(`SET file_search_path = '${dataDir.replace(/'/g, "''")}'`);
     return (await rows(q.sql, q.params)) as Awaited<ReturnType<Ask>>;
   };
-  const whole = async <T>(t: 'methods' | 'project_types' | 'provinces' | 'statuses') =>
-    (await ask(dimensionSql(tableFiles(m, t)), [])).map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k.endsWith('_id') ? Number(v) : v])),
-    ) as T[];
-  const dims: Dimensions = {
-    methods: await whole('methods'),
-    types: await whole('project_types'),
-    provinces: await whole('provinces'),
-    statuses: await whole('statuses'),
-  };
+  const dims = await loadDimensions(ask, m);
   return {
     m,
     ask,
@@ -54,7 +46,7 @@ export async function site(dataDir: string): Promise<Site> {
             Number(r.agency_id),
           )
         : null;
-      const key = f.vendor && TIN.test(f.vendor) ? `tin:${f.vendor}` : f.vendor;
+      const key = f.vendor ? vendorKey(f.vendor) : null;
       const [v] = key ? await ask(vendorLookupSql(tableFiles(m, 'vendors'), key), []) : [];
       return toResolved(f, dims, agencies, v ? Number(v.vendor_id) : null);
     },

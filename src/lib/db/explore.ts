@@ -4,13 +4,11 @@
  * fetch the text of just the rows on screen.
  */
 import type { Filters, Sort } from '$lib/query/filters';
-import { TIN } from '$lib/query/filters';
 import {
   agencyIdsSql,
   agencySuggestSql,
   byIdsSql,
   detailsSql,
-  dimensionSql,
   rowSource,
   projectContractsSql,
   projectSql,
@@ -27,13 +25,14 @@ import { METHOD_BUCKETS, type MethodBucket } from '$lib/schema/methods';
 import {
   aggregateWith,
   sourceFiles,
+  loadDimensions,
   toResolved,
+  vendorKey,
   type AggregateOptions,
   type Dimensions,
-  type Method,
   type Row as QueryRow,
 } from '$lib/query/aggregate';
-import { tableFiles, type Manifest, type ManifestFile, type TableName } from '$lib/schema/tables';
+import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
 import { query } from './index';
 
 function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
@@ -54,30 +53,7 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
 const dimCache = new Map<string, Promise<Dimensions>>();
 
 export function dimensions(m: Manifest): Promise<Dimensions> {
-  return memo(dimCache, m.snapshot_id, async () => {
-    const whole = <T>(table: TableName) => {
-      const files = tableFiles(m, table);
-      return ask<T>(dimensionSql(files), files);
-    };
-    const [methods, types, provinces, statuses] = await Promise.all([
-      whole<Method>('methods'),
-      whole<Dimensions['types'][number]>('project_types'),
-      whole<Dimensions['provinces'][number]>('provinces'),
-      whole<Dimensions['statuses'][number]>('statuses'),
-    ]);
-    const num = <T extends object>(rows: T[]) =>
-      rows.map((r) =>
-        Object.fromEntries(
-          Object.entries(r).map(([k, v]) => [k, k.endsWith('_id') ? Number(v) : v]),
-        ),
-      ) as T[];
-    return {
-      methods: num(methods),
-      types: num(types),
-      provinces: num(provinces),
-      statuses: num(statuses),
-    };
-  });
+  return memo(dimCache, m.snapshot_id, () => loadDimensions(ask, m));
 }
 
 export interface Agency {
@@ -107,7 +83,7 @@ function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): Promise<
 }
 
 export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {
-  const key = TIN.test(vendor) ? `tin:${vendor}` : vendor;
+  const key = vendorKey(vendor);
   return memo(vendorCache, `${m.snapshot_id}\u0000${key}`, async () => {
     const files = tableFiles(m, 'vendors');
     const [v] = await ask<Vendor>(vendorLookupSql(files, key), files);
@@ -120,9 +96,11 @@ export async function resolveFilters(
   m: Manifest,
   f: Filters,
 ): Promise<{ r: Resolved; vendor: Vendor | null }> {
-  const d = await dimensions(m);
-  const vendor = f.vendor ? await vendorByKey(m, f.vendor) : null;
-  const agency = f.agency ? await agencyIds(m, f.agency, f.sub) : null;
+  const [d, vendor, agency] = await Promise.all([
+    dimensions(m),
+    f.vendor ? vendorByKey(m, f.vendor) : null,
+    f.agency ? agencyIds(m, f.agency, f.sub) : null,
+  ]);
   return { r: toResolved(f, d, agency, vendor?.vendor_id ?? null), vendor };
 }
 

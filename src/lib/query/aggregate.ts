@@ -5,9 +5,10 @@
  */
 import { METHOD_BUCKETS, type MethodBucket } from '$lib/schema/methods';
 import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
-import type { Filters } from './filters';
+import { TIN, type Filters } from './filters';
 import {
   aggregateSql,
+  dimensionSql,
   planSplit,
   type Dim,
   type Group,
@@ -30,10 +31,9 @@ export function sourceFiles(m: Manifest, source: Source, r: Resolved): ManifestF
   if (source === 'projects' || source === 'contracts') return tableFiles(m, source, r.fy);
   const files = tableFiles(m, source);
   if (source !== 'contracts_by_vendor' || !r.vendor?.length) return files;
-  const hit = files.filter((f) =>
+  return files.filter((f) =>
     r.vendor!.some((v) => v >= Number(f.key_min) && v <= Number(f.key_max)),
   );
-  return hit.length ? hit : files.slice(0, 1);
 }
 
 const isCount = (m: Measure) => m === 'projects' || m === 'contracts';
@@ -162,4 +162,27 @@ export function toResolved(
     contract: range('contract'),
     date: f.from || f.to ? [f.from, f.to] : null,
   };
+}
+
+/** The four small dimension tables, whole, with their ids as numbers. */
+export async function loadDimensions(ask: Ask, m: Manifest): Promise<Dimensions> {
+  const whole = async <T>(table: 'methods' | 'project_types' | 'provinces' | 'statuses') => {
+    const files = tableFiles(m, table);
+    const rows = await ask(dimensionSql(files), files);
+    return rows.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k.endsWith('_id') ? Number(v) : v])),
+    ) as T[];
+  };
+  const [methods, types, provinces, statuses] = await Promise.all([
+    whole<Method>('methods'),
+    whole<Dimensions['types'][number]>('project_types'),
+    whole<Dimensions['provinces'][number]>('provinces'),
+    whole<Dimensions['statuses'][number]>('statuses'),
+  ]);
+  return { methods, types, provinces, statuses };
+}
+
+/** The ingest's vendor key for a URL `vendor=` value (a bare TIN means `tin:<TIN>`). */
+export function vendorKey(vendor: string): string {
+  return TIN.test(vendor) ? `tin:${vendor}` : vendor;
 }

@@ -5,6 +5,19 @@
  */
 export const SCHEMA_VERSION = 2;
 
+/** A project's filter columns and money, repeated on each of its contract rows. */
+const PROJECT_ON_CONTRACT = [
+  'method_id',
+  'type_id',
+  'province_id',
+  'project_status_id',
+  'budget',
+  'price_build',
+  'agreed',
+] as const;
+/** What the pre-aggregates count and sum, each project once. */
+const MEASURES = ['projects', 'budget', 'ref_price', 'ref_agreed', 'contracts', 'agreed'] as const;
+
 export const TABLES = {
   /** One row per project: project money stored once. Partitioned by fiscal year. */
   projects: [
@@ -31,13 +44,7 @@ export const TABLES = {
     'fiscal_year',
     'agency_id',
     'vendor_id',
-    'method_id',
-    'type_id',
-    'province_id',
-    'project_status_id',
-    'budget',
-    'price_build',
-    'agreed',
+    ...PROJECT_ON_CONTRACT,
     'contract_no',
     'contract_date',
     'contract_finish_date',
@@ -62,13 +69,7 @@ export const TABLES = {
     'fiscal_year',
     'project_id',
     'agency_id',
-    'method_id',
-    'type_id',
-    'province_id',
-    'project_status_id',
-    'budget',
-    'price_build',
-    'agreed',
+    ...PROJECT_ON_CONTRACT,
     'contract_date',
     'price_agree',
   ],
@@ -76,29 +77,8 @@ export const TABLES = {
    * Small pre-aggregates (each project once; `agreed` sums contract values; `ref_price` and
    * `ref_agreed` sum the reference price and agreed total of projects that have both).
    */
-  agg_agency_year: [
-    'agency_id',
-    'fiscal_year',
-    'projects',
-    'budget',
-    'ref_price',
-    'ref_agreed',
-    'contracts',
-    'agreed',
-  ],
-  agg_cube: [
-    'fiscal_year',
-    'method_id',
-    'type_id',
-    'province_id',
-    'status_id',
-    'projects',
-    'budget',
-    'ref_price',
-    'ref_agreed',
-    'contracts',
-    'agreed',
-  ],
+  agg_agency_year: ['agency_id', 'fiscal_year', ...MEASURES],
+  agg_cube: ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id', ...MEASURES],
   agg_vendor_year: ['vendor_id', 'fiscal_year', 'contracts', 'projects', 'agencies', 'agreed'],
   agg_month: ['fiscal_year', 'month', 'contracts', 'agreed'],
   agencies: ['agency_id', 'agency_key', 'dept_name', 'dept_sub_name', 'province'],

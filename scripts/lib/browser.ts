@@ -1,0 +1,32 @@
+/**
+ * Debian Chromium driven by playwright-core (npx playwright install cannot download here), shared
+ * by the browser tests and bench:explore.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Navigate inside the app by clicking a link to `href`, as a person does after the first page. */
+export async function clickLink(page: Page, href: string): Promise<void> {
+  await page.evaluate((h) => {
+    const a = document.createElement('a');
+    a.href = h;
+    document.querySelector('main')!.append(a);
+    a.click();
+    a.remove();
+  }, href);
+}
