@@ -20,6 +20,7 @@ import {
   DEMO_SRC,
   DRONE_DATA,
   E2E,
+  FORMULA_NAME,
   MARKUP_DATA,
   MARKUP_NAME,
   MARKUP_SRC,
@@ -55,7 +56,10 @@ export default async function setup(): Promise<void> {
   build(BUILD_BASE, BASE_PATH);
 }
 
-/** Real drone projects with one winner renamed to markup (it must be shown as text). */
+/**
+ * Real drone projects with one winner renamed to markup (it must be shown as text) and one to a
+ * spreadsheet formula (exports must neutralise it).
+ */
 function markupFixture(): string {
   const [header, ...records] = readRecords(DRONE_CSV);
   const winner = header!.indexOf('ชื่อผู้ชนะ');
@@ -63,6 +67,11 @@ function markupFixture(): string {
   const i = records.findIndex((r) => r[winner]);
   records[i]![winner] = MARKUP_NAME;
   records[i]![tin] = '';
+  // A formula-like name on a winner whose valid TIN (leading zero) appears on one row only.
+  const seen = new Map<string, number>();
+  for (const r of records) seen.set(r[tin]!, (seen.get(r[tin]!) ?? 0) + 1);
+  const j = records.findIndex((r) => /^0\d{12}$/.test(r[tin]!) && seen.get(r[tin]!) === 1);
+  records[j]![winner] = FORMULA_NAME;
   mkdirSync(MARKUP_SRC, { recursive: true });
   const file = path.join(MARKUP_SRC, 'markup.csv');
   writeFileSync(file, stringify([header!, ...records]));

@@ -14,3 +14,5 @@ export const MARKUP_DATA = path.join(E2E, 'markup-data');
 export const MARKUP_SRC = path.join(E2E, 'markup-src');
 /** A winner name made of markup, planted in the markup dataset: the page must show it as text. */
 export const MARKUP_NAME = '<img src=x onerror="window.__xss=1">บริษัท <b>ทดสอบ</b> จำกัด';
+/** A winner name a spreadsheet would run as a formula, planted on a winner with a valid TIN. */
+export const FORMULA_NAME = '=HYPERLINK("https://example.invalid/","คลิก") บริษัท สูตร จำกัด';

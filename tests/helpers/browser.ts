@@ -1,5 +1,7 @@
 /** Debian Chromium driven by playwright-core (npx playwright install cannot download here). */
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
 import {
   createStaticServer,
   listen,
@@ -28,4 +30,16 @@ export async function serve(opts: Omit<ServeOptions, 'onRequest'>): Promise<Test
         server.close(() => r());
       }),
   };
+}
+
+/** Click what starts a download; the file's suggested name and bytes. */
+export async function download(
+  page: Page,
+  testid: string,
+): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.click(`[data-testid="${testid}"]`),
+  ]);
+  return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
 }

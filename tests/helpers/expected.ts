@@ -176,3 +176,19 @@ export async function filterCases(dir: string): Promise<Partial<Filters>[]> {
     { fy: [2501] },
   ];
 }
+
+/** Sum exact decimals given as text (JS numbers would round). */
+export function sumText(values: (string | number | boolean | null)[]): string {
+  let cents = 0n;
+  for (const v of values) {
+    if (v === null || v === '') continue;
+    const [i, d = ''] = String(v).split('.');
+    const sign = i!.startsWith('-') ? -1n : 1n;
+    cents += sign * (BigInt(i!.replace('-', '')) * 100n + BigInt((d + '00').slice(0, 2)));
+  }
+  const abs = cents < 0n ? -cents : cents;
+  return `${cents < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+/** A decimal's text with two places, as sumText writes it. */
+export const decimal = (s: string) => sumText([s]);

@@ -13,6 +13,18 @@ export function dataUrl(path: string): string {
   return new URL(asset(`/data/${path}` as '/'), location.href).href;
 }
 
+const hashes = new WeakMap<Manifest, string>();
+
+async function sha256Hex(text: string): Promise<string> {
+  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** SHA-256 of manifest.json as served (exports cite it beside the snapshot id). */
+export function manifestSha256(m: Manifest): string {
+  return hashes.get(m) ?? '';
+}
+
 export async function fetchManifest(): Promise<Manifest> {
   const url = dataUrl('manifest.json');
   let res: Response;
@@ -22,7 +34,9 @@ export async function fetchManifest(): Promise<Manifest> {
     throw new DataError(`cannot reach ${url} (offline?)`);
   }
   if (!res.ok) throw new DataError(`${url}: HTTP ${res.status}; no dataset is published here`);
-  const manifest = (await res.json()) as Manifest;
+  const text = await res.text();
+  const manifest = JSON.parse(text) as Manifest;
+  hashes.set(manifest, await sha256Hex(text));
   for (const f of manifest.files) {
     if (!isSafePath(f.path)) throw new DataError(`manifest lists an unsafe path: ${f.path}`);
   }

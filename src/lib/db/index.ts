@@ -15,7 +15,7 @@ const registered = new Map<string, Promise<void>>();
 export const fileProgress = { opened: 0, listeners: new Set<() => void>() };
 
 /** Check and register each file once per page; DuckDB then reads it by its manifest path. */
-function ensureFile(file: ManifestFile): Promise<void> {
+export function ensureFile(file: ManifestFile): Promise<void> {
   let p = registered.get(file.path);
   if (!p) {
     p = (async () => {

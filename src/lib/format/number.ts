@@ -29,3 +29,10 @@ export function formatPercent(ratio: number, lang: Lang): string {
     maximumFractionDigits: 1,
   }).format(ratio);
 }
+
+/** A file size for people: KB below 1 MB, else MB with one decimal. */
+export function formatBytes(bytes: number, lang: Lang): string {
+  const f = (n: number, d: number) =>
+    new Intl.NumberFormat(locales[lang], { maximumFractionDigits: d }).format(n);
+  return bytes < 1_000_000 ? `${f(Math.max(1, bytes / 1000), 0)} KB` : `${f(bytes / 1e6, 1)} MB`;
+}

@@ -142,7 +142,7 @@ const ORDER: readonly Source[] = [
   'contracts',
 ];
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
-const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
+export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
 
 /** The dimensions a resolved filter constrains, minus one (a facet ignores its own filter). */
 export function activeDims(r: Resolved, except?: Dim): Dim[] {
@@ -374,7 +374,8 @@ export function aggregateSql(q: AggregateRequest): Sql {
   return { sql: `SELECT ${select} FROM ${from}${group}${order}${limit}`, params: w.params };
 }
 
-const SORT_SQL: Record<Sort, string> = {
+/** Table order (ties by project id, so pages and exports are stable); on the inner alias `q`. */
+export const SORT_SQL: Record<Sort, string> = {
   '-budget': 'q.budget DESC NULLS LAST, q.project_id',
   budget: 'q.budget ASC NULLS LAST, q.project_id',
   '-agreed': 'q.agreed DESC NULLS LAST, q.project_id',

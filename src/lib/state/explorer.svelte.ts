@@ -24,6 +24,7 @@ import { fetchManifest, fileProgress } from '$lib/db';
 import type { Dimensions } from '$lib/query/aggregate';
 import { engineProgress } from '$lib/db/engine';
 import type { Filters } from '$lib/query/filters';
+import type { Resolved } from '$lib/query/sql';
 import type { Manifest } from '$lib/schema/tables';
 
 export class Explorer {
@@ -36,6 +37,8 @@ export class Explorer {
   charts = $state.raw<Charts | null>(null);
   rows = $state.raw<ResultRow[]>([]);
   vendor = $state.raw<Vendor | null>(null);
+  /** The filters resolved to ids, as the shown results used them (exports reuse them). */
+  resolved = $state.raw<Resolved | null>(null);
   engineBytes = $state(0);
   detail = $state.raw<ProjectDetail | null>(null);
   detailFor = $state<string | null>(null);
@@ -72,6 +75,7 @@ export class Explorer {
       ]);
       if (!current()) return;
       this.vendor = vendor;
+      this.resolved = r;
       this.totals = t;
       this.facets = fc;
       this.charts = ch;

@@ -1,0 +1,73 @@
+/**
+ * Export values, format by format. Pure (no DOM, no DuckDB): rows arrive as the export SQL's
+ * text projection (money and dates as exact text) and leave as CSV text, JSON text or XLSX cell
+ * values. Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX.
+ */
+import { stringify } from 'csv-stringify/browser/esm/sync';
+import type { ExportColumn } from '$lib/query/export';
+
+export type Cell = string | number | null;
+export type ExportRow = Record<string, Cell>;
+
+/**
+ * A cell starting with `=`, `+`, `-`, `@`, tab or CR can run as a formula in Excel, LibreOffice
+ * and Sheets (OWASP "CSV injection"): prefix it with an apostrophe so it stays text.
+ */
+export function neutralise(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** UTF-8 byte order mark: Excel reads the file as UTF-8 (Thai intact) only with it. */
+export const BOM = '\uFEFF';
+
+function csvCell(c: ExportColumn, v: Cell): string {
+  if (v === null) return '';
+  return c.kind === 'id' || c.kind === 'text' ? neutralise(String(v)) : String(v);
+}
+
+/** CSV lines (CRLF, quoted where needed) for a header or a batch of rows. */
+export function csvLines(rows: readonly Cell[][]): string {
+  return stringify(rows as Cell[][], { record_delimiter: 'windows', cast: { number: String } });
+}
+
+export function csvRows(columns: readonly ExportColumn[], rows: readonly ExportRow[]): string {
+  return csvLines(rows.map((r) => columns.map((c) => csvCell(c, r[c.key] ?? null))));
+}
+
+/** A JSON value: money stays the exact decimal (a JSON number written from its text). */
+function jsonCell(c: ExportColumn, v: Cell): string {
+  if (v === null) return 'null';
+  if (c.kind === 'money' && /^-?\d+(\.\d+)?$/.test(String(v))) return String(v);
+  if (c.kind === 'int') return String(Number(v));
+  return JSON.stringify(String(v));
+}
+
+export function jsonRow(columns: readonly ExportColumn[], r: ExportRow): string {
+  return `{${columns.map((c) => `${JSON.stringify(c.key)}:${jsonCell(c, r[c.key] ?? null)}`).join(',')}}`;
+}
+
+/** An XLSX cell value: numbers as numbers, dates as dates, ids and text as (neutralised) text. */
+export function xlsxCell(c: ExportColumn, v: Cell): string | number | Date | null {
+  if (v === null) return null;
+  switch (c.kind) {
+    case 'money':
+    case 'int':
+      return Number(v);
+    case 'date':
+      return new Date(`${String(v)}T00:00:00Z`);
+    default:
+      return neutralise(String(v));
+  }
+}
+
+/** Excel's sheet limit: 1,048,576 rows including the header. */
+export const XLSX_MAX_ROWS = 1_048_575;
+
+/** Rough bytes per row of each format, measured on generated national-shaped data. */
+const BYTES_PER_ROW = { csv: 420, xlsx: 140, parquet: 60, json: 760, ndjson: 740 } as const;
+export type Format = keyof typeof BYTES_PER_ROW;
+export const FORMATS = Object.keys(BYTES_PER_ROW) as Format[];
+
+export function estimateBytes(format: Format, rows: number): number {
+  return BYTES_PER_ROW[format] * rows;
+}

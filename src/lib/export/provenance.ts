@@ -1,0 +1,129 @@
+/**
+ * What travels with every export so anyone can cite and reproduce it: the permalink (pinned to
+ * the snapshot), the filters in Thai and English words, the SQL and its parameters, the dataset
+ * snapshot and manifest hash, the row count, the time, the source and the licence. Pure.
+ */
+import { translator, type Lang } from '$lib/i18n';
+import type { Grain, ExportColumn } from '$lib/query/export';
+import type { Filters } from '$lib/query/filters';
+import type { Param } from '$lib/query/sql';
+import type { Manifest } from '$lib/schema/tables';
+
+export interface Provenance {
+  title: string;
+  permalink: string;
+  filters: { th: string; en: string };
+  grain: Grain;
+  rows: number;
+  columns: { key: string; kind: string; th: string; en: string }[];
+  sql: string;
+  params: Param[];
+  snapshot_id: string;
+  manifest_sha256: string;
+  schema_version: number;
+  synthetic: boolean;
+  exported_at: string;
+  source: string;
+  sources: string[];
+  licence: string;
+}
+
+export const SOURCE =
+  'e-GP procurement records of the Comptroller General’s Department, published on data.go.th';
+
+/** The filters as a sentence in one language ("all projects" when there is none). */
+export function describeFilters(f: Filters, lang: Lang): string {
+  const t = translator(lang);
+  const parts: string[] = [];
+  const list = (label: string, v: readonly (string | number)[]) => {
+    if (v.length) parts.push(`${label}: ${v.join(', ')}`);
+  };
+  list(t('explore.fiscal_years'), f.fy);
+  if (f.agency) parts.push(`${t('export.agency')}: ${f.agency}`);
+  if (f.agency && f.sub) parts.push(`${t('explore.sub')}: ${f.sub}`);
+  list(
+    t('explore.method'),
+    f.method.map((m) => t(`explore.bucket_${m}`, { defaultValue: m })),
+  );
+  list(t('explore.province'), f.province);
+  list(t('explore.type'), f.type);
+  list(t('explore.status'), f.status);
+  if (f.vendor) parts.push(`${t('export.vendor')}: ${f.vendor}`);
+  if (f.min !== null || f.max !== null) {
+    const on = t(f.amount === 'contract' ? 'explore.amount_contract' : 'explore.amount_budget');
+    parts.push(`${on}: ${f.min ?? '…'}–${f.max ?? '…'} ${t('unit.baht')}`);
+  }
+  if (f.from || f.to) parts.push(`${t('explore.dates')}: ${f.from ?? '…'}–${f.to ?? '…'}`);
+  const what = parts.length ? parts.join('; ') : t('export.all');
+  return `${what}. ${t('export.order')}: ${t(`export.sort_${f.sort}`)}`;
+}
+
+/** The view's URL with the snapshot pinned and no page (an export holds every page). */
+export function permalink(href: string, m: Manifest): string {
+  const u = new URL(href);
+  u.searchParams.delete('page');
+  u.searchParams.set('snap', m.snapshot_id.slice(0, 12));
+  return u.href;
+}
+
+export function provenance(a: {
+  href: string;
+  filters: Filters;
+  manifest: Manifest;
+  manifestSha256: string;
+  grain: Grain;
+  rows: number;
+  columns: readonly ExportColumn[];
+  sql: string;
+  params: Param[];
+  now: Date;
+}): Provenance {
+  const th = translator('th');
+  const en = translator('en');
+  return {
+    title: 'ภาษีไปไหน (Phasi Pai Nai): Thai government procurement',
+    permalink: permalink(a.href, a.manifest),
+    filters: { th: describeFilters(a.filters, 'th'), en: describeFilters(a.filters, 'en') },
+    grain: a.grain,
+    rows: a.rows,
+    columns: a.columns.map((c) => ({
+      key: c.key,
+      kind: c.kind,
+      th: th(`export.col_${c.key}`),
+      en: en(`export.col_${c.key}`),
+    })),
+    sql: a.sql,
+    params: a.params,
+    snapshot_id: a.manifest.snapshot_id,
+    manifest_sha256: a.manifestSha256,
+    schema_version: a.manifest.schema_version,
+    synthetic: a.manifest.synthetic,
+    exported_at: a.now.toISOString(),
+    source: SOURCE,
+    sources: a.manifest.sources.map((s) => s.name),
+    licence: a.manifest.licence,
+  };
+}
+
+/** A ready citation of the view, in one language. */
+export function citation(p: Provenance, lang: Lang): string {
+  const t = translator(lang);
+  return t('export.citation', {
+    filters: p.filters[lang],
+    snapshot: p.snapshot_id.slice(0, 12),
+    date: p.exported_at.slice(0, 10),
+    url: p.permalink,
+    licence: p.licence,
+  });
+}
+
+/** The provenance as key-value pairs (Parquet metadata, the XLSX provenance sheet). */
+export function provenancePairs(p: Provenance): [string, string][] {
+  return Object.entries(p).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+}
+
+/** `phasi-pai-nai_projects_<snapshot>_<yyyymmddThhmm>.csv`: the file name says what it is. */
+export function fileName(p: Provenance, ext: string): string {
+  const stamp = p.exported_at.slice(0, 16).replace(/[-:]/g, '');
+  return `phasi-pai-nai_${p.grain}_${p.snapshot_id.slice(0, 12)}_${stamp}.${ext}`;
+}

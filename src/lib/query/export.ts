@@ -1,0 +1,176 @@
+/**
+ * The SQL of an export: the whole result of the current filters and sort, not one page, with the
+ * names a reader needs (agency, project name, method, vendor and TIN) joined in. Pure: the site
+ * runs it in DuckDB-WASM, the tests run the same text on native DuckDB.
+ *
+ * Two grains: `projects` is the explorer's table (one row per project, project money once);
+ * `contracts` has one row per contract × winner, with the winner's TIN and the contract value.
+ */
+import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
+import { sourceFiles } from './aggregate';
+import type { Sort } from './filters';
+import { CONTRACT_ROWS, parquet, rowSource, SORT_SQL, where, type Resolved, type Sql } from './sql';
+
+export const GRAINS = ['projects', 'contracts'] as const;
+export type Grain = (typeof GRAINS)[number];
+
+/**
+ * How a column is written: `id` and `text` stay text everywhere (TINs keep leading zeros);
+ * `money` is an exact decimal; `date` an ISO date; `int` an integer.
+ */
+export type Kind = 'id' | 'text' | 'int' | 'money' | 'date';
+
+export interface ExportColumn {
+  /** Machine name (JSON, NDJSON and Parquet; labels for CSV/XLSX come from i18n `export.col_*`). */
+  key: string;
+  kind: Kind;
+  /** Expression over the joined aliases (q facts, d details, a agency, m method, …). */
+  expr: string;
+}
+
+const PROJECT_COLUMNS: ExportColumn[] = [
+  { key: 'project_id', kind: 'id', expr: 'q.project_id' },
+  { key: 'fiscal_year', kind: 'int', expr: 'q.fiscal_year' },
+  { key: 'agency_key', kind: 'id', expr: 'a.agency_key' },
+  { key: 'agency', kind: 'text', expr: 'a.dept_name' },
+  { key: 'agency_sub', kind: 'text', expr: 'a.dept_sub_name' },
+  { key: 'agency_province', kind: 'text', expr: 'a.province' },
+  { key: 'project_name', kind: 'text', expr: 'd.project_name' },
+  { key: 'method_group', kind: 'text', expr: 'm.method_bucket' },
+  { key: 'method', kind: 'text', expr: 'm.method_name' },
+  { key: 'method_raw', kind: 'text', expr: 'd.method_raw' },
+  { key: 'project_type', kind: 'text', expr: 'pt.type_name' },
+  { key: 'province', kind: 'text', expr: 'pv.province_name' },
+  { key: 'district', kind: 'text', expr: 'd.district' },
+  { key: 'project_status', kind: 'text', expr: 'ps.status_name' },
+  { key: 'budget', kind: 'money', expr: 'q.budget' },
+  { key: 'reference_price', kind: 'money', expr: 'q.price_build' },
+  { key: 'agreed_total', kind: 'money', expr: 'q.agreed' },
+];
+
+export const EXPORT_COLUMNS: Record<Grain, readonly ExportColumn[]> = {
+  projects: [
+    ...PROJECT_COLUMNS,
+    { key: 'contracts', kind: 'int', expr: 'q.contracts' },
+    { key: 'matching_contract_value', kind: 'money', expr: 'q.contract_value' },
+  ],
+  contracts: [
+    ...PROJECT_COLUMNS,
+    { key: 'contract_no', kind: 'text', expr: 'q.contract_no' },
+    { key: 'vendor_tin', kind: 'id', expr: 'v.tin' },
+    { key: 'vendor_tin_status', kind: 'text', expr: 'v.tin_status' },
+    { key: 'vendor_name', kind: 'text', expr: 'v.name' },
+    { key: 'vendor_key', kind: 'id', expr: 'v.vendor_key' },
+    { key: 'contract_date', kind: 'date', expr: 'q.contract_date' },
+    { key: 'contract_finish_date', kind: 'date', expr: 'q.contract_finish_date' },
+    { key: 'contract_value', kind: 'money', expr: 'q.price_agree' },
+    { key: 'contract_status', kind: 'text', expr: 'cs.status_name' },
+  ],
+};
+
+/** Project columns of a facts source, named as the projects table names them. */
+function projectFacts(source: string, grouped: boolean): string {
+  const status = CONTRACT_ROWS.has(source as never) ? 'project_status_id' : 'status_id';
+  const cols: [string, string][] = [
+    ['fiscal_year', 'fiscal_year'],
+    ['agency_id', 'agency_id'],
+    ['method_id', 'method_id'],
+    ['type_id', 'type_id'],
+    ['province_id', 'province_id'],
+    [status, 'status_id'],
+    ['budget', 'budget'],
+    ['price_build', 'price_build'],
+    ['agreed', 'agreed'],
+  ];
+  return cols.map(([c, as]) => (grouped ? `any_value(${c}) AS ${as}` : `${c} AS ${as}`)).join(', ');
+}
+
+export interface ExportQuery extends Sql {
+  /** Every file the query reads (to register before running it). */
+  files: ManifestFile[];
+  columns: readonly ExportColumn[];
+  /** The row count of the same export without the joins (same parameters; reads `facts`). */
+  countSql: string;
+  facts: ManifestFile[];
+}
+
+/**
+ * The export of the current filters. `typed`: money as DECIMAL and dates as DATE (Parquet);
+ * otherwise money and dates come back as exact text (CSV, JSON, XLSX convert from text).
+ */
+export function exportSql(
+  m: Manifest,
+  r: Resolved,
+  sort: Sort,
+  grain: Grain,
+  typed: boolean,
+): ExportQuery | null {
+  const source = grain === 'contracts' ? 'contracts' : rowSource(r);
+  const facts = sourceFiles(m, source, r);
+  if (facts.length === 0) return null;
+  const w = where(source, r);
+  let inner: string;
+  if (grain === 'contracts') {
+    inner = `SELECT project_id, ${projectFacts(source, false)}, vendor_id, contract_no,
+        contract_date, contract_finish_date, price_agree, status_id AS contract_status_id
+      FROM ${parquet(facts)} ${w.sql}`;
+  } else if (CONTRACT_ROWS.has(source)) {
+    inner = `SELECT project_id, ${projectFacts(source, true)},
+        count(*) AS contracts, sum(price_agree) AS contract_value
+      FROM ${parquet(facts)} ${w.sql} GROUP BY project_id`;
+  } else {
+    inner = `SELECT project_id, ${projectFacts(source, false)},
+        contract_count AS contracts, NULL::DECIMAL(18,2) AS contract_value
+      FROM ${parquet(facts)} ${w.sql}`;
+  }
+  const dims = (t: 'agencies' | 'methods' | 'project_types' | 'provinces' | 'statuses') =>
+    tableFiles(m, t);
+  const details = tableFiles(m, 'details', r.fy);
+  const vendors = grain === 'contracts' ? tableFiles(m, 'vendors') : [];
+  const joins = [
+    details.length
+      ? `LEFT JOIN ${parquet(details)} AS d ON d.project_id = q.project_id AND d.agency_id = q.agency_id AND d.fiscal_year = q.fiscal_year`
+      : `LEFT JOIN (SELECT NULL::VARCHAR AS project_name, NULL::VARCHAR AS method_raw, NULL::VARCHAR AS district) AS d ON FALSE`,
+    `LEFT JOIN ${parquet(dims('agencies'))} AS a ON a.agency_id = q.agency_id`,
+    `LEFT JOIN ${parquet(dims('methods'))} AS m ON m.method_id = q.method_id`,
+    `LEFT JOIN ${parquet(dims('project_types'))} AS pt ON pt.type_id = q.type_id`,
+    `LEFT JOIN ${parquet(dims('provinces'))} AS pv ON pv.province_id = q.province_id`,
+    `LEFT JOIN ${parquet(dims('statuses'))} AS ps ON ps.status_id = q.status_id`,
+  ];
+  if (grain === 'contracts') {
+    joins.push(
+      `LEFT JOIN ${parquet(vendors)} AS v ON v.vendor_id = q.vendor_id`,
+      `LEFT JOIN ${parquet(dims('statuses'))} AS cs ON cs.status_id = q.contract_status_id`,
+    );
+  }
+  const columns = EXPORT_COLUMNS[grain];
+  const select = columns
+    .map((c) => {
+      const e =
+        typed || (c.kind !== 'money' && c.kind !== 'date')
+          ? c.kind === 'int'
+            ? `${c.expr}::INTEGER`
+            : c.expr
+          : `${c.expr}::VARCHAR`;
+      return `${e} AS ${c.key}`;
+    })
+    .join(',\n      ');
+  const order =
+    grain === 'contracts' ? `${SORT_SQL[sort]}, q.contract_no, q.vendor_id` : SORT_SQL[sort];
+  return {
+    sql: `SELECT ${select}
+    FROM (${inner}) AS q
+    ${joins.join('\n    ')}
+    ORDER BY ${order}`,
+    params: w.params,
+    countSql: `SELECT count(*)::INTEGER AS n FROM (${inner})`,
+    facts,
+    files: [
+      ...facts,
+      ...details,
+      ...vendors,
+      ...(['agencies', 'methods', 'project_types', 'provinces', 'statuses'] as const).flatMap(dims),
+    ],
+    columns,
+  };
+}

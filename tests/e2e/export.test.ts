@@ -1,0 +1,293 @@
+/**
+ * Exports from the built site in Chromium: each format downloaded for several filters and read
+ * back (csv-parse, ExcelJS, native DuckDB), compared with native DuckDB's answer on the same data.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Provenance } from '../../src/lib/export/provenance';
+import { EXPORT_COLUMNS } from '../../src/lib/query/export';
+import { filtersToSearch, NO_FILTERS, type Filters } from '../../src/lib/query/filters';
+import { th } from '../../src/lib/i18n/th';
+import { download, launch, serve, type TestServer } from '../helpers/browser';
+import { lit, rows } from '../helpers/duckdb';
+import {
+  decimal,
+  expectedTotals,
+  filterCases,
+  manifestOf,
+  sumText,
+  table,
+} from '../helpers/expected';
+import { TMP } from '../helpers/paths';
+import { BUILD, DEMO_DATA, FORMULA_NAME, MARKUP_DATA } from './setup-paths';
+
+let browser: Browser;
+let server: TestServer;
+let markup: TestServer;
+const OUT = path.join(TMP, 'e2e-exports');
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  browser = await launch();
+  server = await serve({ root: BUILD });
+  markup = await serve({ root: BUILD, dataDir: MARKUP_DATA });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await markup?.close();
+});
+
+async function view(origin: string, f: Partial<Filters>): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`);
+  await page.waitForSelector('[data-testid="explorer"][data-state="ready"]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid="export-csv"]:not([disabled])');
+  return page;
+}
+
+const labels = (grain: 'projects' | 'contracts') =>
+  EXPORT_COLUMNS[grain].map((c) => th.export[`col_${c.key}` as keyof typeof th.export]);
+
+/** A downloaded CSV: BOM, one header row, the rows as objects keyed by machine names. */
+function readCsv(bytes: Buffer, grain: 'projects' | 'contracts') {
+  const text = bytes.toString('utf8');
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const [header, ...body] = parse(text.slice(1)) as string[][];
+  expect(header).toEqual(labels(grain));
+  const keys = EXPORT_COLUMNS[grain].map((c) => c.key);
+  return body.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]!])));
+}
+
+/** The XLSX export of the view, read back with ExcelJS (the library that wrote it). */
+async function readXlsx(page: Page): Promise<ExcelJS.Workbook> {
+  const book = new ExcelJS.Workbook();
+  const { bytes } = await download(page, 'export-xlsx');
+  await book.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+  return book;
+}
+
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+describe('exports of the explorer (generated data)', () => {
+  it('CSV holds every row of the view, in its order, for several filters', async () => {
+    const cases = (await filterCases(DEMO_DATA)).filter((_, i) => [0, 3, 12, 17, 19].includes(i));
+    const page = await view(server.origin, {});
+    for (const c of cases) {
+      const want = await expectedTotals(DEMO_DATA, c);
+      await page.goto(`${server.origin}/explore${filtersToSearch({ ...NO_FILTERS, ...c })}`);
+      await page.waitForSelector('[data-testid="explorer"][data-state="ready"]');
+      await expect
+        .poll(() => page.getAttribute('[data-testid="export-rows"]', 'data-value'))
+        .toBe(want.projects);
+      if (want.projects === '0') {
+        expect(await page.isDisabled('[data-testid="export-csv"]')).toBe(true);
+        continue;
+      }
+      const csv = readCsv((await download(page, 'export-csv')).bytes, 'projects');
+      expect({ c, n: String(csv.length) }).toEqual({ c, n: want.projects });
+      expect({ c, budget: sumText(csv.map((r) => r.budget!)) }).toEqual({
+        c,
+        budget: decimal(want.budget),
+      });
+      // The same order as the table on screen.
+      const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+        trs.map((tr) => tr.getAttribute('data-project-id')),
+      );
+      expect(csv.slice(0, shown.length).map((r) => r.project_id)).toEqual(shown);
+
+      await page.selectOption('[data-testid="export-grain"]', 'contracts');
+      const contracts = readCsv((await download(page, 'export-csv')).bytes, 'contracts');
+      expect({ c, n: String(contracts.length) }).toEqual({ c, n: want.contracts });
+      expect({ c, agreed: sumText(contracts.map((r) => r.contract_value!)) }).toEqual({
+        c,
+        agreed: decimal(want.agreed),
+      });
+    }
+    await page.close();
+  });
+
+  it('XLSX, Parquet, JSON and NDJSON hold the same rows, with the provenance', async () => {
+    const [busy] =
+      await rows(`SELECT a.dept_name, p.fiscal_year FROM ${table(DEMO_DATA, 'projects')} p
+      JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id) GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`);
+    const f = {
+      fy: [Number(busy!.fiscal_year)],
+      agency: String(busy!.dept_name),
+      sort: 'fy' as const,
+    };
+    const want = await expectedTotals(DEMO_DATA, f);
+    const m = manifestOf(DEMO_DATA);
+    const page = await view(server.origin, f);
+    await page.selectOption('[data-testid="export-grain"]', 'contracts');
+    const n = Number(want.contracts);
+    expect(n).toBeGreaterThan(5);
+
+    const checkProvenance = (p: Provenance) => {
+      const link = new URL(p.permalink);
+      expect(link.origin + link.pathname).toBe(`${server.origin}/explore`);
+      expect(link.searchParams.get('snap')).toBe(m.snapshot_id.slice(0, 12));
+      expect(link.searchParams.get('agency')).toBe(f.agency);
+      expect(p.snapshot_id).toBe(m.snapshot_id);
+      expect(p.manifest_sha256).toBe(sha256(readFileSync(path.join(DEMO_DATA, 'manifest.json'))));
+      expect(p.rows).toBe(n);
+      expect(p.grain).toBe('contracts');
+      expect(p.filters.th).toContain(f.agency);
+      expect(p.filters.en).toContain(`Fiscal years: ${f.fy[0]}`);
+      expect(p.sql).toMatch(/^SELECT[\s\S]+read_parquet\(\[[\s\S]+ORDER BY/);
+      expect(p.params).toContain(f.fy[0]);
+      expect(p.licence).toBe(m.licence);
+      expect(p.licence).toMatch(/Creative Commons Attribution/);
+      expect(p.source).toMatch(/data\.go\.th/);
+      expect(Math.abs(Date.parse(p.exported_at) - Date.now())).toBeLessThan(600_000);
+    };
+
+    // JSON: an object with the provenance and the rows.
+    const json = JSON.parse((await download(page, 'export-json')).bytes.toString('utf8')) as {
+      provenance: Provenance;
+      rows: Record<string, unknown>[];
+    };
+    checkProvenance(json.provenance);
+    expect(json.rows).toHaveLength(n);
+    expect(Object.keys(json.rows[0]!)).toEqual(EXPORT_COLUMNS.contracts.map((c) => c.key));
+    expect(json.rows.map((r) => r.fiscal_year)).toEqual(json.rows.map(() => f.fy[0]));
+
+    // NDJSON: the provenance first, then one row per line.
+    const lines = (await download(page, 'export-ndjson')).bytes
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
+    checkProvenance((JSON.parse(lines[0]!) as { provenance: Provenance }).provenance);
+    expect(lines.slice(1).map((l) => JSON.parse(l) as unknown)).toEqual(json.rows);
+
+    // Parquet: typed columns, read by native DuckDB, the provenance in its key-value metadata.
+    const pq = await download(page, 'export-parquet');
+    expect(pq.name).toMatch(
+      new RegExp(`^phasi-pai-nai_contracts_${m.snapshot_id.slice(0, 12)}_\\d{8}T\\d{4}\\.parquet$`),
+    );
+    const pqFile = path.join(OUT, 'view.parquet');
+    writeFileSync(pqFile, pq.bytes);
+    const [agg] = await rows(`SELECT count(*)::VARCHAR AS n, sum(contract_value)::VARCHAR AS agreed,
+        typeof(any_value(contract_value)) AS money, typeof(any_value(contract_date)) AS date,
+        typeof(any_value(vendor_tin)) AS tin FROM ${lit(pqFile)}`);
+    expect(agg).toEqual({
+      n: want.contracts,
+      agreed: want.agreed,
+      money: 'DECIMAL(18,2)',
+      date: 'DATE',
+      tin: 'VARCHAR',
+    });
+    const kv = Object.fromEntries(
+      (
+        await rows(
+          `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${lit(pqFile)})`,
+        )
+      ).map((r) => [r.k, r.v]),
+    );
+    expect(kv.snapshot_id).toBe(m.snapshot_id);
+    expect(kv.rows).toBe(String(n));
+    checkProvenance({
+      ...(Object.fromEntries(
+        Object.entries(kv).map(([k, v]) => [
+          k,
+          /^[[{]|^\d+$|^(true|false)$/.test(String(v)) ? JSON.parse(String(v)) : v,
+        ]),
+      ) as unknown as Provenance),
+    });
+
+    // XLSX: read back with the library that wrote it.
+    const book = await readXlsx(page);
+    const sheet = book.getWorksheet('data')!;
+    expect(sheet.rowCount).toBe(n + 1);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(labels('contracts'));
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const col = (key: string) => EXPORT_COLUMNS.contracts.findIndex((c) => c.key === key) + 1;
+    let total = 0n;
+    for (let i = 2; i <= n + 1; i++) {
+      const v = sheet.getRow(i).getCell(col('contract_value')).value;
+      if (v !== null) {
+        expect(typeof v).toBe('number');
+        total += BigInt(Math.round(Number(v) * 100));
+      }
+      const d = sheet.getRow(i).getCell(col('contract_date')).value;
+      if (d !== null) expect(d).toBeInstanceOf(Date);
+      expect(typeof sheet.getRow(i).getCell(col('project_id')).value).toBe('string');
+    }
+    expect(sumText([`${total / 100n}.${String(total % 100n).padStart(2, '0')}`])).toBe(
+      decimal(want.agreed),
+    );
+    const prov = Object.fromEntries(
+      book
+        .getWorksheet('provenance')!
+        .getSheetValues()
+        .slice(2)
+        .map((r) => [(r as string[])[1], (r as string[])[2]]),
+    );
+    expect(prov.snapshot_id).toBe(m.snapshot_id);
+    expect(JSON.parse(prov.filters!)).toEqual(json.provenance.filters);
+    await page.close();
+  });
+
+  it('cites the view with a pinned permalink, and downloads chart data as CSV', async () => {
+    const m = manifestOf(DEMO_DATA);
+    const page = await view(server.origin, { fy: [2566] });
+    await page.click('[data-testid="cite"]');
+    const cite = await page.inputValue('[data-testid="citation"]');
+    expect(cite).toContain(`${server.origin}/explore?fy=2566&snap=${m.snapshot_id.slice(0, 12)}`);
+    expect(cite).toContain('ปีงบประมาณ: 2566');
+    expect(cite).toMatch(/Creative Commons Attribution/);
+
+    await page.click('[data-testid="chart-agencies"] summary');
+    const shown = await page.$$eval('[data-testid="chart-agencies-table"] tbody tr', (trs) =>
+      trs.map((tr) => tr.querySelector('td')!.textContent),
+    );
+    const file = await download(page, 'chart-agencies-csv');
+    const [, ...body] = parse(file.bytes.toString('utf8').slice(1)) as string[][];
+    expect(body.map((r) => r[0])).toEqual(shown);
+    const top = await rows(
+      `SELECT sum(budget)::DOUBLE AS b FROM ${table(DEMO_DATA, 'projects')} WHERE fiscal_year = 2566
+       GROUP BY agency_id ORDER BY b DESC LIMIT 1`,
+    );
+    expect(Number(body[0]![1])).toBeCloseTo(Number(top[0]!.b), 2);
+    await page.close();
+  });
+});
+
+describe('exports of real rows with a formula-like winner name', () => {
+  it('keeps the TIN leading zero and neutralises the name in CSV and XLSX', async () => {
+    const [v] = await rows(`SELECT tin FROM ${table(MARKUP_DATA, 'vendors')} WHERE name = ?`, [
+      FORMULA_NAME,
+    ]);
+    const tin = String(v!.tin);
+    expect(tin).toMatch(/^0\d{12}$/);
+    const page = await view(markup.origin, { vendor: tin });
+    await page.selectOption('[data-testid="export-grain"]', 'contracts');
+
+    const csv = readCsv((await download(page, 'export-csv')).bytes, 'contracts');
+    expect(csv.length).toBeGreaterThan(0);
+    for (const r of csv) {
+      expect(r.vendor_tin).toBe(tin);
+      expect(r.vendor_name).toBe(`'${FORMULA_NAME}`);
+    }
+
+    const book = await readXlsx(page);
+    const row = book.getWorksheet('data')!.getRow(2);
+    const col = (key: string) => EXPORT_COLUMNS.contracts.findIndex((c) => c.key === key) + 1;
+    expect(row.getCell(col('vendor_tin')).value).toBe(tin);
+    expect(row.getCell(col('vendor_name')).value).toBe(`'${FORMULA_NAME}`);
+    expect(row.getCell(col('vendor_name')).formula).toBeUndefined();
+
+    const json = JSON.parse((await download(page, 'export-json')).bytes.toString('utf8')) as {
+      rows: { vendor_tin: string; vendor_name: string }[];
+    };
+    // JSON is data, not a spreadsheet: the name as published.
+    expect(json.rows[0]).toMatchObject({ vendor_tin: tin, vendor_name: FORMULA_NAME });
+    await page.close();
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Export SQL and cells on native DuckDB: the export of a view holds exactly the view's projects
+ * (or contracts), in the table's order, with the same totals as independent joins.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../../scripts/generate';
+import { parseMaps } from '../../scripts/ingest/layout';
+import { ingest } from '../../scripts/ingest/run';
+import { csvRows, jsonRow, neutralise, xlsxCell } from '../../src/lib/export/cells';
+import { withKeyValueMetadata } from '../../src/lib/export/parquet-footer';
+import { describeFilters, permalink } from '../../src/lib/export/provenance';
+import { sourceFiles } from '../../src/lib/query/aggregate';
+import { EXPORT_COLUMNS, exportSql } from '../../src/lib/query/export';
+import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
+import { rowSource, rowsSql } from '../../src/lib/query/sql';
+import { readRecords } from '../helpers/csv';
+import { lit, rows } from '../helpers/duckdb';
+import { decimal, expectedTotals, filterCases, sumText } from '../helpers/expected';
+import { DRONE_CSV, TMP } from '../helpers/paths';
+import { site, type Site } from '../helpers/site';
+
+const droneDir = path.join(TMP, 'unit-export');
+const genSrc = path.join(TMP, 'unit-export-gen-src');
+const genDir = path.join(TMP, 'unit-export-gen');
+let drone: Site;
+let gen: Site;
+
+beforeAll(async () => {
+  await ingest({ files: [DRONE_CSV], out: droneDir, maps: parseMaps(['_ปีงบ=budget_year']) });
+  await generate({ rows: 3000, seed: 17, out: genSrc });
+  const csvs = readdirSync(genSrc)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => path.join(genSrc, f));
+  await ingest({ files: csvs, out: genDir, maps: new Map(), synthetic: true });
+  drone = await site(droneDir);
+  gen = await site(genDir);
+}, 120_000);
+
+const f = (p: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...p });
+
+describe('export SQL on native DuckDB', () => {
+  for (const [label, get, dir] of [
+    ['the real drone set', () => drone, droneDir],
+    ['generated data', () => gen, genDir],
+  ] as const) {
+    it(`exports exactly the view's projects and contracts (${label})`, async () => {
+      const s = get();
+      for (const c of await filterCases(dir)) {
+        const r = await s.resolve(f(c));
+        const want = await expectedTotals(dir, c);
+        const p = exportSql(s.m, r, '-budget', 'projects', false);
+        const got = p ? await s.ask(p, p.files) : [];
+        expect({ c, n: String(got.length) }).toEqual({ c, n: want.projects });
+        expect({ c, budget: sumText(got.map((x) => x.budget!)) }).toEqual({
+          c,
+          budget: decimal(want.budget),
+        });
+        if (p) {
+          const [n] = await s.ask({ sql: p.countSql, params: p.params }, p.facts);
+          expect(Number(n!.n)).toBe(got.length);
+          // The table's first page, in the same order.
+          const source = rowSource(r);
+          const page = await s.ask(
+            rowsSql(source, sourceFiles(s.m, source, r), r, '-budget', 50, 0),
+            [],
+          );
+          expect(got.slice(0, 50).map((x) => x.project_id)).toEqual(page.map((x) => x.project_id));
+        }
+        const k = exportSql(s.m, r, 'fy', 'contracts', true);
+        const cs = k ? await s.ask(k, k.files) : [];
+        expect({ c, n: String(cs.length) }).toEqual({ c, n: want.contracts });
+        expect({ c, agreed: sumText(cs.map((x) => x.contract_value!)) }).toEqual({
+          c,
+          agreed: decimal(want.agreed),
+        });
+      }
+    });
+  }
+
+  it('names every row: agency, project name, method and the winner with its TIN', async () => {
+    const r = await drone.resolve(f({}));
+    const q = exportSql(drone.m, r, '-budget', 'contracts', false)!;
+    const got = await drone.ask(q, q.files);
+    expect(got.length).toBeGreaterThan(0);
+    // Names as the real file has them, cleaned as the ingest documents (NFC, ASCII white space
+    // collapsed; a no-break space is kept).
+    const [header, ...records] = readRecords(DRONE_CSV);
+    const norm = (x: string) =>
+      x
+        .normalize('NFC')
+        .replace(/[\t\n\f\r ]+/g, ' ')
+        .trim();
+    const names = new Map(
+      records.map((r) => [
+        r[header!.indexOf('รหัสโครงการ')]!,
+        norm(r[header!.indexOf('ชื่อโครงการ')]!),
+      ]),
+    );
+    for (const row of got) {
+      expect(row.agency).toBeTruthy();
+      expect(row.project_name).toBe(names.get(String(row.project_id)));
+    }
+    // Juristic-person TINs start with 0: they stay text with the zero.
+    expect(got.filter((x) => /^0\d{12}$/.test(String(x.vendor_tin))).length).toBeGreaterThan(100);
+    // Broken (E+) TINs are never shown as a TIN.
+    expect(got.map((x) => x.vendor_tin).filter((t) => t && !/^\d{13}$/.test(String(t)))).toEqual(
+      [],
+    );
+    expect(Object.keys(got[0]!)).toEqual(EXPORT_COLUMNS.contracts.map((c) => c.key));
+  });
+});
+
+describe('export cells', () => {
+  const text = { key: 'name', kind: 'text', expr: '' } as const;
+  const id = { key: 'tin', kind: 'id', expr: '' } as const;
+  const money = { key: 'budget', kind: 'money', expr: '' } as const;
+  const date = { key: 'd', kind: 'date', expr: '' } as const;
+
+  it('neutralises text a spreadsheet would run as a formula, and nothing else', () => {
+    for (const s of ['=1+1', '+66', '-2', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("x")']) {
+      expect(neutralise(s)).toBe(`'${s}`);
+    }
+    for (const s of ['บริษัท ก', 'a=b', '0105536000013', '']) expect(neutralise(s)).toBe(s);
+  });
+
+  it('writes CSV that parses back to the same text, money and TINs exact', () => {
+    const rows = [
+      { name: 'ถนน "ลาดยาง", หมู่ 3\nบ้านนา', tin: '0105536000013', budget: '-1234567.50', d: null },
+      { name: '=cmd|calc', tin: null, budget: '0.10', d: '2024-10-01' },
+    ];
+    const back = parse(csvRows([text, id, money, date], rows)) as string[][];
+    expect(back).toEqual([
+      ['ถนน "ลาดยาง", หมู่ 3\nบ้านนา', '0105536000013', '-1234567.50', ''],
+      ["'=cmd|calc", '', '0.10', '2024-10-01'],
+    ]);
+  });
+
+  it('writes JSON with exact decimals and text ids', () => {
+    const line = jsonRow([text, id, money], { name: 'ก', tin: '0105536000013', budget: '12.30' });
+    expect(line).toBe('{"name":"ก","tin":"0105536000013","budget":12.30}');
+    expect(JSON.parse(line)).toEqual({ name: 'ก', tin: '0105536000013', budget: 12.3 });
+  });
+
+  it('gives XLSX numbers, dates and neutralised text', () => {
+    expect(xlsxCell(money, '1234.5')).toBe(1234.5);
+    expect(xlsxCell(date, '2024-10-01')).toEqual(new Date(Date.UTC(2024, 9, 1)));
+    expect(xlsxCell(id, '0105536000013')).toBe('0105536000013');
+    expect(xlsxCell(text, '@x')).toBe("'@x");
+  });
+});
+
+describe('provenance', () => {
+  it('says the filters in Thai and English, and pins the permalink', () => {
+    const v = f({ fy: [2566, 2567], agency: 'กรมทางหลวง', method: ['specific'], min: 500000 });
+    expect(describeFilters(v, 'th')).toContain('กรมทางหลวง');
+    expect(describeFilters(v, 'th')).toContain('2566, 2567');
+    expect(describeFilters(v, 'en')).toContain('Specific (direct)');
+    expect(describeFilters(f({}), 'en')).toMatch(/^All projects\. Order: budget, largest first$/);
+    const m = { snapshot_id: 'abcdef0123456789' } as Parameters<typeof permalink>[1];
+    expect(permalink('https://x.test/explore?fy=2566&page=3', m)).toBe(
+      'https://x.test/explore?fy=2566&snap=abcdef012345',
+    );
+  });
+});
+
+describe('Parquet footer metadata', () => {
+  it('adds key-value metadata to a file native DuckDB wrote, and DuckDB reads it back', async () => {
+    const file = path.join(TMP, 'unit-export-footer.parquet');
+    await rows(`COPY (SELECT i::VARCHAR AS id, (i * 1.25)::DECIMAL(18,2) AS money,
+        DATE '2024-01-01' + i::INTEGER AS d, CASE WHEN i % 3 = 0 THEN NULL ELSE 'ถนน ' || i END AS name
+        FROM range(50000) t(i)) TO ${lit(file)} (FORMAT PARQUET, ROW_GROUP_SIZE 10000)`);
+    const before = readFileSync(file);
+    const parts = withKeyValueMetadata(new Uint8Array(before), {
+      snapshot_id: 'abc',
+      filters: 'ปีงบประมาณ: 2566',
+    });
+    writeFileSync(file, Buffer.concat(parts));
+    const kv = await rows(
+      `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${lit(file)}) ORDER BY 1`,
+    );
+    expect(kv).toEqual([
+      { k: 'filters', v: 'ปีงบประมาณ: 2566' },
+      { k: 'snapshot_id', v: 'abc' },
+    ]);
+    const [agg] = await rows(
+      `SELECT count(*)::INTEGER AS n, sum(money)::VARCHAR AS s, count(name)::INTEGER AS names FROM ${lit(file)}`,
+    );
+    expect(agg).toEqual({ n: 50000, s: '1562468750.00', names: 33333 });
+    expect(() => withKeyValueMetadata(new Uint8Array(8), {})).toThrow(/not a Parquet file/);
+  });
+});
