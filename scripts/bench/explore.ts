@@ -10,18 +10,15 @@
  * throttled network (150 ms RTT, 1.6 Mbps down: Lighthouse's mobile profile). Not a test: quote
  * its output (docs/benchmarks.md).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, cpSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { generate } from '../generate.ts';
-import { ingest } from '../ingest/run.ts';
 import { clickLink, launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
 import type { Manifest } from '../../src/lib/schema/tables.ts';
 import { readFileSync } from 'node:fs';
+import { benchDataset, buildSite } from './site.ts';
 
 const { values } = parseArgs({
   strict: true,
@@ -36,7 +33,6 @@ const { values } = parseArgs({
   },
 });
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const RUNS = Number(values.runs);
 
 /** Lighthouse's mobile throttling (applied with the DevTools protocol). */
@@ -46,44 +42,6 @@ const THROTTLED = {
   downloadThroughput: (1.6 * 1024 * 1024) / 8,
   uploadThroughput: (750 * 1024) / 8,
 };
-
-async function dataset(rows: number): Promise<string> {
-  const out = path.resolve(values.dir, `out-${rows}`);
-  if (existsSync(path.join(out, 'manifest.json'))) {
-    const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
-    if (m.schema_version === 2) return out;
-  }
-  const src = path.resolve(values.dir, `gen-${rows}-s${values.seed}`);
-  if (!existsSync(path.join(src, 'truth.json'))) {
-    console.log(`generating ${rows} rows into ${src} …`);
-    await generate({ rows, seed: Number(values.seed), out: src });
-  }
-  console.log(`ingesting into ${out} …`);
-  const files = readdirSync(src)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => path.join(src, f));
-  await ingest({ files, out, maps: new Map(), synthetic: true });
-  return out;
-}
-
-/** Build the site with this dataset as its data (prerendered landing numbers included). */
-function build(rows: number, data: string): string {
-  const assets = path.resolve(values.dir, `site-assets-${rows}`);
-  const out = path.resolve(values.dir, `site-${rows}`);
-  rmSync(assets, { recursive: true, force: true });
-  mkdirSync(assets, { recursive: true });
-  for (const f of readdirSync(path.join(ROOT, 'static'))) {
-    if (f !== 'data')
-      cpSync(path.join(ROOT, 'static', f), path.join(assets, f), { recursive: true });
-  }
-  symlinkSync(data, path.join(assets, 'data'));
-  execFileSync('npx', ['vite', 'build'], {
-    cwd: ROOT,
-    env: { ...process.env, ASSETS_DIR: assets, BUILD_DIR: out, BASE_PATH: '' },
-    stdio: 'pipe',
-  });
-  return out;
-}
 
 interface Interaction {
   name: string;
@@ -222,8 +180,8 @@ async function measure(
 const browser = await launchChromium();
 try {
   for (const rows of values.rows.split(',').map(Number)) {
-    const data = await dataset(rows);
-    const site = build(rows, data);
+    const data = await benchDataset(values.dir, rows, Number(values.seed));
+    const site = buildSite(values.dir, rows, data);
     const log: RequestLog[] = [];
     const server = createStaticServer({ root: site, gzip: true, onRequest: (e) => log.push(e) });
     const port = await listen(server, 0);

@@ -10,10 +10,10 @@ import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
 import { csvRows, jsonRow, neutralise, xlsxCell } from '../../src/lib/export/cells';
-import { withKeyValueMetadata } from '../../src/lib/export/parquet-footer';
+import { joinParquet } from '../../src/lib/export/parquet-footer';
 import { describeFilters, permalink } from '../../src/lib/export/provenance';
 import { sourceFiles } from '../../src/lib/query/aggregate';
-import { EXPORT_COLUMNS, exportSql } from '../../src/lib/query/export';
+import { EXPORT_COLUMNS, exportSql, type ExportQuery } from '../../src/lib/query/export';
 import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
 import { rowSource, rowsSql } from '../../src/lib/query/sql';
 import { readRecords } from '../helpers/csv';
@@ -41,6 +41,26 @@ beforeAll(async () => {
 
 const f = (p: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...p });
 
+/** The export as one statement. */
+function whole(s: Site, q: ExportQuery, typed: boolean) {
+  return s.ask({ sql: q.sql(typed), params: q.params }, q.files);
+}
+
+let scratch = 0;
+
+/** The export as the site runs it: the ordered key table, then slices of `size` rows. */
+async function sliced(s: Site, q: ExportQuery, typed: boolean, size: number) {
+  const t = `export_keys_${++scratch}`;
+  await s.ask({ sql: q.keysSql(t), params: q.params }, q.files);
+  const [n] = await s.ask({ sql: `SELECT count(*)::INTEGER AS n FROM ${t}`, params: [] }, []);
+  const out = [];
+  for (let from = 1; from <= Number(n!.n); from += size) {
+    out.push(...(await s.ask({ sql: q.sliceSql(t, typed), params: [from, from + size - 1] }, [])));
+  }
+  await s.ask({ sql: `DROP TABLE ${t}`, params: [] }, []);
+  return out;
+}
+
 describe('export SQL on native DuckDB', () => {
   for (const [label, get, dir] of [
     ['the real drone set', () => drone, droneDir],
@@ -51,8 +71,8 @@ describe('export SQL on native DuckDB', () => {
       for (const c of await filterCases(dir)) {
         const r = await s.resolve(f(c));
         const want = await expectedTotals(dir, c);
-        const p = exportSql(s.m, r, '-budget', 'projects', false);
-        const got = p ? await s.ask(p, p.files) : [];
+        const p = exportSql(s.m, r, '-budget', 'projects');
+        const got = p ? await whole(s, p, false) : [];
         expect({ c, n: String(got.length) }).toEqual({ c, n: want.projects });
         expect({ c, budget: sumText(got.map((x) => x.budget!)) }).toEqual({
           c,
@@ -69,8 +89,10 @@ describe('export SQL on native DuckDB', () => {
           );
           expect(got.slice(0, 50).map((x) => x.project_id)).toEqual(page.map((x) => x.project_id));
         }
-        const k = exportSql(s.m, r, 'fy', 'contracts', true);
-        const cs = k ? await s.ask(k, k.files) : [];
+        const k = exportSql(s.m, r, 'fy', 'contracts');
+        const cs = k ? await whole(s, k, true) : [];
+        // Run in slices (as the site does), the export is the same rows in the same order.
+        if (k) expect(await sliced(s, k, true, 997)).toEqual(cs);
         expect({ c, n: String(cs.length) }).toEqual({ c, n: want.contracts });
         expect({ c, agreed: sumText(cs.map((x) => x.contract_value!)) }).toEqual({
           c,
@@ -82,8 +104,9 @@ describe('export SQL on native DuckDB', () => {
 
   it('names every row: agency, project name, method and the winner with its TIN', async () => {
     const r = await drone.resolve(f({}));
-    const q = exportSql(drone.m, r, '-budget', 'contracts', false)!;
-    const got = await drone.ask(q, q.files);
+    const q = exportSql(drone.m, r, '-budget', 'contracts')!;
+    const got = await sliced(drone, q, false, 1000);
+    expect(got).toEqual(await whole(drone, q, false));
     expect(got.length).toBeGreaterThan(0);
     // Names as the real file has them, cleaned as the ingest documents (NFC, ASCII white space
     // collapsed; a no-break space is kept).
@@ -166,18 +189,27 @@ describe('provenance', () => {
   });
 });
 
-describe('Parquet footer metadata', () => {
-  it('adds key-value metadata to a file native DuckDB wrote, and DuckDB reads it back', async () => {
-    const file = path.join(TMP, 'unit-export-footer.parquet');
-    await rows(`COPY (SELECT i::VARCHAR AS id, (i * 1.25)::DECIMAL(18,2) AS money,
-        DATE '2024-01-01' + i::INTEGER AS d, CASE WHEN i % 3 = 0 THEN NULL ELSE 'ถนน ' || i END AS name
-        FROM range(50000) t(i)) TO ${lit(file)} (FORMAT PARQUET, ROW_GROUP_SIZE 10000)`);
-    const before = readFileSync(file);
-    const parts = withKeyValueMetadata(new Uint8Array(before), {
-      snapshot_id: 'abc',
-      filters: 'ปีงบประมาณ: 2566',
-    });
-    writeFileSync(file, Buffer.concat(parts));
+describe('Parquet slices joined with metadata', () => {
+  it('joins files native DuckDB wrote into one, with key-value metadata DuckDB reads back', async () => {
+    const slice = (k: number) => path.join(TMP, `unit-export-slice-${k}.parquet`);
+    const pieces = [];
+    for (const [k, from, to] of [
+      [0, 0, 25_000],
+      [1, 25_000, 25_001],
+      [2, 25_001, 60_000],
+    ] as const) {
+      await rows(`COPY (SELECT i AS pos, i::VARCHAR AS id, (i * 1.25)::DECIMAL(18,2) AS money,
+          DATE '2024-01-01' + (i % 1000)::INTEGER AS d,
+          CASE WHEN i % 3 = 0 THEN NULL ELSE 'ถนน ' || i END AS name
+          FROM range(${from}, ${to}) t(i) ORDER BY i)
+        TO ${lit(slice(k))} (FORMAT PARQUET, ROW_GROUP_SIZE 10000)`);
+      pieces.push(new Uint8Array(readFileSync(slice(k))));
+    }
+    const file = path.join(TMP, 'unit-export-joined.parquet');
+    writeFileSync(
+      file,
+      Buffer.concat(joinParquet(pieces, { snapshot_id: 'abc', filters: 'ปีงบประมาณ: 2566' })),
+    );
     const kv = await rows(
       `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${lit(file)}) ORDER BY 1`,
     );
@@ -185,10 +217,25 @@ describe('Parquet footer metadata', () => {
       { k: 'filters', v: 'ปีงบประมาณ: 2566' },
       { k: 'snapshot_id', v: 'abc' },
     ]);
-    const [agg] = await rows(
-      `SELECT count(*)::INTEGER AS n, sum(money)::VARCHAR AS s, count(name)::INTEGER AS names FROM ${lit(file)}`,
+    // Every row once, in order, with statistics that still prune (row groups by pos).
+    const [agg] = await rows(`SELECT count(*)::INTEGER AS n, sum(money)::VARCHAR AS s,
+        count(name)::INTEGER AS names, bool_and(pos = rn - 1) AS ordered
+      FROM (SELECT *, row_number() OVER () AS rn FROM ${lit(file)})`);
+    expect(agg).toEqual({ n: 60000, s: '2249962500.00', names: 40000, ordered: true });
+    const [hit] = await rows(
+      `SELECT id, money::VARCHAR AS money, d::VARCHAR AS d FROM ${lit(file)} WHERE pos = 59999`,
     );
-    expect(agg).toEqual({ n: 50000, s: '1562468750.00', names: 33333 });
-    expect(() => withKeyValueMetadata(new Uint8Array(8), {})).toThrow(/not a Parquet file/);
+    expect(hit).toEqual({ id: '59999', money: '74998.75', d: '2026-09-26' });
+    const mins = async (f: string) =>
+      (
+        await rows(
+          `SELECT row_group_id, min(stats_min)::INTEGER AS lo FROM parquet_metadata(${lit(f)})
+           WHERE path_in_schema = 'pos' GROUP BY 1 ORDER BY 1`,
+        )
+      ).map((m) => m.lo);
+    const each = [...(await mins(slice(0))), ...(await mins(slice(1))), ...(await mins(slice(2)))];
+    expect(each).toContain(25001);
+    expect(await mins(file)).toEqual(each);
+    expect(() => joinParquet([new Uint8Array(8)], {})).toThrow(/not a Parquet file/);
   });
 });

@@ -16,7 +16,7 @@ import {
   type ExportRow,
   type Format,
 } from '$lib/export/cells';
-import { withKeyValueMetadata } from '$lib/export/parquet-footer';
+import { joinParquet } from '$lib/export/parquet-footer';
 import { fileName, provenance, provenancePairs, type Provenance } from '$lib/export/provenance';
 import { exportSql, type ExportQuery, type Grain } from '$lib/query/export';
 import type { Filters } from '$lib/query/filters';
@@ -48,13 +48,19 @@ export interface ExportResult {
 
 /** Rows the export of these filters will hold (the joins add none). */
 export async function exportCount(m: Manifest, r: Resolved, grain: Grain): Promise<number> {
-  const q = exportSql(m, r, '-budget', grain, false);
+  const q = exportSql(m, r, '-budget', grain);
   if (!q) return 0;
   const { conn } = await engine();
   await Promise.all(q.facts.map(ensureFile));
-  const stmt = await conn.prepare(q.countSql);
+  return count(conn, q.countSql, q.params);
+}
+
+type Conn = Awaited<ReturnType<Awaited<ReturnType<typeof engine>>['db']['connect']>>;
+
+async function count(conn: Conn, sql: string, params: readonly unknown[]): Promise<number> {
+  const stmt = await conn.prepare(sql);
   try {
-    const t = await stmt.query(...q.params);
+    const t = await stmt.query(...params);
     return Number((t.toArray()[0] as { n: number }).n);
   } finally {
     await stmt.close();
@@ -69,9 +75,14 @@ const MIME: Record<Format, string> = {
   parquet: 'application/vnd.apache.parquet',
 };
 
+/** Rows joined and written per slice: bounds the engine's memory (a slice is ~40 MB wide). */
+export const SLICE_ROWS = 50_000;
+
 function aborted(signal: AbortSignal): void {
   if (signal.aborted) throw new DOMException('export cancelled', 'AbortError');
 }
+
+let scratch = 0;
 
 /** Run the export and return the file; `progress` gets the rows written so far. */
 export async function runExport(
@@ -79,44 +90,65 @@ export async function runExport(
   progress: (rows: number) => void,
   signal: AbortSignal,
 ): Promise<ExportResult> {
-  const typed = req.format === 'parquet';
-  const q = exportSql(req.m, req.r, req.filters.sort, req.grain, typed);
-  if (!q) throw new ExportError(translator(req.lang)('export.empty'));
-  const rows = await exportCount(req.m, req.r, req.grain);
-  if (req.format === 'xlsx' && rows > XLSX_MAX_ROWS) {
-    throw new ExportError(
-      translator(req.lang)('export.too_many_for_xlsx', { max: XLSX_MAX_ROWS, rows }),
-    );
-  }
-  const prov = provenance({
-    href: req.href,
-    filters: req.filters,
-    manifest: req.m,
-    manifestSha256: manifestSha256(req.m),
-    grain: req.grain,
-    rows,
-    columns: q.columns,
-    sql: q.sql,
-    params: q.params,
-    now: new Date(),
-  });
+  const t = translator(req.lang);
+  const q = exportSql(req.m, req.r, req.filters.sort, req.grain);
+  if (!q) throw new ExportError(t('export.empty'));
   await Promise.all(q.files.map(ensureFile));
   aborted(signal);
-  const parts =
-    req.format === 'parquet'
-      ? await parquetParts(q, prov)
-      : await streamParts(q, req, prov, progress, signal);
-  aborted(signal);
-  return {
-    blob: new Blob(parts, { type: MIME[req.format] }),
-    name: fileName(prov, req.format),
-    rows,
-    provenance: prov,
-  };
+  const { db } = await engine();
+  // Its own connection: the scratch table is private to it, and the explorer's queries go on.
+  const conn = await db.connect();
+  const table = `export_keys_${++scratch}`;
+  try {
+    const keys = await conn.prepare(q.keysSql(table));
+    try {
+      await keys.query(...q.params);
+    } finally {
+      await keys.close();
+    }
+    const rows = await count(conn, `SELECT count(*)::INTEGER AS n FROM ${table}`, []);
+    if (req.format === 'xlsx' && rows > XLSX_MAX_ROWS) {
+      throw new ExportError(t('export.too_many_for_xlsx', { max: XLSX_MAX_ROWS, rows }));
+    }
+    const prov = provenance({
+      href: req.href,
+      filters: req.filters,
+      manifest: req.m,
+      manifestSha256: manifestSha256(req.m),
+      grain: req.grain,
+      rows,
+      columns: q.columns,
+      sql: q.sql(req.format === 'parquet'),
+      params: q.params,
+      now: new Date(),
+    });
+    aborted(signal);
+    const slices = Array.from({ length: Math.max(1, Math.ceil(rows / SLICE_ROWS)) }, (_, i) => [
+      i * SLICE_ROWS + 1,
+      Math.min(rows, (i + 1) * SLICE_ROWS),
+    ]) as [number, number][];
+    const parts =
+      req.format === 'parquet'
+        ? await parquetParts(db, conn, q.sliceSql(table, true), slices, prov, progress, signal)
+        : await streamParts(conn, q.sliceSql(table, false), slices, q, req, prov, progress, signal);
+    aborted(signal);
+    return {
+      blob: new Blob(parts, { type: MIME[req.format] }),
+      name: fileName(prov, req.format),
+      rows,
+      provenance: prov,
+    };
+  } finally {
+    await conn.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+    await conn.close();
+  }
 }
 
-/** CSV, JSON, NDJSON and XLSX: read the result batch by batch. */
+/** CSV, JSON, NDJSON and XLSX: each slice read batch by batch. */
 async function streamParts(
+  conn: Conn,
+  sliceSql: string,
+  slices: [number, number][],
   q: ExportQuery,
   req: ExportRequest,
   prov: Provenance,
@@ -152,22 +184,21 @@ async function streamParts(
     }));
   }
 
-  const { db } = await engine();
-  const conn = await db.connect();
   let done = 0;
+  const stmt = await conn.prepare(sliceSql);
   try {
-    const stmt = await conn.prepare(q.sql);
-    try {
-      const reader = await stmt.send(...q.params);
+    for (const [from, to] of slices) {
+      if (to < from) continue;
+      const reader = await stmt.send(from, to);
       for await (const batch of reader) {
         aborted(signal);
         const rows: ExportRow[] = batch
           .toArray()
           .map((r: { toJSON(): unknown }) => r.toJSON() as ExportRow);
         if (req.format === 'csv') parts.push(new Blob([csvRows(cols, rows)]));
-        else if (sheet)
+        else if (sheet) {
           for (const r of rows) sheet.addRow(cols.map((c) => xlsxCell(c, r[c.key] ?? null)));
-        else {
+        } else {
           const sep = req.format === 'json' ? ',\n' : '\n';
           const text = rows.map((r) => jsonRow(cols, r)).join(sep);
           const lead = req.format === 'json' && done > 0 ? sep : '';
@@ -176,11 +207,9 @@ async function streamParts(
         done += rows.length;
         progress(done);
       }
-    } finally {
-      await stmt.close();
     }
   } finally {
-    await conn.close();
+    await stmt.close();
   }
   if (done !== prov.rows) {
     throw new ExportError(`wrote ${done} rows but the count said ${prov.rows}`);
@@ -198,32 +227,40 @@ async function streamParts(
   return parts;
 }
 
-let parquetSeq = 0;
-
-/** Parquet: DuckDB writes the file (typed columns, ZSTD); the provenance goes in its footer. */
-async function parquetParts(q: ExportQuery, prov: Provenance): Promise<BlobPart[]> {
-  const { db } = await engine();
-  const name = `export-${++parquetSeq}.parquet`;
-  await db.registerEmptyFileBuffer(name);
-  const conn = await db.connect();
-  try {
-    const stmt = await conn.prepare(
-      `COPY (${q.sql}) TO '${name}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 100000)`,
-    );
+/**
+ * Parquet: DuckDB writes each slice (typed columns, ZSTD) to its in-memory file system; the
+ * slices are joined into one file whose footer carries the provenance.
+ */
+async function parquetParts(
+  db: Awaited<ReturnType<typeof engine>>['db'],
+  conn: Conn,
+  sliceSql: string,
+  slices: [number, number][],
+  prov: Provenance,
+  progress: (rows: number) => void,
+  signal: AbortSignal,
+): Promise<BlobPart[]> {
+  const pieces: Uint8Array<ArrayBuffer>[] = [];
+  for (const [from, to] of slices) {
+    aborted(signal);
+    const name = `export_${++scratch}.parquet`;
+    await db.registerEmptyFileBuffer(name);
     try {
-      await stmt.query(...q.params);
+      const stmt = await conn.prepare(
+        `COPY (${sliceSql}) TO '${name}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${SLICE_ROWS})`,
+      );
+      try {
+        await stmt.query(from, to);
+      } finally {
+        await stmt.close();
+      }
+      pieces.push((await db.copyFileToBuffer(name)) as Uint8Array<ArrayBuffer>);
     } finally {
-      await stmt.close();
+      await db.dropFile(name);
     }
-    const file = await db.copyFileToBuffer(name);
-    return withKeyValueMetadata(
-      file as Uint8Array<ArrayBuffer>,
-      Object.fromEntries(provenancePairs(prov)),
-    );
-  } finally {
-    await conn.close();
-    await db.dropFile(name);
+    progress(Math.max(0, to));
   }
+  return joinParquet(pieces, Object.fromEntries(provenancePairs(prov)));
 }
 
 /** Hand a finished file to the browser's downloads. */

@@ -1,8 +1,9 @@
 /**
- * Key-value metadata for a Parquet file DuckDB wrote. DuckDB-WASM 1.28 (DuckDB 0.9) has no
- * `KV_METADATA` option on COPY, so the footer is decoded and re-encoded with hyparquet's Thrift
- * codec, with `key_value_metadata` (FileMetaData field 5) added. The data pages are untouched.
- * The footer must re-encode byte for byte before anything is added, or the file is refused.
+ * Parquet files DuckDB wrote, joined into one with key-value metadata. DuckDB-WASM 1.28 (DuckDB
+ * 0.9) has no `KV_METADATA` option on COPY and cannot append to a file, so an export is written
+ * in slices and the footers are decoded and re-encoded with hyparquet's Thrift codec: row groups
+ * listed together, `key_value_metadata` (FileMetaData field 5) added. The data pages are
+ * untouched. Each footer must re-encode byte for byte before anything changes, or it is refused.
  */
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
@@ -22,11 +23,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** The file's parts with the metadata added: data as written, then the new footer. */
-export function withKeyValueMetadata(
-  file: Uint8Array<ArrayBuffer>,
-  kv: Record<string, string>,
-): Uint8Array<ArrayBuffer>[] {
+interface Piece {
+  file: Uint8Array<ArrayBuffer>;
+  /** Where the footer starts (the data pages are bytes 4 … start). */
+  start: number;
+  meta: Thrift;
+}
+
+/** A Parquet file's footer, decoded; refused unless it re-encodes byte for byte. */
+function readPiece(file: Uint8Array<ArrayBuffer>): Piece {
   const n = file.length;
   const magic = (at: number) => MAGIC.every((b, i) => file[at + i] === b);
   if (n < 12 || !magic(0) || !magic(n - 4)) throw new Error('not a Parquet file');
@@ -34,27 +39,85 @@ export function withKeyValueMetadata(
   const length = view.getUint32(n - 8, true);
   const start = n - 8 - length;
   if (start < 4) throw new Error('Parquet footer length out of range');
-  const footer = file.subarray(start, n - 8);
   const meta = deserializeTCompactProtocol({
     view: new DataView(file.buffer, file.byteOffset + start, length),
     offset: 0,
   }) as Thrift;
-  if (!sameBytes(encode(meta), footer)) {
+  if (!sameBytes(encode(meta), file.subarray(start, n - 8))) {
     throw new Error('this Parquet footer does not re-encode exactly; metadata not added');
   }
-  // Fields in id order: key_value_metadata (5) goes between row_groups (4) and created_by (6).
-  const next: Thrift = {};
+  return { file, start, meta };
+}
+
+const add = (v: unknown, by: bigint) => (typeof v === 'bigint' ? v + by : v);
+
+/** A row group's offsets moved by `by` bytes (its column chunks now start later in the file). */
+function shiftRowGroup(rg: Thrift, by: bigint): Thrift {
+  const columns = (rg.field_1 as Thrift[]).map((cc) => {
+    const meta = cc.field_3 as Thrift | undefined;
+    return {
+      ...cc,
+      field_2: add(cc.field_2, by), // file_offset
+      field_3: meta && {
+        ...meta,
+        field_9: add(meta.field_9, by), // data_page_offset
+        field_10: add(meta.field_10, by), // index_page_offset
+        field_11: add(meta.field_11, by), // dictionary_page_offset
+        field_14: add(meta.field_14, by), // bloom_filter_offset
+      },
+      field_4: add(cc.field_4, by), // offset_index_offset
+      field_6: add(cc.field_6, by), // column_index_offset
+    };
+  });
+  return { ...rg, field_1: columns, field_5: add(rg.field_5, by) };
+}
+
+/** Fields in id order, with `field_<id>` set (Thrift compact needs ascending ids). */
+function withField(meta: Thrift, id: number, value: unknown): Thrift {
+  const out: Thrift = {};
   for (const [k, v] of Object.entries(meta)) {
-    if (Number(k.slice(6)) > 5 && !('field_5' in next)) next.field_5 = [];
-    if (k !== 'field_5') next[k] = v;
+    if (Number(k.slice(6)) > id && !(`field_${id}` in out)) out[`field_${id}`] = value;
+    out[k] = v;
   }
-  next.field_5 = [
+  out[`field_${id}`] = value;
+  return out;
+}
+
+/**
+ * One Parquet file from files DuckDB wrote with the same schema (the slices of an export, in
+ * order), with `kv` as its key-value metadata: the pieces' data pages laid end to end, their row
+ * groups listed in one footer with offsets moved. Nothing in the data pages changes.
+ */
+export function joinParquet(
+  files: Uint8Array<ArrayBuffer>[],
+  kv: Record<string, string>,
+): Uint8Array<ArrayBuffer>[] {
+  if (files.length === 0) throw new Error('no Parquet file to join');
+  const pieces = files.map(readPiece);
+  const schema = encode({ field_1: pieces[0]!.meta.field_2 });
+  const parts: Uint8Array<ArrayBuffer>[] = [new Uint8Array(MAGIC)];
+  const groups: Thrift[] = [];
+  let at = 4n;
+  let rows = 0n;
+  for (const p of pieces) {
+    if (!sameBytes(encode({ field_1: p.meta.field_2 }), schema)) {
+      throw new Error('Parquet pieces have different schemas');
+    }
+    for (const rg of (p.meta.field_4 as Thrift[] | undefined) ?? []) {
+      groups.push(shiftRowGroup(rg, at - 4n));
+    }
+    rows += p.meta.field_3 as bigint;
+    parts.push(p.file.subarray(4, p.start));
+    at += BigInt(p.start - 4);
+  }
+  let meta: Thrift = { ...pieces[0]!.meta, field_3: rows, field_4: groups };
+  meta = withField(meta, 5, [
     ...((meta.field_5 as Thrift[] | undefined) ?? []),
     ...Object.entries(kv).map(([key, value]) => ({ field_1: key, field_2: value })),
-  ];
-  const encoded = encode(next);
+  ]);
+  const footer = encode(meta);
   const tail = new Uint8Array(8);
-  new DataView(tail.buffer).setUint32(0, encoded.length, true);
+  new DataView(tail.buffer).setUint32(0, footer.length, true);
   tail.set(MAGIC, 4);
-  return [file.subarray(0, start), encoded, tail];
+  return [...parts, footer, tail];
 }

@@ -9,7 +9,15 @@
 import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
 import { sourceFiles } from './aggregate';
 import type { Sort } from './filters';
-import { CONTRACT_ROWS, parquet, rowSource, SORT_SQL, where, type Resolved, type Sql } from './sql';
+import {
+  CONTRACT_ROWS,
+  parquet,
+  rowSource,
+  SORT_SQL,
+  where,
+  type Param,
+  type Resolved,
+} from './sql';
 
 export const GRAINS = ['projects', 'contracts'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -85,26 +93,36 @@ function projectFacts(source: string, grouped: boolean): string {
   return cols.map(([c, as]) => (grouped ? `any_value(${c}) AS ${as}` : `${c} AS ${as}`)).join(', ');
 }
 
-export interface ExportQuery extends Sql {
-  /** Every file the query reads (to register before running it). */
-  files: ManifestFile[];
+export interface ExportQuery {
   columns: readonly ExportColumn[];
-  /** The row count of the same export without the joins (same parameters; reads `facts`). */
-  countSql: string;
+  /** Every file the export reads (to register before running it). */
+  files: ManifestFile[];
+  /** The facts files: all that the key table and the count read. */
   facts: ManifestFile[];
+  /** Bound values of the filters (for `sql`, `countSql` and `keysSql`). */
+  params: Param[];
+  /** The row count of the export (no joins). */
+  countSql: string;
+  /** The whole export as one statement (the provenance cites it; small results may run it). */
+  sql(typed: boolean): string;
+  /**
+   * The same export run in slices so memory stays bounded: `keysSql` keeps the matching facts
+   * (narrow: ids, money, dates) with their position in the table's order; each `sliceSql` (bound
+   * values: first and last position) joins the names to one slice. The wide rows are never all
+   * sorted or held at once, which for a million rows would take gigabytes of the tab's memory.
+   */
+  keysSql(table: string): string;
+  sliceSql(table: string, typed: boolean): string;
 }
 
+/** Identifier of a scratch table the export creates (never from user text). */
+const SCRATCH = /^export_keys_\d+$/;
+
 /**
- * The export of the current filters. `typed`: money as DECIMAL and dates as DATE (Parquet);
- * otherwise money and dates come back as exact text (CSV, JSON, XLSX convert from text).
+ * The export of the current filters. `typed` (Parquet): money as DECIMAL and dates as DATE;
+ * otherwise money and dates come back as exact text (CSV, JSON and XLSX convert from text).
  */
-export function exportSql(
-  m: Manifest,
-  r: Resolved,
-  sort: Sort,
-  grain: Grain,
-  typed: boolean,
-): ExportQuery | null {
+export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): ExportQuery | null {
   const source = grain === 'contracts' ? 'contracts' : rowSource(r);
   const facts = sourceFiles(m, source, r);
   if (facts.length === 0) return null;
@@ -123,14 +141,23 @@ export function exportSql(
         contract_count AS contracts, NULL::DECIMAL(18,2) AS contract_value
       FROM ${parquet(facts)} ${w.sql}`;
   }
+  const order =
+    grain === 'contracts' ? `${SORT_SQL[sort]}, q.contract_no, q.vendor_id` : SORT_SQL[sort];
+  const keyed = `SELECT *, row_number() OVER (ORDER BY ${order}) AS pos FROM (${inner}) AS q`;
+
   const dims = (t: 'agencies' | 'methods' | 'project_types' | 'provinces' | 'statuses') =>
     tableFiles(m, t);
   const details = tableFiles(m, 'details', r.fy);
   const vendors = grain === 'contracts' ? tableFiles(m, 'vendors') : [];
-  const joins = [
+  // The slice is the join's build side (RIGHT JOIN builds on the right): details and vendors,
+  // the large tables, only stream past it.
+  const from = (keys: string) =>
     details.length
-      ? `LEFT JOIN ${parquet(details)} AS d ON d.project_id = q.project_id AND d.agency_id = q.agency_id AND d.fiscal_year = q.fiscal_year`
-      : `LEFT JOIN (SELECT NULL::VARCHAR AS project_name, NULL::VARCHAR AS method_raw, NULL::VARCHAR AS district) AS d ON FALSE`,
+      ? `${parquet(details)} AS d RIGHT JOIN (${keys}) AS q
+        ON d.project_id = q.project_id AND d.agency_id = q.agency_id AND d.fiscal_year = q.fiscal_year`
+      : `(${keys}) AS q LEFT JOIN (SELECT NULL::VARCHAR AS project_name, NULL::VARCHAR AS method_raw,
+          NULL::VARCHAR AS district) AS d ON FALSE`;
+  const joins = [
     `LEFT JOIN ${parquet(dims('agencies'))} AS a ON a.agency_id = q.agency_id`,
     `LEFT JOIN ${parquet(dims('methods'))} AS m ON m.method_id = q.method_id`,
     `LEFT JOIN ${parquet(dims('project_types'))} AS pt ON pt.type_id = q.type_id`,
@@ -144,33 +171,39 @@ export function exportSql(
     );
   }
   const columns = EXPORT_COLUMNS[grain];
-  const select = columns
-    .map((c) => {
-      const e =
-        typed || (c.kind !== 'money' && c.kind !== 'date')
-          ? c.kind === 'int'
+  const select = (typed: boolean) =>
+    columns
+      .map((c) => {
+        const e =
+          c.kind === 'int'
             ? `${c.expr}::INTEGER`
-            : c.expr
-          : `${c.expr}::VARCHAR`;
-      return `${e} AS ${c.key}`;
-    })
-    .join(',\n      ');
-  const order =
-    grain === 'contracts' ? `${SORT_SQL[sort]}, q.contract_no, q.vendor_id` : SORT_SQL[sort];
-  return {
-    sql: `SELECT ${select}
-    FROM (${inner}) AS q
+            : typed || (c.kind !== 'money' && c.kind !== 'date')
+              ? c.expr
+              : `${c.expr}::VARCHAR`;
+        return `${e} AS ${c.key}`;
+      })
+      .join(',\n      ');
+  const query = (keys: string, typed: boolean) => `SELECT ${select(typed)}
+    FROM ${from(keys)}
     ${joins.join('\n    ')}
-    ORDER BY ${order}`,
-    params: w.params,
-    countSql: `SELECT count(*)::INTEGER AS n FROM (${inner})`,
+    ORDER BY q.pos`;
+  const scratch = (t: string) => {
+    if (!SCRATCH.test(t)) throw new Error(`not an export table name: ${t}`);
+    return t;
+  };
+  return {
+    columns,
     facts,
+    params: w.params,
     files: [
       ...facts,
       ...details,
       ...vendors,
       ...(['agencies', 'methods', 'project_types', 'provinces', 'statuses'] as const).flatMap(dims),
     ],
-    columns,
+    countSql: `SELECT count(*)::INTEGER AS n FROM (${inner})`,
+    sql: (typed) => query(keyed, typed),
+    keysSql: (t) => `CREATE TEMP TABLE ${scratch(t)} AS ${keyed}`,
+    sliceSql: (t, typed) => query(`SELECT * FROM ${scratch(t)} WHERE pos BETWEEN ? AND ?`, typed),
   };
 }

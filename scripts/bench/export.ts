@@ -1,0 +1,170 @@
+/**
+ * npm run bench:export -- [--rows 6000000] [--seed 1] [--dir data/bench] [--formats csv,ndjson,parquet,xlsx]
+ *
+ * Builds the site over generated data (as bench:explore does) and, in Debian Chromium, exports
+ * large views: two fiscal years at contract grain (over a million rows) in each streaming format,
+ * and a one-year agency view as XLSX. For each it prints the rows, the file size, the time, and
+ * the tab's peak memory: the largest resident set of Chromium's renderer processes (the page and
+ * its DuckDB worker) sampled every 200 ms, and the JS heap the page reports. It also cancels an
+ * export midway and reports how fast it stops. Not a test: quote its output (docs/benchmarks.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { launchChromium } from '../lib/browser.ts';
+import { createStaticServer, listen } from '../lib/server.ts';
+import { benchDataset, buildSite } from './site.ts';
+import { readFileSync } from 'node:fs';
+import type { Manifest } from '../../src/lib/schema/tables.ts';
+
+const { values } = parseArgs({
+  strict: true,
+  options: {
+    rows: { type: 'string', default: '6000000' },
+    seed: { type: 'string', default: '1' },
+    dir: { type: 'string', default: 'data/bench' },
+    formats: { type: 'string', default: 'csv,ndjson,json,parquet,xlsx' },
+  },
+});
+
+/** Resident memory (MB) of the largest Chromium renderer process right now. */
+function rendererRssMb(): number {
+  const out = execFileSync('ps', ['-eo', 'rss,args'], { encoding: 'utf8' });
+  let max = 0;
+  for (const line of out.split('\n')) {
+    if (!line.includes('--type=renderer')) continue;
+    max = Math.max(max, Number(line.trim().split(/\s+/)[0]) / 1024);
+  }
+  return Math.round(max);
+}
+
+async function heapMb(page: Page): Promise<number> {
+  const used = await page.evaluate(
+    () =>
+      (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize,
+  );
+  return Math.round((used ?? 0) / 1e6);
+}
+
+/** Sample memory until stopped; the peaks. */
+function sampler(page: Page) {
+  let rss = rendererRssMb();
+  let heap = 0;
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      rss = Math.max(rss, rendererRssMb());
+      heap = Math.max(heap, await heapMb(page).catch(() => 0));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return async () => {
+    on = false;
+    await loop;
+    return { peak_renderer_rss_mb: rss, peak_js_heap_mb: heap };
+  };
+}
+
+async function ready(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="explorer"][data-state="ready"]', { timeout: 600_000 });
+  await page.waitForSelector('[data-testid="export-csv"]:not([disabled])');
+}
+
+const rows = Number(values.rows);
+const data = await benchDataset(values.dir, rows, Number(values.seed));
+const site = buildSite(values.dir, rows, data);
+const m = JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')) as Manifest;
+const years = [...m.fiscal_years].sort().slice(-3, -1);
+const db = await (await DuckDBInstance.create(':memory:')).connect();
+const list = (t: string) =>
+  `[${m.files
+    .filter((f) => f.table === t)
+    .map((f) => `'${path.join(data, f.path)}'`)
+    .join(', ')}]`;
+const agency = (
+  await db.runAndReadAll(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
+    JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${years[1]}
+    GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`)
+).getRowObjectsJson()[0]!.dept_name as string;
+
+const server = createStaticServer({ root: site, gzip: true });
+const origin = `http://127.0.0.1:${await listen(server, 0)}`;
+const browser = await launchChromium();
+const q = (o: [string, string][]) => `/explore?${new URLSearchParams(o)}`;
+const big = q(years.map((y) => ['fy', String(y)]));
+const small = q([
+  ['fy', String(years[1])],
+  ['agency', agency],
+]);
+console.log(`## bench:export, ${rows.toLocaleString('en')} contract rows (${data})`);
+
+async function exportOnce(view: string, grain: string, format: string, cancelAfterRows = 0) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${origin}${view}`);
+  await ready(page);
+  await page.selectOption('[data-testid="export-grain"]', grain);
+  const n = Number(await page.getAttribute('[data-testid="export-rows"]', 'data-value'));
+  const stop = sampler(page);
+  const t = performance.now();
+  const downloaded = cancelAfterRows ? null : page.waitForEvent('download', { timeout: 3_600_000 });
+  await page.click(`[data-testid="export-${format}"]`);
+  if (await page.isVisible('[data-testid="export-confirm"]')) {
+    await page.click('[data-testid="export-start"]');
+  }
+  let result: Record<string, unknown>;
+  if (cancelAfterRows) {
+    await page.waitForFunction(
+      (k) =>
+        /\d/.test(document.querySelector('[data-testid="export-progress"]')?.textContent ?? '') &&
+        Number(
+          (
+            document.querySelector(
+              '[data-testid="export-progress"] progress',
+            ) as HTMLProgressElement | null
+          )?.value ?? 0,
+        ) >= k,
+      cancelAfterRows,
+      { timeout: 600_000 },
+    );
+    const c = performance.now();
+    await page.click('[data-testid="export-cancel"]');
+    await page.waitForSelector('[data-testid="export-status"][data-state="cancelled"]');
+    result = { cancel_to_stopped_ms: Math.round(performance.now() - c) };
+  } else {
+    const file = await (await downloaded!).path();
+    await page.waitForSelector('[data-testid="export-status"]');
+    const state = await page.getAttribute('[data-testid="export-status"]', 'data-state');
+    const text = await page.textContent('[data-testid="export-status"]');
+    result = { state, mb: Math.round(statSync(file).size / 1e5) / 10, status: text?.trim() };
+    if (format === 'parquet') {
+      // The joined slices read back by native DuckDB: every row, and the provenance.
+      const [check] = (
+        await db.runAndReadAll(`SELECT count(*)::INTEGER AS n,
+          (SELECT decode(value) FROM parquet_kv_metadata('${file}') WHERE decode(key) = 'rows') AS kv_rows
+          FROM read_parquet('${file}')`)
+      ).getRowObjectsJson();
+      result.read_back = check;
+    }
+    unlinkSync(file);
+  }
+  const ms = Math.round(performance.now() - t);
+  const mem = await stop();
+  await context.close();
+  return { view, grain, format, rows: n, ms, ...result, ...mem };
+}
+
+try {
+  for (const format of values.formats.split(',')) {
+    const view = format === 'xlsx' ? small : big;
+    console.log(JSON.stringify(await exportOnce(view, 'contracts', format)));
+  }
+  console.log(JSON.stringify(await exportOnce(big, 'contracts', 'csv', 200_000)));
+} finally {
+  await browser.close();
+  server.closeAllConnections();
+  server.close();
+}

@@ -1,0 +1,56 @@
+/** Benchmark datasets and site builds, shared by bench:explore and bench:export. */
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import path from 'node:path';
+import type { Manifest } from '../../src/lib/schema/tables.ts';
+import { generate } from '../generate.ts';
+import { ingest } from '../ingest/run.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+/** The generated dataset of this size (reusing bench:ingest's output when it has schema 2). */
+export async function benchDataset(dir: string, rows: number, seed: number): Promise<string> {
+  const out = path.resolve(dir, `out-${rows}`);
+  if (existsSync(path.join(out, 'manifest.json'))) {
+    const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    if (m.schema_version === 2) return out;
+  }
+  const src = path.resolve(dir, `gen-${rows}-s${seed}`);
+  if (!existsSync(path.join(src, 'truth.json'))) {
+    console.log(`generating ${rows} rows into ${src} …`);
+    await generate({ rows, seed, out: src });
+  }
+  console.log(`ingesting into ${out} …`);
+  const files = readdirSync(src)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => path.join(src, f));
+  await ingest({ files, out, maps: new Map(), synthetic: true });
+  return out;
+}
+
+/** Build the site with this dataset as its data (prerendered landing numbers included). */
+export function buildSite(dir: string, rows: number, data: string): string {
+  const assets = path.resolve(dir, `site-assets-${rows}`);
+  const out = path.resolve(dir, `site-${rows}`);
+  rmSync(assets, { recursive: true, force: true });
+  mkdirSync(assets, { recursive: true });
+  for (const f of readdirSync(path.join(ROOT, 'static'))) {
+    if (f !== 'data')
+      cpSync(path.join(ROOT, 'static', f), path.join(assets, f), { recursive: true });
+  }
+  symlinkSync(data, path.join(assets, 'data'));
+  execFileSync('npx', ['vite', 'build'], {
+    cwd: ROOT,
+    env: { ...process.env, ASSETS_DIR: assets, BUILD_DIR: out, BASE_PATH: '' },
+    stdio: 'pipe',
+  });
+  return out;
+}
