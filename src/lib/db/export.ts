@@ -18,8 +18,15 @@ import {
 } from '$lib/export/cells';
 import { joinParquet } from '$lib/export/parquet-footer';
 import { fileName, provenance, provenancePairs, type Provenance } from '$lib/export/provenance';
-import { exportSql, type ExportQuery, type Grain } from '$lib/query/export';
-import type { Filters } from '$lib/query/filters';
+import {
+  exportSql,
+  orderTable,
+  SortKeysBuilder,
+  tableOrder,
+  type ExportQuery,
+  type Grain,
+} from '$lib/query/export';
+import type { Filters, Sort } from '$lib/query/filters';
 import type { Resolved } from '$lib/query/sql';
 import type { Manifest } from '$lib/schema/tables';
 import { manifestSha256 } from './dataset';
@@ -107,6 +114,8 @@ export async function runExport(
       await keys.close();
     }
     const rows = await count(conn, `SELECT count(*)::INTEGER AS n FROM ${table}`, []);
+    aborted(signal);
+    await storeOrder(conn, q, table, req.filters.sort, req.grain);
     if (req.format === 'xlsx' && rows > XLSX_MAX_ROWS) {
       throw new ExportError(t('export.too_many_for_xlsx', { max: XLSX_MAX_ROWS, rows }));
     }
@@ -139,9 +148,34 @@ export async function runExport(
       provenance: prov,
     };
   } finally {
-    await conn.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+    for (const t of [table, orderTable(table)]) {
+      await conn.query(`DROP TABLE IF EXISTS ${t}`).catch(() => {});
+    }
     await conn.close();
   }
+}
+
+/** The table's order, computed in JS from the key table's sort columns, stored for the slices. */
+async function storeOrder(
+  conn: Conn,
+  q: ExportQuery,
+  table: string,
+  sort: Sort,
+  grain: Grain,
+): Promise<void> {
+  const keys = new SortKeysBuilder(grain);
+  for await (const batch of await conn.send(q.sortKeysSql(table))) {
+    keys.add(
+      batch.toArray().map((r: { toJSON(): unknown }) => r.toJSON() as Record<string, unknown>),
+    );
+  }
+  const rid = tableOrder(keys.build(), sort);
+  const { tableFromArrays } = await import('apache-arrow');
+  const pos = Int32Array.from({ length: rid.length }, (_, i) => i + 1);
+  await conn.insertArrowTable(tableFromArrays({ pos, rid: Int32Array.from(rid) }), {
+    name: orderTable(table),
+    create: true,
+  });
 }
 
 /** CSV, JSON, NDJSON and XLSX: each slice read batch by batch. */
