@@ -1,5 +1,7 @@
 /**
- * npm run bench:export -- [--rows 6000000] [--seed 1] [--dir data/bench] [--formats csv,ndjson,parquet,xlsx]
+ * npm run bench:export -- [--rows 6000000] [--seed 1] [--dir data/bench]
+ *                         [--formats csv,ndjson,json,parquet,xlsx] [--grain contracts|projects]
+ *                         [--skip-cancel] [--timeline]
  *
  * Builds the site over generated data (as bench:explore does) and, in Debian Chromium, exports
  * large views: two fiscal years at contract grain (over a million rows) in each streaming format,
@@ -27,8 +29,11 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     dir: { type: 'string', default: 'data/bench' },
     formats: { type: 'string', default: 'csv,ndjson,json,parquet,xlsx' },
+    grain: { type: 'string', default: 'contracts' },
     /** Skip cancelling a CSV export midway (timing how fast it stops). */
     'skip-cancel': { type: 'boolean', default: false },
+    /** Print memory samples with the export's progress line as it runs. */
+    timeline: { type: 'boolean', default: false },
   },
 });
 
@@ -57,8 +62,18 @@ function sampler(page: Page) {
   let heap = 0;
   let on = true;
   const loop = (async () => {
+    const t0 = performance.now();
     while (on) {
-      rss = Math.max(rss, rendererRssMb());
+      const now = rendererRssMb();
+      rss = Math.max(rss, now);
+      if (values.timeline) {
+        const line = await page
+          .textContent('[data-testid="export-progress"]', { timeout: 100 })
+          .catch(() => '');
+        console.log(
+          `${Math.round((performance.now() - t0) / 1000)} s ${now} MB ${line?.trim() ?? ''}`,
+        );
+      }
       heap = Math.max(heap, await heapMb(page).catch(() => 0));
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -163,7 +178,7 @@ async function exportOnce(view: string, grain: string, format: string, cancelAft
 try {
   for (const format of values.formats.split(',')) {
     const view = format === 'xlsx' ? small : big;
-    console.log(JSON.stringify(await exportOnce(view, 'contracts', format)));
+    console.log(JSON.stringify(await exportOnce(view, values.grain, format)));
   }
   if (!values['skip-cancel'])
     console.log(JSON.stringify(await exportOnce(big, 'contracts', 'csv', 200_000)));

@@ -17,6 +17,7 @@ import {
   EXPORT_COLUMNS,
   exportSql,
   orderTable,
+  sliceTable,
   SortKeysBuilder,
   tableOrder,
   type ExportQuery,
@@ -67,8 +68,10 @@ async function sliced(
 ) {
   const t = `export_keys_${++scratch}`;
   await s.ask({ sql: q.keysSql(t), params: q.params }, q.files);
-  const keys = new SortKeysBuilder(grain);
-  keys.add(await s.ask({ sql: q.sortKeysSql(t), params: [] }, []));
+  const [n] = await s.ask({ sql: `SELECT count(*)::INTEGER AS n FROM ${t}`, params: [] }, []);
+  const keys = new SortKeysBuilder(grain, Number(n!.n));
+  // In any order: each row carries its rowid.
+  keys.add((await s.ask({ sql: q.sortKeysSql(t), params: [] }, [])).reverse());
   const order = tableOrder(keys.build(), sort);
   const values = [...order].map((rid, i) => `(${i + 1}, ${rid})`);
   await s.ask(
@@ -80,9 +83,12 @@ async function sliced(
   );
   const out = [];
   for (let from = 1; from <= order.length; from += size) {
-    out.push(...(await s.ask({ sql: q.sliceSql(t, typed), params: [from, from + size - 1] }, [])));
+    await s.ask({ sql: q.sliceKeysSql(t), params: [from, from + size - 1] }, []);
+    out.push(...(await s.ask({ sql: q.sliceSql(t, typed), params: [] }, [])));
   }
-  await s.ask({ sql: `DROP TABLE ${t}; DROP TABLE ${orderTable(t)}`, params: [] }, []);
+  for (const x of [t, orderTable(t), sliceTable(t)]) {
+    await s.ask({ sql: `DROP TABLE IF EXISTS ${x}`, params: [] }, []);
+  }
   return out;
 }
 

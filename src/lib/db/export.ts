@@ -21,6 +21,7 @@ import { fileName, provenance, provenancePairs, type Provenance } from '$lib/exp
 import {
   exportSql,
   orderTable,
+  sliceTable,
   SortKeysBuilder,
   tableOrder,
   type ExportQuery,
@@ -115,7 +116,7 @@ export async function runExport(
     }
     const rows = await count(conn, `SELECT count(*)::INTEGER AS n FROM ${table}`, []);
     aborted(signal);
-    await storeOrder(conn, q, table, req.filters.sort, req.grain);
+    await storeOrder(conn, q, table, rows, req.filters.sort, req.grain);
     if (req.format === 'xlsx' && rows > XLSX_MAX_ROWS) {
       throw new ExportError(t('export.too_many_for_xlsx', { max: XLSX_MAX_ROWS, rows }));
     }
@@ -138,8 +139,8 @@ export async function runExport(
     ]) as [number, number][];
     const parts =
       req.format === 'parquet'
-        ? await parquetParts(db, conn, q.sliceSql(table, true), slices, prov, progress, signal)
-        : await streamParts(conn, q.sliceSql(table, false), slices, q, req, prov, progress, signal);
+        ? await parquetParts(db, conn, q, table, slices, prov, progress, signal)
+        : await streamParts(conn, table, slices, q, req, prov, progress, signal);
     aborted(signal);
     return {
       blob: new Blob(parts, { type: MIME[req.format] }),
@@ -148,7 +149,7 @@ export async function runExport(
       provenance: prov,
     };
   } finally {
-    for (const t of [table, orderTable(table)]) {
+    for (const t of [table, orderTable(table), sliceTable(table)]) {
       await conn.query(`DROP TABLE IF EXISTS ${t}`).catch(() => {});
     }
     await conn.close();
@@ -160,14 +161,13 @@ async function storeOrder(
   conn: Conn,
   q: ExportQuery,
   table: string,
+  rows: number,
   sort: Sort,
   grain: Grain,
 ): Promise<void> {
-  const keys = new SortKeysBuilder(grain);
+  const keys = new SortKeysBuilder(grain, rows);
   for await (const batch of await conn.send(q.sortKeysSql(table))) {
-    keys.add(
-      batch.toArray().map((r: { toJSON(): unknown }) => r.toJSON() as Record<string, unknown>),
-    );
+    keys.addColumns(batch.numRows, (name) => batch.getChild(name)!);
   }
   const rid = tableOrder(keys.build(), sort);
   const { tableFromArrays } = await import('apache-arrow');
@@ -181,7 +181,7 @@ async function storeOrder(
 /** CSV, JSON, NDJSON and XLSX: each slice read batch by batch. */
 async function streamParts(
   conn: Conn,
-  sliceSql: string,
+  table: string,
   slices: [number, number][],
   q: ExportQuery,
   req: ExportRequest,
@@ -219,12 +219,12 @@ async function streamParts(
   }
 
   let done = 0;
-  const stmt = await conn.prepare(sliceSql);
+  const keep = await conn.prepare(q.sliceKeysSql(table));
   try {
     for (const [from, to] of slices) {
       if (to < from) continue;
-      const reader = await stmt.send(from, to);
-      for await (const batch of reader) {
+      await keep.query(from, to);
+      for await (const batch of await conn.send(q.sliceSql(table, false))) {
         aborted(signal);
         const rows: ExportRow[] = batch
           .toArray()
@@ -243,7 +243,7 @@ async function streamParts(
       }
     }
   } finally {
-    await stmt.close();
+    await keep.close();
   }
   if (done !== prov.rows) {
     throw new ExportError(`wrote ${done} rows but the count said ${prov.rows}`);
@@ -268,31 +268,33 @@ async function streamParts(
 async function parquetParts(
   db: Awaited<ReturnType<typeof engine>>['db'],
   conn: Conn,
-  sliceSql: string,
+  q: ExportQuery,
+  table: string,
   slices: [number, number][],
   prov: Provenance,
   progress: (rows: number) => void,
   signal: AbortSignal,
 ): Promise<BlobPart[]> {
   const pieces: Uint8Array<ArrayBuffer>[] = [];
-  for (const [from, to] of slices) {
-    aborted(signal);
-    const name = `export_${++scratch}.parquet`;
-    await db.registerEmptyFileBuffer(name);
-    try {
-      const stmt = await conn.prepare(
-        `COPY (${sliceSql}) TO '${name}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${SLICE_ROWS})`,
-      );
+  const keep = await conn.prepare(q.sliceKeysSql(table));
+  try {
+    for (const [from, to] of slices) {
+      aborted(signal);
+      await keep.query(from, to);
+      const name = `export_${++scratch}.parquet`;
+      await db.registerEmptyFileBuffer(name);
       try {
-        await stmt.query(from, to);
+        await conn.query(
+          `COPY (${q.sliceSql(table, true)}) TO '${name}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${SLICE_ROWS})`,
+        );
+        pieces.push((await db.copyFileToBuffer(name)) as Uint8Array<ArrayBuffer>);
       } finally {
-        await stmt.close();
+        await db.dropFile(name);
       }
-      pieces.push((await db.copyFileToBuffer(name)) as Uint8Array<ArrayBuffer>);
-    } finally {
-      await db.dropFile(name);
+      progress(Math.max(0, to));
     }
-    progress(Math.max(0, to));
+  } finally {
+    await keep.close();
   }
   return joinParquet(pieces, Object.fromEntries(provenancePairs(prov)));
 }

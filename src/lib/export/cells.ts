@@ -63,8 +63,8 @@ export function xlsxCell(c: ExportColumn, v: Cell): string | number | Date | nul
 /** Excel's sheet limit: 1,048,576 rows including the header. */
 export const XLSX_MAX_ROWS = 1_048_575;
 
-/** Rough bytes per row of each format, measured on generated national-shaped data. */
-const BYTES_PER_ROW = { csv: 420, xlsx: 140, parquet: 60, json: 760, ndjson: 740 } as const;
+/** Bytes per row of each format, measured at contract grain (npm run bench:export, 6M rows). */
+const BYTES_PER_ROW = { csv: 850, xlsx: 130, parquet: 45, json: 1270, ndjson: 1265 } as const;
 export type Format = keyof typeof BYTES_PER_ROW;
 export const FORMATS = Object.keys(BYTES_PER_ROW) as Format[];
 

@@ -115,7 +115,9 @@ export interface ExportQuery {
   keysSql(table: string): string;
   /** The columns of the table's order, read from the key table (`SortKeys`). */
   sortKeysSql(table: string): string;
-  /** One slice, by positions in `orderTable(table)` (pos, rid), joined to the names. */
+  /** Keeps one slice's facts (bound values: first and last position) as `sliceTable(table)`. */
+  sliceKeysSql(table: string): string;
+  /** That slice joined to its names, in order. */
   sliceSql(table: string, typed: boolean): string;
 }
 
@@ -131,36 +133,51 @@ export interface SortKeys {
 
 /** Collects the rows of `sortKeysSql` (batch by batch) into `SortKeys`. */
 export class SortKeysBuilder {
-  private k: number[] = [];
-  private project: string[] = [];
-  private contract: (string | null)[] = [];
-  private vendor: number[] = [];
-  constructor(private readonly grain: Grain) {}
+  private readonly keys: SortKeys;
+  /** `rows`: the key table's row count (rowids are 0 … rows - 1). */
+  constructor(grain: Grain, rows: number) {
+    const contracts = grain === 'contracts';
+    this.keys = {
+      k: new Float64Array(rows),
+      project_id: new Array<string>(rows),
+      contract_no: contracts ? new Array<string | null>(rows) : null,
+      vendor_id: contracts ? new Float64Array(rows) : null,
+    };
+  }
 
+  /** Rows of `sortKeysSql`, in any order (each carries its rowid). */
   add(rows: readonly Record<string, unknown>[]): void {
-    for (const r of rows) {
-      this.k.push(r.k === null ? NaN : Number(r.k));
-      this.project.push(String(r.project_id));
-      if (this.grain === 'contracts') {
-        this.contract.push(r.contract_no === null ? null : String(r.contract_no));
-        this.vendor.push(r.vendor_id === null ? NaN : Number(r.vendor_id));
+    this.addColumns(rows.length, (name) => ({ get: (i) => rows[i]![name] }));
+  }
+
+  /** The same, column by column (an Arrow batch: no object per row). */
+  addColumns(n: number, column: (name: string) => { get(i: number): unknown }): void {
+    const { k, project_id, contract_no, vendor_id } = this.keys;
+    const [rid, key, project] = [column('rid'), column('k'), column('project_id')];
+    const contract = contract_no ? column('contract_no') : null;
+    const vendor = vendor_id ? column('vendor_id') : null;
+    const num = (v: unknown) => (v === null ? NaN : Number(v));
+    for (let j = 0; j < n; j++) {
+      const i = Number(rid.get(j));
+      k[i] = num(key.get(j));
+      project_id[i] = String(project.get(j));
+      if (contract_no) {
+        const c = contract!.get(j);
+        contract_no[i] = c === null ? null : String(c);
       }
+      if (vendor_id) vendor_id[i] = num(vendor!.get(j));
     }
   }
 
   build(): SortKeys {
-    const contracts = this.grain === 'contracts';
-    return {
-      k: Float64Array.from(this.k),
-      project_id: this.project,
-      contract_no: contracts ? this.contract : null,
-      vendor_id: contracts ? Float64Array.from(this.vendor) : null,
-    };
+    return this.keys;
   }
 }
 
 /** The scratch table holding an export's order (pos from 1, rid of the key table). */
 export const orderTable = (t: string) => `${t}_order`;
+/** The scratch table holding one slice's facts. */
+export const sliceTable = (t: string) => `${t}_slice`;
 
 const cmpText = (a: string | null, b: string | null) =>
   a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
@@ -233,12 +250,15 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
     tableFiles(m, t);
   const details = tableFiles(m, 'details', r.fy);
   const vendors = grain === 'contracts' ? tableFiles(m, 'vendors') : [];
-  // The slice is the join's build side (RIGHT JOIN builds on the right): details and vendors,
-  // the large tables, only stream past it.
-  const from = (keys: string) =>
+  // Every project has its details row (the ingest writes both), so a slice joins them with an
+  // inner join: DuckDB then hashes the small slice and streams details past it (a LEFT JOIN would
+  // hash all of details: +450 MB for two years at 6M rows). The runner checks the row count, so
+  // a missing details row stops the export rather than dropping a row.
+  const on =
+    'd.project_id = q.project_id AND d.agency_id = q.agency_id AND d.fiscal_year = q.fiscal_year';
+  const from = (keys: string, inner: boolean) =>
     details.length
-      ? `${parquet(details)} AS d RIGHT JOIN (${keys}) AS q
-        ON d.project_id = q.project_id AND d.agency_id = q.agency_id AND d.fiscal_year = q.fiscal_year`
+      ? `(${keys}) AS q ${inner ? 'JOIN' : 'LEFT JOIN'} ${parquet(details)} AS d ON ${on}`
       : `(${keys}) AS q LEFT JOIN (SELECT NULL::VARCHAR AS project_name, NULL::VARCHAR AS method_raw,
           NULL::VARCHAR AS district) AS d ON FALSE`;
   const joins = [
@@ -267,8 +287,8 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
         return `${e} AS ${c.key}`;
       })
       .join(',\n      ');
-  const query = (keys: string, typed: boolean) => `SELECT ${select(typed)}
-    FROM ${from(keys)}
+  const query = (keys: string, typed: boolean, inner = false) => `SELECT ${select(typed)}
+    FROM ${from(keys, inner)}
     ${joins.join('\n    ')}
     ORDER BY q.pos`;
   const scratch = (t: string) => {
@@ -290,14 +310,13 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
     // Unsorted: the order is computed outside DuckDB (tableOrder) and joined back by rowid.
     keysSql: (t) => `CREATE TEMP TABLE ${scratch(t)} AS ${inner}`,
     sortKeysSql: (t) =>
-      `SELECT ${SORT_KEY[sort]} AS k, project_id${
+      `SELECT rowid::INTEGER AS rid, ${SORT_KEY[sort]} AS k, project_id${
         grain === 'contracts' ? ', contract_no, vendor_id::DOUBLE AS vendor_id' : ''
-      } FROM ${scratch(t)} ORDER BY rowid`,
-    sliceSql: (t, typed) =>
-      query(
-        `SELECT k.*, o.pos FROM (SELECT * FROM ${orderTable(scratch(t))} WHERE pos BETWEEN ? AND ?) AS o
-          JOIN ${scratch(t)} AS k ON k.rowid = o.rid`,
-        typed,
-      ),
+      } FROM ${scratch(t)}`,
+    sliceKeysSql: (t) =>
+      `CREATE OR REPLACE TEMP TABLE ${sliceTable(scratch(t))} AS SELECT k.*, o.pos
+        FROM ${scratch(t)} AS k
+        JOIN (SELECT * FROM ${orderTable(scratch(t))} WHERE pos BETWEEN ? AND ?) AS o ON k.rowid = o.rid`,
+    sliceSql: (t, typed) => query(`SELECT * FROM ${sliceTable(scratch(t))}`, typed, true),
   };
 }
