@@ -37,16 +37,30 @@ const { values } = parseArgs({
   },
 });
 
-/** Resident memory (MB) of the largest Chromium renderer process right now. */
-function rendererRssMb(): number {
-  const out = execFileSync('ps', ['-eo', 'rss,args'], { encoding: 'utf8' });
-  let max = 0;
+/**
+ * Memory (MB) of the largest Chromium renderer process right now: resident, and private
+ * (resident pages not shared with other processes: what Chrome's task manager calls the tab's
+ * memory footprint; resident also counts Chromium's shared code and shared-memory buffers).
+ */
+function renderer(): { rss: number; private: number } {
+  const out = execFileSync('ps', ['-eo', 'pid,rss,args'], { encoding: 'utf8' });
+  let best = { rss: 0, private: 0 };
   for (const line of out.split('\n')) {
     if (!line.includes('--type=renderer')) continue;
-    max = Math.max(max, Number(line.trim().split(/\s+/)[0]) / 1024);
+    const [pid, rss] = line.trim().split(/\s+/);
+    let priv = 0;
+    try {
+      const smaps = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      for (const m of smaps.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm))
+        priv += Number(m[1]);
+    } catch {
+      continue; // the process ended
+    }
+    if (Number(rss) > best.rss) best = { rss: Number(rss), private: priv };
   }
-  return Math.round(max);
+  return { rss: Math.round(best.rss / 1024), private: Math.round(best.private / 1024) };
 }
+const rendererRssMb = () => renderer().rss;
 
 async function heapMb(page: Page): Promise<number> {
   const used = await page.evaluate(
@@ -59,13 +73,16 @@ async function heapMb(page: Page): Promise<number> {
 /** Sample memory until stopped; the peaks. */
 function sampler(page: Page) {
   let rss = rendererRssMb();
+  let priv = renderer().private;
   let heap = 0;
   let on = true;
   const loop = (async () => {
     const t0 = performance.now();
     while (on) {
-      const now = rendererRssMb();
+      const r = renderer();
+      const now = r.rss;
       rss = Math.max(rss, now);
+      priv = Math.max(priv, r.private);
       if (values.timeline) {
         const line = await page
           .textContent('[data-testid="export-progress"]', { timeout: 100 })
@@ -81,7 +98,7 @@ function sampler(page: Page) {
   return async () => {
     on = false;
     await loop;
-    return { peak_renderer_rss_mb: rss, peak_js_heap_mb: heap };
+    return { peak_renderer_rss_mb: rss, peak_renderer_private_mb: priv, peak_js_heap_mb: heap };
   };
 }
 
@@ -125,7 +142,12 @@ async function exportOnce(view: string, grain: string, format: string, cancelAft
   await ready(page);
   await page.selectOption('[data-testid="export-grain"]', grain);
   const n = Number(await page.getAttribute('[data-testid="export-rows"]', 'data-value'));
-  const before = { renderer_rss_before_mb: rendererRssMb(), js_heap_before_mb: await heapMb(page) };
+  const r0 = renderer();
+  const before = {
+    renderer_rss_before_mb: r0.rss,
+    renderer_private_before_mb: r0.private,
+    js_heap_before_mb: await heapMb(page),
+  };
   const stop = sampler(page);
   const t = performance.now();
   const downloaded = cancelAfterRows ? null : page.waitForEvent('download', { timeout: 3_600_000 });

@@ -54,15 +54,6 @@ export interface ExportResult {
   provenance: Provenance;
 }
 
-/** Rows the export of these filters will hold (the joins add none). */
-export async function exportCount(m: Manifest, r: Resolved, grain: Grain): Promise<number> {
-  const q = exportSql(m, r, '-budget', grain);
-  if (!q) return 0;
-  const { conn } = await engine();
-  await Promise.all(q.facts.map(ensureFile));
-  return count(conn, q.countSql, q.params);
-}
-
 type Conn = Awaited<ReturnType<Awaited<ReturnType<typeof engine>>['db']['connect']>>;
 
 async function count(conn: Conn, sql: string, params: readonly unknown[]): Promise<number> {
