@@ -101,6 +101,16 @@ describe('exports of the explorer (generated data)', () => {
         trs.map((tr) => tr.getAttribute('data-project-id')),
       );
       expect(csv.slice(0, shown.length).map((r) => r.project_id)).toEqual(shown);
+      // Thai text intact: the names native DuckDB reads from the published details.
+      const names = await rows(
+        `SELECT project_id, project_name FROM ${table(DEMO_DATA, 'details')} WHERE project_id IN (${shown.map(() => '?').join(', ')})`,
+        shown,
+      );
+      expect(names.length).toBe(shown.length);
+      for (const x of names) {
+        expect(csv.find((r) => r.project_id === x.project_id)!.project_name).toBe(x.project_name);
+      }
+      expect(csv[0]!.project_name).toMatch(/[\u0E00-\u0E7F]/);
 
       await page.selectOption('[data-testid="export-grain"]', 'contracts');
       const contracts = readCsv((await download(page, 'export-csv')).bytes, 'contracts');
@@ -113,126 +123,140 @@ describe('exports of the explorer (generated data)', () => {
     await page.close();
   });
 
-  it('XLSX, Parquet, JSON and NDJSON hold the same rows, with the provenance', async () => {
-    const [busy] =
-      await rows(`SELECT a.dept_name, p.fiscal_year FROM ${table(DEMO_DATA, 'projects')} p
+  const busy = async () => {
+    const [b] = await rows(`SELECT a.dept_name, p.fiscal_year FROM ${table(DEMO_DATA, 'projects')} p
       JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id) GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`);
-    const f = {
-      fy: [Number(busy!.fiscal_year)],
-      agency: String(busy!.dept_name),
-      sort: 'fy' as const,
-    };
-    const want = await expectedTotals(DEMO_DATA, f);
-    const m = manifestOf(DEMO_DATA);
-    const page = await view(server.origin, f);
-    await page.selectOption('[data-testid="export-grain"]', 'contracts');
-    const n = Number(want.contracts);
-    expect(n).toBeGreaterThan(5);
+    return { fy: [Number(b!.fiscal_year)], agency: String(b!.dept_name), sort: 'fy' as const };
+  };
+  const vendor = async () => ({ ...(await filterCases(DEMO_DATA))[12]!, sort: '-agreed' as const });
 
-    const checkProvenance = (p: Provenance) => {
-      const link = new URL(p.permalink);
-      expect(link.origin + link.pathname).toBe(`${server.origin}/explore`);
-      expect(link.searchParams.get('snap')).toBe(m.snapshot_id.slice(0, 12));
-      expect(link.searchParams.get('agency')).toBe(f.agency);
-      expect(p.snapshot_id).toBe(m.snapshot_id);
-      expect(p.manifest_sha256).toBe(sha256(readFileSync(path.join(DEMO_DATA, 'manifest.json'))));
-      expect(p.rows).toBe(n);
-      expect(p.grain).toBe('contracts');
-      expect(p.filters.th).toContain(f.agency);
-      expect(p.filters.en).toContain(`Fiscal years: ${f.fy[0]}`);
-      expect(p.sql).toMatch(/^SELECT[\s\S]+read_parquet\(\[[\s\S]+ORDER BY/);
-      expect(p.params).toContain(f.fy[0]);
-      expect(p.licence).toBe(m.licence);
-      expect(p.licence).toMatch(/Creative Commons Attribution/);
-      expect(p.source).toMatch(/data\.go\.th/);
-      expect(Math.abs(Date.parse(p.exported_at) - Date.now())).toBeLessThan(600_000);
-    };
+  for (const [label, filters] of [
+    ['one agency’s year', busy],
+    ['one winner, all years', vendor],
+  ] as const) {
+    it(`XLSX, Parquet, JSON and NDJSON hold the same rows, with the provenance (${label})`, async () => {
+      const f: Partial<Filters> = await filters();
+      const want = await expectedTotals(DEMO_DATA, f);
+      const m = manifestOf(DEMO_DATA);
+      const page = await view(server.origin, f);
+      await page.selectOption('[data-testid="export-grain"]', 'contracts');
+      const n = Number(want.contracts);
+      expect(n).toBeGreaterThan(5);
 
-    // JSON: an object with the provenance and the rows.
-    const json = JSON.parse((await download(page, 'export-json')).bytes.toString('utf8')) as {
-      provenance: Provenance;
-      rows: Record<string, unknown>[];
-    };
-    checkProvenance(json.provenance);
-    expect(json.rows).toHaveLength(n);
-    expect(Object.keys(json.rows[0]!)).toEqual(EXPORT_COLUMNS.contracts.map((c) => c.key));
-    expect(json.rows.map((r) => r.fiscal_year)).toEqual(json.rows.map(() => f.fy[0]));
+      const checkProvenance = (p: Provenance) => {
+        const link = new URL(p.permalink);
+        expect(link.origin + link.pathname).toBe(`${server.origin}/explore`);
+        expect(link.searchParams.get('snap')).toBe(m.snapshot_id.slice(0, 12));
+        link.searchParams.delete('snap');
+        expect(`?${link.searchParams}`).toBe(filtersToSearch({ ...NO_FILTERS, ...f }));
+        expect(p.snapshot_id).toBe(m.snapshot_id);
+        expect(p.manifest_sha256).toBe(sha256(readFileSync(path.join(DEMO_DATA, 'manifest.json'))));
+        expect(p.rows).toBe(n);
+        expect(p.grain).toBe('contracts');
+        for (const v of [f.agency, f.vendor].filter(Boolean)) {
+          expect(p.filters.th).toContain(v);
+          expect(p.filters.en).toContain(v);
+        }
+        if (f.fy?.length) expect(p.filters.en).toContain(`Fiscal years: ${f.fy[0]}`);
+        expect(p.sql).toMatch(/^SELECT[\s\S]+read_parquet\(\[[\s\S]+ORDER BY/);
+        if (f.fy?.length) expect(p.params).toContain(f.fy[0]);
+        expect(p.licence).toBe(m.licence);
+        expect(p.licence).toMatch(/Creative Commons Attribution/);
+        expect(p.source).toMatch(/data\.go\.th/);
+        expect(Math.abs(Date.parse(p.exported_at) - Date.now())).toBeLessThan(600_000);
+      };
 
-    // NDJSON: the provenance first, then one row per line.
-    const lines = (await download(page, 'export-ndjson')).bytes
-      .toString('utf8')
-      .trimEnd()
-      .split('\n');
-    checkProvenance((JSON.parse(lines[0]!) as { provenance: Provenance }).provenance);
-    expect(lines.slice(1).map((l) => JSON.parse(l) as unknown)).toEqual(json.rows);
+      // JSON: an object with the provenance and the rows.
+      const json = JSON.parse((await download(page, 'export-json')).bytes.toString('utf8')) as {
+        provenance: Provenance;
+        rows: Record<string, unknown>[];
+      };
+      checkProvenance(json.provenance);
+      expect(json.rows).toHaveLength(n);
+      expect(Object.keys(json.rows[0]!)).toEqual(EXPORT_COLUMNS.contracts.map((c) => c.key));
+      if (f.fy?.length) {
+        expect(json.rows.map((r) => r.fiscal_year)).toEqual(json.rows.map(() => f.fy![0]));
+      }
 
-    // Parquet: typed columns, read by native DuckDB, the provenance in its key-value metadata.
-    const pq = await download(page, 'export-parquet');
-    expect(pq.name).toMatch(
-      new RegExp(`^phasi-pai-nai_contracts_${m.snapshot_id.slice(0, 12)}_\\d{8}T\\d{4}\\.parquet$`),
-    );
-    const pqFile = path.join(OUT, 'view.parquet');
-    writeFileSync(pqFile, pq.bytes);
-    const [agg] = await rows(`SELECT count(*)::VARCHAR AS n, sum(contract_value)::VARCHAR AS agreed,
+      // NDJSON: the provenance first, then one row per line.
+      const lines = (await download(page, 'export-ndjson')).bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n');
+      checkProvenance((JSON.parse(lines[0]!) as { provenance: Provenance }).provenance);
+      expect(lines.slice(1).map((l) => JSON.parse(l) as unknown)).toEqual(json.rows);
+
+      // Parquet: typed columns, read by native DuckDB, the provenance in its key-value metadata.
+      const pq = await download(page, 'export-parquet');
+      expect(pq.name).toMatch(
+        new RegExp(
+          `^phasi-pai-nai_contracts_${m.snapshot_id.slice(0, 12)}_\\d{8}T\\d{4}\\.parquet$`,
+        ),
+      );
+      const pqFile = path.join(OUT, 'view.parquet');
+      writeFileSync(pqFile, pq.bytes);
+      const [agg] =
+        await rows(`SELECT count(*)::VARCHAR AS n, sum(contract_value)::VARCHAR AS agreed,
         typeof(any_value(contract_value)) AS money, typeof(any_value(contract_date)) AS date,
         typeof(any_value(vendor_tin)) AS tin FROM ${lit(pqFile)}`);
-    expect(agg).toEqual({
-      n: want.contracts,
-      agreed: want.agreed,
-      money: 'DECIMAL(18,2)',
-      date: 'DATE',
-      tin: 'VARCHAR',
-    });
-    const kv = Object.fromEntries(
-      (
-        await rows(
-          `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${lit(pqFile)})`,
-        )
-      ).map((r) => [r.k, r.v]),
-    );
-    expect(kv.snapshot_id).toBe(m.snapshot_id);
-    expect(kv.rows).toBe(String(n));
-    checkProvenance({
-      ...(Object.fromEntries(
-        Object.entries(kv).map(([k, v]) => [
-          k,
-          /^[[{]|^\d+$|^(true|false)$/.test(String(v)) ? JSON.parse(String(v)) : v,
-        ]),
-      ) as unknown as Provenance),
-    });
+      expect(agg).toEqual({
+        n: want.contracts,
+        agreed: want.agreed,
+        money: 'DECIMAL(18,2)',
+        date: 'DATE',
+        tin: 'VARCHAR',
+      });
+      const kv = Object.fromEntries(
+        (
+          await rows(
+            `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${lit(pqFile)})`,
+          )
+        ).map((r) => [r.k, r.v]),
+      );
+      expect(kv.snapshot_id).toBe(m.snapshot_id);
+      expect(kv.rows).toBe(String(n));
+      checkProvenance({
+        ...(Object.fromEntries(
+          Object.entries(kv).map(([k, v]) => [
+            k,
+            /^[[{]|^\d+$|^(true|false)$/.test(String(v)) ? JSON.parse(String(v)) : v,
+          ]),
+        ) as unknown as Provenance),
+      });
 
-    // XLSX: read back with the library that wrote it.
-    const book = await readXlsx(page);
-    const sheet = book.getWorksheet('data')!;
-    expect(sheet.rowCount).toBe(n + 1);
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(labels('contracts'));
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    const col = (key: string) => EXPORT_COLUMNS.contracts.findIndex((c) => c.key === key) + 1;
-    let total = 0n;
-    for (let i = 2; i <= n + 1; i++) {
-      const v = sheet.getRow(i).getCell(col('contract_value')).value;
-      if (v !== null) {
-        expect(typeof v).toBe('number');
-        total += BigInt(Math.round(Number(v) * 100));
+      // XLSX: read back with the library that wrote it.
+      const book = await readXlsx(page);
+      const sheet = book.getWorksheet('data')!;
+      expect(sheet.rowCount).toBe(n + 1);
+      expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(labels('contracts'));
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      const col = (key: string) => EXPORT_COLUMNS.contracts.findIndex((c) => c.key === key) + 1;
+      let total = 0n;
+      for (let i = 2; i <= n + 1; i++) {
+        const v = sheet.getRow(i).getCell(col('contract_value')).value;
+        if (v !== null) {
+          expect(typeof v).toBe('number');
+          total += BigInt(Math.round(Number(v) * 100));
+        }
+        const d = sheet.getRow(i).getCell(col('contract_date')).value;
+        if (d !== null) expect(d).toBeInstanceOf(Date);
+        expect(typeof sheet.getRow(i).getCell(col('project_id')).value).toBe('string');
       }
-      const d = sheet.getRow(i).getCell(col('contract_date')).value;
-      if (d !== null) expect(d).toBeInstanceOf(Date);
-      expect(typeof sheet.getRow(i).getCell(col('project_id')).value).toBe('string');
-    }
-    expect(sumText([`${total / 100n}.${String(total % 100n).padStart(2, '0')}`])).toBe(
-      decimal(want.agreed),
-    );
-    const prov = Object.fromEntries(
-      book
-        .getWorksheet('provenance')!
-        .getSheetValues()
-        .slice(2)
-        .map((r) => [(r as string[])[1], (r as string[])[2]]),
-    );
-    expect(prov.snapshot_id).toBe(m.snapshot_id);
-    expect(JSON.parse(prov.filters!)).toEqual(json.provenance.filters);
-    await page.close();
-  });
+      expect(sumText([`${total / 100n}.${String(total % 100n).padStart(2, '0')}`])).toBe(
+        decimal(want.agreed),
+      );
+      const prov = Object.fromEntries(
+        book
+          .getWorksheet('provenance')!
+          .getSheetValues()
+          .slice(2)
+          .map((r) => [(r as string[])[1], (r as string[])[2]]),
+      );
+      expect(prov.snapshot_id).toBe(m.snapshot_id);
+      expect(JSON.parse(prov.filters!)).toEqual(json.provenance.filters);
+      await page.close();
+    });
+  }
 
   it('cites the view with a pinned permalink, and downloads chart data as CSV', async () => {
     const m = manifestOf(DEMO_DATA);
