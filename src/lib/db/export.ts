@@ -6,6 +6,7 @@
  */
 import type { Lang } from '$lib/i18n';
 import { translator } from '$lib/i18n';
+import { formatCount } from '$lib/format/number';
 import {
   BOM,
   csvLines,
@@ -35,6 +36,14 @@ import { engine } from './engine';
 import { ensureFile } from './index';
 
 export class ExportError extends Error {}
+
+/** Why an XLSX export of this many rows is refused (see XLSX_MAX_ROWS). */
+export function xlsxTooLarge(lang: Lang, rows: number): string {
+  return translator(lang)('export.too_many_for_xlsx', {
+    max: formatCount(XLSX_MAX_ROWS, lang),
+    rows: formatCount(rows, lang),
+  });
+}
 
 export interface ExportRequest {
   m: Manifest;
@@ -109,7 +118,7 @@ export async function runExport(
     aborted(signal);
     await storeOrder(conn, q, table, rows, req.filters.sort, req.grain);
     if (req.format === 'xlsx' && rows > XLSX_MAX_ROWS) {
-      throw new ExportError(t('export.too_many_for_xlsx', { max: XLSX_MAX_ROWS, rows }));
+      throw new ExportError(xlsxTooLarge(req.lang, rows));
     }
     const prov = provenance({
       href: req.href,

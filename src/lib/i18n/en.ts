@@ -141,7 +141,7 @@ export const en: typeof th = {
     cancelled: 'Export cancelled',
     failed: 'The export failed: {{message}}',
     too_many_for_xlsx:
-      'Excel holds at most {{max}} rows per sheet; this result has {{rows}}. Export CSV or Parquet instead, or narrow the filters.',
+      'Excel files are built in this page’s memory (about 20 KB per row), so XLSX stops at {{max}} rows; this result has {{rows}}. Export CSV (Excel opens it with Thai intact) or Parquet, or narrow the filters.',
     empty: 'Nothing to export: no row matches these filters',
     note: 'Every export holds all rows of the current filters and order, not only this page. Its provenance (permalink, filters, SQL, dataset version, licence) is inside the file: XLSX sheet “provenance”, Parquet key-value metadata, JSON “provenance”, NDJSON first line; a CSV file carries it in its name and in “cite this view”.',
     cite: 'Cite this view',
