@@ -18,8 +18,14 @@ import {
   type Resolved,
 } from '../../src/lib/query/sql';
 import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { generate } from '../../scripts/generate';
+import { parseMaps } from '../../scripts/ingest/layout';
+import { ingest } from '../../scripts/ingest/run';
 import { native, rows } from './duckdb';
 import { manifestOf } from './expected';
+import { DRONE_CSV, TMP } from './paths';
 
 export interface Site {
   m: Manifest;
@@ -64,4 +70,34 @@ export async function siteTotals(s: Site, r: Resolved) {
     contracts: String(Number(row!.contracts)),
     agreed: String(row!.agreed),
   };
+}
+
+export interface FixtureDirs {
+  droneDir: string;
+  genSrc: string;
+  genDir: string;
+}
+
+/** Where a test file's two datasets live (known before they are built). */
+export function fixtureDirs(name: string): FixtureDirs {
+  return {
+    droneDir: path.join(TMP, name),
+    genSrc: path.join(TMP, `${name}-gen-src`),
+    genDir: path.join(TMP, `${name}-gen`),
+  };
+}
+
+/** Ingest the real drone set and a generated set of `rows` rows into those folders. */
+export async function ingestFixtures(
+  dirs: FixtureDirs,
+  rows: number,
+  seed: number,
+): Promise<{ drone: Site; gen: Site }> {
+  await ingest({ files: [DRONE_CSV], out: dirs.droneDir, maps: parseMaps(['_ปีงบ=budget_year']) });
+  await generate({ rows, seed, out: dirs.genSrc });
+  const csvs = readdirSync(dirs.genSrc)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => path.join(dirs.genSrc, f));
+  await ingest({ files: csvs, out: dirs.genDir, maps: new Map(), synthetic: true });
+  return { drone: await site(dirs.droneDir), gen: await site(dirs.genDir) };
 }

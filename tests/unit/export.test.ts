@@ -2,13 +2,10 @@
  * Export SQL and cells on native DuckDB: the export of a view holds exactly the view's projects
  * (or contracts), in the table's order, with the same totals as independent joins.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../scripts/generate';
-import { parseMaps } from '../../scripts/ingest/layout';
-import { ingest } from '../../scripts/ingest/run';
 import { csvRows, jsonRow, neutralise, xlsxCell } from '../../src/lib/export/cells';
 import { joinParquet } from '../../src/lib/export/parquet-footer';
 import { describeFilters, permalink } from '../../src/lib/export/provenance';
@@ -29,23 +26,15 @@ import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { decimal, expectedTotals, filterCases, sumText } from '../helpers/expected';
 import { DRONE_CSV, TMP } from '../helpers/paths';
-import { site, type Site } from '../helpers/site';
+import { fixtureDirs, ingestFixtures, type Site } from '../helpers/site';
 
-const droneDir = path.join(TMP, 'unit-export');
-const genSrc = path.join(TMP, 'unit-export-gen-src');
-const genDir = path.join(TMP, 'unit-export-gen');
+const dirs = fixtureDirs('unit-export');
+const { droneDir, genDir } = dirs;
 let drone: Site;
 let gen: Site;
 
 beforeAll(async () => {
-  await ingest({ files: [DRONE_CSV], out: droneDir, maps: parseMaps(['_ปีงบ=budget_year']) });
-  await generate({ rows: 3000, seed: 17, out: genSrc });
-  const csvs = readdirSync(genSrc)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => path.join(genSrc, f));
-  await ingest({ files: csvs, out: genDir, maps: new Map(), synthetic: true });
-  drone = await site(droneDir);
-  gen = await site(genDir);
+  ({ drone, gen } = await ingestFixtures(dirs, 3000, 17));
 }, 120_000);
 
 const f = (p: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...p });

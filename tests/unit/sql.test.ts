@@ -3,12 +3,7 @@
  * generated national-shaped set) and compared with independent queries (Mosaic's habit: test
  * generated SQL by running it, not by string compare).
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../scripts/generate';
-import { parseMaps } from '../../scripts/ingest/layout';
-import { ingest } from '../../scripts/ingest/run';
 import { aggregateWith, sourceFiles } from '../../src/lib/query/aggregate';
 import {
   filtersToSearch,
@@ -32,24 +27,15 @@ import {
 } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { expectedTotals, filterCases } from '../helpers/expected';
-import { DRONE_CSV, TMP } from '../helpers/paths';
-import { site, siteTotals, type Site } from '../helpers/site';
+import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
 
-const droneDir = path.join(TMP, 'unit-sql');
-const genSrc = path.join(TMP, 'unit-sql-gen-src');
-const genDir = path.join(TMP, 'unit-sql-gen');
+const dirs = fixtureDirs('unit-sql');
+const { droneDir, genDir } = dirs;
 let drone: Site;
 let gen: Site;
 
 beforeAll(async () => {
-  await ingest({ files: [DRONE_CSV], out: droneDir, maps: parseMaps(['_ปีงบ=budget_year']) });
-  await generate({ rows: 4000, seed: 11, out: genSrc });
-  const csvs = readdirSync(genSrc)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => path.join(genSrc, f));
-  await ingest({ files: csvs, out: genDir, maps: new Map(), synthetic: true });
-  drone = await site(droneDir);
-  gen = await site(genDir);
+  ({ drone, gen } = await ingestFixtures(dirs, 4000, 11));
 }, 120_000);
 
 const f = (p: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...p });
