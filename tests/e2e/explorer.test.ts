@@ -511,6 +511,30 @@ describe('host failures', () => {
     }
   });
 
+  it('says what it is loading: the engine with its bytes, then the data files opened', async () => {
+    const page = await browser.newPage();
+    // Slow data files a little, so the page's loading states last long enough to be read.
+    await page.route('**/*.parquet', async (r) => {
+      await new Promise((done) => setTimeout(done, 200));
+      await r.continue();
+    });
+    await page.goto(url({ fy: [2562] }));
+    const seen = new Set<string>();
+    for (let i = 0; i < 1200; i++) {
+      const status = await page.$('[data-testid="explorer"] .status');
+      const text = await status?.textContent().catch(() => null);
+      if (text) seen.add(text.trim());
+      if ((await page.getAttribute('[data-testid="explorer"]', 'data-state')) === 'ready') break;
+      await page.waitForTimeout(25);
+    }
+    const said = [...seen].join('\n');
+    expect(said).toMatch(/DuckDB-WASM/);
+    expect(said).toMatch(/เปิดไฟล์ข้อมูลแล้ว [1-9]\d* ไฟล์/);
+    await ready(page);
+    expect(await values(page)).toEqual(await expectedTotals(DEMO_DATA, { fy: [2562] }));
+    await page.close();
+  });
+
   it('says clearly when a data file is missing on the host', async () => {
     const m = manifestOf(DEMO_DATA);
     const broken = await serve({ root: BUILD, dataDir: DEMO_DATA });

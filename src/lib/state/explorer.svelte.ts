@@ -48,9 +48,18 @@ export class Explorer {
 
   filesOpened = $state(0);
 
-  constructor() {
-    engineProgress.listeners.add(() => (this.engineBytes = engineProgress.loaded));
-    fileProgress.listeners.add(() => (this.filesOpened = fileProgress.opened));
+  /** Follow the engine's download and the files opened; returns what stops following them. */
+  listen(): () => void {
+    const engine = () => (this.engineBytes = engineProgress.loaded);
+    const files = () => (this.filesOpened = fileProgress.opened);
+    engine();
+    files();
+    engineProgress.listeners.add(engine);
+    fileProgress.listeners.add(files);
+    return () => {
+      engineProgress.listeners.delete(engine);
+      fileProgress.listeners.delete(files);
+    };
   }
 
   get years(): number[] {
