@@ -114,7 +114,7 @@ export async function runExport(
     } finally {
       await keys.close();
     }
-    const rows = await count(conn, `SELECT count(*)::INTEGER AS n FROM ${table}`, []);
+    const rows = await count(conn, q.countSql(table), []);
     aborted(signal);
     await storeOrder(conn, q, table, rows, req.filters.sort, req.grain);
     if (req.format === 'xlsx' && rows > XLSX_MAX_ROWS) {

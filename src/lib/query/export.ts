@@ -97,12 +97,10 @@ export interface ExportQuery {
   columns: readonly ExportColumn[];
   /** Every file the export reads (to register before running it). */
   files: ManifestFile[];
-  /** The facts files: all that the key table and the count read. */
-  facts: ManifestFile[];
-  /** Bound values of the filters (for `sql`, `countSql` and `keysSql`). */
+  /** Bound values of the filters (for `sql` and `keysSql`). */
   params: Param[];
-  /** The row count of the export (no joins). */
-  countSql: string;
+  /** The key table's row count: the export's rows (the joins add none). */
+  countSql(table: string): string;
   /** The whole export as one statement (the provenance cites it; small results may run it). */
   sql(typed: boolean): string;
   /**
@@ -297,7 +295,6 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
   };
   return {
     columns,
-    facts,
     params: w.params,
     files: [
       ...facts,
@@ -305,7 +302,7 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
       ...vendors,
       ...(['agencies', 'methods', 'project_types', 'provinces', 'statuses'] as const).flatMap(dims),
     ],
-    countSql: `SELECT count(*)::INTEGER AS n FROM (${inner})`,
+    countSql: (t) => `SELECT count(*)::INTEGER AS n FROM ${scratch(t)}`,
     sql: (typed) => query(keyed, typed),
     // Unsorted: the order is computed outside DuckDB (tableOrder) and joined back by rowid.
     keysSql: (t) => `CREATE TEMP TABLE ${scratch(t)} AS ${inner}`,
