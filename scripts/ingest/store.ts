@@ -26,6 +26,7 @@ export type WrittenFile = Omit<ManifestFile, 'bytes' | 'sha256'>;
 import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
+import { indexTerms, TERM_CHUNK, TERM_WORD } from '../../src/lib/search/text.ts';
 
 export interface Progress {
   /** What runs now, e.g. `reading part-3.csv`. */
@@ -384,8 +385,65 @@ export class Store {
     return r.map((x) => Number(x.y));
   }
 
+  /**
+   * The word index of project names: each distinct name is normalised and segmented once in JS
+   * (Intl.Segmenter, the browser's ICU), in batches so memory stays flat; DuckDB then joins the
+   * words back to the projects. Term ids follow the words' byte order.
+   */
+  private async buildSearch(): Promise<void> {
+    this.stage = 'indexing words of project names';
+    await this.run(`CREATE OR REPLACE TEMP TABLE names AS
+      SELECT row_number() OVER (ORDER BY project_name)::INTEGER AS name_id, project_name
+      FROM (SELECT DISTINCT project_name FROM details WHERE project_name IS NOT NULL)`);
+    await this.conn.run(
+      `CREATE OR REPLACE TEMP TABLE name_words (name_id INTEGER, word VARCHAR, kind TINYINT)`,
+    );
+    const total = await this.scalar(`SELECT count(*) FROM names`);
+    const batch = 100_000;
+    const app = await this.conn.createAppender('name_words', 'main', 'temp');
+    for (let lo = 1; lo <= total; lo += batch) {
+      const rows = (
+        await this.conn.runAndReadAll(
+          `SELECT name_id, project_name FROM names WHERE name_id BETWEEN ${lo} AND ${lo + batch - 1}`,
+        )
+      ).getRows() as [number, string][];
+      for (const [id, name] of rows) {
+        const { words, chunks } = indexTerms(name);
+        for (const [list, kind] of [
+          [words, TERM_WORD],
+          [chunks, TERM_CHUNK],
+        ] as const) {
+          for (const w of list) {
+            app.appendInteger(id);
+            app.appendVarchar(w);
+            app.appendTinyInt(kind);
+            app.endRow();
+          }
+        }
+      }
+      this.onProgress?.({
+        stage: this.stage,
+        percent: Math.min(100, ((lo + batch) / total) * 100),
+        rows: lo + rows.length - 1,
+        elapsedMs: 0,
+      });
+    }
+    app.closeSync();
+    await this.run(`CREATE OR REPLACE TEMP TABLE search_postings AS
+      SELECT w.word, w.kind, d.fiscal_year, d.agency_id, d.project_id
+      FROM details d JOIN names n USING (project_name) JOIN name_words w USING (name_id)`);
+    await this.run(`CREATE OR REPLACE TEMP TABLE search_terms AS
+      SELECT term, kind, row_number() OVER (ORDER BY term, kind)::INTEGER AS term_id, projects
+      FROM (SELECT word AS term, kind, count(*)::INTEGER AS projects FROM search_postings GROUP BY 1, 2)`);
+    await this.run(`CREATE OR REPLACE TEMP TABLE search_postings AS
+      SELECT t.term_id, p.fiscal_year, p.agency_id, p.project_id
+      FROM search_postings p JOIN search_terms t ON t.term = p.word AND t.kind = p.kind`);
+    await this.conn.run(`DROP TABLE names; DROP TABLE name_words`);
+  }
+
   /** The narrow vendor copy and the pre-aggregates, from the built tables. */
   private async derive(): Promise<void> {
+    await this.buildSearch();
     await this.run(`CREATE OR REPLACE TEMP TABLE contracts_by_vendor AS
       SELECT ${TABLES.contracts_by_vendor.join(', ')} FROM contracts WHERE vendor_id IS NOT NULL`);
     // Discount against the reference price counts only projects that have both amounts.
@@ -438,7 +496,8 @@ export class Store {
         .join(', ');
       // Small row groups: DuckDB skips whole row groups only, so a lookup (one agency, one
       // vendor, the rows on screen) reads about one group's worth of each column it needs.
-      const rowGroup = table === 'vendors' ? 1024 : table === 'details' ? 4096 : 16384;
+      const rowGroup =
+        table === 'vendors' || table === 'search_terms' ? 1024 : table === 'details' ? 4096 : 16384;
       const slices =
         SPLIT[table] === 'year'
           ? years.map((fy) => ({ fy, where: `fiscal_year = ${Number(fy)}` }))

@@ -11,8 +11,11 @@ import {
   type Dimensions,
 } from '../../src/lib/query/aggregate';
 import type { Filters } from '../../src/lib/query/filters';
+import { runSearch } from '../../src/lib/query/search';
+import { queryWords } from '../../src/lib/search/text';
 import {
   agencyIdsSql,
+  dimensionSql,
   vendorLookupSql,
   type Measure,
   type Resolved,
@@ -54,7 +57,15 @@ export async function site(dataDir: string): Promise<Site> {
         : null;
       const key = f.vendor ? vendorKey(f.vendor) : null;
       const [v] = key ? await ask(vendorLookupSql(tableFiles(m, 'vendors'), key), []) : [];
-      return toResolved(f, dims, agencies, v ? Number(v.vendor_id) : null);
+      const hits = f.q
+        ? await runSearch(
+            ask,
+            m,
+            { words: queryWords(f.q).words, qin: f.qin, years: f.fy },
+            async () => (await ask(dimensionSql(tableFiles(m, 'agencies')), [])) as never,
+          )
+        : null;
+      return toResolved(f, dims, agencies, v ? Number(v.vendor_id) : null, hits);
     },
   };
 }

@@ -58,7 +58,7 @@ async function sliced(
   const t = `export_keys_${++scratch}`;
   await s.ask({ sql: q.keysSql(t), params: q.params }, q.files);
   const [n] = await s.ask({ sql: q.countSql(t), params: [] }, []);
-  const keys = new SortKeysBuilder(grain, Number(n!.n));
+  const keys = new SortKeysBuilder(grain, Number(n!.n), q.ranked);
   // In any order: each row carries its rowid.
   keys.add((await s.ask({ sql: q.sortKeysSql(t), params: [] }, [])).reverse());
   const order = tableOrder(keys.build(), sort);

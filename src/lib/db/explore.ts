@@ -9,6 +9,7 @@ import {
   agencySuggestSql,
   byIdsSql,
   detailsSql,
+  dimensionSql,
   rowSource,
   projectContractsSql,
   projectSql,
@@ -34,6 +35,8 @@ import {
 } from '$lib/query/aggregate';
 import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
 import { query } from './index';
+import { runSearch, type SearchHits } from '$lib/query/search';
+import { queryWords } from '$lib/search/text';
 
 function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
   return query<T>(q.sql, q.params, files);
@@ -91,17 +94,41 @@ export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null>
   });
 }
 
+const searchCache = new Map<string, Promise<Search>>();
+const agencyListCache = new Map<string, Promise<Agency[]>>();
+
+export type Search = SearchHits & { tooManyOwners: boolean };
+
+/** Every agency's names (qin=all matches them in JS; the file is small). */
+function agencyList(m: Manifest): Promise<Agency[]> {
+  return memo(agencyListCache, m.snapshot_id, () => {
+    const files = tableFiles(m, 'agencies');
+    return ask<Agency>(dimensionSql(files), files);
+  });
+}
+
+/** The hits of the URL's search (made once per search; see src/lib/query/search.ts). */
+function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
+  if (!f.q) return null;
+  const { words } = queryWords(f.q);
+  const req = { words, qin: f.qin, years: f.fy };
+  return memo(searchCache, JSON.stringify([m.snapshot_id, req]), () =>
+    runSearch(ask, m, req, () => agencyList(m)),
+  );
+}
+
 /** URL names → ids. A name the snapshot lacks gives an empty list: no row matches it. */
 export async function resolveFilters(
   m: Manifest,
   f: Filters,
-): Promise<{ r: Resolved; vendor: Vendor | null }> {
-  const [d, vendor, agency] = await Promise.all([
+): Promise<{ r: Resolved; vendor: Vendor | null; search: Search | null }> {
+  const [d, vendor, agency, search] = await Promise.all([
     dimensions(m),
     f.vendor ? vendorByKey(m, f.vendor) : null,
     f.agency ? agencyIds(m, f.agency, f.sub) : null,
+    searchHits(m, f),
   ]);
-  return { r: toResolved(f, d, agency, vendor?.vendor_id ?? null), vendor };
+  return { r: toResolved(f, d, agency, vendor?.vendor_id ?? null, search), vendor, search };
 }
 
 export type Row = QueryRow;

@@ -165,7 +165,7 @@ async function storeOrder(
   sort: Sort,
   grain: Grain,
 ): Promise<void> {
-  const keys = new SortKeysBuilder(grain, rows);
+  const keys = new SortKeysBuilder(grain, rows, q.ranked);
   for await (const batch of await conn.send(q.sortKeysSql(table))) {
     keys.addColumns(batch.numRows, (name) => batch.getChild(name)!);
   }

@@ -3,6 +3,7 @@
  * the snapshot), the filters in Thai and English words, the SQL and its parameters, the dataset
  * snapshot and manifest hash, the row count, the time, the source and the licence. Pure.
  */
+import { queryWords } from '$lib/search/text';
 import { translator, type Lang } from '$lib/i18n';
 import type { Grain, ExportColumn } from '$lib/query/export';
 import type { Filters } from '$lib/query/filters';
@@ -38,6 +39,12 @@ export function describeFilters(f: Filters, lang: Lang): string {
   const list = (label: string, v: readonly (string | number)[]) => {
     if (v.length) parts.push(`${label}: ${v.join(', ')}`);
   };
+  if (f.q) {
+    const words = queryWords(f.q).words.join(' · ');
+    parts.push(
+      `${t('export.search')}: “${f.q}” (${words})${f.qin === 'all' ? `, ${t('explore.search_all')}` : ''}`,
+    );
+  }
   list(t('explore.fiscal_years'), f.fy);
   if (f.agency) parts.push(`${t('export.agency')}: ${f.agency}`);
   if (f.agency && f.sub) parts.push(`${t('explore.sub')}: ${f.sub}`);
@@ -55,7 +62,8 @@ export function describeFilters(f: Filters, lang: Lang): string {
   }
   if (f.from || f.to) parts.push(`${t('explore.dates')}: ${f.from ?? '…'}–${f.to ?? '…'}`);
   const what = parts.length ? parts.join('; ') : t('export.all');
-  return `${what}. ${t('export.order')}: ${t(`export.sort_${f.sort}`)}`;
+  const order = t(`export.sort_${f.sort}`);
+  return `${what}. ${t('export.order')}: ${f.q ? `${t('export.relevance')}, ${order}` : order}`;
 }
 
 /** The view's URL with the snapshot pinned and no page (an export holds every page). */

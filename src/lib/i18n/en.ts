@@ -31,6 +31,15 @@ export const en: typeof th = {
     source: 'Source: {{licence}}',
   },
   explore: {
+    search: 'Search project names',
+    search_placeholder: 'e.g. ถนน, นมโรงเรียน, โดรน',
+    search_go: 'Search',
+    search_all: 'Also search agency and winner names',
+    search_words: 'Words searched: {{words}}',
+    search_help:
+      'Words of 3+ characters are found as words and inside longer words; shorter ones only as whole words. Several words mean all of them. Whole-word matches come first.',
+    search_too_many_owners:
+      'These words match too many agency or winner names; only the first {{max}} are counted. Add a word to narrow it.',
     title: 'Explore',
     filters: 'Filters',
     fiscal_years: 'Fiscal years',
@@ -121,6 +130,8 @@ export const en: typeof th = {
     invalid: 'Invalid values in the URL were ignored: {{items}}',
   },
   export: {
+    search: 'Search',
+    relevance: 'whole-word matches first',
     title: 'Export this table',
     grain: 'Rows',
     grain_projects: 'Projects (as in the table)',

@@ -17,6 +17,7 @@ import {
   type Source,
   type Sql,
 } from './sql';
+import type { SearchHits } from './search';
 
 export type Row = Record<string, string | number | null>;
 export type Ask = (q: Sql, files: readonly ManifestFile[]) => Promise<Row[]>;
@@ -28,7 +29,13 @@ export interface AggregateOptions {
 
 /** The files a source reads under these filters: chosen years, or the vendor's key range. */
 export function sourceFiles(m: Manifest, source: Source, r: Resolved): ManifestFile[] {
-  if (source === 'projects' || source === 'contracts') return tableFiles(m, source, r.fy);
+  if (source === 'projects' || source === 'contracts') {
+    // A search reads only the years its hits are in.
+    const hits = r.search?.years;
+    const years = hits ? (r.fy.length ? r.fy.filter((y) => hits.includes(y)) : hits) : r.fy;
+    if (hits && years.length === 0) return [];
+    return tableFiles(m, source, years);
+  }
   const files = tableFiles(m, source);
   if (source !== 'contracts_by_vendor' || !r.vendor?.length) return files;
   return files.filter((f) =>
@@ -117,6 +124,7 @@ export function toResolved(
   d: Dimensions,
   agencyIds: number[] | null,
   vendorId: number | null,
+  search: SearchHits | null = null,
 ): Resolved {
   const buckets = f.method.filter((x) => (METHOD_BUCKETS as readonly string[]).includes(x));
   const range = (on: Filters['amount']): [number | null, number | null] | null =>
@@ -161,6 +169,7 @@ export function toResolved(
     budget: range('budget'),
     contract: range('contract'),
     date: f.from || f.to ? [f.from, f.to] : null,
+    search: f.q ? search : null,
   };
 }
 

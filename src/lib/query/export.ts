@@ -12,6 +12,7 @@ import type { Sort } from './filters';
 import {
   CONTRACT_ROWS,
   parquet,
+  rankJoin,
   rowSource,
   SORT_SQL,
   where,
@@ -97,6 +98,8 @@ export interface ExportQuery {
   columns: readonly ExportColumn[];
   /** Every file the export reads (to register before running it). */
   files: ManifestFile[];
+  /** True with a search: the order starts with its relevance rank (`SortKeysBuilder`). */
+  ranked: boolean;
   /** Bound values of the filters (for `sql` and `keysSql`). */
   params: Param[];
   /** The key table's row count: the export's rows (the joins add none). */
@@ -127,19 +130,22 @@ export interface SortKeys {
   /** Contract grain only: the tie-breakers after the project. */
   contract_no: (string | null)[] | null;
   vendor_id: Float64Array | null;
+  /** With a search: its relevance rank (whole-word matches first), which orders before the key. */
+  rank: Float64Array | null;
 }
 
 /** Collects the rows of `sortKeysSql` (batch by batch) into `SortKeys`. */
 export class SortKeysBuilder {
   private readonly keys: SortKeys;
   /** `rows`: the key table's row count (rowids are 0 … rows - 1). */
-  constructor(grain: Grain, rows: number) {
+  constructor(grain: Grain, rows: number, ranked = false) {
     const contracts = grain === 'contracts';
     this.keys = {
       k: new Float64Array(rows),
       project_id: new Array<string>(rows),
       contract_no: contracts ? new Array<string | null>(rows) : null,
       vendor_id: contracts ? new Float64Array(rows) : null,
+      rank: ranked ? new Float64Array(rows) : null,
     };
   }
 
@@ -150,8 +156,9 @@ export class SortKeysBuilder {
 
   /** The same, column by column (an Arrow batch: no object per row). */
   addColumns(n: number, column: (name: string) => { get(i: number): unknown }): void {
-    const { k, project_id, contract_no, vendor_id } = this.keys;
+    const { k, project_id, contract_no, vendor_id, rank } = this.keys;
     const [rid, key, project] = [column('rid'), column('k'), column('project_id')];
+    const ranks = rank ? column('rank') : null;
     const contract = contract_no ? column('contract_no') : null;
     const vendor = vendor_id ? column('vendor_id') : null;
     const num = (v: unknown) => (v === null ? NaN : Number(v));
@@ -164,6 +171,7 @@ export class SortKeysBuilder {
         contract_no[i] = c === null ? null : String(c);
       }
       if (vendor_id) vendor_id[i] = num(vendor!.get(j));
+      if (rank) rank[i] = num(ranks!.get(j));
     }
   }
 
@@ -190,9 +198,10 @@ const cmpNumber = (a: number, b: number) =>
  */
 export function tableOrder(keys: SortKeys, sort: Sort): Uint32Array {
   const desc = sort.startsWith('-') ? -1 : 1;
-  const { k, project_id, contract_no, vendor_id } = keys;
+  const { k, project_id, contract_no, vendor_id, rank } = keys;
   const ids = Array.from({ length: k.length }, (_, i) => i);
   ids.sort((a, b) => {
+    if (rank && rank[a] !== rank[b]) return rank[a]! - rank[b]!;
     const byKey = cmpNumber(k[a]!, k[b]!);
     if (byKey !== 0) return Number.isNaN(k[a]!) || Number.isNaN(k[b]!) ? byKey : byKey * desc;
     return (
@@ -226,22 +235,26 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
   const facts = sourceFiles(m, source, r);
   if (facts.length === 0) return null;
   const w = where(source, r);
+  // A search brings its relevance rank (ordered first, as in the table).
+  const ranked = r.search !== null;
+  const scan = `${parquet(facts)}${rankJoin(r, 'h')} ${w.sql}`;
   let inner: string;
   if (grain === 'contracts') {
     inner = `SELECT project_id, ${projectFacts(source, false)}, vendor_id, contract_no,
-        contract_date, contract_finish_date, price_agree, status_id AS contract_status_id
-      FROM ${parquet(facts)} ${w.sql}`;
+        contract_date, contract_finish_date, price_agree, status_id AS contract_status_id${ranked ? ', rank' : ''}
+      FROM ${scan}`;
   } else if (CONTRACT_ROWS.has(source)) {
     inner = `SELECT project_id, ${projectFacts(source, true)},
-        count(*) AS contracts, sum(price_agree) AS contract_value
-      FROM ${parquet(facts)} ${w.sql} GROUP BY project_id`;
+        count(*) AS contracts, sum(price_agree) AS contract_value${ranked ? ', any_value(rank) AS rank' : ''}
+      FROM ${scan} GROUP BY project_id`;
   } else {
     inner = `SELECT project_id, ${projectFacts(source, false)},
-        contract_count AS contracts, NULL::DECIMAL(18,2) AS contract_value
-      FROM ${parquet(facts)} ${w.sql}`;
+        contract_count AS contracts, NULL::DECIMAL(18,2) AS contract_value${ranked ? ', rank' : ''}
+      FROM ${scan}`;
   }
-  const order =
-    grain === 'contracts' ? `${SORT_SQL[sort]}, q.contract_no, q.vendor_id` : SORT_SQL[sort];
+  const order = `${ranked ? 'q.rank, ' : ''}${
+    grain === 'contracts' ? `${SORT_SQL[sort]}, q.contract_no, q.vendor_id` : SORT_SQL[sort]
+  }`;
   const keyed = `SELECT *, row_number() OVER (ORDER BY ${order}) AS pos FROM (${inner}) AS q`;
 
   const dims = (t: 'agencies' | 'methods' | 'project_types' | 'provinces' | 'statuses') =>
@@ -295,6 +308,7 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
   };
   return {
     columns,
+    ranked,
     params: w.params,
     files: [
       ...facts,
@@ -309,7 +323,7 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
     sortKeysSql: (t) =>
       `SELECT rowid::INTEGER AS rid, ${SORT_KEY[sort]} AS k, project_id${
         grain === 'contracts' ? ', contract_no, vendor_id::DOUBLE AS vendor_id' : ''
-      } FROM ${scratch(t)}`,
+      }${ranked ? ', rank::DOUBLE AS rank' : ''} FROM ${scratch(t)}`,
     sliceKeysSql: (t) =>
       `CREATE OR REPLACE TEMP TABLE ${sliceTable(scratch(t))} AS SELECT k.*, o.pos
         FROM ${scratch(t)} AS k

@@ -3,11 +3,17 @@
  * Values name things by stable keys (names, TINs, vendor keys), never by row numbers, so a link
  * stays valid when a new year is published. Invalid values are reported and ignored.
  */
+import { MAX_QUERY, MAX_QUERY_WORDS, queryWords } from '$lib/search/text';
+
 export const SORTS = ['-budget', 'budget', '-agreed', 'agreed', '-fy', 'fy'] as const;
 export type Sort = (typeof SORTS)[number];
 export const DEFAULT_SORT: Sort = '-budget';
 
 export interface Filters {
+  /** Keyword search (docs/search.md); null: none. */
+  q: string | null;
+  /** Where `q` searches: project names, or (`all`) also agency and winners' names. */
+  qin: 'name' | 'all';
   /** Fiscal years (BE); empty = all years. */
   fy: number[];
   /** Agency: its full name (ชื่อหน่วยงาน, may cover same-name agencies) or its 12-hex key. */
@@ -39,6 +45,8 @@ export interface Filters {
 }
 
 export const NO_FILTERS: Filters = {
+  q: null,
+  qin: 'name',
   fy: [],
   agency: null,
   sub: null,
@@ -77,6 +85,17 @@ function isIsoDate(v: string): boolean {
 /** Short, safe echo of a bad value for the message. */
 function echo(name: string, v: string): string {
   return `${name}=${v.length > 20 ? `${v.slice(0, 20)}…` : v}`;
+}
+
+/** The `q` value, or null with a message when it has nothing to search or is too long. */
+function searchText(raw: string | null, invalid: string[]): string | null {
+  const v = raw?.replace(/\s+/g, ' ').trim();
+  if (!v) return null;
+  const { problem } = queryWords(v);
+  if (problem === 'too_long') invalid.push(`q: longer than ${MAX_QUERY} characters`);
+  else if (problem === 'too_many_words') invalid.push(`q: more than ${MAX_QUERY_WORDS} words`);
+  else if (problem === 'empty') invalid.push(`${echo('q', v)}: no letters or digits to search`);
+  return problem ? null : v;
 }
 
 export function parseFilters(params: URLSearchParams): { filters: Filters; invalid: string[] } {
@@ -119,7 +138,10 @@ export function parseFilters(params: URLSearchParams): { filters: Filters; inval
     return n;
   };
   const agency = text('agency');
+  const q = searchText(params.get('q'), invalid);
   const filters: Filters = {
+    q,
+    qin: 'name',
     fy: [...years].sort((a, b) => a - b),
     agency,
     sub: agency ? text('sub') : null,
@@ -138,6 +160,9 @@ export function parseFilters(params: URLSearchParams): { filters: Filters; inval
     snap: text('snap', (v) => /^[0-9a-f]{6,64}$/.test(v)),
   };
   if (!agency && params.get('sub')) invalid.push('sub without agency');
+  const qin = params.get('qin');
+  if (qin === 'all') filters.qin = 'all';
+  else if (qin !== null && qin !== 'name') invalid.push(echo('qin', qin));
   const amt = params.get('amount');
   if (amt === 'contract') filters.amount = 'contract';
   else if (amt !== null && amt !== 'budget') invalid.push(echo('amount', amt));
@@ -166,6 +191,8 @@ export function parseFilters(params: URLSearchParams): { filters: Filters; inval
 /** The query string for filters, in a fixed order (equal filters give equal URLs). */
 export function filtersToSearch(f: Filters): string {
   const p = new URLSearchParams();
+  if (f.q) p.set('q', f.q);
+  if (f.q && f.qin !== 'name') p.set('qin', f.qin);
   for (const y of f.fy) p.append('fy', String(y));
   if (f.agency) p.set('agency', f.agency);
   if (f.agency && f.sub) p.set('sub', f.sub);

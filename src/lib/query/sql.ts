@@ -10,6 +10,7 @@
  */
 import { isSafePath, type ManifestFile, type TableName } from '$lib/schema/tables';
 import type { Sort } from './filters';
+import { hitsTable, type SearchHits } from './search';
 
 export type Param = string | number | boolean | null;
 export interface Sql {
@@ -41,6 +42,8 @@ export interface Resolved {
   budget: [number | null, number | null] | null;
   contract: [number | null, number | null] | null;
   date: [string | null, string | null] | null;
+  /** A keyword search's hits (a table the search made; see search.ts). */
+  search: SearchHits | null;
 }
 
 export const NOTHING: Resolved = {
@@ -54,6 +57,7 @@ export const NOTHING: Resolved = {
   budget: null,
   contract: null,
   date: null,
+  search: null,
 };
 
 export type Dim = Exclude<keyof Resolved, never>;
@@ -101,6 +105,7 @@ export type Source = Extract<
 >;
 
 const ALL_DIMS: readonly (Dim | 'month')[] = [
+  'search',
   'fy',
   'agency',
   'province',
@@ -118,7 +123,7 @@ const CAPS: Record<Source, readonly (Dim | 'month')[]> = {
   agg_vendor_year: ['fy', 'vendor'],
   agg_agency_year: ['fy', 'agency'],
   agg_cube: ['fy', 'method', 'type', 'province', 'status'],
-  projects: ['fy', 'agency', 'province', 'method', 'type', 'status', 'budget'],
+  projects: ['fy', 'agency', 'province', 'method', 'type', 'status', 'budget', 'search'],
   contracts_by_vendor: ALL_DIMS,
   contracts: ALL_DIMS,
 };
@@ -234,6 +239,8 @@ function column(source: Source, d: Dim | 'month'): string {
       return 'price_agree';
     case 'date':
       return 'contract_date';
+    case 'search':
+      return 'project_id';
     case 'month':
       return source === 'agg_month' ? 'month' : 'month(contract_date)';
   }
@@ -277,6 +284,23 @@ function range<T extends Param>(
   return parts.join(' AND ') || 'TRUE';
 }
 
+/**
+ * Projects among a search's hits. The hits' agency-id range is also written as literal bounds so
+ * the facts' scans skip row groups outside it (the fiscal years already chose the files).
+ */
+function searchWhere(h: SearchHits): string {
+  if (h.rows === 0 || h.agencyMin === null || h.agencyMax === null) return 'FALSE';
+  const bound = `agency_id BETWEEN ${sqlNumber(h.agencyMin)} AND ${sqlNumber(h.agencyMax)}`;
+  return `${bound} AND project_id IN (SELECT project_id FROM ${hitsTable(h.table)})`;
+}
+
+/** The join that brings a search's `rank` to project rows (empty without a search). */
+export function rankJoin(r: Resolved, alias: string): string {
+  return r.search
+    ? ` JOIN (SELECT project_id, rank FROM ${hitsTable(r.search.table)}) AS ${alias} USING (project_id)`
+    : '';
+}
+
 /** WHERE for a source; `except` leaves one dimension out (facets). */
 export function where(source: Source, r: Resolved, except?: Dim): Sql {
   const parts: string[] = [];
@@ -294,6 +318,8 @@ export function where(source: Source, r: Resolved, except?: Dim): Sql {
       parts.push(range(col, r[d]!, params));
     } else if (d === 'date') {
       parts.push(range(col, r.date!, params, '::DATE'));
+    } else if (d === 'search') {
+      parts.push(searchWhere(r.search!));
     } else {
       parts.push(inList(col, r[d] as number[], params));
     }
@@ -406,9 +432,12 @@ export function rowsSql(
        FROM ${parquet(files)} ${w.sql} GROUP BY project_id)`
     : `(SELECT *, contract_count AS contracts, NULL::DECIMAL(18,2) AS contract_value FROM ${parquet(files)} ${w.sql})`;
   // Order on the inner DECIMAL columns (q.*), not the text aliases; the page gets exact text.
+  // A search ranks whole-word matches first, then the chosen order.
   return {
-    sql: `SELECT ${cols}, contracts::INTEGER AS contracts, contract_value::VARCHAR AS contract_value
-      FROM ${inner} AS q ORDER BY ${SORT_SQL[sort]} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
+    sql: `SELECT ${cols}, contracts::INTEGER AS contracts, contract_value::VARCHAR AS contract_value${
+      r.search ? ', h.rank::INTEGER AS rank' : ''
+    }
+      FROM ${inner} AS q${rankJoin(r, 'h')} ORDER BY ${r.search ? 'h.rank, ' : ''}${SORT_SQL[sort]} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
     params: w.params,
   };
 }

@@ -77,6 +77,14 @@ export const TABLES = {
    * Small pre-aggregates (each project once; `agreed` sums contract values; `ref_price` and
    * `ref_agreed` sum the reference price and agreed total of projects that have both).
    */
+  /**
+   * The search vocabulary: every word of every project name (normalised and segmented as in
+   * src/lib/search/text.ts; `kind` 0) and every space-delimited chunk that is not one word
+   * (`kind` 1), with its id and the number of projects that have it.
+   */
+  search_terms: ['term', 'kind', 'term_id', 'projects'],
+  /** The word index: which projects have each word, ordered by word, year, agency, project. */
+  search_postings: ['term_id', 'fiscal_year', 'agency_id', 'project_id'],
   agg_agency_year: ['agency_id', 'fiscal_year', ...MEASURES],
   agg_cube: ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id', ...MEASURES],
   agg_vendor_year: ['vendor_id', 'fiscal_year', 'contracts', 'projects', 'agencies', 'agreed'],
@@ -100,6 +108,8 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
   contracts: 'year',
   details: 'year',
   contracts_by_vendor: 'key',
+  search_terms: 'single',
+  search_postings: 'key',
   agg_agency_year: 'single',
   agg_cube: 'single',
   agg_vendor_year: 'single',
@@ -116,6 +126,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
 export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   details: 250_000,
   contracts_by_vendor: 2_000_000,
+  search_postings: 4_000_000,
 };
 
 export interface ManifestFile {

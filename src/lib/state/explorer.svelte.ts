@@ -17,6 +17,7 @@ import {
   type Facets,
   type ProjectDetail,
   type ResultRow,
+  type Search,
   type Totals,
   type Vendor,
 } from '$lib/db/explore';
@@ -37,6 +38,8 @@ export class Explorer {
   charts = $state.raw<Charts | null>(null);
   rows = $state.raw<ResultRow[]>([]);
   vendor = $state.raw<Vendor | null>(null);
+  /** The current keyword search's hits (null without `q`). */
+  search = $state.raw<Search | null>(null);
   /** The filters resolved to ids, as the shown results used them (exports reuse them). */
   resolved = $state.raw<Resolved | null>(null);
   engineBytes = $state(0);
@@ -75,7 +78,7 @@ export class Explorer {
       this.manifest ??= await fetchManifest();
       const m = this.manifest;
       this.dims ??= await dimensions(m);
-      const { r, vendor } = await resolveFilters(m, f);
+      const { r, vendor, search } = await resolveFilters(m, f);
       const [t, fc, ch, rows] = await Promise.all([
         totals(m, r),
         facets(m, r, lang),
@@ -84,6 +87,7 @@ export class Explorer {
       ]);
       if (!current()) return;
       this.vendor = vendor;
+      this.search = search;
       this.resolved = r;
       this.totals = t;
       this.facets = fc;

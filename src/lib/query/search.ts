@@ -1,0 +1,291 @@
+/**
+ * Keyword search over the word index (docs/search.md). Pure apart from the `ask` function it is
+ * given, so the site (DuckDB-WASM) and the tests (native DuckDB) run the same SQL.
+ *
+ * 1. The query's words (normalised and segmented like the index, src/lib/search/text.ts) are
+ *    looked up in the vocabulary (`search_terms`, one small file): a word of 3+ characters
+ *    matches every indexed word or chunk that contains it, a shorter one only the same word.
+ * 2. The postings of those term ids are read from `search_postings`, which is ordered by term id:
+ *    each run of nearby ids is its own scan with a literal id range, so DuckDB reads only the
+ *    row groups that hold them. A project is a hit when it has a match for every query word.
+ * 3. The hits are kept as a table (`search_hits_…`) that the filters join like any other
+ *    dimension; `rank` orders whole-word matches (0) before matches inside a word (1) and, with
+ *    `qin=all`, before projects found by their agency's or a winner's name (2).
+ */
+import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
+import { SUBSTRING_MIN, TERM_WORD, charLength, matchesAll } from '$lib/search/text';
+import type { Ask } from './aggregate';
+import { parquet, sqlNumber, type Param, type Sql } from './sql';
+
+/** What the filters need to know of a search's hits. */
+export interface SearchHits {
+  /** The hits table (project_id, rank, hit_year, hit_agency). */
+  table: string;
+  rows: number;
+  /** Fiscal years and agency-id range of the hits (literal bounds that prune the facts' scans). */
+  years: number[];
+  agencyMin: number | null;
+  agencyMax: number | null;
+}
+
+export type SearchIn = 'name' | 'all';
+
+/** Names of hit tables: made by `hitsTableName` from a hash, never from user text. */
+export const HITS_TABLE = /^search_hits_[0-9a-f]{16}$/;
+
+export function hitsTable(t: string): string {
+  if (!HITS_TABLE.test(t)) throw new Error(`not a search table name: ${t}`);
+  return t;
+}
+
+/** A stable table name for one search (FNV-1a 64 of its inputs). */
+export function hitsTableName(parts: readonly (string | number)[]): string {
+  let h = 0xcbf29ce484222325n;
+  for (const c of new TextEncoder().encode(parts.join('\u0000'))) {
+    h ^= BigInt(c);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return `search_hits_${h.toString(16).padStart(16, '0')}`;
+}
+
+/** A VALUES list of bound rows; `types` casts each column (parameters have no type of their own). */
+function values(rows: readonly Param[][], types: readonly string[], params: Param[]): string {
+  params.push(...rows.flat());
+  return rows.map(() => `(${types.map((t) => `?::${t}`).join(', ')})`).join(', ');
+}
+
+/** Vocabulary rows matching each word: (word index, term id, whether the term is the word). */
+export function termsSql(files: readonly ManifestFile[], words: readonly string[]): Sql {
+  const params: Param[] = [];
+  const w = values(
+    words.map((x, i) => [i, x, charLength(x) >= SUBSTRING_MIN]),
+    ['INTEGER', 'VARCHAR', 'BOOLEAN'],
+    params,
+  );
+  return {
+    sql: `SELECT w.i::INTEGER AS i, t.term_id::INTEGER AS term_id,
+        (t.kind = ${TERM_WORD} AND t.term = w.word) AS whole
+      FROM ${parquet(files)} AS t
+      JOIN (VALUES ${w}) AS w(i, word, sub)
+        ON (t.kind = ${TERM_WORD} AND t.term = w.word) OR (w.sub AND contains(t.term, w.word))
+      ORDER BY t.term_id, w.i`,
+    params,
+  };
+}
+
+/** Term ids cut into runs no longer than `span`; at most `max` runs (nearest runs merged). */
+export function termRuns(ids: readonly number[], max = 48): [number, number][] {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  let runs: [number, number][] = sorted.map((x) => [x, x]);
+  while (runs.length > max) {
+    // Merge the pair of neighbouring runs with the smallest gap.
+    let best = 0;
+    for (let i = 1; i < runs.length - 1; i++) {
+      if (runs[i + 1]![0] - runs[i]![1] < runs[best + 1]![0] - runs[best]![1]) best = i;
+    }
+    runs = [...runs.slice(0, best), [runs[best]![0], runs[best + 1]![1]], ...runs.slice(best + 2)];
+  }
+  // Neighbouring ids in one scan (the same row groups): merge runs with small gaps.
+  const out: [number, number][] = [];
+  for (const r of runs) {
+    const last = out.at(-1);
+    if (last && r[0] - last[1] <= 64) last[1] = r[1];
+    else out.push([r[0], r[1]]);
+  }
+  return out;
+}
+
+export interface NameMatches {
+  /** Per word, its matching terms. */
+  terms: { i: number; term_id: number; whole: boolean }[];
+  words: number;
+}
+
+/**
+ * The projects whose names match every word, as a SELECT of (project_id, rank, hit_year,
+ * hit_agency). `years`: only those fiscal years (literal bounds prune the postings).
+ */
+export function nameHitsSql(
+  postings: readonly ManifestFile[],
+  matches: NameMatches,
+  years: readonly number[],
+): Sql | null {
+  if (matches.terms.length === 0) return null;
+  const params: Param[] = [];
+  const ids = matches.terms.map((t) => t.term_id);
+  const yearBound = years.length
+    ? ` AND fiscal_year BETWEEN ${sqlNumber(Math.min(...years))} AND ${sqlNumber(Math.max(...years))}`
+    : '';
+  const scans = termRuns(ids).flatMap(([lo, hi]) => {
+    const files = postings.filter((f) => Number(f.key_max) >= lo && Number(f.key_min) <= hi);
+    if (files.length === 0) return [];
+    return [
+      `SELECT term_id, fiscal_year, agency_id, project_id FROM ${parquet(files)}
+        WHERE term_id BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}${yearBound}`,
+    ];
+  });
+  if (scans.length === 0) return null;
+  const m = values(
+    matches.terms.map((t) => [t.term_id, t.i, t.whole]),
+    ['INTEGER', 'INTEGER', 'BOOLEAN'],
+    params,
+  );
+  const fy = years.length ? ` WHERE p.fiscal_year IN (${years.map(() => '?').join(', ')})` : '';
+  params.push(...years);
+  return {
+    sql: `SELECT project_id, CASE WHEN bool_and(whole) THEN 0 ELSE 1 END AS rank,
+        any_value(fiscal_year) AS hit_year, any_value(agency_id) AS hit_agency
+      FROM (
+        SELECT p.project_id, any_value(p.fiscal_year) AS fiscal_year, any_value(p.agency_id) AS agency_id,
+               m.i, bool_or(m.whole) AS whole
+        FROM (${scans.join('\n        UNION ALL ')}) AS p
+        JOIN (VALUES ${m}) AS m(term_id, i, whole) ON m.term_id = p.term_id${fy}
+        GROUP BY p.project_id, m.i)
+      GROUP BY project_id HAVING count(*) = ${sqlNumber(matches.words)}`,
+    params,
+  };
+}
+
+/** Projects of the given agencies or vendors (qin=all), as hits of rank 2. */
+export function ownerHitsSql(
+  m: Manifest,
+  agencyIds: readonly number[],
+  vendorIds: readonly number[],
+  years: readonly number[],
+): Sql | null {
+  const parts: string[] = [];
+  const params: Param[] = [];
+  const fy = (alias = '') =>
+    years.length ? ` AND ${alias}fiscal_year IN (${years.map(() => '?').join(', ')})` : '';
+  if (agencyIds.length) {
+    const files = tableFiles(m, 'projects', years);
+    if (files.length) {
+      parts.push(`SELECT project_id, 2 AS rank, fiscal_year AS hit_year, agency_id AS hit_agency
+        FROM ${parquet(files)} WHERE agency_id BETWEEN ${sqlNumber(Math.min(...agencyIds))} AND ${sqlNumber(Math.max(...agencyIds))}
+          AND agency_id IN (${agencyIds.map(() => '?').join(', ')})${fy()}`);
+      params.push(...agencyIds, ...years);
+    }
+  }
+  if (vendorIds.length) {
+    const files = tableFiles(m, 'contracts_by_vendor').filter((f) =>
+      vendorIds.some((v) => v >= Number(f.key_min) && v <= Number(f.key_max)),
+    );
+    if (files.length) {
+      parts.push(`SELECT DISTINCT project_id, 2 AS rank, fiscal_year AS hit_year, agency_id AS hit_agency
+        FROM ${parquet(files)} WHERE vendor_id BETWEEN ${sqlNumber(Math.min(...vendorIds))} AND ${sqlNumber(Math.max(...vendorIds))}
+          AND vendor_id IN (${vendorIds.map(() => '?').join(', ')})${fy()}`);
+      params.push(...vendorIds, ...years);
+    }
+  }
+  return parts.length ? { sql: parts.join('\nUNION ALL\n'), params } : null;
+}
+
+/** Vendors whose name (lower-cased) contains every word (qin=all), at most `limit`. */
+export function vendorNameSql(
+  vendors: readonly ManifestFile[],
+  words: readonly string[],
+  limit: number,
+): Sql {
+  return {
+    sql: `SELECT vendor_id FROM ${parquet(vendors)}
+      WHERE ${words.map(() => 'contains(lower(name), ?)').join(' AND ')}
+      ORDER BY vendor_id LIMIT ${sqlNumber(limit)}`,
+    params: [...words],
+  };
+}
+
+/** Most agencies or vendors a `qin=all` search follows (a word in every name would be useless). */
+export const MAX_OWNERS = 2000;
+
+export interface SearchRequest {
+  words: readonly string[];
+  qin: SearchIn;
+  /** The filter's fiscal years (empty: all). */
+  years: readonly number[];
+}
+
+/**
+ * Run a search: returns its hits table (created once; the same search reuses it). `exec` runs a
+ * statement without rows; `agencies` gives every agency's names (qin=all matches them in JS, with
+ * the same normalisation as the index).
+ */
+export async function runSearch(
+  ask: Ask,
+  m: Manifest,
+  req: SearchRequest,
+  agencies: () => Promise<{ agency_id: number; dept_name: string; dept_sub_name: string | null }[]>,
+): Promise<SearchHits & { tooManyOwners: boolean }> {
+  const table = hitsTableName([m.snapshot_id, req.qin, ...req.years, '|', ...req.words]);
+  const termFiles = tableFiles(m, 'search_terms');
+  const postings = tableFiles(m, 'search_postings');
+  const parts: Sql[] = [];
+  if (termFiles.length && postings.length) {
+    const rows = await ask(termsSql(termFiles, req.words), termFiles);
+    const terms = rows.map((r) => ({
+      i: Number(r.i),
+      term_id: Number(r.term_id),
+      whole: String(r.whole) === 'true',
+    }));
+    // A word without any matching term: no project has it.
+    const found = new Set(terms.map((t) => t.i));
+    if (found.size === req.words.length) {
+      const q = nameHitsSql(postings, { terms, words: req.words.length }, req.years);
+      if (q) parts.push(q);
+    }
+  }
+  let tooManyOwners = false;
+  if (req.qin === 'all') {
+    const agencyIds = (await agencies())
+      .filter((a) => matchesAll(`${a.dept_name} ${a.dept_sub_name ?? ''}`, req.words))
+      .map((a) => Number(a.agency_id));
+    const vendorFiles = tableFiles(m, 'vendors');
+    const vendorIds = (
+      await ask(vendorNameSql(vendorFiles, req.words, MAX_OWNERS + 1), vendorFiles)
+    ).map((r) => Number(r.vendor_id));
+    tooManyOwners = agencyIds.length > MAX_OWNERS || vendorIds.length > MAX_OWNERS;
+    const q = ownerHitsSql(
+      m,
+      agencyIds.slice(0, MAX_OWNERS),
+      vendorIds.slice(0, MAX_OWNERS),
+      req.years,
+    );
+    if (q) parts.push(q);
+  }
+  const union = parts.length
+    ? parts.map((p) => `(${p.sql})`).join('\nUNION ALL\n')
+    : `SELECT NULL::VARCHAR AS project_id, 0 AS rank, NULL::INTEGER AS hit_year, NULL::INTEGER AS hit_agency WHERE FALSE`;
+  const files = [
+    ...postings,
+    ...tableFiles(m, 'projects', req.years),
+    ...tableFiles(m, 'contracts_by_vendor'),
+  ];
+  await ask(
+    {
+      sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS
+        SELECT project_id, min(rank)::TINYINT AS rank, any_value(hit_year)::INTEGER AS hit_year,
+               any_value(hit_agency)::INTEGER AS hit_agency
+        FROM (${union}) GROUP BY project_id`,
+      params: parts.flatMap((p) => p.params),
+    },
+    files,
+  );
+  const [s] = await ask(
+    {
+      sql: `SELECT count(*)::INTEGER AS n, min(hit_agency) AS lo, max(hit_agency) AS hi,
+          (SELECT string_agg(y::VARCHAR, ',') FROM
+            (SELECT DISTINCT hit_year AS y FROM ${hitsTable(table)} ORDER BY 1)) AS years
+        FROM ${hitsTable(table)}`,
+      params: [],
+    },
+    [],
+  );
+  const years = s?.years ? String(s.years).split(',').map(Number) : [];
+  return {
+    table,
+    rows: Number(s?.n ?? 0),
+    years,
+    agencyMin: s?.lo === null || s?.lo === undefined ? null : Number(s.lo),
+    agencyMax: s?.hi === null || s?.hi === undefined ? null : Number(s.hi),
+    tooManyOwners,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * Keyword search: the text rules, and the word index (built by the ingest, read by the site's
+ * own query code on native DuckDB) against an independent scan of every published project name.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseFilters } from '../../src/lib/query/filters';
+import { runSearch, type SearchIn } from '../../src/lib/query/search';
+import { dimensionSql } from '../../src/lib/query/sql';
+import { highlight, indexWords, normalizeText, queryWords } from '../../src/lib/search/text';
+import { tableFiles } from '../../src/lib/schema/tables';
+import { rows } from '../helpers/duckdb';
+import { table } from '../helpers/expected';
+import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
+
+/**
+ * The search's rule, written out independently: a 3+ character word is a substring of the
+ * normalised name; a shorter word must be one of the name's segmented words.
+ */
+const seg = new Intl.Segmenter('th', { granularity: 'word' });
+function reference(name: string, words: string[]): boolean {
+  let s = name.normalize('NFC');
+  s = [...s].filter((c) => !'\u200b\u200c\u200d\u2060\ufeff\u00ad'.includes(c)).join('');
+  s = s.replace(/\u0e4d([\u0e48\u0e49\u0e4a\u0e4b]?)\u0e32/g, '$1\u0e33');
+  s = [...s]
+    .map((c) => {
+      const i = '๐๑๒๓๔๕๖๗๘๙'.indexOf(c);
+      return i >= 0 ? String(i) : c.toLowerCase();
+    })
+    .join('');
+  s = s.split(/\s+/).filter(Boolean).join(' ');
+  const whole = new Set([...seg.segment(s)].map((x) => x.segment));
+  return words.every((w) => ([...w].length >= 3 ? s.includes(w) : whole.has(w)));
+}
+
+describe('text rules', () => {
+  it('normalises Thai digits, invisible characters, sara am, Latin case and spaces', () => {
+    expect(normalizeText('ถนน  หมู่ที่ ๑๒\u200b')).toBe('ถนน หมู่ที่ 12');
+    expect(normalizeText('น\u0e4d\u0e32ประปา')).toBe('น\u0e33ประปา');
+    // Nikhahit, tone, sara aa (a common typing order) folds to tone + sara am.
+    expect(normalizeText('น\u0e4d\u0e49\u0e32')).toBe('น\u0e49\u0e33');
+    expect(normalizeText(' UAV\u00a0E-Bidding ')).toBe('uav e-bidding');
+    expect(normalizeText('e\u0301')).toBe('\u00e9');
+  });
+
+  it('segments words as the browser does, keeping only letters and digits', () => {
+    expect(indexWords('ซื้ออาหารเสริม (นม) โรงเรียน ภาคเรียนที่ ๒')).toEqual([
+      'ซื้อ',
+      'อาหาร',
+      'เสริม',
+      'นม',
+      'โรงเรียน',
+      'ภาค',
+      'เรียน',
+      'ที่',
+      '2',
+    ]);
+  });
+
+  it('gives clear problems for empty, punctuation-only, too long and too many words', () => {
+    expect(queryWords('  ').problem).toBe('empty');
+    expect(queryWords('(-) ...!').problem).toBe('empty');
+    expect(queryWords('ก'.repeat(500)).problem).toBe('too_long');
+    expect(queryWords('a b c d e f g h i j k l m').problem).toBe('too_many_words');
+    const { filters, invalid } = parseFilters(new URLSearchParams({ q: 'ถนน'.repeat(200) }));
+    expect(filters.q).toBeNull();
+    expect(invalid).toEqual(['q: longer than 200 characters']);
+    const sql = parseFilters(new URLSearchParams({ q: "'; DROP TABLE projects; --" }));
+    expect(sql.filters.q).toBe("'; DROP TABLE projects; --");
+    expect(queryWords(sql.filters.q!).words).toEqual(['drop', 'table', 'projects']);
+  });
+
+  it('highlights the matched parts of the original text', () => {
+    const parts = highlight('ซื้ออากาศยานไร้คนขับ (UAV) ๒ ลำ', ['uav', 'ไร้คนขับ', '2']);
+    expect(parts.filter((p) => p.mark).map((p) => p.text)).toEqual(['ไร้คนขับ', 'UAV', '๒']);
+    expect(parts.map((p) => p.text).join('')).toBe('ซื้ออากาศยานไร้คนขับ (UAV) ๒ ลำ');
+    // Decomposed sara am in the text still highlights the whole original characters.
+    const am = highlight('น\u0e4d\u0e32ประปา', ['น\u0e33ประปา']);
+    expect(am).toEqual([{ text: 'น\u0e4d\u0e32ประปา', mark: true }]);
+  });
+});
+
+const dirs = fixtureDirs('search');
+let drone: Site;
+let gen: Site;
+let names: Map<string, string>;
+
+beforeAll(async () => {
+  ({ drone, gen } = await ingestFixtures(dirs, 4000, 11));
+  const r = await rows(
+    `SELECT project_id, project_name FROM ${table(dirs.droneDir, 'details')} WHERE project_name IS NOT NULL`,
+  );
+  names = new Map(r.map((x) => [String(x.project_id), String(x.project_name)]));
+}, 240_000);
+
+async function search(s: Site, q: string, qin: SearchIn = 'name', years: number[] = []) {
+  const { words } = queryWords(q);
+  const agencies = async () => {
+    const files = tableFiles(s.m, 'agencies');
+    return (await s.ask(dimensionSql(files), files)) as never;
+  };
+  const hits = await runSearch(s.ask, s.m, { words, qin, years }, agencies);
+  const got = await rows(`SELECT project_id, rank FROM ${hits.table}`);
+  return { hits, words, got: new Map(got.map((x) => [String(x.project_id), Number(x.rank)])) };
+}
+
+/** Queries people type, and parts of real names that cut words in two. */
+function droneQueries(): string[] {
+  const fixed = [
+    'โดรน',
+    'อากาศยานไร้คนขับ',
+    'ไร้คนขับ',
+    'ขับ',
+    'ซื้อ โดรน',
+    'UAV',
+    'uav เกษตร',
+    'e-bidding',
+    'ประปา',
+    'นม',
+    'จ้างเหมา',
+    'เฉพาะเจาะจง',
+    'สำรวจ',
+    'ฉีดพ่น',
+    '๒๕๖๖',
+    '2566',
+    'ยาน ไร้',
+    'ระบบ',
+  ];
+  // Windows of real names at fixed strides (deterministic).
+  const all = [...names.values()];
+  const windows: string[] = [];
+  for (let i = 0; i < all.length && windows.length < 40; i += 97) {
+    const n = normalizeText(all[i]!);
+    const at = (i * 7) % Math.max(1, n.length - 8);
+    windows.push(n.slice(at, at + 3 + (i % 6)));
+  }
+  return [...fixed, ...windows];
+}
+
+describe('the word index on the real drone projects', () => {
+  it('finds exactly the projects whose names hold every word (parts of words too)', async () => {
+    let nonEmpty = 0;
+    for (const q of droneQueries()) {
+      const { words, got, hits } = await search(drone, q);
+      if (words.length === 0) continue;
+      const expected = [...names].filter(([, n]) => reference(n, words)).map(([id]) => id);
+      expect([...got.keys()].sort(), q).toEqual(expected.sort());
+      expect(hits.rows, q).toBe(expected.length);
+      if (expected.length) nonEmpty++;
+      // Whole-word matches rank first: rank 0 exactly when every word is one of the name's words.
+      for (const [id, rank] of got) {
+        const segs = new Set(indexWords(names.get(id)!));
+        expect(rank, `${q} ${id}`).toBe(words.every((w) => segs.has(w)) ? 0 : 1);
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(25);
+  });
+
+  it('narrows to a fiscal year and combines with the other filters', async () => {
+    const { got } = await search(drone, 'โดรน', 'name', [2566]);
+    const fy = await rows(
+      `SELECT project_id FROM ${table(dirs.droneDir, 'details')} WHERE fiscal_year = 2566`,
+    );
+    const inYear = new Set(fy.map((x) => String(x.project_id)));
+    const expected = [...names]
+      .filter(([id, n]) => inYear.has(id) && reference(n, queryWords('โดรน').words))
+      .map(([id]) => id);
+    expect([...got.keys()].sort()).toEqual(expected.sort());
+    // The site's totals under q + fy equal native DuckDB over the same projects.
+    const { filters } = parseFilters(new URLSearchParams({ q: 'โดรน', fy: '2566' }));
+    const r = await drone.resolve(filters);
+    const t = await siteTotals(drone, r);
+    expect(Number(t.projects)).toBe(expected.length);
+    const [b] = await rows(
+      `SELECT coalesce(sum(budget), 0)::VARCHAR AS b FROM ${table(dirs.droneDir, 'projects')}
+       WHERE project_id IN (SELECT unnest(?::VARCHAR[]))`,
+      [`[${expected.map((x) => `"${x}"`).join(',')}]`],
+    );
+    expect(t.budget).toBe(b!.b);
+  });
+
+  it('gives clear empty results for SQL-looking text and words nobody wrote', async () => {
+    for (const q of ["'; DROP TABLE projects; --", 'zzzqqq', 'โดรน zzzqqq']) {
+      const { got, hits } = await search(drone, q);
+      expect(got.size, q).toBe(0);
+      expect(hits.rows).toBe(0);
+    }
+  });
+});
+
+describe('qin=all on generated data', () => {
+  it('adds the projects of agencies and winners whose names match, ranked after name matches', async () => {
+    const [v] = await rows(
+      `SELECT vendor_id, name FROM ${table(dirs.genDir, 'vendors')} WHERE tin_status = 'valid' ORDER BY vendor_id LIMIT 1`,
+    );
+    const word = String(v!.name).split(' ')[1]!; // บริษัท <words> จำกัด
+    const { got, words } = await search(gen, word, 'all');
+    // A winner's name matches when it contains every word (lower-cased).
+    const vendors = (await rows(`SELECT vendor_id, name FROM ${table(dirs.genDir, 'vendors')}`))
+      .filter((x) => words.every((w) => String(x.name).toLowerCase().includes(w)))
+      .map((x) => Number(x.vendor_id));
+    const byVendor = await rows(
+      `SELECT DISTINCT project_id FROM ${table(dirs.genDir, 'contracts')}
+       WHERE list_contains(?::INTEGER[], vendor_id)`,
+      [`[${vendors.join(',')}]`],
+    );
+    const agencies = await rows(
+      `SELECT agency_id, dept_name, dept_sub_name FROM ${table(dirs.genDir, 'agencies')}`,
+    );
+    const agencyIds = agencies
+      .filter((a) => reference(`${a.dept_name} ${a.dept_sub_name ?? ''}`, words))
+      .map((a) => Number(a.agency_id));
+    const byAgency = agencyIds.length
+      ? await rows(
+          `SELECT project_id FROM ${table(dirs.genDir, 'projects')} WHERE list_contains(?::INTEGER[], agency_id)`,
+          [`[${agencyIds.join(',')}]`],
+        )
+      : [];
+    const genNames = await rows(
+      `SELECT project_id, project_name FROM ${table(dirs.genDir, 'details')}`,
+    );
+    const byName = genNames
+      .filter((x) => reference(String(x.project_name), words))
+      .map((x) => String(x.project_id));
+    const expected = new Set([
+      ...byName,
+      ...byVendor.map((x) => String(x.project_id)),
+      ...byAgency.map((x) => String(x.project_id)),
+    ]);
+    expect(byVendor.length).toBeGreaterThan(0);
+    expect(new Set(got.keys())).toEqual(expected);
+    const named = new Set(byName);
+    for (const [id, rank] of got) expect(rank === 2, id).toBe(!named.has(id));
+  });
+});
