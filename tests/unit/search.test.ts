@@ -11,26 +11,7 @@ import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
-
-/**
- * The search's rule, written out independently: a 3+ character word is a substring of the
- * normalised name; a shorter word must be one of the name's segmented words.
- */
-const seg = new Intl.Segmenter('th', { granularity: 'word' });
-function reference(name: string, words: string[]): boolean {
-  let s = name.normalize('NFC');
-  s = [...s].filter((c) => !'\u200b\u200c\u200d\u2060\ufeff\u00ad'.includes(c)).join('');
-  s = s.replace(/\u0e4d([\u0e48\u0e49\u0e4a\u0e4b]?)\u0e32/g, '$1\u0e33');
-  s = [...s]
-    .map((c) => {
-      const i = '๐๑๒๓๔๕๖๗๘๙'.indexOf(c);
-      return i >= 0 ? String(i) : c.toLowerCase();
-    })
-    .join('');
-  s = s.split(/\s+/).filter(Boolean).join(' ');
-  const whole = new Set([...seg.segment(s)].map((x) => x.segment));
-  return words.every((w) => ([...w].length >= 3 ? s.includes(w) : whole.has(w)));
-}
+import { projectNames, reference, wholeWords } from '../helpers/search';
 
 describe('text rules', () => {
   it('normalises Thai digits, invisible characters, sara am, Latin case and spaces', () => {
@@ -86,10 +67,7 @@ let names: Map<string, string>;
 
 beforeAll(async () => {
   ({ drone, gen } = await ingestFixtures(dirs, 4000, 11));
-  const r = await rows(
-    `SELECT project_id, project_name FROM ${table(dirs.droneDir, 'details')} WHERE project_name IS NOT NULL`,
-  );
-  names = new Map(r.map((x) => [String(x.project_id), String(x.project_name)]));
+  names = await projectNames(dirs.droneDir);
 }, 240_000);
 
 async function search(s: Site, q: string, qin: SearchIn = 'name', years: number[] = []) {
@@ -148,8 +126,7 @@ describe('the word index on the real drone projects', () => {
       if (expected.length) nonEmpty++;
       // Whole-word matches rank first: rank 0 exactly when every word is one of the name's words.
       for (const [id, rank] of got) {
-        const segs = new Set(indexWords(names.get(id)!));
-        expect(rank, `${q} ${id}`).toBe(words.every((w) => segs.has(w)) ? 0 : 1);
+        expect(rank, `${q} ${id}`).toBe(wholeWords(names.get(id)!, words) ? 0 : 1);
       }
     }
     expect(nonEmpty).toBeGreaterThan(25);

@@ -111,7 +111,9 @@ function agencyList(m: Manifest): Promise<Agency[]> {
 function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
   if (!f.q) return null;
   const { words } = queryWords(f.q);
-  const req = { words, qin: f.qin, years: f.fy };
+  // Hits over all years: the year facet counts the other years too (the facts' scans still
+  // read only the chosen years).
+  const req = { words, qin: f.qin, years: [] };
   return memo(searchCache, JSON.stringify([m.snapshot_id, req]), () =>
     runSearch(ask, m, req, () => agencyList(m)),
   );

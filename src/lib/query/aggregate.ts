@@ -28,11 +28,17 @@ export interface AggregateOptions {
 }
 
 /** The files a source reads under these filters: chosen years, or the vendor's key range. */
-export function sourceFiles(m: Manifest, source: Source, r: Resolved): ManifestFile[] {
+export function sourceFiles(
+  m: Manifest,
+  source: Source,
+  r: Resolved,
+  except?: Dim,
+): ManifestFile[] {
   if (source === 'projects' || source === 'contracts') {
-    // A search reads only the years its hits are in.
+    // The year facet (except = fy) counts every year; a search reads only its hits' years.
+    const fy = except === 'fy' ? [] : r.fy;
     const hits = r.search?.years;
-    const years = hits ? (r.fy.length ? r.fy.filter((y) => hits.includes(y)) : hits) : r.fy;
+    const years = hits ? (fy.length ? fy.filter((y) => hits.includes(y)) : hits) : fy;
     if (hits && years.length === 0) return [];
     return tableFiles(m, source, years);
   }
@@ -58,7 +64,7 @@ export async function aggregateWith(
   const one = parts.length === 1;
   const results = await Promise.all(
     parts.map(async (p) => {
-      const files = sourceFiles(m, p.source, r);
+      const files = sourceFiles(m, p.source, r, opts.except);
       if (files.length === 0) return [];
       const q = aggregateSql({
         ...p,

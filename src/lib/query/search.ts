@@ -30,12 +30,17 @@ export interface SearchHits {
 
 export type SearchIn = 'name' | 'all';
 
-/** Names of hit tables: made by `hitsTableName` from a hash, never from user text. */
-export const HITS_TABLE = /^search_hits_[0-9a-f]{16}$/;
+/** Names of a search's tables: made by `hitsTableName` from a hash, never from user text. */
+export const HITS_TABLE = /^search_(hits|match)_[0-9a-f]{16}$/;
 
 export function hitsTable(t: string): string {
   if (!HITS_TABLE.test(t)) throw new Error(`not a search table name: ${t}`);
   return t;
+}
+
+/** The table of vocabulary matches kept beside a hits table (word index, term id, whole). */
+export function matchTable(hits: string): string {
+  return hitsTable(hits.replace(/^search_hits_/, 'search_match_'));
 }
 
 /** A stable table name for one search (FNV-1a 64 of its inputs). */
@@ -54,7 +59,11 @@ function values(rows: readonly Param[][], types: readonly string[], params: Para
   return rows.map(() => `(${types.map((t) => `?::${t}`).join(', ')})`).join(', ');
 }
 
-/** Vocabulary rows matching each word: (word index, term id, whether the term is the word). */
+/**
+ * Vocabulary rows matching each word: (word index, term id, whether the term is the word). Kept
+ * as a table, not handed back as bound values: a short word can match thousands of terms, and a
+ * statement with thousands of parameters crashes DuckDB-WASM 1.28 ("memory access out of bounds").
+ */
 export function termsSql(files: readonly ManifestFile[], words: readonly string[]): Sql {
   const params: Param[] = [];
   const w = values(
@@ -95,24 +104,19 @@ export function termRuns(ids: readonly number[], max = 48): [number, number][] {
   return out;
 }
 
-export interface NameMatches {
-  /** Per word, its matching terms. */
-  terms: { i: number; term_id: number; whole: boolean }[];
-  words: number;
-}
-
 /**
  * The projects whose names match every word, as a SELECT of (project_id, rank, hit_year,
  * hit_agency). `years`: only those fiscal years (literal bounds prune the postings).
  */
 export function nameHitsSql(
   postings: readonly ManifestFile[],
-  matches: NameMatches,
+  match: string,
+  ids: readonly number[],
+  words: number,
   years: readonly number[],
 ): Sql | null {
-  if (matches.terms.length === 0) return null;
+  if (ids.length === 0) return null;
   const params: Param[] = [];
-  const ids = matches.terms.map((t) => t.term_id);
   const yearBound = years.length
     ? ` AND fiscal_year BETWEEN ${sqlNumber(Math.min(...years))} AND ${sqlNumber(Math.max(...years))}`
     : '';
@@ -125,11 +129,6 @@ export function nameHitsSql(
     ];
   });
   if (scans.length === 0) return null;
-  const m = values(
-    matches.terms.map((t) => [t.term_id, t.i, t.whole]),
-    ['INTEGER', 'INTEGER', 'BOOLEAN'],
-    params,
-  );
   const fy = years.length ? ` WHERE p.fiscal_year IN (${years.map(() => '?').join(', ')})` : '';
   params.push(...years);
   return {
@@ -139,9 +138,9 @@ export function nameHitsSql(
         SELECT p.project_id, any_value(p.fiscal_year) AS fiscal_year, any_value(p.agency_id) AS agency_id,
                m.i, bool_or(m.whole) AS whole
         FROM (${scans.join('\n        UNION ALL ')}) AS p
-        JOIN (VALUES ${m}) AS m(term_id, i, whole) ON m.term_id = p.term_id${fy}
+        JOIN ${hitsTable(match)} AS m ON m.term_id = p.term_id${fy}
         GROUP BY p.project_id, m.i)
-      GROUP BY project_id HAVING count(*) = ${sqlNumber(matches.words)}`,
+      GROUP BY project_id HAVING count(*) = ${sqlNumber(words)}`,
     params,
   };
 }
@@ -220,16 +219,25 @@ export async function runSearch(
   const postings = tableFiles(m, 'search_postings');
   const parts: Sql[] = [];
   if (termFiles.length && postings.length) {
-    const rows = await ask(termsSql(termFiles, req.words), termFiles);
-    const terms = rows.map((r) => ({
-      i: Number(r.i),
-      term_id: Number(r.term_id),
-      whole: String(r.whole) === 'true',
-    }));
+    const match = matchTable(table);
+    const terms = termsSql(termFiles, req.words);
+    await ask(
+      { sql: `CREATE TABLE IF NOT EXISTS ${match} AS ${terms.sql}`, params: terms.params },
+      termFiles,
+    );
+    const [found] = await ask(
+      {
+        sql: `SELECT count(DISTINCT i)::INTEGER AS words,
+            (SELECT string_agg(term_id::VARCHAR, ',') FROM (SELECT DISTINCT term_id FROM ${match})) AS ids
+          FROM ${match}`,
+        params: [],
+      },
+      [],
+    );
     // A word without any matching term: no project has it.
-    const found = new Set(terms.map((t) => t.i));
-    if (found.size === req.words.length) {
-      const q = nameHitsSql(postings, { terms, words: req.words.length }, req.years);
+    if (Number(found?.words) === req.words.length) {
+      const ids = String(found!.ids).split(',').map(Number);
+      const q = nameHitsSql(postings, match, ids, req.words.length, req.years);
       if (q) parts.push(q);
     }
   }
