@@ -12,13 +12,10 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { clickLink, launchChromium } from '../lib/browser.ts';
-import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
 import type { Manifest } from '../../src/lib/schema/tables.ts';
 import { readFileSync } from 'node:fs';
-import { benchDataset, buildSite } from './site.ts';
+import { runViews, type Interaction } from './views.ts';
 
 const { values } = parseArgs({
   strict: true,
@@ -32,21 +29,6 @@ const { values } = parseArgs({
     networks: { type: 'string', default: 'loopback,throttled' },
   },
 });
-
-const RUNS = Number(values.runs);
-
-/** Lighthouse's mobile throttling (applied with the DevTools protocol). */
-const THROTTLED = {
-  offline: false,
-  latency: 150,
-  downloadThroughput: (1.6 * 1024 * 1024) / 8,
-  uploadThroughput: (750 * 1024) / 8,
-};
-
-interface Interaction {
-  name: string;
-  path: string;
-}
 
 /** The fixed interactions, with values picked from the data (the busiest agency, vendor …). */
 async function interactions(data: string): Promise<Interaction[]> {
@@ -89,129 +71,12 @@ async function interactions(data: string): Promise<Interaction[]> {
   ];
 }
 
-interface Measure {
-  ms: number;
-  kb: number;
-  /** Of which Parquet (data), the rest being the page, the engine and the manifest. */
-  parquet_kb: number;
-  requests: number;
-  wasm_parquet_requests: number;
-}
-
-function sum(log: RequestLog[], from: number): Omit<Measure, 'ms'> {
-  const part = log.slice(from);
-  return {
-    kb: Math.round(part.reduce((n, e) => n + e.bytes, 0) / 1024),
-    parquet_kb: Math.round(
-      part.filter((e) => e.path.endsWith('.parquet')).reduce((n, e) => n + e.bytes, 0) / 1024,
-    ),
-    requests: part.length,
-    wasm_parquet_requests: part.filter((e) => /\.(wasm|parquet)$/.test(e.path)).length,
-  };
-}
-
-/** Wait until the explorer finished a run newer than `before` (or the landing page loaded). */
-async function settled(page: Page, isLanding: boolean, before: number): Promise<void> {
-  if (isLanding) {
-    await page.waitForSelector('[data-testid="totals"]');
-    return;
-  }
-  await page.waitForFunction(
-    (b) => {
-      const el = document.querySelector('[data-testid="explorer"]');
-      return (
-        el !== null &&
-        Number(el.getAttribute('data-run')) > b &&
-        el.getAttribute('data-state') !== 'loading'
-      );
-    },
-    before,
-    { timeout: 600_000 },
-  );
-  const state = await page.getAttribute('[data-testid="explorer"]', 'data-state');
-  if (state !== 'ready') throw new Error(`view ended in state ${state}`);
-}
-
-async function runOf(page: Page): Promise<number> {
-  return Number((await page.getAttribute('[data-testid="explorer"]', 'data-run')) ?? 0);
-}
-
-async function measure(
-  browser: Browser,
-  origin: string,
-  log: RequestLog[],
-  it: Interaction,
-  throttle: boolean,
-): Promise<{ cold: Measure; warm?: Measure; repeat?: Measure }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  if (throttle) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', THROTTLED);
-  }
-  const landing = it.path === '/';
-  let mark = log.length;
-  let t = performance.now();
-  await page.goto(`${origin}${it.path}`);
-  await settled(page, landing, 0);
-  const cold = { ms: Math.round(performance.now() - t), ...sum(log, mark) };
-  if (landing) {
-    await context.close();
-    return { cold };
-  }
-  // Warm: the engine runs in this page; an unrelated view first, then this one.
-  const visit = async (href: string) => {
-    const before = await runOf(page);
-    mark = log.length;
-    t = performance.now();
-    await clickLink(page, href);
-    await settled(page, false, before);
-    return { ms: Math.round(performance.now() - t), ...sum(log, mark) };
-  };
-  await visit('/explore?fy=2500');
-  const warm = await visit(`${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`);
-  await visit('/explore?fy=2500');
-  const repeat = await visit(`${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`);
-  await context.close();
-  return { cold, warm, repeat };
-}
-
-const browser = await launchChromium();
-try {
-  for (const rows of values.rows.split(',').map(Number)) {
-    const data = await benchDataset(values.dir, rows, Number(values.seed));
-    const site = buildSite(values.dir, rows, data);
-    const log: RequestLog[] = [];
-    const server = createStaticServer({ root: site, gzip: true, onRequest: (e) => log.push(e) });
-    const port = await listen(server, 0);
-    const origin = `http://127.0.0.1:${port}`;
-    console.log(`\n## ${rows.toLocaleString('en')} contract rows (${data})`);
-    for (const it of (await interactions(data)).filter((x) => x.name.includes(values.only))) {
-      const nets = values.networks.split(',');
-      for (const throttle of [false, true].filter((t) =>
-        nets.includes(t ? 'throttled' : 'loopback'),
-      )) {
-        const runs = [];
-        for (let i = 0; i < (throttle ? 1 : RUNS); i++) {
-          runs.push(await measure(browser, origin, log, it, throttle));
-        }
-        // The median run by cold time (loopback) or the single throttled run.
-        const r = runs.sort((a, b) => a.cold.ms - b.cold.ms)[Math.floor(runs.length / 2)]!;
-        console.log(
-          JSON.stringify({
-            rows,
-            interaction: it.name,
-            path: it.path,
-            network: throttle ? 'throttled (150 ms, 1.6 Mbps)' : 'loopback',
-            ...r,
-          }),
-        );
-      }
-    }
-    server.closeAllConnections();
-    server.close();
-  }
-} finally {
-  await browser.close();
-}
+await runViews({
+  rows: values.rows.split(',').map(Number),
+  dir: values.dir,
+  seed: Number(values.seed),
+  runs: Number(values.runs),
+  only: values.only,
+  networks: values.networks.split(','),
+  interactions,
+});

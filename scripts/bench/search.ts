@@ -1,0 +1,129 @@
+/**
+ * npm run bench:search -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--runs 3]
+ *                         [--only TEXT] [--networks loopback,throttled]
+ *
+ * Keyword search on the built site over generated data (the dataset and site as bench:explore
+ * makes them): bytes, requests and cold / warm / repeat time for a common word across all years,
+ * a rare word, a two-word query, a word within one year and a common word in agency and winner
+ * names too. In the same run, the baseline: what a naive `project_name LIKE '%…%'` scan must
+ * transfer over the same files (the name, id, agency and year column chunks of every `details`
+ * file and their footers, read from the Parquet metadata: DuckDB fetches whole column chunks), and
+ * the index's own size. Not a test: quote its output (docs/benchmarks.md).
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Manifest } from '../../src/lib/schema/tables.ts';
+import { runViews, type Interaction } from './views.ts';
+
+const { values } = parseArgs({
+  strict: true,
+  options: {
+    rows: { type: 'string', default: '6000000,21000000' },
+    seed: { type: 'string', default: '1' },
+    dir: { type: 'string', default: 'data/bench' },
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string', default: '' },
+    networks: { type: 'string', default: 'loopback,throttled' },
+  },
+});
+
+const manifestOf = (data: string) =>
+  JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')) as Manifest;
+const filesOf = (data: string, table: string) =>
+  manifestOf(data)
+    .files.filter((f) => f.table === table)
+    .map((f) => path.join(data, f.path));
+const sqlList = (files: string[]) => `[${files.map((f) => `'${f}'`).join(', ')}]`;
+
+async function connect() {
+  return (await DuckDBInstance.create(':memory:')).connect();
+}
+
+/** The queries, with the words' project counts from the vocabulary (for the record). */
+async function interactions(data: string): Promise<Interaction[]> {
+  const db = await connect();
+  const terms = sqlList(filesOf(data, 'search_terms'));
+  const one = async (sql: string, params: string[] = []) =>
+    (await db.runAndReadAll(sql, params)).getRowObjectsJson()[0] as Record<string, string>;
+  const df = async (w: string) =>
+    (
+      await one(
+        `SELECT coalesce(max(projects), 0) AS n FROM read_parquet(${terms}) WHERE term = ? AND kind = 0`,
+        [w],
+      )
+    ).n;
+  const rare = await one(`SELECT term, projects FROM read_parquet(${terms})
+    WHERE kind = 0 AND length(term) >= 4 AND NOT regexp_matches(term, '^[0-9]+$')
+    ORDER BY projects, term LIMIT 1`);
+  const fy = Math.max(...manifestOf(data).fiscal_years);
+  const q = (o: Record<string, string>) => `/explore?${new URLSearchParams(o)}`;
+  console.log(
+    JSON.stringify({
+      words: {
+        ถนน: await df('ถนน'),
+        [rare.term!]: rare.projects,
+        นม: await df('นม'),
+        โรงเรียน: await df('โรงเรียน'),
+      },
+    }),
+  );
+  return [
+    { name: 'common word, all years (ถนน)', path: q({ q: 'ถนน' }) },
+    { name: `rare word, all years (${rare.term})`, path: q({ q: rare.term! }) },
+    { name: 'two words (นมโรงเรียน = นม + โรงเรียน)', path: q({ q: 'นมโรงเรียน' }) },
+    { name: `common word, one year (ถนน, ${fy})`, path: q({ q: 'ถนน', fy: String(fy) }) },
+    { name: 'common word in agency and winner names too', path: q({ q: 'ถนน', qin: 'all' }) },
+  ];
+}
+
+/** Bytes of a Parquet file's footer (metadata + length + magic): read before any column. */
+function footerBytes(file: string): number {
+  const fd = openSync(file, 'r');
+  try {
+    const tail = Buffer.alloc(8);
+    readSync(fd, tail, 0, 8, statSync(file).size - 8);
+    return tail.readUInt32LE(0) + 8;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What a naive LIKE scan over every year's names must transfer, beside the index's size. */
+async function baseline(data: string, rows: number): Promise<void> {
+  const db = await connect();
+  const details = filesOf(data, 'details');
+  const [chunks] = (
+    await db.runAndReadAll(`SELECT sum(total_compressed_size)::BIGINT AS bytes
+      FROM parquet_metadata(${sqlList(details)})
+      WHERE path_in_schema IN ('project_name', 'project_id', 'agency_id', 'fiscal_year')`)
+  ).getRowObjectsJson() as { bytes: string }[];
+  const footers = details.reduce((n, f) => n + footerBytes(f), 0);
+  const size = (t: string) => filesOf(data, t).reduce((n, f) => n + statSync(f).size, 0);
+  const kb = (n: number) => Math.round(n / 1024);
+  console.log(
+    JSON.stringify({
+      rows,
+      baseline: 'naive LIKE over project names, all years (column chunks + footers)',
+      kb: kb(Number(chunks!.bytes) + footers),
+      details_files: details.length,
+      index_kb: {
+        search_terms: kb(size('search_terms')),
+        search_postings: kb(size('search_postings')),
+      },
+      details_kb: kb(size('details')),
+    }),
+  );
+}
+
+await runViews({
+  rows: values.rows.split(',').map(Number),
+  dir: values.dir,
+  seed: Number(values.seed),
+  runs: Number(values.runs),
+  only: values.only,
+  networks: values.networks.split(','),
+  interactions,
+  after: baseline,
+});
