@@ -10,7 +10,7 @@ import {
   symlinkSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { Manifest } from '../../src/lib/schema/tables.ts';
+import { SCHEMA_VERSION, type Manifest } from '../../src/lib/schema/tables.ts';
 import { generate } from '../generate.ts';
 import { ingest } from '../ingest/run.ts';
 
@@ -21,7 +21,7 @@ export async function benchDataset(dir: string, rows: number, seed: number): Pro
   const out = path.resolve(dir, `out-${rows}`);
   if (existsSync(path.join(out, 'manifest.json'))) {
     const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
-    if (m.schema_version === 2) return out;
+    if (m.schema_version === SCHEMA_VERSION) return out;
   }
   const src = path.resolve(dir, `gen-${rows}-s${seed}`);
   if (!existsSync(path.join(src, 'truth.json'))) {

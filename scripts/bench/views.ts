@@ -28,6 +28,7 @@ export interface Measure {
   parquet_kb: number;
   requests: number;
   wasm_parquet_requests: number;
+  parquet_kb_by_table: Record<string, number>;
 }
 
 function sum(log: RequestLog[], from: number): Omit<Measure, 'ms'> {
@@ -39,7 +40,18 @@ function sum(log: RequestLog[], from: number): Omit<Measure, 'ms'> {
     ),
     requests: part.length,
     wasm_parquet_requests: part.filter((e) => /\.(wasm|parquet)$/.test(e.path)).length,
+    parquet_kb_by_table: byTable(part),
   };
+}
+
+/** Parquet KB per table (the folder or file name under the snapshot). */
+function byTable(part: RequestLog[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of part) {
+    const m = /\/s-[0-9a-f]+\/([a-z_]+)/.exec(e.path);
+    if (m && e.path.endsWith('.parquet')) out[m[1]!] = (out[m[1]!] ?? 0) + e.bytes;
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v / 1024)]));
 }
 
 /** Wait until the explorer finished a run newer than `before` (or the landing page loaded). */

@@ -61,7 +61,7 @@ export async function site(dataDir: string): Promise<Site> {
         ? await runSearch(
             ask,
             m,
-            { words: queryWords(f.q).words, qin: f.qin, years: [] },
+            { words: queryWords(f.q).words, qin: f.qin },
             async () => (await ask(dimensionSql(tableFiles(m, 'agencies')), [])) as never,
           )
         : null;

@@ -113,7 +113,7 @@ function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
   const { words } = queryWords(f.q);
   // Hits over all years: the year facet counts the other years too (the facts' scans still
   // read only the chosen years).
-  const req = { words, qin: f.qin, years: [] };
+  const req = { words, qin: f.qin };
   return memo(searchCache, JSON.stringify([m.snapshot_id, req]), () =>
     runSearch(ask, m, req, () => agencyList(m)),
   );

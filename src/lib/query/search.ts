@@ -19,13 +19,13 @@ import { parquet, sqlNumber, type Param, type Sql } from './sql';
 
 /** What the filters need to know of a search's hits. */
 export interface SearchHits {
-  /** The hits table (project_id, rank, hit_year, hit_agency). */
+  /** The hits table (project_seq, rank). */
   table: string;
   rows: number;
-  /** Fiscal years and agency-id range of the hits (literal bounds that prune the facts' scans). */
+  /** Fiscal years of the hits (the facts' files to open) and their `project_seq` range. */
   years: number[];
-  agencyMin: number | null;
-  agencyMax: number | null;
+  seqMin: number | null;
+  seqMax: number | null;
 }
 
 export type SearchIn = 'name' | 'all';
@@ -104,45 +104,29 @@ export function termRuns(ids: readonly number[], max = 48): [number, number][] {
   return out;
 }
 
-/**
- * The projects whose names match every word, as a SELECT of (project_id, rank, hit_year,
- * hit_agency). `years`: only those fiscal years (literal bounds prune the postings).
- */
+/** The projects whose names match every word, as a SELECT of (project_seq, rank). */
 export function nameHitsSql(
   postings: readonly ManifestFile[],
   match: string,
   ids: readonly number[],
   words: number,
-  years: readonly number[],
-): Sql | null {
-  if (ids.length === 0) return null;
-  const params: Param[] = [];
-  const yearBound = years.length
-    ? ` AND fiscal_year BETWEEN ${sqlNumber(Math.min(...years))} AND ${sqlNumber(Math.max(...years))}`
-    : '';
+): string | null {
   const scans = termRuns(ids).flatMap(([lo, hi]) => {
     const files = postings.filter((f) => Number(f.key_max) >= lo && Number(f.key_min) <= hi);
     if (files.length === 0) return [];
     return [
-      `SELECT term_id, fiscal_year, agency_id, project_id FROM ${parquet(files)}
-        WHERE term_id BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}${yearBound}`,
+      `SELECT term_id, project_seq FROM ${parquet(files)}
+        WHERE term_id BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}`,
     ];
   });
   if (scans.length === 0) return null;
-  const fy = years.length ? ` WHERE p.fiscal_year IN (${years.map(() => '?').join(', ')})` : '';
-  params.push(...years);
-  return {
-    sql: `SELECT project_id, CASE WHEN bool_and(whole) THEN 0 ELSE 1 END AS rank,
-        any_value(fiscal_year) AS hit_year, any_value(agency_id) AS hit_agency
+  return `SELECT project_seq, CASE WHEN bool_and(whole) THEN 0 ELSE 1 END AS rank
       FROM (
-        SELECT p.project_id, any_value(p.fiscal_year) AS fiscal_year, any_value(p.agency_id) AS agency_id,
-               m.i, bool_or(m.whole) AS whole
+        SELECT p.project_seq, m.i, bool_or(m.whole) AS whole
         FROM (${scans.join('\n        UNION ALL ')}) AS p
-        JOIN ${hitsTable(match)} AS m ON m.term_id = p.term_id${fy}
-        GROUP BY p.project_id, m.i)
-      GROUP BY project_id HAVING count(*) = ${sqlNumber(words)}`,
-    params,
-  };
+        JOIN ${hitsTable(match)} AS m ON m.term_id = p.term_id
+        GROUP BY p.project_seq, m.i)
+      GROUP BY project_seq HAVING count(*) = ${sqlNumber(words)}`;
 }
 
 /** Projects of the given agencies or vendors (qin=all), as hits of rank 2. */
@@ -150,19 +134,19 @@ export function ownerHitsSql(
   m: Manifest,
   agencyIds: readonly number[],
   vendorIds: readonly number[],
-  years: readonly number[],
 ): Sql | null {
   const parts: string[] = [];
   const params: Param[] = [];
-  const fy = (alias = '') =>
-    years.length ? ` AND ${alias}fiscal_year IN (${years.map(() => '?').join(', ')})` : '';
+  const among = (col: string, ids: readonly number[]) => {
+    params.push(...ids);
+    return `${col} BETWEEN ${sqlNumber(Math.min(...ids))} AND ${sqlNumber(Math.max(...ids))}
+          AND ${col} IN (${ids.map(() => '?').join(', ')})`;
+  };
   if (agencyIds.length) {
-    const files = tableFiles(m, 'projects', years);
+    const files = tableFiles(m, 'projects');
     if (files.length) {
-      parts.push(`SELECT project_id, 2 AS rank, fiscal_year AS hit_year, agency_id AS hit_agency
-        FROM ${parquet(files)} WHERE agency_id BETWEEN ${sqlNumber(Math.min(...agencyIds))} AND ${sqlNumber(Math.max(...agencyIds))}
-          AND agency_id IN (${agencyIds.map(() => '?').join(', ')})${fy()}`);
-      params.push(...agencyIds, ...years);
+      parts.push(`SELECT project_seq, 2 AS rank FROM ${parquet(files)}
+        WHERE ${among('agency_id', agencyIds)}`);
     }
   }
   if (vendorIds.length) {
@@ -170,10 +154,8 @@ export function ownerHitsSql(
       vendorIds.some((v) => v >= Number(f.key_min) && v <= Number(f.key_max)),
     );
     if (files.length) {
-      parts.push(`SELECT DISTINCT project_id, 2 AS rank, fiscal_year AS hit_year, agency_id AS hit_agency
-        FROM ${parquet(files)} WHERE vendor_id BETWEEN ${sqlNumber(Math.min(...vendorIds))} AND ${sqlNumber(Math.max(...vendorIds))}
-          AND vendor_id IN (${vendorIds.map(() => '?').join(', ')})${fy()}`);
-      params.push(...vendorIds, ...years);
+      parts.push(`SELECT DISTINCT project_seq, 2 AS rank FROM ${parquet(files)}
+        WHERE ${among('vendor_id', vendorIds)}`);
     }
   }
   return parts.length ? { sql: parts.join('\nUNION ALL\n'), params } : null;
@@ -199,14 +181,12 @@ export const MAX_OWNERS = 2000;
 export interface SearchRequest {
   words: readonly string[];
   qin: SearchIn;
-  /** The filter's fiscal years (empty: all). */
-  years: readonly number[];
 }
 
 /**
- * Run a search: returns its hits table (created once; the same search reuses it). `exec` runs a
- * statement without rows; `agencies` gives every agency's names (qin=all matches them in JS, with
- * the same normalisation as the index).
+ * Run a search: returns its hits table (created once; the same search reuses it). `agencies`
+ * gives every agency's names (qin=all matches them in JS, with the same normalisation as the
+ * index).
  */
 export async function runSearch(
   ask: Ask,
@@ -214,7 +194,7 @@ export async function runSearch(
   req: SearchRequest,
   agencies: () => Promise<{ agency_id: number; dept_name: string; dept_sub_name: string | null }[]>,
 ): Promise<SearchHits & { tooManyOwners: boolean }> {
-  const table = hitsTableName([m.snapshot_id, req.qin, ...req.years, '|', ...req.words]);
+  const table = hitsTableName([m.snapshot_id, req.qin, '|', ...req.words]);
   const termFiles = tableFiles(m, 'search_terms');
   const postings = tableFiles(m, 'search_postings');
   const parts: Sql[] = [];
@@ -237,8 +217,8 @@ export async function runSearch(
     // A word without any matching term: no project has it.
     if (Number(found?.words) === req.words.length) {
       const ids = String(found!.ids).split(',').map(Number);
-      const q = nameHitsSql(postings, match, ids, req.words.length, req.years);
-      if (q) parts.push(q);
+      const sql = nameHitsSql(postings, match, ids, req.words.length);
+      if (sql) parts.push({ sql, params: [] });
     }
   }
   let tooManyOwners = false;
@@ -251,49 +231,43 @@ export async function runSearch(
       await ask(vendorNameSql(vendorFiles, req.words, MAX_OWNERS + 1), vendorFiles)
     ).map((r) => Number(r.vendor_id));
     tooManyOwners = agencyIds.length > MAX_OWNERS || vendorIds.length > MAX_OWNERS;
-    const q = ownerHitsSql(
-      m,
-      agencyIds.slice(0, MAX_OWNERS),
-      vendorIds.slice(0, MAX_OWNERS),
-      req.years,
-    );
+    const q = ownerHitsSql(m, agencyIds.slice(0, MAX_OWNERS), vendorIds.slice(0, MAX_OWNERS));
     if (q) parts.push(q);
   }
   const union = parts.length
     ? parts.map((p) => `(${p.sql})`).join('\nUNION ALL\n')
-    : `SELECT NULL::VARCHAR AS project_id, 0 AS rank, NULL::INTEGER AS hit_year, NULL::INTEGER AS hit_agency WHERE FALSE`;
-  const files = [
-    ...postings,
-    ...tableFiles(m, 'projects', req.years),
-    ...tableFiles(m, 'contracts_by_vendor'),
-  ];
+    : `SELECT NULL::INTEGER AS project_seq, 0 AS rank WHERE FALSE`;
+  const projects = tableFiles(m, 'projects');
   await ask(
     {
       sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS
-        SELECT project_id, min(rank)::TINYINT AS rank, any_value(hit_year)::INTEGER AS hit_year,
-               any_value(hit_agency)::INTEGER AS hit_agency
-        FROM (${union}) GROUP BY project_id`,
+        SELECT project_seq, min(rank)::TINYINT AS rank FROM (${union}) GROUP BY project_seq`,
       params: parts.flatMap((p) => p.params),
     },
-    files,
+    [...postings, ...projects, ...tableFiles(m, 'contracts_by_vendor')],
+  );
+  // Which years' files hold hits: each projects file's project_seq range is in the manifest.
+  const ranges = projects.filter((f) => f.seq_min != null && f.seq_max != null);
+  const yearOf = ranges.map(
+    (f) =>
+      `count(*) FILTER (WHERE project_seq BETWEEN ${sqlNumber(f.seq_min!)} AND ${sqlNumber(f.seq_max!)}) AS y${sqlNumber(f.fiscal_year!)}`,
   );
   const [s] = await ask(
     {
-      sql: `SELECT count(*)::INTEGER AS n, min(hit_agency) AS lo, max(hit_agency) AS hi,
-          (SELECT string_agg(y::VARCHAR, ',') FROM
-            (SELECT DISTINCT hit_year AS y FROM ${hitsTable(table)} ORDER BY 1)) AS years
+      sql: `SELECT count(*)::INTEGER AS n, min(project_seq) AS lo, max(project_seq) AS hi
+          ${yearOf.length ? `, ${yearOf.join(', ')}` : ''}
         FROM ${hitsTable(table)}`,
       params: [],
     },
     [],
   );
-  const years = s?.years ? String(s.years).split(',').map(Number) : [];
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
     table,
     rows: Number(s?.n ?? 0),
-    years,
-    agencyMin: s?.lo === null || s?.lo === undefined ? null : Number(s.lo),
-    agencyMax: s?.hi === null || s?.hi === undefined ? null : Number(s.hi),
+    years: ranges.filter((f) => Number(s?.[`y${f.fiscal_year}`]) > 0).map((f) => f.fiscal_year!),
+    seqMin: num(s?.lo),
+    seqMax: num(s?.hi),
     tooManyOwners,
   };
 }

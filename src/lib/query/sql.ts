@@ -240,7 +240,7 @@ function column(source: Source, d: Dim | 'month'): string {
     case 'date':
       return 'contract_date';
     case 'search':
-      return 'project_id';
+      return 'project_seq';
     case 'month':
       return source === 'agg_month' ? 'month' : 'month(contract_date)';
   }
@@ -285,19 +285,20 @@ function range<T extends Param>(
 }
 
 /**
- * Projects among a search's hits. The hits' agency-id range is also written as literal bounds so
- * the facts' scans skip row groups outside it (the fiscal years already chose the files).
+ * Projects among a search's hits. The hits' `project_seq` range is also written as literal
+ * bounds: the facts are stored in that order, so the scans skip row groups outside it (the
+ * fiscal years already chose the files).
  */
 function searchWhere(h: SearchHits): string {
-  if (h.rows === 0 || h.agencyMin === null || h.agencyMax === null) return 'FALSE';
-  const bound = `agency_id BETWEEN ${sqlNumber(h.agencyMin)} AND ${sqlNumber(h.agencyMax)}`;
-  return `${bound} AND project_id IN (SELECT project_id FROM ${hitsTable(h.table)})`;
+  if (h.rows === 0 || h.seqMin === null || h.seqMax === null) return 'FALSE';
+  const bound = `project_seq BETWEEN ${sqlNumber(h.seqMin)} AND ${sqlNumber(h.seqMax)}`;
+  return `${bound} AND project_seq IN (SELECT project_seq FROM ${hitsTable(h.table)})`;
 }
 
 /** The join that brings a search's `rank` to project rows (empty without a search). */
 export function rankJoin(r: Resolved, alias: string): string {
   return r.search
-    ? ` JOIN (SELECT project_id, rank FROM ${hitsTable(r.search.table)}) AS ${alias} USING (project_id)`
+    ? ` JOIN (SELECT project_seq, rank FROM ${hitsTable(r.search.table)}) AS ${alias} USING (project_seq)`
     : '';
 }
 
@@ -426,7 +427,7 @@ export function rowsSql(
   const cols =
     'project_id, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed';
   const inner = CONTRACT_ROWS.has(source)
-    ? `(SELECT project_id, any_value(fiscal_year) AS fiscal_year, any_value(agency_id) AS agency_id,
+    ? `(SELECT project_id, any_value(project_seq) AS project_seq, any_value(fiscal_year) AS fiscal_year, any_value(agency_id) AS agency_id,
          any_value(method_id) AS method_id, any_value(budget) AS budget, any_value(agreed) AS agreed,
          count(*) AS contracts, sum(price_agree) AS contract_value
        FROM ${parquet(files)} ${w.sql} GROUP BY project_id)`
@@ -546,7 +547,7 @@ export function projectSql(
   agencyId: number,
 ): Sql {
   return {
-    sql: `SELECT * REPLACE (budget::VARCHAR AS budget, price_build::VARCHAR AS price_build,
+    sql: `SELECT * EXCLUDE (project_seq) REPLACE (budget::VARCHAR AS budget, price_build::VARCHAR AS price_build,
         agreed::VARCHAR AS agreed, announce_date::VARCHAR AS announce_date,
         transaction_date::VARCHAR AS transaction_date)
       FROM ${parquet(files)} WHERE agency_id = ? AND project_id = ?`,

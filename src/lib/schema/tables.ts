@@ -3,7 +3,7 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A project's filter columns and money, repeated on each of its contract rows. */
 const PROJECT_ON_CONTRACT = [
@@ -22,6 +22,8 @@ export const TABLES = {
   /** One row per project: project money stored once. Partitioned by fiscal year. */
   projects: [
     'project_id',
+    /** The project's place in the order fiscal year, agency, project (this snapshot only). */
+    'project_seq',
     'fiscal_year',
     'agency_id',
     'method_id',
@@ -41,6 +43,7 @@ export const TABLES = {
    */
   contracts: [
     'project_id',
+    'project_seq',
     'fiscal_year',
     'agency_id',
     'vendor_id',
@@ -68,6 +71,7 @@ export const TABLES = {
     'vendor_id',
     'fiscal_year',
     'project_id',
+    'project_seq',
     'agency_id',
     ...PROJECT_ON_CONTRACT,
     'contract_date',
@@ -83,8 +87,11 @@ export const TABLES = {
    * (`kind` 1), with its id and the number of projects that have it.
    */
   search_terms: ['term', 'kind', 'term_id', 'projects'],
-  /** The word index: which projects have each word, ordered by word, year, agency, project. */
-  search_postings: ['term_id', 'fiscal_year', 'agency_id', 'project_id'],
+  /**
+   * The word index: which projects (by `project_seq`) have each term, ordered by term then
+   * project; written with Parquet's delta encoding (about half a byte a row).
+   */
+  search_postings: ['term_id', 'project_seq'],
   agg_agency_year: ['agency_id', 'fiscal_year', ...MEASURES],
   agg_cube: ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id', ...MEASURES],
   agg_vendor_year: ['vendor_id', 'fiscal_year', 'contracts', 'projects', 'agencies', 'agreed'],
@@ -126,7 +133,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
 export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   details: 250_000,
   contracts_by_vendor: 2_000_000,
-  search_postings: 4_000_000,
+  search_postings: 16_000_000,
 };
 
 export interface ManifestFile {
@@ -136,6 +143,9 @@ export interface ManifestFile {
   /** The first sort column's range in this file (for files split by rows or key). */
   key_min?: string | number | null;
   key_max?: string | number | null;
+  /** The `project_seq` range of a file of a table that has it (a search maps hits to files). */
+  seq_min?: number | null;
+  seq_max?: number | null;
   rows: number;
   bytes: number;
   sha256: string;
