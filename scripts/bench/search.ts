@@ -69,13 +69,14 @@ async function interactions(data: string): Promise<Interaction[]> {
       },
     }),
   );
+  // The page keeps a search's hits: warm is each search's first visit in a running page.
   return [
     { name: 'common word, all years (ถนน)', path: q({ q: 'ถนน' }) },
     { name: `rare word, all years (${rare.term})`, path: q({ q: rare.term! }) },
     { name: 'two words (นมโรงเรียน = นม + โรงเรียน)', path: q({ q: 'นมโรงเรียน' }) },
     { name: `common word, one year (ถนน, ${fy})`, path: q({ q: 'ถนน', fy: String(fy) }) },
     { name: 'common word in agency and winner names too', path: q({ q: 'ถนน', qin: 'all' }) },
-  ];
+  ].map((x) => ({ ...x, firstInPage: true }));
 }
 
 /** Bytes of a Parquet file's footer (metadata + length + magic): read before any column. */
