@@ -78,6 +78,12 @@ async function settled(page: Page, isLanding: boolean, before: number): Promise<
   if (state !== 'ready') throw new Error(`view ended in state ${state}`);
 }
 
+/** With a search: the time the page took to find its hits (before computing the view). */
+async function searchMs(page: Page): Promise<{ search_ms?: number }> {
+  const v = await page.getAttribute('[data-testid="explorer"]', 'data-search-ms');
+  return v ? { search_ms: Number(v) } : {};
+}
+
 async function runOf(page: Page): Promise<number> {
   return Number((await page.getAttribute('[data-testid="explorer"]', 'data-run')) ?? 0);
 }
@@ -107,7 +113,11 @@ async function measure(
   let t = performance.now();
   await page.goto(`${origin}${it.path}`);
   await settled(page, landing, 0);
-  const cold = { ms: Math.round(performance.now() - t), ...sum(log, mark) };
+  const cold = {
+    ms: Math.round(performance.now() - t),
+    ...sum(log, mark),
+    ...(landing ? {} : await searchMs(page)),
+  };
   if (landing) {
     await context.close();
     return { cold };
@@ -118,7 +128,7 @@ async function measure(
     t = performance.now();
     await clickLink(page, href);
     await settled(page, false, before);
-    return { ms: Math.round(performance.now() - t), ...sum(log, mark) };
+    return { ms: Math.round(performance.now() - t), ...sum(log, mark), ...(await searchMs(page)) };
   };
   const again = `${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`;
   if (it.firstInPage) {

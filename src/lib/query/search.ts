@@ -73,8 +73,9 @@ export function termsSql(files: readonly ManifestFile[], words: readonly string[
   );
   return {
     sql: `SELECT w.i::INTEGER AS i, t.term_id::INTEGER AS term_id,
-        (t.kind = ${TERM_WORD} AND t.term = w.word) AS whole
-      FROM ${parquet(files)} AS t
+        (t.kind = ${TERM_WORD} AND t.term = w.word) AS whole,
+        (t.pend - t.projects)::BIGINT AS pstart, t.pend::BIGINT AS pend
+      FROM (SELECT *, sum(projects) OVER (ORDER BY term_id) AS pend FROM ${parquet(files)}) AS t
       JOIN (VALUES ${w}) AS w(i, word, sub)
         ON (t.kind = ${TERM_WORD} AND t.term = w.word) OR (w.sub AND contains(t.term, w.word))
       ORDER BY t.term_id, w.i`,
@@ -82,36 +83,54 @@ export function termsSql(files: readonly ManifestFile[], words: readonly string[
   };
 }
 
-/** Term ids cut into runs no longer than `span`; at most `max` runs (nearest runs merged). */
-export function termRuns(ids: readonly number[], max = 48): [number, number][] {
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  let runs: [number, number][] = sorted.map((x) => [x, x]);
+/** A matched term and where its postings lie among all postings (rows, in term-id order). */
+export interface TermSpan {
+  id: number;
+  start: number;
+  end: number;
+}
+
+/** Rows of postings a scan may read past to avoid another scan: one row group's worth. */
+const GAP_ROWS = 65_536;
+
+/**
+ * Term ids cut into runs, each one scan with a literal id range. Neighbouring terms share a scan
+ * only when the postings between them are fewer than a row group (reading them costs less than
+ * another scan); at most `max` runs (the runs with the fewest postings between them merged).
+ */
+export function termRuns(terms: readonly TermSpan[], max = 48): [number, number][] {
+  const sorted = [...new Map(terms.map((t) => [t.id, t])).values()].sort((a, b) => a.id - b.id);
+  let runs = sorted.map((t) => ({ lo: t.id, hi: t.id, start: t.start, end: t.end }));
+  const merge = (i: number) => {
+    const [a, b] = [runs[i]!, runs[i + 1]!];
+    runs = [
+      ...runs.slice(0, i),
+      { lo: a.lo, hi: b.hi, start: a.start, end: b.end },
+      ...runs.slice(i + 2),
+    ];
+  };
+  for (let i = 0; i < runs.length - 1;) {
+    if (runs[i + 1]!.start - runs[i]!.end <= GAP_ROWS) merge(i);
+    else i++;
+  }
   while (runs.length > max) {
-    // Merge the pair of neighbouring runs with the smallest gap.
     let best = 0;
     for (let i = 1; i < runs.length - 1; i++) {
-      if (runs[i + 1]![0] - runs[i]![1] < runs[best + 1]![0] - runs[best]![1]) best = i;
+      if (runs[i + 1]!.start - runs[i]!.end < runs[best + 1]!.start - runs[best]!.end) best = i;
     }
-    runs = [...runs.slice(0, best), [runs[best]![0], runs[best + 1]![1]], ...runs.slice(best + 2)];
+    merge(best);
   }
-  // Neighbouring ids in one scan (the same row groups): merge runs with small gaps.
-  const out: [number, number][] = [];
-  for (const r of runs) {
-    const last = out.at(-1);
-    if (last && r[0] - last[1] <= 64) last[1] = r[1];
-    else out.push([r[0], r[1]]);
-  }
-  return out;
+  return runs.map((r) => [r.lo, r.hi]);
 }
 
 /** The projects whose names match every word, as a SELECT of (project_seq, rank). */
 export function nameHitsSql(
   postings: readonly ManifestFile[],
   match: string,
-  ids: readonly number[],
+  terms: readonly TermSpan[],
   words: number,
 ): string | null {
-  const scans = termRuns(ids).flatMap(([lo, hi]) => {
+  const scans = termRuns(terms).flatMap(([lo, hi]) => {
     const files = postings.filter((f) => Number(f.key_max) >= lo && Number(f.key_min) <= hi);
     if (files.length === 0) return [];
     return [
@@ -120,6 +139,13 @@ export function nameHitsSql(
     ];
   });
   if (scans.length === 0) return null;
+  if (words === 1) {
+    // One word: no intersection, one aggregation (half the time on a common word).
+    return `SELECT p.project_seq, CASE WHEN bool_or(m.whole) THEN 0 ELSE 1 END AS rank
+      FROM (${scans.join('\n        UNION ALL ')}) AS p
+      JOIN ${hitsTable(match)} AS m ON m.term_id = p.term_id
+      GROUP BY p.project_seq`;
+  }
   return `SELECT project_seq, CASE WHEN bool_and(whole) THEN 0 ELSE 1 END AS rank
       FROM (
         SELECT p.project_seq, m.i, bool_or(m.whole) AS whole
@@ -208,7 +234,8 @@ export async function runSearch(
     const [found] = await ask(
       {
         sql: `SELECT count(DISTINCT i)::INTEGER AS words,
-            (SELECT string_agg(term_id::VARCHAR, ',') FROM (SELECT DISTINCT term_id FROM ${match})) AS ids
+            (SELECT string_agg(concat_ws(':', term_id, pstart, pend), ',')
+             FROM (SELECT DISTINCT term_id, pstart, pend FROM ${match})) AS terms
           FROM ${match}`,
         params: [],
       },
@@ -216,8 +243,11 @@ export async function runSearch(
     );
     // A word without any matching term: no project has it.
     if (Number(found?.words) === req.words.length) {
-      const ids = String(found!.ids).split(',').map(Number);
-      const sql = nameHitsSql(postings, match, ids, req.words.length);
+      const terms = String(found!.terms)
+        .split(',')
+        .map((x) => x.split(':').map(Number))
+        .map(([id, start, end]) => ({ id: id!, start: start!, end: end! }));
+      const sql = nameHitsSql(postings, match, terms, req.words.length);
       if (sql) parts.push({ sql, params: [] });
     }
   }
@@ -234,14 +264,18 @@ export async function runSearch(
     const q = ownerHitsSql(m, agencyIds.slice(0, MAX_OWNERS), vendorIds.slice(0, MAX_OWNERS));
     if (q) parts.push(q);
   }
-  const union = parts.length
-    ? parts.map((p) => `(${p.sql})`).join('\nUNION ALL\n')
-    : `SELECT NULL::INTEGER AS project_seq, 0 AS rank WHERE FALSE`;
+  // Name hits are one row per project already; only several parts need merging.
+  const hits =
+    parts.length === 0
+      ? `SELECT NULL::INTEGER AS project_seq, 0::TINYINT AS rank WHERE FALSE`
+      : parts.length === 1
+        ? `SELECT project_seq, rank::TINYINT AS rank FROM (${parts[0]!.sql})`
+        : `SELECT project_seq, min(rank)::TINYINT AS rank
+           FROM (${parts.map((p) => `(${p.sql})`).join('\nUNION ALL\n')}) GROUP BY project_seq`;
   const projects = tableFiles(m, 'projects');
   await ask(
     {
-      sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS
-        SELECT project_seq, min(rank)::TINYINT AS rank FROM (${union}) GROUP BY project_seq`,
+      sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS ${hits}`,
       params: parts.flatMap((p) => p.params),
     },
     [...postings, ...projects, ...tableFiles(m, 'contracts_by_vendor')],
