@@ -341,7 +341,7 @@ export class Store {
       LEFT JOIN statuses s ON s.status_name = c.contract_status
       WHERE c.has_contract`);
     await run(`CREATE TEMP TABLE details AS
-      SELECT f.project_id, p.agency_id, f.fiscal_year, f.project_name, f.method_raw,
+      SELECT f.project_id, p.project_seq, p.agency_id, f.fiscal_year, f.project_name, f.method_raw,
              f.method_group_raw, f.method_source, f.district, f.subdistrict
       FROM first_rows f JOIN projects p USING (project_id)`);
     const q = (

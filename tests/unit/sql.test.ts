@@ -129,7 +129,7 @@ describe('explorer SQL on native DuckDB', () => {
     const names = await gen.ask(
       detailsSql(
         tableFiles(gen.m, 'details'),
-        p1.map((x) => ({ project_id: String(x.project_id), agency_id: Number(x.agency_id) })),
+        p1.map((x) => ({ project_id: String(x.project_id), project_seq: Number(x.project_seq) })),
       ),
       [],
     );

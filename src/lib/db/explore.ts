@@ -357,6 +357,8 @@ async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
 
 export interface ResultRow {
   project_id: string;
+  /** The project's place in the facts' order (this snapshot): finds its details row cheaply. */
+  project_seq: number;
   fiscal_year: number;
   agency_id: number;
   method_id: number | null;
@@ -388,11 +390,7 @@ export async function pageRows(
   const [names, agencies] = await Promise.all([
     detailsFor(
       m,
-      top.map((x) => ({
-        project_id: String(x.project_id),
-        agency_id: Number(x.agency_id),
-        fiscal_year: Number(x.fiscal_year),
-      })),
+      top.map((x) => ({ project_id: String(x.project_id), project_seq: Number(x.project_seq) })),
     ),
     namesById<Agency>(m, 'agencies', 'agency_id', [
       ...new Set(top.map((x) => Number(x.agency_id))),
@@ -400,6 +398,7 @@ export async function pageRows(
   ]);
   return top.map((x, i) => ({
     project_id: ids[i]!,
+    project_seq: Number(x.project_seq),
     fiscal_year: Number(x.fiscal_year),
     agency_id: Number(x.agency_id),
     method_id: x.method_id === null ? null : Number(x.method_id),
@@ -412,30 +411,24 @@ export async function pageRows(
   }));
 }
 
-/** Details of projects: only the parts whose agency-id range holds them. */
+/** Rows per row group of `details` (the ingest's ROW_GROUP): a lookup within it reads one. */
+const DETAILS_GROUP = 4096;
+
+/** Details of projects: only the files whose `project_seq` range holds them. */
 async function detailsFor(
   m: Manifest,
-  rows: { project_id: string; agency_id: number; fiscal_year: number }[],
+  rows: { project_id: string; project_seq: number }[],
   all = false,
 ): Promise<Map<string, Row>> {
-  const years = [...new Set(rows.map((x) => x.fiscal_year))];
-  const files = tableFiles(m, 'details', years).filter(
-    (f) =>
-      f.key_min == null ||
-      rows.some((r) => r.agency_id >= Number(f.key_min) && r.agency_id <= Number(f.key_max)),
-  );
+  const holds = (f: ManifestFile, g: { project_seq: number }[]) =>
+    f.seq_min == null || g.some((r) => r.project_seq >= f.seq_min! && r.project_seq <= f.seq_max!);
+  const files = tableFiles(m, 'details').filter((f) => holds(f, rows));
   if (files.length === 0) return new Map();
-  // Rows from agencies far apart (a vendor's wins) are looked up in groups of nearby agencies,
-  // so each lookup reads a few row groups rather than everything between them.
+  // Rows far apart (a vendor's wins, a search's hits) are looked up in groups of nearby
+  // projects, each with a literal seq range that reads about one row group.
   const found = await Promise.all(
-    byProximity(rows, (r) => r.agency_id, 64).map((g) => {
-      const years = new Set(g.map((r) => r.fiscal_year));
-      const some = files.filter(
-        (f) =>
-          (f.fiscal_year === null || years.has(f.fiscal_year)) &&
-          (f.key_min == null ||
-            g.some((r) => r.agency_id >= Number(f.key_min) && r.agency_id <= Number(f.key_max))),
-      );
+    byProximity(rows, (r) => r.project_seq, DETAILS_GROUP).map((g) => {
+      const some = files.filter((f) => holds(f, g));
       return some.length ? ask<Row>(detailsSql(some, g, all), some) : Promise.resolve([]);
     }),
   );

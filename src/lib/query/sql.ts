@@ -425,7 +425,7 @@ export function rowsSql(
 ): Sql {
   const w = where(source, r);
   const cols =
-    'project_id, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed';
+    'project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed';
   const inner = CONTRACT_ROWS.has(source)
     ? `(SELECT project_id, any_value(project_seq) AS project_seq, any_value(fiscal_year) AS fiscal_year, any_value(agency_id) AS agency_id,
          any_value(method_id) AS method_id, any_value(budget) AS budget, any_value(agreed) AS agreed,
@@ -507,19 +507,19 @@ export function dimensionSql(files: readonly ManifestFile[]): Sql {
 
 /**
  * Names for the rows on screen (or every detail of one project), from the details files, which
- * are ordered by agency then project: the agency ids prune row groups.
+ * are stored in `project_seq` order: the rows' seq range (literal) prunes row groups.
  */
 export function detailsSql(
   details: readonly ManifestFile[],
-  rows: readonly { project_id: string; agency_id: number }[],
+  rows: readonly { project_id: string; project_seq: number }[],
   all = false,
 ): Sql {
   const params: Param[] = [];
-  const agencies = inList('agency_id', [...new Set(rows.map((r) => r.agency_id))], params);
+  const seqs = inList('project_seq', [...new Set(rows.map((r) => r.project_seq))], params);
   params.push(...rows.map((r) => r.project_id));
   return {
-    sql: `SELECT ${all ? '*' : 'project_id, project_name'} FROM ${parquet(details)}
-      WHERE ${agencies} AND project_id IN (${placeholders(rows.length)})`,
+    sql: `SELECT ${all ? '* EXCLUDE (project_seq)' : 'project_id, project_name'} FROM ${parquet(details)}
+      WHERE ${seqs} AND project_id IN (${placeholders(rows.length)})`,
     params,
   };
 }

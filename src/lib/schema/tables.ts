@@ -3,7 +3,7 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** A project's filter columns and money, repeated on each of its contract rows. */
 const PROJECT_ON_CONTRACT = [
@@ -57,6 +57,7 @@ export const TABLES = {
   /** Text of each project, ordered like the facts (agency, project): read only for rows on screen. */
   details: [
     'project_id',
+    'project_seq',
     'agency_id',
     'fiscal_year',
     'project_name',
