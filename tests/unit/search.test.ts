@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from '../../src/lib/query/filters';
-import { runSearch, type SearchIn } from '../../src/lib/query/search';
+import { runSearch, termRuns, type SearchIn } from '../../src/lib/query/search';
 import { dimensionSql } from '../../src/lib/query/sql';
 import { highlight, indexWords, normalizeText, queryWords } from '../../src/lib/search/text';
 import { tableFiles } from '../../src/lib/schema/tables';
@@ -57,6 +57,23 @@ describe('text rules', () => {
     // Decomposed sara am in the text still highlights the whole original characters.
     const am = highlight('น\u0e4d\u0e32ประปา', ['น\u0e33ประปา']);
     expect(am).toEqual([{ text: 'น\u0e4d\u0e32ประปา', mark: true }]);
+  });
+});
+
+describe('postings scans', () => {
+  it('share a scan only when few postings lie between terms, and stay under the cap', () => {
+    const span = (id: number, start: number, end: number) => ({ id, start, end });
+    // Terms 3 and 5 have 10 postings between them: one scan. Term 9 lies 1M postings further.
+    expect(termRuns([span(3, 0, 100), span(5, 110, 200), span(9, 1_000_200, 1_000_300)])).toEqual([
+      [3, 5],
+      [9, 9],
+    ]);
+    // 100 far-apart terms, at most 4 scans: the closest ones are merged first.
+    const many = Array.from({ length: 100 }, (_, i) => span(i * 10, i * 1e6, i * 1e6 + 5));
+    const runs = termRuns(many, 4);
+    expect(runs).toHaveLength(4);
+    expect(runs[0]![0]).toBe(0);
+    expect(runs.at(-1)![1]).toBe(990);
   });
 });
 
