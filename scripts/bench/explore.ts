@@ -11,24 +11,10 @@
  * its output (docs/benchmarks.md).
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Manifest } from '../../src/lib/schema/tables.ts';
 import { readFileSync } from 'node:fs';
-import { runViews, type Interaction } from './views.ts';
-
-const { values } = parseArgs({
-  strict: true,
-  options: {
-    rows: { type: 'string', default: '6000000,21000000' },
-    seed: { type: 'string', default: '1' },
-    dir: { type: 'string', default: 'data/bench' },
-    runs: { type: 'string', default: '3' },
-    /** Only the interactions whose name contains this text. */
-    only: { type: 'string', default: '' },
-    networks: { type: 'string', default: 'loopback,throttled' },
-  },
-});
+import { runViewsCli, type Interaction } from './views.ts';
 
 /** The fixed interactions, with values picked from the data (the busiest agency, vendor …). */
 async function interactions(data: string): Promise<Interaction[]> {
@@ -71,12 +57,4 @@ async function interactions(data: string): Promise<Interaction[]> {
   ];
 }
 
-await runViews({
-  rows: values.rows.split(',').map(Number),
-  dir: values.dir,
-  seed: Number(values.seed),
-  runs: Number(values.runs),
-  only: values.only,
-  networks: values.networks.split(','),
-  interactions,
-});
+await runViewsCli(interactions);

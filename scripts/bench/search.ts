@@ -13,21 +13,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Manifest } from '../../src/lib/schema/tables.ts';
-import { runViews, type Interaction } from './views.ts';
-
-const { values } = parseArgs({
-  strict: true,
-  options: {
-    rows: { type: 'string', default: '6000000,21000000' },
-    seed: { type: 'string', default: '1' },
-    dir: { type: 'string', default: 'data/bench' },
-    runs: { type: 'string', default: '3' },
-    only: { type: 'string', default: '' },
-    networks: { type: 'string', default: 'loopback,throttled' },
-  },
-});
+import { runViewsCli, type Interaction } from './views.ts';
 
 const manifestOf = (data: string) =>
   JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')) as Manifest;
@@ -118,13 +105,4 @@ async function baseline(data: string, rows: number): Promise<void> {
   );
 }
 
-await runViews({
-  rows: values.rows.split(',').map(Number),
-  dir: values.dir,
-  seed: Number(values.seed),
-  runs: Number(values.runs),
-  only: values.only,
-  networks: values.networks.split(','),
-  interactions,
-  after: baseline,
-});
+await runViewsCli(interactions, baseline);

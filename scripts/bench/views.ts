@@ -3,6 +3,7 @@
  * bytes and requests transferred and the time until the view is ready, cold, warm and repeat,
  * on loopback and throttled. Shared by bench:explore and bench:search.
  */
+import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { clickLink, launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
@@ -208,4 +209,36 @@ export async function runViews(o: ViewsOptions): Promise<void> {
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * The command line both view benchmarks share: `--rows 6000000,21000000 --seed 1 --dir data/bench
+ * --runs 3 --only TEXT --networks loopback,throttled`.
+ */
+export async function runViewsCli(
+  interactions: ViewsOptions['interactions'],
+  after?: ViewsOptions['after'],
+): Promise<void> {
+  const { values } = parseArgs({
+    strict: true,
+    options: {
+      rows: { type: 'string', default: '6000000,21000000' },
+      seed: { type: 'string', default: '1' },
+      dir: { type: 'string', default: 'data/bench' },
+      runs: { type: 'string', default: '3' },
+      /** Only the interactions whose name contains this text. */
+      only: { type: 'string', default: '' },
+      networks: { type: 'string', default: 'loopback,throttled' },
+    },
+  });
+  await runViews({
+    rows: values.rows.split(',').map(Number),
+    dir: values.dir,
+    seed: Number(values.seed),
+    runs: Number(values.runs),
+    only: values.only,
+    networks: values.networks.split(','),
+    interactions,
+    after,
+  });
 }
