@@ -16,6 +16,7 @@ import {
 } from '../../src/lib/schema/fields.ts';
 import {
   MAX_ROWS_PER_FILE,
+  rowGroupRows,
   SPLIT,
   TABLES,
   type ManifestFile,
@@ -63,18 +64,6 @@ function fileName(table: TableName, fy: number | null, part: number, parts: numb
   if (fy === null) return `${table}.parquet`;
   return parts === 1 ? `${table}/fy${fy}.parquet` : `${table}/fy${fy}-${n}.parquet`;
 }
-
-/**
- * Rows per row group (default 16,384). Small row groups: DuckDB skips whole row groups only, so a
- * lookup (one agency, one vendor, the rows on screen) reads about one group's worth of each column
- * it needs. The word index's rows are half a byte: larger groups keep its footers small.
- */
-const ROW_GROUP: Partial<Record<TableName, number>> = {
-  vendors: 1024,
-  search_terms: 1024,
-  details: 4096,
-  search_postings: 65536,
-};
 
 export class Store {
   private stage = 'starting';
@@ -510,7 +499,7 @@ export class Store {
       const order = [...keys, ...(unique ? [] : columns.filter((c) => !keys.includes(c)))]
         .map((c) => `${c} NULLS FIRST`)
         .join(', ');
-      const rowGroup = ROW_GROUP[table] ?? 16384;
+      const rowGroup = rowGroupRows(table);
       const slices =
         SPLIT[table] === 'year'
           ? years.map((fy) => ({ fy, where: `fiscal_year = ${Number(fy)}` }))

@@ -15,7 +15,6 @@ import { runSearch } from '../../src/lib/query/search';
 import { queryWords } from '../../src/lib/search/text';
 import {
   agencyIdsSql,
-  dimensionSql,
   vendorLookupSql,
   type Measure,
   type Resolved,
@@ -58,12 +57,7 @@ export async function site(dataDir: string): Promise<Site> {
       const key = f.vendor ? vendorKey(f.vendor) : null;
       const [v] = key ? await ask(vendorLookupSql(tableFiles(m, 'vendors'), key), []) : [];
       const hits = f.q
-        ? await runSearch(
-            ask,
-            m,
-            { words: queryWords(f.q).words, qin: f.qin },
-            async () => (await ask(dimensionSql(tableFiles(m, 'agencies')), [])) as never,
-          )
+        ? await runSearch(ask, m, { words: queryWords(f.q).words, qin: f.qin })
         : null;
       return toResolved(f, dims, agencies, v ? Number(v.vendor_id) : null, hits);
     },

@@ -5,7 +5,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from '../../src/lib/query/filters';
 import { runSearch, termRuns, type SearchIn } from '../../src/lib/query/search';
-import { dimensionSql } from '../../src/lib/query/sql';
 import { highlight, indexWords, normalizeText, queryWords } from '../../src/lib/search/text';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
@@ -89,11 +88,7 @@ beforeAll(async () => {
 
 async function search(s: Site, q: string, qin: SearchIn = 'name') {
   const { words } = queryWords(q);
-  const agencies = async () => {
-    const files = tableFiles(s.m, 'agencies');
-    return (await s.ask(dimensionSql(files), files)) as never;
-  };
-  const hits = await runSearch(s.ask, s.m, { words, qin }, agencies);
+  const hits = await runSearch(s.ask, s.m, { words, qin });
   const got = await s.ask(
     {
       sql: `SELECT p.project_id, h.rank FROM ${hits.table} h

@@ -9,7 +9,6 @@ import {
   agencySuggestSql,
   byIdsSql,
   detailsSql,
-  dimensionSql,
   rowSource,
   projectContractsSql,
   projectSql,
@@ -33,7 +32,7 @@ import {
   type Dimensions,
   type Row as QueryRow,
 } from '$lib/query/aggregate';
-import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
+import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
 import { query } from './index';
 import { runSearch, type SearchHits } from '$lib/query/search';
 import { queryWords } from '$lib/search/text';
@@ -95,18 +94,9 @@ export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null>
 }
 
 const searchCache = new Map<string, Promise<Search>>();
-const agencyListCache = new Map<string, Promise<Agency[]>>();
 
 /** A search's hits, and how long finding them took (ms; the benchmark reads it). */
 export type Search = SearchHits & { tooManyOwners: boolean; ms: number };
-
-/** Every agency's names (qin=all matches them in JS; the file is small). */
-function agencyList(m: Manifest): Promise<Agency[]> {
-  return memo(agencyListCache, m.snapshot_id, () => {
-    const files = tableFiles(m, 'agencies');
-    return ask<Agency>(dimensionSql(files), files);
-  });
-}
 
 /** The hits of the URL's search (made once per search; see src/lib/query/search.ts). */
 function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
@@ -117,7 +107,7 @@ function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
   const req = { words, qin: f.qin };
   return memo(searchCache, JSON.stringify([m.snapshot_id, req]), async () => {
     const t = performance.now();
-    const hits = await runSearch(ask, m, req, () => agencyList(m));
+    const hits = await runSearch(ask, m, req);
     return { ...hits, ms: Math.round(performance.now() - t) };
   });
 }
@@ -411,9 +401,6 @@ export async function pageRows(
   }));
 }
 
-/** Rows per row group of `details` (the ingest's ROW_GROUP): a lookup within it reads one. */
-const DETAILS_GROUP = 4096;
-
 /** Details of projects: only the files whose `project_seq` range holds them. */
 async function detailsFor(
   m: Manifest,
@@ -427,7 +414,7 @@ async function detailsFor(
   // Rows far apart (a vendor's wins, a search's hits) are looked up in groups of nearby
   // projects, each with a literal seq range that reads about one row group.
   const found = await Promise.all(
-    byProximity(rows, (r) => r.project_seq, DETAILS_GROUP).map((g) => {
+    byProximity(rows, (r) => r.project_seq, rowGroupRows('details')).map((g) => {
       const some = files.filter((f) => holds(f, g));
       return some.length ? ask<Row>(detailsSql(some, g, all), some) : Promise.resolve([]);
     }),

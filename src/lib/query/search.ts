@@ -12,10 +12,10 @@
  *    dimension; `rank` orders whole-word matches (0) before matches inside a word (1) and, with
  *    `qin=all`, before projects found by their agency's or a winner's name (2).
  */
-import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
+import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
 import { SUBSTRING_MIN, TERM_WORD, charLength, matchesAll } from '$lib/search/text';
 import type { Ask } from './aggregate';
-import { parquet, sqlNumber, type Param, type Sql } from './sql';
+import { dimensionSql, parquet, sqlNumber, type Param, type Sql } from './sql';
 
 /** What the filters need to know of a search's hits. */
 export interface SearchHits {
@@ -91,7 +91,7 @@ export interface TermSpan {
 }
 
 /** Rows of postings a scan may read past to avoid another scan: one row group's worth. */
-const GAP_ROWS = 65_536;
+const GAP_ROWS = rowGroupRows('search_postings');
 
 /**
  * Term ids cut into runs, each one scan with a literal id range. Neighbouring terms share a scan
@@ -210,15 +210,12 @@ export interface SearchRequest {
 }
 
 /**
- * Run a search: returns its hits table (created once; the same search reuses it). `agencies`
- * gives every agency's names (qin=all matches them in JS, with the same normalisation as the
- * index).
+ * Run a search: returns its hits table (created once; the same search reuses it).
  */
 export async function runSearch(
   ask: Ask,
   m: Manifest,
   req: SearchRequest,
-  agencies: () => Promise<{ agency_id: number; dept_name: string; dept_sub_name: string | null }[]>,
 ): Promise<SearchHits & { tooManyOwners: boolean }> {
   const table = hitsTableName([m.snapshot_id, req.qin, '|', ...req.words]);
   const termFiles = tableFiles(m, 'search_terms');
@@ -253,7 +250,9 @@ export async function runSearch(
   }
   let tooManyOwners = false;
   if (req.qin === 'all') {
-    const agencyIds = (await agencies())
+    // Agencies are few (one small file): matched in JS with the index's own rule.
+    const agencyFiles = tableFiles(m, 'agencies');
+    const agencyIds = (await ask(dimensionSql(agencyFiles), agencyFiles))
       .filter((a) => matchesAll(`${a.dept_name} ${a.dept_sub_name ?? ''}`, req.words))
       .map((a) => Number(a.agency_id));
     const vendorFiles = tableFiles(m, 'vendors');

@@ -137,6 +137,23 @@ export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   search_postings: 16_000_000,
 };
 
+/**
+ * Rows per row group (default 16,384). Small row groups: DuckDB skips whole row groups only, so a
+ * lookup (one agency, one vendor, the rows on screen) reads about one group's worth of each column
+ * it needs. The word index's rows are half a byte: larger groups keep its footers small. The
+ * ingest writes these; the site sizes its lookups by them.
+ */
+const ROW_GROUP: Partial<Record<TableName, number>> = {
+  vendors: 1024,
+  search_terms: 1024,
+  details: 4096,
+  search_postings: 65536,
+};
+
+export function rowGroupRows(table: TableName): number {
+  return ROW_GROUP[table] ?? 16384;
+}
+
 export interface ManifestFile {
   path: string;
   table: TableName | 'aggregates';
