@@ -35,6 +35,15 @@ import {
 import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
 import { query } from './index';
 import { runSearch, type SearchHits } from '$lib/query/search';
+import {
+  flagCountSql,
+  flaggedHits,
+  runFlag,
+  scopeOf,
+  type FlagScope,
+  type FlagTable,
+} from '$lib/query/flags';
+import { FLAG_IDS, type FlagId, type Thresholds } from '$lib/query/flag-defs';
 import { queryWords } from '$lib/search/text';
 
 function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
@@ -112,6 +121,14 @@ function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
   });
 }
 
+const flagCache = new Map<string, Promise<FlagTable>>();
+
+/** A flag's table over a scope (made once per flag, thresholds and scope). */
+function flagTable(m: Manifest, id: FlagId, scope: FlagScope, th: Thresholds): Promise<FlagTable> {
+  const key = JSON.stringify([m.snapshot_id, id, scope, th]);
+  return memo(flagCache, key, () => runFlag(ask, m, id, scope, th));
+}
+
 /** URL names → ids. A name the snapshot lacks gives an empty list: no row matches it. */
 export async function resolveFilters(
   m: Manifest,
@@ -123,7 +140,39 @@ export async function resolveFilters(
     f.agency ? agencyIds(m, f.agency, f.sub) : null,
     searchHits(m, f),
   ]);
-  return { r: toResolved(f, d, agency, vendor?.vendor_id ?? null, search), vendor, search };
+  let r = toResolved(f, d, agency, vendor?.vendor_id ?? null, search);
+  if (f.flag.length) {
+    // A flag compares an agency with itself over the chosen years: its scope is those two.
+    const tables = await Promise.all(f.flag.map((id) => flagTable(m, id, scopeOf(r), f.th)));
+    r = { ...r, flag: await flaggedHits(ask, m, tables) };
+  }
+  return { r, vendor, search };
+}
+
+export interface FlagCount {
+  id: FlagId;
+  /** Projects under the filters the rule could be computed for, and those it flags. */
+  covered: number;
+  flagged: number;
+  /** False when the snapshot lacks what the rule needs (e.g. tenderer counts). */
+  computable: boolean;
+}
+
+/** Every flag's counts under the filters (each flag's table made once per scope). */
+export async function flagCounts(m: Manifest, r: Resolved, th: Thresholds): Promise<FlagCount[]> {
+  const scope = scopeOf(r);
+  return Promise.all(
+    FLAG_IDS.map(async (id) => {
+      const table = await flagTable(m, id, scope, th);
+      const [row] = await ask<Row>(flagCountSql(m, table, r), []);
+      return {
+        id,
+        covered: Number(row?.covered ?? 0),
+        flagged: Number(row?.flagged ?? 0),
+        computable: table.computable,
+      };
+    }),
+  );
 }
 
 export type Row = QueryRow;

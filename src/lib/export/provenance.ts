@@ -4,6 +4,7 @@
  * snapshot and manifest hash, the row count, the time, the source and the licence. Pure.
  */
 import { queryWords } from '$lib/search/text';
+import { FLAGS, ruleText } from '$lib/query/flag-defs';
 import { translator, type Lang } from '$lib/i18n';
 import type { Grain, ExportColumn } from '$lib/query/export';
 import type { Filters } from '$lib/query/filters';
@@ -61,6 +62,11 @@ export function describeFilters(f: Filters, lang: Lang): string {
     parts.push(`${on}: ${f.min ?? '…'}–${f.max ?? '…'} ${t('unit.baht')}`);
   }
   if (f.from || f.to) parts.push(`${t('explore.dates')}: ${f.from ?? '…'}–${f.to ?? '…'}`);
+  if (f.flag.length) {
+    // Each flag with its rule as the thresholds set it: the export says exactly what it selected.
+    const rules = f.flag.map((id) => `${id} ${ruleText(FLAGS[id], f.th, lang, String)}`);
+    parts.push(t('explore.flags_filtered', { ids: rules.join('; ') }));
+  }
   const what = parts.length ? parts.join('; ') : t('export.all');
   const order = t(`export.sort_${f.sort}`);
   return `${what}. ${t('export.order')}: ${f.q ? `${t('export.relevance')}, ${order}` : order}`;

@@ -35,11 +35,14 @@ export function sourceFiles(
   except?: Dim,
 ): ManifestFile[] {
   if (source === 'projects' || source === 'contracts') {
-    // The year facet (except = fy) counts every year; a search reads only its hits' years.
-    const fy = except === 'fy' ? [] : r.fy;
-    const hits = r.search?.years;
-    const years = hits ? (fy.length ? fy.filter((y) => hits.includes(y)) : hits) : fy;
-    if (hits && years.length === 0) return [];
+    // The year facet (except = fy) counts every year; a search or a flag reads only its hits'
+    // years.
+    let years = except === 'fy' ? [] : r.fy;
+    for (const hits of [r.search?.years, r.flag?.years]) {
+      if (!hits) continue;
+      years = years.length ? years.filter((y) => hits.includes(y)) : hits;
+      if (years.length === 0) return [];
+    }
     return tableFiles(m, source, years);
   }
   const files = tableFiles(m, source);
@@ -131,6 +134,7 @@ export function toResolved(
   agencyIds: number[] | null,
   vendorId: number | null,
   search: SearchHits | null = null,
+  flag: SearchHits | null = null,
 ): Resolved {
   const buckets = f.method.filter((x) => (METHOD_BUCKETS as readonly string[]).includes(x));
   const range = (on: Filters['amount']): [number | null, number | null] | null =>
@@ -176,6 +180,7 @@ export function toResolved(
     contract: range('contract'),
     date: f.from || f.to ? [f.from, f.to] : null,
     search: f.q ? search : null,
+    flag: f.flag.length ? flag : null,
   };
 }
 

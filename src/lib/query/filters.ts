@@ -4,6 +4,7 @@
  * stays valid when a new year is published. Invalid values are reported and ignored.
  */
 import { MAX_QUERY, MAX_QUERY_WORDS, queryWords } from '$lib/search/text';
+import { FLAG_IDS, THRESHOLDS, parseThreshold, type FlagId, type Thresholds } from './flag-defs';
 
 export const SORTS = ['-budget', 'budget', '-agreed', 'agreed', '-fy', 'fy'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -42,6 +43,10 @@ export interface Filters {
   page: number;
   /** Pinned dataset snapshot id (a citation); the page warns when the live data differs. */
   snap: string | null;
+  /** Integrity flags (docs/flags.md): projects flagged by any of them. */
+  flag: FlagId[];
+  /** Flag thresholds changed from their defaults, by URL key (`f1_min`, …). */
+  th: Thresholds;
 }
 
 export const NO_FILTERS: Filters = {
@@ -63,6 +68,8 @@ export const NO_FILTERS: Filters = {
   sort: DEFAULT_SORT,
   page: 1,
   snap: null,
+  flag: [],
+  th: {},
 };
 
 const MIN_FY = 2500;
@@ -158,7 +165,24 @@ export function parseFilters(params: URLSearchParams): { filters: Filters; inval
     sort: DEFAULT_SORT,
     page: 1,
     snap: text('snap', (v) => /^[0-9a-f]{6,64}$/.test(v)),
+    flag: [],
+    th: {},
   };
+  for (const v of list('flag')) {
+    const id = v.toUpperCase();
+    if ((FLAG_IDS as readonly string[]).includes(id)) filters.flag.push(id as FlagId);
+    else invalid.push(echo('flag', v));
+  }
+  filters.flag = [...new Set(filters.flag)].sort();
+  const th: Record<string, number> = {};
+  for (const def of THRESHOLDS) {
+    const raw = params.get(def.key);
+    if (raw === null || raw.trim() === '') continue;
+    const n = parseThreshold(def, raw);
+    if (n === null) invalid.push(`${echo(def.key, raw)} (${def.min}–${def.max})`);
+    else if (n !== def.default) th[def.key] = n;
+  }
+  filters.th = th;
   if (!agency && params.get('sub')) invalid.push('sub without agency');
   const qin = params.get('qin');
   if (qin === 'all') filters.qin = 'all';
@@ -208,6 +232,11 @@ export function filtersToSearch(f: Filters): string {
   if (f.sort !== DEFAULT_SORT) p.set('sort', f.sort);
   if (f.page !== 1) p.set('page', String(f.page));
   if (f.snap) p.set('snap', f.snap);
+  for (const id of f.flag) p.append('flag', id);
+  for (const def of THRESHOLDS) {
+    const v = f.th[def.key];
+    if (v !== undefined && v !== def.default) p.set(def.key, String(v));
+  }
   const s = p.toString();
   return s ? `?${s}` : '';
 }

@@ -30,8 +30,11 @@ export interface SearchHits {
 
 export type SearchIn = 'name' | 'all';
 
-/** Names of a search's tables: made by `hitsTableName` from a hash, never from user text. */
-export const HITS_TABLE = /^search_(hits|match)_[0-9a-f]{16}$/;
+/**
+ * Names of the tables a search or a flag makes (src/lib/query/flags.ts): from a hash, never from
+ * user text.
+ */
+export const HITS_TABLE = /^(search_(hits|match)|flag_(hits|base))_[0-9a-f]{16}$/;
 
 export function hitsTable(t: string): string {
   if (!HITS_TABLE.test(t)) throw new Error(`not a search table name: ${t}`);
@@ -43,14 +46,17 @@ export function matchTable(hits: string): string {
   return hitsTable(hits.replace(/^search_hits_/, 'search_match_'));
 }
 
-/** A stable table name for one search (FNV-1a 64 of its inputs). */
-export function hitsTableName(parts: readonly (string | number)[]): string {
+/** A stable table name for one search or flag (FNV-1a 64 of its inputs). */
+export function hitsTableName(
+  parts: readonly (string | number)[],
+  prefix: 'search_hits' | 'flag_hits' | 'flag_base' = 'search_hits',
+): string {
   let h = 0xcbf29ce484222325n;
   for (const c of new TextEncoder().encode(parts.join('\u0000'))) {
     h ^= BigInt(c);
     h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
   }
-  return `search_hits_${h.toString(16).padStart(16, '0')}`;
+  return `${prefix}_${h.toString(16).padStart(16, '0')}`;
 }
 
 /** A VALUES list of bound rows; `types` casts each column (parameters have no type of their own). */
@@ -279,6 +285,16 @@ export async function runSearch(
     },
     [...postings, ...projects, ...tableFiles(m, 'contracts_by_vendor')],
   );
+  return { table, ...(await hitStats(ask, m, table)), tooManyOwners };
+}
+
+/** How many projects a hits table holds, their fiscal years and `project_seq` range. */
+export async function hitStats(
+  ask: Ask,
+  m: Manifest,
+  table: string,
+): Promise<Omit<SearchHits, 'table'>> {
+  const projects = tableFiles(m, 'projects');
   // Which years' files hold hits: each projects file's project_seq range is in the manifest.
   const ranges = projects.filter((f) => f.seq_min != null && f.seq_max != null);
   const yearOf = ranges.map(
@@ -296,11 +312,9 @@ export async function runSearch(
   );
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
-    table,
     rows: Number(s?.n ?? 0),
     years: ranges.filter((f) => Number(s?.[`y${f.fiscal_year}`]) > 0).map((f) => f.fiscal_year!),
     seqMin: num(s?.lo),
     seqMax: num(s?.hi),
-    tooManyOwners,
   };
 }

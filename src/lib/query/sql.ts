@@ -44,6 +44,8 @@ export interface Resolved {
   date: [string | null, string | null] | null;
   /** A keyword search's hits (a table the search made; see search.ts). */
   search: SearchHits | null;
+  /** Projects flagged by the chosen integrity flags (a table; see flags.ts). */
+  flag: SearchHits | null;
 }
 
 export const NOTHING: Resolved = {
@@ -58,6 +60,7 @@ export const NOTHING: Resolved = {
   contract: null,
   date: null,
   search: null,
+  flag: null,
 };
 
 export type Dim = Exclude<keyof Resolved, never>;
@@ -106,6 +109,7 @@ export type Source = Extract<
 
 const ALL_DIMS: readonly (Dim | 'month')[] = [
   'search',
+  'flag',
   'fy',
   'agency',
   'province',
@@ -123,7 +127,7 @@ const CAPS: Record<Source, readonly (Dim | 'month')[]> = {
   agg_vendor_year: ['fy', 'vendor'],
   agg_agency_year: ['fy', 'agency'],
   agg_cube: ['fy', 'method', 'type', 'province', 'status'],
-  projects: ['fy', 'agency', 'province', 'method', 'type', 'status', 'budget', 'search'],
+  projects: ['fy', 'agency', 'province', 'method', 'type', 'status', 'budget', 'search', 'flag'],
   contracts_by_vendor: ALL_DIMS,
   contracts: ALL_DIMS,
 };
@@ -240,6 +244,7 @@ function column(source: Source, d: Dim | 'month'): string {
     case 'date':
       return 'contract_date';
     case 'search':
+    case 'flag':
       return 'project_seq';
     case 'month':
       return source === 'agg_month' ? 'month' : 'month(contract_date)';
@@ -285,7 +290,7 @@ function range<T extends Param>(
 }
 
 /**
- * Projects among a search's hits. The hits' `project_seq` range is also written as literal
+ * Projects among a search's hits (or a flag's). The hits' `project_seq` range is also written as literal
  * bounds: the facts are stored in that order, so the scans skip row groups outside it (the
  * fiscal years already chose the files).
  */
@@ -319,8 +324,8 @@ export function where(source: Source, r: Resolved, except?: Dim): Sql {
       parts.push(range(col, r[d]!, params));
     } else if (d === 'date') {
       parts.push(range(col, r.date!, params, '::DATE'));
-    } else if (d === 'search') {
-      parts.push(searchWhere(r.search!));
+    } else if (d === 'search' || d === 'flag') {
+      parts.push(searchWhere(r[d]!));
     } else {
       parts.push(inList(col, r[d] as number[], params));
     }

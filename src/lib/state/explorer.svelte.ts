@@ -6,6 +6,7 @@
 import {
   charts,
   facets,
+  flagCounts,
   pageRows,
   projectDetail,
   resolveFilters,
@@ -15,6 +16,7 @@ import {
   dimensions,
   type Charts,
   type Facets,
+  type FlagCount,
   type ProjectDetail,
   type ResultRow,
   type Search,
@@ -37,6 +39,14 @@ export class Explorer {
   facets = $state.raw<Facets | null>(null);
   charts = $state.raw<Charts | null>(null);
   rows = $state.raw<ResultRow[]>([]);
+  /** Integrity flags' counts under the filters (null while they are being computed). */
+  flags = $state.raw<FlagCount[] | null>(null);
+  flagsError = $state<string | null>(null);
+  /**
+   * Flags are computed only while their panel is open: they read more than the view itself
+   * (every contract of the chosen years for the splitting and concentration rules).
+   */
+  flagsOpen = $state(false);
   vendor = $state.raw<Vendor | null>(null);
   /** The current keyword search's hits (null without `q`). */
   search = $state.raw<Search | null>(null);
@@ -93,6 +103,7 @@ export class Explorer {
       this.facets = fc;
       this.charts = ch;
       this.rows = rows;
+      this.flags = null;
       this.state = 'ready';
       this.finished++;
     } catch (e) {
@@ -100,6 +111,21 @@ export class Explorer {
       this.error = e instanceof Error ? e.message : String(e);
       this.state = 'error';
       this.finished++;
+    }
+  }
+
+  /** Count every flag under the filters the shown results used (after them, never before). */
+  async loadFlags(f: Filters): Promise<void> {
+    const id = this.runId;
+    const m = this.manifest;
+    const r = this.resolved;
+    if (!m || !r || this.state !== 'ready') return;
+    this.flagsError = null;
+    try {
+      const flags = await flagCounts(m, r, f.th);
+      if (id === this.runId) this.flags = flags;
+    } catch (e) {
+      if (id === this.runId) this.flagsError = e instanceof Error ? e.message : String(e);
     }
   }
 

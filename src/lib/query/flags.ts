@@ -1,0 +1,331 @@
+/**
+ * Integrity flags and data-quality findings (docs/flags.md). Each is a rule over the published
+ * facts, written as SQL anyone can read, with thresholds the user can change (kept in the URL).
+ * A flag is a question to ask, never proof of wrongdoing.
+ *
+ * Every rule is decided per project and needs nothing outside the project's agency and fiscal
+ * years (the bunching, splitting and concentration rules compare an agency with itself). So a
+ * flag is computed once for a scope (fiscal years × agencies of the filters) into a table of
+ * `(project_seq, flagged)` with one row per project the rule could be computed for (coverage);
+ * the other filters then count or select among those rows like any other dimension.
+ *
+ * Pure apart from the `ask` function it is given, so the site (DuckDB-WASM) and the tests
+ * (native DuckDB) run the same code. Threshold values are bound parameters.
+ */
+import { tableFiles, type Manifest } from '$lib/schema/tables';
+import { FLAGS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
+import { sourceFiles, type Ask } from './aggregate';
+import { hitStats, hitsTable, hitsTableName, type SearchHits } from './search';
+import {
+  activeDims,
+  NOTHING,
+  parquet,
+  rowSource,
+  where,
+  type Param,
+  type Resolved,
+  type Sql,
+} from './sql';
+
+/** Which projects a flag is computed over: fiscal years and agencies (empty / null: all). */
+export interface FlagScope {
+  fy: number[];
+  agency: number[] | null;
+}
+
+interface Inputs {
+  /** Project rows of the scope with their method bucket. */
+  p: string;
+  /** Contract rows of the scope. */
+  c: string;
+  vendors: string;
+  pParams: Param[];
+  cParams: Param[];
+}
+
+/** A project's method bucket comes from the small methods table. */
+function inputs(m: Manifest, scope: FlagScope): Inputs {
+  const r: Resolved = { ...NOTHING, fy: scope.fy, agency: scope.agency };
+  const wp = where('projects', r);
+  const wc = where('contracts', r);
+  const methods = parquet(tableFiles(m, 'methods'));
+  return {
+    p: `(SELECT p.*, mt.method_bucket FROM (SELECT * FROM ${parquet(tableFiles(m, 'projects', scope.fy))} ${wp.sql}) AS p
+        LEFT JOIN (SELECT method_id, method_bucket FROM ${methods}) AS mt USING (method_id))`,
+    c: `(SELECT * FROM ${parquet(tableFiles(m, 'contracts', scope.fy))} ${wc.sql})`,
+    vendors: parquet(tableFiles(m, 'vendors')),
+    pParams: wp.params,
+    cParams: wc.params,
+  };
+}
+
+/**
+ * The rule as SQL: one row per project it could be computed for, `(project_seq, flagged)`.
+ * `{p}` and `{c}` stand for the scope's project and contract rows; the text shown to users has
+ * them written out as "projects" and "contracts".
+ */
+function ruleSql(id: FlagId, t: Thresholds): { sql: string; params: Param[] } {
+  const v = (key: string) => thresholdValue(t, key);
+  switch (id) {
+    case 'F1':
+      return {
+        sql: `SELECT project_seq, (method_bucket = 'specific' AND budget > ?) AS flagged
+FROM {p} WHERE budget IS NOT NULL AND method_bucket IS NOT NULL AND method_bucket <> 'unknown'`,
+        params: [v('f1_min')],
+      };
+    case 'F2':
+      // The band below the threshold against the band of the same width above it, per agency.
+      return {
+        sql: `WITH b AS (
+  SELECT project_seq, agency_id,
+    budget >= ?::DECIMAL(18,2) AND budget < ?::DECIMAL(18,2) AS below,
+    budget >= ?::DECIMAL(18,2) AND budget < 2 * ?::DECIMAL(18,2) - ?::DECIMAL(18,2) AS above
+  FROM {p} WHERE budget IS NOT NULL),
+a AS (SELECT agency_id, count(*) FILTER (WHERE below) AS n_below, count(*) FILTER (WHERE above) AS n_above
+  FROM b GROUP BY agency_id)
+SELECT project_seq, (below AND n_below >= ? AND n_below >= ? * n_above) AS flagged
+FROM b JOIN a USING (agency_id)`,
+        params: [
+          v('f2_lo'),
+          v('f2_hi'),
+          v('f2_hi'),
+          v('f2_hi'),
+          v('f2_lo'),
+          v('f2_n'),
+          v('f2_ratio'),
+        ],
+      };
+    case 'F3': {
+      // (A named WINDOW would repeat its parameter: the frame is written out at each use.)
+      const ahead =
+        'PARTITION BY agency_id, vendor_id ORDER BY d RANGE BETWEEN CURRENT ROW AND ?::INTEGER FOLLOWING';
+      // Each small contract starts a window of the next N days with the same agency and winner;
+      // a window of 2+ small contracts that together pass the limit marks every contract in it.
+      return {
+        sql: `WITH s AS (
+  SELECT project_seq, agency_id, vendor_id, datediff('day', DATE '2000-01-01', contract_date) AS d,
+    price_agree < ?::DECIMAL(18,2) AS small, price_agree AS v
+  FROM {c} WHERE vendor_id IS NOT NULL AND contract_date IS NOT NULL AND price_agree > 0),
+w AS (
+  SELECT *, small
+    AND count(CASE WHEN small THEN 1 END) OVER (${ahead}) >= 2
+    AND sum(CASE WHEN small THEN v END) OVER (${ahead}) > ?::DECIMAL(18,2) AS starts
+  FROM s),
+g AS (
+  SELECT project_seq, small AND bool_or(starts) OVER (PARTITION BY agency_id, vendor_id ORDER BY d
+    RANGE BETWEEN ?::INTEGER PRECEDING AND CURRENT ROW) AS hit
+  FROM w)
+SELECT project_seq, bool_or(hit) AS flagged FROM g GROUP BY project_seq`,
+        params: [v('f3_max'), v('f3_days'), v('f3_days'), v('f3_max'), v('f3_days')],
+      };
+    }
+    case 'F4':
+      return {
+        sql: `SELECT project_seq, agreed >= price_build * (1 - ?::DOUBLE / 100) AS flagged
+FROM {p} WHERE method_bucket IN ('open', 'selective') AND price_build > 0 AND agreed > 0`,
+        params: [v('f4_pct')],
+      };
+    case 'F5':
+      return {
+        sql: `SELECT project_seq,
+  coalesce(price_build > 0 AND agreed > price_build * (1 + ?::DOUBLE / 100), FALSE)
+  OR coalesce(budget > 0 AND agreed > budget * (1 + ?::DOUBLE / 100), FALSE) AS flagged
+FROM {p} WHERE agreed > 0 AND (price_build > 0 OR budget > 0)`,
+        params: [v('f5_pct'), v('f5_pct')],
+      };
+    case 'F6':
+      return {
+        sql: `WITH d AS (
+  SELECT p.project_seq, p.method_bucket,
+    coalesce(c.first_date, p.transaction_date, p.announce_date) AS day
+  FROM {p} AS p
+  LEFT JOIN (SELECT project_seq, min(contract_date) AS first_date FROM {c} GROUP BY project_seq) AS c
+    USING (project_seq))
+SELECT project_seq, (method_bucket = 'specific' AND month(day) BETWEEN 10 - ?::INTEGER AND 9) AS flagged
+FROM d WHERE day IS NOT NULL AND method_bucket IS NOT NULL AND method_bucket <> 'unknown'`,
+        params: [v('f6_months')],
+      };
+    case 'F7':
+      return {
+        sql: `WITH won AS (
+  SELECT agency_id, vendor_id, sum(price_agree) AS value FROM {c}
+  WHERE vendor_id IS NOT NULL AND price_agree > 0 GROUP BY agency_id, vendor_id),
+agency AS (
+  SELECT agency_id, sum(value) AS total FROM won GROUP BY agency_id),
+n AS (
+  SELECT agency_id, count(*) AS contracts FROM {c}
+  WHERE vendor_id IS NOT NULL AND price_agree > 0 GROUP BY agency_id)
+SELECT c.project_seq, bool_or(won.value * 100 >= ?::DOUBLE * agency.total AND n.contracts >= ?) AS flagged
+FROM {c} AS c JOIN won USING (agency_id, vendor_id) JOIN agency USING (agency_id) JOIN n USING (agency_id)
+WHERE c.price_agree > 0
+GROUP BY c.project_seq`,
+        params: [v('f7_share'), v('f7_n')],
+      };
+    case 'F8':
+      return {
+        sql: `SELECT project_seq, tenderers <= ? AS flagged FROM {p} WHERE tenderers IS NOT NULL`,
+        params: [v('f8_max')],
+      };
+    case 'Q1':
+      return {
+        sql: `SELECT c.project_seq, bool_or(v.tin_status IN ('broken', 'masked', 'invalid_checksum')) AS flagged
+FROM {c} AS c JOIN (SELECT vendor_id, tin_status FROM {vendors}) AS v USING (vendor_id)
+GROUP BY c.project_seq`,
+        params: [],
+      };
+    case 'Q2':
+      return {
+        sql: `SELECT project_seq, abs(sum(price_agree) - any_value(agreed)) > 1 AS flagged
+FROM {c} WHERE agreed > 0
+GROUP BY project_seq HAVING count(price_agree) = count(*)`,
+        params: [],
+      };
+    case 'Q3':
+      return {
+        sql: `SELECT project_seq, bool_or(contract_finish_date < contract_date) AS flagged
+FROM {c} WHERE contract_date IS NOT NULL AND contract_finish_date IS NOT NULL
+GROUP BY project_seq`,
+        params: [],
+      };
+  }
+}
+
+/** True when the snapshot's project rows carry the column a rule needs. */
+function computable(id: FlagId, m: Manifest): boolean {
+  return id !== 'F8' || (m.schema_version ?? 0) >= 5;
+}
+
+/** The rule's SQL as shown to users (the scope's rows named, thresholds as `?`). */
+export function shownSql(id: FlagId, t: Thresholds): { sql: string; params: Param[] } {
+  const q = ruleSql(id, t);
+  return {
+    sql: q.sql
+      .replace(/\{p\}/g, 'projects')
+      .replace(/\{c\}/g, 'contracts')
+      .replace(/\{vendors\}/g, 'vendors'),
+    params: q.params,
+  };
+}
+
+/** The SQL that fills a flag's table over a scope, with its parameters in order. */
+export function flagSql(id: FlagId, m: Manifest, scope: FlagScope, t: Thresholds): Sql {
+  const rule = ruleSql(id, t);
+  const ins = inputs(m, scope);
+  // Each {p} / {c} expands to a subquery with its own scope parameters, in text order.
+  const params: Param[] = [];
+  let ruleParam = 0;
+  const sql = rule.sql.replace(/\{p\}|\{c\}|\{vendors\}|\?/g, (tok) => {
+    if (tok === '{p}') {
+      params.push(...ins.pParams);
+      return ins.p;
+    }
+    if (tok === '{c}') {
+      params.push(...ins.cParams);
+      return ins.c;
+    }
+    if (tok === '{vendors}') return ins.vendors;
+    params.push(rule.params[ruleParam++]!);
+    return '?';
+  });
+  return { sql, params };
+}
+
+export interface FlagTable {
+  id: FlagId;
+  /** `flag_base_…`: (project_seq, flagged), one row per project covered. */
+  table: string;
+  /** Whether the snapshot holds what the rule needs at all. */
+  computable: boolean;
+}
+
+function scopeKey(m: Manifest, scope: FlagScope): (string | number)[] {
+  return [m.snapshot_id, ...scope.fy, '|', ...(scope.agency ?? ['all'])];
+}
+
+/** The thresholds a rule reads, in order (what its table's name depends on). */
+function usedThresholds(id: FlagId, t: Thresholds): number[] {
+  return FLAGS[id].thresholds.map((x) => thresholdValue(t, x.key));
+}
+
+/** Compute a flag over a scope into its table (once: the same flag and scope reuse it). */
+export async function runFlag(
+  ask: Ask,
+  m: Manifest,
+  id: FlagId,
+  scope: FlagScope,
+  t: Thresholds,
+): Promise<FlagTable> {
+  const table = hitsTableName(
+    [id, ...usedThresholds(id, t), '|', ...scopeKey(m, scope)],
+    'flag_base',
+  );
+  const ok = computable(id, m) && tableFiles(m, 'projects', scope.fy).length > 0;
+  const q = ok
+    ? flagSql(id, m, scope, t)
+    : {
+        sql: 'SELECT NULL::INTEGER AS project_seq, NULL::BOOLEAN AS flagged WHERE FALSE',
+        params: [],
+      };
+  await ask(
+    { sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS ${q.sql}`, params: q.params },
+    [
+      ...tableFiles(m, 'projects', scope.fy),
+      ...tableFiles(m, 'contracts', scope.fy),
+      ...tableFiles(m, 'methods'),
+      ...(id === 'Q1' ? tableFiles(m, 'vendors') : []),
+    ],
+  );
+  return { id, table, computable: ok };
+}
+
+/** The projects flagged by any of several flags (the explorer's `flag=` filter). */
+export async function flaggedHits(
+  ask: Ask,
+  m: Manifest,
+  tables: readonly FlagTable[],
+): Promise<SearchHits> {
+  const table = hitsTableName(
+    tables.map((x) => x.table),
+    'flag_hits',
+  );
+  const union = tables
+    .map((x) => `SELECT project_seq FROM ${hitsTable(x.table)} WHERE flagged`)
+    .join('\nUNION\n');
+  await ask({ sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS ${union}`, params: [] }, []);
+  return { table, ...(await hitStats(ask, m, table)) };
+}
+
+/** The scope a set of filters implies: only years and agencies shape what a rule compares. */
+export function scopeOf(r: Resolved): FlagScope {
+  return { fy: r.fy, agency: r.agency };
+}
+
+/**
+ * How many projects under the filters a flag covers and flags. Under no filter beyond the scope
+ * the flag's own table answers; otherwise the filtered projects (ids only) are joined to it.
+ */
+export function flagCountSql(m: Manifest, flag: FlagTable, r: Resolved): Sql {
+  const counts =
+    'count(*)::INTEGER AS covered, count(*) FILTER (WHERE f.flagged)::INTEGER AS flagged';
+  const beyond = activeDims(r).filter((d) => d !== 'fy' && d !== 'agency');
+  if (beyond.length === 0) {
+    return { sql: `SELECT ${counts} FROM ${hitsTable(flag.table)} AS f`, params: [] };
+  }
+  const source = rowSource(r);
+  const fs = sourceFiles(m, source, r);
+  if (fs.length === 0) return { sql: `SELECT 0 AS covered, 0 AS flagged`, params: [] };
+  const w = where(source, r);
+  return {
+    sql: `SELECT ${counts}
+      FROM (SELECT DISTINCT project_seq FROM ${parquet(fs)} ${w.sql}) AS p
+      JOIN ${hitsTable(flag.table)} AS f USING (project_seq)`,
+    params: w.params,
+  };
+}
+
+export interface FlagCount {
+  id: FlagId;
+  covered: number;
+  flagged: number;
+  computable: boolean;
+}
