@@ -272,6 +272,7 @@ export async function generate(opts: {
           location: '',
           latitude: '',
           longitude: '',
+          tenderers: '', // not in the e-GP layouts written here
           winner_tin: tin,
           winner: spaced(vendor.name),
           contract_no: `${rnd.int(1, 999)}/${be}`,

@@ -156,6 +156,9 @@ function ocdsRows(rel: Obj, line: number): JsonRow[] {
     transaction_date: str(rel.date),
     province: str(get(buyer, 'address', 'region')),
     project_status: str(tender.status),
+    tenderers:
+      str(tender.numberOfTenderers) ??
+      (Array.isArray(tender.tenderers) ? String(tender.tenderers.length) : undefined),
   };
   const raw = JSON.stringify({ ocid: rel.ocid, date: rel.date });
   const rows: JsonRow[] = [];

@@ -36,6 +36,7 @@ export const CLEAN_COLUMNS: [string, string][] = [
   ['price_build', 'DECIMAL(18,2)'],
   ['sum_price_agree', 'DECIMAL(18,2)'],
   ['project_status', 'VARCHAR'],
+  ['tenderers', 'SMALLINT'],
   ['winner_tin', 'VARCHAR'],
   ['tin_status', 'VARCHAR'],
   ['tin_restored', 'BOOLEAN'],
@@ -90,6 +91,9 @@ export function normalizeSql(input: string, rawExpr: string): string {
   const typed = [
     ...AMOUNTS.map((a) => `amount(${f(a)}) AS v_${a}`),
     ...DATES.map((d) => `dd_${d}.v AS v_${d}`),
+    // A count of tenderers: a whole number that fits a SMALLINT, or the row is rejected.
+    `CASE WHEN amount(${f('tenderers')}) BETWEEN 0 AND 32767 AND amount(${f('tenderers')}) = floor(amount(${f('tenderers')}))
+       THEN amount(${f('tenderers')})::SMALLINT END AS v_tenderers`,
   ].join(',\n      ');
   const amountChecks = AMOUNTS.map(
     (a) =>
@@ -152,6 +156,7 @@ export function normalizeSql(input: string, rawExpr: string): string {
         WHEN dept IS NULL THEN 'missing_agency' || chr(0) || 'dept_name (ชื่อหน่วยงาน) is empty'
         ${amountChecks}
         ${dateChecks}
+        WHEN NOT is_missing(${f('tenderers')}) AND v_tenderers IS NULL THEN 'bad_tenderers' || chr(0) || printf('tenderers: "%s" is not a number of tenderers', ${quoted(f('tenderers'))})
       END AS why
     FROM e
   )
@@ -183,6 +188,7 @@ export function normalizeSql(input: string, rawExpr: string): string {
     v_price_build AS price_build,
     v_sum_price_agree AS sum_price_agree,
     label(${f('project_status')}) AS project_status,
+    v_tenderers AS tenderers,
     wtin AS winner_tin,
     wtin_status AS tin_status,
     wtin_status = 'valid' AND regexp_full_match(tin_text(${f('winner_tin')}), '\\d{12}') AS tin_restored,

@@ -310,7 +310,7 @@ export class Store {
              f.project_id, f.fiscal_year, a.agency_id, m.method_id, t.type_id, p.province_id,
              s.status_id, f.project_money AS budget, f.price_build, f.sum_price_agree AS agreed,
              coalesce(n.contract_count, 0)::SMALLINT AS contract_count,
-             f.announce_date, f.transaction_date
+             f.announce_date, f.transaction_date, f.tenderers
       FROM first_rows f
       JOIN agencies a ON a.dept_name = f.dept_name AND a.dept_sub_name IS NOT DISTINCT FROM f.dept_sub_name
                      AND a.province IS NOT DISTINCT FROM f.province

@@ -11,9 +11,11 @@ import { NOTHING, type Resolved } from '../../src/lib/query/sql';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
 import { rows } from '../helpers/duckdb';
-import { table } from '../helpers/expected';
+import { manifestOf, table } from '../helpers/expected';
 import { expectedFlag } from '../helpers/flags';
-import { DGA_CSV, ICS_CSV } from '../helpers/paths';
+import { DGA_CSV, ICS_CSV, REAL } from '../helpers/paths';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fixtureDirs, ingestFixtures, site, siteTotals, type Site } from '../helpers/site';
 
 const dirs = fixtureDirs('flags');
@@ -21,11 +23,21 @@ const dgaDir = `${dirs.droneDir}-dga`;
 let drone: Site;
 let gen: Site;
 let dga: Site;
+let ocds: Site;
+const ocdsDir = `${dirs.droneDir}-ocds`;
+const OCDS_RECORDS = ['ocds-mexico-cdmx', 'ocds-moldova'].map((d) => path.join(REAL, d, 'records'));
 
 beforeAll(async () => {
   ({ drone, gen } = await ingestFixtures(dirs, 40_000, 7));
   await ingest({ files: [DGA_CSV, ICS_CSV], out: dgaDir, maps: parseMaps([]) });
   dga = await site(dgaDir);
+  const records = OCDS_RECORDS.flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.join(d, f)),
+  );
+  await ingest({ files: records, out: ocdsDir, maps: parseMaps([]) });
+  ocds = await site(ocdsDir);
 }, 300_000);
 
 /** The site's counts for one flag under resolved filters. */
@@ -44,7 +56,7 @@ async function flaggedIds(s: Site, dataDir: string, t: string): Promise<string[]
   return got.map((r) => String(r.project_id));
 }
 
-const COMPUTED = FLAG_IDS.filter((id) => id !== 'F8');
+const COMPUTED = FLAG_IDS;
 
 describe('flags on real rows equal an independent computation', () => {
   it('the drone set (2,698 projects, FY2565–2568), every flag', async () => {
@@ -78,10 +90,75 @@ describe('flags on real rows equal an independent computation', () => {
     expect(f6.covered).toBe(255);
   });
 
-  it('tenderer counts are not in e-GP files: F8 says so and covers nothing', async () => {
+  it('F8 counts tenderers where OCDS records have them, and covers no e-GP project', async () => {
     const f8 = await siteFlag(drone, 'F8', NOTHING);
-    expect(f8.table.computable).toBe(drone.m.schema_version >= 5);
-    if (!f8.table.computable) expect([f8.covered, f8.flagged]).toEqual([0, 0]);
+    expect([f8.covered, f8.flagged]).toEqual([0, 0]);
+    // Independent: numberOfTenderers (else the length of tenderers) read from the records' JSON.
+    const want = new Map<string, number>();
+    for (const dir of OCDS_RECORDS) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+        type Rec = {
+          ocid?: string;
+          compiledRelease?: { ocid: string; tender?: Record<string, unknown> };
+        };
+        // A record package, or one record alone.
+        const pkg = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Rec & {
+          records?: Rec[];
+        };
+        for (const rec of pkg.records ?? [pkg]) {
+          const tender = rec.compiledRelease?.tender ?? {};
+          const n =
+            typeof tender.numberOfTenderers === 'number'
+              ? tender.numberOfTenderers
+              : Array.isArray(tender.tenderers)
+                ? tender.tenderers.length
+                : null;
+          if (n !== null) want.set(rec.ocid ?? rec.compiledRelease!.ocid, n);
+        }
+      }
+    }
+    for (const max of [1, 2]) {
+      const got = await siteFlag(ocds, 'F8', NOTHING, { f8_max: max });
+      expect(got.covered).toBe(want.size);
+      const flagged = [...want].filter(([, n]) => n <= max).map(([id]) => id);
+      expect(await flaggedIds(ocds, ocdsDir, got.table.table)).toEqual(flagged.sort());
+    }
+    expect(want.size).toBeGreaterThan(50);
+  });
+});
+
+describe('tenderers from a mapped CSV column', () => {
+  it('keeps whole numbers (Thai digits too) and rejects anything else with its reason', async () => {
+    const dir = `${dirs.droneDir}-tenderers`;
+    mkdirSync(dir, { recursive: true });
+    const csv = path.join(dir, 'bids.csv');
+    writeFileSync(
+      csv,
+      [
+        'project_id,project_name,dept_name,budget_year,project_money,จำนวนเสนอ',
+        '67019000001,ซื้อโดรน,อบต.ทดสอบ,2567,600000,1',
+        '67019000002,จ้างถนน,อบต.ทดสอบ,2567,900000,๓',
+        '67019000003,ซื้อวัสดุ,อบต.ทดสอบ,2567,50000,-',
+        '67019000004,ซื้อคอมพิวเตอร์,อบต.ทดสอบ,2567,70000,two',
+        '67019000005,ซื้อรถ,อบต.ทดสอบ,2567,80000,1.5',
+      ].join('\n') + '\n',
+    );
+    const out = path.join(dir, 'out');
+    await ingest({ files: [csv], out, maps: parseMaps(['จำนวนเสนอ=tenderers']) });
+    const got = await rows(
+      `SELECT project_id, tenderers FROM ${table(out, 'projects')} ORDER BY project_id`,
+    );
+    expect(got.map((r) => [r.project_id, r.tenderers])).toEqual([
+      ['67019000001', 1],
+      ['67019000002', 3],
+      ['67019000003', null],
+    ]);
+    const rejects = readFileSync(path.join(out, manifestOf(out).rejects_file!), 'utf8');
+    expect(rejects.match(/bad_tenderers/g)).toHaveLength(2);
+    expect(rejects).toContain('tenderers: ""two"" is not a number of tenderers');
+    const s = await site(out);
+    const f8 = await siteFlag(s, 'F8', NOTHING);
+    expect([f8.covered, f8.flagged]).toEqual([2, 1]);
   });
 });
 

@@ -28,6 +28,8 @@ export const CANONICAL_FIELDS = [
   'location',
   'latitude',
   'longitude',
+  /** How many tendered (OCDS `tender.numberOfTenderers`); no e-GP file carries it. */
+  'tenderers',
   'winner_tin',
   'winner',
   'contract_no',
@@ -71,6 +73,7 @@ export const THAI_HEADERS: Record<CanonicalField, string> = {
   location: 'พิกัดของโครงการ',
   latitude: 'ละติจูดโครงการ',
   longitude: 'ลองจิจูดโครงการ',
+  tenderers: 'จำนวนผู้เสนอราคา', // not an official e-GP header: for mapped and third-party CSVs
   winner_tin: 'เลขนิติบุคคล',
   winner: 'ชื่อผู้ชนะ',
   contract_no: 'เลขที่สัญญา',
@@ -80,14 +83,19 @@ export const THAI_HEADERS: Record<CanonicalField, string> = {
   status: 'สถานะสัญญา',
 };
 
+/** Fields no official e-GP file layout has (they come from OCDS, the API or a mapped column). */
+const NOT_IN_EGP_FILES: readonly CanonicalField[] = ['tenderers'];
+
 /** The 31-field layout of FY2565–2567 parts: the header matches the data. */
-export const LAYOUT_31: readonly CanonicalField[] = CANONICAL_FIELDS;
+export const LAYOUT_31: readonly CanonicalField[] = CANONICAL_FIELDS.filter(
+  (f) => !NOT_IN_EGP_FILES.includes(f),
+);
 
 /**
  * The 28-field rows of raw FY2568 parts: no English location columns. Their header row is wrong
  * (26 names in part 1, 31 in parts 2–10), so these rows are mapped by position, never by header.
  */
-export const LAYOUT_28: readonly CanonicalField[] = CANONICAL_FIELDS.filter(
+export const LAYOUT_28: readonly CanonicalField[] = LAYOUT_31.filter(
   (f) => f !== 'province_en' && f !== 'district_en' && f !== 'subdistrict_en',
 );
 

@@ -3,7 +3,7 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** A project's filter columns and money, repeated on each of its contract rows. */
 const PROJECT_ON_CONTRACT = [
@@ -36,6 +36,8 @@ export const TABLES = {
     'contract_count',
     'announce_date',
     'transaction_date',
+    /** Tenderers (OCDS `numberOfTenderers`); null where the source does not say (e-GP files). */
+    'tenderers',
   ],
   /**
    * One row per contract × winner, with the contract value and its project's filter columns and
