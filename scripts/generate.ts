@@ -17,6 +17,7 @@ import {
 } from '../src/lib/schema/fields.ts';
 import { THAI_MONTHS } from '../src/lib/format/thai.ts';
 import { Random } from './lib/random.ts';
+import { KNOWN_METHODS } from '../src/lib/schema/methods.ts';
 import {
   CENTRAL_AGENCIES,
   LOCAL_KINDS,
@@ -67,7 +68,38 @@ export interface Truth {
   vendors: { keys: number; contracts_by_tin: Record<string, number> };
   /** Trap rates, for the record. */
   traps: Record<string, number>;
+  /**
+   * Integrity flags (docs/flags.md) at their default thresholds, decided here from each
+   * project's own values: the projects F4, F5, Q2 and Q3 flag (the generator makes none of these
+   * by chance, only by planting), the projects planted as split purchases (F3; chance can add a
+   * few: a busy vendor winning two small contracts at one agency on one day), and how many
+   * projects F1 flags (specific method above 500,000 THB, which the distributions produce).
+   */
+  flags: {
+    F1: number;
+    F3_planted: string[];
+    F4: string[];
+    F5: string[];
+    Q2: string[];
+    Q3: string[];
+  };
+  plant_rates: Record<string, number>;
 }
+
+/**
+ * How often an anomaly is planted (per project), drawn from a second random stream so the rest
+ * of the data is the same as without them.
+ */
+export const PLANT_RATES = {
+  split_purchase: 0.3, // of the projects whose 2–4 contracts could be a split (each < 500k, sum > 500k)
+  no_discount: 0.003, // agreed total = reference price exactly
+  above_budget: 0.002, // agreed total 5% above the budget
+  sum_mismatch: 0.002, // the project's agreed total differs from its contracts' sum
+  finish_before_start: 0.002, // one contract ends before it is signed
+} as const;
+
+const LIMIT_SATANG = 500_000_00;
+const bucketOf = (method: string) => KNOWN_METHODS.find((m) => m.label === method)?.bucket;
 
 /** How often each trap of egp-data.md is planted (per row unless said). */
 export const TRAP_RATES = {
@@ -164,7 +196,10 @@ export async function generate(opts: {
     repeated_contracts: 0,
     vendors: { keys: 0, contracts_by_tin: {} },
     traps: { ...TRAP_RATES },
+    flags: { F1: 0, F3_planted: [], F4: [], F5: [], Q2: [], Q3: [] },
+    plant_rates: { ...PLANT_RATES },
   };
+  const plant = new Random(opts.seed ^ 0x9e3779b9);
   const vendorKeys = new Set<string>();
   for (const fy of fiscalYears)
     truth.by_year[fy] = { projects: 0, contracts: 0, budget_satang: 0, agreed_satang: 0 };
@@ -220,6 +255,20 @@ export async function generate(opts: {
         parts.push(v);
         agreed += v;
       }
+      // Planted anomalies (PLANT_RATES): they change this project's own values only.
+      const bucket = bucketOf(method);
+      const splittable =
+        nContracts >= 2 && agreed > LIMIT_SATANG && parts.every((v) => v < LIMIT_SATANG);
+      const split = splittable && plant.next() < PLANT_RATES.split_purchase;
+      // (Not on a planted split, whose contracts must stay under the limit.)
+      if (!split && plant.next() < PLANT_RATES.no_discount) parts[0]! += reference - agreed;
+      else if (!split && plant.next() < PLANT_RATES.above_budget)
+        parts[0]! += Math.round(budget * 1.05) - agreed;
+      agreed = parts.reduce((a, b) => a + b, 0);
+      const statedAgreed =
+        plant.next() < PLANT_RATES.sum_mismatch ? agreed + plant.int(2, 1000) * 100 : agreed;
+      const lateFinish =
+        plant.next() < PLANT_RATES.finish_before_start ? plant.int(0, nContracts - 1) : -1;
       let month = 0;
       for (let r = rnd.next() * 14.5; month < 11 && r > MONTH_WEIGHTS[month]!; month++)
         r -= MONTH_WEIGHTS[month]!;
@@ -237,16 +286,23 @@ export async function generate(opts: {
       home.projects++;
       home.budget_satang += budget;
       const carried: (typeof carry)[number] = [];
+      let first: { vi: number; signed: Date; tin?: string } | null = null;
       for (let c = 0; c < nContracts; c++) {
-        const vi = rnd.zipf(vendors.length);
+        let vi = rnd.zipf(vendors.length);
+        let signed = new Date(txDate.getTime() + rnd.int(0, 30) * 86_400_000);
+        // A split purchase: every contract with the first one's winner, on the same day.
+        if (split && first) ({ vi, signed } = first);
+        first ??= { vi, signed };
         const vendor = vendors[vi]!;
-        const signed = new Date(txDate.getTime() + rnd.int(0, 30) * 86_400_000);
-        const finish = new Date(signed.getTime() + rnd.int(15, 365) * 86_400_000);
+        let finish = new Date(signed.getTime() + rnd.int(15, 365) * 86_400_000);
+        if (c === lateFinish) finish = new Date(signed.getTime() - plant.int(1, 60) * 86_400_000);
         // FY2558–2567 files passed through spreadsheets: many ids are now 1.0556E+11.
-        const tin =
+        let tin =
           fy <= 2567 && /^\d{13}$/.test(vendor.tin) && rnd.next() < TRAP_RATES.broken_tin
             ? Number(vendor.tin).toExponential(4).toUpperCase()
             : vendor.tin;
+        // (A split's rows share their id's state too: a broken id is another vendor identity.)
+        if (split) tin = first!.tin ??= tin;
         const values: Record<CanonicalField, string> = {
           seq: String(seq),
           project_id: projectId,
@@ -259,7 +315,7 @@ export async function generate(opts: {
           announce_date: rnd.next() < 0.95 ? '-' : thaiDate(txDate, fy),
           project_money: money(budget),
           price_build: money(reference),
-          sum_price_agree: money(agreed),
+          sum_price_agree: money(statedAgreed),
           budget_year: String(fy),
           transaction_date: thaiDate(txDate, fy),
           province: agency.province[0],
@@ -306,6 +362,15 @@ export async function generate(opts: {
         }
       }
       if (repeat) carry.push(carried);
+      // The flags this project must raise (counted once, like the project).
+      const competitive = bucket === 'open' || bucket === 'selective';
+      if (bucket === 'specific' && budget > LIMIT_SATANG) truth.flags.F1++;
+      if (split) truth.flags.F3_planted.push(projectId);
+      // F4 and F5 read the project's agreed total as published (sum_price_agree).
+      if (competitive && statedAgreed >= reference) truth.flags.F4.push(projectId);
+      if (statedAgreed > reference || statedAgreed > budget) truth.flags.F5.push(projectId);
+      if (Math.abs(statedAgreed - agreed) > 100) truth.flags.Q2.push(projectId);
+      if (lateFinish >= 0) truth.flags.Q3.push(projectId);
     }
     written += yearRows;
     ws.end();
