@@ -21,7 +21,17 @@ const config = {
     prerender: {
       // The English pages are reached through the language switch; list them so that a
       // build never depends on a link being present.
-      entries: ['*', '/en', '/en/explore'],
+      entries: [
+        '*',
+        '/en',
+        '/en/explore',
+        '/agency',
+        '/vendor',
+        '/project',
+        '/en/agency',
+        '/en/vendor',
+        '/en/project',
+      ],
       handleHttpError: 'fail',
     },
   },

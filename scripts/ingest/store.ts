@@ -303,6 +303,11 @@ export class Store {
       FROM (SELECT vendor_key, winner, winner_norm, tin_status, count(*) OVER (PARTITION BY vendor_key, winner) AS n
             FROM kept WHERE vendor_key IS NOT NULL)
       GROUP BY vendor_key`);
+    // Every spelling seen (trimmed and NFC as cleaned, otherwise as written) per vendor.
+    await run(`CREATE TEMP TABLE vendor_names AS
+      SELECT v.vendor_id, k.winner AS name, count(*)::INTEGER AS contracts
+      FROM kept k JOIN vendors v USING (vendor_key) WHERE k.winner IS NOT NULL
+      GROUP BY v.vendor_id, k.winner`);
     // project_seq: the projects' order (year, agency, project), which is also the order of the
     // fact files, so a range of it prunes their row groups.
     await run(`CREATE TEMP TABLE projects AS

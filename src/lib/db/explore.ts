@@ -36,17 +36,20 @@ import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '$lib
 import { query } from './index';
 import { runSearch, type SearchHits } from '$lib/query/search';
 import {
-  flagCountSql,
+  countFlags,
   flaggedHits,
   runFlag,
   scopeOf,
+  type FlagCount,
   type FlagScope,
   type FlagTable,
 } from '$lib/query/flags';
-import { FLAG_IDS, type FlagId, type Thresholds } from '$lib/query/flag-defs';
+import type { FlagId, Thresholds } from '$lib/query/flag-defs';
+
+export type { FlagCount } from '$lib/query/flags';
 import { queryWords } from '$lib/search/text';
 
-function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
+export function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
   return query<T>(q.sql, q.params, files);
 }
 
@@ -124,7 +127,12 @@ function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
 const flagCache = new Map<string, Promise<FlagTable>>();
 
 /** A flag's table over a scope (made once per flag, thresholds and scope). */
-function flagTable(m: Manifest, id: FlagId, scope: FlagScope, th: Thresholds): Promise<FlagTable> {
+export function flagTable(
+  m: Manifest,
+  id: FlagId,
+  scope: FlagScope,
+  th: Thresholds,
+): Promise<FlagTable> {
   const key = JSON.stringify([m.snapshot_id, id, scope, th]);
   return memo(flagCache, key, () => runFlag(ask, m, id, scope, th));
 }
@@ -149,30 +157,14 @@ export async function resolveFilters(
   return { r, vendor, search };
 }
 
-export interface FlagCount {
-  id: FlagId;
-  /** Projects under the filters the rule could be computed for, and those it flags. */
-  covered: number;
-  flagged: number;
-  /** False when the snapshot lacks what the rule needs (e.g. tenderer counts). */
-  computable: boolean;
-}
-
 /** Every flag's counts under the filters (each flag's table made once per scope). */
-export async function flagCounts(m: Manifest, r: Resolved, th: Thresholds): Promise<FlagCount[]> {
-  const scope = scopeOf(r);
-  return Promise.all(
-    FLAG_IDS.map(async (id) => {
-      const table = await flagTable(m, id, scope, th);
-      const [row] = await ask<Row>(flagCountSql(m, table, r), []);
-      return {
-        id,
-        covered: Number(row?.covered ?? 0),
-        flagged: Number(row?.flagged ?? 0),
-        computable: table.computable,
-      };
-    }),
-  );
+export function flagCounts(
+  m: Manifest,
+  r: Resolved,
+  th: Thresholds,
+  scope?: FlagScope,
+): Promise<FlagCount[]> {
+  return countFlags(ask, m, r, (id, sc) => flagTable(m, id, sc, th), scope);
 }
 
 export type Row = QueryRow;

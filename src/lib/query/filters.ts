@@ -250,3 +250,10 @@ export function needsContracts(f: Filters): boolean {
     (f.amount === 'contract' && (f.min !== null || f.max !== null))
   );
 }
+
+/** A profile page's query string: its key, then flag thresholds changed from their defaults. */
+export function profileSearch(keys: Record<string, string>, th: Thresholds): string {
+  const p = new URLSearchParams(keys);
+  for (const [k, v] of new URLSearchParams(filtersToSearch({ ...NO_FILTERS, th }))) p.append(k, v);
+  return `?${p}`;
+}

@@ -13,7 +13,7 @@
  * (native DuckDB) run the same code. Threshold values are bound parameters.
  */
 import { tableFiles, type Manifest } from '$lib/schema/tables';
-import { FLAGS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
+import { FLAGS, FLAG_IDS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
 import { sourceFiles, type Ask } from './aggregate';
 import { hitStats, hitsTable, hitsTableName, type SearchHits } from './search';
 import {
@@ -325,7 +325,58 @@ export function flagCountSql(m: Manifest, flag: FlagTable, r: Resolved): Sql {
 
 export interface FlagCount {
   id: FlagId;
+  /** Projects under the filters the rule could be computed for, and those it flags. */
   covered: number;
   flagged: number;
+  /** False when the snapshot lacks what the rule needs (e.g. tenderer counts before schema 5). */
   computable: boolean;
+}
+
+/**
+ * Every flag's counts under the filters. `tableFor` makes (or reuses) a flag's table; `scope`
+ * defaults to the filters' years and agencies.
+ */
+export async function countFlags(
+  ask: Ask,
+  m: Manifest,
+  r: Resolved,
+  tableFor: (id: FlagId, scope: FlagScope) => Promise<FlagTable>,
+  scope: FlagScope = scopeOf(r),
+): Promise<FlagCount[]> {
+  return Promise.all(
+    FLAG_IDS.map(async (id) => {
+      const table = await tableFor(id, scope);
+      const [row] = await ask(flagCountSql(m, table, r), []);
+      return {
+        id,
+        covered: Number(row?.covered ?? 0),
+        flagged: Number(row?.flagged ?? 0),
+        computable: table.computable,
+      };
+    }),
+  );
+}
+
+export type ProjectFlag = 'flagged' | 'clear' | 'not_covered';
+
+/** What each flag says of one project (computed over its agency and fiscal year). */
+export async function projectFlags(
+  ask: Ask,
+  project: { project_seq: number; fiscal_year: number; agency_id: number },
+  tableFor: (id: FlagId, scope: FlagScope) => Promise<FlagTable>,
+): Promise<Record<FlagId, ProjectFlag>> {
+  const scope: FlagScope = { fy: [project.fiscal_year], agency: [project.agency_id] };
+  const out = {} as Record<FlagId, ProjectFlag>;
+  for (const id of FLAG_IDS) {
+    const t = await tableFor(id, scope);
+    const [row] = await ask(
+      {
+        sql: `SELECT flagged FROM ${hitsTable(t.table)} WHERE project_seq = ?`,
+        params: [project.project_seq],
+      },
+      [],
+    );
+    out[id] = row ? (row.flagged ? 'flagged' : 'clear') : 'not_covered';
+  }
+  return out;
 }

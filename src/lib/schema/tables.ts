@@ -101,6 +101,8 @@ export const TABLES = {
   agg_month: ['fiscal_year', 'month', 'contracts', 'agreed'],
   agencies: ['agency_id', 'agency_key', 'dept_name', 'dept_sub_name', 'province'],
   vendors: ['vendor_id', 'vendor_key', 'tin', 'tin_status', 'name', 'name_norm'],
+  /** Every spelling of each vendor's name as the inputs wrote it, with how many contracts used it. */
+  vendor_names: ['vendor_id', 'name', 'contracts'],
   methods: ['method_id', 'method_name', 'method_bucket'],
   project_types: ['type_id', 'type_name'],
   provinces: ['province_id', 'province_name', 'province_name_en'],
@@ -126,6 +128,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
   agg_month: 'single',
   agencies: 'single',
   vendors: 'single',
+  vendor_names: 'single',
   methods: 'single',
   project_types: 'single',
   provinces: 'single',
@@ -147,6 +150,7 @@ export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
  */
 const ROW_GROUP: Partial<Record<TableName, number>> = {
   vendors: 1024,
+  vendor_names: 1024,
   search_terms: 1024,
   details: 4096,
   search_postings: 65536,

@@ -1,0 +1,306 @@
+/**
+ * Agency, vendor and project profiles: each number comes from the same planner as the explorer
+ * (aggregateWith), so a profile and the explorer filtered to the same agency or vendor agree.
+ * Pure apart from the `ask` function it is given (DuckDB-WASM on the site, native in tests).
+ */
+import { tableFiles, type Manifest } from '$lib/schema/tables';
+import type { MethodBucket } from '$lib/schema/methods';
+import { aggregateWith, vendorKey, type Ask, type Dimensions, type Row } from './aggregate';
+import {
+  agencyIdsSql,
+  byIdsSql,
+  NOTHING,
+  parquet,
+  sqlNumber,
+  vendorLookupSql,
+  where,
+  type Resolved,
+  type Sql,
+} from './sql';
+
+export interface AgencyRow {
+  agency_id: number;
+  agency_key: string;
+  dept_name: string;
+  dept_sub_name: string | null;
+  province: string | null;
+}
+export interface VendorRow {
+  vendor_id: number;
+  vendor_key: string;
+  tin: string | null;
+  tin_status: string | null;
+  name: string | null;
+}
+
+export interface Totals {
+  projects: number;
+  budget: string;
+  contracts: number;
+  agreed: string;
+}
+export interface YearRow {
+  fiscal_year: number;
+  projects: number;
+  budget: string;
+  contracts: number;
+  agreed: string;
+}
+export interface MethodRow {
+  bucket: MethodBucket;
+  projects: number;
+}
+export interface ShareRow {
+  /** A vendor (in an agency profile) or an agency (in a vendor profile). */
+  id: number;
+  contracts: number;
+  agreed: string;
+  /** Of the agency's contract value (0–1). */
+  share: number;
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+const text = (v: unknown) => String(v ?? '0');
+
+function totalsOf(row: Row | undefined): Totals {
+  return {
+    projects: num(row?.projects),
+    budget: text(row?.budget),
+    contracts: num(row?.contracts),
+    agreed: text(row?.agreed),
+  };
+}
+
+function yearsOf(rows: Row[]): YearRow[] {
+  return rows
+    .map((x) => ({ ...totalsOf(x), fiscal_year: num(x.fiscal_year) }))
+    .sort((a, b) => a.fiscal_year - b.fiscal_year);
+}
+
+/** Projects per method bucket (a project without a method counts as `unknown`). */
+function bucketsOf(rows: Row[], d: Dimensions): MethodRow[] {
+  const bucketOf = new Map(d.methods.map((x) => [x.method_id, x.method_bucket]));
+  const per = new Map<MethodBucket, number>();
+  for (const x of rows) {
+    const b = x.method_id === null ? 'unknown' : (bucketOf.get(num(x.method_id)) ?? 'unknown');
+    per.set(b, (per.get(b) ?? 0) + num(x.projects));
+  }
+  return [...per].map(([bucket, projects]) => ({ bucket, projects }));
+}
+
+const MEASURES = ['projects', 'budget', 'contracts', 'agreed'] as const;
+
+export interface AgencyProfile {
+  agency: AgencyRow;
+  r: Resolved;
+  totals: Totals;
+  years: YearRow[];
+  methods: MethodRow[];
+  /** The agency's largest winners by contract value, with their share of it. */
+  vendors: (ShareRow & { vendor: VendorRow | null })[];
+  /** Winners with a contract value, and the Herfindahl–Hirschman index over them (0–10,000). */
+  vendorCount: number;
+  hhi: number | null;
+}
+
+/**
+ * Winners of the agency's contracts by value: the top `limit` with their shares, how many
+ * winners there are and the HHI (sum of squared percentage shares) over all of them.
+ */
+export function concentrationSql(m: Manifest, r: Resolved, limit: number): Sql {
+  const w = where('contracts', r);
+  return {
+    sql: `WITH v AS (
+        SELECT vendor_id, count(*) AS contracts, sum(price_agree) AS value
+        FROM ${parquet(tableFiles(m, 'contracts', r.fy))} ${w.sql}${w.sql ? ' AND' : ' WHERE'} vendor_id IS NOT NULL AND price_agree > 0
+        GROUP BY vendor_id),
+      s AS (SELECT *, value::DOUBLE / sum(value::DOUBLE) OVER () AS share, count(*) OVER () AS vendors FROM v)
+      SELECT vendor_id, contracts::INTEGER AS contracts, value::VARCHAR AS agreed, share,
+        vendors::INTEGER AS vendors, sum(share * share) OVER () * 10000 AS hhi
+      FROM s ORDER BY value DESC, vendor_id LIMIT ${sqlNumber(limit)}`,
+    params: w.params,
+  };
+}
+
+export async function agencyByKey(ask: Ask, m: Manifest, key: string): Promise<AgencyRow | null> {
+  const files = tableFiles(m, 'agencies');
+  const [id] = await ask(agencyIdsSql(files, key, null), files);
+  if (!id) return null;
+  const [row] = await ask(byIdsSql(files, 'agency_id', [num(id.agency_id)]), files);
+  return row ? ({ ...row, agency_id: num(row.agency_id) } as unknown as AgencyRow) : null;
+}
+
+async function vendorsById(ask: Ask, m: Manifest, ids: number[]): Promise<Map<number, VendorRow>> {
+  if (ids.length === 0) return new Map();
+  const files = tableFiles(m, 'vendors');
+  const rows = await ask(byIdsSql(files, 'vendor_id', ids), files);
+  return new Map(
+    rows.map((x) => [
+      num(x.vendor_id),
+      { ...x, vendor_id: num(x.vendor_id) } as unknown as VendorRow,
+    ]),
+  );
+}
+
+export async function agencyProfile(
+  ask: Ask,
+  m: Manifest,
+  d: Dimensions,
+  key: string,
+): Promise<AgencyProfile | null> {
+  const agency = await agencyByKey(ask, m, key);
+  if (!agency) return null;
+  const r: Resolved = { ...NOTHING, agency: [agency.agency_id] };
+  const conc = concentrationSql(m, r, 10);
+  const [[total], years, methods, top] = await Promise.all([
+    aggregateWith(ask, m, r, [], MEASURES),
+    aggregateWith(ask, m, r, ['fiscal_year'], MEASURES),
+    aggregateWith(ask, m, r, ['method_id'], ['projects']),
+    ask(conc, tableFiles(m, 'contracts')),
+  ]);
+  const names = await vendorsById(
+    ask,
+    m,
+    top.map((x) => num(x.vendor_id)),
+  );
+  return {
+    agency,
+    r,
+    totals: totalsOf(total),
+    years: yearsOf(years),
+    methods: bucketsOf(methods, d),
+    vendors: top.map((x) => ({
+      id: num(x.vendor_id),
+      contracts: num(x.contracts),
+      agreed: text(x.agreed),
+      share: num(x.share),
+      vendor: names.get(num(x.vendor_id)) ?? null,
+    })),
+    vendorCount: num(top[0]?.vendors),
+    hhi: top.length ? num(top[0]!.hhi) : null,
+  };
+}
+
+export interface VendorProfile {
+  vendor: VendorRow;
+  r: Resolved;
+  /** Every spelling of the name seen, most used first. */
+  names: { name: string; contracts: number }[];
+  totals: Totals;
+  years: YearRow[];
+  methods: MethodRow[];
+  /** Agencies it wins from, with its share of each one's contract value (all years). */
+  agencies: (ShareRow & { agency: AgencyRow | null })[];
+  /** How many agencies it won from, and their ids. */
+  agencyCount: number;
+  agencyIds: number[];
+}
+
+export async function vendorProfile(
+  ask: Ask,
+  m: Manifest,
+  d: Dimensions,
+  id: string,
+): Promise<VendorProfile | null> {
+  const vendors = tableFiles(m, 'vendors');
+  const [v] = await ask(vendorLookupSql(vendors, vendorKey(id)), vendors);
+  if (!v) return null;
+  const vendor = { ...v, vendor_id: num(v.vendor_id) } as unknown as VendorRow;
+  const r: Resolved = { ...NOTHING, vendor: [vendor.vendor_id] };
+  const nameFiles = tableFiles(m, 'vendor_names');
+  const [[total], years, methods, agencies, count, names] = await Promise.all([
+    aggregateWith(ask, m, r, [], ['projects', 'contracts', 'agreed']),
+    aggregateWith(ask, m, r, ['fiscal_year'], ['contracts', 'agreed']),
+    aggregateWith(ask, m, r, ['method_id'], ['projects']),
+    aggregateWith(ask, m, r, ['agency_id'], ['contracts', 'agreed'], {
+      orderBy: 'agreed',
+      limit: 20,
+    }),
+    aggregateWith(ask, m, r, ['agency_id'], ['contracts']),
+    nameFiles.length
+      ? ask(
+          {
+            sql: `SELECT name, contracts FROM ${parquet(nameFiles)}
+              WHERE vendor_id BETWEEN ${sqlNumber(vendor.vendor_id)} AND ${sqlNumber(vendor.vendor_id)}
+              ORDER BY contracts DESC, name`,
+            params: [],
+          },
+          nameFiles,
+        )
+      : Promise.resolve([]),
+  ]);
+  const ids = agencies.map((x) => num(x.agency_id));
+  const [whole, agencyRows] = await Promise.all([
+    ids.length
+      ? aggregateWith(ask, m, { ...NOTHING, agency: ids }, ['agency_id'], ['agreed'])
+      : Promise.resolve([]),
+    ids.length
+      ? ask(byIdsSql(tableFiles(m, 'agencies'), 'agency_id', ids), tableFiles(m, 'agencies'))
+      : [],
+  ]);
+  const totalOf = new Map(whole.map((x) => [num(x.agency_id), Number(x.agreed)]));
+  const agencyOf = new Map(
+    agencyRows.map((x) => [
+      num(x.agency_id),
+      { ...x, agency_id: num(x.agency_id) } as unknown as AgencyRow,
+    ]),
+  );
+  return {
+    vendor,
+    r,
+    names: names.map((x) => ({ name: String(x.name), contracts: num(x.contracts) })),
+    totals: totalsOf(total),
+    years: yearsOf(years),
+    methods: bucketsOf(methods, d),
+    agencies: agencies.map((x) => {
+      const all = totalOf.get(num(x.agency_id)) ?? 0;
+      return {
+        id: num(x.agency_id),
+        contracts: num(x.contracts),
+        agreed: text(x.agreed),
+        share: all > 0 ? Number(x.agreed) / all : 0,
+        agency: agencyOf.get(num(x.agency_id)) ?? null,
+      };
+    }),
+    agencyCount: count.length,
+    agencyIds: count.map((x) => num(x.agency_id)),
+  };
+}
+
+/**
+ * The fiscal years to look for a project in, most likely first: its id's first four digits are
+ * the BE year and month it was created (egp-data.md), and its fiscal year is usually that one's.
+ */
+export function likelyYears(projectId: string, years: readonly number[]): number[] {
+  const m = /^(\d{2})(\d{2})\d{7}$/.exec(projectId);
+  if (!m) return [...years];
+  const be = 2500 + Number(m[1]);
+  const fy = Number(m[2]) >= 10 ? be + 1 : be;
+  const first = [fy, fy + 1, fy - 1].filter((y) => years.includes(y));
+  return [...first, ...years.filter((y) => !first.includes(y))];
+}
+
+/** A project's row (found year by year in the likely order; null when the snapshot lacks it). */
+export async function findProject(
+  ask: Ask,
+  m: Manifest,
+  projectId: string,
+  fy: number | null,
+): Promise<Row | null> {
+  const order = fy ? [fy] : likelyYears(projectId, m.fiscal_years);
+  for (const y of order) {
+    const files = tableFiles(m, 'projects', [y]);
+    if (!files.length) continue;
+    const [row] = await ask(
+      {
+        sql: `SELECT project_id, project_seq, fiscal_year, agency_id, method_id,
+            budget::VARCHAR AS budget, agreed::VARCHAR AS agreed, contract_count
+          FROM ${parquet(files)} WHERE project_id = ?`,
+        params: [projectId],
+      },
+      files,
+    );
+    if (row) return row;
+  }
+  return null;
+}

@@ -1,0 +1,150 @@
+/**
+ * Agency, vendor and project profiles (src/lib/query/profile.ts on native DuckDB) against
+ * independent queries of the published Parquet, on the real drone set.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseMaps } from '../../scripts/ingest/layout';
+import { ingest } from '../../scripts/ingest/run';
+import {
+  agencyProfile,
+  findProject,
+  likelyYears,
+  vendorProfile,
+} from '../../src/lib/query/profile';
+import { rows } from '../helpers/duckdb';
+import { table } from '../helpers/expected';
+import { DRONE_CSV, TMP } from '../helpers/paths';
+import { site, type Site } from '../helpers/site';
+import path from 'node:path';
+
+const dir = path.join(TMP, 'profile');
+let drone: Site;
+
+beforeAll(async () => {
+  await ingest({ files: [DRONE_CSV], out: dir, maps: parseMaps(['_ปีงบ=budget_year']) });
+  drone = await site(dir);
+}, 120_000);
+
+const P = () => table(dir, 'projects');
+const C = () => table(dir, 'contracts');
+
+describe('agency profile', () => {
+  it('totals, years, methods, winners’ shares and HHI equal independent queries', async () => {
+    // The agency with the most contracts that have a winner.
+    const [busiest] = await rows(
+      `SELECT a.agency_key, a.agency_id FROM ${C()} c JOIN ${table(dir, 'agencies')} a USING (agency_id)
+       WHERE c.vendor_id IS NOT NULL GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const key = String(busiest!.agency_key);
+    const id = Number(busiest!.agency_id);
+    const p = (await agencyProfile(drone.ask, drone.m, drone.dims, key))!;
+    const [tot] = await rows(
+      `SELECT count(*)::INTEGER AS projects, sum(budget)::VARCHAR AS budget FROM ${P()} WHERE agency_id = ?`,
+      [id],
+    );
+    const [ct] = await rows(
+      `SELECT count(*)::INTEGER AS contracts, coalesce(sum(price_agree), 0)::VARCHAR AS agreed FROM ${C()} WHERE agency_id = ?`,
+      [id],
+    );
+    expect(p.totals).toEqual({ ...tot, ...ct });
+    const years = await rows(
+      `SELECT fiscal_year::INTEGER AS fiscal_year, count(*)::INTEGER AS projects FROM ${P()}
+       WHERE agency_id = ? GROUP BY 1 ORDER BY 1`,
+      [id],
+    );
+    expect(p.years.map((y) => ({ fiscal_year: y.fiscal_year, projects: y.projects }))).toEqual(
+      years,
+    );
+    const methods = await rows(
+      `SELECT coalesce(m.method_bucket, 'unknown') AS bucket, count(*)::INTEGER AS projects
+       FROM ${P()} p LEFT JOIN ${table(dir, 'methods')} m USING (method_id) WHERE agency_id = ? GROUP BY 1`,
+      [id],
+    );
+    const sorted = <T extends { bucket: string }>(xs: T[]) =>
+      [...xs].sort((a, b) => a.bucket.localeCompare(b.bucket));
+    expect(sorted(p.methods)).toEqual(sorted(methods as { bucket: string; projects: number }[]));
+    // Shares and HHI, computed here in JavaScript from every winner's sum.
+    const won = await rows(
+      `SELECT vendor_id, sum(price_agree)::DOUBLE AS v FROM ${C()}
+       WHERE agency_id = ? AND vendor_id IS NOT NULL AND price_agree > 0 GROUP BY 1`,
+      [id],
+    );
+    const total = won.reduce((a, x) => a + Number(x.v), 0);
+    const hhi = won.reduce(
+      (a, x) => a + ((100 * Number(x.v)) / total) * ((100 * Number(x.v)) / total),
+      0,
+    );
+    expect(p.vendorCount).toBe(won.length);
+    expect(p.hhi).toBeCloseTo(hhi, 6);
+    const top = [...won].sort((a, b) => Number(b.v) - Number(a.v))[0]!;
+    expect(p.vendors[0]!.id).toBe(Number(top.vendor_id));
+    expect(p.vendors[0]!.share).toBeCloseTo(Number(top.v) / total, 9);
+    expect(p.vendors[0]!.vendor?.vendor_id).toBe(Number(top.vendor_id));
+    expect(await agencyProfile(drone.ask, drone.m, drone.dims, '000000000000')).toBeNull();
+  });
+});
+
+describe('vendor profile', () => {
+  it('totals, years, agencies with its share of each, and every spelling seen', async () => {
+    // A vendor with a valid tax id that won from several agencies.
+    const [v] = await rows(
+      `SELECT w.tin, w.vendor_id FROM ${C()} c JOIN ${table(dir, 'vendors')} w USING (vendor_id)
+       WHERE w.tin_status = 'valid' GROUP BY ALL ORDER BY count(DISTINCT c.agency_id) DESC, count(*) DESC, 1 LIMIT 1`,
+    );
+    const vid = Number(v!.vendor_id);
+    const p = (await vendorProfile(drone.ask, drone.m, drone.dims, String(v!.tin)))!;
+    const [tot] = await rows(
+      `SELECT count(DISTINCT project_id)::INTEGER AS projects, count(*)::INTEGER AS contracts,
+         sum(price_agree)::VARCHAR AS agreed FROM ${C()} WHERE vendor_id = ?`,
+      [vid],
+    );
+    expect({ ...p.totals, budget: undefined }).toEqual({ ...tot, budget: undefined });
+    const agencies = await rows(
+      `SELECT agency_id, sum(price_agree) FILTER (WHERE vendor_id = ?)::DOUBLE / sum(price_agree)::DOUBLE AS share
+       FROM ${C()} GROUP BY 1 HAVING count(*) FILTER (WHERE vendor_id = ?) > 0`,
+      [vid, vid],
+    );
+    expect(p.agencyCount).toBe(agencies.length);
+    expect(p.agencyCount).toBeGreaterThan(1);
+    for (const a of p.agencies) {
+      const want = agencies.find((x) => Number(x.agency_id) === a.id)!;
+      expect(a.share).toBeCloseTo(Number(want.share), 9);
+      expect(a.agency?.agency_id).toBe(a.id);
+    }
+    // Spellings: their contracts add up to the vendor's, and the shown name is one of them.
+    expect(p.names.reduce((s, x) => s + x.contracts, 0)).toBe(p.totals.contracts);
+    expect(p.names.map((x) => x.name)).toContain(p.vendor.name);
+    expect(p.vendor.tin).toBe(v!.tin);
+    expect(await vendorProfile(drone.ask, drone.m, drone.dims, '0000000000000')).toBeNull();
+  });
+
+  it('lists more than one spelling for a vendor the files wrote differently', async () => {
+    const [many] = await rows(
+      `SELECT vendor_id, count(*)::INTEGER AS n FROM ${table(dir, 'vendor_names')} GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+    );
+    const [w] = await rows(`SELECT vendor_key FROM ${table(dir, 'vendors')} WHERE vendor_id = ?`, [
+      Number(many!.vendor_id),
+    ]);
+    const p = (await vendorProfile(drone.ask, drone.m, drone.dims, String(w!.vendor_key)))!;
+    expect(p.names.length).toBe(Number(many!.n));
+    expect(p.names.length).toBeGreaterThan(1);
+  });
+});
+
+describe('project lookup', () => {
+  it('tries the year its id was created first, and finds projects filed in another year', async () => {
+    expect(likelyYears('67110000001', [2565, 2566, 2567, 2568])).toEqual([2568, 2567, 2565, 2566]);
+    expect(likelyYears('ocds-xyz', [2565, 2566])).toEqual([2565, 2566]);
+    const off = await rows(
+      `SELECT project_id, fiscal_year FROM ${P()}
+       WHERE fiscal_year != 2500 + substr(project_id, 1, 2)::INTEGER + (substr(project_id, 3, 2)::INTEGER >= 10)::INTEGER
+       ORDER BY project_id LIMIT 3`,
+    );
+    expect(off.length).toBeGreaterThan(0);
+    for (const x of off) {
+      const found = await findProject(drone.ask, drone.m, String(x.project_id), null);
+      expect(Number(found!.fiscal_year)).toBe(Number(x.fiscal_year));
+    }
+    expect(await findProject(drone.ask, drone.m, '99999999999', null)).toBeNull();
+  });
+});
