@@ -1,0 +1,148 @@
+/**
+ * Profiles in the browser (DuckDB-WASM in Chromium): the agency, vendor and project pages'
+ * numbers against native DuckDB on the real drone set, their flags, and a vendor name made of
+ * markup shown as text.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, serve, type TestServer } from '../helpers/browser';
+import { rows } from '../helpers/duckdb';
+import { table } from '../helpers/expected';
+import { expectedFlag } from '../helpers/flags';
+import { BUILD, DRONE_DATA, MARKUP_DATA, MARKUP_NAME } from './setup-paths';
+
+let browser: Browser;
+let drone: TestServer;
+let markup: TestServer;
+
+beforeAll(async () => {
+  browser = await launch();
+  drone = await serve({ root: BUILD, dataDir: DRONE_DATA });
+  markup = await serve({ root: BUILD, dataDir: MARKUP_DATA });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await drone?.close();
+  await markup?.close();
+});
+
+async function open(url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  const sel = '[data-testid="profile"]';
+  await page.waitForSelector(`${sel}[data-state="ready"], ${sel}[data-state="error"]`, {
+    timeout: 90_000,
+  });
+  if ((await page.getAttribute(sel, 'data-state')) === 'error') {
+    throw new Error(`${url}: ${await page.textContent(sel)}`);
+  }
+  return page;
+}
+
+const value = (page: Page, id: string) =>
+  page.getAttribute(`[data-testid="result-${id}"]`, 'data-value');
+
+describe('profiles on the real drone set', () => {
+  it('an agency: its numbers, its winners and its flags as native DuckDB computes them', async () => {
+    const [a] = await rows(
+      `SELECT a.agency_key, a.agency_id, count(*)::VARCHAR AS projects, sum(p.budget)::VARCHAR AS budget
+       FROM ${table(DRONE_DATA, 'projects')} p JOIN ${table(DRONE_DATA, 'agencies')} a USING (agency_id)
+       GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const [c] = await rows(
+      `SELECT count(*)::VARCHAR AS contracts, sum(price_agree)::VARCHAR AS agreed
+       FROM ${table(DRONE_DATA, 'contracts')} WHERE agency_id = ?`,
+      [Number(a!.agency_id)],
+    );
+    const page = await open(`${drone.origin}/agency?key=${a!.agency_key}`);
+    expect(await value(page, 'projects')).toBe(a!.projects);
+    expect(await value(page, 'budget')).toBe(a!.budget);
+    expect(await value(page, 'contracts')).toBe(c!.contracts);
+    expect(await value(page, 'agreed')).toBe(c!.agreed);
+    expect(await page.locator('[data-testid="profile-vendors"] tbody tr').count()).toBeGreaterThan(
+      0,
+    );
+    expect(
+      Number(await page.getAttribute('[data-testid="profile-hhi"]', 'data-value')),
+    ).toBeGreaterThan(0);
+    // Flags over this agency: F1 as the independent rule says, for its projects.
+    await page.waitForSelector('[data-testid="flags"][data-state="ready"]', { timeout: 90_000 });
+    const ids = new Set(
+      (
+        await rows(`SELECT project_id FROM ${table(DRONE_DATA, 'projects')} WHERE agency_id = ?`, [
+          Number(a!.agency_id),
+        ])
+      ).map((x) => String(x.project_id)),
+    );
+    const f1 = (await expectedFlag(DRONE_DATA, 'F1')).flagged.filter((x) => ids.has(x));
+    expect(await page.getAttribute('[data-testid="flag-count-F1"]', 'data-value')).toBe(
+      String(f1.length),
+    );
+    // The link to the explorer carries the agency's key.
+    const href = await page.getAttribute('[data-testid="open-explorer"]', 'href');
+    expect(href).toContain(`agency=${a!.agency_key}`);
+    await page.close();
+  });
+
+  it('a vendor: wins, agencies, names and tax-id status', async () => {
+    const [v] = await rows(
+      `SELECT w.tin, w.vendor_id, count(DISTINCT c.project_id)::VARCHAR AS projects,
+         sum(c.price_agree)::VARCHAR AS agreed, count(DISTINCT c.agency_id)::INTEGER AS agencies
+       FROM ${table(DRONE_DATA, 'contracts')} c JOIN ${table(DRONE_DATA, 'vendors')} w USING (vendor_id)
+       WHERE w.tin_status = 'valid' GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const page = await open(`${drone.origin}/en/vendor?id=${v!.tin}`);
+    expect(await value(page, 'projects')).toBe(v!.projects);
+    expect(await value(page, 'agreed')).toBe(v!.agreed);
+    expect(await page.getAttribute('[data-testid="vendor-tin"]', 'data-value')).toBe('valid');
+    expect(await page.textContent('[data-testid="vendor-tin"]')).toContain('check digit');
+    expect(await page.locator('[data-testid="profile-agencies"] tbody tr').count()).toBe(
+      Math.min(20, v!.agencies as number),
+    );
+    expect(await page.locator('[data-testid="vendor-names"] li').count()).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('a project: every field, its contracts, the value of its contracts and its flags', async () => {
+    const f1 = await expectedFlag(DRONE_DATA, 'F1');
+    const id = f1.flagged[0]!;
+    const [c] = await rows(
+      `SELECT coalesce(sum(price_agree), 0)::VARCHAR AS agreed, count(*)::INTEGER AS n
+       FROM ${table(DRONE_DATA, 'contracts')} WHERE project_id = ?`,
+      [id],
+    );
+    const page = await open(`${drone.origin}/project?id=${id}`);
+    expect(await value(page, 'projects')).toBe('1');
+    expect(await value(page, 'agreed')).toBe(c!.agreed);
+    expect(await page.locator('[data-testid="project-contracts"] tbody tr').count()).toBe(c!.n);
+    expect(await page.getAttribute('[data-testid="project-flag-F1"]', 'data-value')).toBe(
+      'flagged',
+    );
+    // No contract dates in this set: the split-purchase rule cannot be computed for it.
+    expect(await page.getAttribute('[data-testid="project-flag-F3"]', 'data-value')).toBe(
+      'not_covered',
+    );
+    expect(await page.textContent('[data-testid="project-fields"]')).toContain(id);
+    await page.close();
+    const missing = await open(`${drone.origin}/project?id=99999999999`);
+    expect(await missing.textContent('[data-testid="profile"]')).toContain('ไม่พบ');
+    await missing.close();
+  });
+
+  it('shows a vendor name made of markup as text', async () => {
+    const [v] = await rows(
+      `SELECT vendor_key FROM ${table(MARKUP_DATA, 'vendors')} WHERE name = ?`,
+      [MARKUP_NAME],
+    );
+    const page = await open(
+      `${markup.origin}/vendor?id=${encodeURIComponent(String(v!.vendor_key))}`,
+    );
+    expect(await page.textContent('[data-testid="vendor-name"]')).toBe(MARKUP_NAME);
+    expect(await page.locator('[data-testid="profile"] img').count()).toBe(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).toBeUndefined();
+    await page.close();
+  });
+});
