@@ -77,6 +77,8 @@ export interface Truth {
    */
   flags: {
     F1: number;
+    /** Specific-method projects whose first contract was signed in August or September. */
+    F6: number;
     F3_planted: string[];
     F4: string[];
     F5: string[];
@@ -196,7 +198,7 @@ export async function generate(opts: {
     repeated_contracts: 0,
     vendors: { keys: 0, contracts_by_tin: {} },
     traps: { ...TRAP_RATES },
-    flags: { F1: 0, F3_planted: [], F4: [], F5: [], Q2: [], Q3: [] },
+    flags: { F1: 0, F6: 0, F3_planted: [], F4: [], F5: [], Q2: [], Q3: [] },
     plant_rates: { ...PLANT_RATES },
   };
   const plant = new Random(opts.seed ^ 0x9e3779b9);
@@ -287,6 +289,7 @@ export async function generate(opts: {
       home.budget_satang += budget;
       const carried: (typeof carry)[number] = [];
       let first: { vi: number; signed: Date; tin?: string } | null = null;
+      let firstSigned = Infinity;
       for (let c = 0; c < nContracts; c++) {
         let vi = rnd.zipf(vendors.length);
         let signed = new Date(txDate.getTime() + rnd.int(0, 30) * 86_400_000);
@@ -294,6 +297,7 @@ export async function generate(opts: {
         if (split && first) ({ vi, signed } = first);
         first ??= { vi, signed };
         const vendor = vendors[vi]!;
+        firstSigned = Math.min(firstSigned, signed.getTime());
         let finish = new Date(signed.getTime() + rnd.int(15, 365) * 86_400_000);
         if (c === lateFinish) finish = new Date(signed.getTime() - plant.int(1, 60) * 86_400_000);
         // FY2558–2567 files passed through spreadsheets: many ids are now 1.0556E+11.
@@ -365,6 +369,8 @@ export async function generate(opts: {
       // The flags this project must raise (counted once, like the project).
       const competitive = bucket === 'open' || bucket === 'selective';
       if (bucket === 'specific' && budget > LIMIT_SATANG) truth.flags.F1++;
+      const lastMonths = [7, 8].includes(new Date(firstSigned).getUTCMonth()); // Aug, Sep
+      if (bucket === 'specific' && lastMonths) truth.flags.F6++;
       if (split) truth.flags.F3_planted.push(projectId);
       // F4 and F5 read the project's agreed total as published (sum_price_agree).
       if (competitive && statedAgreed >= reference) truth.flags.F4.push(projectId);

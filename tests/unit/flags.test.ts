@@ -274,6 +274,7 @@ describe('the anomalies the generator planted', () => {
       expect({ id, flagged: await ids(id) }).toEqual({ id, flagged: [...truth.flags[id]].sort() });
     }
     expect((await siteFlag(gen, 'F1', NOTHING)).flagged).toBe(truth.flags.F1);
+    expect((await siteFlag(gen, 'F6', NOTHING)).flagged).toBe(truth.flags.F6);
     // Every planted split purchase is found; chance adds only a few others (a busy winner with
     // two small contracts at one agency on one day), which the independent rule also finds.
     const f3 = await ids('F3');
