@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLAG_IDS, type FlagId } from '../../src/lib/query/flag-defs';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
-import { launch, serve, type TestServer } from '../helpers/browser';
+import { launch, ready, serve, type TestServer } from '../helpers/browser';
 import { expectedTotals } from '../helpers/expected';
 import { expectedFlag } from '../helpers/flags';
 import { BUILD, DEMO_DATA, DRONE_DATA } from './setup-paths';
@@ -27,16 +27,6 @@ afterAll(async () => {
   await drone?.close();
   await demo?.close();
 });
-
-async function ready(page: Page): Promise<void> {
-  const sel = '[data-testid="explorer"]';
-  await page.waitForSelector(`${sel}[data-state="ready"], ${sel}[data-state="error"]`, {
-    timeout: 90_000,
-  });
-  if ((await page.getAttribute(sel, 'data-state')) === 'error') {
-    throw new Error(`${page.url()}: ${await page.textContent(`${sel} .error`)}`);
-  }
-}
 
 /** Open the view, open the flags panel and wait for its counts. */
 async function flagsView(origin: string, f: Partial<Filters>): Promise<Page> {

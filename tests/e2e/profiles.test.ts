@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, serve, type TestServer } from '../helpers/browser';
+import { launch, ready, serve, type TestServer } from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
 import { expectedFlag } from '../helpers/flags';
@@ -30,13 +30,7 @@ afterAll(async () => {
 async function open(url: string): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(url);
-  const sel = '[data-testid="profile"]';
-  await page.waitForSelector(`${sel}[data-state="ready"], ${sel}[data-state="error"]`, {
-    timeout: 90_000,
-  });
-  if ((await page.getAttribute(sel, 'data-state')) === 'error') {
-    throw new Error(`${url}: ${await page.textContent(sel)}`);
-  }
+  await ready(page, 'profile');
   return page;
 }
 

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
-import { download, launch, serve, type TestServer } from '../helpers/browser';
+import { download, launch, ready, serve, type TestServer } from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
 import { matching, projectNames, wholeWords } from '../helpers/search';
@@ -35,17 +35,6 @@ async function view(origin: string, f: Partial<Filters>): Promise<Page> {
   await page.goto(`${origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`);
   await ready(page);
   return page;
-}
-
-/** Wait for the view; a failed view fails the test with the page's own message. */
-async function ready(page: Page): Promise<void> {
-  const sel = '[data-testid="explorer"]';
-  await page.waitForSelector(`${sel}[data-state="ready"], ${sel}[data-state="error"]`, {
-    timeout: 90_000,
-  });
-  if ((await page.getAttribute(sel, 'data-state')) === 'error') {
-    throw new Error(`${page.url()}: ${await page.textContent(`${sel} .error`)}`);
-  }
 }
 
 const value = (page: Page, id: string) =>

@@ -43,3 +43,20 @@ export async function download(
   ]);
   return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
 }
+
+/**
+ * Wait until a view (`explorer`, `profile`) is ready; a failed view fails the test with the
+ * page's own message.
+ */
+export async function ready(
+  page: Page,
+  testid: 'explorer' | 'profile' = 'explorer',
+): Promise<void> {
+  const sel = `[data-testid="${testid}"]`;
+  await page.waitForSelector(`${sel}[data-state="ready"], ${sel}[data-state="error"]`, {
+    timeout: 90_000,
+  });
+  if ((await page.getAttribute(sel, 'data-state')) === 'error') {
+    throw new Error(`${page.url()}: ${await page.textContent(sel)}`);
+  }
+}
