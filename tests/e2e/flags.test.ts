@@ -101,6 +101,13 @@ describe('flags in the browser', () => {
     for (const id of shown) expect(want.flagged).toContain(id);
     // With the flag as a filter, its own count is every project shown.
     await flagsReady(page);
+    // A link to a flagged view opens the panel by itself.
+    const linked = await browser.newPage();
+    await linked.goto(page.url());
+    await ready(linked);
+    await flagsReady(linked);
+    expect(await counts(linked, 'F4')).toMatchObject({ flagged: String(want.flagged.length) });
+    await linked.close();
     expect(await counts(page, 'F4')).toMatchObject({ flagged: String(want.flagged.length) });
     await page.close();
   });
