@@ -34,7 +34,8 @@ export interface Measure {
   parquet_kb_by_table: Record<string, number>;
 }
 
-function sum(log: RequestLog[], from: number): Omit<Measure, 'ms'> {
+/** What was transferred since log entry `from`. */
+export function transferred(log: RequestLog[], from: number): Omit<Measure, 'ms'> {
   const part = log.slice(from);
   return {
     kb: Math.round(part.reduce((n, e) => n + e.bytes, 0) / 1024),
@@ -116,7 +117,7 @@ async function measure(
   await settled(page, landing, 0);
   const cold = {
     ms: Math.round(performance.now() - t),
-    ...sum(log, mark),
+    ...transferred(log, mark),
     ...(landing ? {} : await searchMs(page)),
   };
   if (landing) {
@@ -129,7 +130,11 @@ async function measure(
     t = performance.now();
     await clickLink(page, href);
     await settled(page, false, before);
-    return { ms: Math.round(performance.now() - t), ...sum(log, mark), ...(await searchMs(page)) };
+    return {
+      ms: Math.round(performance.now() - t),
+      ...transferred(log, mark),
+      ...(await searchMs(page)),
+    };
   };
   const again = `${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`;
   if (it.firstInPage) {
