@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FLAGS, FLAG_IDS, type FlagId, type Thresholds } from '../../src/lib/query/flag-defs';
 import { filtersToSearch, NO_FILTERS, parseFilters } from '../../src/lib/query/filters';
-import { flagCountSql, flaggedHits, runFlag, scopeOf } from '../../src/lib/query/flags';
+import { flagCountSql, flaggedHits, flagView, runFlag, scopeOf } from '../../src/lib/query/flags';
 import { NOTHING, type Resolved } from '../../src/lib/query/sql';
 import type { Truth } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
@@ -44,7 +44,9 @@ beforeAll(async () => {
 /** The site's counts for one flag under resolved filters. */
 async function siteFlag(s: Site, id: FlagId, r: Resolved, th: Thresholds = {}) {
   const f = await runFlag(s.ask, s.m, id, scopeOf(r), th);
-  const [c] = await s.ask(flagCountSql(s.m, f, r), []);
+  const view = await flagView(s.ask, s.m, r);
+  const [c] = await s.ask(flagCountSql(f, view.table), []);
+  await view.drop();
   return { covered: Number(c!.covered), flagged: Number(c!.flagged), table: f };
 }
 

@@ -300,26 +300,48 @@ export function scopeOf(r: Resolved): FlagScope {
   return { fy: r.fy, agency: r.agency };
 }
 
+/** Views made so far in this page (each gets its own table name). */
+let views = 0;
+
 /**
- * How many projects under the filters a flag covers and flags. Under no filter beyond the scope
- * the flag's own table answers; otherwise the filtered projects (ids only) are joined to it.
+ * The projects under the filters beyond a flag's scope (ids only), kept as a table so every flag
+ * is counted against it without reading the facts again; null when no filter goes beyond the
+ * scope (a flag's own table then answers). `drop` removes it once the counts are taken.
  */
-export function flagCountSql(m: Manifest, flag: FlagTable, r: Resolved): Sql {
-  const counts =
-    'count(*)::INTEGER AS covered, count(*) FILTER (WHERE f.flagged)::INTEGER AS flagged';
-  const beyond = activeDims(r).filter((d) => d !== 'fy' && d !== 'agency');
-  if (beyond.length === 0) {
-    return { sql: `SELECT ${counts} FROM ${hitsTable(flag.table)} AS f`, params: [] };
-  }
+export async function flagView(
+  ask: Ask,
+  m: Manifest,
+  r: Resolved,
+): Promise<{ table: string | null; drop: () => Promise<void> }> {
+  const none = { table: null, drop: async () => {} };
+  if (activeDims(r).every((d) => d === 'fy' || d === 'agency')) return none;
   const source = rowSource(r);
   const fs = sourceFiles(m, source, r);
-  if (fs.length === 0) return { sql: `SELECT 0 AS covered, 0 AS flagged`, params: [] };
   const w = where(source, r);
+  const table = hitsTableName([m.snapshot_id, Date.now(), ++views, w.sql], 'flag_view');
+  const rows = fs.length
+    ? `SELECT DISTINCT project_seq FROM ${parquet(fs)} ${w.sql}`
+    : 'SELECT NULL::INTEGER AS project_seq WHERE FALSE';
+  await ask(
+    { sql: `CREATE TABLE ${hitsTable(table)} AS ${rows}`, params: fs.length ? w.params : [] },
+    fs,
+  );
   return {
-    sql: `SELECT ${counts}
-      FROM (SELECT DISTINCT project_seq FROM ${parquet(fs)} ${w.sql}) AS p
-      JOIN ${hitsTable(flag.table)} AS f USING (project_seq)`,
-    params: w.params,
+    table,
+    drop: async () =>
+      void (await ask({ sql: `DROP TABLE IF EXISTS ${hitsTable(table)}`, params: [] }, [])),
+  };
+}
+
+/** How many projects of the view (or of the whole scope, `view` null) a flag covers and flags. */
+export function flagCountSql(flag: FlagTable, view: string | null): Sql {
+  const counts =
+    'count(*)::INTEGER AS covered, count(*) FILTER (WHERE f.flagged)::INTEGER AS flagged';
+  return {
+    sql: view
+      ? `SELECT ${counts} FROM ${hitsTable(view)} AS p JOIN ${hitsTable(flag.table)} AS f USING (project_seq)`
+      : `SELECT ${counts} FROM ${hitsTable(flag.table)} AS f`,
+    params: [],
   };
 }
 
@@ -343,18 +365,23 @@ export async function countFlags(
   tableFor: (id: FlagId, scope: FlagScope) => Promise<FlagTable>,
   scope: FlagScope = scopeOf(r),
 ): Promise<FlagCount[]> {
-  return Promise.all(
-    FLAG_IDS.map(async (id) => {
-      const table = await tableFor(id, scope);
-      const [row] = await ask(flagCountSql(m, table, r), []);
-      return {
-        id,
-        covered: Number(row?.covered ?? 0),
-        flagged: Number(row?.flagged ?? 0),
-        computable: table.computable,
-      };
-    }),
-  );
+  const tables = await Promise.all(FLAG_IDS.map((id) => tableFor(id, scope)));
+  const view = await flagView(ask, m, r);
+  try {
+    return await Promise.all(
+      tables.map(async (table) => {
+        const [row] = await ask(flagCountSql(table, view.table), []);
+        return {
+          id: table.id,
+          covered: Number(row?.covered ?? 0),
+          flagged: Number(row?.flagged ?? 0),
+          computable: table.computable,
+        };
+      }),
+    );
+  } finally {
+    await view.drop();
+  }
 }
 
 export type ProjectFlag = 'flagged' | 'clear' | 'not_covered';

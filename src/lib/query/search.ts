@@ -34,7 +34,7 @@ export type SearchIn = 'name' | 'all';
  * Names of the tables a search or a flag makes (src/lib/query/flags.ts): from a hash, never from
  * user text.
  */
-export const HITS_TABLE = /^(search_(hits|match)|flag_(hits|base))_[0-9a-f]{16}$/;
+export const HITS_TABLE = /^(search_(hits|match)|flag_(hits|base|view))_[0-9a-f]{16}$/;
 
 export function hitsTable(t: string): string {
   if (!HITS_TABLE.test(t)) throw new Error(`not a search table name: ${t}`);
@@ -49,7 +49,7 @@ export function matchTable(hits: string): string {
 /** A stable table name for one search or flag (FNV-1a 64 of its inputs). */
 export function hitsTableName(
   parts: readonly (string | number)[],
-  prefix: 'search_hits' | 'flag_hits' | 'flag_base' = 'search_hits',
+  prefix: 'search_hits' | 'flag_hits' | 'flag_base' | 'flag_view' = 'search_hits',
 ): string {
   let h = 0xcbf29ce484222325n;
   for (const c of new TextEncoder().encode(parts.join('\u0000'))) {
