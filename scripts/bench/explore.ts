@@ -10,20 +10,13 @@
  * throttled network (150 ms RTT, 1.6 Mbps down: Lighthouse's mobile profile). Not a test: quote
  * its output (docs/benchmarks.md).
  */
-import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Manifest } from '../../src/lib/schema/tables.ts';
-import { readFileSync } from 'node:fs';
+import { benchFiles } from './site.ts';
 import { runViewsCli, type Interaction } from './views.ts';
 
 /** The fixed interactions, with values picked from the data (the busiest agency, vendor …). */
 async function interactions(data: string): Promise<Interaction[]> {
-  const m = JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')) as Manifest;
-  const list = (t: string) =>
-    `[${m.files
-      .filter((f) => f.table === t)
-      .map((f) => `'${path.join(data, f.path)}'`)
-      .join(', ')}]`;
+  const { m, list } = benchFiles(data);
   const db = await (await DuckDBInstance.create(':memory:')).connect();
   const one = async (sql: string) =>
     (await db.runAndReadAll(sql)).getRowObjectsJson()[0] as Record<string, string>;

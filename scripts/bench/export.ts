@@ -12,15 +12,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { statSync, unlinkSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen } from '../lib/server.ts';
-import { benchDataset, buildSite } from './site.ts';
+import { benchDataset, benchFiles, buildSite } from './site.ts';
 import { readFileSync } from 'node:fs';
-import type { Manifest } from '../../src/lib/schema/tables.ts';
 
 const { values } = parseArgs({
   strict: true,
@@ -110,14 +108,9 @@ async function ready(page: Page): Promise<void> {
 const rows = Number(values.rows);
 const data = await benchDataset(values.dir, rows, Number(values.seed));
 const site = buildSite(values.dir, rows, data);
-const m = JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')) as Manifest;
+const { m, list } = benchFiles(data);
 const years = [...m.fiscal_years].sort().slice(-3, -1);
 const db = await (await DuckDBInstance.create(':memory:')).connect();
-const list = (t: string) =>
-  `[${m.files
-    .filter((f) => f.table === t)
-    .map((f) => `'${path.join(data, f.path)}'`)
-    .join(', ')}]`;
 const agency = (
   await db.runAndReadAll(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
     JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${years[1]}

@@ -6,14 +6,11 @@
  * prints the time and the bytes until every flag's count is on screen (cold: a fresh browser
  * profile, the view's own files already read). Not a test: quote its output (docs/benchmarks.md).
  */
-import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Manifest } from '../../src/lib/schema/tables.ts';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
-import { benchDataset, buildSite } from './site.ts';
+import { benchDataset, benchFiles, buildSite } from './site.ts';
 import { transferred } from './views.ts';
 
 const { values } = parseArgs({
@@ -26,12 +23,7 @@ const { values } = parseArgs({
 });
 const rows = Number(values.rows);
 const data = await benchDataset(values.dir, rows, Number(values.seed));
-const m = JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')) as Manifest;
-const list = (t: string) =>
-  `[${m.files
-    .filter((f) => f.table === t)
-    .map((f) => `'${path.join(data, f.path)}'`)
-    .join(', ')}]`;
+const { m, list } = benchFiles(data);
 const db = await (await DuckDBInstance.create(':memory:')).connect();
 const fy = Math.max(...m.fiscal_years);
 const [agency] = (

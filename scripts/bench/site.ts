@@ -54,3 +54,14 @@ export function buildSite(dir: string, rows: number, data: string): string {
   });
   return out;
 }
+
+/** A bench dataset's manifest, and a table's files as a DuckDB list of local paths. */
+export function benchFiles(data: string): { m: Manifest; list: (table: string) => string } {
+  const m = JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')) as Manifest;
+  const list = (t: string) =>
+    `[${m.files
+      .filter((f) => f.table === t)
+      .map((f) => `'${path.join(data, f.path)}'`)
+      .join(', ')}]`;
+  return { m, list };
+}
