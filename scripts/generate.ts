@@ -17,6 +17,7 @@ import {
 } from '../src/lib/schema/fields.ts';
 import { THAI_MONTHS } from '../src/lib/format/thai.ts';
 import { Random } from './lib/random.ts';
+import { FlagTally, type FirstPass } from './lib/flag-truth.ts';
 import { KNOWN_METHODS } from '../src/lib/schema/methods.ts';
 import {
   CENTRAL_AGENCIES,
@@ -69,21 +70,31 @@ export interface Truth {
   /** Trap rates, for the record. */
   traps: Record<string, number>;
   /**
-   * Integrity flags (docs/flags.md) at their default thresholds, decided here from each
-   * project's own values: the projects F4, F5, Q2 and Q3 flag (the generator makes none of these
-   * by chance, only by planting), the projects planted as split purchases (F3; chance can add a
-   * few: a busy vendor winning two small contracts at one agency on one day), and how many
-   * projects F1 flags (specific method above 500,000 THB, which the distributions produce).
+   * Integrity flags (docs/flags.md) at their default thresholds over all years: the projects
+   * F3, F4, F5, Q2 and Q3 flag (F4, F5, Q2 and Q3 only where planted; F3 where planted and where
+   * a busy winner signed small contracts with one agency on one day), and how many projects F1,
+   * F2, F6 and F7 flag (the distributions produce them; F7 also in the captured agencies).
+   * F2, F3 and F7 compare an agency with itself: see lib/flag-truth.ts.
    */
   flags: {
     F1: number;
     /** Specific-method projects whose first contract was signed in August or September. */
     F6: number;
+    /** Budgets bunched under 500,000 in agencies that bunch (chance: 5% of budgets are drawn there). */
+    F2: number;
+    /** The planted splits and those chance made (a busy winner, one agency, one day). */
+    F3: string[];
     F3_planted: string[];
     F4: string[];
     F5: string[];
     Q2: string[];
     Q3: string[];
+    /** Projects with a winner whose tax id is broken or masked. */
+    Q1: number;
+    /** The projects of captured agencies (planted) and of agencies whose value one winner dominates by chance. */
+    F7: number;
+    /** Agencies planted as captured: one winner signs every contract. */
+    F7_captured: number;
   };
   plant_rates: Record<string, number>;
 }
@@ -98,6 +109,7 @@ export const PLANT_RATES = {
   above_budget: 0.002, // agreed total 5% above the budget
   sum_mismatch: 0.002, // the project's agreed total differs from its contracts' sum
   finish_before_start: 0.002, // one contract ends before it is signed
+  captured_agency: 0.01, // of agencies: one winner signs every one of its contracts
 } as const;
 
 const LIMIT_SATANG = 500_000_00;
@@ -144,16 +156,28 @@ function methodFor(rnd: Random, fy: number, budget: number): string {
   return 'ประกวดราคาอิเล็กทรอนิกส์ (e-bidding)';
 }
 
-export async function generate(opts: {
+interface Options {
   rows: number;
   seed: number;
   out: string;
   /** Fiscal years to spread the rows over (default 2558–2568). */
   years?: readonly number[];
-}): Promise<Truth> {
+}
+
+export async function generate(opts: Options): Promise<Truth> {
+  // Pass 1 writes nothing: it finds what F3 and F7 must flag, which depends on rows to come
+  // (lib/flag-truth.ts); pass 2 draws the same rows again and writes them.
+  return (await pass(opts, (await pass(opts, null)).first)).truth;
+}
+
+async function pass(
+  opts: Options,
+  found: FirstPass | null,
+): Promise<{ truth: Truth; first: FirstPass }> {
+  const write = found !== null;
   const fiscalYears = opts.years ?? FISCAL_YEARS;
   const rnd = new Random(opts.seed);
-  await mkdir(opts.out, { recursive: true });
+  if (write) await mkdir(opts.out, { recursive: true });
   const agencies: Agency[] = [];
   for (const province of PROVINCES) {
     for (const [dept, sub] of CENTRAL_AGENCIES)
@@ -198,10 +222,43 @@ export async function generate(opts: {
     repeated_contracts: 0,
     vendors: { keys: 0, contracts_by_tin: {} },
     traps: { ...TRAP_RATES },
-    flags: { F1: 0, F6: 0, F3_planted: [], F4: [], F5: [], Q2: [], Q3: [] },
+    flags: {
+      F1: 0,
+      F2: 0,
+      F3: [],
+      F3_planted: [],
+      F4: [],
+      F5: [],
+      F6: 0,
+      F7: 0,
+      F7_captured: 0,
+      Q2: [],
+      Q3: [],
+      Q1: 0,
+    },
     plant_rates: { ...PLANT_RATES },
   };
   const plant = new Random(opts.seed ^ 0x9e3779b9);
+  // Agencies and winners numbered as the ingest tells them apart (lib/flag-truth.ts).
+  const agencyKeys = new Map<string, number>();
+  const agencyIdent = agencies.map((a, i) => {
+    const key = `${a.dept}|${a.sub}|${a.province[0]}`;
+    if (!agencyKeys.has(key)) agencyKeys.set(key, i);
+    return agencyKeys.get(key)!;
+  });
+  const intact = (tin: string) => /^\d{13}$/.test(tin);
+  const tinOwner = new Map<string, number>();
+  vendors.forEach((v, i) => {
+    if (intact(v.tin) && !tinOwner.has(v.tin)) tinOwner.set(v.tin, i);
+  });
+  const winnerOf = (vi: number, tin: string) =>
+    intact(tin) ? tinOwner.get(tin)! : vendors.length + vi;
+  const tally = new FlagTally(agencies.length, 2 * vendors.length, found);
+  // Captured agencies (planted): one winner signs every one of their contracts.
+  const captor = agencies.map(() =>
+    plant.next() < PLANT_RATES.captured_agency ? plant.int(0, vendors.length - 1) : -1,
+  );
+  truth.flags.F7_captured = captor.filter((v) => v >= 0).length;
   const vendorKeys = new Set<string>();
   for (const fy of fiscalYears)
     truth.by_year[fy] = { projects: 0, contracts: 0, budget_satang: 0, agreed_satang: 0 };
@@ -214,13 +271,14 @@ export async function generate(opts: {
     const raw28 = fy >= 2568;
     const layout: readonly CanonicalField[] = raw28 ? LAYOUT_28 : LAYOUT_31;
     const file = path.join(opts.out, `egp-demo-${fy}.csv`);
-    const ws = createWriteStream(file);
+    const ws = write ? createWriteStream(file) : null;
     // Raw FY2568 parts carry the 31-name header over 28-field rows (egp-data.md, layout 1).
-    ws.write(
+    ws?.write(
       '\uFEFF' + stringify([LAYOUT_31.map((f) => THAI_HEADERS[f])], { record_delimiter: '\r\n' }),
     );
     const t = truth.by_year[fy]!;
     const emit = async (values: Record<CanonicalField, string>) => {
+      if (!ws) return;
       const line = stringify([layout.map((f) => values[f])], { record_delimiter: '\r\n' });
       if (!ws.write(line)) await once(ws, 'drain');
     };
@@ -236,7 +294,8 @@ export async function generate(opts: {
     const target = Math.min(perYear, opts.rows - written);
     let yearRows = 0;
     while (yearRows < target) {
-      const agency = agencies[rnd.zipf(agencies.length, 0.7)]!;
+      const ai = rnd.zipf(agencies.length, 0.7);
+      const agency = agencies[ai]!;
       const [type, template] = rnd.pick(PROJECT_TEMPLATES);
       let name = template
         .replace('{n}', String(rnd.int(1, 20)))
@@ -288,10 +347,13 @@ export async function generate(opts: {
       home.projects++;
       home.budget_satang += budget;
       const carried: (typeof carry)[number] = [];
+      tally.startProject(agencyIdent[ai]!, projectId, budget);
       let first: { vi: number; signed: Date; tin?: string } | null = null;
+      let unusableTin = false;
       let firstSigned = Infinity;
       for (let c = 0; c < nContracts; c++) {
         let vi = rnd.zipf(vendors.length);
+        if (captor[ai]! >= 0) vi = captor[ai]!;
         let signed = new Date(txDate.getTime() + rnd.int(0, 30) * 86_400_000);
         // A split purchase: every contract with the first one's winner, on the same day.
         if (split && first) ({ vi, signed } = first);
@@ -301,12 +363,15 @@ export async function generate(opts: {
         let finish = new Date(signed.getTime() + rnd.int(15, 365) * 86_400_000);
         if (c === lateFinish) finish = new Date(signed.getTime() - plant.int(1, 60) * 86_400_000);
         // FY2558–2567 files passed through spreadsheets: many ids are now 1.0556E+11.
+        const brokenDraw = rnd.next();
         let tin =
-          fy <= 2567 && /^\d{13}$/.test(vendor.tin) && rnd.next() < TRAP_RATES.broken_tin
+          fy <= 2567 && intact(vendor.tin) && brokenDraw < TRAP_RATES.broken_tin
             ? Number(vendor.tin).toExponential(4).toUpperCase()
             : vendor.tin;
         // (A split's rows share their id's state too: a broken id is another vendor identity.)
         if (split) tin = first!.tin ??= tin;
+        tally.contract(winnerOf(vi, tin), signed, parts[c]!);
+        unusableTin ||= !intact(tin);
         const values: Record<CanonicalField, string> = {
           seq: String(seq),
           project_id: projectId,
@@ -343,9 +408,8 @@ export async function generate(opts: {
         };
         await emit(values);
         home.contracts++;
-        const intact = /^\d{13}$/.test(tin);
-        vendorKeys.add(intact ? `tin:${tin}` : `name:${vi}`);
-        if (intact)
+        vendorKeys.add(intact(tin) ? `tin:${tin}` : `name:${vi}`);
+        if (intact(tin))
           truth.vendors.contracts_by_tin[tin] = (truth.vendors.contracts_by_tin[tin] ?? 0) + 1;
         home.agreed_satang += parts[c]!;
         yearRows++;
@@ -366,6 +430,7 @@ export async function generate(opts: {
         }
       }
       if (repeat) carry.push(carried);
+      tally.endProject();
       // The flags this project must raise (counted once, like the project).
       const competitive = bucket === 'open' || bucket === 'selective';
       if (bucket === 'specific' && budget > LIMIT_SATANG) truth.flags.F1++;
@@ -377,14 +442,19 @@ export async function generate(opts: {
       if (statedAgreed > reference || statedAgreed > budget) truth.flags.F5.push(projectId);
       if (Math.abs(statedAgreed - agreed) > 100) truth.flags.Q2.push(projectId);
       if (lateFinish >= 0) truth.flags.Q3.push(projectId);
+      if (unusableTin) truth.flags.Q1++;
     }
     written += yearRows;
-    ws.end();
-    await once(ws, 'finish');
+    ws?.end();
+    if (ws) await once(ws, 'finish');
+    // No later year signs a contract before this one's last October.
+    tally.endYear(new Date(Date.UTC(fy - 543, 9, 1)));
   }
   truth.vendors.keys = vendorKeys.size;
-  await writeFile(path.join(opts.out, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
-  return truth;
+  Object.assign(truth.flags, tally.counts());
+  if (write)
+    await writeFile(path.join(opts.out, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
+  return { truth, first: found ?? tally.firstPass() };
 }
 
 async function main(): Promise<void> {
