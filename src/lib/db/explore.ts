@@ -421,7 +421,7 @@ export async function pageRows(
   const [names, agencies] = await Promise.all([
     detailsFor(
       m,
-      top.map((x) => ({ project_id: String(x.project_id), project_seq: Number(x.project_seq) })),
+      top.map((x) => ({ project_seq: Number(x.project_seq) })),
     ),
     namesById<Agency>(m, 'agencies', 'agency_id', [
       ...new Set(top.map((x) => Number(x.agency_id))),
@@ -437,7 +437,7 @@ export async function pageRows(
     agreed: x.agreed as string | null,
     contracts: Number(x.contracts ?? 0),
     contract_value: x.contract_value as string | null,
-    project_name: (names.get(ids[i]!)?.project_name as string | null) ?? null,
+    project_name: (names.get(Number(x.project_seq))?.project_name as string | null) ?? null,
     agency: agencies.get(Number(x.agency_id)) ?? null,
   }));
 }
@@ -445,9 +445,9 @@ export async function pageRows(
 /** Details of projects: only the files whose `project_seq` range holds them. */
 async function detailsFor(
   m: Manifest,
-  rows: { project_id: string; project_seq: number }[],
+  rows: { project_seq: number }[],
   all = false,
-): Promise<Map<string, Row>> {
+): Promise<Map<number, Row>> {
   const holds = (f: ManifestFile, g: { project_seq: number }[]) =>
     f.seq_min == null || g.some((r) => r.project_seq >= f.seq_min! && r.project_seq <= f.seq_max!);
   const files = tableFiles(m, 'details').filter((f) => holds(f, rows));
@@ -460,7 +460,7 @@ async function detailsFor(
       return some.length ? ask<Row>(detailsSql(some, g, all), some) : Promise.resolve([]);
     }),
   );
-  return new Map(found.flat().map((x) => [String(x.project_id), x]));
+  return new Map(found.flat().map((x) => [Number(x.project_seq), x]));
 }
 
 /** Items grouped so that each group's keys lie within `span` of its smallest. */
@@ -481,6 +481,13 @@ export interface ProjectDetail {
   contracts: { row: Row; vendor: Vendor | null }[];
 }
 
+function withoutSeq(row: Row | undefined): Row | null {
+  if (!row) return null;
+  const rest = { ...row };
+  delete rest.project_seq;
+  return rest;
+}
+
 /** Everything about one project for the detail panel: its row, text and contracts. */
 export async function projectDetail(m: Manifest, row: ResultRow): Promise<ProjectDetail> {
   const years = [row.fiscal_year];
@@ -499,7 +506,8 @@ export async function projectDetail(m: Manifest, row: ResultRow): Promise<Projec
   );
   return {
     project: project ?? {},
-    details: details.get(row.project_id) ?? null,
+    // (project_seq is this snapshot's row number, not a field of the project.)
+    details: withoutSeq(details.get(row.project_seq)),
     agency: row.agency,
     contracts: contracts.map((c) => ({
       row: c,

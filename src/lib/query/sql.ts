@@ -512,19 +512,18 @@ export function dimensionSql(files: readonly ManifestFile[]): Sql {
 
 /**
  * Names for the rows on screen (or every detail of one project), from the details files, which
- * are stored in `project_seq` order: the rows' seq range (literal) prunes row groups.
+ * are stored in `project_seq` order: the rows' seq range (literal) prunes row groups, and the
+ * rows are matched by `project_seq` alone, so the lookup reads the name column and not the ids.
  */
 export function detailsSql(
   details: readonly ManifestFile[],
-  rows: readonly { project_id: string; project_seq: number }[],
+  rows: readonly { project_seq: number }[],
   all = false,
 ): Sql {
   const params: Param[] = [];
   const seqs = inList('project_seq', [...new Set(rows.map((r) => r.project_seq))], params);
-  params.push(...rows.map((r) => r.project_id));
   return {
-    sql: `SELECT ${all ? '* EXCLUDE (project_seq)' : 'project_id, project_name'} FROM ${parquet(details)}
-      WHERE ${seqs} AND project_id IN (${placeholders(rows.length)})`,
+    sql: `SELECT ${all ? '*' : 'project_seq, project_name'} FROM ${parquet(details)} WHERE ${seqs}`,
     params,
   };
 }
