@@ -167,6 +167,8 @@ export interface ViewsOptions {
   /** Only the interactions whose name contains this text. */
   only: string;
   networks: string[];
+  /** Print every Parquet request of each view (file, range, bytes), to see what a view reads. */
+  requests?: boolean;
   /** The views to measure, with values picked from the dataset. */
   interactions: (data: string) => Promise<Interaction[]>;
   /** Printed after the views of each size (e.g. a baseline computed from the same files). */
@@ -192,7 +194,11 @@ export async function runViews(o: ViewsOptions): Promise<void> {
         )) {
           const runs = [];
           for (let i = 0; i < (throttle ? 1 : o.runs); i++) {
+            const from = log.length;
             runs.push(await measure(browser, origin, log, it, throttle));
+            if (o.requests)
+              for (const e of log.slice(from).filter((x) => x.path.endsWith('.parquet')))
+                console.log(`  ${e.method} ${e.path} ${e.range ?? '-'} ${e.bytes}`);
           }
           // The median run by cold time (loopback) or the single throttled run.
           const r = runs.sort((a, b) => a.cold.ms - b.cold.ms)[Math.floor(runs.length / 2)]!;
@@ -218,7 +224,8 @@ export async function runViews(o: ViewsOptions): Promise<void> {
 
 /**
  * The command line both view benchmarks share: `--rows 6000000,21000000 --seed 1 --dir data/bench
- * --runs 3 --only TEXT --networks loopback,throttled`.
+ * --runs 3 --only TEXT --networks loopback,throttled [--requests]` (--requests prints every Parquet
+ * request of each view: file, range, bytes).
  */
 export async function runViewsCli(
   interactions: ViewsOptions['interactions'],
@@ -234,6 +241,7 @@ export async function runViewsCli(
       /** Only the interactions whose name contains this text. */
       only: { type: 'string', default: '' },
       networks: { type: 'string', default: 'loopback,throttled' },
+      requests: { type: 'boolean', default: false },
     },
   });
   await runViews({
@@ -243,6 +251,7 @@ export async function runViewsCli(
     runs: Number(values.runs),
     only: values.only,
     networks: values.networks.split(','),
+    requests: values.requests,
     interactions,
     after,
   });
