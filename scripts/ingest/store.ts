@@ -454,8 +454,13 @@ export class Store {
   /** The narrow vendor copy and the pre-aggregates, from the built tables. */
   private async derive(): Promise<void> {
     await this.buildSearch();
+    const byVendor = TABLES.contracts_by_vendor.map((c) =>
+      c === 'project_name' ? 'd.project_name' : `c.${c}`,
+    );
     await this.run(`CREATE OR REPLACE TEMP TABLE contracts_by_vendor AS
-      SELECT ${TABLES.contracts_by_vendor.join(', ')} FROM contracts WHERE vendor_id IS NOT NULL`);
+      SELECT ${byVendor.join(', ')} FROM contracts c
+      LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
+      WHERE c.vendor_id IS NOT NULL`);
     // Discount against the reference price counts only projects that have both amounts.
     const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
       coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;

@@ -307,6 +307,22 @@ describe('explorer controls', () => {
       .poll(() => values(page), POLL)
       .toEqual(await expectedTotals(DEMO_DATA, { vendor: String(v!.tin) }));
     expect(await page.textContent('[data-testid="vendor-chosen"]')).toContain(String(v!.tin));
+    // The table's names (from the vendor's copy of the contracts) are the projects' own.
+    const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-project-id'),
+        tr.querySelector('button.open')?.textContent?.trim(),
+      ]),
+    );
+    expect(shown.length).toBeGreaterThan(5);
+    const names = await rows(
+      `SELECT project_id, project_name FROM ${table(DEMO_DATA, 'details')}
+       WHERE project_id IN (${shown.map(() => '?').join(', ')})`,
+      shown.map(([id]) => String(id)),
+    );
+    expect(Object.fromEntries(shown)).toEqual(
+      Object.fromEntries(names.map((x) => [x.project_id, x.project_name])),
+    );
     await page.close();
   });
 

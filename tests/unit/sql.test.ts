@@ -17,6 +17,7 @@ import {
   candidates,
   CONTRACT_MEASURES,
   detailsSql,
+  vendorNamesSql,
   parquet,
   PROJECT_MEASURES,
   rowSource,
@@ -153,6 +154,20 @@ describe('explorer SQL on native DuckDB', () => {
     );
     expect(new Set(byVendor.map((x) => x.project_id)).size).toBe(byVendor.length);
     expect(byVendor.every((x) => x.contract_value !== null)).toBe(true);
+    // Their names, from the vendor copy (schema 6), are the details' names of the same projects.
+    const rowsOnScreen = byVendor.slice(0, 50).map((x) => ({ project_seq: Number(x.project_seq) }));
+    const bySeq = (xs: Record<string, unknown>[]) =>
+      Object.fromEntries(xs.map((x) => [Number(x.project_seq), x.project_name]));
+    const fromCopy = bySeq(
+      await gen.ask(
+        vendorNamesSql(sourceFiles(gen.m, 'contracts_by_vendor', v), v.vendor!, rowsOnScreen),
+        [],
+      ),
+    );
+    expect(Object.keys(fromCopy)).toHaveLength(rowsOnScreen.length);
+    expect(fromCopy).toEqual(
+      bySeq(await gen.ask(detailsSql(tableFiles(gen.m, 'details'), rowsOnScreen), [])),
+    );
   });
 
   it('suggests agency names with LIKE wildcards in the text taken literally', async () => {

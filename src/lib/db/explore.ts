@@ -9,6 +9,7 @@ import {
   agencySuggestSql,
   byIdsSql,
   detailsSql,
+  vendorNamesSql,
   rowSource,
   projectContractsSql,
   projectSql,
@@ -418,11 +419,15 @@ export async function pageRows(
   const top = await ask<Row>(q, files);
   if (top.length === 0) return [];
   const ids = top.map((x) => String(x.project_id));
+  const seqs = top.map((x) => ({ project_seq: Number(x.project_seq) }));
+  // A vendor's rows carry their names from schema 6 (in the files this view just read).
+  const named = source === 'contracts_by_vendor' && m.schema_version >= 6 && r.vendor?.length;
   const [names, agencies] = await Promise.all([
-    detailsFor(
-      m,
-      top.map((x) => ({ project_seq: Number(x.project_seq) })),
-    ),
+    named
+      ? ask<Row>(vendorNamesSql(files, r.vendor!, seqs), files).then(
+          (rows) => new Map(rows.map((x) => [Number(x.project_seq), x])),
+        )
+      : detailsFor(m, seqs),
     namesById<Agency>(m, 'agencies', 'agency_id', [
       ...new Set(top.map((x) => Number(x.agency_id))),
     ]),

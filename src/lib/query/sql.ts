@@ -528,6 +528,25 @@ export function detailsSql(
   };
 }
 
+/**
+ * Names of a vendor's projects on screen from its copy of the contracts (schema 6), which the
+ * vendor's view has just read: no footer or row group of `details` to fetch.
+ */
+export function vendorNamesSql(
+  files: readonly ManifestFile[],
+  vendors: readonly number[],
+  rows: readonly { project_seq: number }[],
+): Sql {
+  const params: Param[] = [];
+  const byVendor = inList('vendor_id', vendors, params);
+  const seqs = inList('project_seq', [...new Set(rows.map((r) => r.project_seq))], params);
+  return {
+    sql: `SELECT project_seq, any_value(project_name) AS project_name FROM ${parquet(files)}
+      WHERE ${byVendor} AND ${seqs} GROUP BY project_seq`,
+    params,
+  };
+}
+
 export function byIdsSql(
   files: readonly ManifestFile[],
   col: 'agency_id' | 'vendor_id',

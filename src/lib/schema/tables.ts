@@ -3,7 +3,7 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** A project's filter columns and money, repeated on each of its contract rows. */
 const PROJECT_ON_CONTRACT = [
@@ -69,7 +69,11 @@ export const TABLES = {
     'district',
     'subdistrict',
   ],
-  /** Copy of contracts ordered by vendor: a vendor across all years reads one file's row groups. */
+  /**
+   * Copy of contracts ordered by vendor: a vendor across all years reads one file's row groups,
+   * names of its projects included (schema 6), so its table needs no lookup in `details`, whose
+   * footers and row groups a vendor's scattered projects would each cost.
+   */
   contracts_by_vendor: [
     'vendor_id',
     'fiscal_year',
@@ -79,6 +83,7 @@ export const TABLES = {
     ...PROJECT_ON_CONTRACT,
     'contract_date',
     'price_agree',
+    'project_name',
   ],
   /**
    * Small pre-aggregates (each project once; `agreed` sums contract values; `ref_price` and
@@ -153,6 +158,9 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   vendor_names: 1024,
   search_terms: 1024,
   details: 4096,
+  // One agency's or one vendor's years: a small group, not 16k rows of every measure.
+  agg_agency_year: 2048,
+  agg_vendor_year: 2048,
   search_postings: 65536,
 };
 
