@@ -20,6 +20,7 @@ import {
   type Group,
   type Measure,
   type Resolved,
+  type Source,
   type Sql,
 } from '$lib/query/sql';
 import { METHOD_BUCKETS, type MethodBucket } from '$lib/schema/methods';
@@ -419,15 +420,14 @@ export async function pageRows(
   const top = await ask<Row>(q, files);
   if (top.length === 0) return [];
   const ids = top.map((x) => String(x.project_id));
-  const seqs = top.map((x) => ({ project_seq: Number(x.project_seq) }));
-  // A vendor's rows carry their names from schema 6 (in the files this view just read).
-  const named = source === 'contracts_by_vendor' && m.schema_version >= 6 && r.vendor?.length;
   const [names, agencies] = await Promise.all([
-    named
-      ? ask<Row>(vendorNamesSql(files, r.vendor!, seqs), files).then(
-          (rows) => new Map(rows.map((x) => [Number(x.project_seq), x])),
-        )
-      : detailsFor(m, seqs),
+    namesFor(
+      m,
+      r,
+      source,
+      files,
+      top.map((x) => ({ project_seq: Number(x.project_seq) })),
+    ),
     namesById<Agency>(m, 'agencies', 'agency_id', [
       ...new Set(top.map((x) => Number(x.agency_id))),
     ]),
@@ -445,6 +445,24 @@ export async function pageRows(
     project_name: (names.get(Number(x.project_seq))?.project_name as string | null) ?? null,
     agency: agencies.get(Number(x.agency_id)) ?? null,
   }));
+}
+
+const bySeq = (rows: Row[]) => new Map(rows.map((x) => [Number(x.project_seq), x]));
+
+/**
+ * Names of the rows on screen: a vendor's view takes them from the vendor copy it has just read
+ * (`files`, schema 6); any other view from `details`.
+ */
+async function namesFor(
+  m: Manifest,
+  r: Resolved,
+  source: Source,
+  files: ManifestFile[],
+  rows: { project_seq: number }[],
+): Promise<Map<number, Row>> {
+  if (source !== 'contracts_by_vendor' || m.schema_version < 6 || !r.vendor?.length)
+    return detailsFor(m, rows);
+  return bySeq(await ask<Row>(vendorNamesSql(files, r.vendor, rows), files));
 }
 
 /** Details of projects: only the files whose `project_seq` range holds them. */
@@ -465,7 +483,7 @@ async function detailsFor(
       return some.length ? ask<Row>(detailsSql(some, g, all), some) : Promise.resolve([]);
     }),
   );
-  return new Map(found.flat().map((x) => [Number(x.project_seq), x]));
+  return bySeq(found.flat());
 }
 
 /** Items grouped so that each group's keys lie within `span` of its smallest. */
