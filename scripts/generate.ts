@@ -19,6 +19,7 @@ import { THAI_MONTHS } from '../src/lib/format/thai.ts';
 import { Random } from './lib/random.ts';
 import { FlagTally, type FirstPass } from './lib/flag-truth.ts';
 import { KNOWN_METHODS } from '../src/lib/schema/methods.ts';
+import { TIN } from '../src/lib/query/filters.ts';
 import {
   CENTRAL_AGENCIES,
   LOCAL_KINDS,
@@ -246,7 +247,7 @@ async function pass(
     if (!agencyKeys.has(key)) agencyKeys.set(key, i);
     return agencyKeys.get(key)!;
   });
-  const intact = (tin: string) => /^\d{13}$/.test(tin);
+  const intact = (tin: string) => TIN.test(tin);
   const tinOwner = new Map<string, number>();
   vendors.forEach((v, i) => {
     if (intact(v.tin) && !tinOwner.has(v.tin)) tinOwner.set(v.tin, i);
