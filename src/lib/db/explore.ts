@@ -451,7 +451,10 @@ const bySeq = (rows: Row[]) => new Map(rows.map((x) => [Number(x.project_seq), x
 
 /**
  * Names of the rows on screen: a vendor's view takes them from the vendor copy it has just read
- * (`files`, schema 6); any other view from `details`.
+ * (`files`, schema 6); any other view from `details`. Both are looked up in groups of nearby
+ * `project_seq`, each with a literal range: in the vendor copy (ordered by vendor, then seq since
+ * schema 7) rows within one row group's span of seq lie in at most two of the vendor's row
+ * groups, so a busy vendor's 50 names do not read the name chunks of all its groups.
  */
 async function namesFor(
   m: Manifest,
@@ -462,7 +465,12 @@ async function namesFor(
 ): Promise<Map<number, Row>> {
   if (source !== 'contracts_by_vendor' || m.schema_version < 6 || !r.vendor?.length)
     return detailsFor(m, rows);
-  return bySeq(await ask<Row>(vendorNamesSql(files, r.vendor, rows), files));
+  const vendors = r.vendor;
+  const groups = byProximity(rows, (x) => x.project_seq, rowGroupRows('contracts_by_vendor'));
+  const found = await Promise.all(
+    groups.map((g) => ask<Row>(vendorNamesSql(files, vendors, g), files)),
+  );
+  return bySeq(found.flat());
 }
 
 /** Details of projects: only the files whose `project_seq` range holds them. */

@@ -3,7 +3,7 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** A project's filter columns and money, repeated on each of its contract rows. */
 const PROJECT_ON_CONTRACT = [
@@ -72,13 +72,15 @@ export const TABLES = {
   /**
    * Copy of contracts ordered by vendor: a vendor across all years reads one file's row groups,
    * names of its projects included (schema 6), so its table needs no lookup in `details`, whose
-   * footers and row groups a vendor's scattered projects would each cost.
+   * footers and row groups a vendor's scattered projects would each cost. Within a vendor, rows
+   * follow `project_seq` (schema 7; so also years), so the names of the rows on screen are read
+   * from the few row groups that hold them, not from all of a busy vendor's.
    */
   contracts_by_vendor: [
     'vendor_id',
+    'project_seq',
     'fiscal_year',
     'project_id',
-    'project_seq',
     'agency_id',
     ...PROJECT_ON_CONTRACT,
     'contract_date',
