@@ -21,9 +21,15 @@ async function interactions(data: string): Promise<Interaction[]> {
   const one = async (sql: string) =>
     (await db.runAndReadAll(sql)).getRowObjectsJson()[0] as Record<string, string>;
   const fy = Math.max(...m.fiscal_years);
+  // The busiest agency name of the year (a worst case), and the median agency (by projects that
+  // year, told apart by sub-unit and province as a citizen's link to their own municipality is).
   const agency = await one(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
     JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${fy}
     GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
+  const median = await one(`SELECT a.dept_name, a.dept_sub_name, a.province
+    FROM read_parquet(${list('agg_agency_year')}) g JOIN read_parquet(${list('agencies')}) a USING (agency_id)
+    WHERE g.fiscal_year = ${fy} ORDER BY g.projects DESC, a.agency_key
+    LIMIT 1 OFFSET (SELECT count(*) // 2 FROM read_parquet(${list('agg_agency_year')}) WHERE fiscal_year = ${fy})`);
   // Vendors are Zipf-distributed: the busiest has ~9% of all contracts (a worst case), the
   // 100th a few thousand (a large but ordinary supplier).
   const vendorAt = (rank: number) =>
@@ -39,6 +45,15 @@ async function interactions(data: string): Promise<Interaction[]> {
   return [
     { name: 'landing page', path: '/' },
     { name: 'year + agency', path: q({ fy: String(fy), agency: agency.dept_name! }) },
+    {
+      name: 'year + agency (median)',
+      path: q({
+        fy: String(fy),
+        agency: median.dept_name!,
+        ...(median.dept_sub_name ? { sub: median.dept_sub_name } : {}),
+        ...(median.province ? { province: median.province } : {}),
+      }),
+    },
     { name: 'vendor, all years (100th busiest)', path: q({ vendor: vendor.tin! }) },
     { name: 'vendor, all years (busiest)', path: q({ vendor: busiest.tin! }) },
     {

@@ -262,9 +262,10 @@ export class Store {
   async build(): Promise<Record<string, number>> {
     this.stage = 'resolving duplicates and building tables';
     const run = (sql: string) => this.run(sql);
-    // Decide on narrow columns only (row id and keys), then copy the kept rows once (without the
-    // reject columns): every table below scans them instead of joining back to all of `clean`
-    // (the build at 6M rows: 109 → 100 s; at 1.65M: 22 → 17 s).
+    // Decide on narrow columns only (row id and keys); the wide rows stay where they are, and
+    // every table below reads just the columns it needs through the views. (Copying the kept
+    // rows once instead saved 9 s of 109 at 6M rows, but at 21M its spill filled the 45 GB of
+    // free disk the run had: docs/benchmarks.md.)
     await run(`CREATE TEMP TABLE keep AS
       WITH g AS (
         SELECT rowid AS rid, src_idx, line, project_id, fiscal_year, has_contract, contract_no, vendor_key, price_agree
@@ -279,7 +280,7 @@ export class Store {
              (SELECT count(*) FROM g) AS distinct_rows
       FROM k`);
     await run(
-      `CREATE TEMP TABLE kept AS SELECT c.* EXCLUDE (reason, message, raw_line, dup_key), k.is_first FROM clean c JOIN keep k ON c.rowid = k.rid`,
+      `CREATE TEMP VIEW kept AS SELECT c.*, k.is_first FROM clean c JOIN keep k ON c.rowid = k.rid`,
     );
     await run(`CREATE TEMP VIEW first_rows AS SELECT * FROM kept WHERE is_first`);
     await run(`CREATE TEMP TABLE agencies AS
