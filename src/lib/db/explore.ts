@@ -466,10 +466,18 @@ async function namesFor(
   if (source !== 'contracts_by_vendor' || m.schema_version < 6 || !r.vendor?.length)
     return detailsFor(m, rows);
   const vendors = r.vendor;
-  const groups = byProximity(rows, (x) => x.project_seq, rowGroupRows('contracts_by_vendor'));
-  const found = await Promise.all(
-    groups.map((g) => ask<Row>(vendorNamesSql(files, vendors, g), files)),
+  return byNearbySeq(rows, rowGroupRows('contracts_by_vendor'), (g) =>
+    ask<Row>(vendorNamesSql(files, vendors, g), files),
   );
+}
+
+/** Rows looked up in groups of nearby `project_seq` (one query each), keyed by seq. */
+async function byNearbySeq(
+  rows: { project_seq: number }[],
+  span: number,
+  lookup: (group: { project_seq: number }[]) => Promise<Row[]>,
+): Promise<Map<number, Row>> {
+  const found = await Promise.all(byProximity(rows, (r) => r.project_seq, span).map(lookup));
   return bySeq(found.flat());
 }
 
@@ -485,13 +493,10 @@ async function detailsFor(
   if (files.length === 0) return new Map();
   // Rows far apart (a vendor's wins, a search's hits) are looked up in groups of nearby
   // projects, each with a literal seq range that reads about one row group.
-  const found = await Promise.all(
-    byProximity(rows, (r) => r.project_seq, rowGroupRows('details')).map((g) => {
-      const some = files.filter((f) => holds(f, g));
-      return some.length ? ask<Row>(detailsSql(some, g, all), some) : Promise.resolve([]);
-    }),
-  );
-  return bySeq(found.flat());
+  return byNearbySeq(rows, rowGroupRows('details'), (g) => {
+    const some = files.filter((f) => holds(f, g));
+    return some.length ? ask<Row>(detailsSql(some, g, all), some) : Promise.resolve([]);
+  });
 }
 
 /** Items grouped so that each group's keys lie within `span` of its smallest. */
