@@ -447,8 +447,6 @@ export async function pageRows(
   }));
 }
 
-const bySeq = (rows: Row[]) => new Map(rows.map((x) => [Number(x.project_seq), x]));
-
 /**
  * Names of the rows on screen: a vendor's view takes them from the vendor copy it has just read
  * (`files`, schema 6); any other view from `details`. Both are looked up in groups of nearby
@@ -478,7 +476,7 @@ async function byNearbySeq(
   lookup: (group: { project_seq: number }[]) => Promise<Row[]>,
 ): Promise<Map<number, Row>> {
   const found = await Promise.all(byProximity(rows, (r) => r.project_seq, span).map(lookup));
-  return bySeq(found.flat());
+  return new Map(found.flat().map((x) => [Number(x.project_seq), x]));
 }
 
 /** Details of projects: only the files whose `project_seq` range holds them. */
