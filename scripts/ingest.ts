@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { parseMaps } from './ingest/layout.ts';
 import { ingest, InputError } from './ingest/run.ts';
 import { expandInputs, SourceError } from './ingest/sources.ts';
-import type { Progress } from './ingest/store.ts';
+import { DEFAULT_MEMORY_LIMIT, MEMORY_SIZE, type Progress } from './ingest/store.ts';
 
 const HELP = `Usage: npm run ingest -- [options] PATH...
 
@@ -28,6 +28,9 @@ Options:
   --cache DIR               cleaned rows of each CSV / API source, reused while the file, the
                             --map options and the cleaning rules are unchanged (default: data/cache)
   --no-cache                neither read nor write the cache
+  --memory-limit SIZE       what DuckDB may hold in memory before it spills to temporary disk
+                            (default: ${DEFAULT_MEMORY_LIMIT}; the process peaks ~1-2 GB above it).
+                            Example: --memory-limit 2GB on a machine with 4 GB
   --synthetic               mark the dataset as generated demo data (the site says so)
   -h, --help                this text
 
@@ -100,6 +103,7 @@ async function main(): Promise<number> {
         cache: { type: 'string', default: 'data/cache' },
         'no-cache': { type: 'boolean', default: false },
         add: { type: 'boolean', default: false },
+        'memory-limit': { type: 'string', default: DEFAULT_MEMORY_LIMIT },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -113,6 +117,12 @@ async function main(): Promise<number> {
   }
   if (args.positionals.length === 0) {
     console.error(`no input given\n\n${HELP}`);
+    return 2;
+  }
+  if (!MEMORY_SIZE.test(args.values['memory-limit'])) {
+    console.error(
+      `--memory-limit takes a size such as 3GB or 500MB, not "${args.values['memory-limit']}"`,
+    );
     return 2;
   }
   let maps;
@@ -134,6 +144,7 @@ async function main(): Promise<number> {
       synthetic: args.values.synthetic,
       cacheDir: args.values['no-cache'] ? undefined : args.values.cache,
       add: args.values.add,
+      memoryLimit: args.values['memory-limit'],
       log: (l) => progress.line(l),
       onProgress: (p) => progress.update(p),
     });

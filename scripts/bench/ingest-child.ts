@@ -4,7 +4,7 @@
  */
 import { ingest } from '../ingest/run.ts';
 
-const [out, ...files] = process.argv.slice(2);
+const [memoryLimit, out, ...files] = process.argv.slice(2);
 const t = Date.now();
 const since = () => ((Date.now() - t) / 1000).toFixed(1);
 let stage = '';
@@ -12,6 +12,7 @@ await ingest({
   files,
   out: out!,
   maps: new Map(),
+  memoryLimit,
   log: (l) => console.error(`${since()} s  ${l}`),
   onProgress: (p) => {
     if (p.stage === stage) return;

@@ -1,5 +1,5 @@
 /**
- * npm run bench:ingest -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench]
+ * npm run bench:ingest -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--memory-limit 4GB]
  * For each size: generate the input (kept for reuse), then in the same run and on the same files
  * time (a) a plain DuckDB read_csv → zstd Parquet copy and (b) the ingest, each in its own process
  * so that peak RSS is its own. Prints rows/s, wall time, peak RSS, output bytes per row and the
@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate } from '../generate.ts';
+import { DEFAULT_MEMORY_LIMIT } from '../ingest/store.ts';
 
 const { values } = parseArgs({
   strict: true,
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '6000000,21000000' },
     seed: { type: 'string', default: '1' },
     dir: { type: 'string', default: 'data/bench' },
+    // The ingest's DuckDB memory limit (default: the CLI's).
+    'memory-limit': { type: 'string', default: DEFAULT_MEMORY_LIMIT },
   },
 });
 
@@ -61,7 +64,11 @@ for (const rows of values.rows.split(',').map(Number)) {
   rmSync(plainOut, { force: true });
   rmSync(ingestOut, { recursive: true, force: true });
   const plain = child(path.join(here, 'plain-copy.ts'), [plainOut, ...csvs]);
-  const ingest = child(path.join(here, 'ingest-child.ts'), [ingestOut, ...csvs]);
+  const ingest = child(path.join(here, 'ingest-child.ts'), [
+    values['memory-limit'],
+    ingestOut,
+    ...csvs,
+  ]);
   const manifest = JSON.parse(readFileSync(path.join(ingestOut, 'manifest.json'), 'utf8')) as {
     counts: { rows_read: number };
   };
@@ -74,6 +81,7 @@ for (const rows of values.rows.split(',').map(Number)) {
     ingest_s: ingest.wall_s,
     ingest_rows_per_s: Math.round(manifest.counts.rows_read / ingest.wall_s),
     ingest_peak_rss_mb: ingest.max_rss_mb,
+    memory_limit: values['memory-limit'],
     output_mb: +(outBytes / 1e6).toFixed(1),
     output_bytes_per_row: +(outBytes / rows).toFixed(1),
     ratio_ingest_to_plain: +(ingest.wall_s / plain.wall_s).toFixed(2),

@@ -46,6 +46,8 @@ export interface IngestOptions {
   cacheDir?: string;
   /** Keep the sources of the dataset already in `out` (from the cache) and add `files` to them. */
   add?: boolean;
+  /** DuckDB's memory limit (e.g. `3GB`); beyond it the work spills to temporary disk. */
+  memoryLimit?: string;
   log?: (line: string) => void;
   onProgress?: (p: Progress) => void;
 }
@@ -76,7 +78,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   await removeStaleWork();
   const work = await mkdtemp(path.join(os.tmpdir(), `ppn-ingest-${process.pid}-`));
   try {
-    const store = await Store.open({ workDir: work, onProgress: opts.onProgress });
+    const store = await Store.open({
+      workDir: work,
+      onProgress: opts.onProgress,
+      memoryLimit: opts.memoryLimit,
+    });
     const unmappedColumns: Record<string, string[]> = {};
     const inputs: Source[] = [];
     for (const file of opts.files) {

@@ -38,11 +38,20 @@ export interface Progress {
   elapsedMs: number;
 }
 
+/**
+ * What DuckDB may hold in memory before it spills to temporary disk. The process's peak is about
+ * 0.8 GB above it at 6M rows and 2.2 GB above it at 21M (docs/benchmarks.md).
+ */
+export const DEFAULT_MEMORY_LIMIT = '4GB';
+/** A memory size DuckDB accepts, as the CLI takes it: a number and MB or GB. */
+export const MEMORY_SIZE = /^\d+(\.\d+)?\s*(MB|GB)$/i;
+
 export interface StoreOptions {
   /** A scratch folder for the working database and spill files (removed by the caller). */
   workDir: string;
   /** Called about four times a second while a long statement runs. */
   onProgress?: (p: Progress) => void;
+  /** DuckDB's memory limit (default DEFAULT_MEMORY_LIMIT). */
   memoryLimit?: string;
   threads?: number;
 }
@@ -91,11 +100,15 @@ export class Store {
       await this.conn.run(sql);
     } finally {
       if (timer) clearInterval(timer);
-      // INGEST_TIMING=1: each statement's time and first words on stderr (where the time goes).
-      if (process.env.INGEST_TIMING)
+      // INGEST_TIMING=1: each statement's time, the process's resident memory after it and its peak
+      // so far, and the statement's first words on stderr (where the time and the memory go).
+      if (process.env.INGEST_TIMING) {
+        const mb = (b: number) => Math.round(b / 2 ** 20);
         console.error(
-          `  ${((Date.now() - started) / 1000).toFixed(1)} s  ${sql.replace(/\s+/g, ' ').slice(0, 90)}`,
+          `  ${((Date.now() - started) / 1000).toFixed(1)} s  rss ${mb(process.memoryUsage.rss())} MB` +
+            ` (peak ${mb(process.resourceUsage().maxRSS * 1024)} MB)  ${sql.replace(/\s+/g, ' ').slice(0, 80)}`,
         );
+      }
     }
   }
 
@@ -126,7 +139,7 @@ export class Store {
     await mkdir(path.join(opts.workDir, 'spill'), { recursive: true });
     const db = await DuckDBInstance.create(path.join(opts.workDir, 'work.duckdb'), {
       threads: String(opts.threads ?? 2),
-      memory_limit: opts.memoryLimit ?? '4GB',
+      memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       temp_directory: path.join(opts.workDir, 'spill'),
       preserve_insertion_order: 'true',
     });

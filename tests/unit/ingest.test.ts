@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -277,6 +277,29 @@ describe('bad input', () => {
     expect(byReason.get('bad_date')![4]).toContain('31-ก.พ.-66');
     expect(byReason.get('bad_amount')![3]).toContain('project_money');
     expect(rejects.length - 1).toBe(manifest.counts.rows_rejected);
+  });
+
+  it('the CLI tells usage errors, input errors and partial success apart by exit code', async () => {
+    const { file } = await badFile();
+    const out = path.join(dir, 'cli');
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts', '--no-cache', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+    const usage = cli('--out', out, '--memory-limit', 'lots', file);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('--memory-limit takes a size such as 3GB');
+    expect(existsSync(path.join(out, 'manifest.json'))).toBe(false);
+    const missing = cli('--out', out, path.join(dir, 'no-such-file.csv'));
+    expect(missing.status).toBe(3);
+    expect(missing.stderr).toContain('nothing was published');
+    // A small memory limit still publishes; the rejected rows make it exit 4.
+    const partial = cli('--out', out, '--memory-limit', '500MB', file);
+    expect(partial.stderr).toBe('');
+    expect(partial.status).toBe(4);
+    expect(partial.stdout).toMatch(/read 6 · written 1 · rejected 5 · duplicates 0/);
+    expect((await readManifest(out)).counts.rows_written).toBe(1);
   });
 
   it('a failed run leaves the published data intact and no leftovers', async () => {
