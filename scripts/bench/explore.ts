@@ -28,8 +28,8 @@ async function interactions(data: string): Promise<Interaction[]> {
     GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
   const median = await one(`SELECT a.dept_name, a.dept_sub_name, a.province
     FROM read_parquet(${list('agg_agency_year')}) g JOIN read_parquet(${list('agencies')}) a USING (agency_id)
-    WHERE g.fiscal_year = ${fy} ORDER BY g.projects DESC, a.agency_key
-    LIMIT 1 OFFSET (SELECT count(*) // 2 FROM read_parquet(${list('agg_agency_year')}) WHERE fiscal_year = ${fy})`);
+    WHERE g.fiscal_year = ${fy} GROUP BY ALL ORDER BY sum(g.projects) DESC, any_value(a.agency_key)
+    LIMIT 1 OFFSET (SELECT count(DISTINCT agency_id) // 2 FROM read_parquet(${list('agg_agency_year')}) WHERE fiscal_year = ${fy})`);
   // Vendors are Zipf-distributed: the busiest has ~9% of all contracts (a worst case), the
   // 100th a few thousand (a large but ordinary supplier).
   const vendorAt = (rank: number) =>

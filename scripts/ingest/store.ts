@@ -314,9 +314,10 @@ export class Store {
     await run(`CREATE TEMP TABLE statuses AS
       SELECT (row_number() OVER (ORDER BY s))::SMALLINT AS status_id, s AS status_name
       FROM (SELECT project_status AS s FROM kept UNION SELECT contract_status FROM kept) WHERE s IS NOT NULL`);
-    // Vendors: one per key; the name shown is the spelling seen most often (ties: smallest).
+    // Vendors: one per key; the name shown is the spelling seen most often (ties: smallest). Ids
+    // follow activity (most contract rows first), so the names a page shows share row groups.
     await run(`CREATE TEMP TABLE vendors AS
-      SELECT (row_number() OVER (ORDER BY vendor_key))::INTEGER AS vendor_id, vendor_key,
+      SELECT (row_number() OVER (ORDER BY count(*) DESC, vendor_key))::INTEGER AS vendor_id, vendor_key,
              CASE WHEN vendor_key LIKE 'tin:%' THEN substr(vendor_key, 5) END AS tin,
              CASE WHEN vendor_key LIKE 'tin:%' THEN 'valid' ELSE max(tin_status) END AS tin_status,
              first(winner ORDER BY n DESC, winner) AS name, max(winner_norm) AS name_norm
@@ -328,6 +329,8 @@ export class Store {
       SELECT v.vendor_id, k.winner AS name, count(*)::INTEGER AS contracts
       FROM kept k JOIN vendors v USING (vendor_key) WHERE k.winner IS NOT NULL
       GROUP BY v.vendor_id, k.winner`);
+    await run(`CREATE TEMP TABLE vendor_keys AS
+      SELECT vendor_key, vendor_id, coalesce(tin::BIGINT, 0) AS tin_number FROM vendors`);
     // project_seq: the projects' order (year, agency, project), which is also the order of the
     // fact files, so a range of it prunes their row groups.
     await run(`CREATE TEMP TABLE projects AS
@@ -497,7 +500,7 @@ export class Store {
         SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts, coalesce(c.agreed, 0) AS agreed
         FROM p LEFT JOIN c ON ${dims.map((x) => `p.${x} IS NOT DISTINCT FROM c.${x}`).join(' AND ')}`);
     };
-    await cube('agg_agency_year', ['agency_id', 'fiscal_year']);
+    await cube('agg_agency_year', ['agency_id', 'fiscal_year', 'province_id']);
     await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
     await this.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
       SELECT vendor_id, fiscal_year, count(*)::INTEGER AS contracts, count(DISTINCT project_id)::INTEGER AS projects,

@@ -6,19 +6,14 @@ import {
   aggregateWith,
   loadDimensions,
   toResolved,
-  vendorKey,
+  vendorRow,
   type Ask,
   type Dimensions,
 } from '../../src/lib/query/aggregate';
 import type { Filters } from '../../src/lib/query/filters';
 import { runSearch } from '../../src/lib/query/search';
 import { queryWords } from '../../src/lib/search/text';
-import {
-  agencyIdsSql,
-  vendorLookupSql,
-  type Measure,
-  type Resolved,
-} from '../../src/lib/query/sql';
+import { agencyIdsSql, type Measure, type Resolved } from '../../src/lib/query/sql';
 import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -54,8 +49,7 @@ export async function site(dataDir: string): Promise<Site> {
             Number(r.agency_id),
           )
         : null;
-      const key = f.vendor ? vendorKey(f.vendor) : null;
-      const [v] = key ? await ask(vendorLookupSql(tableFiles(m, 'vendors'), key), []) : [];
+      const v = f.vendor ? await vendorRow(ask, m, f.vendor) : undefined;
       const hits = f.q
         ? await runSearch(ask, m, { words: queryWords(f.q).words, qin: f.qin })
         : null;

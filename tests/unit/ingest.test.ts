@@ -202,6 +202,35 @@ describe('generated data against its ground truth', () => {
     expect(truth.vendors.keys).toBeGreaterThan(Object.keys(truth.vendors.contracts_by_tin).length);
   });
 
+  it('numbers vendors by activity and finds each by key in vendor_keys (schema 8)', async () => {
+    const m = await readManifest(out);
+    // Ids 1..n, most contract rows first, ties by key: the file order is the id order.
+    const [o] = await rows(`WITH v AS (
+        SELECT vendor_id, vendor_key, file_row_number + 1 AS pos
+        FROM read_parquet(${files(out, m, 'vendors')}, file_row_number = true)),
+      n AS (SELECT vendor_id, count(*) AS n FROM read_parquet(${files(out, m, 'contracts')}) GROUP BY 1)
+      SELECT count(*)::INTEGER AS vendors,
+        count(*) FILTER (WHERE v.vendor_id <> v.pos)::INTEGER AS out_of_file_order,
+        count(*) FILTER (WHERE v.vendor_id <> r.rank_id)::INTEGER AS out_of_activity_order
+      FROM v JOIN (SELECT vendor_id, row_number() OVER (ORDER BY n DESC, vendor_key) AS rank_id
+                   FROM v JOIN n USING (vendor_id)) r USING (vendor_id)`);
+    expect(o).toEqual({
+      vendors: truth.vendors.keys,
+      out_of_file_order: 0,
+      out_of_activity_order: 0,
+    });
+    // vendor_keys: every vendor once, ordered by key, with the same id.
+    const [k] = await rows(`WITH k AS (
+        SELECT vendor_key, vendor_id, file_row_number + 1 AS pos
+        FROM read_parquet(${files(out, m, 'vendor_keys')}, file_row_number = true))
+      SELECT count(*)::INTEGER AS keys,
+        count(*) FILTER (WHERE k.vendor_id IS DISTINCT FROM v.vendor_id)::INTEGER AS other_id,
+        count(*) FILTER (WHERE k.pos <> s.pos)::INTEGER AS out_of_key_order
+      FROM k LEFT JOIN read_parquet(${files(out, m, 'vendors')}) v USING (vendor_key)
+      JOIN (SELECT vendor_key, row_number() OVER (ORDER BY vendor_key) AS pos FROM k) s USING (vendor_key)`);
+    expect(k).toEqual({ keys: truth.vendors.keys, other_id: 0, out_of_key_order: 0 });
+  });
+
   it('counts project money once for multi-contract projects (trap 1)', async () => {
     const m = await readManifest(out);
     const naive =

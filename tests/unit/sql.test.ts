@@ -195,6 +195,12 @@ describe('explorer SQL on native DuckDB', () => {
     expect(vendorLookupSql(vendors, 'tin:0105545000012').sql).toContain(
       "BETWEEN 'tin:0105545000012' AND 'tin:0105545000012'",
     );
+    // Schema 8: the TIN is pruned as a number in vendor_keys; the key itself stays bound.
+    const keys = tableFiles(drone.m, 'vendor_keys');
+    const byTin = vendorLookupSql(keys, 'tin:0105545000012');
+    expect(byTin.sql).toContain('tin_number BETWEEN 105545000012 AND 105545000012');
+    expect(byTin.params).toEqual(['tin:0105545000012']);
+    expect(vendorLookupSql(keys, "name:x' OR 1=1 --").sql).toContain('BETWEEN 0 AND 0');
   });
 });
 

@@ -14,7 +14,6 @@ import {
   projectContractsSql,
   projectSql,
   rowsSql,
-  vendorLookupSql,
   vendorSuggestSql,
   type Dim,
   type Group,
@@ -30,6 +29,7 @@ import {
   loadDimensions,
   toResolved,
   vendorKey,
+  vendorRow,
   type AggregateOptions,
   type Dimensions,
   type Row as QueryRow,
@@ -99,10 +99,8 @@ function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): Promise<
 }
 
 export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {
-  const key = vendorKey(vendor);
-  return memo(vendorCache, `${m.snapshot_id}\u0000${key}`, async () => {
-    const files = tableFiles(m, 'vendors');
-    const [v] = await ask<Vendor>(vendorLookupSql(files, key), files);
+  return memo(vendorCache, `${m.snapshot_id}\u0000${vendorKey(vendor)}`, async () => {
+    const v = (await vendorRow(ask, m, vendor)) as Vendor | undefined;
     return v ? { ...v, vendor_id: Number(v.vendor_id) } : null;
   });
 }

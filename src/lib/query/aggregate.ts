@@ -8,6 +8,7 @@ import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables
 import { TIN, type Filters } from './filters';
 import {
   aggregateSql,
+  byIdsSql,
   dimensionSql,
   planSplit,
   type Dim,
@@ -16,6 +17,7 @@ import {
   type Resolved,
   type Source,
   type Sql,
+  vendorLookupSql,
 } from './sql';
 import type { SearchHits } from './search';
 
@@ -205,4 +207,19 @@ export async function loadDimensions(ask: Ask, m: Manifest): Promise<Dimensions>
 /** The ingest's vendor key for a URL `vendor=` value (a bare TIN means `tin:<TIN>`). */
 export function vendorKey(vendor: string): string {
   return TIN.test(vendor) ? `tin:${vendor}` : vendor;
+}
+
+/**
+ * The `vendors` row of a URL `vendor=` value (TIN or key), or undefined. Since schema 8 vendors
+ * are ordered by activity, so the key finds its id in `vendor_keys` first (one more query, one
+ * small row group), then its row by id.
+ */
+export async function vendorRow(ask: Ask, m: Manifest, vendor: string): Promise<Row | undefined> {
+  const key = vendorKey(vendor);
+  const keys = tableFiles(m, 'vendor_keys');
+  const vendors = tableFiles(m, 'vendors');
+  if (keys.length === 0) return (await ask(vendorLookupSql(vendors, key), vendors))[0];
+  const [id] = await ask(vendorLookupSql(keys, key), keys);
+  if (!id) return undefined;
+  return (await ask(byIdsSql(vendors, 'vendor_id', [Number(id.vendor_id)]), vendors))[0];
 }

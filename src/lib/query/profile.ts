@@ -5,14 +5,13 @@
  */
 import { tableFiles, type Manifest } from '$lib/schema/tables';
 import type { MethodBucket } from '$lib/schema/methods';
-import { aggregateWith, vendorKey, type Ask, type Dimensions, type Row } from './aggregate';
+import { aggregateWith, vendorRow, type Ask, type Dimensions, type Row } from './aggregate';
 import {
   agencyIdsSql,
   byIdsSql,
   NOTHING,
   parquet,
   sqlNumber,
-  vendorLookupSql,
   where,
   type Resolved,
   type Sql,
@@ -202,8 +201,7 @@ export async function vendorProfile(
   d: Dimensions,
   id: string,
 ): Promise<VendorProfile | null> {
-  const vendors = tableFiles(m, 'vendors');
-  const [v] = await ask(vendorLookupSql(vendors, vendorKey(id)), vendors);
+  const v = await vendorRow(ask, m, id);
   if (!v) return null;
   const vendor = { ...v, vendor_id: num(v.vendor_id) } as unknown as VendorRow;
   const r: Resolved = { ...NOTHING, vendor: [vendor.vendor_id] };

@@ -125,7 +125,7 @@ const ALL_DIMS: readonly (Dim | 'month')[] = [
 const CAPS: Record<Source, readonly (Dim | 'month')[]> = {
   agg_month: ['fy', 'month'],
   agg_vendor_year: ['fy', 'vendor'],
-  agg_agency_year: ['fy', 'agency'],
+  agg_agency_year: ['fy', 'agency', 'province'],
   agg_cube: ['fy', 'method', 'type', 'province', 'status'],
   projects: ['fy', 'agency', 'province', 'method', 'type', 'status', 'budget', 'search', 'flag'],
   contracts_by_vendor: ALL_DIMS,
@@ -479,15 +479,25 @@ export function agencySuggestSql(
   };
 }
 
-/** Vendors by TIN or key (one row), or whose name contains the text (suggestions). */
-export function vendorLookupSql(vendors: readonly ManifestFile[], key: string): Sql {
-  // vendors is sorted by vendor_key: a tax-id key (validated digits only) is also written as a
-  // literal range so the scan reads one small row group (see sqlNumber); any other key is only
-  // a bound parameter.
+/**
+ * A vendor by TIN or key: its id from `vendor_keys` (schema 8), or its row from `vendors` (before
+ * schema 8, when that was ordered by key). The key itself is only a bound parameter. Pruning
+ * needs a literal, and DuckDB keeps only 8 bytes of a string's min/max (`tin:0105…` matches
+ * half the file), so `vendor_keys` carries the TIN as a number (0 for a name key) and a tax-id
+ * key (validated digits only) is written as a literal range of it: one small row group.
+ */
+export function vendorLookupSql(files: readonly ManifestFile[], key: string): Sql {
   const tin = /^tin:(\d{13})$/.exec(key)?.[1];
+  if (files[0]?.table === 'vendor_keys') {
+    const n = sqlNumber(tin ? Number(tin) : 0);
+    return {
+      sql: `SELECT vendor_id FROM ${parquet(files)} WHERE tin_number BETWEEN ${n} AND ${n} AND vendor_key = ?`,
+      params: [key],
+    };
+  }
   const prune = tin ? ` AND vendor_key BETWEEN 'tin:${tin}' AND 'tin:${tin}'` : '';
   return {
-    sql: `SELECT vendor_id, vendor_key, tin, tin_status, name FROM ${parquet(vendors)} WHERE vendor_key = ?${prune}`,
+    sql: `SELECT vendor_id, vendor_key, tin, tin_status, name FROM ${parquet(files)} WHERE vendor_key = ?${prune}`,
     params: [key],
   };
 }
