@@ -178,8 +178,12 @@ export function candidates(
   return ORDER.filter((s) => {
     if (!needs.every((d) => CAPS[s].includes(d))) return false;
     if (!measures.every((m) => MEASURES[s].includes(m))) return false;
-    // The vendor pre-aggregate leaves out contracts without a winner: only for vendor questions.
-    if (s === 'agg_vendor_year' && !needs.includes('vendor')) return false;
+    // The vendor pre-aggregate leaves out contracts without a winner: only for vendor questions,
+    // and not under a vendor filter: there the vendor copy answers from row groups the view reads
+    // anyway, while the pre-aggregate's footer alone (2k-row groups of every vendor's years) is
+    // ~180 KB at 6M rows.
+    if (s === 'agg_vendor_year' && (!needs.includes('vendor') || dims.includes('vendor')))
+      return false;
     if (CONTRACT_ROWS.has(s)) {
       if (s === 'contracts_by_vendor' && r.vendor === null) return false;
       if (!contractFilter && measures.some((m) => PROJECT_MEASURES.includes(m))) return false;
