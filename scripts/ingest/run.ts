@@ -28,7 +28,7 @@ import { apiRowsOf, isOcds, JsonInputError, OcdsCollector, readDocuments } from 
 import { cacheKey } from './cache.ts';
 import { readHeader } from './read.ts';
 import { prepare, SourceError, type Source } from './sources.ts';
-import { Store, type Progress } from './store.ts';
+import { Store, type Progress, type StoreOptions } from './store.ts';
 
 export const LICENCE =
   'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
@@ -48,6 +48,8 @@ export interface IngestOptions {
   add?: boolean;
   /** DuckDB's memory limit (e.g. `3GB`); beyond it the work spills to temporary disk. */
   memoryLimit?: string;
+  /** Rows per file before a table splits further (default: schema/tables.ts). */
+  maxRowsPerFile?: StoreOptions['maxRowsPerFile'];
   log?: (line: string) => void;
   onProgress?: (p: Progress) => void;
 }
@@ -82,6 +84,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       workDir: work,
       onProgress: opts.onProgress,
       memoryLimit: opts.memoryLimit,
+      maxRowsPerFile: opts.maxRowsPerFile,
     });
     const unmappedColumns: Record<string, string[]> = {};
     const inputs: Source[] = [];

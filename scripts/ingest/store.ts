@@ -54,6 +54,8 @@ export interface StoreOptions {
   onProgress?: (p: Progress) => void;
   /** DuckDB's memory limit (default DEFAULT_MEMORY_LIMIT). */
   memoryLimit?: string;
+  /** Rows per file before a table splits further (default MAX_ROWS_PER_FILE; tests set less). */
+  maxRowsPerFile?: Partial<Record<TableName, number>>;
   threads?: number;
 }
 
@@ -81,6 +83,7 @@ export class Store {
   private constructor(
     private readonly conn: DuckDBConnection,
     private readonly onProgress?: (p: Progress) => void,
+    private readonly maxRows: Partial<Record<TableName, number>> = MAX_ROWS_PER_FILE,
   ) {}
 
   /** Run one statement, reporting DuckDB's own progress while it runs. */
@@ -149,7 +152,7 @@ export class Store {
     await conn.run(
       `CREATE TEMP TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
     );
-    return new Store(conn, opts.onProgress);
+    return new Store(conn, opts.onProgress, opts.maxRowsPerFile);
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {
@@ -540,18 +543,23 @@ export class Store {
           : [{ fy: null, where: 'TRUE' }];
       for (const slice of slices) {
         const total = await this.scalar(`SELECT count(*) FROM ${table} WHERE ${slice.where}`);
-        const max = MAX_ROWS_PER_FILE[table] ?? Infinity;
+        const max = this.maxRows[table] ?? Infinity;
         // Files too big to be one are cut between values of the first key (a vendor's contracts
-        // stay in one file), found with a window over the distinct keys only.
+        // stay in one file), found with windows over the distinct keys only. A key with a quarter
+        // of a file's rows or more (the busiest vendors) is a file of its own: DuckDB-WASM's
+        // read-ahead grows to 16 MB blocks while it scans one key's rows, and only a file's end
+        // stops it (the busiest vendor at the start of a shared file read 23 MB for its 9 MB).
         let parts = 1;
         if (total > max) {
           await this.run(`CREATE OR REPLACE TEMP TABLE _cuts AS
-            SELECT part, min(k) AS lo, max(k) AS hi FROM (
-              SELECT k, (sum(n) OVER (ORDER BY k) - n) // ${max} AS part
-              FROM (SELECT ${keys[0]} AS k, count(*) AS n FROM ${table} WHERE ${slice.where} GROUP BY 1))
-            GROUP BY part`);
+            SELECT min(k) AS lo, max(k) AS hi FROM (
+              SELECT k, seg, (sum(n) OVER (PARTITION BY seg ORDER BY k) - n) // ${max} AS sub FROM (
+                SELECT k, n, sum(start::INTEGER) OVER (ORDER BY k) AS seg FROM (
+                  SELECT k, n, n >= ${max / 4} OR lag(n >= ${max / 4}, 1, true) OVER (ORDER BY k) AS start
+                  FROM (SELECT ${keys[0]} AS k, count(*) AS n FROM ${table} WHERE ${slice.where} GROUP BY 1))))
+            GROUP BY seg, sub`);
           await this.run(
-            `CREATE OR REPLACE TEMP TABLE _cuts AS SELECT row_number() OVER (ORDER BY part) - 1 AS part, lo, hi FROM _cuts`,
+            `CREATE OR REPLACE TEMP TABLE _cuts AS SELECT row_number() OVER (ORDER BY lo) - 1 AS part, lo, hi FROM _cuts`,
           );
           parts = await this.scalar(`SELECT count(*) FROM _cuts`);
         }

@@ -231,6 +231,48 @@ describe('generated data against its ground truth', () => {
     expect(k).toEqual({ keys: truth.vendors.keys, other_id: 0, out_of_key_order: 0 });
   });
 
+  it('cuts the vendor copy into files between vendors, a busy vendor in a file of its own', async () => {
+    const small = path.join(dir, 'gen-small-files');
+    const max = 1000;
+    await ingest({
+      files: readdirSync(src)
+        .filter((f) => f.endsWith('.csv'))
+        .map((f) => path.join(src, f)),
+      out: small,
+      maps: new Map(),
+      maxRowsPerFile: { contracts_by_vendor: max },
+    });
+    const m = await readManifest(small);
+    const parts = m.files.filter((f) => f.table === 'contracts_by_vendor');
+    const perFile = await rows(`SELECT filename, count(DISTINCT vendor_id)::INTEGER AS vendors,
+        count(*)::INTEGER AS n, max(c)::INTEGER AS busiest, min(vendor_id) AS lo, max(vendor_id) AS hi
+      FROM (SELECT filename, vendor_id, count(*) OVER (PARTITION BY vendor_id) AS c
+            FROM read_parquet(${files(small, m, 'contracts_by_vendor')}, filename = true))
+      GROUP BY 1 ORDER BY lo`);
+    expect(parts.length).toBe(perFile.length);
+    expect(parts.length).toBeGreaterThan(3);
+    let prevHi = 0;
+    for (const f of perFile) {
+      const part = parts.find((p) => f.filename === path.join(small, p.path))!;
+      expect([Number(part.key_min), Number(part.key_max), part.rows]).toEqual([
+        Number(f.lo),
+        Number(f.hi),
+        f.n,
+      ]);
+      expect(Number(f.lo)).toBeGreaterThan(prevHi);
+      prevHi = Number(f.hi);
+      // A vendor with a quarter of a file's rows or more is alone; the rest share files that
+      // start below max rows and so end below max plus one small vendor's quarter.
+      if (Number(f.busiest) >= max / 4) expect(f.vendors).toBe(1);
+      else expect(f.n).toBeLessThan(max + max / 4);
+    }
+    const [all] = await rows(`SELECT count(*)::INTEGER AS n
+      FROM read_parquet(${files(small, m, 'contracts')}) WHERE vendor_id IS NOT NULL`);
+    expect(perFile.reduce((s, f) => s + Number(f.n), 0)).toBe(all!.n);
+    // The generated vendors are Zipf-distributed: the busiest have files of their own.
+    expect(perFile.filter((f) => f.vendors === 1).length).toBeGreaterThan(0);
+  });
+
   it('counts project money once for multi-contract projects (trap 1)', async () => {
     const m = await readManifest(out);
     const naive =
