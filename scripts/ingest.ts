@@ -29,7 +29,7 @@ Options:
                             --map options and the cleaning rules are unchanged (default: data/cache)
   --no-cache                neither read nor write the cache
   --memory-limit SIZE       what DuckDB may hold in memory before it spills to temporary disk
-                            (default: ${DEFAULT_MEMORY_LIMIT}; the process peaks ~1-2 GB above it).
+                            (default: ${DEFAULT_MEMORY_LIMIT}; the process peaks ~1 GB above it).
                             Example: --memory-limit 2GB on a machine with 4 GB
   --synthetic               mark the dataset as generated demo data (the site says so)
   -h, --help                this text
