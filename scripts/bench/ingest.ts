@@ -1,5 +1,5 @@
 /**
- * npm run bench:ingest -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--memory-limit 4GB]
+ * npm run bench:ingest -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--memory-limit 3GB]
  * For each size: generate the input (kept for reuse), then in the same run and on the same files
  * time (a) a plain DuckDB read_csv → zstd Parquet copy and (b) the ingest, each in its own process
  * so that peak RSS is its own. Prints rows/s, wall time, peak RSS, output bytes per row and the

@@ -33,7 +33,8 @@ import { Store, type Progress, type StoreOptions } from './store.ts';
 export const LICENCE =
   'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
 
-export interface IngestOptions {
+/** DuckDB's memory limit and the files' row caps are the store's own options, passed through. */
+export interface IngestOptions extends Pick<StoreOptions, 'memoryLimit' | 'maxRowsPerFile'> {
   files: string[];
   out: string;
   maps: ColumnMap;
@@ -46,10 +47,6 @@ export interface IngestOptions {
   cacheDir?: string;
   /** Keep the sources of the dataset already in `out` (from the cache) and add `files` to them. */
   add?: boolean;
-  /** DuckDB's memory limit (e.g. `3GB`); beyond it the work spills to temporary disk. */
-  memoryLimit?: string;
-  /** Rows per file before a table splits further (default: schema/tables.ts). */
-  maxRowsPerFile?: StoreOptions['maxRowsPerFile'];
   log?: (line: string) => void;
   onProgress?: (p: Progress) => void;
 }

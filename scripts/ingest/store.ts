@@ -52,7 +52,7 @@ export interface StoreOptions {
   workDir: string;
   /** Called about four times a second while a long statement runs. */
   onProgress?: (p: Progress) => void;
-  /** DuckDB's memory limit (default DEFAULT_MEMORY_LIMIT). */
+  /** DuckDB's memory limit, e.g. `3GB` (default DEFAULT_MEMORY_LIMIT); beyond it work spills to disk. */
   memoryLimit?: string;
   /** Rows per file before a table splits further (default MAX_ROWS_PER_FILE; tests set less). */
   maxRowsPerFile?: Partial<Record<TableName, number>>;
