@@ -1,6 +1,7 @@
 /**
  * npm run bench:explore -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--runs 3]
  *                          [--only TEXT] [--networks loopback,throttled] [--requests]
+ *                          [--queries]
  *
  * For each size: generate and ingest the data (reusing bench:ingest's output when present), build
  * the site over it, serve it with the project's range-correct server, and drive Debian Chromium

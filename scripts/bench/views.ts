@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { clickLink, launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
 import { benchDataset, buildSite } from './site.ts';
+import type { QueryTime } from '../../src/lib/db/index.ts';
 
 /** Lighthouse's mobile throttling (applied with the DevTools protocol). */
 const THROTTLED = {
@@ -91,8 +92,10 @@ async function runOf(page: Page): Promise<number> {
 }
 
 /** A fresh browser context (no cache), throttled or not, with one page. */
-async function freshPage(browser: Browser, throttle: boolean) {
+async function freshPage(browser: Browser, throttle: boolean, queries: boolean) {
   const context = await browser.newContext();
+  // The page then keeps each query's text and time (src/lib/db/index.ts).
+  if (queries) await context.addInitScript('globalThis.__queryTimes = []');
   const page = await context.newPage();
   if (throttle) {
     const cdp = await context.newCDPSession(page);
@@ -102,14 +105,43 @@ async function freshPage(browser: Browser, throttle: boolean) {
   return { context, page };
 }
 
+/** One query of a view and its time in the engine (the page runs timed queries one at a time). */
+export interface QueryCost {
+  ms: number;
+  sql: string;
+}
+
+/** The queries the page ran since `from`, each with its own time. */
+async function queriesSince(page: Page, from: number): Promise<QueryCost[]> {
+  const times = await page.evaluate(
+    (f) => (globalThis as { __queryTimes?: QueryTime[] }).__queryTimes?.slice(f) ?? [],
+    from,
+  );
+  let free = 0;
+  return times
+    .sort((a, b) => a.end - b.end)
+    .map((t) => {
+      const ms = t.end - Math.max(t.start, free);
+      free = t.end;
+      return { ms: Math.round(ms), sql: t.sql.replace(/\s+/g, ' ').slice(0, 160) };
+    });
+}
+
+async function queryCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () => (globalThis as { __queryTimes?: unknown[] }).__queryTimes?.length ?? 0,
+  );
+}
+
 async function measure(
   browser: Browser,
   origin: string,
   log: RequestLog[],
   it: Interaction,
   throttle: boolean,
-): Promise<{ cold: Measure; warm?: Measure; repeat?: Measure }> {
-  let { context, page } = await freshPage(browser, throttle);
+  queries = false,
+): Promise<{ cold: Measure; warm?: Measure; repeat?: Measure; warmQueries?: QueryCost[] }> {
+  let { context, page } = await freshPage(browser, throttle, queries);
   const landing = it.path === '/';
   let mark = log.length;
   let t = performance.now();
@@ -124,39 +156,39 @@ async function measure(
     await context.close();
     return { cold };
   }
-  const visit = async (href: string) => {
+  let warmQueries: QueryCost[] | undefined;
+  const visit = async (href: string, timeQueries = false) => {
     const before = await runOf(page);
+    const q = queries ? await queryCount(page) : 0;
     mark = log.length;
     t = performance.now();
     await clickLink(page, href);
     await settled(page, false, before);
-    return {
-      ms: Math.round(performance.now() - t),
-      ...transferred(log, mark),
-      ...(await searchMs(page)),
-    };
+    const ms = Math.round(performance.now() - t);
+    if (queries && timeQueries) warmQueries = await queriesSince(page, q);
+    return { ms, ...transferred(log, mark), ...(await searchMs(page)) };
   };
   const again = `${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`;
   if (it.firstInPage) {
     // Warm is this view's first visit in a page whose engine runs (work the page keeps, like a
     // search's hits, is not there yet); repeat is the same view, sorted otherwise, again.
     await context.close();
-    ({ context, page } = await freshPage(browser, throttle));
+    ({ context, page } = await freshPage(browser, throttle, queries));
     await page.goto(`${origin}/explore?fy=2500`);
     await settled(page, false, 0);
-    const warm = await visit(it.path);
+    const warm = await visit(it.path, true);
     await visit('/explore?fy=2500');
     const repeat = await visit(again);
     await context.close();
-    return { cold, warm, repeat };
+    return { cold, warm, repeat, warmQueries };
   }
   // Warm: the engine runs in this page; an unrelated view first, then this one.
   await visit('/explore?fy=2500');
-  const warm = await visit(again);
+  const warm = await visit(again, true);
   await visit('/explore?fy=2500');
   const repeat = await visit(again);
   await context.close();
-  return { cold, warm, repeat };
+  return { cold, warm, repeat, warmQueries };
 }
 
 export interface ViewsOptions {
@@ -169,6 +201,8 @@ export interface ViewsOptions {
   networks: string[];
   /** Print every Parquet request of each view (file, range, bytes), to see what a view reads. */
   requests?: boolean;
+  /** Print the queries of each view's warm visit with the time each took in the engine. */
+  queries?: boolean;
   /** The views to measure, with values picked from the dataset. */
   interactions: (data: string) => Promise<Interaction[]>;
   /** Printed after the views of each size (e.g. a baseline computed from the same files). */
@@ -195,13 +229,17 @@ export async function runViews(o: ViewsOptions): Promise<void> {
           const runs = [];
           for (let i = 0; i < (throttle ? 1 : o.runs); i++) {
             const from = log.length;
-            runs.push(await measure(browser, origin, log, it, throttle));
+            runs.push(await measure(browser, origin, log, it, throttle, o.queries));
             if (o.requests)
               for (const e of log.slice(from).filter((x) => x.path.endsWith('.parquet')))
                 console.log(`  ${e.method} ${e.path} ${e.range ?? '-'} ${e.bytes}`);
           }
           // The median run by cold time (loopback) or the single throttled run.
-          const r = runs.sort((a, b) => a.cold.ms - b.cold.ms)[Math.floor(runs.length / 2)]!;
+          const { warmQueries, ...r } = runs.sort((a, b) => a.cold.ms - b.cold.ms)[
+            Math.floor(runs.length / 2)
+          ]!;
+          for (const q of warmQueries ?? [])
+            console.log(`  ${String(q.ms).padStart(5)} ms  ${q.sql}`);
           console.log(
             JSON.stringify({
               rows,
@@ -224,8 +262,9 @@ export async function runViews(o: ViewsOptions): Promise<void> {
 
 /**
  * The command line both view benchmarks share: `--rows 6000000,21000000 --seed 1 --dir data/bench
- * --runs 3 --only TEXT --networks loopback,throttled [--requests]` (--requests prints every Parquet
- * request of each view: file, range, bytes).
+ * --runs 3 --only TEXT --networks loopback,throttled [--requests] [--queries]` (--requests prints
+ * every Parquet request of each view: file, range, bytes; --queries each query of the warm visit
+ * with its time in the engine).
  */
 export async function runViewsCli(
   interactions: ViewsOptions['interactions'],
@@ -242,6 +281,7 @@ export async function runViewsCli(
       only: { type: 'string', default: '' },
       networks: { type: 'string', default: 'loopback,throttled' },
       requests: { type: 'boolean', default: false },
+      queries: { type: 'boolean', default: false },
     },
   });
   await runViews({
@@ -252,6 +292,7 @@ export async function runViewsCli(
     only: values.only,
     networks: values.networks.split(','),
     requests: values.requests,
+    queries: values.queries,
     interactions,
     after,
   });

@@ -31,6 +31,24 @@ export function ensureFile(file: ManifestFile): Promise<void> {
   return p;
 }
 
+/** A query's text and when it was sent and answered (performance.now() ms). */
+export interface QueryTime {
+  sql: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where each query's time is written, only when the page set it up (bench:explore --queries sets
+ * `globalThis.__queryTimes = []` before the page loads); otherwise nothing is kept.
+ */
+function queryTimes(): QueryTime[] | undefined {
+  return (globalThis as { __queryTimes?: QueryTime[] }).__queryTimes;
+}
+
+/** While queries are timed, they run one after another, so each time is that query's own. */
+let timedTail: Promise<unknown> = Promise.resolve();
+
 export async function query<T = Record<string, unknown>>(
   sql: string,
   params: readonly Param[],
@@ -38,11 +56,19 @@ export async function query<T = Record<string, unknown>>(
 ): Promise<T[]> {
   const { conn } = await engine();
   await Promise.all(files.map(ensureFile));
-  const stmt = await conn.prepare(sql);
-  try {
-    const table = await stmt.query(...params);
-    return table.toArray().map((row: { toJSON(): unknown }) => row.toJSON() as T);
-  } finally {
-    await stmt.close();
-  }
+  const run = async () => {
+    const start = performance.now();
+    const stmt = await conn.prepare(sql);
+    try {
+      const table = await stmt.query(...params);
+      return table.toArray().map((row: { toJSON(): unknown }) => row.toJSON() as T);
+    } finally {
+      await stmt.close();
+      queryTimes()?.push({ sql, start, end: performance.now() });
+    }
+  };
+  if (!queryTimes()) return run();
+  const p = timedTail.then(run, run);
+  timedTail = p.catch(() => undefined);
+  return p;
 }
