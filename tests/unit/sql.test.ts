@@ -4,7 +4,16 @@
  * generated SQL by running it, not by string compare).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aggregateWith, sourceFiles } from '../../src/lib/query/aggregate';
+import {
+  aggregateBatch,
+  aggregateWith,
+  CHART_REQUESTS,
+  FACET_REQUESTS,
+  sourceFiles,
+  TOTALS_REQUEST,
+  type Ask,
+  type Row,
+} from '../../src/lib/query/aggregate';
 import {
   filtersToSearch,
   NO_FILTERS,
@@ -113,6 +122,38 @@ describe('explorer SQL on native DuckDB', () => {
       const expected = await expectedTotals(genDir, { ...specific, fy: [Number(row.fiscal_year)] });
       expect(String(Number(row.projects))).toBe(expected.projects);
     }
+  });
+
+  it('asks the totals, facets and charts in fewer queries, each answer as when asked alone', async () => {
+    const reqs = [TOTALS_REQUEST, ...FACET_REQUESTS, ...CHART_REQUESTS];
+    let merged = 0;
+    for (const [s, dir] of [
+      [drone, droneDir],
+      [gen, genDir],
+    ] as const) {
+      for (const c of await filterCases(dir)) {
+        const r = await s.resolve(f(c));
+        const sql: string[] = [];
+        const counting: Ask = (q, files) => (sql.push(q.sql), s.ask(q, files));
+        const batch = await aggregateBatch(counting, s.m, r, reqs);
+        const alone = await Promise.all(
+          reqs.map((q) => aggregateWith(s.ask, s.m, r, q.groups, q.measures, q.opts)),
+        );
+        const money = (rows: Row[]) =>
+          rows.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Number(v)])));
+        expect({ c, batch: batch.map(money) }).toEqual({ c, batch: alone.map(money) });
+        if (sql.some((q) => q.includes('GROUPING SETS'))) merged++;
+      }
+    }
+    // Under a year and an agency, among others: the totals and the top agencies are one query,
+    // the method, type and status facets and the year × method chart one scan of the projects,
+    // the month chart and the top vendors one of the contracts.
+    expect(merged).toBeGreaterThan(5);
+    const ya = (await filterCases(genDir)).find((x) => x.agency && x.fy?.length)!;
+    const r = await gen.resolve(f({ fy: ya.fy, agency: ya.agency, sub: ya.sub ?? null }));
+    const sql: string[] = [];
+    await aggregateBatch((q, files) => (sql.push(q.sql), gen.ask(q, files)), gen.m, r, reqs);
+    expect(sql.length).toBe(reqs.length - 6);
   });
 
   it('pages rows in the chosen order, without gaps or repeats', async () => {

@@ -15,22 +15,22 @@ import {
   projectSql,
   rowsSql,
   vendorSuggestSql,
-  type Dim,
   type Group,
-  type Measure,
   type Resolved,
   type Source,
   type Sql,
 } from '$lib/query/sql';
 import { METHOD_BUCKETS, type MethodBucket } from '$lib/schema/methods';
 import {
-  aggregateWith,
+  aggregateBatch,
+  CHART_REQUESTS,
+  FACET_REQUESTS,
+  TOTALS_REQUEST,
   sourceFiles,
   loadDimensions,
   toResolved,
   vendorKey,
   vendorRow,
-  type AggregateOptions,
   type Dimensions,
   type Row as QueryRow,
 } from '$lib/query/aggregate';
@@ -169,16 +169,6 @@ export function flagCounts(
 
 export type Row = QueryRow;
 
-function aggregate(
-  m: Manifest,
-  r: Resolved,
-  groups: readonly Group[],
-  measures: readonly Measure[],
-  opts: AggregateOptions = {},
-): Promise<Row[]> {
-  return aggregateWith(ask, m, r, groups, measures, opts);
-}
-
 export interface Totals {
   projects: number;
   budget: string;
@@ -188,10 +178,7 @@ export interface Totals {
   ref_agreed: string;
 }
 
-const ALL: Measure[] = ['projects', 'budget', 'ref_price', 'ref_agreed', 'contracts', 'agreed'];
-
-export async function totals(m: Manifest, r: Resolved): Promise<Totals> {
-  const [row] = await aggregate(m, r, [], ALL);
+function totalsFrom([row]: Row[]): Totals {
   return {
     projects: Number(row?.projects ?? 0),
     budget: String(row?.budget ?? '0'),
@@ -218,18 +205,47 @@ export interface Facets {
   status: FacetItem[];
 }
 
-/** Project counts per option of each filter, under every other filter (its own left out). */
-export async function facets(m: Manifest, r: Resolved, lang: 'th' | 'en'): Promise<Facets> {
+/**
+ * Totals, facets and charts of a view, asked as one batch: those over the same rows share a
+ * query (aggregateBatch). Under a year and an agency, say: the totals and the top agencies are
+ * one query of `agg_agency_year`; the method, type and status facets and the year × method chart
+ * one scan of the agency's projects; the month chart and the top vendors one of its contracts.
+ */
+export async function overview(
+  m: Manifest,
+  r: Resolved,
+  lang: 'th' | 'en',
+): Promise<{ totals: Totals; facets: Facets; charts: Charts }> {
   const d = await dimensions(m);
-  const count = (g: Group, except: Dim) =>
-    aggregate(m, r, [g], ['projects'], { except, orderBy: 'projects' });
-  const [fy, method, province, type, status] = await Promise.all([
-    count('fiscal_year', 'fy'),
-    count('method_id', 'method'),
-    count('province_id', 'province'),
-    count('type_id', 'type'),
-    count('status_id', 'status'),
+  const rows = await aggregateBatch(ask, m, r, [
+    TOTALS_REQUEST,
+    ...FACET_REQUESTS,
+    ...CHART_REQUESTS,
   ]);
+  const [t, fy, method, province, type, status, ym, month, agencies, vendors] = rows as [
+    Row[],
+    Row[],
+    Row[],
+    Row[],
+    Row[],
+    Row[],
+    Row[],
+    Row[],
+    Row[],
+    Row[],
+  ];
+  return {
+    totals: totalsFrom(t),
+    facets: facetsFrom(d, lang, { fy, method, province, type, status }),
+    charts: await chartsFrom(m, d, { ym, month, agencies, vendors }),
+  };
+}
+
+function facetsFrom(
+  d: Dimensions,
+  lang: 'th' | 'en',
+  { fy, method, province, type, status }: Record<keyof Facets, Row[]>,
+): Facets {
   const named = <T>(
     rows: Row[],
     g: Group,
@@ -308,15 +324,12 @@ export interface Charts {
   topVendors: (Vendor & { contracts: number; agreed: string })[];
 }
 
-export async function charts(m: Manifest, r: Resolved): Promise<Charts> {
-  const d = await dimensions(m);
+async function chartsFrom(
+  m: Manifest,
+  d: Dimensions,
+  { ym, month, agencies, vendors }: Record<'ym' | 'month' | 'agencies' | 'vendors', Row[]>,
+): Promise<Charts> {
   const bucketOf = new Map(d.methods.map((x) => [x.method_id, x.method_bucket]));
-  const [ym, month, agencies, vendors] = await Promise.all([
-    aggregate(m, r, ['fiscal_year', 'method_id'], ['projects', 'budget']),
-    aggregate(m, r, ['month'], ['contracts', 'agreed']),
-    aggregate(m, r, ['agency_id'], ['projects', 'budget'], { orderBy: 'budget', limit: 10 }),
-    aggregate(m, r, ['vendor_id'], ['contracts', 'agreed'], { orderBy: 'agreed', limit: 11 }),
-  ]);
   const yearMethod = new Map<string, Charts['yearMethod'][number]>();
   for (const row of ym) {
     const bucket =
@@ -369,21 +382,36 @@ export async function charts(m: Manifest, r: Resolved): Promise<Charts> {
   };
 }
 
+/** Agency and vendor rows by id, per snapshot: a view's table and charts often name the same ones. */
+const nameCache = new Map<string, Promise<Row | undefined>>();
+
 async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
   m: Manifest,
   table: 'agencies' | 'vendors',
   col: 'agency_id' | 'vendor_id',
   ids: number[],
 ): Promise<Map<number, T>> {
-  if (ids.length === 0) return new Map();
-  const files = tableFiles(m, table);
-  // Ids far apart are looked up one by one: each lookup reads one small row group, where one
-  // range over all of them would read everything between.
-  const groups = byProximity([...new Set(ids)], (id) => id, 1024);
-  const rows = (
-    await Promise.all(groups.map((g) => ask<T>(byIdsSql(files, col, g), files)))
-  ).flat();
-  return new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }]));
+  const key = (id: number) => `${m.snapshot_id}\u0000${table}\u0000${id}`;
+  const wanted = [...new Set(ids)];
+  const missing = wanted.filter((id) => !nameCache.has(key(id)));
+  if (nameCache.size > 20_000) nameCache.clear();
+  if (missing.length) {
+    const files = tableFiles(m, table);
+    // Ids far apart are looked up one by one: each lookup reads one small row group, where one
+    // range over all of them would read everything between.
+    for (const g of byProximity(missing, (id) => id, 1024)) {
+      const found = ask<Row>(byIdsSql(files, col, g), files).then(
+        (rows) => new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }])),
+      );
+      for (const id of g) {
+        const one = found.then((byId) => byId.get(id));
+        one.catch(() => nameCache.delete(key(id))); // a failed lookup is asked again
+        nameCache.set(key(id), one);
+      }
+    }
+  }
+  const rows = await Promise.all(wanted.map((id) => nameCache.get(key(id))!));
+  return new Map(wanted.flatMap((id, i) => (rows[i] ? [[id, rows[i] as unknown as T]] : [])));
 }
 
 export interface ResultRow {

@@ -410,6 +410,102 @@ export function aggregateSql(q: AggregateRequest): Sql {
   return { sql: `SELECT ${select} FROM ${from}${group}${order}${limit}`, params: w.params };
 }
 
+/** One grouping of a `groupingSetsSql` request, ordered and cut as `aggregateSql` would. */
+export interface GroupingSet {
+  groups: readonly Group[];
+  orderBy?: Measure;
+  limit?: number;
+}
+
+/** Several groupings over the same rows (one source, files and WHERE), asked in one scan. */
+export interface GroupingSetsRequest {
+  source: Source;
+  files: readonly ManifestFile[];
+  r: Resolved;
+  except?: Dim;
+  /** Each a different set of groups (the empty set is the totals). */
+  sets: readonly GroupingSet[];
+  measures: readonly Measure[];
+}
+
+/** Whether `groupingSetsSql` can ask these measures of this source (see there). */
+export function groupingSetsAnswer(source: Source, measures: readonly Measure[]): boolean {
+  return !CONTRACT_ROWS.has(source) || measures.every((m) => CONTRACT_MEASURES.includes(m));
+}
+
+/**
+ * `GROUP BY GROUPING SETS (…)`: each row carries `grouping_set`, the bitmask of the groups it
+ * does not group by (`groupingSetMask`), and `rank_in_set`, its place in its set's order (that
+ * of `aggregateSql`: by the set's measure descending, then by its groups, nulls last), and each
+ * set is cut at its limit. On contract rows only contract measures: those sum per row, where
+ * project measures would need the per-project step of `aggregateSql` for each set.
+ */
+export function groupingSetsSql(q: GroupingSetsRequest): Sql {
+  if (!groupingSetsAnswer(q.source, q.measures))
+    throw new Error('project measures are not asked of contract rows in grouping sets');
+  const w = where(q.source, q.r, q.except);
+  const names = groupingNames(q.sets.map((x) => x.groups));
+  if (names.length === 0) throw new Error('grouping sets need a group');
+  const contracts = CONTRACT_ROWS.has(q.source);
+  const cols = names.map((g) => (contracts ? g : column(q.source, GROUP_DIM[g])));
+  const exprs = names.map((g) => {
+    const col = column(q.source, GROUP_DIM[g]);
+    return col === g ? g : `${col} AS ${g}`;
+  });
+  const byMeasure = [...new Set(q.sets.flatMap((x) => (x.orderBy ? [x.orderBy] : [])))];
+  const measures = [
+    ...q.measures.map((m) => `${asResult(m, measureSql(q.source, m))} AS ${m}`),
+    ...byMeasure.map((m) => `${measureSql(q.source, m)} AS order_${m}`),
+  ];
+  let from = `${parquet(q.files)} ${w.sql}`;
+  if (contracts)
+    from = `(SELECT ${[...exprs, 'count(*) AS n', 'sum(price_agree) AS v'].join(', ')} FROM ${from} GROUP BY ALL)`;
+  const sets = q.sets.map((x) => `(${x.groups.map((g) => cols[names.indexOf(g)]).join(', ')})`);
+  const grouped = `SELECT ${[
+    ...(contracts ? names : exprs),
+    `grouping(${cols.join(', ')})::INTEGER AS grouping_set`,
+    ...measures,
+  ].join(', ')} FROM ${from} GROUP BY GROUPING SETS (${sets.join(', ')})`;
+  // Each set's order: per set a CASE that is null in the other sets' rows.
+  const when = (pick: (x: GroupingSet) => string | null, otherwise = 'NULL') => {
+    const arms = q.sets.flatMap((x) => {
+      const v = pick(x);
+      return v === null
+        ? []
+        : [`WHEN grouping_set = ${groupingSetMask(names, x.groups)} THEN ${v}`];
+    });
+    return arms.length ? `CASE ${arms.join(' ')} ELSE ${otherwise} END` : otherwise;
+  };
+  const keys = [
+    ...byMeasure.map(
+      (m) => `${when((x) => (x.orderBy === m ? `order_${m}` : null))} DESC NULLS LAST`,
+    ),
+    ...Array.from(
+      { length: Math.max(...q.sets.map((x) => x.groups.length)) },
+      (_, k) => `${when((x) => x.groups[k] ?? null)} NULLS LAST`,
+    ),
+  ];
+  const ranked = `SELECT *, row_number() OVER (PARTITION BY grouping_set ORDER BY ${keys.join(', ')}) AS rank_in_set FROM (${grouped})`;
+  const limit = (x: GroupingSet) => (x.limit ? sqlNumber(Math.floor(x.limit)) : null);
+  const cut = q.sets.some(limit)
+    ? ` WHERE rank_in_set <= ${when(limit, sqlNumber(Number.MAX_SAFE_INTEGER))}`
+    : '';
+  return { sql: `SELECT * FROM (${ranked})${cut}`, params: w.params };
+}
+
+/** Every group of the sets, in first-seen order (the order of `grouping(…)`'s bits). */
+export function groupingNames(sets: readonly (readonly Group[])[]): Group[] {
+  return [...new Set(sets.flat())];
+}
+
+/** The `grouping_set` value of the rows that group by exactly `set`. */
+export function groupingSetMask(names: readonly Group[], set: readonly Group[]): number {
+  return names.reduce(
+    (mask, g, i) => (set.includes(g) ? mask : mask | (1 << (names.length - 1 - i))),
+    0,
+  );
+}
+
 /** Table order (ties by project id, so pages and exports are stable); on the inner alias `q`. */
 export const SORT_SQL: Record<Sort, string> = {
   '-budget': 'q.budget DESC NULLS LAST, q.project_id',

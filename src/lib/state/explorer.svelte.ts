@@ -4,15 +4,13 @@
  * first; facets, charts and the table follow, each shown as soon as it is ready.
  */
 import {
-  charts,
-  facets,
   flagCounts,
+  overview,
   pageRows,
   projectDetail,
   resolveFilters,
   suggestAgencies,
   suggestVendors,
-  totals,
   dimensions,
   type Charts,
   type Facets,
@@ -89,10 +87,8 @@ export class Explorer {
       const m = this.manifest;
       this.dims ??= await dimensions(m);
       const { r, vendor, search } = await resolveFilters(m, f);
-      const [t, fc, ch, rows] = await Promise.all([
-        totals(m, r),
-        facets(m, r, lang),
-        charts(m, r),
+      const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
+        overview(m, r, lang),
         pageRows(m, r, f.sort, f.page),
       ]);
       if (!current()) return;
