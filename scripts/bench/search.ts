@@ -6,9 +6,9 @@
  * makes them): bytes, requests and cold / warm / repeat time for a common word across all years,
  * a rare word, a two-word query, a word within one year and a common word in agency and winner
  * names too. In the same run, the baseline: what a naive `project_name LIKE '%…%'` scan must
- * transfer over the same files (the name, id, agency and year column chunks of every `details`
- * file and their footers, read from the Parquet metadata: DuckDB fetches whole column chunks), and
- * the index's own size. Not a test: quote its output (docs/benchmarks.md).
+ * transfer over the same files (the name and seq column chunks of every `project_names` file and
+ * their footers, read from the Parquet metadata: DuckDB fetches whole column chunks), and the
+ * index's own size. Not a test: quote its output (docs/benchmarks.md).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
@@ -81,13 +81,13 @@ function footerBytes(file: string): number {
 /** What a naive LIKE scan over every year's names must transfer, beside the index's size. */
 async function baseline(data: string, rows: number): Promise<void> {
   const db = await connect();
-  const details = filesOf(data, 'details');
+  const names = filesOf(data, 'project_names');
   const [chunks] = (
     await db.runAndReadAll(`SELECT sum(total_compressed_size)::BIGINT AS bytes
-      FROM parquet_metadata(${sqlList(details)})
-      WHERE path_in_schema IN ('project_name', 'project_id', 'agency_id', 'fiscal_year')`)
+      FROM parquet_metadata(${sqlList(names)})
+      WHERE path_in_schema IN ('project_name', 'project_seq')`)
   ).getRowObjectsJson() as { bytes: string }[];
-  const footers = details.reduce((n, f) => n + footerBytes(f), 0);
+  const footers = names.reduce((n, f) => n + footerBytes(f), 0);
   const size = (t: string) => filesOf(data, t).reduce((n, f) => n + statSync(f).size, 0);
   const kb = (n: number) => Math.round(n / 1024);
   console.log(
@@ -95,12 +95,12 @@ async function baseline(data: string, rows: number): Promise<void> {
       rows,
       baseline: 'naive LIKE over project names, all years (column chunks + footers)',
       kb: kb(Number(chunks!.bytes) + footers),
-      details_files: details.length,
+      names_files: names.length,
       index_kb: {
         search_terms: kb(size('search_terms')),
         search_postings: kb(size('search_postings')),
       },
-      details_kb: kb(size('details')),
+      names_kb: kb(size('project_names')),
     }),
   );
 }

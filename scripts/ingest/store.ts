@@ -365,6 +365,9 @@ export class Store {
       SELECT f.project_id, p.project_seq, p.agency_id, f.fiscal_year, f.project_name, f.method_raw,
              f.method_group_raw, f.method_source, f.district, f.subdistrict
       FROM first_rows f JOIN projects p USING (project_id)`);
+    // Names are written apart from the rest of the text (schema 9), split and sorted as details.
+    await run(`CREATE TEMP VIEW project_names AS
+      SELECT project_seq, project_name, project_id, agency_id, fiscal_year FROM details`);
     const q = (
       await this.rows(`SELECT
         (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT any_value(distinct_rows) FROM keep) AS duplicate_rows,
@@ -530,9 +533,9 @@ export class Store {
       const columns = TABLES[table] as readonly string[];
       const keys = SPLIT[table] === 'year' ? ['agency_id', 'project_id'] : [columns[0]!];
       // Rows that tie on the keys (contracts of one project) are ordered by every other column too,
-      // or the same inputs would not give the same snapshot. Projects and details have one row
-      // per project id, so their keys alone decide.
-      const unique = table === 'projects' || table === 'details';
+      // or the same inputs would not give the same snapshot. Projects, details and names have one
+      // row per project id, so their keys alone decide.
+      const unique = table === 'projects' || table === 'details' || table === 'project_names';
       const order = [...keys, ...(unique ? [] : columns.filter((c) => !keys.includes(c)))]
         .map((c) => `${c} NULLS FIRST`)
         .join(', ');
@@ -578,9 +581,11 @@ export class Store {
             `COPY (${rows}) TO ${sqlString(path.join(dir, rel))} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${rowGroup}, PARQUET_VERSION V2)`,
           );
           const seq = columns.includes('project_seq') && SPLIT[table] === 'year';
+          // (`project_names` is cut by the agencies of `details` but holds no agency column.)
+          const keyed = columns.includes(keys[0]!);
           const range = (
             await this.rows(
-              `SELECT min(${keys[0]})::VARCHAR AS lo, max(${keys[0]})::VARCHAR AS hi, count(*) AS n,
+              `SELECT ${keyed ? `min(${keys[0]})::VARCHAR` : 'NULL'} AS lo, ${keyed ? `max(${keys[0]})::VARCHAR` : 'NULL'} AS hi, count(*) AS n,
                  ${seq ? 'min(project_seq)' : 'NULL'} AS seq_lo, ${seq ? 'max(project_seq)' : 'NULL'} AS seq_hi
                FROM read_parquet(${sqlString(path.join(dir, rel))})`,
             )
@@ -590,7 +595,7 @@ export class Store {
             fiscal_year: slice.fy,
             path: rel,
             rows: Number(range.n),
-            ...(parts > 1 || SPLIT[table] === 'key'
+            ...((parts > 1 || SPLIT[table] === 'key') && keyed
               ? { key_min: range.lo as string | null, key_max: range.hi as string | null }
               : {}),
             ...(seq ? { seq_min: Number(range.seq_lo), seq_max: Number(range.seq_hi) } : {}),

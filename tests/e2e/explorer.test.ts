@@ -12,6 +12,7 @@ import {
   expectedTotals,
   filterCases,
   manifestOf,
+  namedDetails,
   sharedAgencyName,
   table,
   type Expected,
@@ -316,7 +317,7 @@ describe('explorer controls', () => {
     );
     expect(shown.length).toBeGreaterThan(5);
     const names = await rows(
-      `SELECT project_id, project_name FROM ${table(DEMO_DATA, 'details')}
+      `SELECT project_id, project_name FROM ${namedDetails(DEMO_DATA)}
        WHERE project_id IN (${shown.map(() => '?').join(', ')})`,
       shown.map(([id]) => String(id)),
     );
@@ -332,7 +333,7 @@ describe('explorer controls', () => {
     const [info] = await rows(
       `SELECT a.dept_name, d.project_name FROM ${table(DEMO_DATA, 'projects')} p
        JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id)
-       JOIN ${table(DEMO_DATA, 'details')} d USING (project_id) WHERE project_id = ?`,
+       JOIN ${namedDetails(DEMO_DATA)} d USING (project_id) WHERE project_id = ?`,
       [String(p!.project_id)],
     );
     const { page } = await open(

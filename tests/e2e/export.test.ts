@@ -20,6 +20,7 @@ import {
   expectedTotals,
   filterCases,
   manifestOf,
+  namedDetails,
   sumText,
   table,
 } from '../helpers/expected';
@@ -103,7 +104,7 @@ describe('exports of the explorer (generated data)', () => {
       expect(csv.slice(0, shown.length).map((r) => r.project_id)).toEqual(shown);
       // Thai text intact: the names native DuckDB reads from the published details.
       const names = await rows(
-        `SELECT project_id, project_name FROM ${table(DEMO_DATA, 'details')} WHERE project_id IN (${shown.map(() => '?').join(', ')})`,
+        `SELECT project_id, project_name FROM ${namedDetails(DEMO_DATA)} WHERE project_id IN (${shown.map(() => '?').join(', ')})`,
         shown,
       );
       expect(names.length).toBe(shown.length);

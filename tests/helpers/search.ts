@@ -4,7 +4,7 @@
  * one of the name's segmented words.
  */
 import { rows } from './duckdb';
-import { table } from './expected';
+import { namedDetails } from './expected';
 
 const seg = new Intl.Segmenter('th', { granularity: 'word' });
 
@@ -36,7 +36,7 @@ export function wholeWords(name: string, words: readonly string[]): boolean {
 /** Every published project's name, by project id. */
 export async function projectNames(dataDir: string): Promise<Map<string, string>> {
   const r = await rows(
-    `SELECT project_id, project_name FROM ${table(dataDir, 'details')} WHERE project_name IS NOT NULL`,
+    `SELECT project_id, project_name FROM ${namedDetails(dataDir)} WHERE project_name IS NOT NULL`,
   );
   return new Map(r.map((x) => [String(x.project_id), String(x.project_name)]));
 }

@@ -273,6 +273,37 @@ describe('generated data against its ground truth', () => {
     expect(perFile.filter((f) => f.vendors === 1).length).toBeGreaterThan(0);
   });
 
+  it('writes each name beside its details: the same files, seq ranges and rows (schema 9)', async () => {
+    const small = path.join(dir, 'gen-small-details');
+    await ingest({
+      files: readdirSync(src)
+        .filter((f) => f.endsWith('.csv'))
+        .map((f) => path.join(src, f)),
+      out: small,
+      maps: new Map(),
+      maxRowsPerFile: { details: 300, project_names: 300 },
+    });
+    const m = await readManifest(small);
+    const of = (t: string) =>
+      m.files
+        .filter((f) => f.table === t)
+        .map((f) => [f.fiscal_year, f.seq_min, f.seq_max, f.rows, f.path.replace(t, '')]);
+    expect(of('details').length).toBeGreaterThan(m.fiscal_years.length);
+    expect(of('project_names')).toEqual(of('details'));
+    // Every project named, as in the single-file ingest of the same inputs.
+    const named = async (at: string) => {
+      const mm = await readManifest(at);
+      return rows(`SELECT d.project_id, n.project_name FROM read_parquet(${files(at, mm, 'details')}) d
+        JOIN read_parquet(${files(at, mm, 'project_names')}) n USING (project_seq) ORDER BY ALL`);
+    };
+    const [projects] = await rows(
+      `SELECT count(*)::INTEGER AS n FROM read_parquet(${files(small, m, 'projects')})`,
+    );
+    const cut = await named(small);
+    expect(cut.length).toBe(projects!.n);
+    expect(cut).toEqual(await named(out));
+  });
+
   it('counts project money once for multi-contract projects (trap 1)', async () => {
     const m = await readManifest(out);
     const naive =

@@ -90,7 +90,7 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     expect(a.manifest.snapshot_id).toBe(b.manifest.snapshot_id);
     expect(a.manifest.counts.rows_read).toBeGreaterThan(2500);
     const names = await rows(
-      `SELECT count(*)::INTEGER AS n FROM ${table(path.join(dir, 'tis'), a.manifest, 'details')} WHERE project_name LIKE '%โดรน%'`,
+      `SELECT count(*)::INTEGER AS n FROM ${table(path.join(dir, 'tis'), a.manifest, 'project_names')} WHERE project_name LIKE '%โดรน%'`,
     );
     expect(names[0]!.n).toBeGreaterThan(1000);
   });

@@ -8,7 +8,7 @@ import { runSearch, termRuns, type SearchIn } from '../../src/lib/query/search';
 import { highlight, indexWords, normalizeText, queryWords } from '../../src/lib/search/text';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
-import { table } from '../helpers/expected';
+import { namedDetails, table } from '../helpers/expected';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
 import { projectNames, reference, wholeWords } from '../helpers/search';
 
@@ -211,7 +211,7 @@ describe('qin=all on generated data', () => {
         )
       : [];
     const genNames = await rows(
-      `SELECT project_id, project_name FROM ${table(dirs.genDir, 'details')}`,
+      `SELECT project_id, project_name FROM ${namedDetails(dirs.genDir)}`,
     );
     const byName = genNames
       .filter((x) => reference(String(x.project_name), words))

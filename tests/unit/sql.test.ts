@@ -25,7 +25,7 @@ import {
   aggregateSql,
   candidates,
   CONTRACT_MEASURES,
-  detailsSql,
+  bySeqSql,
   vendorNamesSql,
   parquet,
   PROJECT_MEASURES,
@@ -169,8 +169,8 @@ describe('explorer SQL on native DuckDB', () => {
     const asc = await page('fy', 1);
     expect(asc[0]!.fiscal_year).toBe(Math.min(...gen.m.fiscal_years));
     const names = await gen.ask(
-      detailsSql(
-        tableFiles(gen.m, 'details'),
+      bySeqSql(
+        tableFiles(gen.m, 'project_names'),
         p1.map((x) => ({ project_seq: Number(x.project_seq) })),
       ),
       [],
@@ -195,7 +195,7 @@ describe('explorer SQL on native DuckDB', () => {
     );
     expect(new Set(byVendor.map((x) => x.project_id)).size).toBe(byVendor.length);
     expect(byVendor.every((x) => x.contract_value !== null)).toBe(true);
-    // Their names, from the vendor copy (schema 6), are the details' names of the same projects.
+    // Their names, from the vendor copy (schema 6), are `project_names`' names of the same projects.
     const rowsOnScreen = byVendor.slice(0, 50).map((x) => ({ project_seq: Number(x.project_seq) }));
     const bySeq = (xs: Record<string, unknown>[]) =>
       Object.fromEntries(xs.map((x) => [Number(x.project_seq), x.project_name]));
@@ -207,7 +207,7 @@ describe('explorer SQL on native DuckDB', () => {
     );
     expect(Object.keys(fromCopy)).toHaveLength(rowsOnScreen.length);
     expect(fromCopy).toEqual(
-      bySeq(await gen.ask(detailsSql(tableFiles(gen.m, 'details'), rowsOnScreen), [])),
+      bySeq(await gen.ask(bySeqSql(tableFiles(gen.m, 'project_names'), rowsOnScreen), [])),
     );
   });
 

@@ -8,7 +8,7 @@ import {
   agencyIdsSql,
   agencySuggestSql,
   byIdsSql,
-  detailsSql,
+  bySeqSql,
   vendorNamesSql,
   rowSource,
   projectContractsSql,
@@ -488,7 +488,7 @@ async function namesFor(
   rows: { project_seq: number }[],
 ): Promise<Map<number, Row>> {
   if (source !== 'contracts_by_vendor' || m.schema_version < 6 || !r.vendor?.length)
-    return detailsFor(m, rows);
+    return bySeq(m, NAMES(m), rows);
   const vendors = r.vendor;
   return byNearbySeq(rows, rowGroupRows('contracts_by_vendor'), (g) =>
     ask<Row>(vendorNamesSql(files, vendors, g), files),
@@ -505,21 +505,24 @@ async function byNearbySeq(
   return new Map(found.flat().map((x) => [Number(x.project_seq), x]));
 }
 
-/** Details of projects: only the files whose `project_seq` range holds them. */
-async function detailsFor(
+/** Where names are: `project_names` since schema 9, `details` before. */
+const NAMES = (m: Manifest) => (m.schema_version >= 9 ? 'project_names' : 'details');
+
+/** Rows of a table by `project_seq`: only the files whose seq range holds them. */
+async function bySeq(
   m: Manifest,
+  table: 'details' | 'project_names',
   rows: { project_seq: number }[],
-  all = false,
 ): Promise<Map<number, Row>> {
   const holds = (f: ManifestFile, g: { project_seq: number }[]) =>
     f.seq_min == null || g.some((r) => r.project_seq >= f.seq_min! && r.project_seq <= f.seq_max!);
-  const files = tableFiles(m, 'details').filter((f) => holds(f, rows));
+  const files = tableFiles(m, table).filter((f) => holds(f, rows));
   if (files.length === 0) return new Map();
   // Rows far apart (a vendor's wins, a search's hits) are looked up in groups of nearby
   // projects, each with a literal seq range that reads about one row group.
-  return byNearbySeq(rows, rowGroupRows('details'), (g) => {
+  return byNearbySeq(rows, rowGroupRows(table), (g) => {
     const some = files.filter((f) => holds(f, g));
-    return some.length ? ask<Row>(detailsSql(some, g, all), some) : Promise.resolve([]);
+    return some.length ? ask<Row>(bySeqSql(some, g), some) : Promise.resolve([]);
   });
 }
 
@@ -553,11 +556,13 @@ export async function projectDetail(m: Manifest, row: ResultRow): Promise<Projec
   const years = [row.fiscal_year];
   const pf = tableFiles(m, 'projects', years);
   const cf = tableFiles(m, 'contracts', years);
-  const [[project], contracts, details] = await Promise.all([
+  const [[project], contracts, details, names] = await Promise.all([
     ask<Row>(projectSql(pf, row.project_id, row.agency_id), pf),
     ask<Row>(projectContractsSql(cf, row.project_id, row.agency_id), cf),
-    detailsFor(m, [row], true),
+    bySeq(m, 'details', [row]),
+    bySeq(m, NAMES(m), [row]),
   ]);
+  const text = details.get(row.project_seq);
   const vendors = await namesById<Vendor>(
     m,
     'vendors',
@@ -567,7 +572,7 @@ export async function projectDetail(m: Manifest, row: ResultRow): Promise<Projec
   return {
     project: project ?? {},
     // (project_seq is this snapshot's row number, not a field of the project.)
-    details: withoutSeq(details.get(row.project_seq)),
+    details: withoutSeq(text && { ...text, ...names.get(row.project_seq) }),
     agency: row.agency,
     contracts: contracts.map((c) => ({
       row: c,

@@ -44,7 +44,7 @@ const PROJECT_COLUMNS: ExportColumn[] = [
   { key: 'agency', kind: 'text', expr: 'a.dept_name' },
   { key: 'agency_sub', kind: 'text', expr: 'a.dept_sub_name' },
   { key: 'agency_province', kind: 'text', expr: 'a.province' },
-  { key: 'project_name', kind: 'text', expr: 'd.project_name' },
+  { key: 'project_name', kind: 'text', expr: 'n.project_name' },
   { key: 'method_group', kind: 'text', expr: 'm.method_bucket' },
   { key: 'method', kind: 'text', expr: 'm.method_name' },
   { key: 'method_raw', kind: 'text', expr: 'd.method_raw' },
@@ -260,18 +260,22 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
   const dims = (t: 'agencies' | 'methods' | 'project_types' | 'provinces' | 'statuses') =>
     tableFiles(m, t);
   const details = tableFiles(m, 'details', r.fy);
+  // Names are in their own files (schema 9), split and ordered as details.
+  const names = tableFiles(m, 'project_names', r.fy);
   const vendors = grain === 'contracts' ? tableFiles(m, 'vendors') : [];
-  // Every project has its details row (the ingest writes both), so a slice joins them with an
-  // inner join: DuckDB then hashes the small slice and streams details past it (a LEFT JOIN would
-  // hash all of details: +450 MB for two years at 6M rows). The runner checks the row count, so
-  // a missing details row stops the export rather than dropping a row.
+  // Every project has its details and names rows (the ingest writes all three), so a slice joins
+  // them with inner joins: DuckDB then hashes the small slice and streams details and names past
+  // it (a LEFT JOIN would hash all of details: +450 MB for two years at 6M rows). The runner checks
+  // the row count, so a missing row stops the export rather than dropping a row.
   const on =
     'd.project_id = q.project_id AND d.agency_id = q.agency_id AND d.fiscal_year = q.fiscal_year';
+  const join = (inner: boolean) => (inner ? 'JOIN' : 'LEFT JOIN');
   const from = (keys: string, inner: boolean) =>
-    details.length
-      ? `(${keys}) AS q ${inner ? 'JOIN' : 'LEFT JOIN'} ${parquet(details)} AS d ON ${on}`
-      : `(${keys}) AS q LEFT JOIN (SELECT NULL::VARCHAR AS project_name, NULL::VARCHAR AS method_raw,
-          NULL::VARCHAR AS district) AS d ON FALSE`;
+    details.length && names.length
+      ? `(${keys}) AS q ${join(inner)} ${parquet(details)} AS d ON ${on}
+          ${join(inner)} ${parquet(names)} AS n ON n.project_seq = d.project_seq`
+      : `(${keys}) AS q LEFT JOIN (SELECT NULL::VARCHAR AS method_raw, NULL::VARCHAR AS district) AS d ON FALSE
+          LEFT JOIN (SELECT NULL::VARCHAR AS project_name) AS n ON FALSE`;
   const joins = [
     `LEFT JOIN ${parquet(dims('agencies'))} AS a ON a.agency_id = q.agency_id`,
     `LEFT JOIN ${parquet(dims('methods'))} AS m ON m.method_id = q.method_id`,
@@ -313,6 +317,7 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
     files: [
       ...facts,
       ...details,
+      ...names,
       ...vendors,
       ...(['agencies', 'methods', 'project_types', 'provinces', 'statuses'] as const).flatMap(dims),
     ],

@@ -621,21 +621,17 @@ export function dimensionSql(files: readonly ManifestFile[]): Sql {
 }
 
 /**
- * Names for the rows on screen (or every detail of one project), from the details files, which
- * are stored in `project_seq` order: the rows' seq range (literal) prunes row groups, and the
- * rows are matched by `project_seq` alone, so the lookup reads the name column and not the ids.
+ * Rows of `project_names` (the names of the rows on screen) or `details` (one project's text) by
+ * `project_seq`. Both are stored in seq order: the rows' seq range (literal) prunes row groups,
+ * and the rows are matched by seq alone, so a names lookup reads the name column and not the ids.
  */
-export function detailsSql(
-  details: readonly ManifestFile[],
+export function bySeqSql(
+  files: readonly ManifestFile[],
   rows: readonly { project_seq: number }[],
-  all = false,
 ): Sql {
   const params: Param[] = [];
   const seqs = inList('project_seq', [...new Set(rows.map((r) => r.project_seq))], params);
-  return {
-    sql: `SELECT ${all ? '*' : 'project_seq, project_name'} FROM ${parquet(details)} WHERE ${seqs}`,
-    params,
-  };
+  return { sql: `SELECT * FROM ${parquet(files)} WHERE ${seqs}`, params };
 }
 
 /**

@@ -3,7 +3,7 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** A project's filter columns and money, repeated on each of its contract rows. */
 const PROJECT_ON_CONTRACT = [
@@ -56,13 +56,15 @@ export const TABLES = {
     'price_agree',
     'status_id',
   ],
-  /** Text of each project, ordered like the facts (agency, project): read only for rows on screen. */
+  /**
+   * The raw text of each project, ordered like the facts (agency, project): read for a project's
+   * detail panel and for exports. Its name is in `project_names` (schema 9).
+   */
   details: [
     'project_id',
     'project_seq',
     'agency_id',
     'fiscal_year',
-    'project_name',
     'method_raw',
     'method_group_raw',
     'method_source',
@@ -70,8 +72,15 @@ export const TABLES = {
     'subdistrict',
   ],
   /**
+   * Each project's name, by `project_seq`, in the files and row groups of `details` (schema 9):
+   * the rows on screen are named from here. Unlike `details`, whose footers carried the min and
+   * max of five long text columns per row group (172 KB for a 250k-row file at 6M rows), a names
+   * file's footer is small, and a view reads one per file its rows are in.
+   */
+  project_names: ['project_seq', 'project_name'],
+  /**
    * Copy of contracts ordered by vendor: a vendor across all years reads one file's row groups,
-   * names of its projects included (schema 6), so its table needs no lookup in `details`, whose
+   * names of its projects included (schema 6), so its table needs no lookup in `project_names`, whose
    * footers and row groups a vendor's scattered projects would each cost. Within a vendor, rows
    * follow `project_seq` (schema 7; so also years), so the names of the rows on screen are read
    * from the few row groups that hold them, not from all of a busy vendor's.
@@ -140,6 +149,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
   projects: 'year',
   contracts: 'year',
   details: 'year',
+  project_names: 'year',
   contracts_by_vendor: 'key',
   search_terms: 'single',
   search_postings: 'key',
@@ -160,6 +170,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
 /** Rows per file before a table splits further (keeps every file far below Pages' 100 MB). */
 export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   details: 250_000,
+  project_names: 250_000,
   // Files of ~14 MB: a busy vendor's scan grows DuckDB-WASM's read-ahead to 4 and 16 MB blocks,
   // which a file's end cuts short (measured: 27.8 MB read for 320k rows at the start of a 56 MB
   // file). A vendor's contracts stay in one file, so the busiest vendors get files of their own.
@@ -179,6 +190,7 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   vendor_names: 1024,
   search_terms: 1024,
   details: 4096,
+  project_names: 4096,
   // One agency's or one vendor's years: a small group, not 16k rows of every measure.
   agg_agency_year: 2048,
   agg_vendor_year: 2048,
