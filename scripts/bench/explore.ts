@@ -11,59 +11,7 @@
  * throttled network (150 ms RTT, 1.6 Mbps down: Lighthouse's mobile profile). Not a test: quote
  * its output (docs/benchmarks.md).
  */
-import { DuckDBInstance } from '@duckdb/node-api';
-import { benchFiles } from './site.ts';
-import { runViewsCli, type Interaction } from './views.ts';
+import { exploreViews } from './explore-views.ts';
+import { runViewsCli } from './views.ts';
 
-/** The fixed interactions, with values picked from the data (the busiest agency, vendor …). */
-async function interactions(data: string): Promise<Interaction[]> {
-  const { m, list } = benchFiles(data);
-  const db = await (await DuckDBInstance.create(':memory:')).connect();
-  const one = async (sql: string) =>
-    (await db.runAndReadAll(sql)).getRowObjectsJson()[0] as Record<string, string>;
-  const fy = Math.max(...m.fiscal_years);
-  // The busiest agency name of the year (a worst case), and the median agency (by projects that
-  // year, told apart by sub-unit and province as a citizen's link to their own municipality is).
-  const agency = await one(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
-    JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${fy}
-    GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
-  const median = await one(`SELECT a.dept_name, a.dept_sub_name, a.province
-    FROM read_parquet(${list('agg_agency_year')}) g JOIN read_parquet(${list('agencies')}) a USING (agency_id)
-    WHERE g.fiscal_year = ${fy} GROUP BY ALL ORDER BY sum(g.projects) DESC, any_value(a.agency_key)
-    LIMIT 1 OFFSET (SELECT count(DISTINCT agency_id) // 2 FROM read_parquet(${list('agg_agency_year')}) WHERE fiscal_year = ${fy})`);
-  // Vendors are Zipf-distributed: the busiest has ~9% of all contracts (a worst case), the
-  // 100th a few thousand (a large but ordinary supplier).
-  const vendorAt = (rank: number) =>
-    one(`SELECT v.tin FROM read_parquet(${list('agg_vendor_year')}) g
-    JOIN read_parquet(${list('vendors')}) v USING (vendor_id) WHERE v.tin IS NOT NULL
-    GROUP BY 1 ORDER BY sum(g.contracts) DESC, 1 LIMIT 1 OFFSET ${rank - 1}`);
-  const vendor = await vendorAt(100);
-  const busiest = await vendorAt(1);
-  const province = await one(`SELECT p.province_name FROM read_parquet(${list('agg_cube')}) g
-    JOIN read_parquet(${list('provinces')}) p USING (province_id)
-    GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1 OFFSET 1`);
-  const q = (o: Record<string, string>) => `/explore?${new URLSearchParams(o)}`;
-  return [
-    { name: 'landing page', path: '/' },
-    { name: 'year + agency', path: q({ fy: String(fy), agency: agency.dept_name! }) },
-    {
-      name: 'year + agency (median)',
-      path: q({
-        fy: String(fy),
-        agency: median.dept_name!,
-        ...(median.dept_sub_name ? { sub: median.dept_sub_name } : {}),
-        ...(median.province ? { province: median.province } : {}),
-      }),
-    },
-    { name: 'vendor, all years (100th busiest)', path: q({ vendor: vendor.tin! }) },
-    { name: 'vendor, all years (busiest)', path: q({ vendor: busiest.tin! }) },
-    {
-      name: 'province + method',
-      path: q({ province: province.province_name!, method: 'specific' }),
-    },
-    { name: 'national (top vendors)', path: '/explore' },
-    { name: 'deep page (page 2000)', path: q({ page: '2000' }) },
-  ];
-}
-
-await runViewsCli(interactions);
+await runViewsCli(exploreViews);

@@ -27,6 +27,13 @@ export interface Interaction {
 
 export interface Measure {
   ms: number;
+  /**
+   * In the page's own clock (User Timing marks of src/lib/state/explorer.svelte.ts): from the
+   * click (or, cold, the navigation's start) to the view's numbers on screen, and of that the
+   * time the run waited for its queries. Without the harness's round trips.
+   */
+  shown_ms?: number;
+  queries_ms?: number;
   kb: number;
   /** Of which Parquet (data), the rest being the page, the engine and the manifest. */
   parquet_kb: number;
@@ -85,6 +92,20 @@ async function settled(page: Page, isLanding: boolean, before: number): Promise<
 async function searchMs(page: Page): Promise<{ search_ms?: number }> {
   const v = await page.getAttribute('[data-testid="explorer"]', 'data-search-ms');
   return v ? { search_ms: Number(v) } : {};
+}
+
+/** The page's own timing of the last run (see Measure), once its numbers are on screen. */
+async function marks(page: Page): Promise<{ shown_ms?: number; queries_ms?: number }> {
+  const last = `(n) => performance.getEntriesByName(n).at(-1)?.startTime ?? null`;
+  await page.waitForFunction(
+    `(() => { const last = ${last}; const s = last('explorer:shown'); return s !== null && s > (last('bench:click') ?? 0); })()`,
+    null,
+    { timeout: 60_000 },
+  );
+  const m = (await page.evaluate(`(() => { const last = ${last};
+    return [last('bench:click') ?? 0, last('explorer:start'), last('explorer:data'), last('explorer:shown')]; })()`)) as number[];
+  const [click, start, data, shown] = m as [number, number, number, number];
+  return { shown_ms: Math.round(shown - click), queries_ms: Math.round(data - start) };
 }
 
 async function runOf(page: Page): Promise<number> {
@@ -150,7 +171,7 @@ async function measure(
   const cold = {
     ms: Math.round(performance.now() - t),
     ...transferred(log, mark),
-    ...(landing ? {} : await searchMs(page)),
+    ...(landing ? {} : { ...(await marks(page)), ...(await searchMs(page)) }),
   };
   if (landing) {
     await context.close();
@@ -165,8 +186,9 @@ async function measure(
     await clickLink(page, href);
     await settled(page, false, before);
     const ms = Math.round(performance.now() - t);
+    const own = await marks(page);
     if (queries && timeQueries) warmQueries = await queriesSince(page, q);
-    return { ms, ...transferred(log, mark), ...(await searchMs(page)) };
+    return { ms, ...own, ...transferred(log, mark), ...(await searchMs(page)) };
   };
   const again = `${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`;
   if (it.firstInPage) {

@@ -72,3 +72,7 @@ export async function query<T = Record<string, unknown>>(
   timedTail = p.catch(() => undefined);
   return p;
 }
+
+// With timing set up (benchmarks only), the page's query function, to replay a view's SQL
+// (bench:batch).
+if (queryTimes()) (globalThis as { __query?: typeof query }).__query = query;

@@ -21,12 +21,15 @@ import {
   type Totals,
   type Vendor,
 } from '$lib/db/explore';
+import { tick } from 'svelte';
 import { fetchManifest, fileProgress } from '$lib/db';
 import type { Dimensions } from '$lib/query/aggregate';
 import { engineProgress } from '$lib/db/engine';
 import type { Filters } from '$lib/query/filters';
 import type { Resolved } from '$lib/query/sql';
 import type { Manifest } from '$lib/schema/tables';
+
+const MARKS = ['explorer:start', 'explorer:data', 'explorer:shown'];
 
 export class Explorer {
   state = $state<'loading' | 'ready' | 'error'>('loading');
@@ -80,6 +83,10 @@ export class Explorer {
   async run(f: Filters, lang: 'th' | 'en'): Promise<void> {
     const id = ++this.runId;
     const current = () => id === this.runId; // a newer run owns the screen
+    // Marks (User Timing) for bench:explore: when the numbers were in and when they were on
+    // screen. Only the last run's are kept.
+    for (const n of MARKS) performance.clearMarks(n);
+    performance.mark('explorer:start');
     this.state = 'loading';
     this.error = null;
     try {
@@ -92,6 +99,7 @@ export class Explorer {
         pageRows(m, r, f.sort, f.page),
       ]);
       if (!current()) return;
+      performance.mark('explorer:data');
       this.vendor = vendor;
       this.search = search;
       this.resolved = r;
@@ -102,6 +110,8 @@ export class Explorer {
       this.flags = null;
       this.state = 'ready';
       this.finished++;
+      await tick();
+      if (current()) performance.mark('explorer:shown');
     } catch (e) {
       if (!current()) return;
       this.error = e instanceof Error ? e.message : String(e);
