@@ -150,8 +150,8 @@ export async function aggregateBatch(
     const key = JSON.stringify([source, files.map((f) => f.path), w.sql, w.params]);
     const same = shared.get(key) ?? { at: [], source, files };
     // One set per grouping: a second request with the same groups is asked on its own.
-    const mask = (g: readonly Group[]) => [...g].sort().join();
-    if (same.at.some((j) => mask(reqs[j]!.groups) === mask(q.groups))) return alone(i);
+    const setKey = (g: readonly Group[]) => [...g].sort().join();
+    if (same.at.some((j) => setKey(reqs[j]!.groups) === setKey(q.groups))) return alone(i);
     same.at.push(i);
     shared.set(key, same);
   });
@@ -195,7 +195,10 @@ export const TOTALS_REQUEST: BatchRequest = {
   measures: ['projects', 'budget', 'ref_price', 'ref_agreed', 'contracts', 'agreed'],
 };
 
-/** The explorer's facets: project counts per option of each filter, under every other filter (its own left out). */
+/**
+ * The explorer's facets: project counts per option of each filter, under every other filter (its
+ * own left out).
+ */
 export const FACET_REQUESTS: readonly BatchRequest[] = (
   [
     ['fiscal_year', 'fy'],
