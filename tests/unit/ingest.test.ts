@@ -144,13 +144,15 @@ describe('generated data against its ground truth', () => {
   const src = path.join(dir, 'gen-src');
   const out = path.join(dir, 'gen');
   let truth: Truth;
+  const csvs = () =>
+    readdirSync(src)
+      .filter((f) => f.endsWith('.csv'))
+      .map((f) => path.join(src, f));
 
   beforeAll(async () => {
     truth = await generate({ rows: 6000, seed: 12, out: src });
     await ingest({
-      files: readdirSync(src)
-        .filter((f) => f.endsWith('.csv'))
-        .map((f) => path.join(src, f)),
+      files: csvs(),
       out,
       maps: new Map(),
     });
@@ -235,9 +237,7 @@ describe('generated data against its ground truth', () => {
     const small = path.join(dir, 'gen-small-files');
     const max = 1000;
     await ingest({
-      files: readdirSync(src)
-        .filter((f) => f.endsWith('.csv'))
-        .map((f) => path.join(src, f)),
+      files: csvs(),
       out: small,
       maps: new Map(),
       maxRowsPerFile: { contracts_by_vendor: max },
@@ -276,9 +276,7 @@ describe('generated data against its ground truth', () => {
   it('writes each name beside its details: the same files, seq ranges and rows (schema 9)', async () => {
     const small = path.join(dir, 'gen-small-details');
     await ingest({
-      files: readdirSync(src)
-        .filter((f) => f.endsWith('.csv'))
-        .map((f) => path.join(src, f)),
+      files: csvs(),
       out: small,
       maps: new Map(),
       maxRowsPerFile: { details: 300, project_names: 300 },
