@@ -393,8 +393,9 @@ async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
 ): Promise<Map<number, T>> {
   const key = (id: number) => `${m.snapshot_id}\u0000${table}\u0000${id}`;
   const wanted = [...new Set(ids)];
-  const missing = wanted.filter((id) => !nameCache.has(key(id)));
+  // Bounded: emptied before deciding what is missing, so every wanted id is then looked up.
   if (nameCache.size > 20_000) nameCache.clear();
+  const missing = wanted.filter((id) => !nameCache.has(key(id)));
   if (missing.length) {
     const files = tableFiles(m, table);
     // Ids far apart are looked up one by one: each lookup reads one small row group, where one
