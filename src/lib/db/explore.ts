@@ -561,7 +561,8 @@ export async function projectDetail(m: Manifest, row: ResultRow): Promise<Projec
     ask<Row>(projectSql(pf, row.project_id, row.agency_id), pf),
     ask<Row>(projectContractsSql(cf, row.project_id, row.agency_id), cf),
     bySeq(m, 'details', [row]),
-    bySeq(m, NAMES(m), [row]),
+    // Before schema 9 the name is in the details row just asked for.
+    NAMES(m) === 'details' ? new Map<number, Row>() : bySeq(m, 'project_names', [row]),
   ]);
   const text = details.get(row.project_seq);
   const vendors = await namesById<Vendor>(
