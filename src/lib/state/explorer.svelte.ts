@@ -1,7 +1,8 @@
 /**
  * Explorer state: the manifest, the current filters' results and the loading state. Each run is
- * numbered; a slower earlier run never overwrites a later one (no stale results). Totals come
- * first; facets, charts and the table follow, each shown as soon as it is ready.
+ * numbered; a slower earlier run never overwrites a later one (no stale results). Totals, facets
+ * and charts come as one batch of queries (db/explore.ts `overview`) beside the table's page,
+ * and are shown together.
  */
 import {
   flagCounts,
@@ -29,7 +30,8 @@ import type { Filters } from '$lib/query/filters';
 import type { Resolved } from '$lib/query/sql';
 import type { Manifest } from '$lib/schema/tables';
 
-const MARKS = ['explorer:start', 'explorer:data', 'explorer:shown'];
+/** User Timing marks of a run, for bench:explore (scripts/bench/views.ts reads them by name). */
+const MARK = { start: 'explorer:start', data: 'explorer:data', shown: 'explorer:shown' };
 
 export class Explorer {
   state = $state<'loading' | 'ready' | 'error'>('loading');
@@ -83,10 +85,9 @@ export class Explorer {
   async run(f: Filters, lang: 'th' | 'en'): Promise<void> {
     const id = ++this.runId;
     const current = () => id === this.runId; // a newer run owns the screen
-    // Marks (User Timing) for bench:explore: when the numbers were in and when they were on
-    // screen. Only the last run's are kept.
-    for (const n of MARKS) performance.clearMarks(n);
-    performance.mark('explorer:start');
+    // When the numbers were in and when they were on screen; only the last run's are kept.
+    for (const n of Object.values(MARK)) performance.clearMarks(n);
+    performance.mark(MARK.start);
     this.state = 'loading';
     this.error = null;
     try {
@@ -99,7 +100,7 @@ export class Explorer {
         pageRows(m, r, f.sort, f.page),
       ]);
       if (!current()) return;
-      performance.mark('explorer:data');
+      performance.mark(MARK.data);
       this.vendor = vendor;
       this.search = search;
       this.resolved = r;
@@ -111,7 +112,7 @@ export class Explorer {
       this.state = 'ready';
       this.finished++;
       await tick();
-      if (current()) performance.mark('explorer:shown');
+      if (current()) performance.mark(MARK.shown);
     } catch (e) {
       if (!current()) return;
       this.error = e instanceof Error ? e.message : String(e);
