@@ -126,26 +126,22 @@ async function freshPage(browser: Browser, throttle: boolean, queries: boolean) 
   return { context, page };
 }
 
-/** One query of a view and its time in the engine (the page runs timed queries one at a time). */
+/** One query of a view and its time in the engine. */
 export interface QueryCost {
   ms: number;
   sql: string;
 }
 
-/** The queries the page ran since `from`, each with its own time. */
+/** The queries the page ran since `from`; timed, they run one at a time (src/lib/db/index.ts). */
 async function queriesSince(page: Page, from: number): Promise<QueryCost[]> {
   const times = await page.evaluate(
     (f) => (globalThis as { __queryTimes?: QueryTime[] }).__queryTimes?.slice(f) ?? [],
     from,
   );
-  let free = 0;
-  return times
-    .sort((a, b) => a.end - b.end)
-    .map((t) => {
-      const ms = t.end - Math.max(t.start, free);
-      free = t.end;
-      return { ms: Math.round(ms), sql: t.sql.replace(/\s+/g, ' ').slice(0, 160) };
-    });
+  return times.map((t) => ({
+    ms: Math.round(t.end - t.start),
+    sql: t.sql.replace(/\s+/g, ' ').slice(0, 160),
+  }));
 }
 
 async function queryCount(page: Page): Promise<number> {
