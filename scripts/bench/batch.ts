@@ -26,14 +26,12 @@ import { site } from '../../tests/helpers/site.ts';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen } from '../lib/server.ts';
 import { exploreViews } from './explore-views.ts';
-import { benchDataset, buildSite } from './site.ts';
+import { benchDataset, buildSite, DATASET_OPTIONS } from './site.ts';
 
 const { values } = parseArgs({
   strict: true,
   options: {
-    rows: { type: 'string', default: '6000000' },
-    seed: { type: 'string', default: '1' },
-    dir: { type: 'string', default: 'data/bench' },
+    ...DATASET_OPTIONS,
     rounds: { type: 'string', default: '30' },
     only: { type: 'string', default: 'year + agency (median)' },
   },

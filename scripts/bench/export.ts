@@ -17,15 +17,13 @@ import type { Page } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen } from '../lib/server.ts';
-import { benchDataset, benchFiles, buildSite } from './site.ts';
+import { benchDataset, benchFiles, buildSite, DATASET_OPTIONS } from './site.ts';
 import { readFileSync } from 'node:fs';
 
 const { values } = parseArgs({
   strict: true,
   options: {
-    rows: { type: 'string', default: '6000000' },
-    seed: { type: 'string', default: '1' },
-    dir: { type: 'string', default: 'data/bench' },
+    ...DATASET_OPTIONS,
     formats: { type: 'string', default: 'csv,ndjson,json,parquet,xlsx' },
     grain: { type: 'string', default: 'contracts' },
     /** Skip cancelling a CSV export midway (timing how fast it stops). */

@@ -10,15 +10,13 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
-import { benchDataset, benchFiles, buildSite } from './site.ts';
+import { benchDataset, benchFiles, buildSite, DATASET_OPTIONS } from './site.ts';
 import { transferred } from './views.ts';
 
 const { values } = parseArgs({
   strict: true,
   options: {
-    rows: { type: 'string', default: '6000000' },
-    seed: { type: 'string', default: '1' },
-    dir: { type: 'string', default: 'data/bench' },
+    ...DATASET_OPTIONS,
   },
 });
 const rows = Number(values.rows);

@@ -16,6 +16,13 @@ import { ingest } from '../ingest/run.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
+/** The dataset options of the benchmarks that run one size (`--rows 6000000 --seed 1 --dir data/bench`). */
+export const DATASET_OPTIONS = {
+  rows: { type: 'string', default: '6000000' },
+  seed: { type: 'string', default: '1' },
+  dir: { type: 'string', default: 'data/bench' },
+} as const;
+
 /** The generated dataset of this size (reusing bench:ingest's output when it has schema 2). */
 export async function benchDataset(dir: string, rows: number, seed: number): Promise<string> {
   const out = path.resolve(dir, `out-${rows}`);
