@@ -151,7 +151,8 @@ export async function checkHost(
       const res = await get(site);
       const shown = homeTotals(await res.text());
       if (!res.ok) failures.push(`${site}: HTTP ${res.status}`);
-      else if (!shown) failures.push(`${site}: the page has no totals row (not this site's build?)`);
+      else if (!shown)
+        failures.push(`${site}: the page has no totals row (not this site's build?)`);
       else if (
         shown.projects !== summary.totals.projects ||
         shown.budget !== summary.totals.budget
@@ -193,7 +194,11 @@ async function checkInBrowser(
     page.context().on('response', async (r) => {
       if (!new URL(r.url()).pathname.endsWith('.wasm')) return;
       const h = await r.allHeaders().catch(() => ({}) as Record<string, string>);
-      wasm.push({ url: r.url(), type: h['content-type'] ?? '', encoding: h['content-encoding'] ?? null });
+      wasm.push({
+        url: r.url(),
+        type: h['content-type'] ?? '',
+        encoding: h['content-encoding'] ?? null,
+      });
     });
     log('browser: opening / and /explore');
     await page.goto(site, { waitUntil: 'load', timeout: 60_000 });
@@ -222,7 +227,8 @@ async function checkInBrowser(
     } catch {
       failures.push(`${explore}: not ready within 120 s`);
     }
-    if (wasm.length === 0) failures.push(`${explore}: the page loaded no .wasm (engine not started)`);
+    if (wasm.length === 0)
+      failures.push(`${explore}: the page loaded no .wasm (engine not started)`);
     for (const w of wasm) {
       const name = new URL(w.url).pathname.split('/').pop();
       if (!w.type.startsWith('application/wasm')) {
@@ -230,7 +236,9 @@ async function checkInBrowser(
           `${name}: served as "${w.type || '(no Content-Type)'}", not application/wasm (browsers then cannot compile it while it streams)`,
         );
       } else {
-        notes.push(`${name}: application/wasm, ${w.encoding ? `compressed (${w.encoding})` : 'not compressed (gzip or brotli would send ~4x fewer bytes)'}`);
+        notes.push(
+          `${name}: application/wasm, ${w.encoding ? `compressed (${w.encoding})` : 'not compressed (gzip or brotli would send ~4x fewer bytes)'}`,
+        );
       }
     }
   } finally {
