@@ -137,7 +137,7 @@ async function main(): Promise<number> {
       throw e instanceof SourceError ? new InputError(e.message) : e;
     });
     const progress = progressPrinter();
-    const { manifest, rejectsByReason, unmappedColumns, perSource } = await ingest({
+    const { manifest, rejectsByReason, unmappedColumns, perSource, unchanged } = await ingest({
       files,
       out: args.values.out,
       maps,
@@ -149,6 +149,12 @@ async function main(): Promise<number> {
       onProgress: (p) => progress.update(p),
     });
     progress.line('');
+    if (unchanged) {
+      console.log(
+        `nothing changed: snapshot ${manifest.snapshot_id} in ${args.values.out} stays published (nothing re-read)`,
+      );
+      return manifest.counts.rows_rejected ? 4 : 0;
+    }
     printTable(
       ['input', 'read', 'written', 'rejected', 'duplicates'],
       perSource.map((s) => [s.name, s.read, s.written, s.rejected, s.duplicates]),

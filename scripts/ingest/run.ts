@@ -25,7 +25,7 @@ import {
   snapshotId,
 } from './publish.ts';
 import { apiRowsOf, isOcds, JsonInputError, OcdsCollector, readDocuments } from './json.ts';
-import { cacheKey } from './cache.ts';
+import { cacheKey, InputMemo, inputsKey, type KnownSource } from './cache.ts';
 import { readHeader } from './read.ts';
 import { prepare, SourceError, type Source } from './sources.ts';
 import { Store, type Progress, type StoreOptions } from './store.ts';
@@ -63,6 +63,8 @@ export interface IngestResult {
     rejected: number;
     duplicates: number;
   }[];
+  /** Nothing changed since the published snapshot (same inputs, options and rules): kept as is. */
+  unchanged?: boolean;
 }
 
 /** An input problem that stops the run before anything is published. */
@@ -71,6 +73,20 @@ export class InputError extends Error {}
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const log = opts.log ?? (() => {});
   if (opts.files.length === 0) throw new InputError('no input files');
+  const memo = opts.cacheDir ? await InputMemo.load(opts.cacheDir) : null;
+  const key = memo && !opts.add ? await keyOfInputs(opts, memo) : null;
+  const published = key ? await publishedWithKey(opts.out, key) : null;
+  if (published) {
+    await memo!.save();
+    log(`nothing changed since snapshot ${published.snapshot_id} (same files, options and rules)`);
+    return {
+      manifest: published,
+      rejectsByReason: {},
+      unmappedColumns: {},
+      perSource: [],
+      unchanged: true,
+    };
+  }
   await mkdir(opts.out, { recursive: true });
   await removeLeftovers(opts.out);
   const staging = await makeStagingDir(opts.out);
@@ -84,14 +100,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       maxRowsPerFile: opts.maxRowsPerFile,
     });
     const unmappedColumns: Record<string, string[]> = {};
-    const inputs: Source[] = [];
-    for (const file of opts.files) {
-      inputs.push(
-        ...(await prepare(file, work).catch((e: Error) => {
-          throw e instanceof SourceError ? new InputError(e.message) : e;
-        })),
-      );
-    }
+    const inputs = await gather(opts, memo, work);
     // --add: the published dataset's sources come back from the cache, in their order, first.
     const previous: Manifest['sources'] = [];
     if (opts.add) {
@@ -111,8 +120,6 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       }
     }
     const ocds = new OcdsCollector();
-    /** Each input's sha256, computed once (cache key and manifest). */
-    const hashes = new Array<string>(inputs.length);
     const rowsBySource = new Array<number>(previous.length + inputs.length).fill(0);
     const cacheKeys = new Array<string | null>(previous.length + inputs.length).fill(null);
     for (const [idx, src] of previous.entries()) {
@@ -129,8 +136,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       const idx = previous.length + i;
       const started = Date.now();
       if (src.encoding === 'windows-874') extra.transcoded_windows_874!++;
-      hashes[i] = await sha256File(src.path);
-      const key = opts.cacheDir ? cacheKey(hashes[i]!, src.kind, opts.maps) : null;
+      const key = opts.cacheDir ? cacheKey(src.sha256, src.kind, opts.maps) : null;
       const cached = key ? path.join(opts.cacheDir!, `${key}.parquet`) : null;
       if (cached && (await fileBytes(cached).catch(() => 0))) {
         rowsBySource[idx] = await store.loadSource(idx, cached);
@@ -138,6 +144,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
         log(`read ${src.name}: ${rowsBySource[idx]} rows (unchanged: from the cache)`);
         continue;
       }
+      /** Only rows cleaned from this one file may be cached (OCDS is merged across files). */
+      let cacheable = false;
       if (src.kind === 'csv') {
         const header = await readHeader(src.path);
         if (!header) throw new InputError(`${src.name}: empty file (no header row)`);
@@ -150,6 +158,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
         }
         if (layout.unmapped.length) unmappedColumns[src.name] = layout.unmapped;
         rowsBySource[idx] = await store.addCsv(idx, src.path, layout);
+        cacheable = true;
       } else {
         const docs = await readDocuments(src.path).catch((e: Error) => {
           throw e instanceof JsonInputError ? new InputError(e.message) : e;
@@ -160,6 +169,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
         else if (api) {
           await store.addRows(idx, api);
           rowsBySource[idx] = api.length;
+          cacheable = true;
         } else if (docs.every((d) => isOcds(d.doc)))
           docs.forEach((d) => ocds.add(d.doc, idx, d.line));
         else
@@ -167,7 +177,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
             `${src.name}: JSON that is neither Government Spending API projects nor OCDS`,
           );
       }
-      if (key && cached) {
+      if (cacheable && key && cached) {
         await mkdir(opts.cacheDir!, { recursive: true });
         await store.saveSource(idx, `${cached}.tmp`);
         await rename(`${cached}.tmp`, cached);
@@ -197,8 +207,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       const idx = previous.length + i;
       sources.push({
         name: src.name,
-        bytes: await fileBytes(src.path),
-        sha256: hashes[i]!,
+        bytes: src.bytes,
+        sha256: src.sha256,
         rows_read: rowsBySource[idx]!,
         cache_key: cacheKeys[idx]!,
       });
@@ -292,10 +302,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       rejects_file: prefix + 'rejects.csv',
       licence: LICENCE,
       synthetic,
+      ...(key ? { inputs_key: key } : {}),
     };
     for (const f of manifest.files)
       if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);
     await publish(opts.out, staging, id, manifest);
+    await memo?.save();
     return { manifest, rejectsByReason, unmappedColumns, perSource };
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
@@ -303,6 +315,76 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** What the output depends on besides the files (the cleaning rules are in the key itself). */
+function optionsOf(opts: IngestOptions): unknown {
+  return {
+    schema: SCHEMA_VERSION,
+    synthetic: opts.synthetic ?? false,
+    maxRowsPerFile: opts.maxRowsPerFile ?? null,
+  };
+}
+
+async function keyOfInputs(opts: IngestOptions, memo: InputMemo): Promise<string> {
+  const files = [];
+  for (const f of opts.files) files.push({ name: path.basename(f), sha256: await memo.sha256(f) });
+  return inputsKey(files, opts.maps, optionsOf(opts));
+}
+
+/** The published manifest when it was built from exactly these inputs and its files are there. */
+async function publishedWithKey(out: string, key: string): Promise<Manifest | null> {
+  const text = await readFile(path.join(out, 'manifest.json'), 'utf8').catch(() => null);
+  if (!text) return null;
+  const m = JSON.parse(text) as Manifest;
+  if (m.inputs_key !== key) return null;
+  for (const f of m.files)
+    if (!(await fileBytes(path.join(out, f.path)).catch(() => 0))) return null;
+  return m;
+}
+
+/** An input data file: prepared to be read, or known from the cache (then never prepared). */
+type Input = Omit<Source, 'path'> & { path: string; sha256: string; bytes: number };
+
+/**
+ * Every input's data files, in order. A file whose content the cache memo knows, and whose every
+ * source is in the cache, is not unzipped, decompressed or transcoded again.
+ */
+async function gather(opts: IngestOptions, memo: InputMemo | null, work: string): Promise<Input[]> {
+  const out: Input[] = [];
+  for (const file of opts.files) {
+    if (memo) await memo.sha256(file);
+    const known = memo?.sourcesOf(file);
+    if (known && (await allCached(opts, known))) {
+      out.push(...known.map((k) => ({ ...k, original: file, path: '' })));
+      continue;
+    }
+    const prepared = await prepare(file, work).catch((e: Error) => {
+      throw e instanceof SourceError ? new InputError(e.message) : e;
+    });
+    const sources: KnownSource[] = [];
+    for (const p of prepared) {
+      const s = {
+        name: p.name,
+        kind: p.kind,
+        encoding: p.encoding,
+        sha256: await sha256File(p.path),
+        bytes: await fileBytes(p.path),
+      };
+      sources.push(s);
+      out.push({ ...p, sha256: s.sha256, bytes: s.bytes });
+    }
+    memo?.remember(file, sources);
+  }
+  return out;
+}
+
+async function allCached(opts: IngestOptions, sources: KnownSource[]): Promise<boolean> {
+  for (const s of sources) {
+    const f = path.join(opts.cacheDir!, `${cacheKey(s.sha256, s.kind, opts.maps)}.parquet`);
+    if (!(await fileBytes(f).catch(() => 0))) return false;
+  }
+  return sources.length > 0;
 }
 
 /** Work folders of ingests that were killed (their process is gone) take disk: remove them. */

@@ -6,11 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generate, type Truth } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest, InputError } from '../../scripts/ingest/run';
+import { expandInputs } from '../../scripts/ingest/sources';
 import { LAYOUT_31, THAI_HEADERS } from '../../src/lib/schema/fields';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
-import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, ROOT, TMP } from '../helpers/paths';
+import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-ingest');
 const droneMaps = parseMaps(['_ปีงบ=budget_year']);
@@ -487,5 +488,80 @@ describe('adding next month’s file', () => {
         add: true,
       }),
     ).rejects.toThrow(/egp_drone_projects\.csv is not in the cache/);
+  });
+});
+
+describe('re-ingesting a folder after a fetch (the cache)', () => {
+  const csvs = (folder: string) =>
+    readdirSync(folder)
+      .filter((f) => f.endsWith('.csv'))
+      .sort()
+      .map((f) => path.join(folder, f));
+
+  it('re-reads only the file that changed, equals an uncached run, and re-reads nothing when nothing changed', async () => {
+    const src = path.join(dir, 'refetch-src');
+    await rm(src, { recursive: true, force: true });
+    await mkdir(src);
+    for (const f of csvs(path.join(dir, 'gen-src')))
+      await writeFile(path.join(src, path.basename(f)), await readFile(f));
+    const parts = csvs(src);
+    const opts = {
+      out: path.join(dir, 'refetch'),
+      maps: new Map(),
+      cacheDir: path.join(dir, 'refetch-cache'),
+    };
+    const first = await ingest({ files: parts, ...opts });
+
+    const logged: string[] = [];
+    const again = await ingest({ files: parts, ...opts, log: (l) => logged.push(l) });
+    expect(again.unchanged).toBe(true);
+    expect(again.manifest.snapshot_id).toBe(first.manifest.snapshot_id);
+    expect(logged.filter((l) => l.startsWith('read '))).toEqual([]);
+
+    // Next week's file of FY2566 lost its last row.
+    const changed = parts.find((p) => p.endsWith('2566.csv'))!;
+    const lines = (await readFile(changed, 'utf8')).trimEnd().split('\n');
+    await writeFile(changed, lines.slice(0, -1).join('\n') + '\n');
+    logged.length = 0;
+    const update = await ingest({ files: parts, ...opts, log: (l) => logged.push(l) });
+    const reads = logged.filter((l) => l.startsWith('read '));
+    expect(reads.filter((l) => l.includes('(unchanged: from the cache)'))).toHaveLength(
+      parts.length - 1,
+    );
+    expect(reads.filter((l) => !l.includes('from the cache'))).toEqual([
+      expect.stringMatching(/^read egp-demo-2566\.csv: \d+ rows in/),
+    ]);
+    const uncached = await ingest({
+      files: parts,
+      out: path.join(dir, 'refetch-full'),
+      maps: new Map(),
+    });
+    expect(update.manifest.snapshot_id).toBe(uncached.manifest.snapshot_id);
+    expect(update.manifest.counts).toEqual(uncached.manifest.counts);
+    expect(update.manifest.counts.rows_read).toBe(first.manifest.counts.rows_read - 1);
+  });
+
+  it('re-ingests OCDS from the cache as an uncached run does (regression: exit 3, "no data rows")', async () => {
+    const releases = path.join(REAL, 'ocds-moldova/releases');
+    const files = await expandInputs([releases]);
+    const cacheDir = path.join(dir, 'ocds-cache');
+    await rm(cacheDir, { recursive: true, force: true });
+    const uncached = await ingest({ files, out: path.join(dir, 'ocds-a'), maps: new Map() });
+    const first = await ingest({ files, out: path.join(dir, 'ocds-b'), maps: new Map(), cacheDir });
+    // A second output folder with the same cache: every file read again (OCDS is merged across
+    // files, so its rows are never cached), and the same snapshot.
+    const second = await ingest({
+      files,
+      out: path.join(dir, 'ocds-c'),
+      maps: new Map(),
+      cacheDir,
+    });
+    for (const r of [first, second]) {
+      expect(r.manifest.snapshot_id).toBe(uncached.manifest.snapshot_id);
+      expect(r.manifest.counts).toEqual(uncached.manifest.counts);
+    }
+    expect(uncached.manifest.counts.rows_written).toBeGreaterThan(0);
+    const same = await ingest({ files, out: path.join(dir, 'ocds-b'), maps: new Map(), cacheDir });
+    expect(same.unchanged).toBe(true);
   });
 });

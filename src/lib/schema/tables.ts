@@ -248,6 +248,12 @@ export interface Manifest {
   licence: string;
   /** True when the inputs were generated demo data (the site then says so on every page). */
   synthetic: boolean;
+  /**
+   * A hash of every input file's name and content, the column maps, the cleaning rules and the
+   * options (set when the ingest ran with its cache): a later run with the same key publishes
+   * nothing new.
+   */
+  inputs_key?: string;
 }
 
 /** Pre-aggregated numbers for the prerendered landing page (agg/summary.json). */
