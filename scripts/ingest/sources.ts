@@ -26,6 +26,8 @@ export interface Source {
 }
 
 const DATA_EXT = /\.(csv|json|jsonl|ndjson)(\.gz)?$|\.zip$/i;
+/** What `npm run fetch` writes beside the files: a record of them, not data. */
+const NOT_DATA = new Set(['fetched.json']);
 
 /** Files, folders (their data files, in name order) and globs → input files. */
 export async function expandInputs(paths: readonly string[]): Promise<string[]> {
@@ -40,7 +42,7 @@ export async function expandInputs(paths: readonly string[]): Promise<string[]> 
     const s = await stat(p).catch(() => null);
     if (!s) throw new SourceError(`${p}: no such file or folder`);
     if (s.isDirectory()) {
-      const names = (await readdir(p)).filter((n) => DATA_EXT.test(n)).sort();
+      const names = (await readdir(p)).filter((n) => DATA_EXT.test(n) && !NOT_DATA.has(n)).sort();
       if (names.length === 0)
         throw new SourceError(`${p}: folder has no .csv, .json, .gz or .zip file`);
       files.push(...names.map((n) => path.join(p, n)));
