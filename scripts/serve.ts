@@ -1,5 +1,5 @@
 /**
- * npm run serve -- [--root build] [--port 4173] [--data DIR] [--log]
+ * npm run serve -- [--root build] [--port 4173] [--data DIR] [--cors] [--log]
  * Serves the built site with correct Range support (see scripts/lib/server.ts).
  */
 import { parseArgs } from 'node:util';
@@ -12,13 +12,15 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '4173' },
     data: { type: 'string' },
     log: { type: 'boolean', default: false },
+    cors: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log(`Usage: npm run serve -- [--root build] [--port 4173] [--data DIR] [--log]
+  console.log(`Usage: npm run serve -- [--root build] [--port 4173] [--data DIR] [--cors] [--log]
 Serves the built site at http://localhost:PORT (PORT env or --port), under BASE_PATH if set.
---data DIR serves /data/ from DIR instead of the build; --log prints each request as JSON.`);
+--data DIR serves /data/ from DIR instead of the build; --cors lets other origins read it (a
+data host for a site built with DATA_URL); --log prints each request as JSON.`);
   process.exit(0);
 }
 const base = process.env.BASE_PATH ?? '';
@@ -27,6 +29,7 @@ const server = createStaticServer({
   base,
   dataDir: values.data,
   gzip: true,
+  cors: values.cors,
   onRequest: values.log ? (e) => console.log(JSON.stringify(e)) : undefined,
 });
 const port = await listen(server, Number(values.port));

@@ -7,7 +7,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm, stat, truncate } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { LayoutError, resolveHeader } from '../ingest/layout.ts';
 import { expectedDigest, FetchError, looksLikeHtml, sizeOf, type CkanResource } from './ckan.ts';
@@ -21,9 +22,14 @@ export interface DownloadOptions {
   timeoutMs: number;
   onProgress?: (received: number, total: number | null) => void;
   log?: (line: string) => void;
+  /** Keep a CSV as `FILE.gz` (a tenth of the disk and of an Actions cache); zips stay as they are. */
+  gzip?: boolean;
 }
 
 export interface Downloaded {
+  /** Where it was stored: FILE, or FILE.gz when compressed. */
+  stored: string;
+  /** Size and SHA-256 of the file as the host sent it (before any compression here). */
   size: number;
   sha256: string;
   /** Bytes that came over the network in this run (a resumed file counts only the rest). */
@@ -74,8 +80,18 @@ export async function download(
     }
   }
   const checked = await verify(resource, part, name);
-  await rename(part, file);
-  return { ...checked, transferred };
+  let stored = file;
+  if (opts.gzip && checked.kind === 'csv') {
+    stored = `${file}.gz`;
+    await pipeline(createReadStream(part), createGzip(), createWriteStream(`${stored}.tmp`));
+    await rename(`${stored}.tmp`, stored);
+    await rm(part);
+    await rm(file, { force: true }); // an uncompressed copy from an earlier fetch
+  } else {
+    await rename(part, file);
+    await rm(`${file}.gz`, { force: true });
+  }
+  return { stored, size: checked.size, sha256: checked.sha256, transferred };
 }
 
 /** One request; resolves with the bytes received, or throws Transient / FetchError. */
@@ -172,7 +188,7 @@ async function verify(
   resource: CkanResource,
   part: string,
   name: string,
-): Promise<{ size: number; sha256: string }> {
+): Promise<{ size: number; sha256: string; kind: 'csv' | 'zip' | 'gzip' }> {
   const size = await sizeOnDisk(part);
   const fail = async (why: string) => {
     await rm(part, { force: true });
@@ -212,7 +228,7 @@ async function verify(
       throw e;
     }
   }
-  return { size, sha256 };
+  return { size, sha256, kind };
 }
 
 async function firstBytes(file: string, n: number): Promise<Buffer> {

@@ -16,10 +16,13 @@ export interface FetchedFile {
   slug: string;
   resource_id: string;
   url: string;
-  /** The file's name in the output folder. */
+  /** The file's name in the output folder (`.gz` added when the fetch compressed it). */
   file: string;
+  /** Size and SHA-256 of the file as CKAN served it. */
   size: number;
   sha256: string;
+  /** Size of the file in the output folder. */
+  stored_bytes: number;
   /** CKAN's metadata when it was fetched (what decides "unchanged"). */
   ckan_size: number | string | null;
   last_modified: string | null;
@@ -115,11 +118,11 @@ export async function fetchDatasets(opts: FetchOptions): Promise<FetchResult> {
         continue;
       }
       const prev = byId.get(r.id);
-      const file = prev?.file ?? fileNameOf(ds.fiscal_year, r, taken);
+      const file = prev?.file.replace(/\.gz$/, '') ?? fileNameOf(ds.fiscal_year, r, taken);
       taken.add(file);
       const abs = path.join(opts.out, file);
-      const onDisk = (await stat(abs).catch(() => null))?.size;
-      if (prev && sameMetadata(prev, r) && onDisk === prev.size) {
+      const onDisk = prev && (await stat(path.join(opts.out, prev.file)).catch(() => null))?.size;
+      if (prev && sameMetadata(prev, r) && onDisk === prev.stored_bytes) {
         result.unchanged.push(prev);
         keep.push(prev);
         log(`${file}: unchanged (CKAN metadata as fetched ${prev.fetched_at})`);
@@ -136,9 +139,10 @@ export async function fetchDatasets(opts: FetchOptions): Promise<FetchResult> {
           slug: ds.slug,
           resource_id: r.id,
           url: r.url,
-          file,
+          file: path.basename(got.stored),
           size: got.size,
           sha256: got.sha256,
+          stored_bytes: (await stat(got.stored)).size,
           ckan_size: r.size ?? null,
           last_modified: r.last_modified ?? null,
           hash: r.hash ?? null,
@@ -147,11 +151,14 @@ export async function fetchDatasets(opts: FetchOptions): Promise<FetchResult> {
         result.downloaded.push(entry);
         result.transferred += got.transferred;
         keep.push(entry);
-        log(`${file}: ${got.size.toLocaleString('en')} bytes, sha256 ${got.sha256.slice(0, 12)}…`);
+        log(
+          `${entry.file}: ${got.size.toLocaleString('en')} bytes, sha256 ${got.sha256.slice(0, 12)}…${got.stored !== abs ? ` (kept gzipped: ${entry.stored_bytes.toLocaleString('en')} bytes)` : ''}`,
+        );
       } catch (err) {
         if (!(err instanceof FetchError)) throw err;
         result.failures.push(err.message);
-        if (prev && existsSync(abs)) keep.push(prev); // the previous file stays, and its record
+        // The previous file stays, and its record.
+        if (prev && existsSync(path.join(opts.out, prev.file))) keep.push(prev);
       }
     }
   }

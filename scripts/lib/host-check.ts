@@ -208,25 +208,38 @@ async function checkInBrowser(
     const explore = new URL('explore', site).href;
     await page.goto(explore, { waitUntil: 'load', timeout: 60_000 });
     const sel = '[data-testid=explorer]';
-    try {
-      await page.waitForSelector(`${sel}[data-state=ready], ${sel}[data-state=error]`, {
-        timeout: 120_000,
-      });
-      if ((await page.getAttribute(sel, 'data-state')) === 'error') {
-        const text = ((await page.textContent(sel)) ?? '').replace(/\s+/g, ' ').slice(0, 300);
-        failures.push(`${explore}: the explorer failed: ${text}`);
-      } else {
-        const projects = await page.getAttribute('[data-testid=result-projects]', 'data-value');
-        if (!projects) failures.push(`${explore}: ready but shows no project count`);
-        else if (summary && Number(projects) !== summary.totals.projects) {
-          failures.push(
-            `${explore}: shows ${projects} projects with no filter; the aggregates say ${summary.totals.projects}`,
-          );
-        } else notes.push(`/explore: ready in Chromium, ${projects} projects`);
-      }
-    } catch {
-      failures.push(`${explore}: not ready within 120 s`);
-    }
+    // A wasm served with the wrong type stops the engine for good: no need to wait it out.
+    const badWasm = () => wasm.some((w) => !w.type.startsWith('application/wasm'));
+    const settled = await Promise.race([
+      page
+        .waitForSelector(`${sel}[data-state=ready], ${sel}[data-state=error]`, {
+          timeout: 120_000,
+        })
+        .then(
+          () => 'settled' as const,
+          () => 'timeout' as const,
+        ),
+      (async () => {
+        while (!badWasm()) await new Promise((r) => setTimeout(r, 250));
+        await new Promise((r) => setTimeout(r, 5_000)); // the page's own word, if it has one
+        return 'bad-wasm' as const;
+      })(),
+    ]);
+    const state = await page.getAttribute(sel, 'data-state');
+    if (state === 'error') {
+      const text = ((await page.textContent(sel)) ?? '').replace(/\s+/g, ' ').slice(0, 300);
+      failures.push(`${explore}: the explorer failed: ${text}`);
+    } else if (state === 'ready') {
+      const projects = await page.getAttribute('[data-testid=result-projects]', 'data-value');
+      if (!projects) failures.push(`${explore}: ready but shows no project count`);
+      else if (summary && Number(projects) !== summary.totals.projects) {
+        failures.push(
+          `${explore}: shows ${projects} projects with no filter; the aggregates say ${summary.totals.projects}`,
+        );
+      } else notes.push(`/explore: ready in Chromium, ${projects} projects`);
+    } else if (settled === 'bad-wasm') {
+      failures.push(`${explore}: the engine cannot start (its wasm is served with the wrong type)`);
+    } else failures.push(`${explore}: not ready within 120 s`);
     if (wasm.length === 0)
       failures.push(`${explore}: the page loaded no .wasm (engine not started)`);
     for (const w of wasm) {

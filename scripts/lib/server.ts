@@ -31,6 +31,11 @@ export interface ServeOptions {
    * Pages does, so transfer sizes are realistic. Never the data folder, never a ranged request.
    */
   gzip?: boolean;
+  /**
+   * Answer cross-origin reads (CORS, as object storage or a CDN does for a site built with
+   * DATA_URL): allow any origin, expose Content-Range, answer preflights.
+   */
+  cors?: boolean;
 }
 
 const GZIP_TYPES = new Set(['.html', '.js', '.css', '.json', '.wasm', '.svg', '.txt', '.map']);
@@ -135,6 +140,23 @@ export function createStaticServer(opts: ServeOptions): Server {
         status,
         bytes: sent,
       });
+    if (opts.cors) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader(
+        'Access-Control-Expose-Headers',
+        'Content-Range, Content-Length, Content-Encoding, Accept-Ranges',
+      );
+      if (req.method === 'OPTIONS') {
+        res
+          .writeHead(204, {
+            'Access-Control-Allow-Methods': 'GET, HEAD',
+            'Access-Control-Allow-Headers': 'Range, Cache-Control, If-None-Match',
+            'Access-Control-Max-Age': '86400',
+          })
+          .end();
+        return done(204);
+      }
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return done(405);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetsFor } from '../../scripts/fetch/datasets';
@@ -34,8 +35,12 @@ function run(years = '2566-2568') {
     retries: 0,
     retryDelayMs: 5,
     timeoutMs: 10_000,
+    gzip: true,
   });
 }
+
+/** A fetched CSV as CKAN served it (the fetch keeps CSVs gzipped). */
+const content = async (name: string) => gunzipSync(await readFile(path.join(out, `${name}.gz`)));
 
 beforeAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -67,19 +72,18 @@ describe('npm run fetch against a CKAN-shaped server', () => {
     const r = await run();
     expect(r.failures).toEqual([]);
     expect(r.downloaded.map((f) => f.file)).toEqual([
-      '2566-2566-cdg-contract-1.csv',
-      '2567-2567-cdg-contract-1.csv',
-      '2568-2568-egp-contract-1.csv',
-      '2568-2568-egp-contract-2.csv',
+      '2566-2566-cdg-contract-1.csv.gz',
+      '2567-2567-cdg-contract-1.csv.gz',
+      '2568-2568-egp-contract-1.csv.gz',
+      '2568-2568-egp-contract-2.csv.gz',
     ]);
     for (const f of r.downloaded) {
-      const body = await readFile(path.join(out, f.file));
+      const body = gunzipSync(await readFile(path.join(out, f.file)));
       expect(f.sha256).toBe(sha256(body));
       expect(f.size).toBe(body.length);
+      expect(f.stored_bytes).toBeLessThan(f.size / 4);
     }
-    expect(await readFile(path.join(out, '2568-2568-egp-contract-2.csv'))).toEqual(
-      await readFile(DGA_CSV),
-    );
+    expect(await content('2568-2568-egp-contract-2.csv')).toEqual(await readFile(DGA_CSV));
     // The PDF is never requested; each data file exactly once, whole.
     expect(ckan.fileRequests.map((q) => q.id).sort()).toEqual([
       'r-2566-1',
@@ -118,13 +122,13 @@ describe('npm run fetch against a CKAN-shaped server', () => {
     expect(r.failures).toEqual([]);
     expect(r.downloaded.map((f) => f.resource_id)).toEqual(['r-2567-1']);
     expect(ckan.bytesSent()).toBe(r2567.body.length);
-    expect(await readFile(path.join(out, '2567-2567-cdg-contract-1.csv'))).toEqual(r2567.body);
+    expect(await content('2567-2567-cdg-contract-1.csv')).toEqual(r2567.body);
   });
 
   it('resumes a cut download with a Range request, within a run and in the next run', async () => {
     const r2566 = res(2566);
     const file = path.join(out, '2566-2566-cdg-contract-1.csv');
-    const before = await readFile(file);
+    const before = await content('2566-2566-cdg-contract-1.csv');
     const last = r2566.body.toString('utf8').trimEnd().split('\n').at(-1)!;
     r2566.body = Buffer.concat([r2566.body, Buffer.from(`${last}\n`)]); // its last row twice
     r2566.last_modified = '2025-12-01T00:00:00.000000';
@@ -135,7 +139,7 @@ describe('npm run fetch against a CKAN-shaped server', () => {
     expect(failed.failures).toEqual([
       expect.stringMatching(/connection cut after 100,000 bytes.*resumes next run/),
     ]);
-    expect(await readFile(file)).toEqual(before);
+    expect(await content('2566-2566-cdg-contract-1.csv')).toEqual(before);
     expect((await stat(`${file}.part`)).size).toBe(100_000);
     // The next run resumes from byte 100,000; it is cut once more and retried within the run.
     ckan.fileRequests.length = 0;
@@ -146,11 +150,12 @@ describe('npm run fetch against a CKAN-shaped server', () => {
       retries: 2,
       retryDelayMs: 5,
       timeoutMs: 10_000,
+      gzip: true,
     });
     expect(resumed.failures).toEqual([]);
     expect(ckan.fileRequests.map((q) => q.range)).toEqual(['bytes=100000-', 'bytes=100000-']);
     expect(ckan.fileRequests.map((q) => q.status)).toEqual([206, 206]);
-    expect(await readFile(file)).toEqual(r2566.body);
+    expect(await content('2566-2566-cdg-contract-1.csv')).toEqual(r2566.body);
     expect(existsSync(`${file}.part`)).toBe(false);
     expect(resumed.transferred).toBe(r2566.body.length - 100_000);
   });
@@ -162,7 +167,7 @@ describe('npm run fetch against a CKAN-shaped server', () => {
       '2568-2568-egp-contract-1.csv',
       '2568-2568-egp-contract-2.csv',
     ])
-      kept.set(f, await readFile(path.join(out, f)));
+      kept.set(f, await content(f));
     const r2567 = res(2567);
     r2567.fault = '404';
     r2567.last_modified = '2026-01-01';
@@ -194,12 +199,12 @@ describe('npm run fetch against a CKAN-shaped server', () => {
       ),
     );
     for (const [f, body] of kept) {
-      expect(await readFile(path.join(out, f))).toEqual(body);
+      expect(await content(f)).toEqual(body);
       expect(existsSync(path.join(out, `${f}.part`))).toBe(false);
     }
     const m = JSON.parse(await readFile(path.join(out, FETCHED), 'utf8')) as FetchedManifest;
     expect(m.files.map((f) => f.file)).toEqual(
-      [...kept.keys()].sort().toSpliced(0, 0, '2566-2566-cdg-contract-1.csv'),
+      ['2566-2566-cdg-contract-1.csv', ...kept.keys()].map((f) => `${f}.gz`),
     );
     // An unknown dataset is named too.
     ckan.packages.delete('cdg-contract-2567');

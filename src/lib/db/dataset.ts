@@ -2,7 +2,7 @@
  * The published dataset as the browser sees it: the manifest, and absolute, base-aware URLs for its
  * files, each checked against the manifest before DuckDB may read it.
  */
-import { asset } from '$app/paths';
+import { dataHref } from '$lib/data-url';
 import { isSafePath, type Manifest, type ManifestFile } from '$lib/schema/tables';
 
 export { tableFiles } from '$lib/schema/tables';
@@ -10,7 +10,28 @@ export { tableFiles } from '$lib/schema/tables';
 export class DataError extends Error {}
 
 export function dataUrl(path: string): string {
-  return new URL(asset(`/data/${path}` as '/'), location.href).href;
+  return new URL(dataHref(path), location.href).href;
+}
+
+/**
+ * Why a fetch of `url` threw. The browser gives the same TypeError for "offline" and "another
+ * origin that does not allow us": a no-cors request tells them apart (it succeeds, opaquely, when
+ * the host answers).
+ */
+async function unreachable(url: string): Promise<DataError> {
+  const origin = new URL(url).origin;
+  if (origin !== location.origin) {
+    const answered = await fetch(url, { mode: 'no-cors', cache: 'no-store' }).then(
+      () => true,
+      () => false,
+    );
+    if (answered) {
+      return new DataError(
+        `the data host ${origin} answers but does not let this site read ${url}: it must send CORS headers (Access-Control-Allow-Origin, and Access-Control-Expose-Headers: Content-Range) for ${location.origin}`,
+      );
+    }
+  }
+  return new DataError(`cannot reach ${url} (offline?)`);
 }
 
 const hashes = new WeakMap<Manifest, string>();
@@ -31,7 +52,7 @@ export async function fetchManifest(): Promise<Manifest> {
   try {
     res = await fetch(url, { cache: 'no-cache' });
   } catch {
-    throw new DataError(`cannot reach ${url} (offline?)`);
+    throw await unreachable(url);
   }
   if (!res.ok) throw new DataError(`${url}: HTTP ${res.status}; no dataset is published here`);
   const text = await res.text();
@@ -54,7 +75,7 @@ export async function checkRangeServing(file: ManifestFile): Promise<void> {
   try {
     res = await fetch(url, { headers: { Range: 'bytes=0-0' }, cache: 'no-store' });
   } catch {
-    throw new DataError(`cannot reach ${url} (offline?)`);
+    throw await unreachable(url);
   }
   await res.body?.cancel();
   if (res.status === 404) throw new DataError(`${file.path} is missing on the server (HTTP 404)`);
