@@ -210,6 +210,7 @@ async function checkInBrowser(
     const sel = '[data-testid=explorer]';
     // A wasm served with the wrong type stops the engine for good: no need to wait it out.
     const badWasm = () => wasm.some((w) => !w.type.startsWith('application/wasm'));
+    let finished = false; // ends the watch below once the page has settled
     const settled = await Promise.race([
       page
         .waitForSelector(`${sel}[data-state=ready], ${sel}[data-state=error]`, {
@@ -218,9 +219,11 @@ async function checkInBrowser(
         .then(
           () => 'settled' as const,
           () => 'timeout' as const,
-        ),
+        )
+        .finally(() => (finished = true)),
       (async () => {
-        while (!badWasm()) await new Promise((r) => setTimeout(r, 250));
+        while (!badWasm() && !finished) await new Promise((r) => setTimeout(r, 250));
+        if (finished) return 'settled' as const;
         await new Promise((r) => setTimeout(r, 5_000)); // the page's own word, if it has one
         return 'bad-wasm' as const;
       })(),
