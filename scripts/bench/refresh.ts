@@ -20,15 +20,11 @@ import {
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate } from '../generate.ts';
+import { DATASET_OPTIONS } from './site.ts';
 
 const { values } = parseArgs({
   strict: true,
-  options: {
-    rows: { type: 'string', default: '6000000' },
-    seed: { type: 'string', default: '1' },
-    dir: { type: 'string', default: 'data/bench' },
-    year: { type: 'string', default: '2566' },
-  },
+  options: { ...DATASET_OPTIONS, year: { type: 'string', default: '2566' } },
 });
 const rows = Number(values.rows);
 const src = path.join(values.dir, `gen-${rows}-s${values.seed}`);

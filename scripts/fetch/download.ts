@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { LayoutError, resolveHeader } from '../ingest/layout.ts';
+import { head as readHead } from '../ingest/sources.ts';
 import { expectedDigest, FetchError, looksLikeHtml, sizeOf, type CkanResource } from './ckan.ts';
 
 export interface DownloadOptions {
@@ -208,7 +209,7 @@ async function verify(
     if (got !== digest.hex)
       throw await fail(`${digest.algorithm} ${got} differs from CKAN's ${digest.hex}`);
   }
-  const head = await firstBytes(part, 512);
+  const head = await readHead(part, 512);
   if (looksLikeHtml(head.toString('utf8'))) {
     throw await fail('the host sent an HTML page, not the data file');
   }
@@ -229,17 +230,6 @@ async function verify(
     }
   }
   return { size, sha256, kind };
-}
-
-async function firstBytes(file: string, n: number): Promise<Buffer> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 async function csvHeader(file: string, gzip: boolean): Promise<string[] | null> {

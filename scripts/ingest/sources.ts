@@ -75,7 +75,8 @@ export function detectEncoding(head: Buffer): 'utf-8' | 'windows-874' | null {
     : null;
 }
 
-async function head(file: string, n = 1 << 20): Promise<Buffer> {
+/** The first `n` bytes of a file (fewer when it is shorter). */
+export async function head(file: string, n = 1 << 20): Promise<Buffer> {
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.alloc(n);
