@@ -1,10 +1,11 @@
 /**
  * npm run ingest -- [--out DIR] [--map SOURCE=CANONICAL]... FILE|FOLDER...
  * See scripts/README.md. Exit codes: 0 published, every row written; 4 published, some rows
- * rejected (see rejects.csv); 2 usage error; 3 input error (nothing published).
+ * rejected (see rejects.csv) or some inputs empty; 2 usage error; 3 input error (nothing published).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Manifest } from '../src/lib/schema/tables.ts';
 import { parseMaps } from './ingest/layout.ts';
 import { ingest, InputError } from './ingest/run.ts';
 import { expandInputs, SourceError } from './ingest/sources.ts';
@@ -40,7 +41,8 @@ Examples:
   npm run ingest -- --out static/data "data/ocds/**/*.json"
   npm run ingest -- --add data/egp/2569-egp-contract-1.csv
 
-Exit codes: 0 all rows written · 4 published with some rows rejected · 2 usage error · 3 input error`;
+Exit codes: 0 all rows written · 4 published with some rows rejected or some inputs empty ·
+2 usage error · 3 input error (nothing published)`;
 
 /**
  * On a terminal, one self-rewriting progress line (stage, percent, rows/s, ETA); elsewhere (CI,
@@ -72,6 +74,11 @@ function progressPrinter() {
       shown = true;
     },
   };
+}
+
+/** 4: published, but some rows were rejected or some inputs were empty; 0: all written. */
+function exitCode(m: Manifest): number {
+  return m.counts.rows_rejected || m.quality.empty_inputs ? 4 : 0;
 }
 
 function printTable(head: string[], body: (string | number)[][]): void {
@@ -153,7 +160,7 @@ async function main(): Promise<number> {
       console.log(
         `nothing changed: snapshot ${manifest.snapshot_id} in ${args.values.out} stays published (nothing re-read)`,
       );
-      return manifest.counts.rows_rejected ? 4 : 0;
+      return exitCode(manifest);
     }
     printTable(
       ['input', 'read', 'written', 'rejected', 'duplicates'],
@@ -176,7 +183,9 @@ async function main(): Promise<number> {
     console.log(`published snapshot ${manifest.snapshot_id} to ${args.values.out}`);
     if (c.rows_rejected)
       console.log(`rejected rows: ${path.join(args.values.out, manifest.rejects_file ?? '')}`);
-    return c.rows_rejected ? 4 : 0;
+    if (manifest.quality.empty_inputs)
+      console.log(`empty inputs (nothing read from them): ${manifest.quality.empty_inputs}`);
+    return exitCode(manifest);
   } catch (e) {
     if (e instanceof InputError) {
       console.error(

@@ -50,17 +50,25 @@ export function resolveHeader(header: readonly string[], maps: ColumnMap): Heade
   const cells = header.map((h) => cleanText(h.replace(/^\uFEFF/, '')));
   const fields: (CanonicalField | null)[] = [];
   const unmapped: string[] = [];
-  const seen = new Set<CanonicalField>();
-  for (const cell of cells) {
-    const f = maps.get(cell) ?? BY_HEADER.get(cell) ?? null;
-    // A column mapped twice (e.g. a producer's copy of a field) keeps the first occurrence.
-    if (f && !seen.has(f)) {
-      fields.push(f);
-      seen.add(f);
-    } else {
-      fields.push(null);
-      if (!f && !IGNORED_HEADERS.has(cell)) unmapped.push(cell);
+  // An explicit --map is the user's word: it takes its field from an official header naming the
+  // same one (that column is then reported as not used). Two columns that name one field the
+  // same way would lose one's values unseen: an input error naming both.
+  const mapped = new Set(cells.flatMap((c) => (maps.has(c) ? [maps.get(c)!] : [])));
+  const seen = new Map<CanonicalField, number>();
+  for (const [i, cell] of cells.entries()) {
+    const viaMap = maps.get(cell);
+    const direct = BY_HEADER.get(cell);
+    const f = viaMap ?? (direct && mapped.has(direct) ? null : direct) ?? null;
+    const first = f ? seen.get(f) : undefined;
+    if (f && first !== undefined) {
+      const how = (c: string) => (maps.has(c) ? ` (--map ${c}=${f})` : '');
+      throw new LayoutError(
+        `columns ${first + 1} "${cells[first]}"${how(cells[first]!)} and ${i + 1} "${cell}"${how(cell)} both hold ${f} (${THAI_HEADERS[f]}); rename one, or --map it to another field`,
+      );
     }
+    if (f) seen.set(f, i);
+    fields.push(f);
+    if (!f && (direct || !IGNORED_HEADERS.has(cell))) unmapped.push(cell);
   }
   // Raw FY2568 parts carry a wrong header of 26 or 31 official names over 28-field rows.
   const official = cells.length > 0 && cells[0] === THAI_HEADERS.seq;

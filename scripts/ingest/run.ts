@@ -148,7 +148,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       let cacheable = false;
       if (src.kind === 'csv') {
         const header = await readHeader(src.path);
-        if (!header) throw new InputError(`${src.name}: empty file (no header row)`);
+        if (!header) {
+          // The other inputs are still published; the run exits 4 and names this one.
+          extra.empty_inputs!++;
+          log(`read ${src.name}: empty (no header row, no data): counted in quality.empty_inputs`);
+          continue;
+        }
         let layout;
         try {
           layout = resolveHeader(header, opts.maps);
@@ -359,7 +364,7 @@ async function gather(opts: IngestOptions, memo: InputMemo | null, work: string)
       out.push(...known.map((k) => ({ ...k, original: file, path: '' })));
       continue;
     }
-    const prepared = await prepare(file, work).catch((e: Error) => {
+    const prepared = await prepare(file, work, opts.log).catch((e: Error) => {
       throw e instanceof SourceError ? new InputError(e.message) : e;
     });
     const sources: KnownSource[] = [];

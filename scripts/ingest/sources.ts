@@ -103,22 +103,40 @@ function windows874ToUtf8(): Transform {
   });
 }
 
-async function extractZip(file: string, into: string): Promise<string[]> {
+/** Members a zip tool adds beside the data: macOS resource forks and Finder files, folders. */
+function notDataMember(name: string): string | null {
+  if (name.endsWith('/')) return null; // a folder: nothing to say
+  if (/(^|\/)__MACOSX\//.test(name) || /(^|\/)\._/.test(name)) return 'a macOS resource fork';
+  if (/(^|\/)(\.DS_Store|Thumbs\.db|desktop\.ini)$/i.test(name)) return 'a file manager’s file';
+  if (/\.zip$/i.test(name)) return 'a zip inside the zip';
+  if (!DATA_EXT.test(name)) return 'not a .csv or .json file';
+  return '';
+}
+
+/** The data members of a zip, each extracted to its own file, named by its full path inside. */
+async function extractZip(
+  file: string,
+  into: string,
+  log: (line: string) => void,
+): Promise<{ member: string; path: string }[]> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
   );
-  const out: string[] = [];
+  const out: { member: string; path: string }[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on('error', reject);
     zip.on('end', () => resolve());
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = entry.fileName;
-      if (name.endsWith('/') || !DATA_EXT.test(name) || /\.zip$/i.test(name))
+      const skip = notDataMember(name);
+      if (skip !== '') {
+        if (skip) log(`${path.basename(file)}!${name}: skipped (${skip})`);
         return zip.readEntry();
+      }
       zip.openReadStream(entry, (err, stream) => {
         if (err) return reject(err);
         const target = path.join(into, `${out.length}-${path.basename(name)}`);
-        out.push(target);
+        out.push({ member: name, path: target });
         pipeline(stream, createWriteStream(target)).then(() => zip.readEntry(), reject);
       });
     });
@@ -131,19 +149,20 @@ async function extractZip(file: string, into: string): Promise<string[]> {
  * Make one input readable: unzip (every data file inside), gunzip, transcode Windows-874.
  * Returns one source per data file; names say where each came from.
  */
-export async function prepare(file: string, work: string): Promise<Source[]> {
+export async function prepare(
+  file: string,
+  work: string,
+  log: (line: string) => void = () => {},
+): Promise<Source[]> {
   const dir = path.join(work, 'sources', String(Math.random()).slice(2));
   await mkdir(dir, { recursive: true });
   let parts: { name: string; path: string }[];
   if (/\.zip$/i.test(file)) {
-    const inner = await extractZip(file, dir).catch((e: Error) => {
+    const inner = await extractZip(file, dir, log).catch((e: Error) => {
       throw new SourceError(`${file}: not a readable zip (${e.message})`);
     });
     if (inner.length === 0) throw new SourceError(`${file}: the zip holds no .csv or .json file`);
-    parts = inner.map((p) => ({
-      name: `${path.basename(file)}!${path.basename(p).replace(/^\d+-/, '')}`,
-      path: p,
-    }));
+    parts = inner.map((p) => ({ name: `${path.basename(file)}!${p.member}`, path: p.path }));
   } else parts = [{ name: path.basename(file), path: file }];
 
   const sources: Source[] = [];

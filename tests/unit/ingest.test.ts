@@ -543,7 +543,7 @@ describe('re-ingesting a folder after a fetch (the cache)', () => {
 
   it('re-ingests OCDS from the cache as an uncached run does (regression: exit 3, "no data rows")', async () => {
     const releases = path.join(REAL, 'ocds-moldova/releases');
-    const files = await expandInputs([releases]);
+    const files = (await expandInputs([releases])).slice(0, 12); // merged across files all the same
     const cacheDir = path.join(dir, 'ocds-cache');
     await rm(cacheDir, { recursive: true, force: true });
     const uncached = await ingest({ files, out: path.join(dir, 'ocds-a'), maps: new Map() });

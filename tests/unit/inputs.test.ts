@@ -1,5 +1,5 @@
 /** Inputs as users bring them: compressed, zipped, legacy Thai encoding, globs, API JSON, OCDS. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,8 +9,10 @@ import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest, InputError } from '../../scripts/ingest/run';
 import { detectEncoding, expandInputs } from '../../scripts/ingest/sources';
 import type { Manifest } from '../../src/lib/schema/tables';
+import { stringify } from 'csv-stringify/sync';
+import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
-import { DRONE_CSV, ICS_CSV, REAL, TMP } from '../helpers/paths';
+import { DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-inputs');
 const droneMaps = parseMaps(['_ปีงบ=budget_year']);
@@ -68,7 +70,7 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
       out: path.join(dir, 'zip'),
       maps: droneMaps,
     });
-    expect(manifest.sources.map((s) => s.name)).toEqual(['parts.zip!drone.csv']);
+    expect(manifest.sources.map((s) => s.name)).toEqual(['parts.zip!egp/drone.csv']);
     expect(manifest.snapshot_id).toBe(plain.snapshot_id);
   });
 
@@ -238,5 +240,129 @@ describe('a real file and its ICS cousin together', () => {
       maps: droneMaps,
     });
     expect(manifest.sources.map((s) => s.rows_read)).toEqual([2698, 5]);
+  });
+});
+
+describe('inputs as people make them (hardening)', () => {
+  /** The real drone rows of one fiscal year, with the header (some names span lines). */
+  function droneYear(fy: string): string {
+    const [header, ...records] = readRecords(DRONE_CSV);
+    const col = header!.indexOf('_ปีงบ');
+    return stringify([header!, ...records.filter((r) => r[col] === fy)]);
+  }
+
+  it('a zip made on a Mac: resource forks skipped with a line, members named by their full path', async () => {
+    const src = path.join(dir, 'mac');
+    await mkdir(path.join(src, '2566'), { recursive: true });
+    await mkdir(path.join(src, '2567'), { recursive: true });
+    await writeFile(path.join(src, '2566/part1.csv'), droneYear('2566'));
+    await writeFile(path.join(src, '2567/part1.csv'), droneYear('2567'));
+    const zip = path.join(dir, 'mac.zip');
+    execFileSync('python3', [
+      '-c',
+      `import zipfile,sys,os
+z=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED)
+for y in ('2566','2567'):
+  z.write(os.path.join(sys.argv[2],y,'part1.csv'),y+'/part1.csv')
+  z.writestr('__MACOSX/'+y+'/._part1.csv',bytes([0,5,22,7,0,2,0,0])+b'Mac OS X'+bytes([255,254]))
+z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
+      zip,
+      src,
+    ]);
+    const logged: string[] = [];
+    const { manifest, perSource } = await ingest({
+      files: [zip],
+      out: path.join(dir, 'mac-out'),
+      maps: droneMaps,
+      log: (l) => logged.push(l),
+    });
+    expect(manifest.sources.map((s) => s.name)).toEqual([
+      'mac.zip!2566/part1.csv',
+      'mac.zip!2567/part1.csv',
+    ]);
+    expect(perSource.map((p) => [p.name, p.read])).toEqual([
+      ['mac.zip!2566/part1.csv', 693],
+      ['mac.zip!2567/part1.csv', 782],
+    ]);
+    expect(logged.filter((l) => l.includes('skipped'))).toEqual([
+      'mac.zip!__MACOSX/2566/._part1.csv: skipped (a macOS resource fork)',
+      'mac.zip!__MACOSX/2567/._part1.csv: skipped (a macOS resource fork)',
+      'mac.zip!.DS_Store: skipped (a file manager’s file)',
+    ]);
+  });
+
+  it('an empty file beside a valid one: the valid one is published, the empty one counted and named', async () => {
+    const empty = path.join(dir, 'empty-part.csv');
+    await writeFile(empty, '');
+    const logged: string[] = [];
+    const { manifest } = await ingest({
+      files: [empty, DRONE_CSV],
+      out: path.join(dir, 'with-empty'),
+      maps: droneMaps,
+      log: (l) => logged.push(l),
+    });
+    expect(manifest.counts.rows_written).toBe(2698);
+    expect(manifest.quality.empty_inputs).toBe(1);
+    expect(logged).toContainEqual(
+      'read empty-part.csv: empty (no header row, no data): counted in quality.empty_inputs',
+    );
+    // The CLI exits 4 (published, something to look at), as with rejected rows.
+    const cli = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/ingest.ts',
+        '--no-cache',
+        '--out',
+        path.join(dir, 'with-empty-cli'),
+        '--map',
+        '_ปีงบ=budget_year',
+        empty,
+        DRONE_CSV,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(cli.status).toBe(4);
+    expect(cli.stdout).toContain('empty inputs (nothing read from them): 1');
+  });
+
+  it('a header naming one field twice is an input error naming both columns (directly or through --map)', async () => {
+    const [header, ...lines] = readFileSync(DRONE_CSV, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\n');
+    const cells = header!.split(',');
+    const budget = cells.indexOf('งบประมาณ(บาท)');
+    const twice = path.join(dir, 'twice.csv');
+    cells[budget] = 'รหัสโครงการ'; // the budget column renamed to a second project id
+    await writeFile(twice, [cells.join(','), ...lines.slice(0, 3)].join('\n') + '\n');
+    const id = cells.indexOf('รหัสโครงการ');
+    await expect(
+      ingest({ files: [twice], out: path.join(dir, 'twice'), maps: droneMaps }),
+    ).rejects.toThrow(
+      `twice.csv: columns ${id + 1} "รหัสโครงการ" and ${budget + 1} "รหัสโครงการ" both hold project_id (รหัสโครงการ)`,
+    );
+    // Two --map sources onto one field.
+    await expect(
+      ingest({
+        files: [DRONE_CSV],
+        out: path.join(dir, 'mapped'),
+        maps: parseMaps(['_ปีงบ=budget_year', '_หมวด=budget_year']),
+      }),
+    ).rejects.toThrow(
+      /columns 1 "_ปีงบ" \(--map _ปีงบ=budget_year\) and 2 "_หมวด" \(--map _หมวด=budget_year\) both hold budget_year/,
+    );
+  });
+
+  it('an explicit --map takes its field from an official column of the same name, which is reported unused', async () => {
+    // The real ICS rows carry both ปีงบประมาณ and the producer's _ปีงบ.
+    const { manifest, unmappedColumns } = await ingest({
+      files: [ICS_CSV],
+      out: path.join(dir, 'ics-mapped'),
+      maps: droneMaps,
+    });
+    expect(unmappedColumns['ics_egp_contracts.csv']).toContain('ปีงบประมาณ');
+    expect(manifest.counts.rows_written).toBeGreaterThan(0);
   });
 });
