@@ -18,6 +18,7 @@ export const CLEAN_COLUMNS: [string, string][] = [
   ['fiscal_year', 'SMALLINT'],
   ['fy_source', 'VARCHAR'],
   ['project_name', 'VARCHAR'],
+  ['had_nul', 'BOOLEAN'],
   ['type_name', 'VARCHAR'],
   ['dept_name', 'VARCHAR'],
   ['dept_sub_name', 'VARCHAR'],
@@ -97,7 +98,8 @@ export function normalizeSql(input: string, rawExpr: string): string {
   ].join(',\n      ');
   const amountChecks = AMOUNTS.map(
     (a) =>
-      `WHEN NOT is_missing(${f(a)}) AND v_${a} IS NULL THEN 'bad_amount' || chr(0) || printf('%s: "%s" is not an amount', '${a}', ${quoted(f(a))})`,
+      `WHEN NOT is_missing(${f(a)}) AND v_${a} IS NULL AND amount_out_of_range(${f(a)}) THEN 'bad_amount' || chr(0) || printf('%s: "%s" is out of range (an amount is under 10,000,000,000,000,000 baht)', '${a}', ${quoted(f(a))})
+        WHEN NOT is_missing(${f(a)}) AND v_${a} IS NULL THEN 'bad_amount' || chr(0) || printf('%s: "%s" is not an amount', '${a}', ${quoted(f(a))})`,
   ).join('\n        ');
   const dateChecks = DATES.map(
     (d) =>
@@ -132,13 +134,22 @@ export function normalizeSql(input: string, rawExpr: string): string {
       LEFT JOIN d_winner dw ON dw.raw = i.${f('winner')}
       LEFT JOIN d_tin dtin ON dtin.raw = i.${f('winner_tin')}
   ),
+  e0 AS (
+    SELECT *,
+      -- A CE year that names another fiscal year than the row's dates (1999 on a 2023 row) is
+      -- a mistake: the dates' fiscal year is taken instead (counted: fiscal_year_from_dates).
+      CASE WHEN fy_file IS NOT NULL AND fy_is_ce(${f('budget_year')})
+                AND abs(fy_file - fy_of_date(coalesce(v_contract_date, v_transaction_date, v_announce_date))) > 1
+           THEN fy_of_date(coalesce(v_contract_date, v_transaction_date, v_announce_date)) END AS fy_dates
+    FROM d
+  ),
   e AS (
     SELECT *,
-      coalesce(fy_file, fy_from_project_id(pid)) AS fy,
+      coalesce(fy_dates, fy_file, fy_from_project_id(pid)) AS fy,
       method_from_name(pname) AS mfromname,
       ma IS NOT NULL AND NOT is_group_label(ma) AS ma_ok,
       mb IS NOT NULL AND NOT is_group_label(mb) AS mb_ok
-    FROM d
+    FROM e0
   ),
   r AS (
     SELECT *,
@@ -168,8 +179,10 @@ export function normalizeSql(input: string, rawExpr: string): string {
     CASE WHEN why IS NULL THEN ${dupKey} END AS dup_key,
     pid AS project_id,
     fy AS fiscal_year,
-    CASE WHEN fy_file IS NOT NULL THEN 'file' ELSE 'project_id' END AS fy_source,
+    CASE WHEN fy_dates IS NOT NULL THEN 'dates' WHEN fy_file IS NOT NULL THEN 'file' ELSE 'project_id' END AS fy_source,
     pname AS project_name,
+    -- NUL bytes removed from a name (txt drops them): counted as nul_bytes_removed.
+    strpos(concat(${f('project_name')}, ${f('winner')}, ${f('dept_name')}, ${f('dept_sub_name')}), chr(0)) > 0 AS had_nul,
     label(${f('project_type_name')}) AS type_name,
     dept AS dept_name,
     dept_sub AS dept_sub_name,

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export async function sha256File(file: string): Promise<string> {
@@ -22,13 +22,7 @@ export async function fileBytes(file: string): Promise<number> {
 /** A leftover whose writing process still runs belongs to a concurrent ingest: leave it. */
 function ownerAlive(name: string): boolean {
   const pid = Number(/-(\d+)/.exec(name)?.[1]);
-  if (!pid || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return Boolean(pid) && pid !== process.pid && alive(pid);
 }
 
 const SNAPSHOT_DIR = /^s-[0-9a-f]{16}$/;
@@ -49,29 +43,103 @@ export function snapshotId(entries: { path: string; sha256: string }[]): string 
   return h.digest('hex').slice(0, 16);
 }
 
-/** Move the staged snapshot into place and swap the manifest; then remove older snapshots. */
+/** How many published snapshots stay readable: the new one and the two before it. */
+export const KEEP_SNAPSHOTS = 3;
+
+/** A published snapshot as the manifest lists it, newest first. */
+export interface PublishedSnapshot {
+  id: string;
+  built_at: string;
+}
+
+/**
+ * Move the staged snapshot into place and swap the manifest. The previous snapshots stay (the
+ * `keep` newest, as the manifest lists them), so open pages and pinned links keep reading the
+ * files they started with; older ones are removed.
+ */
 export async function publish(
   out: string,
   staging: string,
   id: string,
-  manifest: object,
+  manifest: { built_at: string; snapshots?: PublishedSnapshot[] },
+  keep = KEEP_SNAPSHOTS,
 ): Promise<void> {
   const final = path.join(out, `s-${id}`);
-  await rm(final, { recursive: true, force: true });
-  await rename(staging, final);
+  // The id is a hash of the content: a folder already there holds the same files (and may be
+  // being read), so it stays as it is.
+  if (await stat(final).catch(() => null)) await rm(staging, { recursive: true, force: true });
+  else await rename(staging, final);
+  const previous = await publishedSnapshots(out);
+  const kept = [{ id, built_at: manifest.built_at }, ...previous.filter((p) => p.id !== id)].slice(
+    0,
+    Math.max(1, keep),
+  );
+  manifest.snapshots = kept;
   const tmp = path.join(out, `.manifest-${process.pid}.json`);
   await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n');
   await rename(tmp, path.join(out, 'manifest.json'));
-  await removeStale(out, `s-${id}`);
+  await removeStale(out, new Set(kept.map((k) => `s-${k.id}`)));
 }
 
-/** Drop snapshots other than the one just published, and leftovers of interrupted runs. */
-async function removeStale(out: string, keep: string): Promise<void> {
+/** The snapshots the published manifest lists (newest first), or its own one for older manifests. */
+async function publishedSnapshots(out: string): Promise<PublishedSnapshot[]> {
+  const text = await readFile(path.join(out, 'manifest.json'), 'utf8').catch(() => null);
+  if (!text) return [];
+  const m = JSON.parse(text) as {
+    snapshot_id: string;
+    built_at: string;
+    snapshots?: PublishedSnapshot[];
+  };
+  return m.snapshots ?? [{ id: m.snapshot_id, built_at: m.built_at }];
+}
+
+/** Drop snapshots no manifest lists any more, and leftovers of interrupted runs. */
+async function removeStale(out: string, keep: Set<string>): Promise<void> {
   for (const name of await readdir(out)) {
-    if (SNAPSHOT_DIR.test(name) && name !== keep)
+    if (SNAPSHOT_DIR.test(name) && !keep.has(name))
       await rm(path.join(out, name), { recursive: true, force: true });
   }
   await removeLeftovers(out);
+}
+
+/** Another ingest is publishing into the same folder. */
+export class LockedError extends Error {}
+
+/**
+ * One ingest at a time per output folder: `.lock` holds the owner's pid. A lock whose process is
+ * gone (killed) is taken over; a live one refuses the run, so two runs never publish over each
+ * other or remove what the other just published.
+ */
+export async function lockOutput(out: string): Promise<() => Promise<void>> {
+  await mkdir(out, { recursive: true });
+  const file = path.join(out, '.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(file, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return () => rm(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number(await readFile(file, 'utf8').catch(() => ''));
+      if (owner && owner !== process.pid && alive(owner)) {
+        throw new LockedError(
+          `another ingest (pid ${owner}) is publishing into ${out}; wait for it to finish, or give another --out`,
+        );
+      }
+      await rm(file, { force: true }); // its owner is gone
+    }
+  }
+  throw new LockedError(`cannot take the lock ${file}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

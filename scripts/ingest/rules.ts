@@ -35,9 +35,10 @@ export function ruleMacros(): string[] {
     `CREATE OR REPLACE MACRO is_missing(s) AS s IS NULL OR (strlen(s) <= 8 AND list_contains(${list(MISSING_VALUES)}, trim(s)))`,
     // NFC, zero-width characters removed, white space collapsed. Most values need none of it:
     // one regex test decides, and only the rest pay for the replacements.
+    // NUL bytes (seen in damaged exports) are removed like zero-width characters.
     `CREATE OR REPLACE MACRO squash_space(s) AS CASE
-       WHEN NOT regexp_matches(s, '\\s\\s|^\\s|\\s$|[\\t\\n\\r\\x{200B}-\\x{200D}\\x{FEFF}]') THEN nullif(s, '')
-       ELSE nullif(trim(regexp_replace(regexp_replace(s, '[\\x{200B}-\\x{200D}\\x{FEFF}]', '', 'g'), '\\s+', ' ', 'g')), '') END`,
+       WHEN NOT regexp_matches(s, '\\s\\s|^\\s|\\s$|[\\t\\n\\r\\x00\\x{200B}-\\x{200D}\\x{FEFF}]') THEN nullif(s, '')
+       ELSE nullif(trim(regexp_replace(regexp_replace(s, '[\\x00\\x{200B}-\\x{200D}\\x{FEFF}]', '', 'g'), '\\s+', ' ', 'g')), '') END`,
     // NFC changes Thai text only where a tone mark precedes a below-vowel (canonical reordering)
     // and Latin text only around combining diacritics: test for those, normalise only then.
     `CREATE OR REPLACE MACRO clean_text(s) AS squash_space(CASE
@@ -54,6 +55,9 @@ export function ruleMacros(): string[] {
        WHEN is_missing(s) OR NOT amount_shape_ok(s) THEN NULL
        ELSE TRY_CAST(replace(amount_text(s), ',', '') AS DECIMAL(18,2)) END`,
     `CREATE OR REPLACE MACRO amount_bad(s) AS NOT is_missing(s) AND amount(s) IS NULL`,
+    // A number too large for an amount (DECIMAL(18,2): under 10^16 baht), plain or written as 1e30.
+    `CREATE OR REPLACE MACRO amount_out_of_range(s) AS (amount_shape_ok(s) OR regexp_full_match(amount_text(s), '-?\\d+(\\.\\d+)?[eE][+-]?\\d+'))
+       AND abs(TRY_CAST(replace(amount_text(s), ',', '') AS DOUBLE)) >= 1e16`,
     // Dates: `15-ก.ย.-64` (FY2564–67), `29 พ.ย. 67` (FY2568), `15 ก.ย. 2568`, ISO, `29/11/2567`.
     // Split once on spaces and hyphens; the list is bound once with the list_transform trick.
     `CREATE OR REPLACE MACRO year_ce(y) AS CASE WHEN length(y) = 2 THEN y::INTEGER + 1957 WHEN y::INTEGER >= 2400 THEN y::INTEGER - 543 ELSE y::INTEGER END`,
@@ -78,6 +82,11 @@ export function ruleMacros(): string[] {
        WHEN fy_text(s)::INTEGER BETWEEN 1997 AND 2157 THEN fy_text(s)::INTEGER + 543 END`,
     // Fallback only: a project id starts with the BE year and month it was created (~5% differ
     // from the file's fiscal year on the drone set), October onwards belongs to the next year.
+    // The fiscal year a date falls in (October starts the next one), Buddhist era.
+    `CREATE OR REPLACE MACRO fy_of_date(d) AS year(d) + 543 + CASE WHEN month(d) >= 10 THEN 1 ELSE 0 END`,
+    // A year written in CE is read as CE only when it is the Thai fiscal year as the CE one
+    // names it; a stray CE year (1999 on a row dated 2023) is taken from the row's dates.
+    `CREATE OR REPLACE MACRO fy_is_ce(s) AS regexp_full_match(fy_text(s), '\\d{4}') AND fy_text(s)::INTEGER BETWEEN 1997 AND 2157`,
     `CREATE OR REPLACE MACRO fy_from_project_id(p) AS CASE WHEN regexp_full_match(p, '\\d{2}(0[1-9]|1[0-2])\\d{7}')
        THEN 2500 + p[1:2]::INTEGER + CASE WHEN p[3:4]::INTEGER >= 10 THEN 1 ELSE 0 END END`,
     // Project ids are 11-digit text; spreadsheets destroy them as `6.7E+10`.

@@ -18,6 +18,8 @@ import {
 import { LayoutError, resolveHeader, type ColumnMap } from './layout.ts';
 import {
   fileBytes,
+  lockOutput,
+  LockedError,
   makeStagingDir,
   publish,
   removeLeftovers,
@@ -87,7 +89,22 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       unchanged: true,
     };
   }
-  await mkdir(opts.out, { recursive: true });
+  const unlock = await lockOutput(opts.out).catch((e: Error) => {
+    throw e instanceof LockedError ? new InputError(e.message) : e;
+  });
+  try {
+    return await ingestLocked(opts, memo, key, log);
+  } finally {
+    await unlock();
+  }
+}
+
+async function ingestLocked(
+  opts: IngestOptions,
+  memo: InputMemo | null,
+  key: string | null,
+  log: (line: string) => void,
+): Promise<IngestResult> {
   await removeLeftovers(opts.out);
   const staging = await makeStagingDir(opts.out);
   await removeStaleWork();

@@ -80,6 +80,7 @@ describe('ingest of the real drone set', () => {
     expect(readdirSync(out).filter((n) => n.startsWith('s-'))).toEqual([
       `s-${manifest.snapshot_id}`,
     ]);
+    expect(manifest.snapshots!.map((s) => s.id)).toEqual([manifest.snapshot_id]);
   });
 });
 
@@ -563,5 +564,72 @@ describe('re-ingesting a folder after a fetch (the cache)', () => {
     expect(uncached.manifest.counts.rows_written).toBeGreaterThan(0);
     const same = await ingest({ files, out: path.join(dir, 'ocds-b'), maps: new Map(), cacheDir });
     expect(same.unchanged).toBe(true);
+  });
+});
+
+describe('publishing while people read', () => {
+  it('keeps the last three snapshots readable, listed newest first in the manifest', async () => {
+    const out = path.join(dir, 'kept');
+    await rm(out, { recursive: true, force: true });
+    const runs = [
+      { files: [DGA_CSV], maps: new Map() },
+      { files: [ICS_CSV], maps: new Map() },
+      { files: [DGA_CSV, ICS_CSV], maps: new Map() },
+      { files: [DRONE_CSV], maps: droneMaps },
+    ];
+    const ids: string[] = [];
+    for (const r of runs) ids.push((await ingest({ ...r, out })).manifest.snapshot_id);
+    expect(new Set(ids).size).toBe(4);
+    const m = await readManifest(out);
+    expect(m.snapshots!.map((s) => s.id)).toEqual([ids[3], ids[2], ids[1]]);
+    expect(
+      readdirSync(out)
+        .filter((n) => n.startsWith('s-'))
+        .sort(),
+    ).toEqual([ids[1], ids[2], ids[3]].map((id) => `s-${id}`).sort());
+    // A page opened on the second snapshot still reads its files.
+    const second = await rows(
+      `SELECT count(*)::INTEGER AS n FROM read_parquet(${lit(path.join(out, `s-${ids[1]}`, 'projects', '*.parquet'))})`,
+    );
+    expect(second[0]!.n).toBeGreaterThan(0);
+    // Publishing a snapshot again (same content) leaves its folder in place and lists it first.
+    const again = await ingest({ ...runs[1]!, out });
+    expect(again.manifest.snapshot_id).toBe(ids[1]);
+    expect((await readManifest(out)).snapshots!.map((s) => s.id)).toEqual([ids[1], ids[3], ids[2]]);
+  });
+
+  it('takes a lock on the output folder: a second ingest into it is refused while the first runs', async () => {
+    const out = path.join(dir, 'locked');
+    await rm(out, { recursive: true, force: true });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/ingest.ts',
+        '--no-cache',
+        '--out',
+        out,
+        '--map',
+        '_ปีงบ=budget_year',
+        DRONE_CSV,
+      ],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    for (let i = 0; i < 600 && !existsSync(path.join(out, '.lock')); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await expect(ingest({ files: [ICS_CSV], out, maps: new Map() })).rejects.toThrow(
+      new RegExp(`another ingest \\(pid ${child.pid}\\) is publishing into .*locked; wait for it`),
+    );
+    expect(await exited).toBe(0);
+    // The first run's snapshot is published whole, and the lock is gone.
+    const m = await readManifest(out);
+    expect(m.counts.rows_written).toBe(2698);
+    for (const f of m.files) expect(existsSync(path.join(out, f.path))).toBe(true);
+    expect(existsSync(path.join(out, '.lock'))).toBe(false);
+    // Now the second one may publish.
+    await ingest({ files: [ICS_CSV], out, maps: new Map() });
   });
 });

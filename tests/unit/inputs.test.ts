@@ -355,6 +355,42 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     );
   });
 
+  it('NUL bytes, a CE fiscal year the dates contradict, negative and out-of-range amounts: repaired or named, and counted', async () => {
+    const [header, ...records] = readRecords(DRONE_CSV);
+    const col = (name: string) => header!.indexOf(name);
+    const rs = records.slice(0, 5).map((r) => [...r]);
+    rs[0]![col('ชื่อโครงการ')] = 'ซื้อโดรน\u0000สำรวจ โดยวิธีเฉพาะเจาะจง';
+    rs[1]![col('_ปีงบ')] = '1999'; // read as CE it would be FY2542; the row is dated March 2023
+    rs[1]![col('วันที่ประกาศ')] = '15 มี.ค. 2566';
+    rs[2]![col('งบประมาณ(บาท)')] = '-5000.00';
+    rs[3]![col('งบประมาณ(บาท)')] = '1e30';
+    rs[4]![col('ราคากลาง(บาท)')] = '99999999999999999999';
+    const file = path.join(dir, 'odd-values.csv');
+    await writeFile(file, stringify([header!, ...rs]));
+    const out = path.join(dir, 'odd-values');
+    const { manifest } = await ingest({ files: [file], out, maps: droneMaps });
+    expect(manifest.quality).toMatchObject({
+      nul_bytes_removed: 1,
+      fiscal_year_from_dates: 1,
+      negative_amounts: 1,
+    });
+    const pid = (i: number) => rs[i]![col('รหัสโครงการ')]!;
+    const got = await rows(
+      `SELECT p.project_id, p.fiscal_year, p.budget::VARCHAR AS budget, n.project_name
+       FROM ${table(out, manifest, 'projects')} p JOIN ${table(out, manifest, 'project_names')} n USING (project_seq)
+       ORDER BY p.project_id`,
+    );
+    const byId = new Map(got.map((g) => [String(g.project_id), g]));
+    expect(byId.get(pid(0))!.project_name).toBe('ซื้อโดรนสำรวจ โดยวิธีเฉพาะเจาะจง');
+    expect(byId.get(pid(1))!.fiscal_year).toBe(2566);
+    expect(byId.get(pid(2))!.budget).toBe('-5000.00');
+    const rejects = readRecords(path.join(out, manifest.rejects_file!));
+    expect(rejects.slice(1).map((r) => r[3])).toEqual([
+      'project_money: "1e30" is out of range (an amount is under 10,000,000,000,000,000 baht)',
+      'price_build: "99999999999999999999" is out of range (an amount is under 10,000,000,000,000,000 baht)',
+    ]);
+  });
+
   it('an explicit --map takes its field from an official column of the same name, which is reported unused', async () => {
     // The real ICS rows carry both ปีงบประมาณ and the producer's _ปีงบ.
     const { manifest, unmappedColumns } = await ingest({

@@ -92,3 +92,18 @@ export async function checkRangeServing(file: ManifestFile): Promise<void> {
     );
   }
 }
+
+/**
+ * The snapshot the host publishes now, when it is not the one this page loaded (a newer dataset
+ * was published while the page was open); null when it is the same or cannot be read.
+ */
+export async function newerSnapshot(loaded: Manifest): Promise<string | null> {
+  try {
+    const res = await fetch(dataUrl('manifest.json'), { cache: 'no-store' });
+    if (!res.ok) return null;
+    const live = (await res.json()) as Manifest;
+    return live.snapshot_id !== loaded.snapshot_id ? live.snapshot_id : null;
+  } catch {
+    return null;
+  }
+}

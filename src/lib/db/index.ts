@@ -7,7 +7,7 @@ import type { ManifestFile } from '$lib/schema/tables';
 import { checkRangeServing, dataUrl } from './dataset';
 import { engine } from './engine';
 
-export { fetchManifest, tableFiles } from './dataset';
+export { fetchManifest, newerSnapshot, tableFiles } from './dataset';
 
 const registered = new Map<string, Promise<void>>();
 

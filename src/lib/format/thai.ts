@@ -33,6 +33,7 @@ export function toArabicDigits(s: string): string {
 export function cleanText(s: string): string {
   return s
     .normalize('NFC')
+    .replaceAll('\0', '') // NUL bytes of damaged exports
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
     .replace(/\s+/g, ' ')
     .trim();

@@ -106,6 +106,9 @@ export const en: typeof th = {
     loading_detail: 'Reading the project’s details…',
     error: 'Something went wrong: {{message}}',
     retry: 'Retry',
+    newer_data:
+      'A newer dataset ({{id}}) was published while this page was open, and the files it was reading are gone: reload to see the current data.',
+    reload: 'Reload',
     projects: 'Projects',
     budget: 'Total budget (THB)',
     budget_note: 'each project’s budget counted once',

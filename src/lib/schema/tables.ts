@@ -254,6 +254,11 @@ export interface Manifest {
    * nothing new.
    */
   inputs_key?: string;
+  /**
+   * The snapshots still published in this folder, newest first (this one first): the ingest keeps
+   * the last three, so pages opened on an earlier one and links pinned to it keep working.
+   */
+  snapshots?: { id: string; built_at: string }[];
 }
 
 /** Pre-aggregated numbers for the prerendered landing page (agg/summary.json). */

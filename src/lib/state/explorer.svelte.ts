@@ -23,7 +23,7 @@ import {
   type Vendor,
 } from '$lib/db/explore';
 import { tick } from 'svelte';
-import { fetchManifest, fileProgress } from '$lib/db';
+import { fetchManifest, fileProgress, newerSnapshot } from '$lib/db';
 import type { Dimensions } from '$lib/query/aggregate';
 import { engineProgress } from '$lib/db/engine';
 import type { Filters } from '$lib/query/filters';
@@ -36,6 +36,8 @@ const MARK = { start: 'explorer:start', data: 'explorer:data', shown: 'explorer:
 export class Explorer {
   state = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<string | null>(null);
+  /** After a failed run: the snapshot the host publishes now, when it moved on from this page's. */
+  newer = $state<string | null>(null);
   manifest = $state.raw<Manifest | null>(null);
   dims = $state.raw<Dimensions | null>(null);
   totals = $state.raw<Totals | null>(null);
@@ -90,6 +92,7 @@ export class Explorer {
     performance.mark(MARK.start);
     this.state = 'loading';
     this.error = null;
+    this.newer = null;
     try {
       this.manifest ??= await fetchManifest();
       const m = this.manifest;
@@ -115,6 +118,19 @@ export class Explorer {
       if (current()) performance.mark(MARK.shown);
     } catch (e) {
       if (!current()) return;
+      // No number of the previous view may stay on screen beside this view's URL.
+      this.totals = null;
+      this.facets = null;
+      this.charts = null;
+      this.rows = [];
+      this.resolved = null;
+      this.flags = null;
+      this.detailFor = null;
+      this.detail = null;
+      // A file gone because a newer dataset replaced this page's: say so rather than fail.
+      const newer = this.manifest ? await newerSnapshot(this.manifest) : null;
+      if (!current()) return;
+      this.newer = newer;
       this.error = e instanceof Error ? e.message : String(e);
       this.state = 'error';
       this.finished++;

@@ -1,0 +1,122 @@
+/**
+ * The page after a fault: a failed view shows no number of the view before it, and a page whose
+ * dataset was replaced while it was open says so and offers a reload.
+ */
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickLink } from '../../scripts/lib/browser';
+import { createStaticServer, listen } from '../../scripts/lib/server';
+import type { Manifest } from '../../src/lib/schema/tables';
+import { launch, ready } from '../helpers/browser';
+import { BUILD, DEMO_DATA, DRONE_DATA, E2E } from './setup-paths';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The project's server over `dataDir`, answering HTTP 500 for Parquet while `fail` is set. */
+async function host(dataDir: string) {
+  const inner = createStaticServer({ root: BUILD, dataDir });
+  const handle = inner.listeners('request')[0] as (a: IncomingMessage, b: ServerResponse) => void;
+  const state = { fail: false };
+  const server: Server = createServer((req, res) => {
+    if (state.fail && (req.url ?? '').includes('.parquet')) res.writeHead(500).end('boom');
+    else handle(req, res);
+  });
+  const port = await listen(server, 0);
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    state,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+async function settled(page: Page, run: number): Promise<string> {
+  await page.waitForSelector(
+    `[data-testid="explorer"][data-run="${run}"]:is([data-state="ready"], [data-state="error"])`,
+    { timeout: 90_000 },
+  );
+  return (await page.getAttribute('[data-testid="explorer"]', 'data-state'))!;
+}
+
+describe('the page after a fault', () => {
+  it('a failed view shows none of the previous view’s numbers', async () => {
+    const h = await host(DEMO_DATA);
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${h.origin}/explore?fy=2566`);
+      await ready(page);
+      expect(await page.locator('[data-testid="result-projects"]').count()).toBe(1);
+      h.state.fail = true;
+      await clickLink(page, '/explore?fy=2567');
+      expect(await settled(page, 2)).toBe('error');
+      for (const id of ['result-projects', 'result-budget', 'result-contracts', 'result-agreed']) {
+        expect(await page.locator(`[data-testid="${id}"]`).count(), id).toBe(0);
+      }
+      expect(await page.locator('[data-testid="results"]').count()).toBe(0);
+      // The host recovers: the retry shows the new view's numbers.
+      h.state.fail = false;
+      await page.click('[data-testid="explorer"] button');
+      expect(await settled(page, 3)).toBe('ready');
+    } finally {
+      await page.close();
+      await h.close();
+    }
+  }, 120_000);
+
+  it('a dataset replaced while the page was open: the page says so and offers a reload', async () => {
+    const data = path.join(E2E, 'republished');
+    rmSync(data, { recursive: true, force: true });
+    mkdirSync(data, { recursive: true });
+    cpSync(DEMO_DATA, data, { recursive: true });
+    const h = await host(data);
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${h.origin}/explore?fy=2566`);
+      await ready(page);
+      // Three publishes later the page's snapshot is gone: another dataset is live.
+      const drone = JSON.parse(
+        readFileSync(path.join(DRONE_DATA, 'manifest.json'), 'utf8'),
+      ) as Manifest;
+      for (const d of readdirSync(data).filter((n) => n.startsWith('s-')))
+        rmSync(path.join(data, d), { recursive: true });
+      cpSync(
+        path.join(DRONE_DATA, `s-${drone.snapshot_id}`),
+        path.join(data, `s-${drone.snapshot_id}`),
+        { recursive: true },
+      );
+      writeFileSync(path.join(data, 'manifest.json'), JSON.stringify(drone));
+      await clickLink(page, '/explore?fy=2567');
+      expect(await settled(page, 2)).toBe('error');
+      expect(await page.textContent('[data-testid="newer-data"]')).toContain(
+        drone.snapshot_id.slice(0, 12),
+      );
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.click('[data-testid="newer-data"] button'),
+      ]);
+      await ready(page);
+      expect(await page.getAttribute('[data-testid="result-projects"]', 'data-value')).toBe(
+        String(
+          drone.files
+            .filter((f) => f.table === 'projects' && f.fiscal_year === 2567)
+            .reduce((n, f) => n + f.rows, 0),
+        ),
+      );
+    } finally {
+      await page.close();
+      await h.close();
+    }
+  }, 120_000);
+});
