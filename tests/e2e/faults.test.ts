@@ -21,14 +21,22 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The project's server over `dataDir`, answering HTTP 500 for Parquet while `fail` is set. */
+/**
+ * The project's server over `dataDir`, with a fault for Parquet while one is set: HTTP 500, or
+ * ranged answers marked gzip whose bodies are not (the browser cannot decode them).
+ */
 async function host(dataDir: string) {
   const inner = createStaticServer({ root: BUILD, dataDir });
   const handle = inner.listeners('request')[0] as (a: IncomingMessage, b: ServerResponse) => void;
-  const state = { fail: false };
+  const state: { fail: boolean; badGzip: boolean } = { fail: false, badGzip: false };
   const server: Server = createServer((req, res) => {
-    if (state.fail && (req.url ?? '').includes('.parquet')) res.writeHead(500).end('boom');
-    else handle(req, res);
+    const data = (req.url ?? '').includes('.parquet');
+    if (state.fail && data) res.writeHead(500).end('boom');
+    else if (state.badGzip && data && req.headers.range) {
+      res
+        .writeHead(206, { 'Content-Encoding': 'gzip', 'Content-Range': 'bytes 0-0/99' })
+        .end('not gzip');
+    } else handle(req, res);
   });
   const port = await listen(server, 0);
   return {
@@ -65,10 +73,46 @@ describe('the page after a fault', () => {
         expect(await page.locator(`[data-testid="${id}"]`).count(), id).toBe(0);
       }
       expect(await page.locator('[data-testid="results"]').count()).toBe(0);
+      // One plain sentence naming the file, the status and what to do.
+      expect(await page.textContent('[data-testid="explorer"]')).toMatch(
+        /\.parquet: the host failed \(HTTP 500, a server error, not this page's\); retry in a moment/,
+      );
       // The host recovers: the retry shows the new view's numbers.
       h.state.fail = false;
       await page.click('[data-testid="explorer"] button');
       expect(await settled(page, 3)).toBe('ready');
+    } finally {
+      await page.close();
+      await h.close();
+    }
+  }, 120_000);
+
+  it('a connection cut mid-read and gzip the browser cannot decode: each named in a plain sentence', async () => {
+    const h = await host(DEMO_DATA);
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${h.origin}/explore?fy=2566`);
+      await ready(page);
+      // FY2567's files: the 1-byte check passes, then every read DuckDB makes is cut.
+      await page.route('**/fy2567.parquet', (r) =>
+        r.request().headers()['range'] === 'bytes=0-0' ? r.continue() : r.abort('connectionreset'),
+      );
+      await clickLink(page, '/explore?fy=2567');
+      expect(await settled(page, 2)).toBe('error');
+      expect(await page.textContent('[data-testid="explorer"]')).toMatch(
+        /reading .*fy2567\.parquet.* failed part-way \(the connection was cut, or the host failed mid-read\); the host answers correctly now: reload the page/,
+      );
+      // DuckDB-WASM remembers the failed reads of this page: a reload reads them afresh.
+      await page.unroute('**/fy2567.parquet');
+      await page.reload();
+      await ready(page);
+      // A host that marks ranged answers gzip when they are not: not "offline".
+      h.state.badGzip = true;
+      await clickLink(page, '/explore?fy=2568');
+      expect(await settled(page, 2)).toBe('error');
+      expect(await page.textContent('[data-testid="explorer"]')).toMatch(
+        /fy2568\.parquet: the host (compresses ranged responses \(Content-Encoding: gzip\)|answers, but not this range request in a form the browser can read).*compressed or stale on the host/,
+      );
     } finally {
       await page.close();
       await h.close();

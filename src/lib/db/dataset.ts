@@ -31,6 +31,29 @@ async function unreachable(url: string): Promise<DataError> {
       );
     }
   }
+  // A ranged response the browser cannot decode (gzip on a range) fails like a lost connection.
+  const head = await fetch(url, {
+    method: 'HEAD',
+    headers: { Range: 'bytes=0-0' },
+    cache: 'no-store',
+  })
+    .then((r) => r.headers.get('content-encoding'))
+    .catch(() => undefined);
+  if (head && head !== 'identity') {
+    return new DataError(
+      `${url}: the host compresses ranged responses (Content-Encoding: ${head}), so the browser cannot read them: the file is compressed or stale on the host; serve data files uncompressed`,
+    );
+  }
+  // The host that sent the manifest still answers: the range answer itself was unreadable.
+  const answers = await fetch(dataUrl('manifest.json'), { cache: 'no-store' }).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (answers && !url.endsWith('/manifest.json')) {
+    return new DataError(
+      `${url}: the host answers, but not this range request in a form the browser can read (often Content-Encoding: gzip on ranged responses): the file is compressed or stale on the host; serve data files uncompressed, with Range support`,
+    );
+  }
   return new DataError(`cannot reach ${url} (offline?)`);
 }
 
@@ -78,7 +101,16 @@ export async function checkRangeServing(file: ManifestFile): Promise<void> {
     throw await unreachable(url);
   }
   await res.body?.cancel();
-  if (res.status === 404) throw new DataError(`${file.path} is missing on the server (HTTP 404)`);
+  if (res.status === 404) {
+    throw new DataError(
+      `${file.path} is missing on the server (HTTP 404): the dataset was replaced or not fully uploaded; reload the page, and if it stays, the site's data must be published again`,
+    );
+  }
+  if (res.status >= 500) {
+    throw new DataError(
+      `${url}: the host failed (HTTP ${res.status}, a server error, not this page's); retry in a moment`,
+    );
+  }
   if (res.status !== 206) {
     throw new DataError(
       `${url}: the host answered a range request with HTTP ${res.status}, not 206; it cannot serve Parquet to the browser`,

@@ -4,7 +4,7 @@
  */
 import type { Param } from '$lib/query/sql';
 import type { ManifestFile } from '$lib/schema/tables';
-import { checkRangeServing, dataUrl } from './dataset';
+import { checkRangeServing, DataError, dataUrl } from './dataset';
 import { engine } from './engine';
 
 export { fetchManifest, newerSnapshot, tableFiles } from './dataset';
@@ -67,10 +67,34 @@ export async function query<T = Record<string, unknown>>(
       queryTimes()?.push({ sql, start, end: performance.now() });
     }
   };
-  if (!queryTimes()) return run();
-  const p = timedTail.then(run, run);
+  const explained = () => run().catch((e: unknown) => explainReadError(e, files));
+  if (!queryTimes()) return explained();
+  const p = timedTail.then(explained, explained);
   timedTail = p.catch(() => undefined);
   return p;
+}
+
+/** DuckDB's words for a file it could not read over HTTP (rather than a SQL error). */
+const READ_FAILURE = /HTTP|Opening file|NetworkError|IO Error|Failed to fetch|Range/i;
+
+/**
+ * A read that failed part-way: check the query's files again, as the host serves them now, so the
+ * reader gets one plain sentence (the file, the status, what to do) rather than DuckDB's text.
+ */
+async function explainReadError(e: unknown, files: readonly ManifestFile[]): Promise<never> {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!READ_FAILURE.test(message)) throw e;
+  for (const f of files) {
+    try {
+      await checkRangeServing(f);
+    } catch (checked) {
+      if (checked instanceof DataError) throw checked;
+    }
+  }
+  const names = files.map((f) => f.path.split('/').slice(-2).join('/'));
+  throw new DataError(
+    `reading ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} failed part-way (the connection was cut, or the host failed mid-read); the host answers correctly now: reload the page`,
+  );
 }
 
 // With timing set up (benchmarks only), the page's query function, to replay a view's SQL
