@@ -28,6 +28,7 @@ import {
 } from './publish.ts';
 import { apiRowsOf, isOcds, JsonInputError, OcdsCollector, readDocuments } from './json.ts';
 import { cacheKey, InputMemo, inputsKey, type KnownSource } from './cache.ts';
+import { isCsvReaderFailure, readCsvRecords } from './csv-js.ts';
 import { readHeader } from './read.ts';
 import { prepare, SourceError, type Source } from './sources.ts';
 import { Store, type Progress, type StoreOptions } from './store.ts';
@@ -179,7 +180,14 @@ async function ingestLocked(
           throw e;
         }
         if (layout.unmapped.length) unmappedColumns[src.name] = layout.unmapped;
-        rowsBySource[idx] = await store.addCsv(idx, src.path, layout);
+        try {
+          rowsBySource[idx] = await store.addCsv(idx, src.path, layout);
+        } catch (e) {
+          if (!isCsvReaderFailure(e)) throw e;
+          const why = (e as Error).message.split('\n')[0];
+          log(`${src.name}: DuckDB's CSV reader refused it (${why}); reading it record by record`);
+          rowsBySource[idx] = await store.addParsed(idx, readCsvRecords(src.path, layout));
+        }
         cacheable = true;
       } else {
         const docs = await readDocuments(src.path).catch((e: Error) => {

@@ -24,6 +24,7 @@ import {
 } from '../../src/lib/schema/tables.ts';
 
 export type WrittenFile = Omit<ManifestFile, 'bytes' | 'sha256'>;
+import type { CsvReject } from './csv-js.ts';
 import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
@@ -246,27 +247,60 @@ export class Store {
 
   /** Rows already split into canonical fields (JSON sources), cleaned by the same query. */
   async addRows(srcIdx: number, rows: JsonRow[]): Promise<void> {
+    await this.addParsed(
+      srcIdx,
+      (async function* () {
+        for (const row of rows) yield { row };
+      })(),
+    );
+  }
+
+  /**
+   * Rows split into canonical fields by JavaScript (JSON sources, CSVs DuckDB's reader refused),
+   * streamed into the work database and cleaned by the same query; rejects kept as they come.
+   * Returns the number of records read.
+   */
+  async addParsed(
+    srcIdx: number,
+    records: AsyncIterable<{ row: JsonRow } | { reject: CsvReject }>,
+  ): Promise<number> {
     const cols = [
       'line BIGINT',
       'raw_line VARCHAR',
       ...CANONICAL_FIELDS.map((x) => `${f(x)} VARCHAR`),
     ];
-    await this.conn.run(`CREATE OR REPLACE TEMP TABLE jsrc (${cols.join(', ')})`);
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE jsrc (${cols.join(', ')});
+      CREATE OR REPLACE TEMP TABLE jrej (line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`);
     const app = await this.conn.createAppender('jsrc', 'main', 'temp');
-    for (const r of rows) {
-      app.appendBigInt(BigInt(r.line));
-      app.appendVarchar(r.raw);
+    const rej = await this.conn.createAppender('jrej', 'main', 'temp');
+    let n = 0;
+    for await (const r of records) {
+      n++;
+      if ('reject' in r) {
+        rej.appendBigInt(BigInt(r.reject.line));
+        rej.appendVarchar(r.reject.reason);
+        rej.appendVarchar(r.reject.message);
+        rej.appendVarchar(r.reject.raw);
+        rej.endRow();
+        continue;
+      }
+      app.appendBigInt(BigInt(r.row.line));
+      app.appendVarchar(r.row.raw);
       for (const x of CANONICAL_FIELDS) {
-        const v = r.fields[x];
+        const v = r.row.fields[x];
         if (v === undefined || v === null) app.appendNull();
         else app.appendVarchar(String(v));
       }
       app.endRow();
     }
     app.closeSync();
+    rej.closeSync();
+    await this.conn.run(`INSERT INTO clean BY NAME
+      SELECT ${Number(srcIdx)} AS src_idx, line, reason, message, raw_line FROM jrej`);
     const input = `(SELECT ${srcIdx} AS src_idx, NULL::VARCHAR AS shape_error, * FROM jsrc)`;
     await this.clean(input, 'raw_line');
-    await this.conn.run(`DROP TABLE jsrc`);
+    await this.conn.run(`DROP TABLE jsrc; DROP TABLE jrej`);
+    return n;
   }
 
   /**

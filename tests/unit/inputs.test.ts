@@ -391,6 +391,57 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     ]);
   });
 
+  it('a bare CR inside a quoted field and a 5 MB Thai name: the file is read, the oversized record rejected with its line', async () => {
+    const [header, ...records] = readRecords(DRONE_CSV);
+    const name = header!.indexOf('ชื่อโครงการ');
+    const withCr = records.map((r) => [...r]);
+    withCr[5]![name] = `${withCr[5]![name]}\r=1+1`; // valid RFC 4180; DuckDB's reader stops on it
+    const crFile = path.join(dir, 'bare-cr.csv');
+    await writeFile(crFile, stringify([header!, ...withCr]));
+    const logged: string[] = [];
+    const cr = await ingest({
+      files: [crFile],
+      out: path.join(dir, 'bare-cr'),
+      maps: droneMaps,
+      log: (l) => logged.push(l),
+    });
+    expect(logged).toContainEqual(
+      expect.stringMatching(
+        /^bare-cr\.csv: DuckDB's CSV reader refused it \(.*\); reading it record by record$/,
+      ),
+    );
+    expect(cr.manifest.counts).toMatchObject({
+      rows_read: 2698,
+      rows_written: 2698,
+      rows_rejected: 0,
+    });
+    const out = path.join(dir, 'bare-cr');
+    const [named] = await rows(
+      `SELECT n.project_name FROM ${table(out, cr.manifest, 'projects')} p
+       JOIN ${table(out, cr.manifest, 'project_names')} n USING (project_seq) WHERE p.project_id = ?`,
+      [withCr[5]![header!.indexOf('รหัสโครงการ')]!],
+    );
+    expect(named!.project_name).toMatch(/ =1\+1$/); // the CR is white space, collapsed as any
+
+    const big = records.slice(0, 3).map((r) => [...r]);
+    big[1]![name] = 'ก'.repeat(1_750_000); // 5.25 MB of Thai in one field
+    const bigFile = path.join(dir, 'big-name.csv');
+    await writeFile(bigFile, stringify([header!, ...big]));
+    const b = await ingest({ files: [bigFile], out: path.join(dir, 'big-name'), maps: droneMaps });
+    expect(b.manifest.counts).toMatchObject({ rows_read: 3, rows_written: 2, rows_rejected: 1 });
+    expect(b.rejectsByReason).toEqual({ line_too_long: 1 });
+    const rejected = readRecords(path.join(dir, 'big-name', b.manifest.rejects_file!));
+    expect(rejected[1]!.slice(0, 4)).toEqual([
+      'big-name.csv',
+      '3',
+      'line_too_long',
+      expect.stringMatching(
+        /^a record of 5,2\d\d,\d{3} bytes, over the 2,000,000 a record may hold$/,
+      ),
+    ]);
+    expect(rejected[1]![4]).toContain('ก'.repeat(1_750_000)); // the raw record, whole
+  });
+
   it('an explicit --map takes its field from an official column of the same name, which is reported unused', async () => {
     // The real ICS rows carry both ปีงบประมาณ and the producer's _ปีงบ.
     const { manifest, unmappedColumns } = await ingest({
