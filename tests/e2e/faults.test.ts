@@ -81,6 +81,13 @@ describe('the page after a fault', () => {
       h.state.fail = false;
       await page.click('[data-testid="explorer"] button');
       expect(await settled(page, 3)).toBe('ready');
+      // Offline after the page loaded: named as such, not as a host fault.
+      await page.route('**/data/**', (r) => r.abort('internetdisconnected'));
+      await clickLink(page, '/explore?fy=2568');
+      expect(await settled(page, 4)).toBe('error');
+      expect(await page.textContent('[data-testid="explorer"]')).toMatch(
+        /cannot reach http:\/\/127\.0\.0\.1:\d+\/data\/.*fy2568\.parquet \(offline\?\)/,
+      );
     } finally {
       await page.close();
       await h.close();
