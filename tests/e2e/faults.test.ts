@@ -170,4 +170,39 @@ describe('the page after a fault', () => {
       await h.close();
     }
   }, 120_000);
+
+  it('a tab opened in the background starts its queries when it is first shown, and says so', async () => {
+    const h = await host(DEMO_DATA);
+    const page = await browser.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    // Headless tabs are always visible: play a background tab's visibility.
+    await page.addInitScript(() => {
+      let hidden = true;
+      Object.defineProperty(document, 'visibilityState', {
+        get: () => (hidden ? 'hidden' : 'visible'),
+      });
+      Object.defineProperty(document, 'hidden', { get: () => hidden });
+      (window as unknown as { __show: () => void }).__show = () => {
+        hidden = false;
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+    });
+    try {
+      await page.goto(`${h.origin}/en/explore?fy=2566`);
+      await page.waitForSelector('[data-testid="explorer"] .status');
+      await page.waitForTimeout(1500);
+      expect(await page.getAttribute('[data-testid="explorer"]', 'data-state')).toBe('loading');
+      expect(await page.textContent('[data-testid="explorer"] .status')).toContain(
+        'This tab computes its numbers when you look at it',
+      );
+      expect(asked.filter((p) => /\.(wasm|parquet)$/.test(p))).toEqual([]);
+      await page.evaluate(() => (window as unknown as { __show: () => void }).__show());
+      await ready(page);
+      expect(asked.some((p) => p.endsWith('.parquet'))).toBe(true);
+    } finally {
+      await page.close();
+      await h.close();
+    }
+  }, 120_000);
 });

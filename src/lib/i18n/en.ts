@@ -152,6 +152,8 @@ export const en: typeof th = {
     bucket_legacy: 'Pre-2017 methods',
     bucket_unknown: 'Not stated',
     stage_engine: 'Loading the database engine (DuckDB-WASM) {{loaded}}…',
+    waiting_visible:
+      'This tab computes its numbers when you look at it (so that tabs opened in the background do not slow the one you read).',
     page_of: 'Page {{page}} of {{pages}}',
     prev: 'Previous',
     next: 'Next',

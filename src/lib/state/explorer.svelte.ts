@@ -33,9 +33,22 @@ import type { Manifest } from '$lib/schema/tables';
 /** User Timing marks of a run, for bench:explore (scripts/bench/views.ts reads them by name). */
 const MARK = { start: 'explorer:start', data: 'explorer:data', shown: 'explorer:shown' };
 
+function untilVisible(): Promise<void> {
+  return new Promise((resolve) => {
+    const on = () => {
+      if (document.visibilityState === 'hidden') return;
+      document.removeEventListener('visibilitychange', on);
+      resolve();
+    };
+    document.addEventListener('visibilitychange', on);
+  });
+}
+
 export class Explorer {
   state = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<string | null>(null);
+  /** The tab is in the background: the run waits until it is looked at (no CPU taken meanwhile). */
+  waitingForVisible = $state(false);
   /** After a failed run: the snapshot the host publishes now, when it moved on from this page's. */
   newer = $state<string | null>(null);
   manifest = $state.raw<Manifest | null>(null);
@@ -93,6 +106,14 @@ export class Explorer {
     this.state = 'loading';
     this.error = null;
     this.newer = null;
+    // Twenty links opened in background tabs would start twenty engines at once, each slowing the
+    // tab being read: a hidden tab starts its queries when it is first shown.
+    if (document.visibilityState === 'hidden') {
+      this.waitingForVisible = true;
+      await untilVisible();
+      this.waitingForVisible = false;
+      if (!current()) return;
+    }
     try {
       this.manifest ??= await fetchManifest();
       const m = this.manifest;
