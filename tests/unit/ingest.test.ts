@@ -11,6 +11,7 @@ import { LAYOUT_31, THAI_HEADERS } from '../../src/lib/schema/fields';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
+import { droneIngestArgs } from '../helpers/cli';
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-ingest');
@@ -601,21 +602,10 @@ describe('publishing while people read', () => {
   it('takes a lock on the output folder: a second ingest into it is refused while the first runs', async () => {
     const out = path.join(dir, 'locked');
     await rm(out, { recursive: true, force: true });
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/ingest.ts',
-        '--no-cache',
-        '--out',
-        out,
-        '--map',
-        '_ปีงบ=budget_year',
-        DRONE_CSV,
-      ],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    const child = spawn(process.execPath, droneIngestArgs(out, DRONE_CSV), {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((r) => child.on('exit', r));
     for (let i = 0; i < 600 && !existsSync(path.join(out, '.lock')); i++) {
       await new Promise((r) => setTimeout(r, 25));

@@ -10,6 +10,7 @@ import { ingest, InputError } from '../../scripts/ingest/run';
 import { detectEncoding, expandInputs } from '../../scripts/ingest/sources';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { stringify } from 'csv-stringify/sync';
+import { droneIngestArgs } from '../helpers/cli';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
@@ -309,18 +310,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     // The CLI exits 4 (published, something to look at), as with rejected rows.
     const cli = spawnSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/ingest.ts',
-        '--no-cache',
-        '--out',
-        path.join(dir, 'with-empty-cli'),
-        '--map',
-        '_ปีงบ=budget_year',
-        empty,
-        DRONE_CSV,
-      ],
+      droneIngestArgs(path.join(dir, 'with-empty-cli'), empty, DRONE_CSV),
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(cli.status).toBe(4);
