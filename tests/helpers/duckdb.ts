@@ -1,17 +1,33 @@
 /** Native DuckDB for expected answers: the same engine family, computing independently. */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
+let instance: Promise<DuckDBInstance> | null = null;
 let conn: Promise<DuckDBConnection> | null = null;
 
+function db(): Promise<DuckDBInstance> {
+  instance ??= DuckDBInstance.create(':memory:');
+  return instance;
+}
+
 export function native(): Promise<DuckDBConnection> {
-  conn ??= DuckDBInstance.create(':memory:').then((db) => db.connect());
+  conn ??= db().then((d) => d.connect());
   return conn;
 }
 
-export async function rows(sql: string, params: (string | number | boolean | null)[] = []) {
-  const c = await native();
+/** A connection of its own (settings such as file_search_path are per connection). */
+export async function ownConnection(): Promise<DuckDBConnection> {
+  return (await db()).connect();
+}
+
+type Value = string | number | boolean | null;
+
+export async function rowsOn(c: DuckDBConnection, sql: string, params: Value[] = []) {
   const r = await c.runAndReadAll(sql, params);
-  return r.getRowObjectsJson() as Record<string, string | number | boolean | null>[];
+  return r.getRowObjectsJson() as Record<string, Value>[];
+}
+
+export async function rows(sql: string, params: Value[] = []) {
+  return rowsOn(await native(), sql, params);
 }
 
 /** Escape a file path for a SQL string literal in test queries. */

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
-import { native, rows } from './duckdb';
+import { ownConnection, rowsOn } from './duckdb';
 import { manifestOf } from './expected';
 import { DRONE_CSV, TMP } from './paths';
 
@@ -34,10 +34,13 @@ export interface Site {
 /** Manifest paths are relative to the data folder: point DuckDB's search path at it. */
 export async function site(dataDir: string): Promise<Site> {
   const m = manifestOf(dataDir);
-  const ask: Ask = async (q) => {
-    await (await native()).run(`SET file_search_path = '${dataDir.replace(/'/g, "''")}'`);
-    return (await rows(q.sql, q.params)) as Awaited<ReturnType<Ask>>;
-  };
+  // A connection of its own, so two Sites never read each other's files.
+  const conn = await ownConnection();
+  await conn.run(`SET file_search_path = '${dataDir.replace(/'/g, "''")}'`);
+  const ask: Ask = async (q) =>
+    (await rowsOn(conn, q.sql, q.params as (string | number | boolean | null)[])) as Awaited<
+      ReturnType<Ask>
+    >;
   const dims = await loadDimensions(ask, m);
   return {
     m,
