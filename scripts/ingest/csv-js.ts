@@ -9,17 +9,10 @@ import { parse, type CsvError } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { LAYOUT_28, type CanonicalField } from '../../src/lib/schema/fields.ts';
 import type { HeaderLayout } from './layout.ts';
-import type { JsonRow } from './store.ts';
+import type { CsvReject, JsonRow } from './rows.ts';
 
 /** DuckDB's line limit, kept here: a longer record is rejected, never cut. */
 export const MAX_RECORD_BYTES = 2_000_000;
-
-export interface CsvReject {
-  line: number;
-  reason: 'csv_syntax' | 'field_count' | 'line_too_long';
-  message: string;
-  raw: string;
-}
 
 /** Errors of DuckDB's CSV reader that mean "this file, not this row". */
 export function isCsvReaderFailure(e: unknown): boolean {

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { CANONICAL_FIELDS, CONTRACT_FIELDS, type RawRow } from '../../src/lib/schema/fields.ts';
-import type { JsonRow } from './store.ts';
+import type { JsonRow } from './rows.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -8,12 +8,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  CANONICAL_FIELDS,
-  LAYOUT_28,
-  type CanonicalField,
-  type RawRow,
-} from '../../src/lib/schema/fields.ts';
+import { CANONICAL_FIELDS, LAYOUT_28, type CanonicalField } from '../../src/lib/schema/fields.ts';
 import {
   MAX_ROWS_PER_FILE,
   rowGroupRows,
@@ -24,7 +19,7 @@ import {
 } from '../../src/lib/schema/tables.ts';
 
 export type WrittenFile = Omit<ManifestFile, 'bytes' | 'sha256'>;
-import type { CsvReject } from './csv-js.ts';
+import type { CsvReject, JsonRow } from './rows.ts';
 import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
@@ -58,12 +53,6 @@ export interface StoreOptions {
   /** Rows per file before a table splits further (default MAX_ROWS_PER_FILE; tests set less). */
   maxRowsPerFile?: Partial<Record<TableName, number>>;
   threads?: number;
-}
-
-export interface JsonRow {
-  line: number;
-  raw: string;
-  fields: RawRow;
 }
 
 /** CSV-quote a list of fields back into one line (for the rejects file). */

@@ -36,7 +36,8 @@ import {
 } from '$lib/query/aggregate';
 import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
 import { query } from './index';
-import { runSearch, type SearchHits } from '$lib/query/search';
+import type { SearchHits } from '$lib/query/hits';
+import { runSearch } from '$lib/query/search';
 import {
   countFlags,
   flaggedHits,

@@ -24,7 +24,7 @@ import {
   type Sql,
   vendorLookupSql,
 } from './sql';
-import type { SearchHits } from './search';
+import type { SearchHits } from './hits';
 
 export type Row = Record<string, string | number | null>;
 export type Ask = (q: Sql, files: readonly ManifestFile[]) => Promise<Row[]>;

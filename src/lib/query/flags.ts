@@ -15,7 +15,8 @@
 import { tableFiles, type Manifest } from '$lib/schema/tables';
 import { FLAGS, FLAG_IDS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
 import { sourceFiles, type Ask } from './aggregate';
-import { hitStats, hitsTable, hitsTableName, type SearchHits } from './search';
+import { hitsTable, hitsTableName, type SearchHits } from './hits';
+import { hitStats } from './search';
 import {
   activeDims,
   NOTHING,

@@ -15,48 +15,14 @@
 import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
 import { SUBSTRING_MIN, TERM_WORD, charLength, matchesAll } from '$lib/search/text';
 import type { Ask } from './aggregate';
+import { hitsTable, hitsTableName, type SearchHits } from './hits';
 import { dimensionSql, parquet, sqlNumber, type Param, type Sql } from './sql';
 
-/** What the filters need to know of a search's hits. */
-export interface SearchHits {
-  /** The hits table (project_seq, rank). */
-  table: string;
-  rows: number;
-  /** Fiscal years of the hits (the facts' files to open) and their `project_seq` range. */
-  years: number[];
-  seqMin: number | null;
-  seqMax: number | null;
-}
-
 export type SearchIn = 'name' | 'all';
-
-/**
- * Names of the tables a search or a flag makes (src/lib/query/flags.ts): from a hash, never from
- * user text.
- */
-export const HITS_TABLE = /^(search_(hits|match)|flag_(hits|base|view))_[0-9a-f]{16}$/;
-
-export function hitsTable(t: string): string {
-  if (!HITS_TABLE.test(t)) throw new Error(`not a search table name: ${t}`);
-  return t;
-}
 
 /** The table of vocabulary matches kept beside a hits table (word index, term id, whole). */
 export function matchTable(hits: string): string {
   return hitsTable(hits.replace(/^search_hits_/, 'search_match_'));
-}
-
-/** A stable table name for one search or flag (FNV-1a 64 of its inputs). */
-export function hitsTableName(
-  parts: readonly (string | number)[],
-  prefix: 'search_hits' | 'flag_hits' | 'flag_base' | 'flag_view' = 'search_hits',
-): string {
-  let h = 0xcbf29ce484222325n;
-  for (const c of new TextEncoder().encode(parts.join('\u0000'))) {
-    h ^= BigInt(c);
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return `${prefix}_${h.toString(16).padStart(16, '0')}`;
 }
 
 /** A VALUES list of bound rows; `types` casts each column (parameters have no type of their own). */

@@ -10,7 +10,7 @@
  */
 import { isSafePath, type ManifestFile, type TableName } from '$lib/schema/tables';
 import type { Sort } from './filters';
-import { hitsTable, type SearchHits } from './search';
+import { hitsTable, type SearchHits } from './hits';
 
 export type Param = string | number | boolean | null;
 export interface Sql {
