@@ -497,6 +497,22 @@ describe('GitHub Pages project site', () => {
 });
 
 describe('host failures', () => {
+  it('a page past the last one says so, with the count, and leads to the last page', async () => {
+    const page = await browser.newPage();
+    await page.goto(url({ fy: [2566], page: 500 }));
+    await ready(page);
+    const total = Number(await page.getAttribute('[data-testid="result-projects"]', 'data-value'));
+    const pages = Math.ceil(total / 50);
+    expect(await page.textContent('[data-testid="past-last-page"]')).toContain(
+      `หน้า 500 เกินหน้าสุดท้าย: ตัวกรองนี้พบ ${total.toLocaleString('th-TH')} โครงการ ใน ${pages} หน้า`,
+    );
+    expect(await page.locator('[data-testid="no-rows"]').count()).toBe(0);
+    await page.click('[data-testid="past-last-page"] button');
+    await page.waitForSelector('[data-testid="rows-range"]');
+    expect(new URL(page.url()).searchParams.get('page')).toBe(String(pages));
+    await page.close();
+  });
+
   it('names what the host did wrong (no Range, gzip, offline) and recovers on retry', async () => {
     const m = manifestOf(DEMO_DATA);
     const hidden = m.files.find((f) => f.table === 'projects' && f.fiscal_year === 2560)!;

@@ -113,6 +113,9 @@ export const en: typeof th = {
     budget: 'Total budget (THB)',
     budget_note: 'each project’s budget counted once',
     no_rows: 'No project matches these filters',
+    past_last_page:
+      'Page {{page}} is past the last one: these filters match {{total}} projects on {{pages}} pages.',
+    last_page: 'Go to the last page',
     col_project: 'Project',
     col_year: 'FY',
     col_agency: 'Agency',
