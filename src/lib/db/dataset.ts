@@ -2,10 +2,10 @@
  * The published dataset as the browser sees it: the manifest, and absolute, base-aware URLs for its
  * files, each checked against the manifest before DuckDB may read it.
  */
-import { dataHref } from '$lib/data-url';
-import { isSafePath, type Manifest, type ManifestFile } from '$lib/schema/tables';
+import { dataHref } from '../data-url';
+import { isSafePath, type Manifest, type ManifestFile } from '../schema/tables';
 
-export { tableFiles } from '$lib/schema/tables';
+export { tableFiles } from '../schema/tables';
 
 export class DataError extends Error {}
 

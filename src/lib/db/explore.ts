@@ -3,7 +3,7 @@
  * cached), then ask each number from the smallest source that can answer it (sql.ts `plan`), and
  * fetch the text of just the rows on screen.
  */
-import type { Filters, Sort } from '$lib/query/filters';
+import type { Filters, Sort } from '../query/filters';
 import {
   agencyIdsSql,
   agencySuggestSql,
@@ -19,8 +19,8 @@ import {
   type Resolved,
   type Source,
   type Sql,
-} from '$lib/query/sql';
-import { METHOD_BUCKETS, type MethodBucket } from '$lib/schema/methods';
+} from '../query/sql';
+import { METHOD_BUCKETS, type MethodBucket } from '../schema/methods';
 import {
   aggregateBatch,
   CHART_REQUESTS,
@@ -33,11 +33,11 @@ import {
   vendorRow,
   type Dimensions,
   type Row as QueryRow,
-} from '$lib/query/aggregate';
-import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
+} from '../query/aggregate';
+import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { query } from './index';
-import type { SearchHits } from '$lib/query/hits';
-import { runSearch } from '$lib/query/search';
+import type { SearchHits } from '../query/hits';
+import { runSearch } from '../query/search';
 import {
   countFlags,
   flaggedHits,
@@ -46,11 +46,11 @@ import {
   type FlagCount,
   type FlagScope,
   type FlagTable,
-} from '$lib/query/flags';
-import type { FlagId, Thresholds } from '$lib/query/flag-defs';
+} from '../query/flags';
+import type { FlagId, Thresholds } from '../query/flag-defs';
 
-export type { FlagCount } from '$lib/query/flags';
-import { queryWords } from '$lib/search/text';
+export type { FlagCount } from '../query/flags';
+import { queryWords } from '../search/text';
 
 export function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
   return query<T>(q.sql, q.params, files);

@@ -4,9 +4,9 @@
  * one batch of text, not the file (Chromium keeps large Blobs outside the page's heap). Parquet is
  * written by DuckDB itself (COPY) and gets the provenance in its footer; XLSX goes through ExcelJS.
  */
-import type { Lang } from '$lib/i18n';
-import { translator } from '$lib/i18n';
-import { formatCount } from '$lib/format/number';
+import type { Lang } from '../i18n';
+import { translator } from '../i18n';
+import { formatCount } from '../format/number';
 import {
   BOM,
   csvLines,
@@ -16,9 +16,9 @@ import {
   XLSX_MAX_ROWS,
   type ExportRow,
   type Format,
-} from '$lib/export/cells';
-import { joinParquet } from '$lib/export/parquet-footer';
-import { fileName, provenance, provenancePairs, type Provenance } from '$lib/export/provenance';
+} from '../export/cells';
+import { joinParquet } from '../export/parquet-footer';
+import { fileName, provenance, provenancePairs, type Provenance } from '../export/provenance';
 import {
   exportSql,
   orderTable,
@@ -27,10 +27,10 @@ import {
   tableOrder,
   type ExportQuery,
   type Grain,
-} from '$lib/query/export';
-import type { Filters, Sort } from '$lib/query/filters';
-import type { Resolved } from '$lib/query/sql';
-import type { Manifest } from '$lib/schema/tables';
+} from '../query/export';
+import type { Filters, Sort } from '../query/filters';
+import type { Resolved } from '../query/sql';
+import type { Manifest } from '../schema/tables';
 import { manifestSha256 } from './dataset';
 import { engine } from './engine';
 import { ensureFile } from './index';

@@ -2,8 +2,8 @@
  * Queries for the site. SQL text comes from src/lib/query (identifiers from the schema only);
  * values always travel as bound parameters.
  */
-import type { Param } from '$lib/query/sql';
-import type { ManifestFile } from '$lib/schema/tables';
+import type { Param } from '../query/sql';
+import type { ManifestFile } from '../schema/tables';
 import { checkRangeServing, DataError, dataUrl } from './dataset';
 import { engine } from './engine';
 

@@ -8,10 +8,10 @@ import {
   vendorProfile,
   type AgencyProfile,
   type VendorProfile,
-} from '$lib/query/profile';
-import { projectFlags, type ProjectFlag } from '$lib/query/flags';
-import type { FlagId, Thresholds } from '$lib/query/flag-defs';
-import type { Manifest } from '$lib/schema/tables';
+} from '../query/profile';
+import { projectFlags, type ProjectFlag } from '../query/flags';
+import type { FlagId, Thresholds } from '../query/flag-defs';
+import type { Manifest } from '../schema/tables';
 import { fetchManifest } from './index';
 import {
   ask,
@@ -22,8 +22,8 @@ import {
   type ProjectDetail,
   type ResultRow,
 } from './explore';
-import { byIdsSql } from '$lib/query/sql';
-import { tableFiles } from '$lib/schema/tables';
+import { byIdsSql } from '../query/sql';
+import { tableFiles } from '../schema/tables';
 
 let manifest: Promise<Manifest> | null = null;
 

@@ -4,7 +4,7 @@
  * values. Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX.
  */
 import { stringify } from 'csv-stringify/browser/esm/sync';
-import type { ExportColumn } from '$lib/query/export';
+import type { ExportColumn } from '../query/export';
 
 export type Cell = string | number | null;
 export type ExportRow = Record<string, Cell>;

@@ -3,13 +3,13 @@
  * the snapshot), the filters in Thai and English words, the SQL and its parameters, the dataset
  * snapshot and manifest hash, the row count, the time, the source and the licence. Pure.
  */
-import { queryWords } from '$lib/search/text';
-import { FLAGS, ruleText } from '$lib/query/flag-defs';
-import { translator, type Lang } from '$lib/i18n';
-import type { Grain, ExportColumn } from '$lib/query/export';
-import type { Filters } from '$lib/query/filters';
-import type { Param } from '$lib/query/sql';
-import type { Manifest } from '$lib/schema/tables';
+import { queryWords } from '../search/text';
+import { FLAGS, ruleText } from '../query/flag-defs';
+import { translator, type Lang } from '../i18n';
+import type { Grain, ExportColumn } from '../query/export';
+import type { Filters } from '../query/filters';
+import type { Param } from '../query/sql';
+import type { Manifest } from '../schema/tables';
 
 export interface Provenance {
   title: string;

@@ -1,5 +1,5 @@
 /** Number, money and fiscal-year formatting for Thai and English. Pure functions. */
-import type { Lang } from '$lib/i18n';
+import type { Lang } from '../i18n';
 
 const locales: Record<Lang, string> = { th: 'th-TH', en: 'en-GB' };
 

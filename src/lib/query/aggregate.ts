@@ -3,8 +3,8 @@
  * from the `ask` function it is given, so the site (DuckDB-WASM) and the tests (native DuckDB)
  * run the same code.
  */
-import { METHOD_BUCKETS, type MethodBucket } from '$lib/schema/methods';
-import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
+import { METHOD_BUCKETS, type MethodBucket } from '../schema/methods';
+import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { TIN, type Filters } from './filters';
 import {
   aggregateSql,

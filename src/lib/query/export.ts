@@ -6,7 +6,7 @@
  * Two grains: `projects` is the explorer's table (one row per project, project money once);
  * `contracts` has one row per contract × winner, with the winner's TIN and the contract value.
  */
-import { tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
+import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { sourceFiles } from './aggregate';
 import type { Sort } from './filters';
 import {

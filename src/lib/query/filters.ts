@@ -3,7 +3,7 @@
  * Values name things by stable keys (names, TINs, vendor keys), never by row numbers, so a link
  * stays valid when a new year is published. Invalid values are reported and ignored.
  */
-import { MAX_QUERY, MAX_QUERY_WORDS, queryWords } from '$lib/search/text';
+import { MAX_QUERY, MAX_QUERY_WORDS, queryWords } from '../search/text';
 import { FLAG_IDS, THRESHOLDS, parseThreshold, type FlagId, type Thresholds } from './flag-defs';
 
 export const SORTS = ['-budget', 'budget', '-agreed', 'agreed', '-fy', 'fy'] as const;

@@ -12,7 +12,7 @@
  * Pure apart from the `ask` function it is given, so the site (DuckDB-WASM) and the tests
  * (native DuckDB) run the same code. Threshold values are bound parameters.
  */
-import { tableFiles, type Manifest } from '$lib/schema/tables';
+import { tableFiles, type Manifest } from '../schema/tables';
 import { FLAGS, FLAG_IDS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
 import { sourceFiles, type Ask } from './aggregate';
 import { hitsTable, hitsTableName, type SearchHits } from './hits';

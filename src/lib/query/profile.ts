@@ -3,8 +3,8 @@
  * (aggregateWith), so a profile and the explorer filtered to the same agency or vendor agree.
  * Pure apart from the `ask` function it is given (DuckDB-WASM on the site, native in tests).
  */
-import { tableFiles, type Manifest } from '$lib/schema/tables';
-import type { MethodBucket } from '$lib/schema/methods';
+import { tableFiles, type Manifest } from '../schema/tables';
+import type { MethodBucket } from '../schema/methods';
 import { aggregateWith, vendorRow, type Ask, type Dimensions, type Row } from './aggregate';
 import {
   agencyIdsSql,

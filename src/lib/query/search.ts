@@ -12,8 +12,8 @@
  *    dimension; `rank` orders whole-word matches (0) before matches inside a word (1) and, with
  *    `qin=all`, before projects found by their agency's or a winner's name (2).
  */
-import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '$lib/schema/tables';
-import { SUBSTRING_MIN, TERM_WORD, charLength, matchesAll } from '$lib/search/text';
+import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import { SUBSTRING_MIN, TERM_WORD, charLength, matchesAll } from '../search/text';
 import type { Ask } from './aggregate';
 import { hitsTable, hitsTableName, type SearchHits } from './hits';
 import { dimensionSql, parquet, sqlNumber, type Param, type Sql } from './sql';

@@ -8,7 +8,7 @@
  * otherwise, and contract rows (ordered by vendor when a vendor is chosen) when a filter is about
  * contracts. Project money is counted once per project in every source.
  */
-import { isSafePath, type ManifestFile, type TableName } from '$lib/schema/tables';
+import { isSafePath, type ManifestFile, type TableName } from '../schema/tables';
 import type { Sort } from './filters';
 import { hitsTable, type SearchHits } from './hits';
 

@@ -21,14 +21,14 @@ import {
   type Search,
   type Totals,
   type Vendor,
-} from '$lib/db/explore';
+} from '../db/explore';
 import { tick } from 'svelte';
-import { fetchManifest, fileProgress, newerSnapshot } from '$lib/db';
-import type { Dimensions } from '$lib/query/aggregate';
-import { engineProgress } from '$lib/db/engine';
-import type { Filters } from '$lib/query/filters';
-import type { Resolved } from '$lib/query/sql';
-import type { Manifest } from '$lib/schema/tables';
+import { fetchManifest, fileProgress, newerSnapshot } from '../db';
+import type { Dimensions } from '../query/aggregate';
+import { engineProgress } from '../db/engine';
+import type { Filters } from '../query/filters';
+import type { Resolved } from '../query/sql';
+import type { Manifest } from '../schema/tables';
 
 /** User Timing marks of a run, for bench:explore (scripts/bench/views.ts reads them by name). */
 const MARK = { start: 'explorer:start', data: 'explorer:data', shown: 'explorer:shown' };

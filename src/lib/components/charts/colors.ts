@@ -1,5 +1,5 @@
 /** Method bucket colours (Okabe–Ito, distinguishable with common colour-vision deficiencies). */
-import type { MethodBucket } from '$lib/schema/methods';
+import type { MethodBucket } from '../../schema/methods';
 
 export const BUCKET_COLOR: Record<MethodBucket, string> = {
   open: '#0072B2',
