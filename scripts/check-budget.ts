@@ -3,7 +3,7 @@
  * Fails (exit 1) when the built site exceeds GitHub Pages' limits; prints the largest tables and
  * files either way. Exit 2 on a usage error.
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from './lib/cli.ts';
 import { checkBudget, mb, PAGES_FILE_LIMIT, PAGES_SITE_LIMIT } from './lib/budget.ts';
 
 const HELP = `Usage: npm run check:budget -- [--dir build] [--max-site SIZE] [--max-file SIZE]
@@ -17,21 +17,13 @@ function size(v: string): number {
   return Number(m[1]) * 1024 ** { kb: 1, mb: 2, gb: 3 }[m[2]!.toLowerCase() as 'kb'];
 }
 
+const { values } = parseCli(HELP, {
+  dir: { type: 'string', default: 'build' },
+  'max-site': { type: 'string' },
+  'max-file': { type: 'string' },
+});
 let opts;
 try {
-  const { values } = parseArgs({
-    strict: true,
-    options: {
-      dir: { type: 'string', default: 'build' },
-      'max-site': { type: 'string' },
-      'max-file': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    process.exit(0);
-  }
   opts = {
     dir: values.dir,
     site: values['max-site'] ? size(values['max-site']) : PAGES_SITE_LIMIT,

@@ -3,7 +3,7 @@
  * Is this host serving the site correctly? See scripts/lib/host-check.ts. Exit 0 when every check
  * holds, 1 with one line per failure, 2 on a usage error.
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from './lib/cli.ts';
 import { checkHost } from './lib/host-check.ts';
 
 const HELP = `Usage: npm run check:host -- URL [--data URL] [--no-browser]
@@ -22,26 +22,11 @@ Options:
   --no-browser    skip the Chromium checks (CHROMIUM_PATH picks the binary; default /usr/bin/chromium)
   -h, --help      this text`;
 
-let parsed;
-try {
-  parsed = parseArgs({
-    strict: true,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' },
-      'no-browser': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-} catch (err) {
-  console.error(`${(err as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values, positionals } = parseCli(
+  HELP,
+  { data: { type: 'string' }, 'no-browser': { type: 'boolean', default: false } },
+  true,
+);
 if (positionals.length !== 1 || !/^https?:\/\//.test(positionals[0]!)) {
   console.error(`give one http(s) URL\n\n${HELP}`);
   process.exit(2);

@@ -10,7 +10,6 @@
  * bench:explore whose name contains --only. Prints the median and best time of each way and
  * their queries. Not a test: quote its output (docs/benchmarks.md).
  */
-import { parseArgs } from 'node:util';
 import {
   aggregateBatch,
   aggregateWith,
@@ -27,15 +26,18 @@ import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen } from '../lib/server.ts';
 import { exploreViews } from './explore-views.ts';
 import { benchDataset, buildSite, DATASET_OPTIONS } from './site.ts';
+import { parseCli } from '../lib/cli.ts';
 
-const { values } = parseArgs({
-  strict: true,
-  options: {
+const { values } = parseCli(
+  `npm run bench:batch -- [--rows 6000000] [--seed 1] [--dir data/bench] [--rounds 30] [--only TEXT]
+
+A view's aggregates batched against asked one by one, replayed in one warm page.`,
+  {
     ...DATASET_OPTIONS,
     rounds: { type: 'string', default: '30' },
     only: { type: 'string', default: 'year + agency (median)' },
   },
-});
+);
 const rows = Number(values.rows);
 const data = await benchDataset(values.dir, rows, Number(values.seed));
 const s = await site(data);

@@ -14,4 +14,10 @@
 import { exploreViews } from './explore-views.ts';
 import { runViewsCli } from './views.ts';
 
-await runViewsCli(exploreViews);
+await runViewsCli(
+  `npm run bench:explore -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--runs 3]
+                         [--only TEXT] [--networks loopback,throttled] [--requests] [--queries]
+
+Bytes, requests and cold / warm / repeat times of the explorer's views on the built site.`,
+  exploreViews,
+);

@@ -12,17 +12,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { statSync, unlinkSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen } from '../lib/server.ts';
 import { benchDataset, benchFiles, buildSite, DATASET_OPTIONS } from './site.ts';
 import { readFileSync } from 'node:fs';
+import { parseCli } from '../lib/cli.ts';
 
-const { values } = parseArgs({
-  strict: true,
-  options: {
+const { values } = parseCli(
+  `npm run bench:export -- [--rows 6000000] [--seed 1] [--dir data/bench] [--formats csv,ndjson,json,parquet,xlsx]
+                         [--grain contracts|projects] [--skip-cancel] [--timeline]
+
+Sizes, times and the tab's memory of the explorer's exports on generated data.`,
+  {
     ...DATASET_OPTIONS,
     formats: { type: 'string', default: 'csv,ndjson,json,parquet,xlsx' },
     grain: { type: 'string', default: 'contracts' },
@@ -31,7 +34,7 @@ const { values } = parseArgs({
     /** Print memory samples with the export's progress line as it runs. */
     timeline: { type: 'boolean', default: false },
   },
-});
+);
 
 /**
  * Memory (MB) of the largest Chromium renderer process right now: resident, and private

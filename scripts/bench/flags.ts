@@ -6,19 +6,21 @@
  * prints the time and the bytes until every flag's count is on screen (cold: a fresh browser
  * profile, the view's own files already read). Not a test: quote its output (docs/benchmarks.md).
  */
-import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
 import { benchDataset, benchFiles, buildSite, DATASET_OPTIONS } from './site.ts';
 import { transferred } from './views.ts';
+import { parseCli } from '../lib/cli.ts';
 
-const { values } = parseArgs({
-  strict: true,
-  options: {
+const { values } = parseCli(
+  `npm run bench:flags -- [--rows 6000000] [--seed 1] [--dir data/bench]
+
+The integrity flags' time and bytes for one agency's year, a whole year and all years.`,
+  {
     ...DATASET_OPTIONS,
   },
-});
+);
 const rows = Number(values.rows);
 const data = await benchDataset(values.dir, rows, Number(values.seed));
 const { m, list } = benchFiles(data);

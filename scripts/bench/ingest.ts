@@ -8,20 +8,22 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { generate } from '../generate.ts';
 import { DEFAULT_MEMORY_LIMIT } from '../ingest/store.ts';
+import { parseCli } from '../lib/cli.ts';
 
-const { values } = parseArgs({
-  strict: true,
-  options: {
+const { values } = parseCli(
+  `npm run bench:ingest -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--memory-limit 3GB]
+
+The ingest against a plain DuckDB read_csv -> Parquet copy on the same generated files.`,
+  {
     rows: { type: 'string', default: '6000000,21000000' },
     seed: { type: 'string', default: '1' },
     dir: { type: 'string', default: 'data/bench' },
     // The ingest's DuckDB memory limit (default: the CLI's).
     'memory-limit': { type: 'string', default: DEFAULT_MEMORY_LIMIT },
   },
-});
+);
 
 interface Run {
   wall_s: number;

@@ -18,14 +18,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { generate } from '../generate.ts';
 import { DATASET_OPTIONS } from './site.ts';
+import { parseCli } from '../lib/cli.ts';
 
-const { values } = parseArgs({
-  strict: true,
-  options: { ...DATASET_OPTIONS, year: { type: 'string', default: '2566' } },
-});
+const { values } = parseCli(
+  `npm run bench:refresh -- [--rows 6000000] [--seed 1] [--dir data/bench] [--year 2566]
+
+A full ingest with an empty cache, the same files again, and one year's file changed.`,
+  { ...DATASET_OPTIONS, year: { type: 'string', default: '2566' } },
+);
 const rows = Number(values.rows);
 const src = path.join(values.dir, `gen-${rows}-s${values.seed}`);
 if (!existsSync(path.join(src, 'truth.json'))) {

@@ -105,4 +105,11 @@ async function baseline(data: string, rows: number): Promise<void> {
   );
 }
 
-await runViewsCli(interactions, baseline);
+await runViewsCli(
+  `npm run bench:search -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--runs 3]
+                        [--only TEXT] [--networks loopback,throttled]
+
+Keyword search on the built site, against a naive LIKE scan of the same files.`,
+  interactions,
+  baseline,
+);

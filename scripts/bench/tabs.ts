@@ -5,20 +5,22 @@
  * ready and when (median and slowest), in one run. Headless Chromium renders every tab as
  * visible: this is the worst case, all tabs computing at once. Not a test: quote its output.
  */
-import { parseArgs } from 'node:util';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen } from '../lib/server.ts';
 import { benchDataset, buildSite, DATASET_OPTIONS } from './site.ts';
+import { parseCli } from '../lib/cli.ts';
 
-const { values } = parseArgs({
-  strict: true,
-  options: {
+const { values } = parseCli(
+  `npm run bench:tabs -- [--rows 300000] [--tabs 1,5,20] [--seed 1] [--dir data/bench] [--timeout 240]
+
+N explorer tabs opened together in one headless Chromium: how many are ready, and when.`,
+  {
     ...DATASET_OPTIONS,
     rows: { type: 'string', default: '300000' },
     tabs: { type: 'string', default: '1,5,20' },
     timeout: { type: 'string', default: '240' },
   },
-});
+);
 const rows = Number(values.rows);
 const data = await benchDataset(values.dir, rows, Number(values.seed));
 const site = buildSite(values.dir, rows, data);

@@ -3,7 +3,7 @@
  * bytes and requests transferred and the time until the view is ready, cold, warm and repeat,
  * on loopback and throttled. Shared by bench:explore and bench:search.
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from '../lib/cli.ts';
 import type { Browser, Page } from 'playwright-core';
 import { clickLink, launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
@@ -285,22 +285,20 @@ export async function runViews(o: ViewsOptions): Promise<void> {
  * with its time in the engine).
  */
 export async function runViewsCli(
+  usage: string,
   interactions: ViewsOptions['interactions'],
   after?: ViewsOptions['after'],
 ): Promise<void> {
-  const { values } = parseArgs({
-    strict: true,
-    options: {
-      rows: { type: 'string', default: '6000000,21000000' },
-      seed: { type: 'string', default: '1' },
-      dir: { type: 'string', default: 'data/bench' },
-      runs: { type: 'string', default: '3' },
-      /** Only the interactions whose name contains this text. */
-      only: { type: 'string', default: '' },
-      networks: { type: 'string', default: 'loopback,throttled' },
-      requests: { type: 'boolean', default: false },
-      queries: { type: 'boolean', default: false },
-    },
+  const { values } = parseCli(usage, {
+    rows: { type: 'string', default: '6000000,21000000' },
+    seed: { type: 'string', default: '1' },
+    dir: { type: 'string', default: 'data/bench' },
+    runs: { type: 'string', default: '3' },
+    /** Only the interactions whose name contains this text. */
+    only: { type: 'string', default: '' },
+    networks: { type: 'string', default: 'loopback,throttled' },
+    requests: { type: 'boolean', default: false },
+    queries: { type: 'boolean', default: false },
   });
   await runViews({
     rows: values.rows.split(',').map(Number),
