@@ -383,7 +383,7 @@ type Input = Omit<Source, 'path'> & { path: string; sha256: string; bytes: numbe
 async function gather(opts: IngestOptions, memo: InputMemo | null, work: string): Promise<Input[]> {
   const out: Input[] = [];
   for (const file of opts.files) {
-    if (memo) await memo.sha256(file);
+    const original = memo ? await memo.sha256(file) : null;
     const known = memo?.sourcesOf(file);
     if (known && (await allCached(opts, known))) {
       out.push(...known.map((k) => ({ ...k, original: file, path: '' })));
@@ -398,7 +398,8 @@ async function gather(opts: IngestOptions, memo: InputMemo | null, work: string)
         name: p.name,
         kind: p.kind,
         encoding: p.encoding,
-        sha256: await sha256File(p.path),
+        // A file read as it is was hashed already (the memo); not read a second time to hash it.
+        sha256: p.path === file && original ? original : await sha256File(p.path),
         bytes: await fileBytes(p.path),
       };
       sources.push(s);
