@@ -19,7 +19,7 @@ import { THAI_MONTHS } from '../src/lib/format/thai.ts';
 import { Random } from './lib/random.ts';
 import { FlagTally, type FirstPass } from './lib/flag-truth.ts';
 import { KNOWN_METHODS } from '../src/lib/schema/methods.ts';
-import { TIN } from '../src/lib/query/filters.ts';
+import { TIN } from '../src/lib/query/filters/index.ts';
 import {
   CENTRAL_AGENCIES,
   LOCAL_KINDS,
@@ -41,7 +41,14 @@ interface Agency {
   dept: string;
   sub: string;
   province: [string, string];
+  /** Where the agency is: the province's seat or one of a few district names (they repeat across provinces, as real ones do). */
+  district: [string, string];
 }
+/** A province's seat district (อำเภอเมือง). */
+function seat([th, en]: [string, string]): [string, string] {
+  return [`เมือง${th}`, `Mueang ${en}`];
+}
+
 interface Vendor {
   tin: string;
   name: string;
@@ -182,7 +189,7 @@ async function pass(
   const agencies: Agency[] = [];
   for (const province of PROVINCES) {
     for (const [dept, sub] of CENTRAL_AGENCIES)
-      agencies.push({ dept, sub: `${sub} ${province[0]}`, province });
+      agencies.push({ dept, sub: `${sub} ${province[0]}`, province, district: seat(province) });
     // 260 local administrations a province (~7,800 over 30 provinces); names repeat across
     // provinces, as real ones do.
     for (let i = 0; i < 260; i++) {
@@ -190,7 +197,8 @@ async function pass(
         PLACE_PREFIXES[i % PLACE_PREFIXES.length]! +
         PLACE_SUFFIXES[Math.floor(i / PLACE_PREFIXES.length) % PLACE_SUFFIXES.length]!;
       const name = `${LOCAL_KINDS[i % LOCAL_KINDS.length]}${place}`;
-      agencies.push({ dept: name, sub: name, province });
+      const district: [string, string] = i % 3 ? [PLACE_NAMES[i % 4]!, ''] : seat(province);
+      agencies.push({ dept: name, sub: name, province, district });
     }
   }
   const vendors: Vendor[] = [];
@@ -390,8 +398,8 @@ async function pass(
           transaction_date: thaiDate(txDate, fy),
           province: agency.province[0],
           province_en: agency.province[1],
-          district: `เมือง${agency.province[0]}`,
-          district_en: `Mueang ${agency.province[1]}`,
+          district: agency.district[0],
+          district_en: agency.district[1],
           subdistrict: rnd.pick(PLACE_NAMES),
           subdistrict_en: '',
           project_status: finish.getTime() < Date.UTC(2025, 8, 30) ? 'สิ้นสุดสัญญา' : 'ระหว่างดำเนินการ',

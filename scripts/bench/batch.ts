@@ -18,7 +18,7 @@ import {
   TOTALS_REQUEST,
   type Ask,
 } from '../../src/lib/query/aggregate.ts';
-import { parseFilters } from '../../src/lib/query/filters.ts';
+import { parseFilters } from '../../src/lib/query/filters/index.ts';
 import type { Param } from '../../src/lib/query/sql.ts';
 import type { ManifestFile } from '../../src/lib/schema/tables.ts';
 import { site } from '../../tests/helpers/site.ts';

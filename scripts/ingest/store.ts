@@ -9,30 +9,20 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CANONICAL_FIELDS, LAYOUT_28, type CanonicalField } from '../../src/lib/schema/fields.ts';
-import {
-  MAX_ROWS_PER_FILE,
-  rowGroupRows,
-  SPLIT,
-  TABLES,
-  type ManifestFile,
-  type TableName,
-} from '../../src/lib/schema/tables.ts';
-
-export type WrittenFile = Omit<ManifestFile, 'bytes' | 'sha256'>;
+import { MAX_ROWS_PER_FILE, type TableName } from '../../src/lib/schema/tables.ts';
 import type { CsvReject, JsonRow } from './rows.ts';
 import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
-import { indexTerms, TERM_CHUNK, TERM_WORD } from '../../src/lib/search/text.ts';
+import { buildAggregates } from './stages/aggregates.ts';
+import type { Progress, StageDb, WrittenFile } from './stages/db.ts';
 
-export interface Progress {
-  /** What runs now, e.g. `reading part-3.csv`. */
-  stage: string;
-  /** 0–100, or -1 when DuckDB cannot tell. */
-  percent: number;
-  rows: number;
-  elapsedMs: number;
-}
+export type { Progress, WrittenFile } from './stages/db.ts';
+import { buildDimensions, buildVendors } from './stages/dimensions.ts';
+import { decideDuplicates } from './stages/duplicates.ts';
+import { buildFacts, qualityCounts } from './stages/facts.ts';
+import { buildSearchIndex } from './stages/search-index.ts';
+import { writeTables } from './stages/write.ts';
 
 /**
  * What DuckDB may hold in memory before it spills to temporary disk. The process's peak is about
@@ -59,22 +49,25 @@ export interface StoreOptions {
 const RAW_FROM_FIELDS = (fields: string) =>
   `array_to_string(list_transform(${fields}, x -> CASE WHEN regexp_matches(coalesce(x, ''), '[",\\n\\r]') THEN '"' || replace(x, '"', '""') || '"' ELSE coalesce(x, '') END), ',')`;
 
-/** `projects/fy2567.parquet`, `details/fy2567-part-001.parquet`, `contracts_by_vendor/part-003.parquet`. */
-function fileName(table: TableName, fy: number | null, part: number, parts: number): string {
-  const n = `part-${String(part).padStart(3, '0')}`;
-  if (SPLIT[table] === 'key') return `${table}/${n}.parquet`;
-  if (fy === null) return `${table}.parquet`;
-  return parts === 1 ? `${table}/fy${fy}.parquet` : `${table}/fy${fy}-${n}.parquet`;
-}
-
 export class Store {
   private stage = 'starting';
+  /** The working database as the stages see it. */
+  private readonly db: StageDb;
 
   private constructor(
     private readonly conn: DuckDBConnection,
     private readonly onProgress?: (p: Progress) => void,
     private readonly maxRows: Partial<Record<TableName, number>> = MAX_ROWS_PER_FILE,
-  ) {}
+  ) {
+    this.db = {
+      conn,
+      stage: (name) => (this.stage = name),
+      run: (sql) => this.run(sql),
+      rows: (sql) => this.rows(sql),
+      scalar: (sql) => this.scalar(sql),
+      progress: onProgress,
+    };
+  }
 
   /** Run one statement, reporting DuckDB's own progress while it runs. */
   private async run(sql: string): Promise<void> {
@@ -299,120 +292,16 @@ export class Store {
    * fiscal year's file is kept once, from the latest year; the project's own fields come from its
    * latest year too (the most recent status). Both are counted as duplicates.
    */
+  /**
+   * Decide duplicates, then build the dimension and fact tables; returns the quality counts.
+   * Each step is a stage of its own (stages/).
+   */
   async build(): Promise<Record<string, number>> {
-    this.stage = 'resolving duplicates and building tables';
-    const run = (sql: string) => this.run(sql);
-    // Decide on narrow columns only (row id and keys); the wide rows stay where they are, and
-    // every table below reads just the columns it needs through the views. (Copying the kept
-    // rows once instead saved 9 s of 109 at 6M rows, but at 21M its spill filled the 45 GB of
-    // free disk the run had: docs/benchmarks.md.)
-    await run(`CREATE TEMP TABLE keep AS
-      WITH g AS (
-        SELECT rowid AS rid, src_idx, line, project_id, fiscal_year, has_contract, contract_no, vendor_key, price_agree
-        FROM clean WHERE reason IS NULL
-        QUALIFY row_number() OVER (PARTITION BY dup_key ORDER BY src_idx, line) = 1
-      ), k AS (
-        SELECT * FROM g
-        QUALIFY NOT has_contract OR row_number() OVER (
-          PARTITION BY project_id, contract_no, vendor_key, price_agree ORDER BY fiscal_year DESC, src_idx, line) = 1
-      )
-      SELECT rid, row_number() OVER (PARTITION BY project_id ORDER BY fiscal_year DESC, src_idx, line) = 1 AS is_first,
-             (SELECT count(*) FROM g) AS distinct_rows
-      FROM k`);
-    await run(
-      `CREATE TEMP VIEW kept AS SELECT c.*, k.is_first FROM clean c JOIN keep k ON c.rowid = k.rid`,
-    );
-    await run(`CREATE TEMP VIEW first_rows AS SELECT * FROM kept WHERE is_first`);
-    await run(`CREATE TEMP TABLE agencies AS
-      SELECT (row_number() OVER (ORDER BY dept_name, dept_sub_name NULLS FIRST, province NULLS FIRST))::INTEGER AS agency_id,
-             substr(sha256(concat_ws(chr(31), dept_name, coalesce(dept_sub_name, ''), coalesce(province, ''))), 1, 12) AS agency_key,
-             dept_name, dept_sub_name, province
-      FROM (SELECT DISTINCT dept_name, dept_sub_name, province FROM first_rows)`);
-    await run(`CREATE TEMP TABLE methods AS
-      SELECT (row_number() OVER (ORDER BY method_name))::SMALLINT AS method_id, method_name, method_bucket
-      FROM (SELECT DISTINCT method_name, method_bucket FROM first_rows WHERE method_name IS NOT NULL)`);
-    await run(`CREATE TEMP TABLE project_types AS
-      SELECT (row_number() OVER (ORDER BY type_name))::SMALLINT AS type_id, type_name
-      FROM (SELECT DISTINCT type_name FROM first_rows WHERE type_name IS NOT NULL)`);
-    await run(`CREATE TEMP TABLE provinces AS
-      SELECT (row_number() OVER (ORDER BY province))::SMALLINT AS province_id, province AS province_name,
-             max(province_en) AS province_name_en
-      FROM kept WHERE province IS NOT NULL GROUP BY province`);
-    await run(`CREATE TEMP TABLE statuses AS
-      SELECT (row_number() OVER (ORDER BY s))::SMALLINT AS status_id, s AS status_name
-      FROM (SELECT project_status AS s FROM kept UNION SELECT contract_status FROM kept) WHERE s IS NOT NULL`);
-    // Vendors: one per key; the name shown is the spelling seen most often (ties: smallest). Ids
-    // follow activity (most contract rows first), so the names a page shows share row groups.
-    await run(`CREATE TEMP TABLE vendors AS
-      SELECT (row_number() OVER (ORDER BY count(*) DESC, vendor_key))::INTEGER AS vendor_id, vendor_key,
-             CASE WHEN vendor_key LIKE 'tin:%' THEN substr(vendor_key, 5) END AS tin,
-             CASE WHEN vendor_key LIKE 'tin:%' THEN 'valid' ELSE max(tin_status) END AS tin_status,
-             first(winner ORDER BY n DESC, winner) AS name, max(winner_norm) AS name_norm
-      FROM (SELECT vendor_key, winner, winner_norm, tin_status, count(*) OVER (PARTITION BY vendor_key, winner) AS n
-            FROM kept WHERE vendor_key IS NOT NULL)
-      GROUP BY vendor_key`);
-    // Every spelling seen (trimmed and NFC as cleaned, otherwise as written) per vendor.
-    await run(`CREATE TEMP TABLE vendor_names AS
-      SELECT v.vendor_id, k.winner AS name, count(*)::INTEGER AS contracts
-      FROM kept k JOIN vendors v USING (vendor_key) WHERE k.winner IS NOT NULL
-      GROUP BY v.vendor_id, k.winner`);
-    await run(`CREATE TEMP TABLE vendor_keys AS
-      SELECT vendor_key, vendor_id, coalesce(tin::BIGINT, 0) AS tin_number FROM vendors`);
-    // project_seq: the projects' order (year, agency, project), which is also the order of the
-    // fact files, so a range of it prunes their row groups.
-    await run(`CREATE TEMP TABLE projects AS
-      SELECT (row_number() OVER (ORDER BY f.fiscal_year, a.agency_id, f.project_id))::INTEGER AS project_seq,
-             f.project_id, f.fiscal_year, a.agency_id, m.method_id, t.type_id, p.province_id,
-             s.status_id, f.project_money AS budget, f.price_build, f.sum_price_agree AS agreed,
-             coalesce(n.contract_count, 0)::SMALLINT AS contract_count,
-             f.announce_date, f.transaction_date, f.tenderers
-      FROM first_rows f
-      JOIN agencies a ON a.dept_name = f.dept_name AND a.dept_sub_name IS NOT DISTINCT FROM f.dept_sub_name
-                     AND a.province IS NOT DISTINCT FROM f.province
-      LEFT JOIN (SELECT project_id, count(*) AS contract_count FROM kept WHERE has_contract GROUP BY 1) n USING (project_id)
-      LEFT JOIN methods m ON m.method_name = f.method_name
-      LEFT JOIN project_types t ON t.type_name = f.type_name
-      LEFT JOIN provinces p ON p.province_name = f.province
-      LEFT JOIN statuses s ON s.status_name = f.project_status`);
-    // Contracts carry their project's filter columns and money, so a view filtered by vendor or
-    // contract date needs no join (and the vendor copy is self-sufficient).
-    await run(`CREATE TEMP TABLE contracts AS
-      SELECT c.project_id, p.project_seq, p.fiscal_year, p.agency_id, v.vendor_id, p.method_id, p.type_id,
-             p.province_id, p.status_id AS project_status_id, p.budget, p.price_build, p.agreed,
-             c.contract_no, c.contract_date, c.contract_finish_date, c.price_agree, s.status_id
-      FROM kept c JOIN projects p USING (project_id)
-      LEFT JOIN vendors v ON v.vendor_key = c.vendor_key
-      LEFT JOIN statuses s ON s.status_name = c.contract_status
-      WHERE c.has_contract`);
-    await run(`CREATE TEMP TABLE details AS
-      SELECT f.project_id, p.project_seq, p.agency_id, f.fiscal_year, f.project_name, f.method_raw,
-             f.method_group_raw, f.method_source, f.district, f.subdistrict
-      FROM first_rows f JOIN projects p USING (project_id)`);
-    // Names are written apart from the rest of the text (schema 9), split and sorted as details.
-    await run(`CREATE TEMP VIEW project_names AS
-      SELECT project_seq, project_name, project_id, agency_id, fiscal_year FROM details`);
-    const q = (
-      await this.rows(`SELECT
-        (SELECT count(*) FROM clean WHERE reason IS NULL) - (SELECT any_value(distinct_rows) FROM keep) AS duplicate_rows,
-        (SELECT any_value(distinct_rows) FROM keep) - (SELECT count(*) FROM keep) AS repeated_contracts,
-        (SELECT count(*) FROM (SELECT project_id FROM kept GROUP BY 1 HAVING count(DISTINCT fiscal_year) > 1)) AS projects_in_several_years,
-        (SELECT count(*) FROM (SELECT project_id FROM kept GROUP BY 1 HAVING count(DISTINCT project_money) > 1)) AS project_money_conflicts,
-        (SELECT count(*) FROM projects WHERE contract_count > 1) AS multi_contract_projects,
-        count(*) FILTER (WHERE fy_source = 'project_id') AS fiscal_year_from_project_id,
-        count(*) FILTER (WHERE fy_source = 'dates') AS fiscal_year_from_dates,
-        count(*) FILTER (WHERE had_nul) AS nul_bytes_removed,
-        count(*) FILTER (WHERE project_money < 0 OR price_build < 0 OR sum_price_agree < 0 OR price_agree < 0) AS negative_amounts,
-        count(*) FILTER (WHERE method_source = 'swapped_column' AND method_raw IS NOT NULL) AS method_group_columns_swapped,
-        count(*) FILTER (WHERE method_source = 'project_name') AS method_from_project_name,
-        count(*) FILTER (WHERE method_source = 'none') AS method_unknown,
-        count(*) FILTER (WHERE tin_status = 'broken') AS tin_broken,
-        count(*) FILTER (WHERE tin_status = 'masked') AS tin_masked,
-        count(*) FILTER (WHERE tin_status = 'invalid_checksum') AS tin_invalid_checksum,
-        count(*) FILTER (WHERE tin_status = 'other') AS tin_other,
-        count(*) FILTER (WHERE tin_restored) AS tin_leading_zero_restored
-      FROM clean WHERE reason IS NULL`)
-    )[0]!;
-    return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Number(v)]));
+    await decideDuplicates(this.db);
+    await buildDimensions(this.db);
+    await buildVendors(this.db);
+    await buildFacts(this.db);
+    return qualityCounts(this.db);
   }
 
   async counts(): Promise<{ written: number; rejected: number; duplicates: number }> {
@@ -450,186 +339,11 @@ export class Store {
     return r.map((x) => Number(x.y));
   }
 
-  /**
-   * The word index of project names: each distinct name is normalised and segmented once in JS
-   * (Intl.Segmenter, the browser's ICU), in batches so memory stays flat; DuckDB then joins the
-   * words back to the projects. Term ids follow the words' byte order.
-   */
-  private async buildSearch(): Promise<void> {
-    this.stage = 'indexing words of project names';
-    await this.run(`CREATE OR REPLACE TEMP TABLE names AS
-      SELECT row_number() OVER (ORDER BY project_name)::INTEGER AS name_id, project_name
-      FROM (SELECT DISTINCT project_name FROM details WHERE project_name IS NOT NULL)`);
-    await this.conn.run(
-      `CREATE OR REPLACE TEMP TABLE name_words (name_id INTEGER, word VARCHAR, kind TINYINT)`,
-    );
-    const total = await this.scalar(`SELECT count(*) FROM names`);
-    const batch = 100_000;
-    const app = await this.conn.createAppender('name_words', 'main', 'temp');
-    for (let lo = 1; lo <= total; lo += batch) {
-      const rows = (
-        await this.conn.runAndReadAll(
-          `SELECT name_id, project_name FROM names WHERE name_id BETWEEN ${lo} AND ${lo + batch - 1}`,
-        )
-      ).getRows() as [number, string][];
-      for (const [id, name] of rows) {
-        const { words, chunks } = indexTerms(name);
-        for (const [list, kind] of [
-          [words, TERM_WORD],
-          [chunks, TERM_CHUNK],
-        ] as const) {
-          for (const w of list) {
-            app.appendInteger(id);
-            app.appendVarchar(w);
-            app.appendTinyInt(kind);
-            app.endRow();
-          }
-        }
-      }
-      this.onProgress?.({
-        stage: this.stage,
-        percent: Math.min(100, ((lo + batch) / total) * 100),
-        rows: lo + rows.length - 1,
-        elapsedMs: 0,
-      });
-    }
-    app.closeSync();
-    await this.run(`CREATE OR REPLACE TEMP TABLE search_postings AS
-      SELECT w.word, w.kind, p.project_seq
-      FROM details d JOIN projects p USING (project_id)
-      JOIN names n USING (project_name) JOIN name_words w USING (name_id)`);
-    await this.run(`CREATE OR REPLACE TEMP TABLE search_terms AS
-      SELECT term, kind, row_number() OVER (ORDER BY term, kind)::INTEGER AS term_id, projects
-      FROM (SELECT word AS term, kind, count(*)::INTEGER AS projects FROM search_postings GROUP BY 1, 2)`);
-    await this.run(`CREATE OR REPLACE TEMP TABLE search_postings AS
-      SELECT t.term_id, p.project_seq
-      FROM search_postings p JOIN search_terms t ON t.term = p.word AND t.kind = p.kind`);
-    await this.conn.run(`DROP TABLE names; DROP TABLE name_words`);
-  }
-
-  /** The narrow vendor copy and the pre-aggregates, from the built tables. */
-  private async derive(): Promise<void> {
-    await this.buildSearch();
-    const byVendor = TABLES.contracts_by_vendor.map((c) =>
-      c === 'project_name' ? 'd.project_name' : `c.${c}`,
-    );
-    await this.run(`CREATE OR REPLACE TEMP TABLE contracts_by_vendor AS
-      SELECT ${byVendor.join(', ')} FROM contracts c
-      LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
-      WHERE c.vendor_id IS NOT NULL`);
-    // Discount against the reference price counts only projects that have both amounts.
-    const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
-      coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;
-    // Dimensions may be NULL (no method, no type): join on IS NOT DISTINCT FROM. Every contract's
-    // project is in projects, so projects' groups cover all contract groups.
-    const cube = async (table: string, dims: string[]) => {
-      const d = dims.join(', ');
-      const asContract = (c: string) => (c === 'status_id' ? 'project_status_id AS status_id' : c);
-      await this.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
-        WITH p AS (SELECT ${d}, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget, ${ref}
-                   FROM projects GROUP BY ALL),
-             c AS (SELECT ${dims.map(asContract).join(', ')}, count(*)::INTEGER AS contracts,
-                          sum(price_agree) AS agreed FROM contracts GROUP BY ALL)
-        SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts, coalesce(c.agreed, 0) AS agreed
-        FROM p LEFT JOIN c ON ${dims.map((x) => `p.${x} IS NOT DISTINCT FROM c.${x}`).join(' AND ')}`);
-    };
-    await cube('agg_agency_year', ['agency_id', 'fiscal_year', 'province_id']);
-    await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
-    await this.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
-      SELECT vendor_id, fiscal_year, count(*)::INTEGER AS contracts, count(DISTINCT project_id)::INTEGER AS projects,
-             count(DISTINCT agency_id)::INTEGER AS agencies, coalesce(sum(price_agree), 0) AS agreed
-      FROM contracts WHERE vendor_id IS NOT NULL GROUP BY 1, 2`);
-    await this.run(`CREATE OR REPLACE TEMP TABLE agg_month AS
-      SELECT fiscal_year, month(contract_date)::TINYINT AS month, count(*)::INTEGER AS contracts,
-             coalesce(sum(price_agree), 0) AS agreed
-      FROM contracts GROUP BY ALL`);
-  }
-
-  /**
-   * Write every table (schema/tables.ts says how each splits). Facts and details are sorted by
-   * agency within a year so row-group statistics prune agency filters (details in smaller row
-   * groups, for lookups of the rows on screen); the vendor copy by vendor.
-   */
+  /** The search index, the vendor copy and the pre-aggregates, then every table written. */
   async writeParquet(dir: string): Promise<WrittenFile[]> {
-    await this.derive();
-    this.stage = 'writing Parquet';
-    const out: WrittenFile[] = [];
-    const years = await this.fiscalYears();
-    for (const table of Object.keys(TABLES) as TableName[]) {
-      const columns = TABLES[table] as readonly string[];
-      const keys = SPLIT[table] === 'year' ? ['agency_id', 'project_id'] : [columns[0]!];
-      // Rows that tie on the keys (contracts of one project) are ordered by every other column too,
-      // or the same inputs would not give the same snapshot. Projects, details and names have one
-      // row per project id, so their keys alone decide.
-      const unique = table === 'projects' || table === 'details' || table === 'project_names';
-      const order = [...keys, ...(unique ? [] : columns.filter((c) => !keys.includes(c)))]
-        .map((c) => `${c} NULLS FIRST`)
-        .join(', ');
-      const rowGroup = rowGroupRows(table);
-      const slices =
-        SPLIT[table] === 'year'
-          ? years.map((fy) => ({ fy, where: `fiscal_year = ${Number(fy)}` }))
-          : [{ fy: null, where: 'TRUE' }];
-      for (const slice of slices) {
-        const total = await this.scalar(`SELECT count(*) FROM ${table} WHERE ${slice.where}`);
-        const max = this.maxRows[table] ?? Infinity;
-        // Files too big to be one are cut between values of the first key (a vendor's contracts
-        // stay in one file), found with windows over the distinct keys only. A key with a quarter
-        // of a file's rows or more (the busiest vendors) is a file of its own: DuckDB-WASM's
-        // read-ahead grows to 16 MB blocks while it scans one key's rows, and only a file's end
-        // stops it (the busiest vendor at the start of a shared file read 23 MB for its 9 MB).
-        let parts = 1;
-        if (total > max) {
-          await this.run(`CREATE OR REPLACE TEMP TABLE _cuts AS
-            SELECT min(k) AS lo, max(k) AS hi FROM (
-              SELECT k, seg, (sum(n) OVER (PARTITION BY seg ORDER BY k) - n) // ${max} AS sub FROM (
-                SELECT k, n, sum(start::INTEGER) OVER (ORDER BY k) AS seg FROM (
-                  SELECT k, n, n >= ${max / 4} OR lag(n >= ${max / 4}, 1, true) OVER (ORDER BY k) AS start
-                  FROM (SELECT ${keys[0]} AS k, count(*) AS n FROM ${table} WHERE ${slice.where} GROUP BY 1))))
-            GROUP BY seg, sub`);
-          await this.run(
-            `CREATE OR REPLACE TEMP TABLE _cuts AS SELECT row_number() OVER (ORDER BY lo) - 1 AS part, lo, hi FROM _cuts`,
-          );
-          parts = await this.scalar(`SELECT count(*) FROM _cuts`);
-        }
-        for (let part = 0; part < parts; part++) {
-          const rel = fileName(table, slice.fy, part, parts);
-          await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-          const inPart =
-            parts > 1
-              ? ` AND ${keys[0]} BETWEEN (SELECT lo FROM _cuts WHERE part = ${part}) AND (SELECT hi FROM _cuts WHERE part = ${part})`
-              : '';
-          const rows = `SELECT ${columns.join(', ')} FROM ${table} WHERE ${slice.where}${inPart} ORDER BY ${order}`;
-          // Parquet format v2: sorted integers take delta encoding (the word index's postings
-          // take half a byte a row instead of three; project_seq in the facts almost nothing).
-          // DuckDB-WASM 1.28 reads it: every column of a year's files read back identical.
-          await this.run(
-            `COPY (${rows}) TO ${sqlString(path.join(dir, rel))} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${rowGroup}, PARQUET_VERSION V2)`,
-          );
-          const seq = columns.includes('project_seq') && SPLIT[table] === 'year';
-          // (`project_names` is cut by the agencies of `details` but holds no agency column.)
-          const keyed = columns.includes(keys[0]!);
-          const range = (
-            await this.rows(
-              `SELECT ${keyed ? `min(${keys[0]})::VARCHAR` : 'NULL'} AS lo, ${keyed ? `max(${keys[0]})::VARCHAR` : 'NULL'} AS hi, count(*) AS n,
-                 ${seq ? 'min(project_seq)' : 'NULL'} AS seq_lo, ${seq ? 'max(project_seq)' : 'NULL'} AS seq_hi
-               FROM read_parquet(${sqlString(path.join(dir, rel))})`,
-            )
-          )[0]!;
-          out.push({
-            table,
-            fiscal_year: slice.fy,
-            path: rel,
-            rows: Number(range.n),
-            ...((parts > 1 || SPLIT[table] === 'key') && keyed
-              ? { key_min: range.lo as string | null, key_max: range.hi as string | null }
-              : {}),
-            ...(seq ? { seq_min: Number(range.seq_lo), seq_max: Number(range.seq_hi) } : {}),
-          });
-        }
-      }
-    }
-    return out;
+    await buildSearchIndex(this.db);
+    await buildAggregates(this.db);
+    return writeTables(this.db, dir, this.maxRows);
   }
 
   /** Rows for the prerendered landing page, computed once here rather than in every browser. */

@@ -250,9 +250,37 @@ describe('explorer controls', () => {
       (await expectedTotals(DEMO_DATA, { fy: [2566], province: [name], method: ['specific'] }))
         .projects,
     );
+    // The district facet appears under a chosen province, with the province's districts; each
+    // count is what that district then shows (districts from the projects' raw text).
+    expect(await page.locator('[data-testid="filter-district"]').count()).toBe(1);
+    const districts = await page
+      .locator('[data-testid="filter-district"] label')
+      .evaluateAll((ls) =>
+        ls.map((l) => [
+          l.querySelector('input')!.value,
+          l.querySelector('.count')!.getAttribute('data-count'),
+        ]),
+      );
+    expect(districts.length).toBeGreaterThan(1);
+    for (const [d, n] of districts.slice(0, 3)) {
+      const e = await expectedTotals(DEMO_DATA, { fy: [2566], province: [name], district: [d!] });
+      expect({ d, n }).toEqual({ d, n: e.projects });
+    }
+    const district = page.locator('[data-testid="filter-district"] label').nth(1);
+    const dname = (await district.locator('input').getAttribute('value'))!;
+    await district.locator('input').check();
+    await page.waitForURL((u) => u.searchParams.get('district') === dname);
+    await ready(page);
+    await expect
+      .poll(() => values(page), POLL)
+      .toEqual(
+        await expectedTotals(DEMO_DATA, { fy: [2566], province: [name], district: [dname] }),
+      );
     // Sort ascending by budget, then page 2: the rows are native DuckDB's rows 51–100.
     await page.goto(url({ fy: [2566] }));
     await ready(page);
+    // No province: no district list (nothing asked for it).
+    expect(await page.locator('[data-testid="filter-district"]').count()).toBe(0);
     await page.click('[data-testid="results"] th button[data-sort="budget"]');
     await page.waitForURL((u) => u.searchParams.get('sort') === 'budget');
     await ready(page);

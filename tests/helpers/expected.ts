@@ -75,6 +75,13 @@ export async function expectedTotals(
     pw.push(`st.status_name IN (${qs(f.status.length)})`);
     pp.push(...f.status);
   }
+  if (f.district.length) {
+    // From the projects' raw text (details), not the ingest's district ids.
+    pw.push(
+      `p.project_id IN (SELECT project_id FROM ${table(dataDir, 'details')} WHERE district IN (${qs(f.district.length)}))`,
+    );
+    pp.push(...f.district);
+  }
   const ranged = f.min !== null || f.max !== null;
   if (ranged && f.amount === 'budget') {
     if (f.min !== null) pw.push(`p.budget >= ${f.min}`);
@@ -131,7 +138,7 @@ export async function sharedAgencyName(dataDir: string): Promise<{ name: string;
 
 /** Filter cases built from values that exist in the data (and some that do not). */
 export async function filterCases(dir: string): Promise<Partial<Filters>[]> {
-  const pick = async (sql: string) => (await rows(sql))[0] ?? {};
+  const pick = async (sql: string, params: P[] = []) => (await rows(sql, params))[0] ?? {};
   const t = (n: string) => table(dir, n);
   const busy = await pick(`SELECT a.dept_name, a.dept_sub_name, a.province, p.fiscal_year
     FROM ${t('projects')} p JOIN ${t('agencies')} a USING (agency_id)
@@ -150,6 +157,16 @@ export async function filterCases(dir: string): Promise<Partial<Filters>[]> {
     GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`);
   const dates = await pick(`SELECT quantile_disc(contract_date, 0.3)::VARCHAR AS lo,
     quantile_disc(contract_date, 0.6)::VARCHAR AS hi FROM ${t('contracts')}`);
+  // The busy agency's district, and a district name two provinces share (จอมทอง is one).
+  const district = await pick(
+    `SELECT d.district FROM ${t('details')} d JOIN ${t('agencies')} a USING (agency_id)
+    WHERE a.dept_name = ? AND d.district IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    [String(busy.dept_name)],
+  );
+  const shared =
+    await pick(`SELECT d.district FROM ${t('details')} d JOIN ${t('projects')} p USING (project_id)
+    WHERE d.district IS NOT NULL GROUP BY 1 HAVING count(DISTINCT p.province_id) > 1
+    ORDER BY count(*) DESC, 1 LIMIT 1`);
   const fy = Number(busy.fiscal_year);
   dates.lo ??= '2023-01-01';
   dates.hi ??= '2023-12-31';
@@ -180,6 +197,14 @@ export async function filterCases(dir: string): Promise<Partial<Filters>[]> {
     { vendor: 'tin:0000000000000' },
     { province: ['ไม่มีจังหวัดนี้'], fy: [fy] },
     { fy: [2501] },
+    { province, district: district.district ? [String(district.district)] : [] },
+    ...(shared.district
+      ? [
+          { district: [String(shared.district)] },
+          { fy: [fy], district: [String(shared.district)], method: ['specific'] },
+        ]
+      : []),
+    { district: ['ไม่มีอำเภอนี้'] },
   ];
 }
 

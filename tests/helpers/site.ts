@@ -2,18 +2,13 @@
  * The site's own query code (src/lib/query) run on native DuckDB instead of DuckDB-WASM: the same
  * planning, SQL and merging, so unit tests can check it against independent answers quickly.
  */
-import {
-  aggregateWith,
-  loadDimensions,
-  toResolved,
-  vendorRow,
-  type Ask,
-  type Dimensions,
-} from '../../src/lib/query/aggregate';
+import { aggregateWith, vendorRow, type Ask } from '../../src/lib/query/aggregate';
+import { loadDimensions, toResolved, type Dimensions } from '../../src/lib/query/filters/resolve';
 import type { Filters } from '../../src/lib/query/filters';
 import { runSearch } from '../../src/lib/query/search';
 import { queryWords } from '../../src/lib/search/text';
-import { agencyIdsSql, type Measure, type Resolved } from '../../src/lib/query/sql';
+import { agencyIdsSql } from '../../src/lib/query/lookups';
+import type { Measure, Resolved } from '../../src/lib/query/plan';
 import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

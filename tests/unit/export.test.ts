@@ -21,7 +21,8 @@ import {
   type Grain,
 } from '../../src/lib/query/export';
 import { NO_FILTERS, SORTS, type Filters, type Sort } from '../../src/lib/query/filters';
-import { rowSource, rowsSql } from '../../src/lib/query/sql';
+import { rowsSql } from '../../src/lib/query/page-sql';
+import { rowSource } from '../../src/lib/query/plan';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { decimal, expectedTotals, filterCases, sumText } from '../helpers/expected';

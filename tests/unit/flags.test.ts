@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FLAGS, FLAG_IDS, type FlagId, type Thresholds } from '../../src/lib/query/flag-defs';
 import { filtersToSearch, NO_FILTERS, parseFilters } from '../../src/lib/query/filters';
 import { flagCountSql, flaggedHits, flagView, runFlag, scopeOf } from '../../src/lib/query/flags';
-import { NOTHING, type Resolved } from '../../src/lib/query/sql';
+import { ALL_ROWS, type Resolved } from '../../src/lib/query/plan';
 import type { Truth } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
@@ -65,7 +65,7 @@ describe('flags on real rows equal an independent computation', () => {
   it('the drone set (2,698 projects, FY2565–2568), every flag', async () => {
     const seen: Record<string, [number, number]> = {};
     for (const id of COMPUTED) {
-      const got = await siteFlag(drone, id, NOTHING);
+      const got = await siteFlag(drone, id, ALL_ROWS);
       const want = await expectedFlag(dirs.droneDir, id);
       expect({ id, covered: got.covered }).toEqual({ id, covered: want.covered });
       expect(await flaggedIds(drone, dirs.droneDir, got.table.table)).toEqual(want.flagged);
@@ -82,19 +82,19 @@ describe('flags on real rows equal an independent computation', () => {
 
   it('the FY2568 sample and the datastore rows, which have dates', async () => {
     for (const id of COMPUTED) {
-      const got = await siteFlag(dga, id, NOTHING);
+      const got = await siteFlag(dga, id, ALL_ROWS);
       const want = await expectedFlag(dgaDir, id);
       expect({ id, covered: got.covered }).toEqual({ id, covered: want.covered });
       expect(await flaggedIds(dga, dgaDir, got.table.table)).toEqual(want.flagged);
     }
     // Year-end specific purchases by transaction date (August and September).
-    const f6 = await siteFlag(dga, 'F6', NOTHING);
+    const f6 = await siteFlag(dga, 'F6', ALL_ROWS);
     expect(f6.flagged).toBeGreaterThan(0);
     expect(f6.covered).toBe(255);
   });
 
   it('F8 counts tenderers where OCDS records have them, and covers no e-GP project', async () => {
-    const f8 = await siteFlag(drone, 'F8', NOTHING);
+    const f8 = await siteFlag(drone, 'F8', ALL_ROWS);
     expect([f8.covered, f8.flagged]).toEqual([0, 0]);
     // Independent: numberOfTenderers (else the length of tenderers) read from the records' JSON.
     const want = new Map<string, number>();
@@ -121,7 +121,7 @@ describe('flags on real rows equal an independent computation', () => {
       }
     }
     for (const max of [1, 2]) {
-      const got = await siteFlag(ocds, 'F8', NOTHING, { f8_max: max });
+      const got = await siteFlag(ocds, 'F8', ALL_ROWS, { f8_max: max });
       expect(got.covered).toBe(want.size);
       const flagged = [...want].filter(([, n]) => n <= max).map(([id]) => id);
       expect(await flaggedIds(ocds, ocdsDir, got.table.table)).toEqual(flagged.sort());
@@ -160,7 +160,7 @@ describe('tenderers from a mapped CSV column', () => {
     expect(rejects.match(/bad_tenderers/g)).toHaveLength(2);
     expect(rejects).toContain('tenderers: ""two"" is not a number of tenderers');
     const s = await site(out);
-    const f8 = await siteFlag(s, 'F8', NOTHING);
+    const f8 = await siteFlag(s, 'F8', ALL_ROWS);
     expect([f8.covered, f8.flagged]).toEqual([2, 1]);
   });
 });
@@ -174,7 +174,7 @@ describe('flags on generated data', () => {
     ];
     for (const th of variants) {
       for (const id of COMPUTED) {
-        const got = await siteFlag(gen, id, NOTHING, th);
+        const got = await siteFlag(gen, id, ALL_ROWS, th);
         const want = await expectedFlag(dirs.genDir, id, th);
         expect({ id, th, covered: got.covered }).toEqual({ id, th, covered: want.covered });
         expect(await flaggedIds(gen, dirs.genDir, got.table.table)).toEqual(want.flagged);
@@ -183,15 +183,15 @@ describe('flags on generated data', () => {
   });
 
   it('changing a threshold changes the count as native DuckDB says', async () => {
-    const a = await siteFlag(gen, 'F3', NOTHING);
-    const b = await siteFlag(gen, 'F3', NOTHING, { f3_days: 60 });
+    const a = await siteFlag(gen, 'F3', ALL_ROWS);
+    const b = await siteFlag(gen, 'F3', ALL_ROWS, { f3_days: 60 });
     expect(b.flagged).toBe((await expectedFlag(dirs.genDir, 'F3', { f3_days: 60 })).flagged.length);
     expect(b.flagged).toBeGreaterThan(a.flagged);
-    const f1 = await siteFlag(gen, 'F1', NOTHING, { f1_min: 2_000_000 });
+    const f1 = await siteFlag(gen, 'F1', ALL_ROWS, { f1_min: 2_000_000 });
     expect(f1.flagged).toBe(
       (await expectedFlag(dirs.genDir, 'F1', { f1_min: 2_000_000 })).flagged.length,
     );
-    expect(f1.flagged).toBeLessThan((await siteFlag(gen, 'F1', NOTHING)).flagged);
+    expect(f1.flagged).toBeLessThan((await siteFlag(gen, 'F1', ALL_ROWS)).flagged);
   });
 
   it('a scope of chosen years compares an agency with itself in those years only', async () => {
@@ -270,13 +270,13 @@ describe('the anomalies the generator planted', () => {
   it('each flag finds exactly what the generator planted or counted', async () => {
     const truth = JSON.parse(readFileSync(path.join(dirs.genSrc, 'truth.json'), 'utf8')) as Truth;
     const ids = async (id: FlagId) =>
-      flaggedIds(gen, dirs.genDir, (await siteFlag(gen, id, NOTHING)).table.table);
+      flaggedIds(gen, dirs.genDir, (await siteFlag(gen, id, ALL_ROWS)).table.table);
     for (const id of ['F4', 'F5', 'Q2', 'Q3'] as const) {
       expect(truth.flags[id].length, id).toBeGreaterThan(5);
       expect({ id, flagged: await ids(id) }).toEqual({ id, flagged: [...truth.flags[id]].sort() });
     }
     for (const id of ['F1', 'F2', 'F6', 'F7', 'Q1'] as const)
-      expect({ id, flagged: (await siteFlag(gen, id, NOTHING)).flagged }).toEqual({
+      expect({ id, flagged: (await siteFlag(gen, id, ALL_ROWS)).flagged }).toEqual({
         id,
         flagged: truth.flags[id],
       });
@@ -287,6 +287,6 @@ describe('the anomalies the generator planted', () => {
     for (const id of truth.flags.F3_planted) expect(f3).toContain(id);
     expect(truth.flags.F7_captured).toBeGreaterThan(5);
     // The e-GP layouts carry no tenderer counts: F8 covers nothing.
-    expect((await siteFlag(gen, 'F8', NOTHING)).covered).toBe(0);
+    expect((await siteFlag(gen, 'F8', ALL_ROWS)).covered).toBe(0);
   });
 });

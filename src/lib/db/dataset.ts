@@ -3,7 +3,7 @@
  * files, each checked against the manifest before DuckDB may read it.
  */
 import { dataHref } from '../data-url';
-import { isSafePath, type Manifest, type ManifestFile } from '../schema/tables';
+import { isSafePath, MIN_SCHEMA_VERSION, type Manifest, type ManifestFile } from '../schema/tables';
 
 export { tableFiles } from '../schema/tables';
 
@@ -81,6 +81,11 @@ export async function fetchManifest(): Promise<Manifest> {
   const text = await res.text();
   const manifest = JSON.parse(text) as Manifest;
   hashes.set(manifest, await sha256Hex(text));
+  if (!(manifest.schema_version >= MIN_SCHEMA_VERSION)) {
+    throw new DataError(
+      `${url}: the data is schema ${manifest.schema_version ?? '?'}, older than this site reads (${MIN_SCHEMA_VERSION}); publish it again with this version's \`npm run ingest\``,
+    );
+  }
   for (const f of manifest.files) {
     if (!isSafePath(f.path)) throw new DataError(`manifest lists an unsafe path: ${f.path}`);
   }

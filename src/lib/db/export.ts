@@ -29,7 +29,7 @@ import {
   type Grain,
 } from '../query/export';
 import type { Filters, Sort } from '../query/filters';
-import type { Resolved } from '../query/sql';
+import type { Resolved } from '../query/plan';
 import type { Manifest } from '../schema/tables';
 import { manifestSha256 } from './dataset';
 import { engine } from './engine';

@@ -13,16 +13,10 @@ import { projectFlags, type ProjectFlag } from '../query/flags';
 import type { FlagId, Thresholds } from '../query/flag-defs';
 import type { Manifest } from '../schema/tables';
 import { fetchManifest } from './index';
-import {
-  ask,
-  dimensions,
-  flagTable,
-  projectDetail,
-  type Agency,
-  type ProjectDetail,
-  type ResultRow,
-} from './explore';
-import { byIdsSql } from '../query/sql';
+import { ask, dimensions, type Agency } from './lookup';
+import { flagTable } from './resolve';
+import { projectDetail, type ProjectDetail, type ResultRow } from './rows';
+import { byIdsSql } from '../query/lookups';
 import { tableFiles } from '../schema/tables';
 
 let manifest: Promise<Manifest> | null = null;

@@ -3,11 +3,9 @@
  * the snapshot), the filters in Thai and English words, the SQL and its parameters, the dataset
  * snapshot and manifest hash, the row count, the time, the source and the licence. Pure.
  */
-import { queryWords } from '../search/text';
-import { FLAGS, ruleText } from '../query/flag-defs';
 import { translator, type Lang } from '../i18n';
 import type { Grain, ExportColumn } from '../query/export';
-import type { Filters } from '../query/filters';
+import { describeFilters as describeView, type Filters } from '../query/filters';
 import type { Param } from '../query/sql';
 import type { Manifest } from '../schema/tables';
 
@@ -35,41 +33,7 @@ export const SOURCE =
 
 /** The filters as a sentence in one language ("all projects" when there is none). */
 export function describeFilters(f: Filters, lang: Lang): string {
-  const t = translator(lang);
-  const parts: string[] = [];
-  const list = (label: string, v: readonly (string | number)[]) => {
-    if (v.length) parts.push(`${label}: ${v.join(', ')}`);
-  };
-  if (f.q) {
-    const words = queryWords(f.q).words.join(' · ');
-    parts.push(
-      `${t('export.search')}: “${f.q}” (${words})${f.qin === 'all' ? `, ${t('explore.search_all')}` : ''}`,
-    );
-  }
-  list(t('explore.fiscal_years'), f.fy);
-  if (f.agency) parts.push(`${t('export.agency')}: ${f.agency}`);
-  if (f.agency && f.sub) parts.push(`${t('explore.sub')}: ${f.sub}`);
-  list(
-    t('explore.method'),
-    f.method.map((m) => t(`explore.bucket_${m}`, { defaultValue: m })),
-  );
-  list(t('explore.province'), f.province);
-  list(t('explore.type'), f.type);
-  list(t('explore.status'), f.status);
-  if (f.vendor) parts.push(`${t('export.vendor')}: ${f.vendor}`);
-  if (f.min !== null || f.max !== null) {
-    const on = t(f.amount === 'contract' ? 'explore.amount_contract' : 'explore.amount_budget');
-    parts.push(`${on}: ${f.min ?? '…'}–${f.max ?? '…'} ${t('unit.baht')}`);
-  }
-  if (f.from || f.to) parts.push(`${t('explore.dates')}: ${f.from ?? '…'}–${f.to ?? '…'}`);
-  if (f.flag.length) {
-    // Each flag with its rule as the thresholds set it: the export says exactly what it selected.
-    const rules = f.flag.map((id) => `${id} ${ruleText(FLAGS[id], f.th, lang, String)}`);
-    parts.push(t('explore.flags_filtered', { ids: rules.join('; ') }));
-  }
-  const what = parts.length ? parts.join('; ') : t('export.all');
-  const order = t(`export.sort_${f.sort}`);
-  return `${what}. ${t('export.order')}: ${f.q ? `${t('export.relevance')}, ${order}` : order}`;
+  return describeView(f, translator(lang), lang);
 }
 
 /** The view's URL with the snapshot pinned and no page (an export holds every page). */

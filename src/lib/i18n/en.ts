@@ -128,6 +128,7 @@ export const en: typeof th = {
     discount_note: 'projects with both a reference price and an agreed price',
     sub: 'Sub-unit',
     province: 'Province',
+    district: 'District',
     method: 'Procurement method',
     type: 'Project type',
     status: 'Project status',

@@ -3,28 +3,19 @@
  * from the `ask` function it is given, so the site (DuckDB-WASM) and the tests (native DuckDB)
  * run the same code.
  */
-import { METHOD_BUCKETS, type MethodBucket } from '../schema/methods';
 import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
-import { TIN, type Filters } from './filters';
 import {
   aggregateSql,
-  byIdsSql,
+  groupable,
   groupingNames,
-  groupingSetsAnswer,
   groupingSetMask,
   groupingSetsSql,
-  where,
-  dimensionSql,
-  planSplit,
-  type Dim,
-  type Group,
-  type Measure,
-  type Resolved,
-  type Source,
-  type Sql,
-  vendorLookupSql,
-} from './sql';
-import type { SearchHits } from './hits';
+} from './aggregate-sql';
+import { FACETS, TIN, type FacetKey } from './filters';
+import { byIdsSql, vendorLookupSql } from './lookups';
+import { planSplit, type Dim, type Group, type Measure, type Resolved, type Source } from './plan';
+import type { Sql } from './sql';
+import { where } from './where';
 
 export type Row = Record<string, string | number | null>;
 export type Ask = (q: Sql, files: readonly ManifestFile[]) => Promise<Row[]>;
@@ -144,8 +135,7 @@ export async function aggregateBatch(
     const parts = planSplit(r, q.groups, q.measures, except);
     const source = parts[0]!.source;
     const files = sourceFiles(m, source, r, except);
-    if (parts.length > 1 || !files.length || !groupingSetsAnswer(source, q.measures))
-      return alone(i);
+    if (parts.length > 1 || !files.length || !groupable(source, q.measures)) return alone(i);
     const w = where(source, r, except);
     const key = JSON.stringify([source, files.map((f) => f.path), w.sql, w.params]);
     const same = shared.get(key) ?? { at: [], source, files };
@@ -197,20 +187,16 @@ export const TOTALS_REQUEST: BatchRequest = {
 
 /**
  * The explorer's facets: project counts per option of each filter, under every other filter (its
- * own left out).
+ * own left out): the years, then each facet of facets.ts.
  */
-export const FACET_REQUESTS: readonly BatchRequest[] = (
-  [
-    ['fiscal_year', 'fy'],
-    ['method_id', 'method'],
-    ['province_id', 'province'],
-    ['type_id', 'type'],
-    ['status_id', 'status'],
-  ] as const
-).map(([g, except]) => ({
-  groups: [g],
+export const FACET_REQUESTS: readonly (BatchRequest & { key: 'fy' | FacetKey })[] = [
+  { key: 'fy' as const, group: 'fiscal_year' as const },
+  ...FACETS.map((x) => ({ key: x.key, group: x.id })),
+].map(({ key, group }) => ({
+  key,
+  groups: [group],
   measures: ['projects'],
-  opts: { except, orderBy: 'projects' },
+  opts: { except: key, orderBy: 'projects' },
 }));
 
 /** The explorer's charts' numbers (names of the top agencies and vendors are looked up after). */
@@ -229,117 +215,20 @@ export const CHART_REQUESTS: readonly BatchRequest[] = [
   },
 ];
 
-/** The small dimension tables, whole (loaded once per snapshot). */
-export interface Method {
-  method_id: number;
-  method_name: string;
-  method_bucket: MethodBucket;
-}
-export interface Dimensions {
-  methods: Method[];
-  types: { type_id: number; type_name: string }[];
-  provinces: { province_id: number; province_name: string; province_name_en: string | null }[];
-  statuses: { status_id: number; status_name: string }[];
-}
-
-function idsOf<T>(rows: T[], match: (r: T) => boolean, id: (r: T) => number): number[] {
-  return rows.filter(match).map(id);
-}
-
-/**
- * URL names → the snapshot's ids, given the dimension tables and the looked-up agency ids and
- * vendor id. A name the snapshot lacks gives an empty list: no row matches it.
- */
-export function toResolved(
-  f: Filters,
-  d: Dimensions,
-  agencyIds: number[] | null,
-  vendorId: number | null,
-  search: SearchHits | null = null,
-  flag: SearchHits | null = null,
-): Resolved {
-  const buckets = f.method.filter((x) => (METHOD_BUCKETS as readonly string[]).includes(x));
-  const range = (on: Filters['amount']): [number | null, number | null] | null =>
-    f.amount === on && (f.min !== null || f.max !== null) ? [f.min, f.max] : null;
-  return {
-    fy: f.fy,
-    agency: f.agency ? (agencyIds ?? []) : null,
-    province: f.province.length
-      ? idsOf(
-          d.provinces,
-          (p) =>
-            f.province.includes(p.province_name) ||
-            (p.province_name_en !== null && f.province.includes(p.province_name_en)),
-          (p) => p.province_id,
-        )
-      : null,
-    method: f.method.length
-      ? {
-          ids: idsOf(
-            d.methods,
-            (x) => f.method.includes(x.method_name) || buckets.includes(x.method_bucket),
-            (x) => x.method_id,
-          ),
-          nulls: buckets.includes('unknown'),
-        }
-      : null,
-    type: f.type.length
-      ? idsOf(
-          d.types,
-          (t) => f.type.includes(t.type_name),
-          (t) => t.type_id,
-        )
-      : null,
-    status: f.status.length
-      ? idsOf(
-          d.statuses,
-          (s) => f.status.includes(s.status_name),
-          (s) => s.status_id,
-        )
-      : null,
-    vendor: f.vendor ? (vendorId === null ? [] : [vendorId]) : null,
-    budget: range('budget'),
-    contract: range('contract'),
-    date: f.from || f.to ? [f.from, f.to] : null,
-    search: f.q ? search : null,
-    flag: f.flag.length ? flag : null,
-  };
-}
-
-/** The four small dimension tables, whole, with their ids as numbers. */
-export async function loadDimensions(ask: Ask, m: Manifest): Promise<Dimensions> {
-  const whole = async <T>(table: 'methods' | 'project_types' | 'provinces' | 'statuses') => {
-    const files = tableFiles(m, table);
-    const rows = await ask(dimensionSql(files), files);
-    return rows.map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k.endsWith('_id') ? Number(v) : v])),
-    ) as T[];
-  };
-  const [methods, types, provinces, statuses] = await Promise.all([
-    whole<Method>('methods'),
-    whole<Dimensions['types'][number]>('project_types'),
-    whole<Dimensions['provinces'][number]>('provinces'),
-    whole<Dimensions['statuses'][number]>('statuses'),
-  ]);
-  return { methods, types, provinces, statuses };
-}
-
 /** The ingest's vendor key for a URL `vendor=` value (a bare TIN means `tin:<TIN>`). */
 export function vendorKey(vendor: string): string {
   return TIN.test(vendor) ? `tin:${vendor}` : vendor;
 }
 
 /**
- * The `vendors` row of a URL `vendor=` value (TIN or key), or undefined. Since schema 8 vendors
- * are ordered by activity, so the key finds its id in `vendor_keys` first (one more query, one
- * small row group), then its row by id.
+ * The `vendors` row of a URL `vendor=` value (TIN or key), or undefined. Vendors are ordered by
+ * activity, so the key finds its id in `vendor_keys` first (one small row group), then its row
+ * by id.
  */
 export async function vendorRow(ask: Ask, m: Manifest, vendor: string): Promise<Row | undefined> {
-  const key = vendorKey(vendor);
   const keys = tableFiles(m, 'vendor_keys');
   const vendors = tableFiles(m, 'vendors');
-  if (keys.length === 0) return (await ask(vendorLookupSql(vendors, key), vendors))[0];
-  const [id] = await ask(vendorLookupSql(keys, key), keys);
+  const [id] = await ask(vendorLookupSql(keys, vendorKey(vendor)), keys);
   if (!id) return undefined;
   return (await ask(byIdsSql(vendors, 'vendor_id', [Number(id.vendor_id)]), vendors))[0];
 }

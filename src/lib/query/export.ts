@@ -9,16 +9,10 @@
 import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { sourceFiles } from './aggregate';
 import type { Sort } from './filters';
-import {
-  CONTRACT_ROWS,
-  parquet,
-  rankJoin,
-  rowSource,
-  SORT_SQL,
-  where,
-  type Param,
-  type Resolved,
-} from './sql';
+import { SORT_SQL } from './page-sql';
+import { CONTRACT_ROWS, rowSource, type Resolved } from './plan';
+import { parquet, type Param } from './sql';
+import { rankJoin, where } from './where';
 
 export const GRAINS = ['projects', 'contracts'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -260,7 +254,7 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
   const dims = (t: 'agencies' | 'methods' | 'project_types' | 'provinces' | 'statuses') =>
     tableFiles(m, t);
   const details = tableFiles(m, 'details', r.fy);
-  // Names are in their own files (schema 9), split and ordered as details.
+  // Names are in their own files, split and ordered as details.
   const names = tableFiles(m, 'project_names', r.fy);
   const vendors = grain === 'contracts' ? tableFiles(m, 'vendors') : [];
   // Every project has its details and names rows (the ingest writes all three), so a slice joins

@@ -17,16 +17,9 @@ import { FLAGS, FLAG_IDS, thresholdValue, type FlagId, type Thresholds } from '.
 import { sourceFiles, type Ask } from './aggregate';
 import { hitsTable, hitsTableName, type SearchHits } from './hits';
 import { hitStats } from './search';
-import {
-  activeDims,
-  NOTHING,
-  parquet,
-  rowSource,
-  where,
-  type Param,
-  type Resolved,
-  type Sql,
-} from './sql';
+import { activeDims, ALL_ROWS, rowSource, type Resolved } from './plan';
+import { parquet, type Param, type Sql } from './sql';
+import { where } from './where';
 
 /** Which projects a flag is computed over: fiscal years and agencies (empty / null: all). */
 export interface FlagScope {
@@ -46,7 +39,7 @@ interface Inputs {
 
 /** A project's method bucket comes from the small methods table. */
 function inputs(m: Manifest, scope: FlagScope): Inputs {
-  const r: Resolved = { ...NOTHING, fy: scope.fy, agency: scope.agency };
+  const r: Resolved = { ...ALL_ROWS, fy: scope.fy, agency: scope.agency };
   const wp = where('projects', r);
   const wc = where('contracts', r);
   const methods = parquet(tableFiles(m, 'methods'));
@@ -191,11 +184,6 @@ GROUP BY project_seq`,
   }
 }
 
-/** True when the snapshot's project rows carry the column a rule needs. */
-function computable(id: FlagId, m: Manifest): boolean {
-  return id !== 'F8' || (m.schema_version ?? 0) >= 5;
-}
-
 /** The rule's SQL as shown to users (the scope's rows named, thresholds as `?`). */
 export function shownSql(id: FlagId, t: Thresholds): { sql: string; params: Param[] } {
   const q = ruleSql(id, t);
@@ -260,7 +248,7 @@ export async function runFlag(
     [id, ...usedThresholds(id, t), '|', ...scopeKey(m, scope)],
     'flag_base',
   );
-  const ok = computable(id, m) && tableFiles(m, 'projects', scope.fy).length > 0;
+  const ok = tableFiles(m, 'projects', scope.fy).length > 0;
   const q = ok
     ? flagSql(id, m, scope, t)
     : {
@@ -351,7 +339,7 @@ export interface FlagCount {
   /** Projects under the filters the rule could be computed for, and those it flags. */
   covered: number;
   flagged: number;
-  /** False when the snapshot lacks what the rule needs (e.g. tenderer counts before schema 5). */
+  /** False when the snapshot has no project rows for the scope's years. */
   computable: boolean;
 }
 

@@ -5,17 +5,12 @@
  */
 import { tableFiles, type Manifest } from '../schema/tables';
 import type { MethodBucket } from '../schema/methods';
-import { aggregateWith, vendorRow, type Ask, type Dimensions, type Row } from './aggregate';
-import {
-  agencyIdsSql,
-  byIdsSql,
-  NOTHING,
-  parquet,
-  sqlNumber,
-  where,
-  type Resolved,
-  type Sql,
-} from './sql';
+import { aggregateWith, vendorRow, type Ask, type Row } from './aggregate';
+import type { Dimensions } from './filters/resolve';
+import { agencyIdsSql, byIdsSql } from './lookups';
+import { ALL_ROWS, type Resolved } from './plan';
+import { parquet, sqlNumber, type Sql } from './sql';
+import { where } from './where';
 
 export interface AgencyRow {
   agency_id: number;
@@ -78,7 +73,7 @@ function yearsOf(rows: Row[]): YearRow[] {
 
 /** Projects per method bucket (a project without a method counts as `unknown`). */
 function bucketsOf(rows: Row[], d: Dimensions): MethodRow[] {
-  const bucketOf = new Map(d.methods.map((x) => [x.method_id, x.method_bucket]));
+  const bucketOf = new Map(d.method.map((x) => [x.id, x.bucket as MethodBucket]));
   const per = new Map<MethodBucket, number>();
   for (const x of rows) {
     const b = x.method_id === null ? 'unknown' : (bucketOf.get(num(x.method_id)) ?? 'unknown');
@@ -149,7 +144,7 @@ export async function agencyProfile(
 ): Promise<AgencyProfile | null> {
   const agency = await agencyByKey(ask, m, key);
   if (!agency) return null;
-  const r: Resolved = { ...NOTHING, agency: [agency.agency_id] };
+  const r: Resolved = { ...ALL_ROWS, agency: [agency.agency_id] };
   const conc = concentrationSql(m, r, 10);
   const [[total], years, methods, top] = await Promise.all([
     aggregateWith(ask, m, r, [], MEASURES),
@@ -204,7 +199,7 @@ export async function vendorProfile(
   const v = await vendorRow(ask, m, id);
   if (!v) return null;
   const vendor = { ...v, vendor_id: num(v.vendor_id) } as unknown as VendorRow;
-  const r: Resolved = { ...NOTHING, vendor: [vendor.vendor_id] };
+  const r: Resolved = { ...ALL_ROWS, vendor: [vendor.vendor_id] };
   const nameFiles = tableFiles(m, 'vendor_names');
   const [[total], years, methods, agencies, count, names] = await Promise.all([
     aggregateWith(ask, m, r, [], ['projects', 'contracts', 'agreed']),
@@ -230,7 +225,7 @@ export async function vendorProfile(
   const ids = agencies.map((x) => num(x.agency_id));
   const [whole, agencyRows] = await Promise.all([
     ids.length
-      ? aggregateWith(ask, m, { ...NOTHING, agency: ids }, ['agency_id'], ['agreed'])
+      ? aggregateWith(ask, m, { ...ALL_ROWS, agency: ids }, ['agency_id'], ['agreed'])
       : Promise.resolve([]),
     ids.length
       ? ask(byIdsSql(tableFiles(m, 'agencies'), 'agency_id', ids), tableFiles(m, 'agencies'))

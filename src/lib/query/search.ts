@@ -16,7 +16,8 @@ import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../s
 import { SUBSTRING_MIN, TERM_WORD, charLength, matchesAll } from '../search/text';
 import type { Ask } from './aggregate';
 import { hitsTable, hitsTableName, type SearchHits } from './hits';
-import { dimensionSql, parquet, sqlNumber, type Param, type Sql } from './sql';
+import { dimensionSql } from './lookups';
+import { parquet, sqlNumber, type Param, type Sql } from './sql';
 
 export type SearchIn = 'name' | 'all';
 

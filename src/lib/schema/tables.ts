@@ -3,13 +3,19 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
+/**
+ * The oldest published data the site reads: older snapshots get a message to re-run the ingest
+ * (the ingest writes only the current version; docs/data-schema.md lists the changes).
+ */
+export const MIN_SCHEMA_VERSION = 10;
 
 /** A project's filter columns and money, repeated on each of its contract rows. */
 const PROJECT_ON_CONTRACT = [
   'method_id',
   'type_id',
   'province_id',
+  'district_id',
   'project_status_id',
   'budget',
   'price_build',
@@ -29,6 +35,7 @@ export const TABLES = {
     'method_id',
     'type_id',
     'province_id',
+    'district_id',
     'status_id',
     'budget',
     'price_build',
@@ -58,7 +65,7 @@ export const TABLES = {
   ],
   /**
    * The raw text of each project, ordered like the facts (agency, project): read for a project's
-   * detail panel and for exports. Its name is in `project_names` (schema 9).
+   * detail panel and for exports. Its name is in `project_names`.
    */
   details: [
     'project_id',
@@ -72,7 +79,7 @@ export const TABLES = {
     'subdistrict',
   ],
   /**
-   * Each project's name, by `project_seq`, in the files and row groups of `details` (schema 9):
+   * Each project's name, by `project_seq`, in the files and row groups of `details`:
    * the rows on screen are named from here. Unlike `details`, whose footers carried the min and
    * max of five long text columns per row group (172 KB for a 250k-row file at 6M rows), a names
    * file's footer is small, and a view reads one per file its rows are in.
@@ -80,9 +87,9 @@ export const TABLES = {
   project_names: ['project_seq', 'project_name'],
   /**
    * Copy of contracts ordered by vendor: a vendor across all years reads one file's row groups,
-   * names of its projects included (schema 6), so its table needs no lookup in `project_names`, whose
+   * names of its projects included, so its table needs no lookup in `project_names`, whose
    * footers and row groups a vendor's scattered projects would each cost. Within a vendor, rows
-   * follow `project_seq` (schema 7; so also years), so the names of the rows on screen are read
+   * follow `project_seq` (so also years), so the names of the rows on screen are read
    * from the few row groups that hold them, not from all of a busy vendor's.
    */
   contracts_by_vendor: [
@@ -112,22 +119,22 @@ export const TABLES = {
    */
   search_postings: ['term_id', 'project_seq'],
   /**
-   * By agency, year and the projects' province (schema 8): an agency picked from the list is told
+   * By agency, year and the projects' province and district: an agency picked from the list is told
    * apart by its province (`province=` in its link), so that filter must not send its numbers to
    * the facts. An agency's projects are in its own province: the province adds almost no rows.
    */
-  agg_agency_year: ['agency_id', 'fiscal_year', 'province_id', ...MEASURES],
+  agg_agency_year: ['agency_id', 'fiscal_year', 'province_id', 'district_id', ...MEASURES],
   agg_cube: ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id', ...MEASURES],
   agg_vendor_year: ['vendor_id', 'fiscal_year', 'contracts', 'projects', 'agencies', 'agreed'],
   agg_month: ['fiscal_year', 'month', 'contracts', 'agreed'],
   agencies: ['agency_id', 'agency_key', 'dept_name', 'dept_sub_name', 'province'],
   /**
-   * Vendor ids in order of activity (schema 8: most contracts first, ties by key), so the winners
+   * Vendor ids in order of activity (most contracts first, ties by key), so the winners
    * a page names (top vendors, a project's contracts) mostly sit in the first row groups.
    */
   vendors: ['vendor_id', 'vendor_key', 'tin', 'tin_status', 'name', 'name_norm'],
   /**
-   * Vendor key → id, ordered by key (schema 8), with the TIN as a number (0 for a name key): a
+   * Vendor key → id, ordered by key, with the TIN as a number (0 for a name key): a
    * TIN in a link finds its id by the number's row-group statistics, in one small group.
    */
   vendor_keys: ['vendor_key', 'vendor_id', 'tin_number'],
@@ -136,6 +143,8 @@ export const TABLES = {
   methods: ['method_id', 'method_name', 'method_bucket'],
   project_types: ['type_id', 'type_name'],
   provinces: ['province_id', 'province_name', 'province_name_en'],
+  /** Districts (เขต/อำเภอ) by province: one name may be a district of two provinces. */
+  districts: ['district_id', 'district_name', 'district_name_en', 'province_id'],
   statuses: ['status_id', 'status_name'],
 } as const;
 
@@ -164,6 +173,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
   methods: 'single',
   project_types: 'single',
   provinces: 'single',
+  districts: 'single',
   statuses: 'single',
 };
 

@@ -1,33 +1,19 @@
 /**
  * Explorer state: the manifest, the current filters' results and the loading state. Each run is
  * numbered; a slower earlier run never overwrites a later one (no stale results). Totals, facets
- * and charts come as one batch of queries (db/explore.ts `overview`) beside the table's page,
+ * and charts come as one batch of queries (db/overview.ts) beside the table's page,
  * and are shown together.
  */
-import {
-  flagCounts,
-  overview,
-  pageRows,
-  projectDetail,
-  resolveFilters,
-  suggestAgencies,
-  suggestVendors,
-  dimensions,
-  type Charts,
-  type Facets,
-  type FlagCount,
-  type ProjectDetail,
-  type ResultRow,
-  type Search,
-  type Totals,
-  type Vendor,
-} from '../db/explore';
 import { tick } from 'svelte';
 import { fetchManifest, fileProgress, newerSnapshot } from '../db';
-import type { Dimensions } from '../query/aggregate';
 import { engineProgress } from '../db/engine';
+import { dimensions, suggestAgencies, suggestVendors, type Vendor } from '../db/lookup';
+import { overview, type Charts, type Facets, type Totals } from '../db/overview';
+import { flagCounts, resolveFilters, type FlagCount, type Search } from '../db/resolve';
+import { pageRows, projectDetail, type ProjectDetail, type ResultRow } from '../db/rows';
 import type { Filters } from '../query/filters';
-import type { Resolved } from '../query/sql';
+import type { Dimensions } from '../query/filters/resolve';
+import type { Resolved } from '../query/plan';
 import type { Manifest } from '../schema/tables';
 
 /** User Timing marks of a run, for bench:explore (scripts/bench/views.ts reads them by name). */
@@ -97,7 +83,7 @@ export class Explorer {
     return this.manifest?.fiscal_years ?? [];
   }
 
-  async run(f: Filters, lang: 'th' | 'en'): Promise<void> {
+  async run(f: Filters): Promise<void> {
     const id = ++this.runId;
     const current = () => id === this.runId; // a newer run owns the screen
     // When the numbers were in and when they were on screen; only the last run's are kept.
@@ -120,7 +106,7 @@ export class Explorer {
       this.dims ??= await dimensions(m);
       const { r, vendor, search } = await resolveFilters(m, f);
       const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
-        overview(m, r, lang),
+        overview(m, r),
         pageRows(m, r, f.sort, f.page),
       ]);
       if (!current()) return;

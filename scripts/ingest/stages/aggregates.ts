@@ -1,0 +1,41 @@
+/** Stage: the vendor copy of the contracts and the pre-aggregates the explorer plans on. */
+import { TABLES } from '../../../src/lib/schema/tables.ts';
+import type { StageDb } from './db.ts';
+
+/** The narrow vendor copy and the pre-aggregates, from the built tables. */
+export async function buildAggregates(db: StageDb): Promise<void> {
+  db.stage('building the vendor copy and the pre-aggregates');
+  const byVendor = TABLES.contracts_by_vendor.map((c) =>
+    c === 'project_name' ? 'd.project_name' : `c.${c}`,
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE contracts_by_vendor AS
+    SELECT ${byVendor.join(', ')} FROM contracts c
+    LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
+    WHERE c.vendor_id IS NOT NULL`);
+  // Discount against the reference price counts only projects that have both amounts.
+  const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
+    coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;
+  // Dimensions may be NULL (no method, no type): join on IS NOT DISTINCT FROM. Every contract's
+  // project is in projects, so projects' groups cover all contract groups.
+  const cube = async (table: string, dims: string[]) => {
+    const d = dims.join(', ');
+    const asContract = (c: string) => (c === 'status_id' ? 'project_status_id AS status_id' : c);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+      WITH p AS (SELECT ${d}, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget, ${ref}
+                 FROM projects GROUP BY ALL),
+           c AS (SELECT ${dims.map(asContract).join(', ')}, count(*)::INTEGER AS contracts,
+                        sum(price_agree) AS agreed FROM contracts GROUP BY ALL)
+      SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts, coalesce(c.agreed, 0) AS agreed
+      FROM p LEFT JOIN c ON ${dims.map((x) => `p.${x} IS NOT DISTINCT FROM c.${x}`).join(' AND ')}`);
+  };
+  await cube('agg_agency_year', ['agency_id', 'fiscal_year', 'province_id', 'district_id']);
+  await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
+    SELECT vendor_id, fiscal_year, count(*)::INTEGER AS contracts, count(DISTINCT project_id)::INTEGER AS projects,
+           count(DISTINCT agency_id)::INTEGER AS agencies, coalesce(sum(price_agree), 0) AS agreed
+    FROM contracts WHERE vendor_id IS NOT NULL GROUP BY 1, 2`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_month AS
+    SELECT fiscal_year, month(contract_date)::TINYINT AS month, count(*)::INTEGER AS contracts,
+           coalesce(sum(price_agree), 0) AS agreed
+    FROM contracts GROUP BY ALL`);
+}

@@ -1,0 +1,42 @@
+/**
+ * The page's lookups, memoised per snapshot (keys start with the snapshot id): each a bounded map
+ * of promises. A failed lookup is forgotten, so a retry asks again.
+ */
+export class Memo<T> {
+  private readonly map = new Map<string, Promise<T>>();
+  /** Emptied when it holds more than `limit` entries, before anything new is added. */
+  constructor(private readonly limit = 20_000) {}
+
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    let p = this.map.get(key);
+    if (!p) {
+      p = make();
+      this.set(key, p);
+    }
+    return p;
+  }
+
+  /** Keep a promise made elsewhere (one of several a single query answers). */
+  set(key: string, p: Promise<T>): void {
+    p.catch(() => {
+      if (this.map.get(key) === p) this.map.delete(key);
+    });
+    this.map.set(key, p);
+  }
+
+  /** Make room first: call before deciding which keys are missing. */
+  trim(): void {
+    if (this.map.size > this.limit) this.map.clear();
+  }
+}
+
+/** A cache key: the snapshot, then the parts (NUL-separated: no part contains NUL). */
+export function memoKey(snapshot: string, ...parts: readonly unknown[]): string {
+  return [snapshot, ...parts.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))].join(
+    '\u0000',
+  );
+}

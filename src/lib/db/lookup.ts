@@ -1,0 +1,148 @@
+/**
+ * Lookups the explorer and the profiles share, on DuckDB-WASM and memoised per snapshot: the
+ * dimension tables, an agency's ids, a vendor by key, agency and vendor rows by id, names and
+ * details by `project_seq`, and the type-ahead suggestions.
+ */
+import { vendorKey, vendorRow, type Row } from '../query/aggregate';
+import { loadDimensions, type Dimensions } from '../query/filters/resolve';
+import {
+  agencyIdsSql,
+  agencySuggestSql,
+  byIdsSql,
+  bySeqSql,
+  vendorSuggestSql,
+} from '../query/lookups';
+import type { Sql } from '../query/sql';
+import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import { Memo, memoKey } from './cache';
+import { query } from './index';
+
+export function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
+  return query<T>(q.sql, q.params, files);
+}
+
+export interface Agency {
+  agency_id: number;
+  agency_key: string;
+  dept_name: string;
+  dept_sub_name: string | null;
+  province: string | null;
+}
+export interface Vendor {
+  vendor_id: number;
+  vendor_key: string;
+  tin: string | null;
+  tin_status: string | null;
+  name: string | null;
+}
+
+const dimCache = new Memo<Dimensions>();
+const idCache = new Memo<number[]>();
+const vendorCache = new Memo<Vendor | null>();
+/** Agency and vendor rows by id: a view's table and charts often name the same ones. */
+const nameCache = new Memo<Row | undefined>();
+
+export function dimensions(m: Manifest): Promise<Dimensions> {
+  return dimCache.get(m.snapshot_id, () => loadDimensions(ask, m));
+}
+
+export function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): Promise<number[]> {
+  return idCache.get(memoKey(m.snapshot_id, nameOrKey, sub ?? ''), async () => {
+    const files = tableFiles(m, 'agencies');
+    const r = await ask<{ agency_id: number }>(agencyIdsSql(files, nameOrKey, sub), files);
+    return r.map((x) => Number(x.agency_id));
+  });
+}
+
+export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {
+  return vendorCache.get(memoKey(m.snapshot_id, vendorKey(vendor)), async () => {
+    const v = (await vendorRow(ask, m, vendor)) as Vendor | undefined;
+    return v ? { ...v, vendor_id: Number(v.vendor_id) } : null;
+  });
+}
+
+/** Items grouped so that each group's keys lie within `span` of its smallest. */
+export function byProximity<T>(items: T[], key: (x: T) => number, span: number): T[][] {
+  const groups: T[][] = [];
+  for (const x of [...items].sort((a, b) => key(a) - key(b))) {
+    const last = groups.at(-1);
+    if (last && key(x) - key(last[0]!) < span) last.push(x);
+    else groups.push([x]);
+  }
+  return groups;
+}
+
+export async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
+  m: Manifest,
+  table: 'agencies' | 'vendors',
+  col: 'agency_id' | 'vendor_id',
+  ids: number[],
+): Promise<Map<number, T>> {
+  const key = (id: number) => memoKey(m.snapshot_id, table, id);
+  const wanted = [...new Set(ids)];
+  nameCache.trim(); // before deciding what is missing, so every wanted id is then looked up
+  const missing = wanted.filter((id) => !nameCache.has(key(id)));
+  if (missing.length) {
+    const files = tableFiles(m, table);
+    // Ids far apart are looked up one by one: each lookup reads one small row group, where one
+    // range over all of them would read everything between.
+    for (const g of byProximity(missing, (id) => id, 1024)) {
+      const found = ask<Row>(byIdsSql(files, col, g), files).then(
+        (rows) => new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }])),
+      );
+      for (const id of g)
+        nameCache.set(
+          key(id),
+          found.then((byId) => byId.get(id)),
+        );
+    }
+  }
+  const rows = await Promise.all(wanted.map((id) => nameCache.get(key(id), async () => undefined)));
+  return new Map(wanted.flatMap((id, i) => (rows[i] ? [[id, rows[i] as unknown as T]] : [])));
+}
+
+/** Rows looked up in groups of nearby `project_seq` (one query each), keyed by seq. */
+export async function byNearbySeq(
+  rows: { project_seq: number }[],
+  span: number,
+  lookup: (group: { project_seq: number }[]) => Promise<Row[]>,
+): Promise<Map<number, Row>> {
+  const found = await Promise.all(byProximity(rows, (r) => r.project_seq, span).map(lookup));
+  return new Map(found.flat().map((x) => [Number(x.project_seq), x]));
+}
+
+/** Rows of a table by `project_seq`: only the files whose seq range holds them. */
+export async function bySeq(
+  m: Manifest,
+  table: 'details' | 'project_names',
+  rows: { project_seq: number }[],
+): Promise<Map<number, Row>> {
+  const holds = (f: ManifestFile, g: { project_seq: number }[]) =>
+    f.seq_min == null || g.some((r) => r.project_seq >= f.seq_min! && r.project_seq <= f.seq_max!);
+  const files = tableFiles(m, table).filter((f) => holds(f, rows));
+  if (files.length === 0) return new Map();
+  // Rows far apart (a vendor's wins, a search's hits) are looked up in groups of nearby
+  // projects, each with a literal seq range that reads about one row group.
+  return byNearbySeq(rows, rowGroupRows(table), (g) => {
+    const some = files.filter((f) => holds(f, g));
+    return some.length ? ask<Row>(bySeqSql(some, g), some) : Promise.resolve([]);
+  });
+}
+
+export async function suggestAgencies(m: Manifest, text: string, limit = 30): Promise<Agency[]> {
+  const t = text.trim();
+  if (t.length < 2) return [];
+  const files = tableFiles(m, 'agencies');
+  return ask<Agency>(agencySuggestSql(files, t, limit), files);
+}
+
+export async function suggestVendors(
+  m: Manifest,
+  text: string,
+  limit = 30,
+): Promise<{ vendor_key: string; tin: string | null; name: string | null }[]> {
+  const t = text.trim();
+  if (t.length < 2) return [];
+  const files = tableFiles(m, 'vendors');
+  return ask(vendorSuggestSql(files, t, limit), files);
+}

@@ -1,0 +1,84 @@
+/**
+ * A view's filters → the snapshot's ids (memoised lookups), with its search's hits and its
+ * flags' tables made once per snapshot and inputs.
+ */
+import type { Filters } from '../query/filters';
+import { toResolved } from '../query/filters/resolve';
+import type { FlagId, Thresholds } from '../query/flag-defs';
+import {
+  countFlags,
+  flaggedHits,
+  runFlag,
+  scopeOf,
+  type FlagCount,
+  type FlagScope,
+  type FlagTable,
+} from '../query/flags';
+import type { SearchHits } from '../query/hits';
+import type { Resolved } from '../query/plan';
+import { runSearch } from '../query/search';
+import type { Manifest } from '../schema/tables';
+import { queryWords } from '../search/text';
+import { Memo, memoKey } from './cache';
+import { agencyIds, ask, dimensions, vendorByKey, type Vendor } from './lookup';
+
+export type { FlagCount } from '../query/flags';
+
+/** A search's hits, and how long finding them took (ms; the benchmark reads it). */
+export type Search = SearchHits & { tooManyOwners: boolean; ms: number };
+
+const searchCache = new Memo<Search>(1000);
+const flagCache = new Memo<FlagTable>(1000);
+
+/** The hits of the URL's search (made once per search; see src/lib/query/search.ts). */
+function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
+  if (!f.q) return null;
+  // Hits over all years: the year facet counts the other years too (the facts' scans still
+  // read only the chosen years).
+  const req = { words: queryWords(f.q).words, qin: f.qin };
+  return searchCache.get(memoKey(m.snapshot_id, req), async () => {
+    const t = performance.now();
+    const hits = await runSearch(ask, m, req);
+    return { ...hits, ms: Math.round(performance.now() - t) };
+  });
+}
+
+/** A flag's table over a scope (made once per flag, thresholds and scope). */
+export function flagTable(
+  m: Manifest,
+  id: FlagId,
+  scope: FlagScope,
+  th: Thresholds,
+): Promise<FlagTable> {
+  return flagCache.get(memoKey(m.snapshot_id, id, scope, th), () => runFlag(ask, m, id, scope, th));
+}
+
+/** URL names → ids. A name the snapshot lacks gives an empty list: no row matches it. */
+export async function resolveFilters(
+  m: Manifest,
+  f: Filters,
+): Promise<{ r: Resolved; vendor: Vendor | null; search: Search | null }> {
+  const [d, vendor, agency, search] = await Promise.all([
+    dimensions(m),
+    f.vendor ? vendorByKey(m, f.vendor) : null,
+    f.agency ? agencyIds(m, f.agency, f.sub) : null,
+    searchHits(m, f),
+  ]);
+  let r = toResolved(f, d, agency, vendor?.vendor_id ?? null, search);
+  if (f.flag.length) {
+    // A flag compares an agency with itself over the chosen years: its scope is those two.
+    const tables = await Promise.all(f.flag.map((id) => flagTable(m, id, scopeOf(r), f.th)));
+    r = { ...r, flag: await flaggedHits(ask, m, tables) };
+  }
+  return { r, vendor, search };
+}
+
+/** Every flag's counts under the filters (each flag's table made once per scope). */
+export function flagCounts(
+  m: Manifest,
+  r: Resolved,
+  th: Thresholds,
+  scope?: FlagScope,
+): Promise<FlagCount[]> {
+  return countFlags(ask, m, r, (id, sc) => flagTable(m, id, sc, th), scope);
+}

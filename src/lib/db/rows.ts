@@ -1,0 +1,126 @@
+/** The results table's rows (one page, with the text of just those rows) and one project's detail. */
+import { sourceFiles, type Row } from '../query/aggregate';
+import type { Sort } from '../query/filters';
+import { projectContractsSql, projectSql, vendorNamesSql } from '../query/lookups';
+import { rowsSql } from '../query/page-sql';
+import { rowSource, type Resolved, type Source } from '../query/plan';
+import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import { ask, byNearbySeq, bySeq, namesById, type Agency, type Vendor } from './lookup';
+
+export interface ResultRow {
+  project_id: string;
+  /** The project's place in the facts' order (this snapshot): finds its details row cheaply. */
+  project_seq: number;
+  fiscal_year: number;
+  agency_id: number;
+  method_id: number | null;
+  budget: string | null;
+  agreed: string | null;
+  contracts: number;
+  /** Value of the matching contracts (only when a contract filter is set). */
+  contract_value: string | null;
+  project_name: string | null;
+  agency: Agency | null;
+}
+
+export const PAGE_SIZE = 50;
+
+/** One page of the table, with the text of just those rows. */
+export async function pageRows(
+  m: Manifest,
+  r: Resolved,
+  sort: Sort,
+  page: number,
+): Promise<ResultRow[]> {
+  const source = rowSource(r);
+  const files = sourceFiles(m, source, r);
+  if (files.length === 0) return [];
+  const q = rowsSql(source, files, r, sort, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+  const top = await ask<Row>(q, files);
+  if (top.length === 0) return [];
+  const seqs = top.map((x) => ({ project_seq: Number(x.project_seq) }));
+  const [names, agencies] = await Promise.all([
+    namesFor(m, r, source, files, seqs),
+    namesById<Agency>(m, 'agencies', 'agency_id', [
+      ...new Set(top.map((x) => Number(x.agency_id))),
+    ]),
+  ]);
+  return top.map((x) => ({
+    project_id: String(x.project_id),
+    project_seq: Number(x.project_seq),
+    fiscal_year: Number(x.fiscal_year),
+    agency_id: Number(x.agency_id),
+    method_id: x.method_id === null ? null : Number(x.method_id),
+    budget: x.budget as string | null,
+    agreed: x.agreed as string | null,
+    contracts: Number(x.contracts ?? 0),
+    contract_value: x.contract_value as string | null,
+    project_name: (names.get(Number(x.project_seq))?.project_name as string | null) ?? null,
+    agency: agencies.get(Number(x.agency_id)) ?? null,
+  }));
+}
+
+/**
+ * Names of the rows on screen: a vendor's view takes them from the vendor copy it has just read
+ * (`files`); any other view from `project_names`. Both are looked up in groups of nearby
+ * `project_seq`, each with a literal range: in the vendor copy (ordered by vendor, then seq) rows
+ * within one row group's span of seq lie in at most two of the vendor's row groups, so a busy
+ * vendor's 50 names do not read the name chunks of all its groups.
+ */
+async function namesFor(
+  m: Manifest,
+  r: Resolved,
+  source: Source,
+  files: ManifestFile[],
+  rows: { project_seq: number }[],
+): Promise<Map<number, Row>> {
+  if (source !== 'contracts_by_vendor' || !r.vendor?.length) return bySeq(m, 'project_names', rows);
+  const vendors = r.vendor;
+  return byNearbySeq(rows, rowGroupRows('contracts_by_vendor'), (g) =>
+    ask<Row>(vendorNamesSql(files, vendors, g), files),
+  );
+}
+
+export interface ProjectDetail {
+  project: Row;
+  details: Row | null;
+  agency: Agency | null;
+  contracts: { row: Row; vendor: Vendor | null }[];
+}
+
+function withoutSeq(row: Row | undefined): Row | null {
+  if (!row) return null;
+  const rest = { ...row };
+  delete rest.project_seq;
+  return rest;
+}
+
+/** Everything about one project for the detail panel: its row, text and contracts. */
+export async function projectDetail(m: Manifest, row: ResultRow): Promise<ProjectDetail> {
+  const years = [row.fiscal_year];
+  const pf = tableFiles(m, 'projects', years);
+  const cf = tableFiles(m, 'contracts', years);
+  const [[project], contracts, details, names] = await Promise.all([
+    ask<Row>(projectSql(pf, row.project_id, row.agency_id), pf),
+    ask<Row>(projectContractsSql(cf, row.project_id, row.agency_id), cf),
+    bySeq(m, 'details', [row]),
+    bySeq(m, 'project_names', [row]),
+  ]);
+  const text = details.get(row.project_seq);
+  const vendors = await namesById<Vendor>(
+    m,
+    'vendors',
+    'vendor_id',
+    contracts.filter((c) => c.vendor_id !== null).map((c) => Number(c.vendor_id)),
+  );
+  return {
+    project: project ?? {},
+    // (project_seq is this snapshot's row number, not a field of the project.)
+    details: withoutSeq(text && { ...text, ...names.get(row.project_seq) }),
+    agency: row.agency,
+    contracts: contracts.map((c) => ({
+      row: c,
+      vendor: c.vendor_id === null ? null : (vendors.get(Number(c.vendor_id)) ?? null),
+    })),
+  };
+}

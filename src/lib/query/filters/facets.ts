@@ -1,0 +1,92 @@
+/**
+ * The facet filters: each a list of values chosen from a small dimension table (`province=ตาก`),
+ * counted per option under every other filter. One entry here drives the URL, the resolution of
+ * names to the snapshot's ids, the WHERE column on each source, the facet query and its shaping,
+ * the export's description and the filter panel. Adding one is an entry, its two labels
+ * (`explore.<key>` in src/lib/i18n) and the ingest's column (docs/architecture.md, "Filters").
+ */
+import { METHOD_BUCKETS } from '../../schema/methods';
+import type { TableName } from '../../schema/tables';
+
+export interface FacetDef {
+  /** URL key, `Filters` field and `Resolved` dimension. */
+  key: string;
+  /** The dimension table and its columns. */
+  table: TableName;
+  /** Id column: the group of its facet, and the column on every source that holds it. */
+  id: string;
+  /** The column on contract rows, where it differs (the project's status). */
+  contractId?: string;
+  name: string;
+  nameEn?: string;
+  /**
+   * Named groups of options (the method buckets): a URL value that is a group selects every
+   * option of that group (`column`), `unknown` also the rows with no value; `label` prefixes the
+   * group to name it (`explore.bucket_open`).
+   */
+  buckets?: { column: string; values: readonly string[]; unknown: string; label: string };
+  /** The pre-aggregates that carry this column (the facts always do). */
+  aggregates: readonly ('agg_cube' | 'agg_agency_year')[];
+  /** Asked and shown only under this facet's filter (a district list within its provinces). */
+  under?: string;
+  /** Options shown before "more". */
+  top?: number;
+}
+
+export const FACETS = [
+  {
+    key: 'province',
+    table: 'provinces',
+    id: 'province_id',
+    name: 'province_name',
+    nameEn: 'province_name_en',
+    aggregates: ['agg_cube', 'agg_agency_year'],
+  },
+  {
+    key: 'method',
+    table: 'methods',
+    id: 'method_id',
+    name: 'method_name',
+    buckets: {
+      column: 'method_bucket',
+      values: METHOD_BUCKETS,
+      unknown: 'unknown',
+      label: 'explore.bucket_',
+    },
+    aggregates: ['agg_cube'],
+    top: 6,
+  },
+  {
+    key: 'type',
+    table: 'project_types',
+    id: 'type_id',
+    name: 'type_name',
+    aggregates: ['agg_cube'],
+  },
+  {
+    key: 'status',
+    table: 'statuses',
+    id: 'status_id',
+    contractId: 'project_status_id',
+    name: 'status_name',
+    aggregates: ['agg_cube'],
+  },
+  {
+    // Where the agency is (e-GP's เขต/อำเภอ), so the agency pre-aggregate carries it.
+    key: 'district',
+    table: 'districts',
+    id: 'district_id',
+    name: 'district_name',
+    nameEn: 'district_name_en',
+    aggregates: ['agg_agency_year'],
+    under: 'province',
+  },
+] as const satisfies readonly FacetDef[];
+
+export type FacetKey = (typeof FACETS)[number]['key'];
+export type FacetGroup = (typeof FACETS)[number]['id'];
+export const FACET_KEYS: readonly FacetKey[] = FACETS.map((x) => x.key);
+
+export function facetDef(key: FacetKey): FacetDef {
+  return FACETS.find((x) => x.key === key)!;
+}

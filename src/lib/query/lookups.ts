@@ -1,0 +1,145 @@
+/**
+ * Lookups by key: agencies and vendors by name, key or id, the small dimension tables, names and
+ * details by `project_seq`, one project and its contracts. Pure text and parameters.
+ */
+import type { ManifestFile } from '../schema/tables';
+import { inList, likeText, parquet, sqlNumber, type Param, type Sql } from './sql';
+
+export function agencyIdsSql(
+  agencies: readonly ManifestFile[],
+  nameOrKey: string,
+  sub: string | null,
+): Sql {
+  return {
+    sql: `SELECT agency_id FROM ${parquet(agencies)}
+      WHERE (dept_name = ? OR agency_key = ?) AND (?::VARCHAR IS NULL OR dept_sub_name = ?)
+      ORDER BY agency_id`,
+    params: [nameOrKey, nameOrKey, sub, sub],
+  };
+}
+
+/** Agencies whose name or sub-unit contains the typed text, told apart by sub-unit and province. */
+export function agencySuggestSql(
+  agencies: readonly ManifestFile[],
+  text: string,
+  limit: number,
+): Sql {
+  return {
+    sql: `SELECT agency_key, dept_name, dept_sub_name, province FROM ${parquet(agencies)}
+      WHERE dept_name LIKE ? ESCAPE '\\' OR dept_sub_name LIKE ? ESCAPE '\\'
+      ORDER BY dept_name, dept_sub_name NULLS FIRST, province NULLS FIRST LIMIT ${Number(limit)}`,
+    params: [likeText(text), likeText(text)],
+  };
+}
+
+/**
+ * A vendor's id by TIN or key, from `vendor_keys`. The key itself is only a bound parameter.
+ * Pruning needs a literal, and DuckDB keeps only 8 bytes of a string's min/max (`tin:0105…`
+ * matches half the file), so `vendor_keys` carries the TIN as a number (0 for a name key) and a
+ * tax-id key (validated digits only) is written as a literal range of it: one small row group.
+ */
+export function vendorLookupSql(keys: readonly ManifestFile[], key: string): Sql {
+  const tin = /^tin:(\d{13})$/.exec(key)?.[1];
+  const n = sqlNumber(tin ? Number(tin) : 0);
+  return {
+    sql: `SELECT vendor_id FROM ${parquet(keys)} WHERE tin_number BETWEEN ${n} AND ${n} AND vendor_key = ?`,
+    params: [key],
+  };
+}
+
+export function vendorSuggestSql(
+  vendors: readonly ManifestFile[],
+  text: string,
+  limit: number,
+): Sql {
+  return {
+    sql: `SELECT vendor_key, tin, name FROM ${parquet(vendors)}
+      WHERE name LIKE ? ESCAPE '\\' OR name_norm LIKE ? ESCAPE '\\' OR tin LIKE ? ESCAPE '\\'
+      ORDER BY name, vendor_key LIMIT ${Number(limit)}`,
+    params: [likeText(text), likeText(text), likeText(text)],
+  };
+}
+
+/** A small dimension table, whole (a facet's options). */
+export function dimensionSql(files: readonly ManifestFile[]): Sql {
+  return { sql: `SELECT * FROM ${parquet(files)}`, params: [] };
+}
+
+/**
+ * Rows of `project_names` (the names of the rows on screen) or `details` (one project's text) by
+ * `project_seq`. Both are stored in seq order: the rows' seq range (literal) prunes row groups,
+ * and the rows are matched by seq alone, so a names lookup reads the name column and not the ids.
+ */
+export function bySeqSql(
+  files: readonly ManifestFile[],
+  rows: readonly { project_seq: number }[],
+): Sql {
+  const params: Param[] = [];
+  const seqs = inList('project_seq', [...new Set(rows.map((r) => r.project_seq))], params);
+  return { sql: `SELECT * FROM ${parquet(files)} WHERE ${seqs}`, params };
+}
+
+/**
+ * Names of a vendor's projects on screen from its copy of the contracts, which the vendor's view
+ * has just read: no footer or row group of `project_names` to fetch.
+ */
+export function vendorNamesSql(
+  files: readonly ManifestFile[],
+  vendors: readonly number[],
+  rows: readonly { project_seq: number }[],
+): Sql {
+  const params: Param[] = [];
+  const byVendor = inList('vendor_id', vendors, params);
+  const seqs = inList('project_seq', [...new Set(rows.map((r) => r.project_seq))], params);
+  return {
+    sql: `SELECT project_seq, any_value(project_name) AS project_name FROM ${parquet(files)}
+      WHERE ${byVendor} AND ${seqs} GROUP BY project_seq`,
+    params,
+  };
+}
+
+export function byIdsSql(
+  files: readonly ManifestFile[],
+  col: 'agency_id' | 'vendor_id',
+  ids: readonly number[],
+): Sql {
+  const params: Param[] = [];
+  const cols =
+    col === 'vendor_id'
+      ? 'vendor_id, vendor_key, tin, tin_status, name'
+      : 'agency_id, agency_key, dept_name, dept_sub_name, province';
+  return {
+    sql: `SELECT ${cols} FROM ${parquet(files)} WHERE ${inList(col, ids, params)}`,
+    params,
+  };
+}
+
+/** One project's row and its contracts, for the detail panel (agency id narrows the scan). */
+export function projectSql(
+  files: readonly ManifestFile[],
+  projectId: string,
+  agencyId: number,
+): Sql {
+  return {
+    sql: `SELECT * EXCLUDE (project_seq) REPLACE (budget::VARCHAR AS budget, price_build::VARCHAR AS price_build,
+        agreed::VARCHAR AS agreed, announce_date::VARCHAR AS announce_date,
+        transaction_date::VARCHAR AS transaction_date)
+      FROM ${parquet(files)} WHERE agency_id = ? AND project_id = ?`,
+    params: [agencyId, projectId],
+  };
+}
+
+export function projectContractsSql(
+  files: readonly ManifestFile[],
+  projectId: string,
+  agencyId: number,
+): Sql {
+  return {
+    sql: `SELECT vendor_id, contract_no, contract_date::VARCHAR AS contract_date,
+        contract_finish_date::VARCHAR AS contract_finish_date,
+        price_agree::VARCHAR AS price_agree, status_id
+      FROM ${parquet(files)} WHERE agency_id = ? AND project_id = ?
+      ORDER BY contract_no NULLS LAST, vendor_id`,
+    params: [agencyId, projectId],
+  };
+}

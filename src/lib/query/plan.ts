@@ -1,0 +1,231 @@
+/**
+ * Which source answers a question. Every number on the explorer is an aggregate over one of
+ * several sources that hold the same facts at different grains; `plan()` picks the smallest that
+ * has every filtered and grouped dimension and every measure: the pre-aggregates when they can
+ * answer, the project facts otherwise, and contract rows (ordered by vendor when a vendor is
+ * chosen) when a filter is about contracts. Project money is counted once per project in every
+ * source. The dimensions themselves (column, kind, sources) are declared once, in `DIMS`.
+ */
+import type { TableName } from '../schema/tables';
+import { FACETS, type FacetGroup, type FacetKey } from './filters/facets';
+import type { SearchHits } from './hits';
+
+export type Source = Extract<
+  TableName,
+  | 'agg_cube'
+  | 'agg_agency_year'
+  | 'agg_vendor_year'
+  | 'agg_month'
+  | 'projects'
+  | 'contracts'
+  | 'contracts_by_vendor'
+>;
+/** Smallest first. */
+const BY_SIZE: readonly Source[] = [
+  'agg_month',
+  'agg_vendor_year',
+  'agg_agency_year',
+  'agg_cube',
+  'projects',
+  'contracts_by_vendor',
+  'contracts',
+];
+const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
+export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
+const FACTS = ['projects', 'contracts', 'contracts_by_vendor'] as const;
+
+/** A facet filter's ids; `nulls`: also rows with no value (the method's `unknown` bucket). */
+export interface FacetIds {
+  ids: number[];
+  nulls: boolean;
+}
+
+/** Filters with names resolved to the snapshot's integer ids (null: no filter on it). */
+export type Resolved = {
+  fy: number[];
+  agency: number[] | null;
+  vendor: number[] | null;
+  budget: [number | null, number | null] | null;
+  contract: [number | null, number | null] | null;
+  date: [string | null, string | null] | null;
+  /** A keyword search's hits (a table the search made; see search.ts). */
+  search: SearchHits | null;
+  /** Projects flagged by the chosen integrity flags (a table; see flags.ts). */
+  flag: SearchHits | null;
+} & Record<FacetKey, FacetIds | null>;
+
+export type Dim = keyof Resolved;
+
+/** How a dimension filters: the WHERE it writes (where.ts). */
+export type DimKind = 'years' | 'ids' | 'facet' | 'range' | 'dates' | 'hits';
+export interface DimDef {
+  kind: DimKind;
+  column: string;
+  /** The column on contract rows, where it differs. */
+  contractColumn?: string;
+  /** The sources that hold it. */
+  sources: readonly Source[];
+  /**
+   * About contracts (a winner, a contract's value or date): the projects it selects are those
+   * with a matching contract, so contract rows then answer project measures too.
+   */
+  ofContracts?: true;
+}
+
+const EVERY: readonly Source[] = BY_SIZE;
+
+export const DIMS: Record<Dim, DimDef> = {
+  fy: { kind: 'years', column: 'fiscal_year', sources: EVERY },
+  agency: { kind: 'ids', column: 'agency_id', sources: ['agg_agency_year', ...FACTS] },
+  ...(Object.fromEntries(
+    FACETS.map((x) => [
+      x.key,
+      {
+        kind: 'facet',
+        column: x.id,
+        contractColumn: 'contractId' in x ? x.contractId : undefined,
+        sources: [...x.aggregates, ...FACTS],
+      },
+    ]),
+  ) as unknown as Record<FacetKey, DimDef>),
+  vendor: {
+    kind: 'ids',
+    column: 'vendor_id',
+    sources: ['agg_vendor_year', ...CONTRACT_ROWS],
+    ofContracts: true,
+  },
+  budget: { kind: 'range', column: 'budget', sources: FACTS },
+  contract: {
+    kind: 'range',
+    column: 'price_agree',
+    sources: [...CONTRACT_ROWS],
+    ofContracts: true,
+  },
+  date: { kind: 'dates', column: 'contract_date', sources: [...CONTRACT_ROWS], ofContracts: true },
+  search: { kind: 'hits', column: 'project_seq', sources: FACTS },
+  flag: { kind: 'hits', column: 'project_seq', sources: FACTS },
+};
+/** Every dimension, in the order WHERE clauses are written. */
+export const DIM_KEYS = Object.keys(DIMS) as Dim[];
+
+/** A filter on contracts: its projects are those with a matching contract. */
+export function isContractDim(d: Dim): boolean {
+  return DIMS[d].ofContracts === true;
+}
+
+/** No filter: every row. */
+export const ALL_ROWS = Object.fromEntries(
+  DIM_KEYS.map((d) => [d, d === 'fy' ? [] : null]),
+) as unknown as Resolved;
+
+export type Group = 'fiscal_year' | 'agency_id' | 'vendor_id' | 'month' | FacetGroup;
+/** The dimension a group is of (`month` is only a group). */
+export function groupDim(g: Group): Dim | 'month' {
+  if (g === 'month') return 'month';
+  if (g === 'fiscal_year') return 'fy';
+  return DIM_KEYS.find((d) => DIMS[d].column === g)!;
+}
+
+/** The column of a dimension (or the month) on a source. */
+export function column(source: Source, d: Dim | 'month'): string {
+  if (d === 'month') return source === 'agg_month' ? 'month' : 'month(contract_date)';
+  const def = DIMS[d];
+  return (CONTRACT_ROWS.has(source) && def.contractColumn) || def.column;
+}
+
+function holds(s: Source, d: Dim | 'month'): boolean {
+  return d === 'month' ? s === 'agg_month' || CONTRACT_ROWS.has(s) : DIMS[d].sources.includes(s);
+}
+
+export type Measure = 'projects' | 'budget' | 'ref_price' | 'ref_agreed' | 'contracts' | 'agreed';
+export const PROJECT_MEASURES: readonly Measure[] = [
+  'projects',
+  'budget',
+  'ref_price',
+  'ref_agreed',
+];
+export const CONTRACT_MEASURES: readonly Measure[] = ['contracts', 'agreed'];
+const MEASURES: Record<Source, readonly Measure[]> = {
+  agg_month: CONTRACT_MEASURES,
+  agg_vendor_year: CONTRACT_MEASURES,
+  agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  projects: PROJECT_MEASURES,
+  contracts_by_vendor: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  contracts: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+};
+
+/** Whether a source keeps one row per project (or per contract) rather than sums. */
+export function isRows(source: Source): boolean {
+  return ROWS.has(source);
+}
+
+/** The dimensions a resolved filter constrains, minus one (a facet ignores its own filter). */
+export function activeDims(r: Resolved, except?: Dim): Dim[] {
+  return DIM_KEYS.filter((d) => d !== except && (d === 'fy' ? r.fy.length > 0 : r[d] !== null));
+}
+
+/**
+ * Every source that answers `measures` grouped by `groups` under `r` (minus `except`), smallest
+ * first; `plan` takes the first. Contract rows answer project measures only when a contract
+ * filter is set: otherwise projects without a contract would be missed, so such a request is
+ * split (see `planSplit`).
+ */
+export function candidates(
+  r: Resolved,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  except?: Dim,
+): Source[] {
+  const dims = activeDims(r, except);
+  const needs = [...dims, ...groups.map(groupDim)];
+  const contractFilter = dims.some(isContractDim);
+  return BY_SIZE.filter((s) => {
+    if (!needs.every((d) => holds(s, d))) return false;
+    if (!measures.every((m) => MEASURES[s].includes(m))) return false;
+    // The vendor pre-aggregate leaves out contracts without a winner: only for vendor questions,
+    // and not under a vendor filter: there the vendor copy answers from row groups the view reads
+    // anyway, while the pre-aggregate's footer alone (2k-row groups of every vendor's years) is
+    // ~180 KB at 6M rows.
+    if (s === 'agg_vendor_year' && (!needs.includes('vendor') || dims.includes('vendor')))
+      return false;
+    if (CONTRACT_ROWS.has(s)) {
+      if (s === 'contracts_by_vendor' && r.vendor === null) return false;
+      if (!contractFilter && measures.some((m) => PROJECT_MEASURES.includes(m))) return false;
+    }
+    return true;
+  });
+}
+
+export function plan(
+  r: Resolved,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  except?: Dim,
+): Source | null {
+  return candidates(r, groups, measures, except)[0] ?? null;
+}
+
+/** Where the table's project rows come from: project rows, or contract rows under a contract filter. */
+export function rowSource(r: Resolved): Source {
+  return candidates(r, [], ['projects']).find(isRows)!;
+}
+
+/** One or two (source, measures) pairs that together answer the request. */
+export function planSplit(
+  r: Resolved,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  except?: Dim,
+): { source: Source; measures: Measure[] }[] {
+  const one = plan(r, groups, measures, except);
+  if (one) return [{ source: one, measures: [...measures] }];
+  const parts = [PROJECT_MEASURES, CONTRACT_MEASURES]
+    .map((set) => measures.filter((m) => set.includes(m)))
+    .filter((ms) => ms.length > 0);
+  return parts.map((ms) => {
+    const s = plan(r, groups, ms, except);
+    if (!s) throw new Error(`no source answers ${ms.join(', ')}`);
+    return { source: s, measures: ms };
+  });
+}
