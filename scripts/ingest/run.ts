@@ -3,19 +3,13 @@
  * tables in native DuckDB, write Parquet + aggregates + manifest, publish atomically.
  * Accounting invariant: rows_read = rows_written + rows_rejected.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import {
-  isSafePath,
-  SCHEMA_VERSION,
-  type Manifest,
-  type ManifestFile,
-  type Summary,
-} from '../../src/lib/schema/tables.ts';
-import { LayoutError, resolveHeader, type ColumnMap } from './layout.ts';
+import { SCHEMA_VERSION, type Manifest } from '../../src/lib/schema/tables.ts';
+import { cacheKey, InputMemo, inputsKey, type KnownSource } from './cache.ts';
+import { InputError } from './errors.ts';
+import type { ColumnMap } from './layout.ts';
 import {
   fileBytes,
   lockOutput,
@@ -24,17 +18,13 @@ import {
   publish,
   removeLeftovers,
   sha256File,
-  snapshotId,
 } from './publish.ts';
-import { apiRowsOf, isOcds, JsonInputError, OcdsCollector, readDocuments } from './json.ts';
-import { cacheKey, InputMemo, inputsKey, type KnownSource } from './cache.ts';
-import { isCsvReaderFailure, readCsvRecords } from './csv-js.ts';
-import { readHeader } from './read.ts';
-import { prepare, SourceError, type Source } from './sources.ts';
+import { previousSources, readInputs, type Input } from './read-inputs.ts';
+import { account, writeSnapshot } from './snapshot.ts';
+import { prepare, SourceError } from './sources.ts';
 import { Store, type Progress, type StoreOptions } from './store.ts';
 
-export const LICENCE =
-  'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
+export { LICENCE } from './snapshot.ts';
 
 /** DuckDB's memory limit and the files' row caps are the store's own options, passed through. */
 export interface IngestOptions extends Pick<StoreOptions, 'memoryLimit' | 'maxRowsPerFile'> {
@@ -71,7 +61,7 @@ export interface IngestResult {
 }
 
 /** An input problem that stops the run before anything is published. */
-export class InputError extends Error {}
+export { InputError } from './errors.ts';
 
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const log = opts.log ?? (() => {});
@@ -117,228 +107,38 @@ async function ingestLocked(
       memoryLimit: opts.memoryLimit,
       maxRowsPerFile: opts.maxRowsPerFile,
     });
-    const unmappedColumns: Record<string, string[]> = {};
     const inputs = await gather(opts, memo, work);
-    // --add: the published dataset's sources come back from the cache, in their order, first.
-    const previous: Manifest['sources'] = [];
-    if (opts.add) {
-      const m = await readFile(path.join(opts.out, 'manifest.json'), 'utf8').catch(() => null);
-      if (!m) throw new InputError(`--add: no dataset in ${opts.out} to add to`);
-      for (const src of (JSON.parse(m) as Manifest).sources) {
-        const cached =
-          src.cache_key && opts.cacheDir
-            ? path.join(opts.cacheDir, `${src.cache_key}.parquet`)
-            : null;
-        if (!cached || !(await fileBytes(cached).catch(() => 0))) {
-          throw new InputError(
-            `--add: ${src.name} is not in the cache${opts.cacheDir ? ` (${opts.cacheDir})` : ''}; run the ingest again with all the files`,
-          );
-        }
-        previous.push(src);
-      }
-    }
-    const ocds = new OcdsCollector();
-    const rowsBySource = new Array<number>(previous.length + inputs.length).fill(0);
-    const cacheKeys = new Array<string | null>(previous.length + inputs.length).fill(null);
-    for (const [idx, src] of previous.entries()) {
-      rowsBySource[idx] = await store.loadSource(
-        idx,
-        path.join(opts.cacheDir!, `${src.cache_key}.parquet`),
-      );
-      cacheKeys[idx] = src.cache_key;
-      log(`kept ${src.name}: ${rowsBySource[idx]} rows (from the cache)`);
-    }
-    const extra: Record<string, number> = { empty_inputs: 0, transcoded_windows_874: 0 };
-
-    for (const [i, src] of inputs.entries()) {
-      const idx = previous.length + i;
-      const started = Date.now();
-      if (src.encoding === 'windows-874') extra.transcoded_windows_874!++;
-      const key = opts.cacheDir ? cacheKey(src.sha256, src.kind, opts.maps) : null;
-      const cached = key ? path.join(opts.cacheDir!, `${key}.parquet`) : null;
-      if (cached && (await fileBytes(cached).catch(() => 0))) {
-        rowsBySource[idx] = await store.loadSource(idx, cached);
-        cacheKeys[idx] = key;
-        log(`read ${src.name}: ${rowsBySource[idx]} rows (unchanged: from the cache)`);
-        continue;
-      }
-      /** Only rows cleaned from this one file may be cached (OCDS is merged across files). */
-      let cacheable = false;
-      if (src.kind === 'csv') {
-        const header = await readHeader(src.path);
-        if (!header) {
-          // The other inputs are still published; the run exits 4 and names this one.
-          extra.empty_inputs!++;
-          log(`read ${src.name}: empty (no header row, no data): counted in quality.empty_inputs`);
-          continue;
-        }
-        let layout;
-        try {
-          layout = resolveHeader(header, opts.maps);
-        } catch (e) {
-          if (e instanceof LayoutError) throw new InputError(`${src.name}: ${e.message}`);
-          throw e;
-        }
-        if (layout.unmapped.length) unmappedColumns[src.name] = layout.unmapped;
-        try {
-          rowsBySource[idx] = await store.addCsv(idx, src.path, layout);
-        } catch (e) {
-          if (!isCsvReaderFailure(e)) throw e;
-          const why = (e as Error).message.split('\n')[0];
-          log(`${src.name}: DuckDB's CSV reader refused it (${why}); reading it record by record`);
-          rowsBySource[idx] = await store.addParsed(idx, readCsvRecords(src.path, layout));
-        }
-        cacheable = true;
-      } else {
-        const docs = await readDocuments(src.path).catch((e: Error) => {
-          throw e instanceof JsonInputError ? new InputError(e.message) : e;
-        });
-        const api = apiRowsOf(docs);
-        if (docs.length === 0)
-          extra.empty_inputs!++; // e.g. the zero-byte files of real OCDS dumps
-        else if (api) {
-          await store.addRows(idx, api);
-          rowsBySource[idx] = api.length;
-          cacheable = true;
-        } else if (docs.every((d) => isOcds(d.doc)))
-          docs.forEach((d) => ocds.add(d.doc, idx, d.line));
-        else
-          throw new InputError(
-            `${src.name}: JSON that is neither Government Spending API projects nor OCDS`,
-          );
-      }
-      if (cacheable && key && cached) {
-        await mkdir(opts.cacheDir!, { recursive: true });
-        await store.saveSource(idx, `${cached}.tmp`);
-        await rename(`${cached}.tmp`, cached);
-        cacheKeys[idx] = key;
-      }
-      const secs = (Date.now() - started) / 1000;
-      log(
-        `read ${src.name}${src.encoding === 'windows-874' ? ' (TIS-620)' : ''}: ${rowsBySource[idx]} rows in ${secs.toFixed(1)} s`,
-      );
-    }
-    // OCDS releases are merged by ocid across all files, then read like any other rows.
-    for (const [idx, rows] of ocds.rows()) {
-      await store.addRows(idx, rows);
-      rowsBySource[idx]! += rows.length;
-    }
-    if (ocds.releasesRead) {
-      extra.ocds_releases_read = ocds.releasesRead;
-      extra.ocds_ocids = ocds.ocidCount;
-      log(`merged ${ocds.releasesRead} OCDS releases into ${ocds.ocidCount} processes`);
-    }
-    const read = rowsBySource.reduce((n, x) => n + x, 0);
-    const sources: Manifest['sources'] = previous.map((src, idx) => ({
-      ...src,
-      rows_read: rowsBySource[idx]!,
-    }));
-    for (const [i, src] of inputs.entries()) {
-      const idx = previous.length + i;
-      sources.push({
-        name: src.name,
-        bytes: src.bytes,
-        sha256: src.sha256,
-        rows_read: rowsBySource[idx]!,
-        cache_key: cacheKeys[idx]!,
-      });
-    }
+    const previous = await previousSources(opts);
+    const { sources, rowsBySource, read, extra, unmappedColumns } = await readInputs(
+      store,
+      opts,
+      previous,
+      inputs,
+      log,
+    );
     const names = sources.map((s) => s.name);
 
     const quality = { ...(await store.build()), ...extra };
-    const { written, rejected, duplicates } = await store.counts();
-    const rejectsByReason = await store.rejectsByReason();
-    const counted = await store.perSource();
-    const perSource = names.map((name, idx) => ({
-      name,
-      read: rowsBySource[idx]!,
-      ...(counted.get(idx) ?? { written: 0, rejected: 0, duplicates: 0 }),
-    }));
-    if (written + rejected + duplicates !== read) {
-      throw new Error(
-        `accounting broken: read ${read} ≠ written ${written} + rejected ${rejected} + duplicates ${duplicates}`,
-      );
-    }
-    if (written === 0) {
-      const why = Object.entries(rejectsByReason)
-        .map(([r, n]) => `${r}: ${n}`)
-        .join(', ');
-      throw new InputError(
-        `no row could be read from ${opts.files.join(', ')} (${why || 'no data rows'})`,
-      );
-    }
-
-    const rejectsPath = path.join(staging, 'rejects.csv');
-    await store.writeRejects(
-      path.join(work, 'rejects.csv'),
-      sources.map((s) => s.name),
-    );
-    await withBom(path.join(work, 'rejects.csv'), rejectsPath);
-    const written_files = await store.writeParquet(staging);
-    const summaryRows = await store.summary();
-    const years = await store.fiscalYears();
-
-    const files: ManifestFile[] = [];
-    for (const f of written_files) {
-      const abs = path.join(staging, f.path);
-      files.push({ ...f, bytes: await fileBytes(abs), sha256: await sha256File(abs) });
-    }
-    // The snapshot id covers data and rejects, so it is known before the aggregates that carry it.
-    const id = snapshotId([
-      ...files,
-      { path: 'rejects.csv', sha256: await sha256File(rejectsPath) },
-    ]);
-    const built_at = new Date().toISOString();
-    const synthetic = opts.synthetic ?? false;
-    const summary: Summary = {
-      snapshot_id: id,
-      built_at,
-      synthetic,
-      licence: LICENCE,
-      ...(summaryRows as Pick<Summary, 'by_year' | 'top_agencies' | 'totals'>),
-    };
-    const aggPath = path.join(staging, 'agg/summary.json');
-    await mkdir(path.dirname(aggPath), { recursive: true });
-    await writeFile(aggPath, JSON.stringify(summary) + '\n');
-    files.push({
-      path: 'agg/summary.json',
-      table: 'aggregates',
-      fiscal_year: null,
-      rows: summary.by_year.length,
-      bytes: await fileBytes(aggPath),
-      sha256: await sha256File(aggPath),
-    });
-
-    const prefix = `s-${id}/`;
-    const count = (table: string) =>
-      files.filter((f) => f.table === table).reduce((n, f) => n + f.rows, 0);
-    const manifest: Manifest = {
-      schema_version: SCHEMA_VERSION,
-      snapshot_id: id,
-      built_at,
-      generator: 'phasi-pai-nai ingest',
-      fiscal_years: years,
-      files: files.map((f) => ({ ...f, path: prefix + f.path })),
+    const accounted = await account(store, names, rowsBySource, read, opts.files);
+    const manifest = await writeSnapshot(store, {
+      staging,
+      work,
       sources,
-      counts: {
-        rows_read: read,
-        rows_written: written,
-        rows_rejected: rejected,
-        rows_duplicate: duplicates,
-        projects: count('projects'),
-        contracts: count('contracts'),
-      },
       quality,
-      rejects_file: prefix + 'rejects.csv',
-      licence: LICENCE,
-      synthetic,
-      ...(key ? { inputs_key: key } : {}),
-    };
-    for (const f of manifest.files)
-      if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);
+      read,
+      counts: accounted,
+      synthetic: opts.synthetic ?? false,
+      inputsKey: key,
+    });
+    const id = manifest.snapshot_id;
     await publish(opts.out, staging, id, manifest);
     await memo?.save();
-    return { manifest, rejectsByReason, unmappedColumns, perSource };
+    return {
+      manifest,
+      rejectsByReason: accounted.rejectsByReason,
+      unmappedColumns,
+      perSource: accounted.perSource,
+    };
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
     throw e;
@@ -374,7 +174,6 @@ async function publishedWithKey(out: string, key: string): Promise<Manifest | nu
 }
 
 /** An input data file: prepared to be read, or known from the cache (then never prepared). */
-type Input = Omit<Source, 'path'> & { path: string; sha256: string; bytes: number };
 
 /**
  * Every input's data files, in order. A file whose content the cache memo knows, and whose every
@@ -431,11 +230,4 @@ async function removeStaleWork(): Promise<void> {
     }
     if (!alive) await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
   }
-}
-
-/** Copy a CSV with a UTF-8 byte-order mark in front, so spreadsheet software shows Thai. */
-async function withBom(from: string, to: string): Promise<void> {
-  const out = createWriteStream(to);
-  out.write('\uFEFF');
-  await pipeline(createReadStream(from), out);
 }

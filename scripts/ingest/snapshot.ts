@@ -1,0 +1,155 @@
+/**
+ * Ingest stages after the tables are built: check the accounting (every row read is written,
+ * rejected or a duplicate), then write the snapshot into the staging folder (rejects, Parquet,
+ * the landing page's summary) and its manifest, which names every file with its size and hash.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import {
+  isSafePath,
+  SCHEMA_VERSION,
+  type Manifest,
+  type ManifestFile,
+  type Summary,
+} from '../../src/lib/schema/tables.ts';
+import { InputError } from './errors.ts';
+import { fileBytes, sha256File, snapshotId } from './publish.ts';
+import type { Store } from './store.ts';
+
+export const LICENCE =
+  'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
+
+export interface Accounting {
+  written: number;
+  rejected: number;
+  duplicates: number;
+  rejectsByReason: Record<string, number>;
+  perSource: {
+    name: string;
+    read: number;
+    written: number;
+    rejected: number;
+    duplicates: number;
+  }[];
+}
+
+/** Rows written, rejected and dropped, in all and per source; fails when they do not add up. */
+export async function account(
+  store: Store,
+  names: string[],
+  rowsBySource: number[],
+  read: number,
+  files: readonly string[],
+): Promise<Accounting> {
+  const { written, rejected, duplicates } = await store.counts();
+  const rejectsByReason = await store.rejectsByReason();
+  const counted = await store.perSource();
+  const perSource = names.map((name, idx) => ({
+    name,
+    read: rowsBySource[idx]!,
+    ...(counted.get(idx) ?? { written: 0, rejected: 0, duplicates: 0 }),
+  }));
+  if (written + rejected + duplicates !== read) {
+    throw new Error(
+      `accounting broken: read ${read} ≠ written ${written} + rejected ${rejected} + duplicates ${duplicates}`,
+    );
+  }
+  if (written === 0) {
+    const why = Object.entries(rejectsByReason)
+      .map(([r, n]) => `${r}: ${n}`)
+      .join(', ');
+    throw new InputError(
+      `no row could be read from ${files.join(', ')} (${why || 'no data rows'})`,
+    );
+  }
+
+  return { written, rejected, duplicates, rejectsByReason, perSource };
+}
+
+export interface SnapshotInputs {
+  staging: string;
+  work: string;
+  sources: Manifest['sources'];
+  quality: Record<string, number>;
+  read: number;
+  counts: Accounting;
+  synthetic: boolean;
+  inputsKey: string | null;
+}
+
+/** Write the snapshot's files into `staging` and return its manifest (paths under `s-<id>/`). */
+export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Manifest> {
+  const rejectsPath = path.join(a.staging, 'rejects.csv');
+  await store.writeRejects(
+    path.join(a.work, 'rejects.csv'),
+    a.sources.map((s) => s.name),
+  );
+  await withBom(path.join(a.work, 'rejects.csv'), rejectsPath);
+  const written_files = await store.writeParquet(a.staging);
+  const summaryRows = await store.summary();
+  const years = await store.fiscalYears();
+
+  const files: ManifestFile[] = [];
+  for (const f of written_files) {
+    const abs = path.join(a.staging, f.path);
+    files.push({ ...f, bytes: await fileBytes(abs), sha256: await sha256File(abs) });
+  }
+  // The snapshot id covers data and rejects, so it is known before the aggregates that carry it.
+  const id = snapshotId([...files, { path: 'rejects.csv', sha256: await sha256File(rejectsPath) }]);
+  const built_at = new Date().toISOString();
+  const summary: Summary = {
+    snapshot_id: id,
+    built_at,
+    synthetic: a.synthetic,
+    licence: LICENCE,
+    ...(summaryRows as Pick<Summary, 'by_year' | 'top_agencies' | 'totals'>),
+  };
+  const aggPath = path.join(a.staging, 'agg/summary.json');
+  await mkdir(path.dirname(aggPath), { recursive: true });
+  await writeFile(aggPath, JSON.stringify(summary) + '\n');
+  files.push({
+    path: 'agg/summary.json',
+    table: 'aggregates',
+    fiscal_year: null,
+    rows: summary.by_year.length,
+    bytes: await fileBytes(aggPath),
+    sha256: await sha256File(aggPath),
+  });
+
+  const prefix = `s-${id}/`;
+  const count = (table: string) =>
+    files.filter((f) => f.table === table).reduce((n, f) => n + f.rows, 0);
+  const manifest: Manifest = {
+    schema_version: SCHEMA_VERSION,
+    snapshot_id: id,
+    built_at,
+    generator: 'phasi-pai-nai ingest',
+    fiscal_years: years,
+    files: files.map((f) => ({ ...f, path: prefix + f.path })),
+    sources: a.sources,
+    counts: {
+      rows_read: a.read,
+      rows_written: a.counts.written,
+      rows_rejected: a.counts.rejected,
+      rows_duplicate: a.counts.duplicates,
+      projects: count('projects'),
+      contracts: count('contracts'),
+    },
+    quality: a.quality,
+    rejects_file: prefix + 'rejects.csv',
+    licence: LICENCE,
+    synthetic: a.synthetic,
+    ...(a.inputsKey ? { inputs_key: a.inputsKey } : {}),
+  };
+  for (const f of manifest.files) if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);
+  return manifest;
+}
+
+/** Copy a CSV with a UTF-8 byte-order mark in front, so spreadsheet software shows Thai. */
+async function withBom(from: string, to: string): Promise<void> {
+  const out = createWriteStream(to);
+  out.write('\ufeff');
+  await pipeline(createReadStream(from), out);
+}
