@@ -43,5 +43,38 @@ export default ts.config(
       ],
     },
   },
+  {
+    // One job per file and per function: no source file over 400 lines, no function over 80.
+    files: ['src/**/*.ts', 'src/**/*.svelte', 'scripts/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Data, not code: labels, flag definitions, the schema contract, place names.
+    files: [
+      'src/lib/i18n/*.ts',
+      'src/lib/query/flag-defs.ts',
+      'src/lib/schema/*.ts',
+      'scripts/lib/thai-places.ts',
+    ],
+    rules: { 'max-lines': 'off' },
+  },
+  {
+    // Still longer than the limits, to be split (issue #20): listed so nothing new joins them.
+    files: [
+      'scripts/fetch/download.ts',
+      'scripts/fetch/run.ts',
+      'scripts/generate.ts',
+      'scripts/ingest.ts',
+      'scripts/ingest/normalize.ts',
+      'scripts/lib/host-check.ts',
+      'scripts/lib/server.ts',
+      'src/lib/query/export.ts',
+      'src/lib/query/flags.ts',
+    ],
+    rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
+  },
   { ignores: ['build/', '.svelte-kit/', 'node_modules/', 'static/data/', 'data/', 'tmp/'] },
 );
