@@ -2,7 +2,8 @@
  * Build the real site, prerendered, over datasets the tests control: a generated demo (with ground
  * truth), the real drone set, and a second build under a GitHub Pages base path.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
 import { readRecords } from '../helpers/csv';
+import { droneData } from '../helpers/fixtures';
 import { DRONE_CSV, ROOT } from '../helpers/paths';
 import {
   ASSETS,
@@ -18,7 +20,6 @@ import {
   BUILD_BASE,
   DEMO_DATA,
   DEMO_SRC,
-  DRONE_DATA,
   E2E,
   FORMULA_NAME,
   MARKUP_DATA,
@@ -26,11 +27,13 @@ import {
   MARKUP_SRC,
 } from './setup-paths';
 
-function build(out: string, base: string): void {
-  execFileSync('npx', ['vite', 'build'], {
+const run = promisify(execFile);
+
+async function build(out: string, base: string): Promise<void> {
+  await run('npx', ['vite', 'build'], {
     cwd: ROOT,
     env: { ...process.env, ASSETS_DIR: ASSETS, BUILD_DIR: out, BASE_PATH: base },
-    stdio: 'pipe',
+    maxBuffer: 64 * 2 ** 20,
   });
 }
 
@@ -41,19 +44,23 @@ export default async function setup(): Promise<void> {
     if (f !== 'data')
       cpSync(path.join(ROOT, 'static', f), path.join(ASSETS, f), { recursive: true });
   }
+  // The demo data is in the builds' assets (the landing page is prerendered from it); the two
+  // builds (one after the other: they share .svelte-kit/) then run beside the other ingests.
   await generate({ rows: 6000, seed: 5, out: DEMO_SRC });
   const csvs = readdirSync(DEMO_SRC)
     .filter((f) => f.endsWith('.csv'))
     .map((f) => path.join(DEMO_SRC, f));
   await ingest({ files: csvs, out: DEMO_DATA, maps: new Map(), synthetic: true });
-  await ingest({ files: [DRONE_CSV], out: DRONE_DATA, maps: parseMaps(['_ปีงบ=budget_year']) });
+  const builds = build(BUILD, '').then(() => build(BUILD_BASE, BASE_PATH));
+  await Promise.all([builds, droneData(), ingestMarkup()]);
+}
+
+async function ingestMarkup(): Promise<void> {
   await ingest({
     files: [markupFixture()],
     out: MARKUP_DATA,
     maps: parseMaps(['_ปีงบ=budget_year']),
   });
-  build(BUILD, '');
-  build(BUILD_BASE, BASE_PATH);
 }
 
 /**

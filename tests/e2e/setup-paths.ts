@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fixturePath } from '../helpers/fixtures';
 import { TMP } from '../helpers/paths';
 
 /** What the e2e global setup builds; the tests read it from these fixed places. */
@@ -9,7 +10,8 @@ export const DEMO_DATA = path.join(ASSETS, 'data');
 export const BUILD = path.join(E2E, 'build');
 export const BUILD_BASE = path.join(E2E, 'build-base');
 export const BASE_PATH = '/some-repo';
-export const DRONE_DATA = path.join(E2E, 'drone-data');
+/** The shared drone fixture (tests/helpers/fixtures.ts), built by the global setup. */
+export const DRONE_DATA = fixturePath('drone');
 export const MARKUP_DATA = path.join(E2E, 'markup-data');
 export const MARKUP_SRC = path.join(E2E, 'markup-src');
 /** A winner name made of markup, planted in the markup dataset: the page must show it as text. */

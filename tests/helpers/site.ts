@@ -10,14 +10,9 @@ import { queryWords } from '../../src/lib/search/text';
 import { agencyIdsSql } from '../../src/lib/query/lookups';
 import type { Measure, Resolved } from '../../src/lib/query/plan';
 import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { generate } from '../../scripts/generate';
-import { parseMaps } from '../../scripts/ingest/layout';
-import { ingest } from '../../scripts/ingest/run';
 import { ownConnection, rowsOn } from './duckdb';
 import { manifestOf } from './expected';
-import { DRONE_CSV, TMP } from './paths';
+import { droneData, fixturePath, generatedData, generatedPaths } from './fixtures';
 
 export interface Site {
   m: Manifest;
@@ -73,28 +68,18 @@ export interface FixtureDirs {
   droneDir: string;
   genSrc: string;
   genDir: string;
+  rows: number;
+  seed: number;
 }
 
-/** Where a test file's two datasets live (known before they are built). */
-export function fixtureDirs(name: string): FixtureDirs {
-  return {
-    droneDir: path.join(TMP, name),
-    genSrc: path.join(TMP, `${name}-gen-src`),
-    genDir: path.join(TMP, `${name}-gen`),
-  };
+/** Where the shared drone set and the generated set (rows, seed) live (before they are built). */
+export function fixtureDirs(rows: number, seed: number): FixtureDirs {
+  const gen = generatedPaths(rows, seed);
+  return { droneDir: fixturePath('drone'), genSrc: gen.src, genDir: gen.data, rows, seed };
 }
 
-/** Ingest the real drone set and a generated set of `rows` rows into those folders. */
-export async function ingestFixtures(
-  dirs: FixtureDirs,
-  rows: number,
-  seed: number,
-): Promise<{ drone: Site; gen: Site }> {
-  await ingest({ files: [DRONE_CSV], out: dirs.droneDir, maps: parseMaps(['_ปีงบ=budget_year']) });
-  await generate({ rows, seed, out: dirs.genSrc });
-  const csvs = readdirSync(dirs.genSrc)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => path.join(dirs.genSrc, f));
-  await ingest({ files: csvs, out: dirs.genDir, maps: new Map(), synthetic: true });
-  return { drone: await site(dirs.droneDir), gen: await site(dirs.genDir) };
+/** The shared drone set and generated set of those folders, built once (fixtures.ts). */
+export async function ingestFixtures(dirs: FixtureDirs): Promise<{ drone: Site; gen: Site }> {
+  const [drone, gen] = await Promise.all([droneData(), generatedData(dirs.rows, dirs.seed)]);
+  return { drone: await site(drone), gen: await site(gen.data) };
 }

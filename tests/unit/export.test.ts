@@ -29,13 +29,13 @@ import { decimal, expectedTotals, filterCases, sumText } from '../helpers/expect
 import { DRONE_CSV, TMP } from '../helpers/paths';
 import { fixtureDirs, ingestFixtures, type Site } from '../helpers/site';
 
-const dirs = fixtureDirs('unit-export');
+const dirs = fixtureDirs(4000, 11);
 const { droneDir, genDir } = dirs;
 let drone: Site;
 let gen: Site;
 
 beforeAll(async () => {
-  ({ drone, gen } = await ingestFixtures(dirs, 3000, 17));
+  ({ drone, gen } = await ingestFixtures(dirs));
 }, 120_000);
 
 const f = (p: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...p });

@@ -14,22 +14,22 @@ import { ingest } from '../../scripts/ingest/run';
 import { rows } from '../helpers/duckdb';
 import { manifestOf, table } from '../helpers/expected';
 import { expectedFlag } from '../helpers/flags';
-import { DGA_CSV, ICS_CSV, REAL } from '../helpers/paths';
+import { DGA_CSV, ICS_CSV, REAL, TMP } from '../helpers/paths';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixtureDirs, ingestFixtures, site, siteTotals, type Site } from '../helpers/site';
 
-const dirs = fixtureDirs('flags');
-const dgaDir = `${dirs.droneDir}-dga`;
+const dirs = fixtureDirs(40_000, 7);
+const dgaDir = path.join(TMP, 'flags-dga');
 let drone: Site;
 let gen: Site;
 let dga: Site;
 let ocds: Site;
-const ocdsDir = `${dirs.droneDir}-ocds`;
+const ocdsDir = path.join(TMP, 'flags-ocds');
 const OCDS_RECORDS = ['ocds-mexico-cdmx', 'ocds-moldova'].map((d) => path.join(REAL, d, 'records'));
 
 beforeAll(async () => {
-  ({ drone, gen } = await ingestFixtures(dirs, 40_000, 7));
+  ({ drone, gen } = await ingestFixtures(dirs));
   await ingest({ files: [DGA_CSV, ICS_CSV], out: dgaDir, maps: parseMaps([]) });
   dga = await site(dgaDir);
   const records = OCDS_RECORDS.flatMap((d) =>
@@ -132,7 +132,7 @@ describe('flags on real rows equal an independent computation', () => {
 
 describe('tenderers from a mapped CSV column', () => {
   it('keeps whole numbers (Thai digits too) and rejects anything else with its reason', async () => {
-    const dir = `${dirs.droneDir}-tenderers`;
+    const dir = path.join(TMP, 'flags-tenderers');
     mkdirSync(dir, { recursive: true });
     const csv = path.join(dir, 'bids.csv');
     writeFileSync(

@@ -3,8 +3,6 @@
  * independent queries of the published Parquet, on the real drone set.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseMaps } from '../../scripts/ingest/layout';
-import { ingest } from '../../scripts/ingest/run';
 import {
   agencyProfile,
   findProject,
@@ -13,16 +11,14 @@ import {
 } from '../../src/lib/query/profile';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
-import { DRONE_CSV, TMP } from '../helpers/paths';
+import { droneData, fixturePath } from '../helpers/fixtures';
 import { site, type Site } from '../helpers/site';
-import path from 'node:path';
 
-const dir = path.join(TMP, 'profile');
+const dir = fixturePath('drone');
 let drone: Site;
 
 beforeAll(async () => {
-  await ingest({ files: [DRONE_CSV], out: dir, maps: parseMaps(['_ปีงบ=budget_year']) });
-  drone = await site(dir);
+  drone = await site(await droneData());
 }, 120_000);
 
 const P = () => table(dir, 'projects');

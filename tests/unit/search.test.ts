@@ -76,13 +76,13 @@ describe('postings scans', () => {
   });
 });
 
-const dirs = fixtureDirs('search');
+const dirs = fixtureDirs(4000, 11);
 let drone: Site;
 let gen: Site;
 let names: Map<string, string>;
 
 beforeAll(async () => {
-  ({ drone, gen } = await ingestFixtures(dirs, 4000, 11));
+  ({ drone, gen } = await ingestFixtures(dirs));
   names = await projectNames(dirs.droneDir);
 }, 240_000);
 

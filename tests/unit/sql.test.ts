@@ -40,13 +40,13 @@ import { tableFiles } from '../../src/lib/schema/tables';
 import { expectedTotals, filterCases } from '../helpers/expected';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
 
-const dirs = fixtureDirs('unit-sql');
+const dirs = fixtureDirs(4000, 11);
 const { droneDir, genDir } = dirs;
 let drone: Site;
 let gen: Site;
 
 beforeAll(async () => {
-  ({ drone, gen } = await ingestFixtures(dirs, 4000, 11));
+  ({ drone, gen } = await ingestFixtures(dirs));
 }, 120_000);
 
 const f = (p: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...p });

@@ -1,0 +1,133 @@
+/**
+ * Datasets the tests share, each built once and then read only: the real drone set ingested, and
+ * generated sets by (rows, seed). A fixture lives in tmp/fixtures/<name>-<code key>, where the key
+ * hashes the code that makes it (ingest, generator, schema, search, the lockfile): a change to that
+ * code builds it again, anything else reuses it, in this run and the next. Test files run in
+ * parallel workers: the first to ask builds (under a lock), the others wait for it.
+ */
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { generate } from '../../scripts/generate';
+import { parseMaps } from '../../scripts/ingest/layout';
+import { ingest } from '../../scripts/ingest/run';
+import { DRONE_CSV, ROOT, TMP } from './paths';
+
+/** What a fixture's content depends on besides its own inputs. */
+const CODE = [
+  'scripts/ingest',
+  'scripts/ingest.ts',
+  'scripts/generate.ts',
+  'scripts/lib',
+  'src/lib/schema',
+  'src/lib/search',
+  'package-lock.json',
+];
+export const DRONE_MAPS = parseMaps(['_ปีงบ=budget_year']);
+
+function filesUnder(rel: string): string[] {
+  const abs = path.join(ROOT, rel);
+  if (!statSync(abs).isDirectory()) return [rel];
+  return readdirSync(abs)
+    .sort()
+    .flatMap((f) => filesUnder(path.join(rel, f)));
+}
+
+let key: string | undefined;
+function codeKey(): string {
+  if (key) return key;
+  const h = createHash('sha256');
+  for (const f of CODE.flatMap(filesUnder))
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(path.join(ROOT, f)));
+  return (key = h.digest('hex').slice(0, 12));
+}
+
+export function fixturePath(name: string): string {
+  return path.join(TMP, 'fixtures', `${name}-${codeKey()}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The fixture's folder, built by `build` into it unless this code already built it. */
+export async function shared(name: string, build: (dir: string) => Promise<void>): Promise<string> {
+  const dir = fixturePath(name);
+  const done = path.join(dir, '.done');
+  const lock = `${dir}.lock`;
+  mkdirSync(path.dirname(dir), { recursive: true });
+  for (let waited = 0; !existsSync(done); waited += 250) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch {
+      // Another worker builds it; a lock left by a process that died is taken over.
+      const owner = Number(readFileSync(lock, 'utf8').trim() || 0);
+      if (owner && !alive(owner)) rmSync(lock, { force: true });
+      else if (waited > 600_000) throw new Error(`fixture ${name}: still building after 10 min`);
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      await build(dir);
+      writeFileSync(done, '');
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
+  return dir;
+}
+
+/** The real drone purchases, ingested (`--map _ปีงบ=budget_year`). */
+export function droneData(): Promise<string> {
+  return shared('drone', async (out) => {
+    await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
+  });
+}
+
+export interface Generated {
+  /** The generator's CSVs and truth.json. */
+  src: string;
+  /** Their ingest. */
+  data: string;
+}
+
+export function generatedPaths(rows: number, seed: number): Generated {
+  const dir = fixturePath(`gen-${rows}-${seed}`);
+  return { src: path.join(dir, 'src'), data: path.join(dir, 'data') };
+}
+
+/** A generated national-shaped set of `rows` rows, and its ingest. */
+export async function generatedData(rows: number, seed: number): Promise<Generated> {
+  await shared(`gen-${rows}-${seed}`, async (dir) => {
+    const src = path.join(dir, 'src');
+    await generate({ rows, seed, out: src });
+    const csvs = readdirSync(src)
+      .filter((f) => f.endsWith('.csv'))
+      .map((f) => path.join(src, f));
+    await ingest({ files: csvs, out: path.join(dir, 'data'), maps: new Map(), synthetic: true });
+  });
+  return generatedPaths(rows, seed);
+}
+
+/** 130k rows of one fiscal year in one file (above DuckDB's 122,880-row groups), not ingested. */
+export function bigSource(): Promise<string> {
+  return shared('big-130000-21', async (dir) => {
+    await generate({ rows: 130_000, seed: 21, out: dir, years: [2566] });
+  });
+}

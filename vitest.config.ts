@@ -1,0 +1,40 @@
+/** The tests: the app's Vite config plus the two projects (unit on Node, e2e in Chromium). */
+import { defineConfig, mergeConfig } from 'vitest/config';
+import LongestFirst from './tests/helpers/sequencer';
+import app from './vite.config';
+
+export default mergeConfig(
+  app,
+  defineConfig({
+    test: {
+      expect: { requireAssertions: true },
+      // Both cores: vitest's default keeps one free, which ran the files one at a time here. Each
+      // file has its own fixtures, server and browser, so files run side by side.
+      maxWorkers: 2,
+      sequence: { sequencer: LongestFirst },
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'unit',
+            include: ['tests/unit/**/*.test.ts'],
+            environment: 'node',
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'e2e',
+            include: ['tests/e2e/**/*.test.ts'],
+            environment: 'node',
+            globalSetup: ['tests/e2e/global-setup.ts'],
+            testTimeout: 120_000,
+            hookTimeout: 600_000,
+          },
+        },
+      ],
+    },
+  }),
+);
