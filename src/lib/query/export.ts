@@ -10,7 +10,7 @@ import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { sourceFiles } from './aggregate';
 import type { Sort } from './filters';
 import { SORT_SQL } from './page-sql';
-import { CONTRACT_ROWS, rowSource, type Resolved } from './plan';
+import { CONTRACT_ROWS, rowSource, type Resolved, type Source } from './plan';
 import { parquet, type Param } from './sql';
 import { rankJoin, where } from './where';
 
@@ -220,6 +220,82 @@ const SORT_KEY: Record<Sort, string> = {
   fy: 'fiscal_year::DOUBLE',
 };
 
+/** The view's rows at the export's grain (one per project, or per contract × winner). */
+function rowsAt(source: Source, grain: Grain, scan: string, ranked: boolean): string {
+  if (grain === 'contracts') {
+    return `SELECT project_id, ${projectFacts(source, false)}, vendor_id, contract_no,
+        contract_date, contract_finish_date, price_agree, status_id AS contract_status_id${ranked ? ', rank' : ''}
+      FROM ${scan}`;
+  }
+  if (CONTRACT_ROWS.has(source)) {
+    return `SELECT project_id, ${projectFacts(source, true)},
+        count(*) AS contracts, sum(price_agree) AS contract_value${ranked ? ', any_value(rank) AS rank' : ''}
+      FROM ${scan} GROUP BY project_id`;
+  }
+  return `SELECT project_id, ${projectFacts(source, false)},
+        contract_count AS contracts, NULL::DECIMAL(18,2) AS contract_value${ranked ? ', rank' : ''}
+      FROM ${scan}`;
+}
+
+const LABELS = ['agencies', 'methods', 'project_types', 'provinces', 'statuses'] as const;
+
+/**
+ * The names joined to the rows: the projects' text and names, the label tables and (contracts)
+ * the winners. Every project has its details and names rows (the ingest writes all three), so a
+ * slice joins them with inner joins: DuckDB then hashes the small slice and streams details and
+ * names past it (a LEFT JOIN would hash all of details: +450 MB for two years at 6M rows). The
+ * runner checks the row count, so a missing row stops the export rather than dropping a row.
+ */
+function namesJoined(m: Manifest, r: Resolved, grain: Grain) {
+  const label = (t: (typeof LABELS)[number]) => tableFiles(m, t);
+  const details = tableFiles(m, 'details', r.fy);
+  const names = tableFiles(m, 'project_names', r.fy);
+  const vendors = grain === 'contracts' ? tableFiles(m, 'vendors') : [];
+  const on =
+    'd.project_id = q.project_id AND d.agency_id = q.agency_id AND d.fiscal_year = q.fiscal_year';
+  const join = (inner: boolean) => (inner ? 'JOIN' : 'LEFT JOIN');
+  const from = (keys: string, inner: boolean) =>
+    details.length && names.length
+      ? `(${keys}) AS q ${join(inner)} ${parquet(details)} AS d ON ${on}
+          ${join(inner)} ${parquet(names)} AS n ON n.project_seq = d.project_seq`
+      : `(${keys}) AS q LEFT JOIN (SELECT NULL::VARCHAR AS method_raw, NULL::VARCHAR AS district) AS d ON FALSE
+          LEFT JOIN (SELECT NULL::VARCHAR AS project_name) AS n ON FALSE`;
+  const joins = [
+    `LEFT JOIN ${parquet(label('agencies'))} AS a ON a.agency_id = q.agency_id`,
+    `LEFT JOIN ${parquet(label('methods'))} AS m ON m.method_id = q.method_id`,
+    `LEFT JOIN ${parquet(label('project_types'))} AS pt ON pt.type_id = q.type_id`,
+    `LEFT JOIN ${parquet(label('provinces'))} AS pv ON pv.province_id = q.province_id`,
+    `LEFT JOIN ${parquet(label('statuses'))} AS ps ON ps.status_id = q.status_id`,
+  ];
+  if (grain === 'contracts') {
+    joins.push(
+      `LEFT JOIN ${parquet(vendors)} AS v ON v.vendor_id = q.vendor_id`,
+      `LEFT JOIN ${parquet(label('statuses'))} AS cs ON cs.status_id = q.contract_status_id`,
+    );
+  }
+  return { from, joins, files: [...details, ...names, ...vendors, ...LABELS.flatMap(label)] };
+}
+
+/** The columns: money and dates as exact text unless `typed` (Parquet). */
+function selectList(columns: readonly ExportColumn[], typed: boolean): string {
+  return columns
+    .map((c) => {
+      const e =
+        c.kind === 'int'
+          ? `${c.expr}::INTEGER`
+          : typed || (c.kind !== 'money' && c.kind !== 'date')
+            ? c.expr
+            : `${c.expr}::VARCHAR`;
+      return `${e} AS ${c.key}`;
+    })
+    .join(',\n      ');
+}
+
+function scratch(t: string): string {
+  if (!SCRATCH.test(t)) throw new Error(`not an export table name: ${t}`);
+  return t;
+}
+
 /**
  * The export of the current filters. `typed` (Parquet): money as DECIMAL and dates as DATE;
  * otherwise money and dates come back as exact text (CSV, JSON and XLSX convert from text).
@@ -231,90 +307,26 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
   const w = where(source, r);
   // A search brings its relevance rank (ordered first, as in the table).
   const ranked = r.search !== null;
-  const scan = `${parquet(facts)}${rankJoin(r, 'h')} ${w.sql}`;
-  let inner: string;
-  if (grain === 'contracts') {
-    inner = `SELECT project_id, ${projectFacts(source, false)}, vendor_id, contract_no,
-        contract_date, contract_finish_date, price_agree, status_id AS contract_status_id${ranked ? ', rank' : ''}
-      FROM ${scan}`;
-  } else if (CONTRACT_ROWS.has(source)) {
-    inner = `SELECT project_id, ${projectFacts(source, true)},
-        count(*) AS contracts, sum(price_agree) AS contract_value${ranked ? ', any_value(rank) AS rank' : ''}
-      FROM ${scan} GROUP BY project_id`;
-  } else {
-    inner = `SELECT project_id, ${projectFacts(source, false)},
-        contract_count AS contracts, NULL::DECIMAL(18,2) AS contract_value${ranked ? ', rank' : ''}
-      FROM ${scan}`;
-  }
+  const inner = rowsAt(source, grain, `${parquet(facts)}${rankJoin(r, 'h')} ${w.sql}`, ranked);
   const order = `${ranked ? 'q.rank, ' : ''}${
     grain === 'contracts' ? `${SORT_SQL[sort]}, q.contract_no, q.vendor_id` : SORT_SQL[sort]
   }`;
   const keyed = `SELECT *, row_number() OVER (ORDER BY ${order}) AS pos FROM (${inner}) AS q`;
-
-  const dims = (t: 'agencies' | 'methods' | 'project_types' | 'provinces' | 'statuses') =>
-    tableFiles(m, t);
-  const details = tableFiles(m, 'details', r.fy);
-  // Names are in their own files, split and ordered as details.
-  const names = tableFiles(m, 'project_names', r.fy);
-  const vendors = grain === 'contracts' ? tableFiles(m, 'vendors') : [];
-  // Every project has its details and names rows (the ingest writes all three), so a slice joins
-  // them with inner joins: DuckDB then hashes the small slice and streams details and names past
-  // it (a LEFT JOIN would hash all of details: +450 MB for two years at 6M rows). The runner checks
-  // the row count, so a missing row stops the export rather than dropping a row.
-  const on =
-    'd.project_id = q.project_id AND d.agency_id = q.agency_id AND d.fiscal_year = q.fiscal_year';
-  const join = (inner: boolean) => (inner ? 'JOIN' : 'LEFT JOIN');
-  const from = (keys: string, inner: boolean) =>
-    details.length && names.length
-      ? `(${keys}) AS q ${join(inner)} ${parquet(details)} AS d ON ${on}
-          ${join(inner)} ${parquet(names)} AS n ON n.project_seq = d.project_seq`
-      : `(${keys}) AS q LEFT JOIN (SELECT NULL::VARCHAR AS method_raw, NULL::VARCHAR AS district) AS d ON FALSE
-          LEFT JOIN (SELECT NULL::VARCHAR AS project_name) AS n ON FALSE`;
-  const joins = [
-    `LEFT JOIN ${parquet(dims('agencies'))} AS a ON a.agency_id = q.agency_id`,
-    `LEFT JOIN ${parquet(dims('methods'))} AS m ON m.method_id = q.method_id`,
-    `LEFT JOIN ${parquet(dims('project_types'))} AS pt ON pt.type_id = q.type_id`,
-    `LEFT JOIN ${parquet(dims('provinces'))} AS pv ON pv.province_id = q.province_id`,
-    `LEFT JOIN ${parquet(dims('statuses'))} AS ps ON ps.status_id = q.status_id`,
-  ];
-  if (grain === 'contracts') {
-    joins.push(
-      `LEFT JOIN ${parquet(vendors)} AS v ON v.vendor_id = q.vendor_id`,
-      `LEFT JOIN ${parquet(dims('statuses'))} AS cs ON cs.status_id = q.contract_status_id`,
-    );
-  }
+  const { from, joins, files } = namesJoined(m, r, grain);
   const columns = EXPORT_COLUMNS[grain];
-  const select = (typed: boolean) =>
-    columns
-      .map((c) => {
-        const e =
-          c.kind === 'int'
-            ? `${c.expr}::INTEGER`
-            : typed || (c.kind !== 'money' && c.kind !== 'date')
-              ? c.expr
-              : `${c.expr}::VARCHAR`;
-        return `${e} AS ${c.key}`;
-      })
-      .join(',\n      ');
-  const query = (keys: string, typed: boolean, inner = false) => `SELECT ${select(typed)}
+  const query = (
+    keys: string,
+    typed: boolean,
+    inner = false,
+  ) => `SELECT ${selectList(columns, typed)}
     FROM ${from(keys, inner)}
     ${joins.join('\n    ')}
     ORDER BY q.pos`;
-  const scratch = (t: string) => {
-    if (!SCRATCH.test(t)) throw new Error(`not an export table name: ${t}`);
-    return t;
-  };
   return {
     columns,
     ranked,
     params: w.params,
-    files: [
-      ...facts,
-      ...details,
-      ...names,
-      ...vendors,
-      ...(['agencies', 'methods', 'project_types', 'provinces', 'statuses'] as const).flatMap(dims),
-    ],
+    files: [...facts, ...files],
     countSql: (t) => `SELECT count(*)::INTEGER AS n FROM ${scratch(t)}`,
     sql: (typed) => query(keyed, typed),
     // Unsorted: the order is computed outside DuckDB (tableOrder) and joined back by rowid.
