@@ -65,9 +65,7 @@ export default ts.config(
     // Still longer than the limits, to be split (issue #20): listed so nothing new joins them.
     files: [
       'scripts/fetch/download.ts',
-      'scripts/fetch/run.ts',
       'scripts/generate.ts',
-      'scripts/ingest.ts',
       'scripts/ingest/normalize.ts',
       'scripts/lib/host-check.ts',
       'scripts/lib/server.ts',

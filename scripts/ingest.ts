@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Manifest } from '../src/lib/schema/tables.ts';
 import { parseMaps } from './ingest/layout.ts';
-import { ingest, InputError } from './ingest/run.ts';
+import { ingest, InputError, type IngestResult } from './ingest/run.ts';
 import { expandInputs, SourceError } from './ingest/sources.ts';
 import { DEFAULT_MEMORY_LIMIT, MEMORY_SIZE, type Progress } from './ingest/store.ts';
 
@@ -97,6 +97,38 @@ function printTable(head: string[], body: (string | number)[][]): void {
   }
 }
 
+/** What the run did, for the person who ran it: per input, in all, and where the rejects are. */
+function report(
+  manifest: Manifest,
+  perSource: IngestResult['perSource'],
+  unmappedColumns: Record<string, string[]>,
+  rejectsByReason: Record<string, number>,
+  out: string,
+): void {
+  printTable(
+    ['input', 'read', 'written', 'rejected', 'duplicates'],
+    perSource.map((s) => [s.name, s.read, s.written, s.rejected, s.duplicates]),
+  );
+  for (const [file, cols] of Object.entries(unmappedColumns)) {
+    console.log(
+      `${file}: columns not used (map them with --map if they matter): ${cols.join(', ')}`,
+    );
+  }
+  const c = manifest.counts;
+  console.log(
+    `read ${c.rows_read} · written ${c.rows_written} · rejected ${c.rows_rejected} · duplicates ${c.rows_duplicate}` +
+      ` → ${c.projects} projects, ${c.contracts} contracts, FY ${manifest.fiscal_years.join(', ')}`,
+  );
+  for (const [reason, n] of Object.entries(rejectsByReason))
+    console.log(`  rejected ${reason}: ${n}`);
+  for (const [rule, n] of Object.entries(manifest.quality))
+    if (n) console.log(`  quality ${rule}: ${n}`);
+  console.log(`published snapshot ${manifest.snapshot_id} to ${out}`);
+  if (c.rows_rejected) console.log(`rejected rows: ${path.join(out, manifest.rejects_file ?? '')}`);
+  if (manifest.quality.empty_inputs)
+    console.log(`empty inputs (nothing read from them): ${manifest.quality.empty_inputs}`);
+}
+
 async function main(): Promise<number> {
   let args;
   try {
@@ -162,29 +194,7 @@ async function main(): Promise<number> {
       );
       return exitCode(manifest);
     }
-    printTable(
-      ['input', 'read', 'written', 'rejected', 'duplicates'],
-      perSource.map((s) => [s.name, s.read, s.written, s.rejected, s.duplicates]),
-    );
-    for (const [file, cols] of Object.entries(unmappedColumns)) {
-      console.log(
-        `${file}: columns not used (map them with --map if they matter): ${cols.join(', ')}`,
-      );
-    }
-    const c = manifest.counts;
-    console.log(
-      `read ${c.rows_read} · written ${c.rows_written} · rejected ${c.rows_rejected} · duplicates ${c.rows_duplicate}` +
-        ` → ${c.projects} projects, ${c.contracts} contracts, FY ${manifest.fiscal_years.join(', ')}`,
-    );
-    for (const [reason, n] of Object.entries(rejectsByReason))
-      console.log(`  rejected ${reason}: ${n}`);
-    for (const [rule, n] of Object.entries(manifest.quality))
-      if (n) console.log(`  quality ${rule}: ${n}`);
-    console.log(`published snapshot ${manifest.snapshot_id} to ${args.values.out}`);
-    if (c.rows_rejected)
-      console.log(`rejected rows: ${path.join(args.values.out, manifest.rejects_file ?? '')}`);
-    if (manifest.quality.empty_inputs)
-      console.log(`empty inputs (nothing read from them): ${manifest.quality.empty_inputs}`);
+    report(manifest, perSource, unmappedColumns, rejectsByReason, args.values.out);
     return exitCode(manifest);
   } catch (e) {
     if (e instanceof InputError) {

@@ -120,7 +120,6 @@ export async function fetchDatasets(opts: FetchOptions): Promise<FetchResult> {
       const prev = byId.get(r.id);
       const file = prev?.file.replace(/\.gz$/, '') ?? fileNameOf(ds.fiscal_year, r, taken);
       taken.add(file);
-      const abs = path.join(opts.out, file);
       const onDisk = prev && (await stat(path.join(opts.out, prev.file)).catch(() => null))?.size;
       if (prev && sameMetadata(prev, r) && onDisk === prev.stored_bytes) {
         result.unchanged.push(prev);
@@ -128,38 +127,7 @@ export async function fetchDatasets(opts: FetchOptions): Promise<FetchResult> {
         log(`${file}: unchanged (CKAN metadata as fetched ${prev.fetched_at})`);
         continue;
       }
-      log(`${file}: downloading ${r.url}${prev ? ' (changed on CKAN)' : ''}`);
-      try {
-        const got = await download(r, abs, {
-          ...opts,
-          onProgress: (received, total) => opts.onProgress?.(file, received, total),
-        });
-        const entry: FetchedFile = {
-          fiscal_year: ds.fiscal_year,
-          slug: ds.slug,
-          resource_id: r.id,
-          url: r.url,
-          file: path.basename(got.stored),
-          size: got.size,
-          sha256: got.sha256,
-          stored_bytes: (await stat(got.stored)).size,
-          ckan_size: r.size ?? null,
-          last_modified: r.last_modified ?? null,
-          hash: r.hash ?? null,
-          fetched_at: new Date().toISOString(),
-        };
-        result.downloaded.push(entry);
-        result.transferred += got.transferred;
-        keep.push(entry);
-        log(
-          `${entry.file}: ${got.size.toLocaleString('en')} bytes, sha256 ${got.sha256.slice(0, 12)}…${got.stored !== abs ? ` (kept gzipped: ${entry.stored_bytes.toLocaleString('en')} bytes)` : ''}`,
-        );
-      } catch (err) {
-        if (!(err instanceof FetchError)) throw err;
-        result.failures.push(err.message);
-        // The previous file stays, and its record.
-        if (prev && existsSync(path.join(opts.out, prev.file))) keep.push(prev);
-      }
+      await fetchResource({ opts, result, keep, log }, ds, r, prev, file);
     }
   }
   // Files of a fetched year that CKAN no longer lists are removed, so the ingest does not read them.
@@ -181,4 +149,57 @@ export async function fetchDatasets(opts: FetchOptions): Promise<FetchResult> {
   keep.sort((a, b) => a.file.localeCompare(b.file));
   await writeFetched(opts.out, { ckan: opts.ckan, files: keep });
   return result;
+}
+
+interface Run {
+  opts: FetchOptions;
+  result: FetchResult;
+  keep: FetchedFile[];
+  log: (line: string) => void;
+}
+
+/**
+ * One resource downloaded and checked, then recorded; after a failure (counted in the result)
+ * the previous file and its record stay.
+ */
+async function fetchResource(
+  { opts, result, keep, log }: Run,
+  ds: FetchOptions['datasets'][number],
+  r: CkanResource,
+  prev: FetchedFile | undefined,
+  file: string,
+): Promise<void> {
+  const abs = path.join(opts.out, file);
+  log(`${file}: downloading ${r.url}${prev ? ' (changed on CKAN)' : ''}`);
+  try {
+    const got = await download(r, abs, {
+      ...opts,
+      onProgress: (received, total) => opts.onProgress?.(file, received, total),
+    });
+    const entry: FetchedFile = {
+      fiscal_year: ds.fiscal_year,
+      slug: ds.slug,
+      resource_id: r.id,
+      url: r.url,
+      file: path.basename(got.stored),
+      size: got.size,
+      sha256: got.sha256,
+      stored_bytes: (await stat(got.stored)).size,
+      ckan_size: r.size ?? null,
+      last_modified: r.last_modified ?? null,
+      hash: r.hash ?? null,
+      fetched_at: new Date().toISOString(),
+    };
+    result.downloaded.push(entry);
+    result.transferred += got.transferred;
+    keep.push(entry);
+    log(
+      `${entry.file}: ${got.size.toLocaleString('en')} bytes, sha256 ${got.sha256.slice(0, 12)}…${got.stored !== abs ? ` (kept gzipped: ${entry.stored_bytes.toLocaleString('en')} bytes)` : ''}`,
+    );
+  } catch (err) {
+    if (!(err instanceof FetchError)) throw err;
+    result.failures.push(err.message);
+    // The previous file stays, and its record.
+    if (prev && existsSync(path.join(opts.out, prev.file))) keep.push(prev);
+  }
 }
