@@ -1,7 +1,12 @@
 /** The tests: the app's Vite config plus the two projects (unit on Node, e2e in Chromium). */
 import { defineConfig, mergeConfig } from 'vitest/config';
+import { codeKey, pruneFixtures } from './tests/helpers/code-key';
 import LongestFirst from './tests/helpers/sequencer';
 import app from './vite.config';
+
+// The shared datasets' key, once for the whole run (tests/helpers/fixtures.ts).
+process.env.FIXTURE_KEY = codeKey(import.meta.dirname);
+pruneFixtures(`${import.meta.dirname}/tmp/fixtures`, process.env.FIXTURE_KEY);
 
 export default mergeConfig(
   app,
@@ -11,6 +16,7 @@ export default mergeConfig(
       // Both cores: vitest's default keeps one free, which ran the files one at a time here. Each
       // file has its own fixtures, server and browser, so files run side by side.
       maxWorkers: 2,
+      env: { FIXTURE_KEY: process.env.FIXTURE_KEY },
       sequence: { sequencer: LongestFirst },
       projects: [
         {

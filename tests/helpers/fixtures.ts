@@ -3,57 +3,26 @@
  * generated sets by (rows, seed). A fixture lives in tmp/fixtures/<name>-<code key>, where the key
  * hashes the code that makes it (ingest, generator, schema, search, the lockfile): a change to that
  * code builds it again, anything else reuses it, in this run and the next. Test files run in
- * parallel workers: the first to ask builds (under a lock), the others wait for it.
+ * parallel workers: the first to ask builds (under a lock), the others wait for it. The key is
+ * taken once per run (code-key.ts).
  */
-import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
+import { codeKey } from './code-key';
 import { DRONE_CSV, ROOT, TMP } from './paths';
 
-/** What a fixture's content depends on besides its own inputs. */
-const CODE = [
-  'scripts/ingest',
-  'scripts/ingest.ts',
-  'scripts/generate.ts',
-  'scripts/lib',
-  'src/lib/schema',
-  'src/lib/search',
-  'package-lock.json',
-];
 export const DRONE_MAPS = parseMaps(['_ปีงบ=budget_year']);
 
-function filesUnder(rel: string): string[] {
-  const abs = path.join(ROOT, rel);
-  if (!statSync(abs).isDirectory()) return [rel];
-  return readdirSync(abs)
-    .sort()
-    .flatMap((f) => filesUnder(path.join(rel, f)));
-}
-
-let key: string | undefined;
-function codeKey(): string {
-  if (key) return key;
-  const h = createHash('sha256');
-  for (const f of CODE.flatMap(filesUnder))
-    h.update(f)
-      .update('\0')
-      .update(readFileSync(path.join(ROOT, f)));
-  return (key = h.digest('hex').slice(0, 12));
+/** The run's code key (vitest.config.ts sets it); computed here when a script runs alone. */
+function key(): string {
+  return (process.env.FIXTURE_KEY ??= codeKey(ROOT));
 }
 
 export function fixturePath(name: string): string {
-  return path.join(TMP, 'fixtures', `${name}-${codeKey()}`);
+  return path.join(TMP, 'fixtures', `${name}-${key()}`);
 }
 
 function alive(pid: number): boolean {
