@@ -1,8 +1,8 @@
 /** The tests: the app's Vite config plus the two projects (unit on Node, e2e in Chromium). */
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { codeKey, pruneFixtures } from './tests/helpers/code-key';
-import LongestFirst from './tests/helpers/sequencer';
-import app from './vite.config';
+import { codeKey, pruneFixtures } from './tests/helpers/code-key.ts';
+import LongestFirst from './tests/helpers/sequencer.ts';
+import app from './vite.config.ts';
 
 // The shared datasets' key, once for the whole run (tests/helpers/fixtures.ts).
 process.env.FIXTURE_KEY = codeKey(import.meta.dirname);
