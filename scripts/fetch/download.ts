@@ -101,7 +101,6 @@ async function attemptOnce(
   part: string,
   opts: DownloadOptions,
 ): Promise<number> {
-  const name = resource.name || resource.url;
   let have = await sizeOnDisk(part);
   const expected = sizeOf(resource);
   if (expected !== null && have > expected) {
@@ -125,35 +124,9 @@ async function attemptOnce(
     throw new Transient(`cannot connect (${(err as Error).cause ?? (err as Error).message})`);
   }
   try {
-    if (res.status === 416 && have > 0 && expected === have) return 0; // already whole
-    if (res.status === 429 || res.status >= 500) throw new Transient(`HTTP ${res.status}`);
-    if (res.status !== 200 && res.status !== 206) {
-      throw new FetchError(`${name}: HTTP ${res.status} for ${resource.url}`);
-    }
-    let start = 0;
-    let total: number | null = null;
-    if (res.status === 206) {
-      const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
-      if (!m || Number(m[1]) !== have) {
-        await rm(part, { force: true });
-        throw new Transient(
-          `the host resumed at the wrong place (${res.headers.get('content-range')})`,
-        );
-      }
-      start = have;
-      total = m[2] === '*' ? null : Number(m[2]);
-    } else {
-      const len = Number(res.headers.get('content-length'));
-      total = Number.isFinite(len) && len > 0 ? len : null;
-    }
-    if (/text\/html/i.test(res.headers.get('content-type') ?? '')) {
-      const head = (await res.text()).slice(0, 200);
-      if (start === 0 || looksLikeHtml(head)) {
-        throw new FetchError(
-          `${name}: the host sent an HTML page, not the data file (an error or login page? starts "${head.replace(/\s+/g, ' ').slice(0, 60)}")`,
-        );
-      }
-    }
+    const at = await resumePoint(res, resource, part, have, expected);
+    if (at === 'whole') return 0;
+    const { start, total } = at;
     if (start === 0) await truncate(part, 0).catch(() => {});
     const fh = await open(part, start === 0 ? 'w' : 'a');
     const out = createWriteStream('', { fd: fh.fd, autoClose: false });
@@ -182,6 +155,51 @@ async function attemptOnce(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Where the response's bytes go in the part file (`start`) and the file's size if the host said
+ * (`total`); `whole` when the part is already the whole file. Throws Transient for a retry and
+ * FetchError for a status, a resume at the wrong place or an HTML page.
+ */
+async function resumePoint(
+  res: Response,
+  resource: CkanResource,
+  part: string,
+  have: number,
+  expected: number | null,
+): Promise<{ start: number; total: number | null } | 'whole'> {
+  const name = resource.name || resource.url;
+  if (res.status === 416 && have > 0 && expected === have) return 'whole';
+  if (res.status === 429 || res.status >= 500) throw new Transient(`HTTP ${res.status}`);
+  if (res.status !== 200 && res.status !== 206) {
+    throw new FetchError(`${name}: HTTP ${res.status} for ${resource.url}`);
+  }
+  let start = 0;
+  let total: number | null;
+  if (res.status === 206) {
+    const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
+    if (!m || Number(m[1]) !== have) {
+      await rm(part, { force: true });
+      throw new Transient(
+        `the host resumed at the wrong place (${res.headers.get('content-range')})`,
+      );
+    }
+    start = have;
+    total = m[2] === '*' ? null : Number(m[2]);
+  } else {
+    const len = Number(res.headers.get('content-length'));
+    total = Number.isFinite(len) && len > 0 ? len : null;
+  }
+  if (/text\/html/i.test(res.headers.get('content-type') ?? '')) {
+    const head = (await res.text()).slice(0, 200);
+    if (start === 0 || looksLikeHtml(head)) {
+      throw new FetchError(
+        `${name}: the host sent an HTML page, not the data file (an error or login page? starts "${head.replace(/\s+/g, ' ').slice(0, 60)}")`,
+      );
+    }
+  }
+  return { start, total };
 }
 
 /** Size, checksum, not HTML, a header the ingest knows; a named FetchError otherwise. */
