@@ -63,12 +63,7 @@ export default ts.config(
   },
   {
     // Still longer than the limits, to be split (issue #20): listed so nothing new joins them.
-    files: [
-      'scripts/generate.ts',
-      'scripts/ingest/normalize.ts',
-      'scripts/lib/host-check.ts',
-      'scripts/lib/server.ts',
-    ],
+    files: ['scripts/generate.ts', 'scripts/ingest/normalize.ts', 'scripts/lib/host-check.ts'],
     rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
   },
   { ignores: ['build/', '.svelte-kit/', 'node_modules/', 'static/data/', 'data/', 'tmp/'] },

@@ -120,124 +120,153 @@ function cacheControl(rel: string): string {
 }
 
 export function createStaticServer(opts: ServeOptions): Server {
-  const base = opts.base ?? '';
   return createServer((req: IncomingMessage, res: ServerResponse) => {
-    void handle(req, res).catch(() => {
+    void handle(opts, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   });
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const range = req.headers.range ?? null;
-    let sent = 0;
-    const done = (status: number) =>
+/** One request being answered: `done` logs it once its status and bytes are known. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  sent: number;
+  done(status: number): void;
+}
+
+async function handle(opts: ServeOptions, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const x: Exchange = {
+    req,
+    res,
+    sent: 0,
+    done: (status) =>
       opts.onRequest?.({
         method: req.method ?? 'GET',
         path: url.pathname,
-        range,
+        range: req.headers.range ?? null,
         status,
-        bytes: sent,
-      });
-    if (opts.cors) {
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      res.setHeader(
-        'Access-Control-Expose-Headers',
-        'Content-Range, Content-Length, Content-Encoding, Accept-Ranges',
-      );
-      if (req.method === 'OPTIONS') {
-        res
-          .writeHead(204, {
-            'Access-Control-Allow-Methods': 'GET, HEAD',
-            'Access-Control-Allow-Headers': 'Range, Cache-Control, If-None-Match',
-            'Access-Control-Max-Age': '86400',
-          })
-          .end();
-        return done(204);
-      }
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
-      return done(405);
-    }
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      res.writeHead(400).end();
-      return done(400);
-    }
-    if (base && pathname === '/') {
-      res.writeHead(302, { Location: `${base}/` }).end();
-      return done(302);
-    }
-    if (base && pathname !== base && !pathname.startsWith(`${base}/`)) {
-      res.writeHead(404).end('not found');
-      return done(404);
-    }
-    const rel = pathname.slice(base.length) || '/';
-    const found = await resolveFile(opts, rel);
-    if (!found) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
-      return done(404);
-    }
-    const headers: Record<string, string | number> = {
-      'Content-Type': TYPES[path.extname(found.file)] ?? 'application/octet-stream',
-      'Accept-Ranges': 'bytes',
-      'Cache-Control': cacheControl(rel),
-    };
-    if (
-      opts.gzip &&
-      !range &&
-      !rel.startsWith('/data/') &&
-      GZIP_TYPES.has(path.extname(found.file)) &&
-      /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
-    ) {
-      const body = await gzipOf(found.file);
-      res.writeHead(200, {
-        ...headers,
-        'Content-Encoding': 'gzip',
-        'Content-Length': body.length,
-        Vary: 'Accept-Encoding',
-      });
-      if (req.method === 'HEAD') res.end();
-      else {
-        sent = body.length;
-        res.end(body);
-      }
-      return done(200);
-    }
-    let start = 0;
-    let end = found.size - 1;
-    let status = 200;
-    if (range) {
-      const r = parseRange(range, found.size);
-      if (r === null) {
-        res.writeHead(416, { 'Content-Range': `bytes */${found.size}` }).end();
-        return done(416);
-      }
-      if (r !== 'all') {
-        ({ start, end } = r);
-        status = 206;
-        headers['Content-Range'] = `bytes ${start}-${end}/${found.size}`;
-      }
-    }
-    headers['Content-Length'] = found.size === 0 ? 0 : end - start + 1;
-    res.writeHead(status, headers);
-    if (req.method === 'HEAD' || found.size === 0) {
-      res.end();
-      return done(status);
-    }
-    const stream = createReadStream(found.file, { start, end });
-    stream.on('data', (chunk) => (sent += chunk.length));
-    stream.on('error', () => res.destroy());
-    res.on('close', () => {
-      stream.destroy();
-      done(status);
-    });
-    stream.pipe(res);
+        bytes: x.sent,
+      }),
+  };
+  if (opts.cors && corsAnswered(x)) return;
+  const rel = routed(x, url, opts.base ?? '');
+  if (rel === null) return;
+  const found = await resolveFile(opts, rel);
+  if (!found) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
+    return x.done(404);
   }
+  const headers: Record<string, string | number> = {
+    'Content-Type': TYPES[path.extname(found.file)] ?? 'application/octet-stream',
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': cacheControl(rel),
+  };
+  if (
+    opts.gzip &&
+    !req.headers.range &&
+    !rel.startsWith('/data/') &&
+    GZIP_TYPES.has(path.extname(found.file)) &&
+    /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+  ) {
+    return sendGzip(x, found.file, headers);
+  }
+  sendFile(x, found, headers);
+}
+
+/** CORS headers on every answer; a preflight is answered here (true). */
+function corsAnswered({ req, res, done }: Exchange): boolean {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader(
+    'Access-Control-Expose-Headers',
+    'Content-Range, Content-Length, Content-Encoding, Accept-Ranges',
+  );
+  if (req.method !== 'OPTIONS') return false;
+  res
+    .writeHead(204, {
+      'Access-Control-Allow-Methods': 'GET, HEAD',
+      'Access-Control-Allow-Headers': 'Range, Cache-Control, If-None-Match',
+      'Access-Control-Max-Age': '86400',
+    })
+    .end();
+  done(204);
+  return true;
+}
+
+/** The path under the base, or null when the request was answered here (405, 400, 302, 404). */
+function routed({ req, res, done }: Exchange, url: URL, base: string): string | null {
+  const answer = (status: number, headers: Record<string, string> = {}, body?: string) => {
+    res.writeHead(status, headers).end(body);
+    done(status);
+    return null;
+  };
+  if (req.method !== 'GET' && req.method !== 'HEAD') return answer(405, { Allow: 'GET, HEAD' });
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return answer(400);
+  }
+  if (base && pathname === '/') return answer(302, { Location: `${base}/` });
+  if (base && pathname !== base && !pathname.startsWith(`${base}/`))
+    return answer(404, {}, 'not found');
+  return pathname.slice(base.length) || '/';
+}
+
+async function sendGzip(x: Exchange, file: string, headers: Record<string, string | number>) {
+  const body = await gzipOf(file);
+  x.res.writeHead(200, {
+    ...headers,
+    'Content-Encoding': 'gzip',
+    'Content-Length': body.length,
+    Vary: 'Accept-Encoding',
+  });
+  if (x.req.method === 'HEAD') x.res.end();
+  else {
+    x.sent = body.length;
+    x.res.end(body);
+  }
+  x.done(200);
+}
+
+/** The file, or the range asked of it (206; 416 when it cannot be served). */
+function sendFile(
+  x: Exchange,
+  found: { file: string; size: number },
+  headers: Record<string, string | number>,
+) {
+  const { req, res } = x;
+  let start = 0;
+  let end = found.size - 1;
+  let status = 200;
+  if (req.headers.range) {
+    const r = parseRange(req.headers.range, found.size);
+    if (r === null) {
+      res.writeHead(416, { 'Content-Range': `bytes */${found.size}` }).end();
+      return x.done(416);
+    }
+    if (r !== 'all') {
+      ({ start, end } = r);
+      status = 206;
+      headers['Content-Range'] = `bytes ${start}-${end}/${found.size}`;
+    }
+  }
+  headers['Content-Length'] = found.size === 0 ? 0 : end - start + 1;
+  res.writeHead(status, headers);
+  if (req.method === 'HEAD' || found.size === 0) {
+    res.end();
+    return x.done(status);
+  }
+  const stream = createReadStream(found.file, { start, end });
+  stream.on('data', (chunk) => (x.sent += chunk.length));
+  stream.on('error', () => res.destroy());
+  res.on('close', () => {
+    stream.destroy();
+    x.done(status);
+  });
+  stream.pipe(res);
 }
 
 export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
