@@ -7,6 +7,7 @@
  */
 import type { Manifest, Summary } from '../../src/lib/schema/tables.ts';
 import { launchChromium } from './browser.ts';
+import type { Page } from 'playwright-core';
 
 export interface HostCheckOptions {
   /** Where the manifest and Parquet live, when not `<site>/data/` (a build with DATA_URL). */
@@ -173,6 +174,12 @@ export async function checkHost(
   return { failures, notes };
 }
 
+interface Wasm {
+  url: string;
+  type: string;
+  encoding: string | null;
+}
+
 async function checkInBrowser(
   site: string,
   data: string,
@@ -183,7 +190,7 @@ async function checkInBrowser(
   const failures: string[] = [];
   const allowed = new Set([new URL(site).origin, new URL(data).origin]);
   const foreign = new Set<string>();
-  const wasm: { url: string; type: string; encoding: string | null }[] = [];
+  const wasm: Wasm[] = [];
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -210,24 +217,7 @@ async function checkInBrowser(
     const sel = '[data-testid=explorer]';
     // A wasm served with the wrong type stops the engine for good: no need to wait it out.
     const badWasm = () => wasm.some((w) => !w.type.startsWith('application/wasm'));
-    let finished = false; // ends the watch below once the page has settled
-    const settled = await Promise.race([
-      page
-        .waitForSelector(`${sel}[data-state=ready], ${sel}[data-state=error]`, {
-          timeout: 120_000,
-        })
-        .then(
-          () => 'settled' as const,
-          () => 'timeout' as const,
-        )
-        .finally(() => (finished = true)),
-      (async () => {
-        while (!badWasm() && !finished) await new Promise((r) => setTimeout(r, 250));
-        if (finished) return 'settled' as const;
-        await new Promise((r) => setTimeout(r, 5_000)); // the page's own word, if it has one
-        return 'bad-wasm' as const;
-      })(),
-    ]);
+    const settled = await settle(page, sel, badWasm);
     const state = await page.getAttribute(sel, 'data-state');
     if (state === 'error') {
       const text = ((await page.textContent(sel)) ?? '').replace(/\s+/g, ' ').slice(0, 300);
@@ -245,21 +235,52 @@ async function checkInBrowser(
     } else failures.push(`${explore}: not ready within 120 s`);
     if (wasm.length === 0)
       failures.push(`${explore}: the page loaded no .wasm (engine not started)`);
-    for (const w of wasm) {
-      const name = new URL(w.url).pathname.split('/').pop();
-      if (!w.type.startsWith('application/wasm')) {
-        failures.push(
-          `${name}: served as "${w.type || '(no Content-Type)'}", not application/wasm (browsers then cannot compile it while it streams)`,
-        );
-      } else {
-        notes.push(
-          `${name}: application/wasm, ${w.encoding ? `compressed (${w.encoding})` : 'not compressed (gzip or brotli would send ~4x fewer bytes)'}`,
-        );
-      }
-    }
+    judgeWasm(wasm, failures, notes);
   } finally {
     await browser.close();
   }
   for (const u of [...foreign].sort()) failures.push(`request to another origin: ${u}`);
   return failures;
+}
+
+/** The explorer ready or failed, or its wasm seen served with the wrong type (no use waiting). */
+async function settle(
+  page: Page,
+  sel: string,
+  badWasm: () => boolean,
+): Promise<'settled' | 'timeout' | 'bad-wasm'> {
+  let finished = false; // ends the watch below once the page has settled
+  return Promise.race([
+    page
+      .waitForSelector(`${sel}[data-state=ready], ${sel}[data-state=error]`, {
+        timeout: 120_000,
+      })
+      .then(
+        () => 'settled' as const,
+        () => 'timeout' as const,
+      )
+      .finally(() => (finished = true)),
+    (async () => {
+      while (!badWasm() && !finished) await new Promise((r) => setTimeout(r, 250));
+      if (finished) return 'settled' as const;
+      await new Promise((r) => setTimeout(r, 5_000)); // the page's own word, if it has one
+      return 'bad-wasm' as const;
+    })(),
+  ]);
+}
+
+/** Each wasm the page loaded: its type must be application/wasm; its compression is noted. */
+function judgeWasm(wasm: Wasm[], failures: string[], notes: string[]): void {
+  for (const w of wasm) {
+    const name = new URL(w.url).pathname.split('/').pop();
+    if (!w.type.startsWith('application/wasm')) {
+      failures.push(
+        `${name}: served as "${w.type || '(no Content-Type)'}", not application/wasm (browsers then cannot compile it while it streams)`,
+      );
+    } else {
+      notes.push(
+        `${name}: application/wasm, ${w.encoding ? `compressed (${w.encoding})` : 'not compressed (gzip or brotli would send ~4x fewer bytes)'}`,
+      );
+    }
+  }
 }
