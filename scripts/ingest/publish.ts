@@ -133,7 +133,8 @@ export async function lockOutput(out: string): Promise<() => Promise<void>> {
   throw new LockedError(`cannot take the lock ${file}`);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this machine is still running (a lock's owner). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

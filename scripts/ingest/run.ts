@@ -20,7 +20,7 @@ import {
   sha256File,
 } from './publish.ts';
 import { previousSources, readInputs, type Input } from './read-inputs.ts';
-import { account, writeSnapshot } from './snapshot.ts';
+import { account, writeSnapshot, type Accounting } from './snapshot.ts';
 import { prepare, SourceError } from './sources.ts';
 import { Store, type Progress, type StoreOptions } from './store.ts';
 
@@ -49,13 +49,7 @@ export interface IngestResult {
   rejectsByReason: Record<string, number>;
   unmappedColumns: Record<string, string[]>;
   /** Per input: read, written, rejected, duplicates (the summary table). */
-  perSource: {
-    name: string;
-    read: number;
-    written: number;
-    rejected: number;
-    duplicates: number;
-  }[];
+  perSource: Accounting['perSource'];
   /** Nothing changed since the published snapshot (same inputs, options and rules): kept as is. */
   unchanged?: boolean;
 }

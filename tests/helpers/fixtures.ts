@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
+import { alive } from '../../scripts/ingest/publish';
 import { ingest } from '../../scripts/ingest/run';
 import { codeKey } from './code-key';
 import { DRONE_CSV, ROOT, TMP } from './paths';
@@ -23,15 +24,6 @@ function key(): string {
 
 export function fixturePath(name: string): string {
   return path.join(TMP, 'fixtures', `${name}-${key()}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The fixture's folder, built by `build` into it unless this code already built it. */
