@@ -8,10 +8,9 @@ import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import path from 'node:path';
 import { generate } from '../../scripts/generate';
-import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
 import { readRecords } from '../helpers/csv';
-import { droneData } from '../helpers/fixtures';
+import { DRONE_MAPS, droneData } from '../helpers/fixtures';
 import { DRONE_CSV, ROOT } from '../helpers/paths';
 import {
   ASSETS,
@@ -59,7 +58,7 @@ async function ingestMarkup(): Promise<void> {
   await ingest({
     files: [markupFixture()],
     out: MARKUP_DATA,
-    maps: parseMaps(['_ปีงบ=budget_year']),
+    maps: DRONE_MAPS,
   });
 }
 

@@ -7,11 +7,11 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetsFor } from '../../scripts/fetch/datasets';
 import { FETCHED, fetchDatasets, type FetchedManifest } from '../../scripts/fetch/run';
-import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
 import { expandInputs } from '../../scripts/ingest/sources';
 import { FakeCkan, type FakeResource } from '../helpers/ckan';
 import { readRecords } from '../helpers/csv';
+import { DRONE_MAPS } from '../helpers/fixtures';
 import { DGA_CSV, DRONE_CSV, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-fetch');
@@ -229,7 +229,7 @@ describe('npm run fetch against a CKAN-shaped server', () => {
     const opts = {
       files,
       out: path.join(dir, 'site-data'),
-      maps: parseMaps(['_ปีงบ=budget_year']),
+      maps: DRONE_MAPS,
       cacheDir: path.join(dir, 'cache'),
     };
     const published = await ingest(opts);

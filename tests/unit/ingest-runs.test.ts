@@ -7,7 +7,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest, InputError } from '../../scripts/ingest/run';
 import { expandInputs } from '../../scripts/ingest/sources';
 import { LAYOUT_31, THAI_HEADERS } from '../../src/lib/schema/fields';
@@ -15,11 +14,10 @@ import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { droneIngestArgs } from '../helpers/cli';
-import { bigSource, generatedData, generatedPaths } from '../helpers/fixtures';
+import { DRONE_MAPS, bigSource, generatedData, generatedPaths } from '../helpers/fixtures';
 import { DGA_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-ingest-runs');
-const droneMaps = parseMaps(['_ปีงบ=budget_year']);
 
 async function readManifest(out: string): Promise<Manifest> {
   return JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
@@ -34,7 +32,7 @@ describe('bad input', () => {
   const header = LAYOUT_31.map((f) => THAI_HEADERS[f]);
   // The published dataset the failing runs must leave intact.
   beforeAll(async () => {
-    await ingest({ files: [DRONE_CSV], out: path.join(dir, 'drone'), maps: droneMaps });
+    await ingest({ files: [DRONE_CSV], out: path.join(dir, 'drone'), maps: DRONE_MAPS });
     await generatedData(6000, 12);
   });
 
@@ -139,7 +137,7 @@ describe('bad input', () => {
     expect(after.snapshot_id).toBe(before.snapshot_id);
     for (const f of after.files) expect(existsSync(path.join(out, f.path))).toBe(true);
     // The next run clears what the killed one left.
-    await ingest({ files: [DRONE_CSV], out, maps: droneMaps });
+    await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
     expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
   }, 120_000);
 });
@@ -276,7 +274,7 @@ describe('publishing while people read', () => {
       { files: [DGA_CSV], maps: new Map() },
       { files: [ICS_CSV], maps: new Map() },
       { files: [DGA_CSV, ICS_CSV], maps: new Map() },
-      { files: [DRONE_CSV], maps: droneMaps },
+      { files: [DRONE_CSV], maps: DRONE_MAPS },
     ];
     const ids: string[] = [];
     for (const r of runs) ids.push((await ingest({ ...r, out })).manifest.snapshot_id);

@@ -12,11 +12,10 @@ import { ingest } from '../../scripts/ingest/run';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
-import { bigSource, generatedData, generatedPaths } from '../helpers/fixtures';
+import { DRONE_MAPS, bigSource, generatedData, generatedPaths } from '../helpers/fixtures';
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-ingest');
-const droneMaps = parseMaps(['_ปีงบ=budget_year']);
 
 async function readManifest(out: string): Promise<Manifest> {
   return JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
@@ -38,7 +37,7 @@ describe('ingest of the real drone set', () => {
   const out = path.join(dir, 'drone');
 
   it('gives the project counts and budgets native DuckDB computes from the CSV by hand', async () => {
-    const { manifest } = await ingest({ files: [DRONE_CSV], out, maps: droneMaps });
+    const { manifest } = await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
     const expected =
       await rows(`SELECT CAST(_ปีงบ AS INTEGER) AS fy, count(DISTINCT รหัสโครงการ)::INTEGER AS projects,
         sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2)))::VARCHAR AS budget
@@ -77,7 +76,7 @@ describe('ingest of the real drone set', () => {
 
   it('is idempotent: the same input gives the same snapshot id', async () => {
     const before = await readManifest(out);
-    const { manifest } = await ingest({ files: [DRONE_CSV], out, maps: droneMaps });
+    const { manifest } = await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
     expect(manifest.snapshot_id).toBe(before.snapshot_id);
     expect(readdirSync(out).filter((n) => n.startsWith('s-'))).toEqual([
       `s-${manifest.snapshot_id}`,

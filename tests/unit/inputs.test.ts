@@ -12,11 +12,11 @@ import type { Manifest } from '../../src/lib/schema/tables';
 import { stringify } from 'csv-stringify/sync';
 import { droneIngestArgs } from '../helpers/cli';
 import { readRecords } from '../helpers/csv';
+import { DRONE_MAPS } from '../helpers/fixtures';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-inputs');
-const droneMaps = parseMaps(['_ปีงบ=budget_year']);
 
 beforeAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -45,14 +45,14 @@ function toWindows874(text: string): Buffer {
 describe('compressed and encoded inputs give the same dataset as the plain file', () => {
   let plain: Manifest;
   beforeAll(async () => {
-    plain = (await ingest({ files: [DRONE_CSV], out: path.join(dir, 'plain'), maps: droneMaps }))
+    plain = (await ingest({ files: [DRONE_CSV], out: path.join(dir, 'plain'), maps: DRONE_MAPS }))
       .manifest;
   });
 
   it('reads a .gz part', async () => {
     const gz = path.join(dir, 'drone.csv.gz');
     await writeFile(gz, gzipSync(readFileSync(DRONE_CSV)));
-    const { manifest } = await ingest({ files: [gz], out: path.join(dir, 'gz'), maps: droneMaps });
+    const { manifest } = await ingest({ files: [gz], out: path.join(dir, 'gz'), maps: DRONE_MAPS });
     expect(manifest.snapshot_id).toBe(plain.snapshot_id);
   });
 
@@ -69,7 +69,7 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     const { manifest } = await ingest({
       files: [zip],
       out: path.join(dir, 'zip'),
-      maps: droneMaps,
+      maps: DRONE_MAPS,
     });
     expect(manifest.sources.map((s) => s.name)).toEqual(['parts.zip!egp/drone.csv']);
     expect(manifest.snapshot_id).toBe(plain.snapshot_id);
@@ -87,8 +87,8 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     await writeFile(utf8, lines.join('\n'));
     expect(detectEncoding(readFileSync(tis))).toBe('windows-874');
     expect(detectEncoding(readFileSync(utf8))).toBe('utf-8');
-    const a = await ingest({ files: [tis], out: path.join(dir, 'tis'), maps: droneMaps });
-    const b = await ingest({ files: [utf8], out: path.join(dir, 'tis-utf8'), maps: droneMaps });
+    const a = await ingest({ files: [tis], out: path.join(dir, 'tis'), maps: DRONE_MAPS });
+    const b = await ingest({ files: [utf8], out: path.join(dir, 'tis-utf8'), maps: DRONE_MAPS });
     expect(a.manifest.quality.transcoded_windows_874).toBe(1);
     expect(a.manifest.snapshot_id).toBe(b.manifest.snapshot_id);
     expect(a.manifest.counts.rows_read).toBeGreaterThan(2500);
@@ -238,7 +238,7 @@ describe('a real file and its ICS cousin together', () => {
     const { manifest } = await ingest({
       files: [DRONE_CSV, ICS_CSV],
       out: path.join(dir, 'mixed'),
-      maps: droneMaps,
+      maps: DRONE_MAPS,
     });
     expect(manifest.sources.map((s) => s.rows_read)).toEqual([2698, 5]);
   });
@@ -274,7 +274,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     const { manifest, perSource } = await ingest({
       files: [zip],
       out: path.join(dir, 'mac-out'),
-      maps: droneMaps,
+      maps: DRONE_MAPS,
       log: (l) => logged.push(l),
     });
     expect(manifest.sources.map((s) => s.name)).toEqual([
@@ -299,7 +299,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     const { manifest } = await ingest({
       files: [empty, DRONE_CSV],
       out: path.join(dir, 'with-empty'),
-      maps: droneMaps,
+      maps: DRONE_MAPS,
       log: (l) => logged.push(l),
     });
     expect(manifest.counts.rows_written).toBe(2698);
@@ -329,7 +329,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     await writeFile(twice, [cells.join(','), ...lines.slice(0, 3)].join('\n') + '\n');
     const id = cells.indexOf('รหัสโครงการ');
     await expect(
-      ingest({ files: [twice], out: path.join(dir, 'twice'), maps: droneMaps }),
+      ingest({ files: [twice], out: path.join(dir, 'twice'), maps: DRONE_MAPS }),
     ).rejects.toThrow(
       `twice.csv: columns ${id + 1} "รหัสโครงการ" and ${budget + 1} "รหัสโครงการ" both hold project_id (รหัสโครงการ)`,
     );
@@ -358,7 +358,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     const file = path.join(dir, 'odd-values.csv');
     await writeFile(file, stringify([header!, ...rs]));
     const out = path.join(dir, 'odd-values');
-    const { manifest } = await ingest({ files: [file], out, maps: droneMaps });
+    const { manifest } = await ingest({ files: [file], out, maps: DRONE_MAPS });
     expect(manifest.quality).toMatchObject({
       nul_bytes_removed: 1,
       fiscal_year_from_dates: 1,
@@ -392,7 +392,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     const cr = await ingest({
       files: [crFile],
       out: path.join(dir, 'bare-cr'),
-      maps: droneMaps,
+      maps: DRONE_MAPS,
       log: (l) => logged.push(l),
     });
     expect(logged).toContainEqual(
@@ -417,7 +417,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     big[1]![name] = 'ก'.repeat(1_750_000); // 5.25 MB of Thai in one field
     const bigFile = path.join(dir, 'big-name.csv');
     await writeFile(bigFile, stringify([header!, ...big]));
-    const b = await ingest({ files: [bigFile], out: path.join(dir, 'big-name'), maps: droneMaps });
+    const b = await ingest({ files: [bigFile], out: path.join(dir, 'big-name'), maps: DRONE_MAPS });
     expect(b.manifest.counts).toMatchObject({ rows_read: 3, rows_written: 2, rows_rejected: 1 });
     expect(b.rejectsByReason).toEqual({ line_too_long: 1 });
     const rejected = readRecords(path.join(dir, 'big-name', b.manifest.rejects_file!));
@@ -437,7 +437,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     const { manifest, unmappedColumns } = await ingest({
       files: [ICS_CSV],
       out: path.join(dir, 'ics-mapped'),
-      maps: droneMaps,
+      maps: DRONE_MAPS,
     });
     expect(unmappedColumns['ics_egp_contracts.csv']).toContain('ปีงบประมาณ');
     expect(manifest.counts.rows_written).toBeGreaterThan(0);

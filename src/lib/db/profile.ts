@@ -13,11 +13,9 @@ import { projectFlags, type ProjectFlag } from '../query/flags';
 import type { FlagId, Thresholds } from '../query/flag-defs';
 import type { Manifest } from '../schema/tables';
 import { fetchManifest } from './index';
-import { ask, dimensions, type Agency } from './lookup';
+import { ask, dimensions, namesById, type Agency } from './lookup';
 import { flagTable } from './resolve';
-import { projectDetail, type ProjectDetail, type ResultRow } from './rows';
-import { byIdsSql } from '../query/lookups';
-import { tableFiles } from '../schema/tables';
+import { projectDetail, toResultRow, type ProjectDetail, type ResultRow } from './rows';
 
 let manifest: Promise<Manifest> | null = null;
 
@@ -49,24 +47,14 @@ export async function loadProject(
 ): Promise<ProjectProfile | null> {
   const p = await findProject(ask, m, id, fy);
   if (!p) return null;
-  const agencies = tableFiles(m, 'agencies');
-  const [agency] = await ask<Agency>(
-    byIdsSql(agencies, 'agency_id', [Number(p.agency_id)]),
-    agencies,
-  );
-  const row: ResultRow = {
-    project_id: String(p.project_id),
-    project_seq: Number(p.project_seq),
-    fiscal_year: Number(p.fiscal_year),
-    agency_id: Number(p.agency_id),
-    method_id: p.method_id === null ? null : Number(p.method_id),
-    budget: p.budget as string | null,
-    agreed: p.agreed as string | null,
+  const agencyId = Number(p.agency_id);
+  const agencies = await namesById<Agency>(m, 'agencies', 'agency_id', [agencyId]);
+  const row = toResultRow(p, {
     contracts: Number(p.contract_count ?? 0),
     contract_value: null,
     project_name: null,
-    agency: agency ? { ...agency, agency_id: Number(agency.agency_id) } : null,
-  };
+    agency: agencies.get(agencyId) ?? null,
+  });
   const [detail, flags] = await Promise.all([
     projectDetail(m, row),
     projectFlags(ask, row, (fid, scope) => flagTable(m, fid, scope, th)),

@@ -25,6 +25,23 @@ export interface ResultRow {
 
 export const PAGE_SIZE = 50;
 
+/** A project's row of the facts as the table shows it, with what the caller looked up. */
+export function toResultRow(
+  x: Row,
+  rest: Pick<ResultRow, 'contracts' | 'contract_value' | 'project_name' | 'agency'>,
+): ResultRow {
+  return {
+    project_id: String(x.project_id),
+    project_seq: Number(x.project_seq),
+    fiscal_year: Number(x.fiscal_year),
+    agency_id: Number(x.agency_id),
+    method_id: x.method_id === null ? null : Number(x.method_id),
+    budget: x.budget as string | null,
+    agreed: x.agreed as string | null,
+    ...rest,
+  };
+}
+
 /** One page of the table, with the text of just those rows. */
 export async function pageRows(
   m: Manifest,
@@ -45,19 +62,14 @@ export async function pageRows(
       ...new Set(top.map((x) => Number(x.agency_id))),
     ]),
   ]);
-  return top.map((x) => ({
-    project_id: String(x.project_id),
-    project_seq: Number(x.project_seq),
-    fiscal_year: Number(x.fiscal_year),
-    agency_id: Number(x.agency_id),
-    method_id: x.method_id === null ? null : Number(x.method_id),
-    budget: x.budget as string | null,
-    agreed: x.agreed as string | null,
-    contracts: Number(x.contracts ?? 0),
-    contract_value: x.contract_value as string | null,
-    project_name: (names.get(Number(x.project_seq))?.project_name as string | null) ?? null,
-    agency: agencies.get(Number(x.agency_id)) ?? null,
-  }));
+  return top.map((x) =>
+    toResultRow(x, {
+      contracts: Number(x.contracts ?? 0),
+      contract_value: x.contract_value as string | null,
+      project_name: (names.get(Number(x.project_seq))?.project_name as string | null) ?? null,
+      agency: agencies.get(Number(x.agency_id)) ?? null,
+    }),
+  );
 }
 
 /**

@@ -86,7 +86,3 @@ export const FACETS = [
 export type FacetKey = (typeof FACETS)[number]['key'];
 export type FacetGroup = (typeof FACETS)[number]['id'];
 export const FACET_KEYS: readonly FacetKey[] = FACETS.map((x) => x.key);
-
-export function facetDef(key: FacetKey): FacetDef {
-  return FACETS.find((x) => x.key === key)!;
-}
