@@ -2,12 +2,21 @@
  * Keyword search: the text rules, and the word index (built by the ingest, read by the site's
  * own query code on native DuckDB) against an independent scan of every published project name.
  */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from '../../src/lib/query/filters';
 import { runSearch, termRuns, type SearchIn } from '../../src/lib/query/search';
-import { highlight, indexWords, normalizeText, queryWords } from '../../src/lib/search/text';
+import {
+  highlight,
+  indexWords,
+  matchesAll,
+  normalizeText,
+  queryWords,
+} from '../../src/lib/search/text';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
+import { REAL } from '../helpers/paths';
 import { namedDetails, table } from '../helpers/expected';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
 import { projectNames, reference, wholeWords } from '../helpers/search';
@@ -49,6 +58,15 @@ describe('text rules', () => {
     expect(queryWords(sql.filters.q!).words).toEqual(['drop', 'table', 'projects']);
   });
 
+  it('searches a short word typed against other letters together with them (ศาลายา, ซื้อยา)', () => {
+    expect(queryWords('ศาลายา').words).toEqual(['ศาลายา']); // ICU: ศาลา|ยา
+    expect(queryWords('ซื้อยา').words).toEqual(['ซื้อยา']);
+    expect(queryWords('ยาแก้ปวด').words).toEqual(['ยาแก้', 'ปวด']);
+    expect(queryWords('ซื้อ ยา').words).toEqual(['ซื้อ', 'ยา']);
+    expect(queryWords('รถ').words).toEqual(['รถ']);
+    expect(queryWords('e-bidding').words).toEqual(['e', 'bidding']);
+  });
+
   it('highlights the matched parts of the original text', () => {
     const parts = highlight('ซื้ออากาศยานไร้คนขับ (UAV) ๒ ลำ', ['uav', 'ไร้คนขับ', '2']);
     expect(parts.filter((p) => p.mark).map((p) => p.text)).toEqual(['ไร้คนขับ', 'UAV', '๒']);
@@ -56,6 +74,46 @@ describe('text rules', () => {
     // Decomposed sara am in the text still highlights the whole original characters.
     const am = highlight('น\u0e4d\u0e32ประปา', ['น\u0e33ประปา']);
     expect(am).toEqual([{ text: 'น\u0e4d\u0e32ประปา', mark: true }]);
+  });
+});
+
+/** A real set's project names by id (the files in ../shared/data/real, read as they are). */
+function realNames(file: string, id: string, name: string): Map<string, string> {
+  const recs = parse(readFileSync(`${REAL}/${file}`), { columns: true, bom: true }) as Record<
+    string,
+    string
+  >[];
+  return new Map(recs.map((r) => [r[id]!, r[name]!]));
+}
+
+describe('short words on the other real sets', () => {
+  const dga = realNames(
+    'dga-egp-2568-sample250/dga-egp-contract-2568-250.csv',
+    'รหัสโครงการ',
+    'ชื่อโครงการ',
+  );
+  const cft = realNames('cft-lao-2560-2561/projects_flat.csv', 'project_id', 'project_name');
+
+  it('a place name after ตำบล/อำเภอ/จังหวัด is one word: its syllables are not words', () => {
+    const cases: [Map<string, string>, string, string, string][] = [
+      [dga, '68079002888', 'สม', 'สมสมสะอาด'], // ตำบลสมสมสะอาด
+      [dga, '68099301517', 'สะ', 'บ้านแม่สะป๊วด'], // ตำบลบ้านแม่สะป๊วด
+      [cft, '60097281725', 'ตา', 'ลำตาเสา'], // ตำบลลำตาเสา
+      [cft, '60117185620', 'กา', 'กายูบอเกาะ'], // ตำบลกายูบอเกาะ
+    ];
+    for (const [set, id, short, place] of cases) {
+      const name = set.get(id)!;
+      expect(indexWords(name), id).toContain(place);
+      expect(indexWords(name), id).not.toContain(short);
+      expect(matchesAll(name, [short]), `${short} in ${id}`).toBe(false);
+    }
+  });
+
+  it('a short word that is a word of the name still matches (ไฟ in โคมไฟ, นา in บ้านนา)', () => {
+    expect(matchesAll(cft.get('60117185620')!, ['ไฟ'])).toBe(true); // โคมไฟส่องสว่าง
+    expect(highlight('ติดตั้งโคมไฟ', ['ไฟ']).filter((p) => p.mark)).toEqual([
+      { text: 'ไฟ', mark: true },
+    ]);
   });
 });
 
@@ -149,6 +207,19 @@ describe('the word index on the real drone projects', () => {
       }
     }
     expect(nonEmpty).toBeGreaterThan(25);
+  });
+
+  it('matches a 1–2 character word only as a word of the name, not inside one (#21)', async () => {
+    // รถ is inside สามารถ in 65077370604 (ICU cuts ความสามารถพิเศษฯ as ความ|สา|มา|รถ|พิเศษฯ) and
+    // ยา ends the place name ศาลายา in 66027031003; รถ is a word in ขับรถ and บำรุงรถระบบ.
+    const car = (await search(drone, 'รถ')).got;
+    expect(car.has('65077370604')).toBe(false);
+    for (const id of ['65017354521', '66089046878', '67129001449'])
+      expect(car.has(id), id).toBe(true);
+    expect((await search(drone, 'ยา')).got.has('66027031003')).toBe(false);
+    // The long words still match inside those names.
+    expect((await search(drone, 'สามารถ')).got.get('65077370604')).toBe(0);
+    expect((await search(drone, 'ศาลายา')).got.get('66027031003')).toBe(0);
   });
 
   it('combines with a fiscal year: the totals of the matching projects of that year', async () => {

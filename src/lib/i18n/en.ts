@@ -91,7 +91,7 @@ export const en: typeof th = {
     search_all: 'Also search agency and winner names',
     search_words: 'Words searched: {{words}}',
     search_help:
-      'Words of 3+ characters are found as words and inside longer words; shorter ones only as whole words. Several words mean all of them. Whole-word matches come first.',
+      'Words of 3+ characters are found as words and inside longer words; shorter ones typed alone only as whole words (รถ does not find สามารถ), typed against other letters together with them. Several words mean all of them. Whole-word matches come first.',
     search_too_many_owners:
       'These words match too many agency or winner names; only the first {{max}} are counted. Add a word to narrow it.',
     title: 'Explore',

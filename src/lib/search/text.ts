@@ -32,12 +32,115 @@ let segmenter: Intl.Segmenter | null = null;
 /** A segment is a word when it holds a letter or a digit (spaces and punctuation are not). */
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
-/** The words of already normalised text, in order (repeats kept). */
-export function segmentWords(normalized: string): string[] {
+function segments(text: string): Intl.SegmentData[] {
   segmenter ??= new Intl.Segmenter('th', { granularity: 'word' });
-  const out: string[] = [];
-  for (const s of segmenter.segment(normalized)) if (WORDLIKE.test(s.segment)) out.push(s.segment);
+  return [...segmenter.segment(text)];
+}
+
+/** A word that frames the text looked up in ICU's dictionary (any common word would do). */
+const FRAME = 'การ';
+
+/**
+ * Is the text a word of ICU's dictionary? Read alone, ICU leaves any stretch it cannot cut as one
+ * segment (`รถใน`), so the text is framed by a known word on each side: a dictionary word comes
+ * back as one segment between them (`การ|สามารถ|การ`), anything else in pieces (`การ|รถ|ใน|การ`).
+ */
+const dictMemo = new Map<string, boolean>();
+function dictionaryWord(text: string): boolean {
+  let known = dictMemo.get(text);
+  if (known === undefined) {
+    if (dictMemo.size > 100_000) dictMemo.clear();
+    const segs = segments(FRAME + text + FRAME);
+    known = segs.length === 3 && segs[1]!.segment === text;
+    dictMemo.set(text, known);
+  }
+  return known;
+}
+
+/** Words a place's name follows: the name, up to the next of them or the chunk's end, is one word. */
+const PLACE_BEFORE = new Set(['ตำบล', 'อำเภอ', 'จังหวัด', 'แขวง']);
+
+/** A word of a text and where it starts (in UTF-16 units of the normalised text). */
+export interface Word {
+  word: string;
+  index: number;
+}
+
+/**
+ * The words of normalised text, in order: ICU's segments of each space-delimited chunk, except
+ * - a place's name after ตำบล, อำเภอ, จังหวัด or แขวง is one word (`ตำบลศาลายา` is `ตำบล`,
+ *   `ศาลายา`, not `ศาลา`, `ยา`);
+ * - two or more segments of 1–2 characters in a row that make a word of ICU's dictionary are
+ *   that word: in context its dictionary cuts a word it knows into pieces when an
+ *   unknown word follows (`ความสามารถพิเศษฯ` → `ความ|สา|มา|รถ|พิเศษฯ`), so `สามารถ` is one word
+ *   and `รถ` is not a word of that name.
+ */
+export function textWords(normalized: string): Word[] {
+  const out: Word[] = [];
+  let placeFrom = -1;
+  let placeOpen = false;
+  const endPlace = (end: number) => {
+    if (placeFrom >= 0 && end > placeFrom) {
+      out.push({ word: normalized.slice(placeFrom, end), index: placeFrom });
+    }
+    placeFrom = -1;
+    placeOpen = false;
+  };
+  let at = 0;
+  for (const chunk of normalized.split(' ')) {
+    const segs = segments(chunk);
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
+      const index = at + s.index;
+      if (PLACE_BEFORE.has(s.segment)) {
+        endPlace(index);
+        out.push({ word: s.segment, index });
+        placeOpen = true;
+      } else if (placeOpen) {
+        if (placeFrom < 0 && WORDLIKE.test(s.segment)) placeFrom = index;
+      } else if (WORDLIKE.test(s.segment)) {
+        const end = joined(segs, i);
+        const word = segs
+          .slice(i, end + 1)
+          .map((x) => x.segment)
+          .join('');
+        out.push({ word, index });
+        i = end;
+      }
+    }
+    // A place's name ends with its chunk (it is the next chunk when the chunk ends in ตำบล).
+    if (placeFrom >= 0) endPlace(at + chunk.length);
+    at += chunk.length + 1;
+  }
   return out;
+}
+
+/** Short segments (2+ in a row from `i`) that read alone as one word: the last one's place. */
+function joined(segs: readonly Intl.SegmentData[], i: number): number {
+  const short = (k: number) =>
+    k < segs.length &&
+    WORDLIKE.test(segs[k]!.segment) &&
+    charLength(segs[k]!.segment) < SUBSTRING_MIN;
+  if (!short(i)) return i;
+  let last = i;
+  while (short(last + 1)) last++;
+  for (let k = last; k > i; k--) {
+    if (
+      dictionaryWord(
+        segs
+          .slice(i, k + 1)
+          .map((x) => x.segment)
+          .join(''),
+      )
+    )
+      return k;
+  }
+  return i;
+}
+
+/** The words of already normalised text, in order (repeats kept; see `textWords`). */
+export function segmentWords(normalized: string): string[] {
+  return textWords(normalized).map((w) => w.word);
 }
 
 /** The distinct words of a text (normalised, then segmented). */
@@ -80,10 +183,35 @@ export const MAX_QUERY_WORDS = 12;
 
 export type QueryProblem = 'empty' | 'too_long' | 'too_many_words';
 
+/**
+ * A query's words as searched: a word of 1–2 characters typed against other letters (no space or
+ * punctuation between) is searched together with the word before it, or else after it, as one
+ * longer term: `ศาลายา` (ICU: `ศาลา|ยา`) finds the place, not every name with the word ยา. A short
+ * word typed on its own stays a whole-word match.
+ */
+function searchTerms(words: readonly Word[]): string[] {
+  const out: Word[] = [];
+  let glueNext: Word | null = null;
+  for (const w of words) {
+    const prev = out.at(-1);
+    const touches = (a: Word | undefined) => a !== undefined && a.index + a.word.length === w.index;
+    if (glueNext && touches(glueNext)) {
+      out[out.length - 1] = { word: glueNext.word + w.word, index: glueNext.index };
+      glueNext = null;
+    } else if (charLength(w.word) < SUBSTRING_MIN && touches(prev)) {
+      out[out.length - 1] = { word: prev!.word + w.word, index: prev!.index };
+    } else {
+      out.push(w);
+      glueNext = charLength(w.word) < SUBSTRING_MIN ? w : null;
+    }
+  }
+  return out.map((w) => w.word);
+}
+
 /** A query's distinct words (normalised and segmented like the index), or why there are none. */
 export function queryWords(q: string): { words: string[]; problem: QueryProblem | null } {
   if (charLength(q) > MAX_QUERY) return { words: [], problem: 'too_long' };
-  const words = [...new Set(segmentWords(normalizeText(q)))];
+  const words = [...new Set(searchTerms(textWords(normalizeText(q))))];
   if (words.length === 0) return { words, problem: 'empty' };
   if (words.length > MAX_QUERY_WORDS) return { words: [], problem: 'too_many_words' };
   return { words, problem: null };
@@ -139,10 +267,7 @@ export function highlight(
     if (charLength(w) >= SUBSTRING_MIN) {
       for (let at = norm.indexOf(w); at >= 0; at = norm.indexOf(w, at + 1)) mark(at, at + w.length);
     } else {
-      segmenter ??= new Intl.Segmenter('th', { granularity: 'word' });
-      for (const s of segmenter.segment(norm)) {
-        if (s.segment === w) mark(s.index, s.index + w.length);
-      }
+      for (const s of textWords(norm)) if (s.word === w) mark(s.index, s.index + w.length);
     }
   }
   const out: { text: string; mark: boolean }[] = [];
