@@ -90,6 +90,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
   const written_files = await store.writeParquet(a.staging);
   const summaryRows = await store.summary();
   const years = await store.fiscalYears();
+  const coverage = await store.coverage();
 
   const files: ManifestFile[] = [];
   for (const f of written_files) {
@@ -138,6 +139,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
       contracts: count('contracts'),
     },
     quality: a.quality,
+    coverage,
     rejects_file: prefix + 'rejects.csv',
     licence: LICENCE,
     synthetic: a.synthetic,

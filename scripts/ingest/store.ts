@@ -22,6 +22,7 @@ import { buildDimensions, buildVendors } from './stages/dimensions.ts';
 import { decideDuplicates } from './stages/duplicates.ts';
 import { buildFacts, qualityCounts } from './stages/facts.ts';
 import { buildSearchIndex } from './stages/search-index.ts';
+import { coverage, summary } from './stages/summary.ts';
 import { writeTables } from './stages/write.ts';
 
 /**
@@ -346,27 +347,13 @@ export class Store {
     return writeTables(this.db, dir, this.maxRows);
   }
 
-  /** Rows for the prerendered landing page, computed once here rather than in every browser. */
-  async summary(): Promise<{
-    by_year: Record<string, unknown>[];
-    top_agencies: Record<string, unknown>[];
-    totals: Record<string, unknown>;
-  }> {
-    const by_year = await this.rows(`SELECT p.fiscal_year, count(*)::INTEGER AS projects,
-        coalesce(sum(p.contract_count), 0)::INTEGER AS contracts,
-        coalesce(sum(p.budget), 0)::VARCHAR AS budget,
-        (SELECT coalesce(sum(price_agree), 0) FROM contracts c WHERE c.fiscal_year = p.fiscal_year)::VARCHAR AS agreed
-      FROM projects p GROUP BY p.fiscal_year ORDER BY p.fiscal_year`);
-    const top_agencies = await this.rows(`SELECT a.dept_name, count(*)::INTEGER AS projects,
-        coalesce(sum(p.budget), 0)::VARCHAR AS budget
-      FROM projects p JOIN agencies a USING (agency_id)
-      GROUP BY a.dept_name ORDER BY sum(p.budget) DESC NULLS LAST, a.dept_name LIMIT 20`);
-    const totals = (
-      await this.rows(`SELECT count(*)::INTEGER AS projects,
-        coalesce(sum(contract_count), 0)::INTEGER AS contracts,
-        coalesce(sum(budget), 0)::VARCHAR AS budget,
-        (SELECT coalesce(sum(price_agree), 0) FROM contracts)::VARCHAR AS agreed FROM projects`)
-    )[0]!;
-    return { by_year, top_agencies, totals };
+  /** Rows for the prerendered landing page (computed once here, not in every browser). */
+  summary() {
+    return summary(this.db);
+  }
+
+  /** Per fiscal year: its projects and contracts, and how many have each field. */
+  coverage() {
+    return coverage(this.db);
   }
 }

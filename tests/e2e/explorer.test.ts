@@ -214,6 +214,29 @@ describe('explorer on generated data', () => {
     await page.close();
   });
 
+  it('names values the dataset has no row for: unknown agency, vendor, method, year (#21)', async () => {
+    const q = new URLSearchParams([
+      ['fy', '2566'],
+      ['fy', '2599'],
+      ['agency', "' OR 1=1 --"],
+      ['method', 'zzz'],
+      ['method', 'specific'],
+      ['vendor', 'name:ไม่มีผู้ขายนี้'],
+    ]);
+    const { page } = await open(`${server.origin}/explore?${q}`);
+    const msg = (await page.textContent('[data-testid="unknown-values"]'))!;
+    for (const v of ['fy=2599', "agency=' OR 1=1 --", 'method=zzz', 'vendor=name:ไม่มีผู้ขายนี้']) {
+      expect(msg).toContain(v);
+    }
+    expect(msg).not.toContain('specific'); // a method group the data has
+    expect((await values(page)).projects).toBe('0');
+    // A known agency that is simply absent from a year is not "unknown".
+    const shared = await sharedAgencyName(DEMO_DATA);
+    const known = await open(`${server.origin}/explore?agency=${encodeURIComponent(shared.name)}`);
+    expect(await known.page.locator('[data-testid="unknown-values"]').count()).toBe(0);
+    await Promise.all([page.close(), known.page.close()]);
+  });
+
   it('serves English under /en with the same numbers', async () => {
     const { page } = await open(`${server.origin}/en/explore?fy=2564`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
@@ -482,7 +505,7 @@ describe('data shown as text', () => {
 });
 
 describe('explorer on the real drone set', () => {
-  it('shows the project count and budget native DuckDB computes from the CSV by hand', async () => {
+  it('shows the numbers native DuckDB computes from the CSV by hand, and the fields it lacks', async () => {
     const drone = await serve({ root: BUILD, dataDir: DRONE_DATA });
     try {
       const pick = await rows(`SELECT ชื่อหน่วยงาน AS agency, CAST(_ปีงบ AS INTEGER) AS fy,
@@ -496,6 +519,16 @@ describe('explorer on the real drone set', () => {
         );
         await ready(page);
         expect(await values(page)).toMatchObject({ projects: p.projects, budget: p.budget });
+      }
+      // The drone files carry no signing dates: a date filter says so beside the filter and in
+      // the results, instead of a bare 0 (#21).
+      await page.goto(`${drone.origin}/explore?from=2024-01-01&to=2024-03-31`);
+      await ready(page);
+      expect((await values(page)).projects).toBe('0');
+      for (const id of ['coverage-gaps', 'coverage-filter']) {
+        const note = page.locator(`[data-testid="${id}"] li[data-field="contract_date"]`);
+        expect(await note.getAttribute('data-none')).toBe('2565,2566,2567,2568');
+        expect(await note.textContent()).toContain('ไม่มีวันที่ลงนามสัญญาของปีงบประมาณ 2565, 2566');
       }
       await page.close();
     } finally {

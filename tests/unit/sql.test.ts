@@ -35,9 +35,11 @@ import {
   rowSource,
   type Resolved,
 } from '../../src/lib/query/plan';
+import { coverageGaps } from '../../src/lib/query/filters/coverage';
 import { parquet, sqlNumber } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
-import { expectedTotals, filterCases } from '../helpers/expected';
+import { rows } from '../helpers/duckdb';
+import { expectedTotals, filterCases, table } from '../helpers/expected';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
 
 const dirs = fixtureDirs(4000, 11);
@@ -320,5 +322,35 @@ describe('URL filters', () => {
       method: [...x.method].sort(),
     });
     expect(filtersToSearch(NO_FILTERS)).toBe('');
+  });
+});
+
+describe('fields a source lacks (manifest coverage)', () => {
+  it('counts, per year, the rows that have each field, as native DuckDB does', async () => {
+    for (const [s, dir] of [
+      [drone, droneDir],
+      [gen, genDir],
+    ] as const) {
+      const want = await rows(`SELECT fiscal_year::VARCHAR AS y, count(*)::INTEGER AS contracts,
+          count(contract_date)::INTEGER AS contract_date, count(price_agree)::INTEGER AS price_agree
+        FROM ${table(dir, 'contracts')} GROUP BY 1`);
+      for (const w of want) {
+        const c = s.m.coverage[String(w.y)]!;
+        expect(c.contracts).toBe(w.contracts);
+        expect(c.fields.contract_date).toBe(w.contract_date);
+        expect(c.fields.price_agree).toBe(w.price_agree);
+      }
+    }
+  });
+
+  it('names the years a set filter cannot match: the drone files have no signing dates', () => {
+    const dates = f({ from: '2024-01-01', to: '2024-03-31' });
+    expect(coverageGaps(dates, drone.m)).toEqual([
+      { filter: 'date', field: 'contract_date', none: drone.m.fiscal_years, some: [] },
+    ]);
+    expect(coverageGaps(f({ ...dates, fy: [2566] }), drone.m)[0]!.none).toEqual([2566]);
+    // Generated contracts all have a date; a filter that is not set has no gap.
+    expect(coverageGaps(dates, gen.m)).toEqual([]);
+    expect(coverageGaps(NO_FILTERS, drone.m)).toEqual([]);
   });
 });

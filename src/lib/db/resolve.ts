@@ -3,7 +3,7 @@
  * flags' tables made once per snapshot and inputs.
  */
 import type { Filters } from '../query/filters';
-import { toResolved } from '../query/filters/resolve';
+import { toResolved, unknownValues } from '../query/filters/resolve';
 import type { FlagId, Thresholds } from '../query/flag-defs';
 import {
   countFlags,
@@ -53,11 +53,14 @@ export function flagTable(
   return flagCache.get(memoKey(m.snapshot_id, id, scope, th), () => runFlag(ask, m, id, scope, th));
 }
 
-/** URL names → ids. A name the snapshot lacks gives an empty list: no row matches it. */
+/**
+ * URL names → ids. A name the snapshot lacks gives an empty list (no row matches it) and is listed
+ * in `unknown`.
+ */
 export async function resolveFilters(
   m: Manifest,
   f: Filters,
-): Promise<{ r: Resolved; vendor: Vendor | null; search: Search | null }> {
+): Promise<{ r: Resolved; vendor: Vendor | null; search: Search | null; unknown: string[] }> {
   const [d, vendor, agency, search] = await Promise.all([
     dimensions(m),
     f.vendor ? vendorByKey(m, f.vendor) : null,
@@ -65,12 +68,13 @@ export async function resolveFilters(
     searchHits(m, f),
   ]);
   let r = toResolved(f, d, agency, vendor?.vendor_id ?? null, search);
+  const unknown = unknownValues(f, d, m.fiscal_years, agency, vendor?.vendor_id ?? null);
   if (f.flag.length) {
     // A flag compares an agency with itself over the chosen years: its scope is those two.
     const tables = await Promise.all(f.flag.map((id) => flagTable(m, id, scopeOf(r), f.th)));
     r = { ...r, flag: await flaggedHits(ask, m, tables) };
   }
-  return { r, vendor, search };
+  return { r, vendor, search, unknown };
 }
 
 /** Every flag's counts under the filters (each flag's table made once per scope). */

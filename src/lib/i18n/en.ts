@@ -83,6 +83,8 @@ export const en: typeof th = {
     flags_params: 'Values bound to the ?s, in order: {{values}}',
     flags_only: 'Show only projects with this flag',
     flags_sources: 'Sources',
+    flags_covers_nothing:
+      'No project of this view has what the rule needs ({{what}}): its 0 means “cannot tell”, not “nothing found”.',
     flags_coverage: 'Computed for: {{what}}',
     flags_filtered: 'Showing only projects flagged: {{ids}}',
     search: 'Search project names',
@@ -190,7 +192,16 @@ export const en: typeof th = {
     unpin: 'Unpin',
     pin_differs:
       'This link cites dataset {{pinned}} but the live data is {{live}}: figures may differ from the ones cited',
+    unknown: 'Not in this dataset, so no project can match: {{items}}',
     invalid: 'Invalid values in the URL were ignored: {{items}}',
+  },
+  coverage: {
+    contract_date: 'contract signing dates',
+    price_agree: 'contract values',
+    budget: 'budgets',
+    district_id: 'districts',
+    none: 'This dataset has no {{what}} for FY {{years}}: the filter cannot match their projects.',
+    some: 'Only some rows have {{what}} ({{shares}}): the others cannot match the filter.',
   },
   export: {
     search: 'Search',

@@ -3,12 +3,12 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 10;
+export const SCHEMA_VERSION = 11;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
  */
-export const MIN_SCHEMA_VERSION = 10;
+export const MIN_SCHEMA_VERSION = 11;
 
 /** A project's filter columns and money, repeated on each of its contract rows. */
 const PROJECT_ON_CONTRACT = [
@@ -226,6 +226,33 @@ export interface ManifestFile {
   sha256: string;
 }
 
+/**
+ * Fields a source may lack, by the table that holds them: the manifest counts, per fiscal year,
+ * the rows that have each (`coverage`), so a filter or flag on a field a year lacks says so
+ * instead of showing 0. `vendor_tin` counts contracts whose winner has a valid tax id.
+ */
+export const COVERED = {
+  projects: [
+    'budget',
+    'price_build',
+    'announce_date',
+    'transaction_date',
+    'tenderers',
+    'method_id',
+    'province_id',
+    'district_id',
+  ],
+  contracts: ['contract_date', 'contract_finish_date', 'price_agree', 'vendor_tin'],
+} as const;
+export type CoveredField = (typeof COVERED)[keyof typeof COVERED][number];
+
+/** One fiscal year's rows, and how many of them have each field. */
+export interface YearCoverage {
+  projects: number;
+  contracts: number;
+  fields: Record<CoveredField, number>;
+}
+
 export interface Manifest {
   schema_version: number;
   snapshot_id: string;
@@ -254,6 +281,8 @@ export interface Manifest {
     contracts: number;
   };
   quality: Record<string, number>;
+  /** Per fiscal year (BE, as a string key): rows and the rows that have each field (`COVERED`). */
+  coverage: Record<string, YearCoverage>;
   rejects_file: string | null;
   licence: string;
   /** True when the inputs were generated demo data (the site then says so on every page). */

@@ -52,6 +52,8 @@ export class Explorer {
    */
   flagsOpen = $state(false);
   vendor = $state.raw<Vendor | null>(null);
+  /** The URL's values this snapshot has no row for (`key=value`), named on the page. */
+  unknown = $state.raw<string[]>([]);
   /** The current keyword search's hits (null without `q`). */
   search = $state.raw<Search | null>(null);
   /** The filters resolved to ids, as the shown results used them (exports reuse them). */
@@ -104,7 +106,7 @@ export class Explorer {
       this.manifest ??= await fetchManifest();
       const m = this.manifest;
       this.dims ??= await dimensions(m);
-      const { r, vendor, search } = await resolveFilters(m, f);
+      const { r, vendor, search, unknown } = await resolveFilters(m, f);
       const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
         overview(m, r),
         pageRows(m, r, f.sort, f.page),
@@ -112,6 +114,7 @@ export class Explorer {
       if (!current()) return;
       performance.mark(MARK.data);
       this.vendor = vendor;
+      this.unknown = unknown;
       this.search = search;
       this.resolved = r;
       this.totals = t;
@@ -131,6 +134,7 @@ export class Explorer {
       this.charts = null;
       this.rows = [];
       this.resolved = null;
+      this.unknown = [];
       this.flags = null;
       this.detailFor = null;
       this.detail = null;

@@ -10,6 +10,7 @@ import { ALL_ROWS, type FacetIds, type Resolved } from '../plan';
 import type { Sql } from '../sql';
 import { FACETS, type FacetDef, type FacetKey } from './facets';
 import type { Filters } from './model';
+import { echo } from './read';
 
 /** One option of a facet's dimension table, read through its definition. */
 export interface DimRow {
@@ -85,6 +86,35 @@ export function toResolved(
   };
   for (const def of FACETS) r[def.key] = facetIds(def, f[def.key], d[def.key]);
   return r;
+}
+
+/** A facet's URL values that name no option (in either language) and no group. */
+function unknownOptions(def: FacetDef, values: string[], rows: DimRow[]): string[] {
+  const known = new Set<string>(def.buckets?.values ?? []);
+  for (const x of rows) known.add(x.name).add(x.nameEn ?? x.name);
+  return values.filter((v) => !known.has(v)).map((v) => echo(def.key, v));
+}
+
+/**
+ * The URL's values the snapshot has no row for, as `key=value` (an agency, sub-unit or vendor not
+ * in it, a facet option it lacks, a fiscal year it does not cover). They stay in the filters (the
+ * link keeps meaning what it says) and the page names them: without that, `agency=กองทัพ` reads
+ * as "no project matches".
+ */
+export function unknownValues(
+  f: Filters,
+  d: Dimensions,
+  years: readonly number[],
+  agencyIds: number[] | null,
+  vendorId: number | null,
+): string[] {
+  const out = f.fy.filter((y) => !years.includes(y)).map((y) => `fy=${y}`);
+  if (f.agency && agencyIds?.length === 0) {
+    out.push(echo('agency', f.agency), ...(f.sub ? [echo('sub', f.sub)] : []));
+  }
+  if (f.vendor && vendorId === null) out.push(echo('vendor', f.vendor));
+  for (const def of FACETS) out.push(...unknownOptions(def, f[def.key], d[def.key]));
+  return out;
 }
 
 /** The facets a view asks for: those shown only under another filter wait for it. */

@@ -1,0 +1,49 @@
+/** Stage: what the manifest and the landing page say about the data (counts per year, coverage). */
+import { COVERED, type Manifest, type YearCoverage } from '../../../src/lib/schema/tables.ts';
+import type { StageDb } from './db.ts';
+
+/** Per fiscal year: its projects and contracts, and how many have each field (`COVERED`). */
+export async function coverage(db: StageDb): Promise<Manifest['coverage']> {
+  const counts = (cols: readonly string[]) =>
+    cols.map((c) => `count(${c})::INTEGER AS ${c}`).join(', ');
+  const p = await db.rows(`SELECT fiscal_year, count(*)::INTEGER AS n, ${counts(COVERED.projects)}
+    FROM projects GROUP BY fiscal_year`);
+  const c = await db.rows(`SELECT fiscal_year, count(*)::INTEGER AS n,
+      ${counts(COVERED.contracts.filter((x) => x !== 'vendor_tin'))},
+      count(*) FILTER (WHERE v.tin_status = 'valid')::INTEGER AS vendor_tin
+    FROM contracts LEFT JOIN vendors v USING (vendor_id) GROUP BY fiscal_year`);
+  const out: Manifest['coverage'] = {};
+  for (const y of p) {
+    const k = String(y.fiscal_year);
+    const cy = c.find((x) => String(x.fiscal_year) === k);
+    const fields = Object.fromEntries(
+      [...COVERED.projects, ...COVERED.contracts].map((f) => [f, Number(y[f] ?? cy?.[f] ?? 0)]),
+    ) as YearCoverage['fields'];
+    out[k] = { projects: Number(y.n), contracts: Number(cy?.n ?? 0), fields };
+  }
+  return out;
+}
+
+/** Rows for the prerendered landing page, computed once here rather than in every browser. */
+export async function summary(db: StageDb): Promise<{
+  by_year: Record<string, unknown>[];
+  top_agencies: Record<string, unknown>[];
+  totals: Record<string, unknown>;
+}> {
+  const by_year = await db.rows(`SELECT p.fiscal_year, count(*)::INTEGER AS projects,
+      coalesce(sum(p.contract_count), 0)::INTEGER AS contracts,
+      coalesce(sum(p.budget), 0)::VARCHAR AS budget,
+      (SELECT coalesce(sum(price_agree), 0) FROM contracts c WHERE c.fiscal_year = p.fiscal_year)::VARCHAR AS agreed
+    FROM projects p GROUP BY p.fiscal_year ORDER BY p.fiscal_year`);
+  const top_agencies = await db.rows(`SELECT a.dept_name, count(*)::INTEGER AS projects,
+      coalesce(sum(p.budget), 0)::VARCHAR AS budget
+    FROM projects p JOIN agencies a USING (agency_id)
+    GROUP BY a.dept_name ORDER BY sum(p.budget) DESC NULLS LAST, a.dept_name LIMIT 20`);
+  const totals = (
+    await db.rows(`SELECT count(*)::INTEGER AS projects,
+      coalesce(sum(contract_count), 0)::INTEGER AS contracts,
+      coalesce(sum(budget), 0)::VARCHAR AS budget,
+      (SELECT coalesce(sum(price_agree), 0) FROM contracts)::VARCHAR AS agreed FROM projects`)
+  )[0]!;
+  return { by_year, top_agencies, totals };
+}
