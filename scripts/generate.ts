@@ -71,10 +71,18 @@ export interface Truth {
   repeated_contracts: number;
   /**
    * Vendor identities the ingest must find: one key per vendor for its rows with an intact,
-   * valid tax id (`tin:…`), and one per vendor for its rows with a broken or masked id, which are
-   * never merged by id (`name:…`, names are unique per vendor). Contracts per intact tax id.
+   * valid tax id (`tin:…`); its rows with a broken id join it by name (names are unique per
+   * vendor) when it has rows with the intact id anywhere in the files, else they are a vendor of
+   * their own (`name:…`), as are natural persons' masked ids. `contracts_by_tin`: contracts per
+   * intact tax id, linked ones included; `linked_by_name`: contracts linked.
    */
-  vendors: { keys: number; contracts_by_tin: Record<string, number> };
+  vendors: {
+    keys: number;
+    contracts_by_tin: Record<string, number>;
+    linked_by_name: number;
+    /** Name keys whose every row was linked: `vendor_keys` still finds them. */
+    linked_keys: number;
+  };
   /** Trap rates, for the record. */
   traps: Record<string, number>;
   /**
@@ -173,15 +181,19 @@ interface Options {
 }
 
 export async function generate(opts: Options): Promise<Truth> {
-  // Pass 1 writes nothing: it finds what F3 and F7 must flag, which depends on rows to come
-  // (lib/flag-truth.ts); pass 2 draws the same rows again and writes them.
-  return (await pass(opts, (await pass(opts, null)).first)).truth;
+  // Pass 0 writes nothing: it finds the vendors with rows carrying their intact tax id (their
+  // broken-id rows join them by name). Pass 1 writes nothing either: it finds what F3 and F7
+  // must flag, which depends on rows to come (lib/flag-truth.ts). Pass 2 draws the same rows
+  // again and writes them.
+  const { intactVendors } = await pass(opts, null, null);
+  return (await pass(opts, (await pass(opts, null, intactVendors)).first, intactVendors)).truth;
 }
 
 async function pass(
   opts: Options,
   found: FirstPass | null,
-): Promise<{ truth: Truth; first: FirstPass }> {
+  linkable: ReadonlySet<number> | null,
+): Promise<{ truth: Truth; first: FirstPass; intactVendors: Set<number> }> {
   const write = found !== null;
   const fiscalYears = opts.years ?? FISCAL_YEARS;
   const rnd = new Random(opts.seed);
@@ -229,7 +241,7 @@ async function pass(
     rejected: 0,
     duplicate_rows: 0,
     repeated_contracts: 0,
-    vendors: { keys: 0, contracts_by_tin: {} },
+    vendors: { keys: 0, contracts_by_tin: {}, linked_by_name: 0, linked_keys: 0 },
     traps: { ...TRAP_RATES },
     flags: {
       F1: 0,
@@ -260,8 +272,16 @@ async function pass(
   vendors.forEach((v, i) => {
     if (intact(v.tin) && !tinOwner.has(v.tin)) tinOwner.set(v.tin, i);
   });
+  // The identity a row is counted under: its intact tax id, or (broken) its vendor's by name.
+  const linked = (vi: number, tin: string) => !intact(tin) && linkable?.has(vi) === true;
   const winnerOf = (vi: number, tin: string) =>
-    intact(tin) ? tinOwner.get(tin)! : vendors.length + vi;
+    intact(tin)
+      ? tinOwner.get(tin)!
+      : linked(vi, tin)
+        ? tinOwner.get(vendors[vi]!.tin)!
+        : vendors.length + vi;
+  const intactVendors = new Set<number>();
+  const linkedKeys = new Set<number>();
   const tally = new FlagTally(agencies.length, 2 * vendors.length, found);
   // Captured agencies (planted): one winner signs every one of their contracts.
   const captor = agencies.map(() =>
@@ -417,9 +437,15 @@ async function pass(
         };
         await emit(values);
         home.contracts++;
-        vendorKeys.add(intact(tin) ? `tin:${tin}` : `name:${vi}`);
-        if (intact(tin))
-          truth.vendors.contracts_by_tin[tin] = (truth.vendors.contracts_by_tin[tin] ?? 0) + 1;
+        if (intact(tin)) intactVendors.add(vi);
+        const idTin = intact(tin) ? tin : linked(vi, tin) ? vendor.tin : null;
+        vendorKeys.add(idTin ? `tin:${idTin}` : `name:${vi}`);
+        if (idTin)
+          truth.vendors.contracts_by_tin[idTin] = (truth.vendors.contracts_by_tin[idTin] ?? 0) + 1;
+        if (linked(vi, tin)) {
+          truth.vendors.linked_by_name++;
+          linkedKeys.add(vi);
+        }
         home.agreed_satang += parts[c]!;
         yearRows++;
         if (repeat) carried.push({ values, budget, agreed: parts[c]! });
@@ -460,10 +486,11 @@ async function pass(
     tally.endYear(new Date(Date.UTC(fy - 543, 9, 1)));
   }
   truth.vendors.keys = vendorKeys.size;
+  truth.vendors.linked_keys = linkedKeys.size;
   Object.assign(truth.flags, tally.counts());
   if (write)
     await writeFile(path.join(opts.out, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
-  return { truth, first: found ?? tally.firstPass() };
+  return { truth, first: found ?? tally.firstPass(), intactVendors };
 }
 
 async function main(): Promise<void> {

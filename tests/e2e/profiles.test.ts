@@ -98,6 +98,29 @@ describe('profiles on the real drone set', () => {
     await page.close();
   });
 
+  it('one company, one vendor: a name key leads to its tax id, linked records listed, strict view (#21)', async () => {
+    // หนึ่งสาม สโตร์: 31 contracts carry its tax id (FY2568), 88 a broken one (FY2565–2567).
+    const page = await open(`${drone.origin}/vendor?id=${encodeURIComponent('name:หนึ่งสาม สโตร์')}`);
+    await page.waitForURL((u) => u.searchParams.get('id') === 'tin:0105556001374');
+    await ready(page, 'profile');
+    await expect.poll(() => value(page, 'contracts'), { timeout: 30_000 }).toBe('119');
+    expect(await page.textContent('[data-testid="vendor-linked-from"]')).toContain(
+      'name:หนึ่งสาม สโตร์',
+    );
+    expect(await page.getAttribute('[data-testid="vendor-linked"]', 'data-value')).toBe('88');
+    const linked = page.locator('[data-testid="vendor-linked-contracts"] tbody tr');
+    expect(await linked.count()).toBe(88);
+    expect(await linked.first().textContent()).toContain('เลขผู้เสียภาษีเสีย');
+    // The strict view: only the records that carry the tax id.
+    await page.click('[data-testid="vendor-linked"] a');
+    await page.waitForURL((u) => u.searchParams.get('vendor_match') === 'tin');
+    await ready(page, 'profile');
+    await expect.poll(() => value(page, 'contracts'), { timeout: 30_000 }).toBe('31');
+    expect(await value(page, 'agreed')).toBe('33346468.00');
+    expect(await page.locator('[data-testid="vendor-linked-contracts"]').count()).toBe(0);
+    await page.close();
+  });
+
   it('a project: every field, its contracts, the value of its contracts and its flags', async () => {
     const f1 = await expectedFlag(DRONE_DATA, 'F1');
     const id = f1.flagged[0]!;

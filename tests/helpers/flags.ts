@@ -94,7 +94,8 @@ export async function expectedFlag(
       break;
     case 'Q1':
       sql = `SELECT DISTINCT c.project_id, EXISTS (SELECT 1 FROM ${C} c2 JOIN ${table(dataDir, 'vendors')} w USING (vendor_id)
-            WHERE c2.project_id = c.project_id AND w.tin_status IN ('broken', 'masked', 'invalid_checksum')) AS flagged
+            WHERE c2.project_id = c.project_id
+              AND (c2.vendor_match IN (1, 2) OR w.tin_status IN ('broken', 'masked', 'invalid_checksum'))) AS flagged
         FROM ${C} c WHERE c.vendor_id IS NOT NULL`;
       break;
     case 'Q2':

@@ -75,6 +75,36 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     expect(manifest.snapshot_id).toBe(plain.snapshot_id);
   });
 
+  it('never links records to a tax id by a name two valid tax ids use (#21)', async () => {
+    // The real file links หนึ่งสาม สโตร์'s 88 broken-id records to its one valid tax id. Give
+    // the same name a second valid tax id (another company's, on a copy of one row): now no
+    // record of that name is linked, and its vendor says how many tax ids use the name.
+    const [header, ...records] = readRecords(DRONE_CSV);
+    const col = (name: string) => header!.indexOf(name);
+    const [tin, winner, project] = [col('เลขนิติบุคคล'), col('ชื่อผู้ชนะ'), col('รหัสโครงการ')];
+    const own = records.find((r) => r[tin] === '0105556001374')!;
+    const other = records.find((r) => /^0\d{12}$/.test(r[tin]!) && r[tin] !== '0105556001374')!;
+    const twin = [...own];
+    twin[tin] = other[tin]!;
+    twin[project] = `9${own[project]!.slice(1)}`;
+    const file = path.join(dir, 'two-tins-one-name.csv');
+    await writeFile(file, stringify([header!, ...records, twin]));
+    const { manifest } = await ingest({
+      files: [file],
+      out: path.join(dir, 'two-tins'),
+      maps: DRONE_MAPS,
+    });
+    const v = await rows(
+      `SELECT vendor_key, linked_contracts, name_tins FROM ${table(path.join(dir, 'two-tins'), manifest, 'vendors')}
+       WHERE vendor_key IN ('tin:0105556001374', 'name:หนึ่งสาม สโตร์') ORDER BY 1`,
+    );
+    expect(v).toEqual([
+      { vendor_key: 'name:หนึ่งสาม สโตร์', linked_contracts: 0, name_tins: 2 },
+      { vendor_key: 'tin:0105556001374', linked_contracts: 0, name_tins: null },
+    ]);
+    expect(String(own[winner])).toContain('หนึ่งสาม สโตร์');
+  });
+
   it('detects and transcodes a TIS-620 / Windows-874 file', async () => {
     const text = readFileSync(DRONE_CSV, 'utf8').replace(/^\uFEFF/, '');
     // The drone file is pure Thai + ASCII except a few symbols; keep the rows Windows-874 can hold.

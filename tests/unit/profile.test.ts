@@ -9,7 +9,8 @@ import {
   likelyYears,
   vendorProfile,
 } from '../../src/lib/query/profile';
-import { rows } from '../helpers/duckdb';
+import { lit, rows } from '../helpers/duckdb';
+import { DRONE_CSV } from '../helpers/paths';
 import { table } from '../helpers/expected';
 import { droneData, fixturePath } from '../helpers/fixtures';
 import { site, type Site } from '../helpers/site';
@@ -142,5 +143,50 @@ describe('project lookup', () => {
       expect(Number(found!.fiscal_year)).toBe(Number(x.fiscal_year));
     }
     expect(await findProject(drone.ask, drone.m, '99999999999', null)).toBeNull();
+  });
+});
+
+describe('one company, one vendor (#21): records with a broken or masked tax id linked by name', () => {
+  // หนึ่งสาม สโตร์ carries its tax id only in FY2568; its FY2565–2567 rows have a broken one.
+  const TIN = '0105556001374';
+  const raw = `read_csv(${lit(DRONE_CSV)}, all_varchar = true)`;
+  const money = `sum(CAST("งบสัญญา(บาท)" AS DECIMAL(18,2)))::VARCHAR`;
+
+  it('counts them under the tax id, lists them with the reason, and keeps a strict view', async () => {
+    const [own] = await rows(
+      `SELECT count(*)::INTEGER AS n, ${money} AS agreed FROM ${raw} WHERE เลขนิติบุคคล = ?`,
+      [TIN],
+    );
+    // The same company in the source: its name, with an id that is not a valid tax id.
+    const [byName] = await rows(
+      `SELECT count(*)::INTEGER AS n, ${money} AS agreed FROM ${raw}
+       WHERE ชื่อผู้ชนะ LIKE '%หนึ่งสาม สโตร์%' AND coalesce(เลขนิติบุคคล, '') <> ?`,
+      [TIN],
+    );
+    expect(own).toEqual({ n: 31, agreed: '33346468.00' });
+    expect(byName!.n).toBe(88);
+    const all = (await vendorProfile(drone.ask, drone.m, drone.dims, `tin:${TIN}`))!;
+    expect(all.vendor.linked_contracts).toBe(88);
+    expect(all.totals.contracts).toBe(31 + 88);
+    expect(Number(all.totals.agreed)).toBeCloseTo(Number(own!.agreed) + Number(byName!.agreed), 2);
+    expect(all.years.map((y) => y.fiscal_year)).toEqual([2565, 2566, 2567, 2568]);
+    expect(all.linked).toHaveLength(88);
+    expect(new Set(all.linked.map((c) => c.reason))).toEqual(new Set([1]));
+    // vendor_match=tin: only the records that carry the tax id.
+    const strict = (await vendorProfile(drone.ask, drone.m, drone.dims, `tin:${TIN}`, true))!;
+    expect(strict.totals.contracts).toBe(31);
+    expect(strict.totals.agreed).toBe('33346468.00');
+    expect(strict.years.map((y) => y.fiscal_year)).toEqual([2568]);
+    expect(strict.linked).toEqual([]);
+    // The name key of the linked records finds the tax id's vendor.
+    const old = (await vendorProfile(drone.ask, drone.m, drone.dims, 'name:หนึ่งสาม สโตร์'))!;
+    expect(old.vendor.vendor_key).toBe(`tin:${TIN}`);
+  });
+
+  it('never links a name used with two valid tax ids, and says it is ambiguous', async () => {
+    const [l] = await rows(
+      `SELECT count(*)::INTEGER AS n FROM ${table(dir, 'vendors')} WHERE name_tins >= 2 AND linked_contracts > 0`,
+    );
+    expect(l!.n).toBe(0);
   });
 });

@@ -34,21 +34,41 @@ export async function buildDimensions(db: StageDb): Promise<void> {
 
 export async function buildVendors(db: StageDb): Promise<void> {
   db.stage('building vendors');
+  // A record whose tax id is broken or masked belongs to the vendor of the one valid tax id its
+  // normalised winner name is used with in the dataset; a name used with two or more valid ids is
+  // never linked (docs/data-schema.md, "Vendors linked by name"). `link_key` is the key a record
+  // is counted under, `by_name` says it was linked.
+  await db.run(`CREATE TEMP TABLE name_tins AS
+    SELECT winner_norm, min(vendor_key) AS tin_key, count(DISTINCT vendor_key)::INTEGER AS tins
+    FROM kept WHERE vendor_key LIKE 'tin:%' AND winner_norm IS NOT NULL GROUP BY winner_norm`);
+  await db.run(`CREATE TEMP VIEW vendor_rows AS
+    SELECT k.*, coalesce(l.tin_key, k.vendor_key) AS link_key, l.tin_key IS NOT NULL AS by_name
+    FROM kept k LEFT JOIN name_tins l
+      ON l.winner_norm = k.winner_norm AND l.tins = 1 AND k.tin_status IN ('broken', 'masked')`);
   // Vendors: one per key; the name shown is the spelling seen most often (ties: smallest). Ids
   // follow activity (most contract rows first), so the names a page shows share row groups.
   await db.run(`CREATE TEMP TABLE vendors AS
     SELECT (row_number() OVER (ORDER BY count(*) DESC, vendor_key))::INTEGER AS vendor_id, vendor_key,
            CASE WHEN vendor_key LIKE 'tin:%' THEN substr(vendor_key, 5) END AS tin,
            CASE WHEN vendor_key LIKE 'tin:%' THEN 'valid' ELSE max(tin_status) END AS tin_status,
-           first(winner ORDER BY n DESC, winner) AS name, max(winner_norm) AS name_norm
-    FROM (SELECT vendor_key, winner, winner_norm, tin_status, count(*) OVER (PARTITION BY vendor_key, winner) AS n
-          FROM kept WHERE vendor_key IS NOT NULL)
+           first(winner ORDER BY n DESC, winner) AS name, max(winner_norm) AS name_norm,
+           count(*) FILTER (WHERE by_name AND has_contract)::INTEGER AS linked_contracts,
+           CASE WHEN vendor_key LIKE 'name:%'
+                THEN coalesce((SELECT t.tins FROM name_tins t WHERE t.winner_norm = max(r.winner_norm)), 0)
+           END::INTEGER AS name_tins
+    FROM (SELECT link_key AS vendor_key, winner, winner_norm, tin_status, by_name, has_contract,
+                 count(*) OVER (PARTITION BY link_key, winner) AS n
+          FROM vendor_rows WHERE link_key IS NOT NULL) r
     GROUP BY vendor_key`);
   // Every spelling seen (trimmed and NFC as cleaned, otherwise as written) per vendor.
   await db.run(`CREATE TEMP TABLE vendor_names AS
     SELECT v.vendor_id, k.winner AS name, count(*)::INTEGER AS contracts
-    FROM kept k JOIN vendors v USING (vendor_key) WHERE k.winner IS NOT NULL
+    FROM vendor_rows k JOIN vendors v ON v.vendor_key = k.link_key WHERE k.winner IS NOT NULL
     GROUP BY v.vendor_id, k.winner`);
+  // A name key whose records were all linked still finds its vendor (links keep working).
   await db.run(`CREATE TEMP TABLE vendor_keys AS
-    SELECT vendor_key, vendor_id, coalesce(tin::BIGINT, 0) AS tin_number FROM vendors`);
+    SELECT vendor_key, vendor_id, coalesce(tin::BIGINT, 0) AS tin_number FROM vendors
+    UNION ALL
+    SELECT DISTINCT r.vendor_key, v.vendor_id, 0 FROM vendor_rows r JOIN vendors v ON v.vendor_key = r.link_key
+    WHERE r.by_name AND r.vendor_key NOT IN (SELECT vendor_key FROM vendors)`);
 }

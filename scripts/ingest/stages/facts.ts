@@ -28,9 +28,10 @@ export async function buildFacts(db: StageDb): Promise<void> {
   await db.run(`CREATE TEMP TABLE contracts AS
     SELECT c.project_id, p.project_seq, p.fiscal_year, p.agency_id, v.vendor_id, p.method_id, p.type_id,
            p.province_id, p.district_id, p.status_id AS project_status_id, p.budget, p.price_build, p.agreed,
-           c.contract_no, c.contract_date, c.contract_finish_date, c.price_agree, s.status_id
-    FROM kept c JOIN projects p USING (project_id)
-    LEFT JOIN vendors v ON v.vendor_key = c.vendor_key
+           c.contract_no, c.contract_date, c.contract_finish_date, c.price_agree, s.status_id,
+           (CASE WHEN NOT c.by_name THEN 0 WHEN c.tin_status = 'broken' THEN 1 ELSE 2 END)::TINYINT AS vendor_match
+    FROM vendor_rows c JOIN projects p USING (project_id)
+    LEFT JOIN vendors v ON v.vendor_key = c.link_key
     LEFT JOIN statuses s ON s.status_name = c.contract_status
     WHERE c.has_contract`);
   await db.run(`CREATE TEMP TABLE details AS

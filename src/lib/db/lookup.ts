@@ -34,6 +34,8 @@ export interface Vendor {
   tin: string | null;
   tin_status: string | null;
   name: string | null;
+  /** Its contracts counted by name (their tax id broken or masked). */
+  linked_contracts: number;
 }
 
 const dimCache = new Memo<Dimensions>();
@@ -57,7 +59,9 @@ export function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): P
 export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {
   return vendorCache.get(memoKey(m.snapshot_id, vendorKey(vendor)), async () => {
     const v = (await vendorRow(ask, m, vendor)) as Vendor | undefined;
-    return v ? { ...v, vendor_id: Number(v.vendor_id) } : null;
+    return v
+      ? { ...v, vendor_id: Number(v.vendor_id), linked_contracts: Number(v.linked_contracts ?? 0) }
+      : null;
   });
 }
 

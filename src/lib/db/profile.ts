@@ -29,8 +29,12 @@ export async function loadAgency(m: Manifest, key: string): Promise<AgencyProfil
   return agencyProfile(ask, m, await dimensions(m), key);
 }
 
-export async function loadVendor(m: Manifest, id: string): Promise<VendorProfile | null> {
-  return vendorProfile(ask, m, await dimensions(m), id);
+export async function loadVendor(
+  m: Manifest,
+  id: string,
+  strict = false,
+): Promise<VendorProfile | null> {
+  return vendorProfile(ask, m, await dimensions(m), id, strict);
 }
 
 export interface ProjectProfile {

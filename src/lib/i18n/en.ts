@@ -58,6 +58,21 @@ export const en: typeof th = {
     tin_invalid_checksum:
       '13 digits that fail the check digit: not an identity; this vendor is identified by its name',
     tin_other: 'Not a 13-digit id: not an identity; this vendor is identified by its name',
+    linked:
+      '{{n}} of these contracts are counted here by name: their tax id was broken or masked in the source, and this name is used with this tax id only.',
+    linked_strict_link: 'Count only records carrying the tax id',
+    strict:
+      'Only the records that carry this tax id are counted: {{n}} contracts linked by name are left out.',
+    strict_all_link: 'Include the contracts linked by name',
+    linked_from:
+      '{{key}} is this vendor: its records’ tax id was broken or masked, and its name is used with this tax id only.',
+    linked_list: 'Contracts linked by name',
+    linked_listed: 'The first {{n}} are listed.',
+    linked_reason_1: 'tax id broken',
+    linked_reason_2: 'tax id masked',
+    ambiguous:
+      'This name is used with {{n}} valid tax ids, so its records are not linked to any of them: it stays a vendor of its own.',
+    col_reason: 'Why linked',
     tin_none: 'No tax id: this vendor is identified by its name',
     flags: 'Integrity flags',
     project_flags: 'This project’s flags',
@@ -204,6 +219,7 @@ export const en: typeof th = {
     some: 'Only some rows have {{what}} ({{shares}}): the others cannot match the filter.',
   },
   export: {
+    vendor_tin_only: 'only records carrying its tax id',
     search: 'Search',
     relevance: 'whole-word matches first',
     title: 'Export this table',

@@ -95,7 +95,9 @@ GROUP BY c.project_seq`,
     params: [v('f8_max')],
   }),
   Q1: () => ({
-    sql: `SELECT c.project_seq, bool_or(v.tin_status IN ('broken', 'masked', 'invalid_checksum')) AS flagged
+    // A record linked by name (vendor_match > 0) was published with a broken or masked id.
+    sql: `SELECT c.project_seq,
+  bool_or(c.vendor_match > 0 OR v.tin_status IN ('broken', 'masked', 'invalid_checksum')) AS flagged
 FROM {c} AS c JOIN (SELECT vendor_id, tin_status FROM {vendors}) AS v USING (vendor_id)
 GROUP BY c.project_seq`,
     params: [],

@@ -106,7 +106,7 @@ export function byIdsSql(
   const params: Param[] = [];
   const cols =
     col === 'vendor_id'
-      ? 'vendor_id, vendor_key, tin, tin_status, name'
+      ? 'vendor_id, vendor_key, tin, tin_status, name, linked_contracts, name_tins'
       : 'agency_id, agency_key, dept_name, dept_sub_name, province';
   return {
     sql: `SELECT ${cols} FROM ${parquet(files)} WHERE ${inList(col, ids, params)}`,

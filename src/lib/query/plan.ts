@@ -45,6 +45,8 @@ export type Resolved = {
   fy: number[];
   agency: number[] | null;
   vendor: number[] | null;
+  /** How a vendor's records were matched (`vendor_match` values; [0]: only by its own key). */
+  match: number[] | null;
   budget: [number | null, number | null] | null;
   contract: [number | null, number | null] | null;
   date: [string | null, string | null] | null;
@@ -94,6 +96,7 @@ export const DIMS: Record<Dim, DimDef> = {
     sources: ['agg_vendor_year', ...CONTRACT_ROWS],
     ofContracts: true,
   },
+  match: { kind: 'ids', column: 'vendor_match', sources: [...CONTRACT_ROWS], ofContracts: true },
   budget: { kind: 'range', column: 'budget', sources: FACTS },
   contract: {
     kind: 'range',

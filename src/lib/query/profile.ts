@@ -3,7 +3,7 @@
  * (aggregateWith), so a profile and the explorer filtered to the same agency or vendor agree.
  * Pure apart from the `ask` function it is given (DuckDB-WASM on the site, native in tests).
  */
-import { tableFiles, type Manifest } from '../schema/tables';
+import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import type { MethodBucket } from '../schema/methods';
 import { aggregateWith, vendorRow, type Ask, type Row } from './aggregate';
 import type { Dimensions } from './filters/resolve';
@@ -25,6 +25,35 @@ export interface VendorRow {
   tin: string | null;
   tin_status: string | null;
   name: string | null;
+  /** Contracts counted here by name (their tax id broken or masked); see linkedSql. */
+  linked_contracts: number;
+  /** For a name key: how many valid tax ids use the name (2+: ambiguous, never linked). */
+  name_tins: number | null;
+}
+
+/** A contract counted under a vendor by its winner's name; `reason` 1: tax id broken, 2: masked. */
+export interface LinkedContract {
+  project_id: string;
+  fiscal_year: number;
+  project_name: string | null;
+  contract_date: string | null;
+  price_agree: string | null;
+  reason: 1 | 2;
+}
+
+/** At most this many linked contracts are listed on a profile (all are counted). */
+export const LINKED_LISTED = 500;
+
+/** The vendor's contracts linked by name, in the order of the vendor copy (year, project). */
+export function linkedSql(files: readonly ManifestFile[], id: number): Sql {
+  const n = sqlNumber(id);
+  return {
+    sql: `SELECT project_id, fiscal_year, project_name, contract_date::VARCHAR AS contract_date,
+        price_agree::VARCHAR AS price_agree, vendor_match AS reason
+      FROM ${parquet(files)} WHERE vendor_id BETWEEN ${n} AND ${n} AND vendor_match > 0
+      ORDER BY project_seq, contract_date LIMIT ${sqlNumber(LINKED_LISTED)}`,
+    params: [],
+  };
 }
 
 export interface Totals {
@@ -188,6 +217,32 @@ export interface VendorProfile {
   /** How many agencies it won from, and their ids. */
   agencyCount: number;
   agencyIds: number[];
+  /** Only the records carrying its own key (`vendor_match=tin`): none linked by name. */
+  strict: boolean;
+  /** Its contracts linked by name (none when strict). */
+  linked: LinkedContract[];
+}
+
+function vendorOf(v: Row): VendorRow {
+  return {
+    ...v,
+    vendor_id: num(v.vendor_id),
+    linked_contracts: num(v.linked_contracts),
+    name_tins: v.name_tins === null || v.name_tins === undefined ? null : num(v.name_tins),
+  } as unknown as VendorRow;
+}
+
+const textOrNull = (x: unknown) => (x === null || x === undefined ? null : String(x));
+
+function linkedOf(x: Row): LinkedContract {
+  return {
+    project_id: String(x.project_id),
+    fiscal_year: num(x.fiscal_year),
+    project_name: textOrNull(x.project_name),
+    contract_date: textOrNull(x.contract_date),
+    price_agree: textOrNull(x.price_agree),
+    reason: num(x.reason) as 1 | 2,
+  };
 }
 
 export async function vendorProfile(
@@ -195,13 +250,15 @@ export async function vendorProfile(
   m: Manifest,
   d: Dimensions,
   id: string,
+  strict = false,
 ): Promise<VendorProfile | null> {
   const v = await vendorRow(ask, m, id);
   if (!v) return null;
-  const vendor = { ...v, vendor_id: num(v.vendor_id) } as unknown as VendorRow;
-  const r: Resolved = { ...ALL_ROWS, vendor: [vendor.vendor_id] };
+  const vendor = vendorOf(v);
+  const r: Resolved = { ...ALL_ROWS, vendor: [vendor.vendor_id], match: strict ? [0] : null };
   const nameFiles = tableFiles(m, 'vendor_names');
-  const [[total], years, methods, agencies, count, names] = await Promise.all([
+  const copy = tableFiles(m, 'contracts_by_vendor');
+  const [[total], years, methods, agencies, count, names, linked] = await Promise.all([
     aggregateWith(ask, m, r, [], ['projects', 'contracts', 'agreed']),
     aggregateWith(ask, m, r, ['fiscal_year'], ['contracts', 'agreed']),
     aggregateWith(ask, m, r, ['method_id'], ['projects']),
@@ -220,6 +277,9 @@ export async function vendorProfile(
           },
           nameFiles,
         )
+      : Promise.resolve([]),
+    vendor.linked_contracts > 0 && !strict
+      ? ask(linkedSql(copy, vendor.vendor_id), copy)
       : Promise.resolve([]),
   ]);
   const ids = agencies.map((x) => num(x.agency_id));
@@ -257,6 +317,8 @@ export async function vendorProfile(
     }),
     agencyCount: count.length,
     agencyIds: count.map((x) => num(x.agency_id)),
+    strict,
+    linked: linked.map(linkedOf),
   };
 }
 

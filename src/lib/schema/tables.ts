@@ -62,6 +62,11 @@ export const TABLES = {
     'contract_finish_date',
     'price_agree',
     'status_id',
+    /**
+     * 0: the record carries its vendor's key (the tax id, or the name for a name key); linked by
+     * name because its tax id was 1: broken, 2: masked (docs/data-schema.md).
+     */
+    'vendor_match',
   ],
   /**
    * The raw text of each project, ordered like the facts (agency, project): read for a project's
@@ -101,6 +106,7 @@ export const TABLES = {
     ...PROJECT_ON_CONTRACT,
     'contract_date',
     'price_agree',
+    'vendor_match',
     'project_name',
   ],
   /**
@@ -132,7 +138,21 @@ export const TABLES = {
    * Vendor ids in order of activity (most contracts first, ties by key), so the winners
    * a page names (top vendors, a project's contracts) mostly sit in the first row groups.
    */
-  vendors: ['vendor_id', 'vendor_key', 'tin', 'tin_status', 'name', 'name_norm'],
+  /**
+   * `linked_contracts`: contracts whose tax id was broken or masked, counted here because their
+   * winner's name is used with this valid tax id only; `name_tins` (name keys): how many valid
+   * tax ids use this name (2 or more: ambiguous, never linked).
+   */
+  vendors: [
+    'vendor_id',
+    'vendor_key',
+    'tin',
+    'tin_status',
+    'name',
+    'name_norm',
+    'linked_contracts',
+    'name_tins',
+  ],
   /**
    * Vendor key → id, ordered by key, with the TIN as a number (0 for a name key): a
    * TIN in a link finds its id by the number's row-group statistics, in one small group.

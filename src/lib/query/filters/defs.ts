@@ -129,15 +129,21 @@ function facet(def: FacetDef): FilterDef {
 }
 
 const vendor: FilterDef = {
-  name: 'vendor (a 13-digit tax id or a vendor key)',
+  name: 'vendor (a 13-digit tax id or a vendor key; vendor_match=tin: only records carrying it)',
   read(u, f) {
     f.vendor = u.text('vendor', (v) => TIN.test(v) || VENDOR_KEY.test(v));
+    f.vendorMatch = u.oneOf('vendor_match', ['all', 'tin'], 'all');
   },
   write(f, p) {
     if (f.vendor) p.set('vendor', f.vendor);
+    if (f.vendor && f.vendorMatch !== 'all') p.set('vendor_match', f.vendorMatch);
   },
-  dims: (f) => (f.vendor ? ['vendor'] : []),
-  describe: (f, t) => (f.vendor ? `${t('export.vendor')}: ${f.vendor}` : null),
+  dims: (f) =>
+    f.vendor ? ['vendor', ...(f.vendorMatch === 'tin' ? (['match'] as const) : [])] : [],
+  describe: (f, t) =>
+    f.vendor
+      ? `${t('export.vendor')}: ${f.vendor}${f.vendorMatch === 'tin' ? ` (${t('export.vendor_tin_only')})` : ''}`
+      : null,
 };
 
 const amount: FilterDef = {

@@ -19,6 +19,8 @@ export type Filters = {
   sub: string | null;
   /** A 13-digit TIN or a vendor key from the ingest (`tin:…`, `name:…`). */
   vendor: string | null;
+  /** `tin`: only the vendor's records that carry its tax id (none linked by name). */
+  vendorMatch: 'all' | 'tin';
   /** Amount range in baht, on the project budget or (amount=contract) on the contract value. */
   min: number | null;
   max: number | null;
@@ -45,6 +47,7 @@ export const NO_FILTERS: Filters = {
   sub: null,
   ...(Object.fromEntries(FACET_KEYS.map((k) => [k, []])) as unknown as Record<FacetKey, string[]>),
   vendor: null,
+  vendorMatch: 'all',
   min: null,
   max: null,
   amount: 'budget',

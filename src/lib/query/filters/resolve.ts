@@ -78,6 +78,7 @@ export function toResolved(
     fy: f.fy,
     agency: f.agency ? (agencyIds ?? []) : null,
     vendor: f.vendor ? (vendorId === null ? [] : [vendorId]) : null,
+    match: f.vendor && f.vendorMatch === 'tin' ? [0] : null,
     budget: range('budget'),
     contract: range('contract'),
     date: f.from || f.to ? [f.from, f.to] : null,
