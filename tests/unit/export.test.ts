@@ -121,6 +121,23 @@ describe('export SQL on native DuckDB', () => {
     });
   }
 
+  it('says which contracts were counted under a vendor by name, and the strict view leaves them out', async () => {
+    const vendor = 'tin:0105556001374'; // หนึ่งสาม สโตร์ (#21)
+    const all = exportSql(drone.m, await drone.resolve(f({ vendor })), 'fy', 'contracts')!;
+    const count = (xs: Record<string, unknown>[]) =>
+      Object.fromEntries(
+        [...new Set(xs.map((x) => String(x.vendor_match)))].map((k) => [
+          k,
+          xs.filter((x) => x.vendor_match === k).length,
+        ]),
+      );
+    expect(count(await whole(drone, all, false))).toEqual({ 'name:tin_broken': 88, key: 31 });
+    const strict = await drone.resolve(f({ vendor, vendorMatch: 'tin' }));
+    expect(
+      count(await whole(drone, exportSql(drone.m, strict, 'fy', 'contracts')!, false)),
+    ).toEqual({ key: 31 });
+  });
+
   it('run in slices, gives the whole export in its order, for every sort and grain', async () => {
     const cases = (await filterCases(genDir)).filter((_, i) => [0, 12, 17].includes(i));
     for (const c of cases) {

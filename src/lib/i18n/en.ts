@@ -281,6 +281,7 @@ export const en: typeof th = {
     col_matching_contract_value: 'Matching contract value (THB)',
     col_contract_no: 'Contract no.',
     col_vendor_tin: 'Winner tax id',
+    col_vendor_match: 'Counted under this vendor by',
     col_vendor_tin_status: 'Tax id status',
     col_vendor_name: 'Winner',
     col_vendor_key: 'Winner key',

@@ -273,6 +273,7 @@ export const th = {
     col_matching_contract_value: 'มูลค่าสัญญาที่ตรงตัวกรอง (บาท)',
     col_contract_no: 'เลขที่สัญญา',
     col_vendor_tin: 'เลขประจำตัวผู้เสียภาษีของผู้ชนะ',
+    col_vendor_match: 'นับเป็นผู้ขายนี้โดย',
     col_vendor_tin_status: 'สถานะเลขผู้เสียภาษี',
     col_vendor_name: 'ผู้ชนะ',
     col_vendor_key: 'รหัสผู้ชนะ',

@@ -64,6 +64,12 @@ export const EXPORT_COLUMNS: Record<Grain, readonly ExportColumn[]> = {
     { key: 'vendor_tin_status', kind: 'text', expr: 'v.tin_status' },
     { key: 'vendor_name', kind: 'text', expr: 'v.name' },
     { key: 'vendor_key', kind: 'id', expr: 'v.vendor_key' },
+    // How the record was counted under that vendor: its own key, or its name (docs/data-schema.md).
+    {
+      key: 'vendor_match',
+      kind: 'text',
+      expr: "CASE q.vendor_match WHEN 1 THEN 'name:tin_broken' WHEN 2 THEN 'name:tin_masked' ELSE 'key' END",
+    },
     { key: 'contract_date', kind: 'date', expr: 'q.contract_date' },
     { key: 'contract_finish_date', kind: 'date', expr: 'q.contract_finish_date' },
     { key: 'contract_value', kind: 'money', expr: 'q.price_agree' },
@@ -223,7 +229,7 @@ const SORT_KEY: Record<Sort, string> = {
 /** The view's rows at the export's grain (one per project, or per contract × winner). */
 function rowsAt(source: Source, grain: Grain, scan: string, ranked: boolean): string {
   if (grain === 'contracts') {
-    return `SELECT project_id, ${projectFacts(source, false)}, vendor_id, contract_no,
+    return `SELECT project_id, ${projectFacts(source, false)}, vendor_id, vendor_match, contract_no,
         contract_date, contract_finish_date, price_agree, status_id AS contract_status_id${ranked ? ', rank' : ''}
       FROM ${scan}`;
   }
