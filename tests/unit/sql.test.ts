@@ -36,6 +36,8 @@ import {
   type Resolved,
 } from '../../src/lib/query/plan';
 import { coverageGaps } from '../../src/lib/query/filters/coverage';
+import { FACETS } from '../../src/lib/query/filters/facets';
+import { facetItems } from '../../src/lib/query/filters/resolve';
 import { parquet, sqlNumber } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
@@ -352,5 +354,33 @@ describe('fields a source lacks (manifest coverage)', () => {
     // Generated contracts all have a date; a filter that is not set has no gap.
     expect(coverageGaps(dates, gen.m)).toEqual([]);
     expect(coverageGaps(NO_FILTERS, drone.m)).toEqual([]);
+  });
+});
+
+describe('facet options', () => {
+  it('lists a method group, then its raw labels only when it has two or more (#21)', async () => {
+    // The real drone set: its method groups and labels, counted by native DuckDB.
+    const def = FACETS.find((x) => x.key === 'method')!;
+    const counts = await rows(
+      `SELECT method_id, count(*)::INTEGER AS projects FROM ${table(droneDir, 'projects')} GROUP BY 1`,
+    );
+    const items = facetItems(def, counts, drone.dims.method);
+    const groups = items.filter((x) => x.group).map((x) => x.value);
+    expect(groups[0]).toBe('open');
+    // Every raw label shown sits right after its own group's line or a sibling's.
+    const bucketOf = new Map(drone.dims.method.map((x) => [x.name, x.bucket ?? 'unknown']));
+    let group = '';
+    for (const x of items) {
+      if (x.group) group = x.value;
+      else expect(bucketOf.get(x.value), x.value).toBe(group);
+    }
+    // A group with one label does not list it again (เฉพาะเจาะจง under "specific").
+    for (const g of groups) {
+      const seen = drone.dims.method.filter(
+        (x) => (x.bucket ?? 'unknown') === g && counts.some((c) => Number(c.method_id) === x.id),
+      );
+      const listed = items.filter((x) => !x.group && bucketOf.get(x.value) === g);
+      expect(listed.length, g).toBe(seen.length > 1 ? seen.length : 0);
+    }
   });
 });

@@ -161,9 +161,17 @@ export function facetItems(
     if (cur) cur.projects += n;
     else items.set(x.name, { value: x.name, label: x.name, labelEn: x.nameEn, projects: n });
   }
-  const groups = (def.buckets?.values ?? [])
-    .filter((b) => perGroup.has(b))
-    .map((b) => ({ value: b, label: b, labelEn: null, projects: perGroup.get(b)!, group: true }));
   const options = [...items.values()].sort((a, b) => b.projects - a.projects);
-  return [...groups, ...(groups.length ? options.map((o) => ({ ...o, minor: true })) : options)];
+  if (!def.buckets) return options;
+  // Each group, then its own options when it has two or more (one option is the group again).
+  const bucketOf = new Map(d.map((x) => [x.name, x.bucket]));
+  return def.buckets.values
+    .filter((b) => perGroup.has(b))
+    .flatMap((b) => {
+      const own = options.filter((o) => (bucketOf.get(o.value) ?? def.buckets!.unknown) === b);
+      return [
+        { value: b, label: b, labelEn: null, projects: perGroup.get(b)!, group: true },
+        ...(own.length > 1 ? own.map((o) => ({ ...o, minor: true })) : []),
+      ];
+    });
 }
