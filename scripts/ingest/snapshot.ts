@@ -20,6 +20,9 @@ import type { Store } from './store.ts';
 
 export const LICENCE =
   'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
+/** The same, in Thai (the Thai pages and citations say it in Thai). */
+export const LICENCE_TH =
+  'ข้อมูลเปิดภาครัฐจาก data.go.th (ชุดข้อมูลสัญญาในระบบ e-GP ของกรมบัญชีกลาง) สัญญาอนุญาตครีเอทีฟคอมมอนส์แบบแสดงที่มา';
 
 export interface Accounting {
   written: number;
@@ -105,6 +108,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     built_at,
     synthetic: a.synthetic,
     licence: LICENCE,
+    licence_th: LICENCE_TH,
     ...(summaryRows as Pick<Summary, 'by_year' | 'top_agencies' | 'totals'>),
   };
   const aggPath = path.join(a.staging, 'agg/summary.json');
@@ -142,6 +146,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     coverage,
     rejects_file: prefix + 'rejects.csv',
     licence: LICENCE,
+    licence_th: LICENCE_TH,
     synthetic: a.synthetic,
     ...(a.inputsKey ? { inputs_key: a.inputsKey } : {}),
   };

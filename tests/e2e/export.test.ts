@@ -259,14 +259,16 @@ describe('exports of the explorer (generated data)', () => {
     });
   }
 
-  it('cites the view with a pinned permalink, and downloads chart data as CSV', async () => {
+  it('cites the view with a pinned permalink, and downloads chart data as CSV with its source', async () => {
     const m = manifestOf(DEMO_DATA);
     const page = await view(server.origin, { fy: [2566] });
     await page.click('[data-testid="cite"]');
     const cite = await page.inputValue('[data-testid="citation"]');
     expect(cite).toContain(`${server.origin}/explore?fy=2566&snap=${m.snapshot_id.slice(0, 12)}`);
     expect(cite).toContain('ปีงบประมาณ: 2566');
-    expect(cite).toMatch(/Creative Commons Attribution/);
+    // The source in the page's language (#21: it was English in the Thai citation).
+    expect(cite).toContain(m.licence_th);
+    expect(cite).not.toContain('Creative Commons');
 
     await page.click('[data-testid="chart-agencies"] summary');
     const shown = await page.$$eval('[data-testid="chart-agencies-table"] tbody tr', (trs) =>
@@ -275,6 +277,13 @@ describe('exports of the explorer (generated data)', () => {
     const file = await download(page, 'chart-agencies-csv');
     const [, ...body] = parse(file.bytes.toString('utf8').slice(1)) as string[][];
     expect(body.map((r) => r[0])).toEqual(shown);
+    // A chart's data carries the export's provenance: the snapshot in its file name, and the
+    // view's citation (filters, snapshot, permalink, source) under its table (#21).
+    expect(file.name).toContain(`_${m.snapshot_id.slice(0, 12)}_`);
+    const chartCite = (await page.textContent('[data-testid="chart-agencies-cite"]'))!;
+    expect(chartCite).toContain('ปีงบประมาณ: 2566');
+    expect(chartCite).toContain(`snap=${m.snapshot_id.slice(0, 12)}`);
+    expect(chartCite).toContain(m.licence_th);
     const top = await rows(
       `SELECT sum(budget)::DOUBLE AS b FROM ${table(DEMO_DATA, 'projects')} WHERE fiscal_year = 2566
        GROUP BY agency_id ORDER BY b DESC LIMIT 1`,

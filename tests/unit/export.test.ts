@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvRows, jsonRow, neutralise, xlsxCell } from '../../src/lib/export/cells';
 import { joinParquet } from '../../src/lib/export/parquet-footer';
-import { describeFilters, permalink } from '../../src/lib/export/provenance';
+import { citation, describeFilters, permalink, provenance } from '../../src/lib/export/provenance';
 import { sourceFiles } from '../../src/lib/query/aggregate';
 import {
   EXPORT_COLUMNS,
@@ -242,6 +242,26 @@ describe('provenance', () => {
     expect(permalink('https://x.test/explore?fy=2566&page=3', m)).toBe(
       'https://x.test/explore?fy=2566&snap=abcdef012345',
     );
+  });
+
+  it('cites the view with its source in the page’s language (#21: it was English in Thai)', () => {
+    const p = provenance({
+      href: 'https://x.test/explore?fy=2566',
+      manifest: drone.m,
+      manifestSha256: '0'.repeat(64),
+      filters: f({ fy: [2566] }),
+      grain: 'projects',
+      rows: 693,
+      columns: [],
+      sql: '',
+      params: [],
+      now: new Date('2026-12-03T00:00:00Z'),
+    });
+    expect(citation(p, 'th')).toContain(drone.m.licence_th);
+    expect(citation(p, 'th')).toContain('data.go.th');
+    expect(citation(p, 'th')).not.toContain('Creative Commons');
+    expect(citation(p, 'en')).toContain(drone.m.licence);
+    expect(p.licence_th).toMatch(/^ข้อมูลเปิดภาครัฐ/);
   });
 });
 

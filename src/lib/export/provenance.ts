@@ -26,6 +26,7 @@ export interface Provenance {
   source: string;
   sources: string[];
   licence: string;
+  licence_th: string;
 }
 
 export const SOURCE =
@@ -80,19 +81,50 @@ export function provenance(a: {
     source: SOURCE,
     sources: a.manifest.sources.map((s) => s.name),
     licence: a.manifest.licence,
+    licence_th: a.manifest.licence_th,
   };
 }
 
+/** What a citation says: an export's provenance, or a chart's (its filters in one language). */
+type Citable = Pick<
+  Provenance,
+  'snapshot_id' | 'exported_at' | 'permalink' | 'licence' | 'licence_th'
+> & { filters: Partial<Provenance['filters']> };
+
 /** A ready citation of the view, in one language. */
-export function citation(p: Provenance, lang: Lang): string {
-  const t = translator(lang);
-  return t('export.citation', {
-    filters: p.filters[lang],
+export function citation(p: Citable, lang: Lang): string {
+  return translator(lang)('export.citation', {
+    filters: p.filters[lang] ?? '',
     snapshot: p.snapshot_id.slice(0, 12),
     date: p.exported_at.slice(0, 10),
     url: p.permalink,
-    licence: p.licence,
+    licence: lang === 'th' ? p.licence_th : p.licence,
   });
+}
+
+/**
+ * What a chart's data carries (its CSV's file name and the citation under its table): the same
+ * filters, snapshot, date, permalink and source as an export's provenance, without the export.
+ */
+export function chartSource(
+  a: { href: string; filters: Filters; manifest: Manifest; now: Date },
+  lang: Lang,
+): { snapshot: string; cite: string } {
+  const m = a.manifest;
+  return {
+    snapshot: m.snapshot_id.slice(0, 12),
+    cite: citation(
+      {
+        snapshot_id: m.snapshot_id,
+        exported_at: a.now.toISOString(),
+        permalink: permalink(a.href, m),
+        licence: m.licence,
+        licence_th: m.licence_th,
+        filters: { [lang]: describeFilters(a.filters, lang) },
+      },
+      lang,
+    ),
+  };
 }
 
 /** The provenance as key-value pairs (Parquet metadata, the XLSX provenance sheet). */

@@ -305,6 +305,8 @@ export interface Manifest {
   coverage: Record<string, YearCoverage>;
   rejects_file: string | null;
   licence: string;
+  /** The licence in Thai. */
+  licence_th: string;
   /** True when the inputs were generated demo data (the site then says so on every page). */
   synthetic: boolean;
   /**
@@ -326,6 +328,7 @@ export interface Summary {
   built_at: string;
   synthetic: boolean;
   licence: string;
+  licence_th: string;
   by_year: {
     fiscal_year: number;
     projects: number;
