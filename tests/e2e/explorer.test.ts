@@ -347,6 +347,35 @@ describe('explorer controls', () => {
     await page.close();
   });
 
+  it('Enter takes the highlighted suggestion; text no agency has becomes a search (#21)', async () => {
+    const shared = await sharedAgencyName(DEMO_DATA);
+    const { page } = await open(url({}));
+    const part = shared.name.slice(0, 8);
+    await page.fill('#agency', part);
+    const options = page.locator('[data-testid="agency-suggestions"] button');
+    await options.nth(1).waitFor();
+    // The arrow moves the highlight to the second suggestion; Enter takes it.
+    await page.press('#agency', 'ArrowDown');
+    expect(await page.getAttribute('#agency', 'aria-activedescendant')).toBe('agency-suggestion-1');
+    const second = (await options.nth(1).getAttribute('data-key'))!;
+    await page.press('#agency', 'Enter');
+    await page.waitForURL((u) => u.searchParams.has('agency'));
+    await ready(page);
+    const q = new URL(page.url()).searchParams;
+    const [a] = await rows(
+      `SELECT dept_name, dept_sub_name FROM ${table(DEMO_DATA, 'agencies')} WHERE agency_key = ?`,
+      [second],
+    );
+    expect([q.get('agency'), q.get('sub')]).toEqual([a!.dept_name, a!.dept_sub_name]);
+    // Text no agency's name holds: a keyword search of agency and winner names, not agency=….
+    await page.fill('#agency', 'ไม่มีหน่วยงานนี้');
+    await page.press('#agency', 'Enter');
+    await page.waitForURL((u) => u.searchParams.get('q') === 'ไม่มีหน่วยงานนี้');
+    const after = new URL(page.url()).searchParams;
+    expect([after.get('qin'), after.get('agency')]).toEqual(['all', null]);
+    await page.close();
+  });
+
   it('finds a vendor by TIN and shows what it won across all years', async () => {
     const [v] = await rows(`SELECT v.tin, v.vendor_key FROM ${table(DEMO_DATA, 'contracts')} c
       JOIN ${table(DEMO_DATA, 'vendors')} v USING (vendor_id) WHERE v.tin IS NOT NULL

@@ -116,6 +116,7 @@ export const en: typeof th = {
     fiscal_years: 'Fiscal years',
     all_years: 'All years',
     agency: 'Agency (full name)',
+    agency_all_units: 'all agencies of this name',
     agency_placeholder: 'Type an agency name',
     apply: 'Apply',
     clear: 'Clear filters',

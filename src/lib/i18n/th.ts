@@ -111,6 +111,7 @@ export const th = {
     fiscal_years: 'ปีงบประมาณ',
     all_years: 'ทุกปี',
     agency: 'หน่วยงาน (ชื่อเต็ม)',
+    agency_all_units: 'ทุกหน่วยงานที่ใช้ชื่อนี้',
     agency_placeholder: 'พิมพ์ชื่อหน่วยงาน',
     apply: 'ใช้ตัวกรอง',
     clear: 'ล้างตัวกรอง',
