@@ -382,6 +382,8 @@ describe('explorer controls', () => {
       GROUP BY ALL ORDER BY count(DISTINCT c.fiscal_year) DESC, count(*) DESC, 1 LIMIT 1`);
     const { page } = await open(url({}));
     await page.fill('#vendor', String(v!.tin));
+    // Enter once the suggestions are on screen (their arrival once reset the typed text).
+    await page.locator('[data-testid="vendor-suggestions"]').waitFor();
     await page.press('#vendor', 'Enter');
     await page.waitForURL((u) => u.searchParams.get('vendor') === v!.tin);
     await ready(page);

@@ -86,10 +86,16 @@ describe('ingest of the real drone set', () => {
 });
 
 describe('determinism', () => {
+  // The 130k generated rows are built once for the run (three generator passes): not timed here.
+  let big = '';
+  beforeAll(async () => {
+    big = await bigSource();
+  }, 300_000);
+
   it('gives the same snapshot id when DuckDB reads in parallel (regression: tied contract rows)', async () => {
     // One file above DuckDB's 122,880-row group size, so both threads work; multi-contract
     // projects tie on the sort keys and once came out in a different order each run.
-    const file = path.join(await bigSource(), 'egp-demo-2566.csv');
+    const file = path.join(big, 'egp-demo-2566.csv');
     const a = await ingest({ files: [file], out: path.join(dir, 'par-a'), maps: new Map() });
     const b = await ingest({ files: [file], out: path.join(dir, 'par-b'), maps: new Map() });
     expect(a.manifest.quality.multi_contract_projects).toBeGreaterThan(1000);
