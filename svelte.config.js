@@ -31,6 +31,8 @@ const config = {
         '/en/agency',
         '/en/vendor',
         '/en/project',
+        '/data',
+        '/en/data',
       ],
       handleHttpError: 'fail',
     },

@@ -145,6 +145,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     quality: a.quality,
     coverage,
     rejects_file: prefix + 'rejects.csv',
+    rejects_by_reason: a.counts.rejectsByReason,
     licence: LICENCE,
     licence_th: LICENCE_TH,
     synthetic: a.synthetic,

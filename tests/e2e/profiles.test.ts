@@ -3,12 +3,15 @@
  * numbers against native DuckDB on the real drone set, their flags, and a vendor name made of
  * markup shown as text.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, ready, serve, type TestServer } from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
 import { expectedFlag } from '../helpers/flags';
+import type { Manifest } from '../../src/lib/schema/tables';
 import { BUILD, DRONE_DATA, MARKUP_DATA, MARKUP_NAME } from './setup-paths';
 
 let browser: Browser;
@@ -118,6 +121,39 @@ describe('profiles on the real drone set', () => {
     await expect.poll(() => value(page, 'contracts'), { timeout: 30_000 }).toBe('31');
     expect(await value(page, 'agreed')).toBe('33346468.00');
     expect(await page.locator('[data-testid="vendor-linked-contracts"]').count()).toBe(0);
+    await page.close();
+  });
+
+  it('/data: sources, rows, repairs and each year’s fields, from the manifest (#21)', async () => {
+    const m = JSON.parse(readFileSync(path.join(DRONE_DATA, 'manifest.json'), 'utf8')) as Manifest;
+    const page = await browser.newPage();
+    await page.goto(`${drone.origin}/explore`);
+    await page.click('[data-testid="footer-data"]'); // every page links it
+    await page.waitForURL((u) => u.pathname === '/data');
+    const sources = page.locator('[data-testid="data-sources"] tbody tr');
+    await sources.first().waitFor();
+    expect(await sources.count()).toBe(m.sources.length);
+    expect(await sources.first().locator('code').textContent()).toBe(m.sources[0]!.sha256);
+    const cell = (table: string, row: string) =>
+      page.getAttribute(`[data-testid="${table}"] tr${row} td.num`, 'data-value');
+    expect(await cell('data-rows', '[data-key="read"]')).toBe(String(m.counts.rows_read));
+    expect(await cell('data-rows', '[data-key="written"]')).toBe(String(m.counts.rows_written));
+    // What the ingest repaired: the broken tax ids, and the contracts linked by name (§1).
+    expect(await cell('data-quality', '[data-key="tin_broken"]')).toBe('1448');
+    const [linked] = await rows(
+      `SELECT count(*)::VARCHAR AS n FROM ${table(DRONE_DATA, 'contracts')} WHERE vendor_match > 0`,
+    );
+    expect(await cell('data-quality', '[data-key="vendor_linked_by_name"]')).toBe(linked!.n);
+    // The drone files carry no signing dates in any year; every year has its budgets.
+    for (const y of m.fiscal_years) {
+      const row = `[data-testid="data-coverage"] tr[data-year="${y}"]`;
+      expect(await page.getAttribute(`${row} td[data-field="contract_date"]`, 'data-value')).toBe(
+        '0',
+      );
+      expect(await page.getAttribute(`${row} td[data-field="budget"]`, 'data-value')).toBe(
+        String(m.coverage[String(y)]!.projects),
+      );
+    }
     await page.close();
   });
 

@@ -124,8 +124,13 @@ describe('accounting on every real input: read = written + rejected + duplicates
     const c = manifest.counts;
     expect(c.rows_read).toBe(dataRows);
     expect(c.rows_written + c.rows_rejected + c.rows_duplicate).toBe(c.rows_read);
-    const rejects = readRecords(path.join(out, manifest.rejects_file!));
-    expect(rejects.length - 1).toBe(c.rows_rejected);
+    const [head, ...rejects] = readRecords(path.join(out, manifest.rejects_file!));
+    expect(rejects.length).toBe(c.rows_rejected);
+    // The manifest's counts by reason (the /data page) are the rejects file's.
+    const reason = head!.indexOf('reason');
+    const byReason: Record<string, number> = {};
+    for (const r of rejects) byReason[r[reason]!] = (byReason[r[reason]!] ?? 0) + 1;
+    expect(manifest.rejects_by_reason).toEqual(byReason);
   });
 
   it('drops the real exact duplicate rows and keeps every winner of multi-winner projects', async () => {

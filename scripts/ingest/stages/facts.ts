@@ -63,9 +63,9 @@ export async function qualityCounts(db: StageDb): Promise<Record<string, number>
       count(*) FILTER (WHERE tin_status = 'masked') AS tin_masked,
       count(*) FILTER (WHERE tin_status = 'invalid_checksum') AS tin_invalid_checksum,
       count(*) FILTER (WHERE tin_status = 'other') AS tin_other,
-      count(*) FILTER (WHERE tin_restored) AS tin_leading_zero_restored
+      count(*) FILTER (WHERE tin_restored) AS tin_leading_zero_restored,
+      (SELECT count(*) FROM contracts WHERE vendor_match > 0) AS vendor_linked_by_name
     FROM clean WHERE reason IS NULL`)
   )[0]!;
-  return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Number(v)]));
   return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Number(v)]));
 }

@@ -304,6 +304,8 @@ export interface Manifest {
   /** Per fiscal year (BE, as a string key): rows and the rows that have each field (`COVERED`). */
   coverage: Record<string, YearCoverage>;
   rejects_file: string | null;
+  /** Rejected rows by reason (the reasons of `rejects.csv`). */
+  rejects_by_reason: Record<string, number>;
   licence: string;
   /** The licence in Thai. */
   licence_th: string;
