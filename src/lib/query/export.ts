@@ -77,6 +77,17 @@ export const EXPORT_COLUMNS: Record<Grain, readonly ExportColumn[]> = {
   ],
 };
 
+/**
+ * The columns of a view's export: a project-grain export leaves out the value of the matching
+ * contracts when no filter is about contracts (every project's contracts match, and the column
+ * would be empty in every row; `agreed_total` is that value).
+ */
+export function exportColumns(r: Resolved, grain: Grain): readonly ExportColumn[] {
+  const cols = EXPORT_COLUMNS[grain];
+  if (grain === 'contracts' || CONTRACT_ROWS.has(rowSource(r))) return cols;
+  return cols.filter((c) => c.key !== 'matching_contract_value');
+}
+
 /** Project columns of a facts source, named as the projects table names them. */
 function projectFacts(source: string, grouped: boolean): string {
   const status = CONTRACT_ROWS.has(source as never) ? 'project_status_id' : 'status_id';
@@ -319,7 +330,7 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
   }`;
   const keyed = `SELECT *, row_number() OVER (ORDER BY ${order}) AS pos FROM (${inner}) AS q`;
   const { from, joins, files } = namesJoined(m, r, grain);
-  const columns = EXPORT_COLUMNS[grain];
+  const columns = exportColumns(r, grain);
   const query = (
     keys: string,
     typed: boolean,
