@@ -273,6 +273,11 @@ export interface YearCoverage {
   fields: Record<CoveredField, number>;
 }
 
+/** The rows a field's count is out of: the year's contracts for a contract field, else projects. */
+export function coveredOf(c: YearCoverage, field: CoveredField): number {
+  return (COVERED.contracts as readonly CoveredField[]).includes(field) ? c.contracts : c.projects;
+}
+
 export interface Manifest {
   schema_version: number;
   snapshot_id: string;

@@ -4,7 +4,7 @@
  * the years that have none (or only some) of the field, beside the filter and in the results. The
  * counts come from the manifest (`coverage`, written by the ingest), so no query is needed.
  */
-import { COVERED, type CoveredField, type Manifest } from '../../schema/tables';
+import { coveredOf, type CoveredField, type Manifest } from '../../schema/tables';
 import type { Filters } from './model';
 
 /** The field each filter reads, when the filter is set. */
@@ -40,15 +40,13 @@ export interface CoverageGap {
 /** The gaps of the set filters over the view's years (the chosen ones, else all). */
 export function coverageGaps(f: Filters, m: Manifest): CoverageGap[] {
   const years = f.fy.length ? m.fiscal_years.filter((y) => f.fy.includes(y)) : m.fiscal_years;
-  const onContracts = (field: CoveredField) =>
-    (COVERED.contracts as readonly CoveredField[]).includes(field);
   const gaps: CoverageGap[] = [];
   for (const need of NEEDS) {
     if (!need.set(f)) continue;
     const gap: CoverageGap = { filter: need.filter, field: need.field, none: [], some: [] };
     for (const year of years) {
       const c = m.coverage[String(year)];
-      const rows = c ? (onContracts(need.field) ? c.contracts : c.projects) : 0;
+      const rows = c ? coveredOf(c, need.field) : 0;
       const have = c?.fields[need.field] ?? 0;
       if (rows === 0) continue;
       if (have === 0) gap.none.push(year);
