@@ -99,15 +99,23 @@ function printTable(head: string[], body: (string | number)[][]): void {
 
 /** What the run did, for the person who ran it: per input, in all, and where the rejects are. */
 function report(
-  manifest: Manifest,
-  perSource: IngestResult['perSource'],
-  unmappedColumns: Record<string, string[]>,
-  rejectsByReason: Record<string, number>,
+  { manifest, perSource, unmappedColumns, rejectsByReason, mapHints }: IngestResult,
   out: string,
 ): void {
+  // OCDS: a file's releases are merged by ocid across files, and each process is a row of the
+  // file of its latest release; the releases each file held are shown beside.
+  const releases = manifest.sources.map((s) => s.ocds_releases);
+  const ocds = releases.some((n) => n !== undefined);
   printTable(
-    ['input', 'read', 'written', 'rejected', 'duplicates'],
-    perSource.map((s) => [s.name, s.read, s.written, s.rejected, s.duplicates]),
+    ['input', 'read', 'written', 'rejected', 'duplicates', ...(ocds ? ['OCDS releases'] : [])],
+    perSource.map((s, i) => [
+      s.name,
+      s.read,
+      s.written,
+      s.rejected,
+      s.duplicates,
+      ...(ocds ? [releases[i] ?? '–'] : []),
+    ]),
   );
   for (const [file, cols] of Object.entries(unmappedColumns)) {
     console.log(
@@ -121,6 +129,7 @@ function report(
   );
   for (const [reason, n] of Object.entries(rejectsByReason))
     console.log(`  rejected ${reason}: ${n}`);
+  for (const hint of mapHints) console.log(`  ${hint}`);
   for (const [rule, n] of Object.entries(manifest.quality))
     if (n) console.log(`  quality ${rule}: ${n}`);
   console.log(`published snapshot ${manifest.snapshot_id} to ${out}`);
@@ -176,7 +185,7 @@ async function main(): Promise<number> {
       throw e instanceof SourceError ? new InputError(e.message) : e;
     });
     const progress = progressPrinter();
-    const { manifest, rejectsByReason, unmappedColumns, perSource, unchanged } = await ingest({
+    const result = await ingest({
       files,
       out: args.values.out,
       maps,
@@ -188,13 +197,14 @@ async function main(): Promise<number> {
       onProgress: (p) => progress.update(p),
     });
     progress.line('');
-    if (unchanged) {
+    const { manifest } = result;
+    if (result.unchanged) {
       console.log(
         `nothing changed: snapshot ${manifest.snapshot_id} in ${args.values.out} stays published (nothing re-read)`,
       );
       return exitCode(manifest);
     }
-    report(manifest, perSource, unmappedColumns, rejectsByReason, args.values.out);
+    report(result, args.values.out);
     return exitCode(manifest);
   } catch (e) {
     if (e instanceof InputError) {

@@ -206,9 +206,12 @@ export class OcdsCollector {
   private byOcid = new Map<string, Release[]>();
   private compiled = new Map<string, Release>();
   releasesRead = 0;
+  /** Releases (and compiled records) read from each input. */
+  readFrom = new Map<number, number>();
 
   add(doc: unknown, src: number, line: number): void {
     const { releases, compiled } = ocdsReleases(doc);
+    this.readFrom.set(src, (this.readFrom.get(src) ?? 0) + releases.length + compiled.length);
     for (const release of releases) {
       this.releasesRead++;
       const key = String(release.ocid);

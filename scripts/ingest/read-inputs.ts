@@ -118,6 +118,7 @@ export async function readInputs(
       sha256: src.sha256,
       rows_read: st.rowsBySource[idx]!,
       cache_key: st.cacheKeys[idx]!,
+      ...(st.ocds.readFrom.has(idx) ? { ocds_releases: st.ocds.readFrom.get(idx)! } : {}),
     });
   }
   return {
@@ -193,7 +194,12 @@ async function readOne(st: ReadState, src: Input, idx: number): Promise<void> {
     st.cacheKeys[idx] = key;
   }
   const secs = (Date.now() - started) / 1000;
+  const releases = st.ocds.readFrom.get(idx);
+  const what =
+    releases === undefined
+      ? `${st.rowsBySource[idx]} rows`
+      : `${releases} OCDS releases (merged by ocid once every file is read)`;
   st.log(
-    `read ${src.name}${src.encoding === 'windows-874' ? ' (TIS-620)' : ''}: ${st.rowsBySource[idx]} rows in ${secs.toFixed(1)} s`,
+    `read ${src.name}${src.encoding === 'windows-874' ? ' (TIS-620)' : ''}: ${what} in ${secs.toFixed(1)} s`,
   );
 }

@@ -10,6 +10,7 @@ import { SCHEMA_VERSION, type Manifest } from '../../src/lib/schema/tables.ts';
 import { cacheKey, InputMemo, inputsKey, type KnownSource } from './cache.ts';
 import { InputError } from './errors.ts';
 import type { ColumnMap } from './layout.ts';
+import { mapHints } from './map-hint.ts';
 import {
   fileBytes,
   lockOutput,
@@ -48,6 +49,8 @@ export interface IngestResult {
   manifest: Manifest;
   rejectsByReason: Record<string, number>;
   unmappedColumns: Record<string, string[]>;
+  /** `--map` suggestions when rows lacked a required field that an unused column seems to hold. */
+  mapHints: string[];
   /** Per input: read, written, rejected, duplicates (the summary table). */
   perSource: Accounting['perSource'];
   /** Nothing changed since the published snapshot (same inputs, options and rules): kept as is. */
@@ -70,6 +73,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       manifest: published,
       rejectsByReason: {},
       unmappedColumns: {},
+      mapHints: [],
       perSource: [],
       unchanged: true,
     };
@@ -113,7 +117,23 @@ async function ingestLocked(
     const names = sources.map((s) => s.name);
 
     const quality = { ...(await store.build()), ...extra };
-    const accounted = await account(store, names, rowsBySource, read, opts.files);
+    // A required field missing from the rows: suggest the --map from the unused columns.
+    // (A source from the cache has no prepared path: a plain CSV is read where it was given.)
+    const csv = inputs
+      .filter((i) => i.kind === 'csv')
+      .map((i) => ({
+        name: i.name,
+        path: i.path || (/\.csv$/i.test(i.original) ? i.original : ''),
+      }))
+      .filter((i) => i.path);
+    const hints = (reasons: Record<string, number>) => mapHints(reasons, csv, opts.maps);
+    const accounted = await account(store, names, rowsBySource, read, opts.files).catch(
+      async (e: unknown) => {
+        if (!(e instanceof InputError)) throw e;
+        const found = await hints({ ...quality, ...(await store.rejectsByReason()) });
+        throw found.length ? new InputError([e.message, ...found].join('\n')) : e;
+      },
+    );
     const manifest = await writeSnapshot(store, {
       staging,
       work,
@@ -131,6 +151,7 @@ async function ingestLocked(
       manifest,
       rejectsByReason: accounted.rejectsByReason,
       unmappedColumns,
+      mapHints: await hints({ ...quality, ...accounted.rejectsByReason }),
       perSource: accounted.perSource,
     };
   } catch (e) {

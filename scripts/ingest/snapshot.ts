@@ -94,6 +94,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
   const summaryRows = await store.summary();
   const years = await store.fiscalYears();
   const coverage = await store.coverage();
+  const rejectsExamples = await store.rejectExamples(a.sources.map((s) => s.name));
 
   const files: ManifestFile[] = [];
   for (const f of written_files) {
@@ -146,6 +147,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     coverage,
     rejects_file: prefix + 'rejects.csv',
     rejects_by_reason: a.counts.rejectsByReason,
+    rejects_examples: rejectsExamples,
     licence: LICENCE,
     licence_th: LICENCE_TH,
     synthetic: a.synthetic,

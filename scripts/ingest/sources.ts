@@ -3,7 +3,7 @@
  * into UTF-8 files the readers can take. Decompressed and transcoded copies go to the work folder.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -42,9 +42,12 @@ export async function expandInputs(paths: readonly string[]): Promise<string[]> 
     const s = await stat(p).catch(() => null);
     if (!s) throw new SourceError(`${p}: no such file or folder`);
     if (s.isDirectory()) {
-      const names = (await readdir(p)).filter((n) => DATA_EXT.test(n) && !NOT_DATA.has(n)).sort();
+      // Sub-folders too (an OCDS download holds `records/` and `releases/`), in path order.
+      const names = (await glob('**/*', { cwd: p, onlyFiles: true }))
+        .filter((n) => DATA_EXT.test(n) && !NOT_DATA.has(path.basename(n)))
+        .sort();
       if (names.length === 0)
-        throw new SourceError(`${p}: folder has no .csv, .json, .gz or .zip file`);
+        throw new SourceError(`${p}: no .csv, .json, .gz or .zip file in the folder or below it`);
       files.push(...names.map((n) => path.join(p, n)));
     } else files.push(p);
   }

@@ -9,7 +9,11 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CANONICAL_FIELDS, LAYOUT_28, type CanonicalField } from '../../src/lib/schema/fields.ts';
-import { MAX_ROWS_PER_FILE, type TableName } from '../../src/lib/schema/tables.ts';
+import {
+  MAX_ROWS_PER_FILE,
+  type RejectExample,
+  type TableName,
+} from '../../src/lib/schema/tables.ts';
 import type { CsvReject, JsonRow } from './rows.ts';
 import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
@@ -323,6 +327,30 @@ export class Store {
         SELECT reason FROM clean WHERE reason IS NOT NULL)
       GROUP BY 1 ORDER BY 1`);
     return Object.fromEntries(r.map((x) => [String(x.reason), Number(x.n)]));
+  }
+
+  /** The first rejected rows of each reason, in source order, as `rejects.csv` has them. */
+  async rejectExamples(
+    sourceNames: readonly string[],
+    perReason = 3,
+  ): Promise<Record<string, RejectExample[]>> {
+    const names = `[${sourceNames.map(sqlString).join(', ')}]`;
+    const r = await this.rows(`SELECT reason, ${names}[src_idx + 1] AS source_file, line, message,
+        left(raw_line, 300) AS raw, length(raw_line) > 300 AS cut
+      FROM clean WHERE reason IS NOT NULL
+      QUALIFY row_number() OVER (PARTITION BY reason ORDER BY src_idx, line) <= ${Number(perReason)}
+      ORDER BY reason, src_idx, line`);
+    const out: Record<string, RejectExample[]> = {};
+    for (const x of r) {
+      (out[String(x.reason)] ??= []).push({
+        source_file: String(x.source_file),
+        line: Number(x.line),
+        message: String(x.message ?? ''),
+        raw: String(x.raw ?? ''),
+        ...(x.cut ? { cut: true } : {}),
+      });
+    }
+    return out;
   }
 
   /** Every rejected row: source, line, reason, message and the raw text. */

@@ -126,11 +126,28 @@ describe('accounting on every real input: read = written + rejected + duplicates
     expect(c.rows_written + c.rows_rejected + c.rows_duplicate).toBe(c.rows_read);
     const [head, ...rejects] = readRecords(path.join(out, manifest.rejects_file!));
     expect(rejects.length).toBe(c.rows_rejected);
-    // The manifest's counts by reason (the /data page) are the rejects file's.
+    // The manifest's counts by reason (the /dataset page) are the rejects file's.
     const reason = head!.indexOf('reason');
     const byReason: Record<string, number> = {};
     for (const r of rejects) byReason[r[reason]!] = (byReason[r[reason]!] ?? 0) + 1;
     expect(manifest.rejects_by_reason).toEqual(byReason);
+    // The first rows of each reason, as the file has them (the /dataset page shows them).
+    const col = (n: string) => head!.indexOf(n);
+    for (const [why, examples] of Object.entries(manifest.rejects_examples!)) {
+      const first = rejects.filter((r) => r[reason] === why).slice(0, 3);
+      expect(
+        examples.map((x) => [x.source_file, String(x.line), x.message, x.raw, x.cut ?? false]),
+      ).toEqual(
+        first.map((r) => [
+          r[col('source_file')],
+          r[col('line')],
+          r[col('message')],
+          r[col('raw')]!.slice(0, 300),
+          r[col('raw')]!.length > 300,
+        ]),
+      );
+    }
+    expect(Object.keys(manifest.rejects_examples!).sort()).toEqual(Object.keys(byReason).sort());
   });
 
   it('drops the real exact duplicate rows and keeps every winner of multi-winner projects', async () => {

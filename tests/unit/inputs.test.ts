@@ -14,7 +14,7 @@ import { droneIngestArgs } from '../helpers/cli';
 import { readRecords } from '../helpers/csv';
 import { DRONE_MAPS } from '../helpers/fixtures';
 import { lit, rows } from '../helpers/duckdb';
-import { DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
+import { CFT_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-inputs');
 
@@ -139,6 +139,32 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     ).rejects.toThrow(/binary\.csv: cannot tell its text encoding/);
   });
 
+  it('suggests the --map a file needs from its unused columns (#21: the real CFT and drone files)', async () => {
+    // Every CFT row lacks the agency: it is in `local_authority`, which no layout names.
+    const cft = ingest({ files: [CFT_CSV], out: path.join(dir, 'cft-nomap'), maps: new Map() });
+    await expect(cft).rejects.toThrow(InputError);
+    await expect(cft).rejects.toThrow(
+      /missing_agency: 3910\)\nprojects_flat\.csv: try --map local_authority=dept_name \(missing_agency; 100% of its first values look like one\)/,
+    );
+    // The drone file's year is in `_ปีงบ`: without the map it is read from the project ids.
+    const drone = await ingest({
+      files: [DRONE_CSV],
+      out: path.join(dir, 'drone-nomap'),
+      maps: new Map(),
+    });
+    expect(drone.manifest.quality.fiscal_year_from_project_id).toBe(2698);
+    expect(drone.mapHints).toEqual([
+      'egp_drone_projects.csv: try --map _ปีงบ=budget_year (fiscal_year_from_project_id; 100% of its first values look like one)',
+    ]);
+    // With the maps, nothing to suggest.
+    const mapped = await ingest({
+      files: [DRONE_CSV],
+      out: path.join(dir, 'drone-nomap'),
+      maps: DRONE_MAPS,
+    });
+    expect(mapped.mapHints).toEqual([]);
+  });
+
   it('expands folders and globs in name order', async () => {
     const files = await expandInputs([path.join(REAL, 'egp-drone-2565-2568/*.csv')]);
     expect(files.map((f) => path.basename(f))).toEqual([
@@ -205,13 +231,18 @@ describe('Government Spending API JSON', () => {
 });
 
 describe('OCDS', () => {
-  const ocdsDirs = (name: string) =>
-    ['records', 'releases'].map((k) => path.join(REAL, `ocds-${name}`, k));
-
   it.each(['moldova', 'paraguay', 'mexico-cdmx'])(
-    'loads the real %s sample, every process in the output or the rejects',
+    'loads the real %s sample from its folder, every process in the output or the rejects',
     async (name) => {
-      const files = await expandInputs(ocdsDirs(name));
+      // The download's folder as given: its records/ and releases/ are read (#21: it was refused).
+      const top = path.join(REAL, `ocds-${name}`);
+      const files = await expandInputs([top]);
+      const below = ['records', 'releases'].flatMap((k) =>
+        readdirSync(path.join(top, k))
+          .sort()
+          .map((f) => path.join(top, k, f)),
+      );
+      expect(files).toEqual(below);
       const out = path.join(dir, `ocds-${name}`);
       const { manifest } = await ingest({ files, out, maps: new Map() });
       // Independently: every ocid that any document carries.
@@ -231,6 +262,15 @@ describe('OCDS', () => {
         ).toBe(true);
       }
       expect(manifest.quality.ocds_ocids).toBe(ocids.size);
+      // Each file says how many releases it held (#21: every OCDS file showed 0 rows read).
+      const held = manifest.sources.map((s) => s.ocds_releases ?? 0);
+      expect(held.reduce((a, b) => a + b, 0)).toBe(manifest.quality.ocds_releases_read);
+      // (A record that only links its releases by url holds none.)
+      for (const [i, f] of files.entries()) {
+        const text = readFileSync(f, 'utf8');
+        if (f.includes('/releases/') ? text.length > 0 : text.includes('"compiledRelease"'))
+          expect(held[i], f).toBeGreaterThan(0);
+      }
       expect(manifest.counts.rows_read).toBe(
         manifest.counts.rows_written +
           manifest.counts.rows_rejected +

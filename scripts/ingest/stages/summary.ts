@@ -7,7 +7,8 @@ export async function coverage(db: StageDb): Promise<Manifest['coverage']> {
   const counts = (cols: readonly string[]) =>
     cols.map((c) => `count(${c})::INTEGER AS ${c}`).join(', ');
   const p = await db.rows(`SELECT fiscal_year, count(*)::INTEGER AS n, ${counts(COVERED.projects)}
-    FROM projects GROUP BY fiscal_year`);
+    FROM projects LEFT JOIN (SELECT project_seq, method_raw FROM details) USING (project_seq)
+    GROUP BY fiscal_year`);
   const c = await db.rows(`SELECT fiscal_year, count(*)::INTEGER AS n,
       ${counts(COVERED.contracts.filter((x) => x !== 'vendor_tin'))},
       count(*) FILTER (WHERE v.tin_status = 'valid')::INTEGER AS vendor_tin

@@ -259,6 +259,8 @@ export const COVERED = {
     'transaction_date',
     'tenderers',
     'method_id',
+    // The method label as the source published it (details), beside the normalised method_id.
+    'method_raw',
     'province_id',
     'district_id',
   ],
@@ -278,6 +280,16 @@ export function coveredOf(c: YearCoverage, field: CoveredField): number {
   return (COVERED.contracts as readonly CoveredField[]).includes(field) ? c.contracts : c.projects;
 }
 
+/** One rejected row as `rejects.csv` has it (the /dataset page shows the first of each reason). */
+export interface RejectExample {
+  source_file: string;
+  line: number;
+  message: string;
+  /** The raw text, its first 300 characters (`cut` when there was more). */
+  raw: string;
+  cut?: true;
+}
+
 export interface Manifest {
   schema_version: number;
   snapshot_id: string;
@@ -295,6 +307,11 @@ export interface Manifest {
     sha256: string;
     rows_read: number;
     cache_key: string | null;
+    /**
+     * OCDS: the releases (or compiled records) read from the file. They are merged by ocid across
+     * files, and each merged process counts as a row read of the file of its latest release.
+     */
+    ocds_releases?: number;
   }[];
   counts: {
     rows_read: number;
@@ -311,6 +328,8 @@ export interface Manifest {
   rejects_file: string | null;
   /** Rejected rows by reason (the reasons of `rejects.csv`). */
   rejects_by_reason: Record<string, number>;
+  /** The first rejected rows of each reason (source order), their raw text cut at 300 characters. */
+  rejects_examples?: Record<string, RejectExample[]>;
   licence: string;
   /** The licence in Thai. */
   licence_th: string;
