@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Truth } from '../../scripts/generate';
 import { clickLink } from '../../scripts/lib/browser';
-import { launch, serve, type TestServer } from '../helpers/browser';
+import { download, launch, serve, type TestServer } from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
@@ -503,6 +503,40 @@ describe('explorer controls', () => {
     expect(await values(page)).toEqual(
       await expectedTotals(DEMO_DATA, { fy: [2567], method: ['specific'] }),
     );
+    await page.close();
+  });
+});
+
+describe('years in the Common era (era=ce, #21)', () => {
+  it('shows every year in CE on the explorer and the landing page, and links and filters keep it', async () => {
+    const { page } = await open(`${url({ fy: [2566] })}&era=ce`);
+    const years = () =>
+      page.locator('[data-testid="results"] tbody tr td:nth-child(2)').allTextContents();
+    // FY2566 runs from October 2022 to September 2023.
+    expect(new Set((await years()).map((s) => s.trim()))).toEqual(new Set(['2022–23']));
+    expect(await page.textContent('[data-testid="filter-fy"]')).toContain('2022–23');
+    expect(await page.textContent('[data-testid="filter-fy"]')).not.toContain('2566');
+    // A filter change keeps it.
+    await page.check('[data-testid="filter-fy"] input[value="2567"]');
+    await page.waitForURL((u) => u.searchParams.getAll('fy').includes('2567'));
+    expect(new URL(page.url()).searchParams.get('era')).toBe('ce');
+    await ready(page);
+    expect(new Set((await years()).map((s) => s.trim()))).toEqual(new Set(['2022–23', '2023–24']));
+    // The export carries the CE span beside the BE year.
+    await page.waitForSelector('[data-testid="export-csv"]:not([disabled])');
+    const csv = (await download(page, 'export-csv')).bytes.toString('utf8');
+    const [head, first] = csv.slice(1).split('\r\n');
+    expect(head!.split(',').slice(1, 3)).toEqual(['ปีงบประมาณ (พ.ศ.)', 'ปีงบประมาณ (ค.ศ.)']);
+    const [be, ce] = first!.split(',').slice(1, 3);
+    expect(['2566 2022–23', '2567 2023–24']).toContain(`${be} ${ce}`);
+    // A link to another page keeps it: the landing page's years are CE too.
+    await page.click('header nav a.brand');
+    await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('era') === 'ce');
+    await expect.poll(() => page.textContent('tr[data-fy="2566"] a'), POLL).toBe('2022–23');
+    // The switch in the header turns it off, on the same page.
+    await page.click('[data-testid="era-switch"]');
+    await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('era') === 'be');
+    await expect.poll(() => page.textContent('tr[data-fy="2566"] a'), POLL).toBe('2566');
     await page.close();
   });
 });

@@ -8,11 +8,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, ready, serve, type TestServer } from '../helpers/browser';
+import { readRecords } from '../helpers/csv';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
 import { expectedFlag } from '../helpers/flags';
 import type { Manifest } from '../../src/lib/schema/tables';
-import { BUILD, DRONE_DATA, MARKUP_DATA, MARKUP_NAME } from './setup-paths';
+import { BUILD, DEMO_DATA, DRONE_DATA, MARKUP_DATA, MARKUP_NAME } from './setup-paths';
 
 let browser: Browser;
 let drone: TestServer;
@@ -124,12 +125,12 @@ describe('profiles on the real drone set', () => {
     await page.close();
   });
 
-  it('/data: sources, rows, repairs and each year’s fields, from the manifest (#21)', async () => {
+  it('/dataset: sources, rows, repairs and each year’s fields, from the manifest (#21)', async () => {
     const m = JSON.parse(readFileSync(path.join(DRONE_DATA, 'manifest.json'), 'utf8')) as Manifest;
     const page = await browser.newPage();
     await page.goto(`${drone.origin}/explore`);
     await page.click('[data-testid="footer-data"]'); // every page links it
-    await page.waitForURL((u) => u.pathname === '/data');
+    await page.waitForURL((u) => u.pathname === '/dataset');
     const sources = page.locator('[data-testid="data-sources"] tbody tr');
     await sources.first().waitFor();
     expect(await sources.count()).toBe(m.sources.length);
@@ -155,6 +156,32 @@ describe('profiles on the real drone set', () => {
       );
     }
     await page.close();
+  });
+
+  it('/dataset: the first rejected rows of each reason, as rejects.csv has them (#21)', async () => {
+    const m = JSON.parse(readFileSync(path.join(DEMO_DATA, 'manifest.json'), 'utf8')) as Manifest;
+    const [head, ...rejected] = readRecords(path.join(DEMO_DATA, m.rejects_file!));
+    const col = (name: string) => head!.indexOf(name);
+    expect(rejected.length).toBeGreaterThan(0);
+    const demo = await serve({ root: BUILD, dataDir: DEMO_DATA });
+    const page = await browser.newPage();
+    await page.goto(`${demo.origin}/dataset`);
+    for (const reason of new Set(rejected.map((r) => r[col('reason')]!))) {
+      const first = rejected.filter((r) => r[col('reason')] === reason).slice(0, 3);
+      const item = page.locator(`[data-testid="data-rejects"] > li[data-reason="${reason}"]`);
+      await item.locator('summary').click();
+      const examples = item.locator('[data-testid="data-reject-example"]');
+      expect(
+        await examples.evaluateAll((xs) => xs.map((x) => x.getAttribute('data-line'))),
+      ).toEqual(first.map((r) => r[col('line')]));
+      expect(await examples.first().textContent()).toContain(first[0]![col('source_file')]!);
+      // The first 300 characters of the raw row, and a word that it was cut.
+      const raw = first[0]![col('raw')]!;
+      expect(await examples.first().locator('pre').textContent()).toBe(raw.slice(0, 300));
+      expect(await examples.first().locator('.cut').count()).toBe(raw.length > 300 ? 1 : 0);
+    }
+    await page.close();
+    await demo.close();
   });
 
   it('a project: every field, its contracts, the value of its contracts and its flags', async () => {

@@ -13,6 +13,7 @@ import { sourceFiles } from '../../src/lib/query/aggregate';
 import {
   EXPORT_COLUMNS,
   exportSql,
+  leftOutColumns,
   orderTable,
   sliceTable,
   SortKeysBuilder,
@@ -143,6 +144,17 @@ describe('export SQL on native DuckDB', () => {
     const got = await whole(drone, year, false);
     expect(got).toHaveLength(693);
     expect(Object.keys(got[0]!)).not.toContain('matching_contract_value');
+    // The drone file carries the method group and the project name, never the method as
+    // published: the column is left out, and the provenance says so.
+    expect(Object.values(drone.m.coverage).map((c) => c.fields.method_raw)).toEqual([0, 0, 0, 0]);
+    expect(Object.keys(got[0]!)).not.toContain('method_raw');
+    expect(leftOutColumns('projects', year.columns)).toEqual([
+      'method_raw',
+      'matching_contract_value',
+    ]);
+    // Generated files have it: their exports keep the column.
+    const all = exportSql(gen.m, await gen.resolve(f({})), '-budget', 'projects')!;
+    expect(all.columns.map((c) => c.key)).toContain('method_raw');
     // Under a contract filter the column has values: the contracts that matched.
     const vendor = f({ vendor: 'tin:0105556001374', vendorMatch: 'tin' });
     const sold = await whole(
@@ -151,6 +163,27 @@ describe('export SQL on native DuckDB', () => {
       false,
     );
     expect(sold.every((x) => x.matching_contract_value !== null)).toBe(true);
+  });
+
+  it('with years in the Common era (era=ce), adds each row’s CE span beside the BE year (#21)', async () => {
+    const q = exportSql(
+      drone.m,
+      await drone.resolve(f({ fy: [2565, 2568] })),
+      'fy',
+      'projects',
+      'ce',
+    )!;
+    const got = await whole(drone, q, false);
+    expect(q.columns.map((c) => c.key).slice(0, 3)).toEqual([
+      'project_id',
+      'fiscal_year',
+      'fiscal_year_ce',
+    ]);
+    const span = (be: number) => `${be - 544}–${String(be - 543).slice(2)}`;
+    expect(new Set(got.map((x) => `${x.fiscal_year} ${x.fiscal_year_ce}`))).toEqual(
+      new Set(['2565 2021–22', '2568 2024–25']),
+    );
+    expect(got.every((x) => x.fiscal_year_ce === span(Number(x.fiscal_year)))).toBe(true);
   });
 
   it('run in slices, gives the whole export in its order, for every sort and grain', async () => {
@@ -203,7 +236,11 @@ describe('export SQL on native DuckDB', () => {
     expect(got.map((x) => x.vendor_tin).filter((t) => t && !/^\d{13}$/.test(String(t)))).toEqual(
       [],
     );
-    expect(Object.keys(got[0]!)).toEqual(EXPORT_COLUMNS.contracts.map((c) => c.key));
+    // Less the columns the drone file has no value for (no published method, no signing dates).
+    const none = ['method_raw', 'contract_date', 'contract_finish_date'];
+    expect(Object.keys(got[0]!)).toEqual(
+      EXPORT_COLUMNS.contracts.map((c) => c.key).filter((k) => !none.includes(k)),
+    );
   });
 });
 

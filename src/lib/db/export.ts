@@ -4,6 +4,7 @@
  * one batch of text, not the file (Chromium keeps large Blobs outside the page's heap). Parquet is
  * written by DuckDB itself (COPY) and gets the provenance in its footer; XLSX goes through ExcelJS.
  */
+import type { Era } from '../format/number';
 import type { Lang } from '../i18n';
 import { translator } from '../i18n';
 import { formatCount } from '../format/number';
@@ -54,6 +55,8 @@ export interface ExportRequest {
   lang: Lang;
   /** The page's URL (the permalink is made from it). */
   href: string;
+  /** Years in the Common era too (`era=ce`): a `fiscal_year_ce` column. */
+  era?: Era;
 }
 
 export interface ExportResult {
@@ -99,7 +102,7 @@ export async function runExport(
   signal: AbortSignal,
 ): Promise<ExportResult> {
   const t = translator(req.lang);
-  const q = exportSql(req.m, req.r, req.filters.sort, req.grain);
+  const q = exportSql(req.m, req.r, req.filters.sort, req.grain, req.era);
   if (!q) throw new ExportError(t('export.empty'));
   await Promise.all(q.files.map(ensureFile));
   aborted(signal);

@@ -4,7 +4,7 @@
  * snapshot and manifest hash, the row count, the time, the source and the licence. Pure.
  */
 import { translator, type Lang } from '../i18n';
-import type { Grain, ExportColumn } from '../query/export';
+import { leftOutColumns, type ExportColumn, type Grain } from '../query/export';
 import { describeFilters as describeView, type Filters } from '../query/filters';
 import type { Param } from '../query/sql';
 import type { Manifest } from '../schema/tables';
@@ -16,6 +16,8 @@ export interface Provenance {
   grain: Grain;
   rows: number;
   columns: { key: string; kind: string; th: string; en: string }[];
+  /** The grain's columns this view's export leaves out: they would be empty in every row. */
+  columns_left_out: string[];
   sql: string;
   params: Param[];
   snapshot_id: string;
@@ -71,6 +73,7 @@ export function provenance(a: {
       th: th(`export.col_${c.key}`),
       en: en(`export.col_${c.key}`),
     })),
+    columns_left_out: leftOutColumns(a.grain, a.columns),
     sql: a.sql,
     params: a.params,
     snapshot_id: a.manifest.snapshot_id,

@@ -16,11 +16,18 @@ export function formatBaht(decimal: string | null, lang: Lang): string {
   return new Intl.NumberFormat(locales[lang], { maximumFractionDigits: 0 }).format(Number(decimal));
 }
 
-/** Fiscal year label: BE in Thai, BE with the CE span in English (FY2568 = Oct 2024 – Sep 2025). */
-export function formatFiscalYear(fy: number, lang: Lang): string {
-  if (lang === 'th') return `${fy}`;
+/** Buddhist era (the data's) or Common era (`era=ce`). */
+export type Era = 'be' | 'ce';
+
+/**
+ * Fiscal year label (FY2568 runs from October 2024 to September 2025). Buddhist era: the year in
+ * Thai, with its Common-era span in English (`2568 (2024–25)`). Common era: the span alone.
+ */
+export function formatFiscalYear(fy: number, lang: Lang, era: Era = 'be'): string {
   const ce = fy - 543;
-  return `${fy} (${ce - 1}–${String(ce).slice(2)})`;
+  const span = `${ce - 1}–${String(ce).slice(2)}`;
+  if (era === 'ce') return span;
+  return lang === 'th' ? `${fy}` : `${fy} (${span})`;
 }
 
 export function formatPercent(ratio: number, lang: Lang): string {

@@ -6,87 +6,25 @@
  * Two grains: `projects` is the explorer's table (one row per project, project money once);
  * `contracts` has one row per contract × winner, with the winner's TIN and the contract value.
  */
+import type { Era } from '../format/number';
 import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { sourceFiles } from './aggregate';
 import type { Sort } from './filters';
 import { SORT_SQL } from './page-sql';
+import { exportColumns, type ExportColumn, type Grain } from './export-columns';
 import { CONTRACT_ROWS, rowSource, type Resolved, type Source } from './plan';
 import { parquet, type Param } from './sql';
 import { rankJoin, where } from './where';
 
-export const GRAINS = ['projects', 'contracts'] as const;
-export type Grain = (typeof GRAINS)[number];
-
-/**
- * How a column is written: `id` and `text` stay text everywhere (TINs keep leading zeros);
- * `money` is an exact decimal; `date` an ISO date; `int` an integer.
- */
-export type Kind = 'id' | 'text' | 'int' | 'money' | 'date';
-
-export interface ExportColumn {
-  /** Machine name (JSON, NDJSON and Parquet; labels for CSV/XLSX come from i18n `export.col_*`). */
-  key: string;
-  kind: Kind;
-  /** Expression over the joined aliases (q facts, d details, a agency, m method, …). */
-  expr: string;
-}
-
-const PROJECT_COLUMNS: ExportColumn[] = [
-  { key: 'project_id', kind: 'id', expr: 'q.project_id' },
-  { key: 'fiscal_year', kind: 'int', expr: 'q.fiscal_year' },
-  { key: 'agency_key', kind: 'id', expr: 'a.agency_key' },
-  { key: 'agency', kind: 'text', expr: 'a.dept_name' },
-  { key: 'agency_sub', kind: 'text', expr: 'a.dept_sub_name' },
-  { key: 'agency_province', kind: 'text', expr: 'a.province' },
-  { key: 'project_name', kind: 'text', expr: 'n.project_name' },
-  { key: 'method_group', kind: 'text', expr: 'm.method_bucket' },
-  { key: 'method', kind: 'text', expr: 'm.method_name' },
-  { key: 'method_raw', kind: 'text', expr: 'd.method_raw' },
-  { key: 'project_type', kind: 'text', expr: 'pt.type_name' },
-  { key: 'province', kind: 'text', expr: 'pv.province_name' },
-  { key: 'district', kind: 'text', expr: 'd.district' },
-  { key: 'project_status', kind: 'text', expr: 'ps.status_name' },
-  { key: 'budget', kind: 'money', expr: 'q.budget' },
-  { key: 'reference_price', kind: 'money', expr: 'q.price_build' },
-  { key: 'agreed_total', kind: 'money', expr: 'q.agreed' },
-];
-
-export const EXPORT_COLUMNS: Record<Grain, readonly ExportColumn[]> = {
-  projects: [
-    ...PROJECT_COLUMNS,
-    { key: 'contracts', kind: 'int', expr: 'q.contracts' },
-    { key: 'matching_contract_value', kind: 'money', expr: 'q.contract_value' },
-  ],
-  contracts: [
-    ...PROJECT_COLUMNS,
-    { key: 'contract_no', kind: 'text', expr: 'q.contract_no' },
-    { key: 'vendor_tin', kind: 'id', expr: 'v.tin' },
-    { key: 'vendor_tin_status', kind: 'text', expr: 'v.tin_status' },
-    { key: 'vendor_name', kind: 'text', expr: 'v.name' },
-    { key: 'vendor_key', kind: 'id', expr: 'v.vendor_key' },
-    // How the record was counted under that vendor: its own key, or its name (docs/data-schema.md).
-    {
-      key: 'vendor_match',
-      kind: 'text',
-      expr: "CASE q.vendor_match WHEN 1 THEN 'name:tin_broken' WHEN 2 THEN 'name:tin_masked' ELSE 'key' END",
-    },
-    { key: 'contract_date', kind: 'date', expr: 'q.contract_date' },
-    { key: 'contract_finish_date', kind: 'date', expr: 'q.contract_finish_date' },
-    { key: 'contract_value', kind: 'money', expr: 'q.price_agree' },
-    { key: 'contract_status', kind: 'text', expr: 'cs.status_name' },
-  ],
-};
-
-/**
- * The columns of a view's export: a project-grain export leaves out the value of the matching
- * contracts when no filter is about contracts (every project's contracts match, and the column
- * would be empty in every row; `agreed_total` is that value).
- */
-export function exportColumns(r: Resolved, grain: Grain): readonly ExportColumn[] {
-  const cols = EXPORT_COLUMNS[grain];
-  if (grain === 'contracts' || CONTRACT_ROWS.has(rowSource(r))) return cols;
-  return cols.filter((c) => c.key !== 'matching_contract_value');
-}
+export {
+  EXPORT_COLUMNS,
+  exportColumns,
+  GRAINS,
+  leftOutColumns,
+  type ExportColumn,
+  type Grain,
+  type Kind,
+} from './export-columns';
 
 /** Project columns of a facts source, named as the projects table names them. */
 function projectFacts(source: string, grouped: boolean): string {
@@ -317,7 +255,13 @@ function scratch(t: string): string {
  * The export of the current filters. `typed` (Parquet): money as DECIMAL and dates as DATE;
  * otherwise money and dates come back as exact text (CSV, JSON and XLSX convert from text).
  */
-export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): ExportQuery | null {
+export function exportSql(
+  m: Manifest,
+  r: Resolved,
+  sort: Sort,
+  grain: Grain,
+  era: Era = 'be',
+): ExportQuery | null {
   const source = grain === 'contracts' ? 'contracts' : rowSource(r);
   const facts = sourceFiles(m, source, r);
   if (facts.length === 0) return null;
@@ -330,7 +274,7 @@ export function exportSql(m: Manifest, r: Resolved, sort: Sort, grain: Grain): E
   }`;
   const keyed = `SELECT *, row_number() OVER (ORDER BY ${order}) AS pos FROM (${inner}) AS q`;
   const { from, joins, files } = namesJoined(m, r, grain);
-  const columns = exportColumns(r, grain);
+  const columns = exportColumns(r, grain, m, era);
   const query = (
     keys: string,
     typed: boolean,
