@@ -595,6 +595,22 @@ describe('explorer on the real drone set', () => {
         expect(await note.getAttribute('data-none')).toBe('2565,2566,2567,2568');
         expect(await note.textContent()).toContain('ไม่มีวันที่ลงนามสัญญาของปีงบประมาณ 2565, 2566');
       }
+      // In English, provinces, project types, statuses and method labels have English names;
+      // the files carry none (#21). An English name works in the URL too.
+      await page.goto(`${drone.origin}/en/explore?province=Bangkok&fy=2566`);
+      await ready(page);
+      const [bkk] = await rows(
+        `SELECT count(DISTINCT รหัสโครงการ)::VARCHAR AS n FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true)
+         WHERE _ปีงบ = '2566' AND จังหวัด = 'กรุงเทพมหานคร'`,
+      );
+      expect((await values(page)).projects).toBe(bkk!.n);
+      const names = (key: string) =>
+        page.locator(`[data-testid="filter-${key}"] label .name`).allTextContents();
+      expect(await names('province')).toContain('Bangkok');
+      expect(await names('type')).toContain('Purchase');
+      expect((await names('status')).length).toBeGreaterThan(0);
+      for (const key of ['province', 'type', 'status'])
+        for (const n of await names(key)) expect(n, `${key}: ${n}`).not.toMatch(/[\u0e00-\u0e7f]/);
       await page.close();
     } finally {
       await drone.close();

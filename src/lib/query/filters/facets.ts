@@ -5,7 +5,8 @@
  * the export's description and the filter panel. Adding one is an entry, its two labels
  * (`explore.<key>` in src/lib/i18n) and the ingest's column (docs/architecture.md, "Filters").
  */
-import { METHOD_BUCKETS } from '../../schema/methods';
+import { METHOD_BUCKETS, METHODS_EN } from '../../schema/methods';
+import { PROVINCES_EN, STATUSES_EN, TYPES_EN } from '../../schema/names-en';
 import type { TableName } from '../../schema/tables';
 
 export interface FacetDef {
@@ -19,6 +20,8 @@ export interface FacetDef {
   contractId?: string;
   name: string;
   nameEn?: string;
+  /** English names of the Thai values, where the table has none (names-en.ts). */
+  namesEn?: Readonly<Record<string, string>>;
   /**
    * Named groups of options (the method buckets): a URL value that is a group selects every
    * option of that group (`column`), `unknown` also the rows with no value; `label` prefixes the
@@ -40,6 +43,7 @@ export const FACETS = [
     id: 'province_id',
     name: 'province_name',
     nameEn: 'province_name_en',
+    namesEn: PROVINCES_EN,
     aggregates: ['agg_cube', 'agg_agency_year'],
   },
   {
@@ -47,6 +51,7 @@ export const FACETS = [
     table: 'methods',
     id: 'method_id',
     name: 'method_name',
+    namesEn: METHODS_EN,
     buckets: {
       column: 'method_bucket',
       values: METHOD_BUCKETS,
@@ -61,6 +66,7 @@ export const FACETS = [
     table: 'project_types',
     id: 'type_id',
     name: 'type_name',
+    namesEn: TYPES_EN,
     aggregates: ['agg_cube'],
   },
   {
@@ -69,6 +75,7 @@ export const FACETS = [
     id: 'status_id',
     contractId: 'project_status_id',
     name: 'status_name',
+    namesEn: STATUSES_EN,
     aggregates: ['agg_cube'],
   },
   {

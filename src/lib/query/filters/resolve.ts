@@ -36,7 +36,10 @@ export async function loadDimensions(ask: Ask, m: Manifest): Promise<Dimensions>
       return rows.map((r) => ({
         id: Number(r[def.id]),
         name: String(r[def.name]),
-        nameEn: def.nameEn ? ((r[def.nameEn] as string | null) ?? null) : null,
+        nameEn:
+          (def.nameEn ? (r[def.nameEn] as string | null) : null) ??
+          def.namesEn?.[String(r[def.name])] ??
+          null,
         bucket: def.buckets ? String(r[def.buckets.column]) : null,
       }));
     }),
