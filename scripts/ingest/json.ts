@@ -161,6 +161,12 @@ function ocdsRows(rel: Obj, line: number): JsonRow[] {
       (Array.isArray(tender.tenderers) ? String(tender.tenderers.length) : undefined),
   };
   const raw = JSON.stringify({ ocid: rel.ocid, date: rel.date });
+  // The currency of the row's amounts: the contract's or award's value, else the tender's/budget's.
+  const projectCurrency =
+    str(get(tender, 'value', 'currency')) ??
+    str(get(rel, 'planning', 'budget', 'amount', 'currency'));
+  const currencyOf = (...values: unknown[]) =>
+    values.map((v) => str(get(v, 'currency'))).find(Boolean) ?? projectCurrency;
   const rows: JsonRow[] = [];
   for (const award of awards) {
     const contract = contracts.find((c) => String(c.awardID) === String(award.id));
@@ -169,6 +175,7 @@ function ocdsRows(rel: Obj, line: number): JsonRow[] {
       rows.push({
         line,
         raw,
+        currency: currencyOf(get(contract, 'value'), get(award, 'value')),
         fields: {
           ...base,
           winner: str(s.name) ?? str(p?.name),
@@ -189,6 +196,7 @@ function ocdsRows(rel: Obj, line: number): JsonRow[] {
     rows.push({
       line,
       raw,
+      currency: currencyOf(get(c, 'value')),
       fields: {
         ...base,
         contract_no: str(c.id),
@@ -198,7 +206,7 @@ function ocdsRows(rel: Obj, line: number): JsonRow[] {
       },
     });
   }
-  return rows.length ? rows : [{ line, raw, fields: base }];
+  return rows.length ? rows : [{ line, raw, fields: base, currency: projectCurrency }];
 }
 
 /** Collects OCDS releases from every JSON input, then merges them by ocid. */
@@ -208,9 +216,20 @@ export class OcdsCollector {
   releasesRead = 0;
   /** Releases (and compiled records) read from each input. */
   readFrom = new Map<number, number>();
+  /** Each input's publisher and licence, as its first package states them. */
+  published = new Map<number, { publisher?: string; licence?: string }>();
 
   add(doc: unknown, src: number, line: number): void {
     const { releases, compiled } = ocdsReleases(doc);
+    if (!this.published.has(src) && isObj(doc)) {
+      const publisher = str(get(doc, 'publisher', 'name'));
+      const licence = str(doc.license);
+      if (publisher || licence)
+        this.published.set(src, {
+          ...(publisher ? { publisher } : {}),
+          ...(licence ? { licence } : {}),
+        });
+    }
     this.readFrom.set(src, (this.readFrom.get(src) ?? 0) + releases.length + compiled.length);
     for (const release of releases) {
       this.releasesRead++;

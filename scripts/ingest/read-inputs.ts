@@ -7,6 +7,7 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../../src/lib/schema/tables.ts';
 import { cacheKey } from './cache.ts';
+import { datasetCurrency, inCurrency } from './currency.ts';
 import { isCsvReaderFailure, readCsvRecords } from './csv-js.ts';
 import { apiRowsOf, isOcds, JsonInputError, OcdsCollector, readDocuments } from './json.ts';
 import { LayoutError, resolveHeader } from './layout.ts';
@@ -47,6 +48,8 @@ export interface ReadResult {
   /** Quality counts of the reading (empty inputs, transcoded files, OCDS merges). */
   extra: Record<string, number>;
   unmappedColumns: Record<string, string[]>;
+  /** The dataset's currency (ISO 4217; currency.ts). */
+  currency: string;
 }
 
 /** --add: the published dataset's sources, which come back from the cache, in their order, first. */
@@ -96,10 +99,15 @@ export async function readInputs(
     log(`kept ${src.name}: ${st.rowsBySource[idx]} rows (from the cache)`);
   }
   for (const [i, src] of inputs.entries()) await readOne(st, src, previous.length + i);
-  // OCDS releases are merged by ocid across all files, then read like any other rows.
-  for (const [idx, rows] of st.ocds.rows()) {
-    await store.addRows(idx, rows);
-    st.rowsBySource[idx]! += rows.length;
+  // OCDS releases are merged by ocid across all files, then read like any other rows; rows in
+  // another currency than the dataset's are rejected (currency.ts).
+  const ocdsRows = st.ocds.rows();
+  const currency = datasetCurrency(
+    ocdsRows,
+    st.rowsBySource.reduce((a, x) => a + x, 0),
+  );
+  for (const [idx, rows] of ocdsRows) {
+    st.rowsBySource[idx]! += await store.addParsed(idx, inCurrency(rows, currency));
   }
   if (st.ocds.releasesRead) {
     st.extra.ocds_releases_read = st.ocds.releasesRead;
@@ -119,6 +127,7 @@ export async function readInputs(
       rows_read: st.rowsBySource[idx]!,
       cache_key: st.cacheKeys[idx]!,
       ...(st.ocds.readFrom.has(idx) ? { ocds_releases: st.ocds.readFrom.get(idx)! } : {}),
+      ...st.ocds.published.get(idx),
     });
   }
   return {
@@ -127,6 +136,7 @@ export async function readInputs(
     read: st.rowsBySource.reduce((a, x) => a + x, 0),
     extra: st.extra,
     unmappedColumns: st.unmappedColumns,
+    currency,
   };
 }
 

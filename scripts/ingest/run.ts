@@ -107,7 +107,7 @@ async function ingestLocked(
     });
     const inputs = await gather(opts, memo, work);
     const previous = await previousSources(opts);
-    const { sources, rowsBySource, read, extra, unmappedColumns } = await readInputs(
+    const { sources, rowsBySource, read, extra, unmappedColumns, currency } = await readInputs(
       store,
       opts,
       previous,
@@ -143,6 +143,7 @@ async function ingestLocked(
       counts: accounted,
       synthetic: opts.synthetic ?? false,
       inputsKey: key,
+      currency,
     });
     const id = manifest.snapshot_id;
     await publish(opts.out, staging, id, manifest);

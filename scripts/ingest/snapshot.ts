@@ -24,6 +24,35 @@ export const LICENCE =
 export const LICENCE_TH =
   'ข้อมูลเปิดภาครัฐจาก data.go.th (ชุดข้อมูลสัญญาในระบบ e-GP ของกรมบัญชีกลาง) สัญญาอนุญาตครีเอทีฟคอมมอนส์แบบแสดงที่มา';
 
+/**
+ * The dataset's licence, in English and Thai: e-GP's when any e-GP or API rows were read, and each
+ * OCDS publisher's as its package states it (Mexico City's records are not data.go.th's).
+ */
+export function licences(sources: Manifest['sources']): { licence: string; licence_th: string } {
+  const egp = sources.some((s) => s.rows_read > 0 && s.ocds_releases === undefined);
+  const ocds = sources.filter((s) => s.ocds_releases !== undefined);
+  // Each publisher once, with the licence its packages state (many release files state neither).
+  const stated = new Map<string, string | undefined>();
+  for (const s of ocds)
+    if (s.publisher) stated.set(s.publisher, s.licence ?? stated.get(s.publisher));
+  const named = (notStated: string) =>
+    [...stated].map(([p, l]) => `${p} (${l ?? notStated})`).join(', ');
+  const ocdsEn = ocds.length
+    ? [
+        `Open Contracting (OCDS) data published by ${named('licence not stated') || 'a publisher the files do not name'}`,
+      ]
+    : [];
+  const ocdsTh = ocds.length
+    ? [
+        `ข้อมูลมาตรฐาน Open Contracting (OCDS) เผยแพร่โดย ${named('ไม่ระบุสัญญาอนุญาต') || 'ผู้เผยแพร่ที่ไฟล์ไม่ได้ระบุ'}`,
+      ]
+    : [];
+  return {
+    licence: [...(egp ? [LICENCE] : []), ...ocdsEn].join('; '),
+    licence_th: [...(egp ? [LICENCE_TH] : []), ...ocdsTh].join('; '),
+  };
+}
+
 export interface Accounting {
   written: number;
   rejected: number;
@@ -80,6 +109,8 @@ export interface SnapshotInputs {
   counts: Accounting;
   synthetic: boolean;
   inputsKey: string | null;
+  /** The currency of every amount (currency.ts). */
+  currency: string;
 }
 
 /** Write the snapshot's files into `staging` and return its manifest (paths under `s-<id>/`). */
@@ -108,8 +139,8 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     snapshot_id: id,
     built_at,
     synthetic: a.synthetic,
-    licence: LICENCE,
-    licence_th: LICENCE_TH,
+    ...licences(a.sources),
+    currency: a.currency,
     ...(summaryRows as Pick<Summary, 'by_year' | 'top_agencies' | 'totals'>),
   };
   const aggPath = path.join(a.staging, 'agg/summary.json');
@@ -148,8 +179,8 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     rejects_file: prefix + 'rejects.csv',
     rejects_by_reason: a.counts.rejectsByReason,
     rejects_examples: rejectsExamples,
-    licence: LICENCE,
-    licence_th: LICENCE_TH,
+    ...licences(a.sources),
+    currency: a.currency,
     synthetic: a.synthetic,
     ...(a.inputsKey ? { inputs_key: a.inputsKey } : {}),
   };

@@ -9,9 +9,10 @@ import { stringify } from 'csv-stringify/sync';
 import path from 'node:path';
 import { generate } from '../../scripts/generate';
 import { ingest } from '../../scripts/ingest/run';
+import { expandInputs } from '../../scripts/ingest/sources';
 import { readRecords } from '../helpers/csv';
 import { DRONE_MAPS, droneData } from '../helpers/fixtures';
-import { DRONE_CSV, ROOT } from '../helpers/paths';
+import { DRONE_CSV, REAL, ROOT } from '../helpers/paths';
 import {
   ASSETS,
   BASE_PATH,
@@ -24,6 +25,7 @@ import {
   MARKUP_DATA,
   MARKUP_NAME,
   MARKUP_SRC,
+  OCDS_DATA,
 } from './setup-paths';
 
 const run = promisify(execFile);
@@ -51,7 +53,13 @@ export default async function setup(): Promise<void> {
     .map((f) => path.join(DEMO_SRC, f));
   await ingest({ files: csvs, out: DEMO_DATA, maps: new Map(), synthetic: true });
   const builds = build(BUILD, '').then(() => build(BUILD_BASE, BASE_PATH));
-  await Promise.all([builds, droneData(), ingestMarkup()]);
+  await Promise.all([builds, droneData(), ingestMarkup(), ingestOcds()]);
+}
+
+/** The real Paraguay OCDS download as its folder (guaraníes: the site must never say baht). */
+async function ingestOcds(): Promise<void> {
+  const files = await expandInputs([path.join(REAL, 'ocds-paraguay')]);
+  await ingest({ files, out: OCDS_DATA, maps: new Map() });
 }
 
 async function ingestMarkup(): Promise<void> {

@@ -14,6 +14,8 @@ export const BASE_PATH = '/some-repo';
 export const DRONE_DATA = fixturePath('drone');
 export const MARKUP_DATA = path.join(E2E, 'markup-data');
 export const MARKUP_SRC = path.join(E2E, 'markup-src');
+/** The real Paraguay OCDS sample, ingested from its folder. */
+export const OCDS_DATA = path.join(E2E, 'ocds-data');
 /** A winner name made of markup, planted in the markup dataset: the page must show it as text. */
 export const MARKUP_NAME = '<img src=x onerror="window.__xss=1">บริษัท <b>ทดสอบ</b> จำกัด';
 /** A winner name a spreadsheet would run as a formula, planted on a winner with a valid TIN. */

@@ -291,6 +291,54 @@ describe('OCDS', () => {
     expect(x!.n).toBe(18);
   });
 
+  it('keeps each portal’s currency, publisher and licence, and converts nothing (#21 §5)', async () => {
+    const manifest = (name: string) =>
+      JSON.parse(readFileSync(path.join(dir, `ocds-${name}/manifest.json`), 'utf8')) as Manifest;
+    const py = manifest('paraguay');
+    expect([py.currency, manifest('mexico-cdmx').currency, manifest('moldova').currency]).toEqual([
+      'PYG',
+      'MXN',
+      'MDL',
+    ]);
+    expect(py.licence).toBe(
+      'Open Contracting (OCDS) data published by DNCP - Paraguay (https://creativecommons.org/licenses/by/4.0/)',
+    );
+    expect(manifest('mexico-cdmx').licence).toMatch(
+      /^Open Contracting \(OCDS\) data published by CDMX-SEFIN/,
+    );
+    for (const n of ['paraguay', 'mexico-cdmx', 'moldova'])
+      expect(manifest(n).licence + manifest(n).licence_th).not.toContain('data.go.th');
+    // The rows in dollars are rejected with their reason, never added to guaraníes or pesos; their
+    // processes name USD in the files.
+    for (const [name, cur] of [
+      ['paraguay', 'PYG'],
+      ['mexico-cdmx', 'MXN'],
+    ] as const) {
+      const m = manifest(name);
+      const [head, ...rejected] = readRecords(path.join(dir, `ocds-${name}`, m.rejects_file!));
+      const other = rejected.filter((r) => r[head!.indexOf('reason')] === 'other_currency');
+      expect(other.length, name).toBe(m.rejects_by_reason.other_currency);
+      expect(other.length, name).toBeGreaterThan(0);
+      const texts = readdirSync(path.join(REAL, `ocds-${name}`), { recursive: true })
+        .map((f) => path.join(REAL, `ocds-${name}`, String(f)))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => readFileSync(f, 'utf8'));
+      for (const r of other) {
+        expect(r[head!.indexOf('message')]).toContain(
+          `amounts in USD; this dataset's are in ${cur}`,
+        );
+        const ocid = /"ocid":"([^"]+)"/.exec(r[head!.indexOf('raw')]!)![1]!;
+        expect(texts.some((t) => t.includes(ocid) && /"currency"\s*:\s*"USD"/.test(t))).toBe(true);
+      }
+    }
+    // e-GP data stays in baht, under data.go.th's licence.
+    const drone = JSON.parse(
+      readFileSync(path.join(dir, 'drone-nomap/manifest.json'), 'utf8'),
+    ) as Manifest;
+    expect(drone.currency).toBe('THB');
+    expect(drone.licence).toContain('data.go.th');
+  });
+
   it('counts the zero-byte files of the real Paraguay sample instead of failing', async () => {
     const m = JSON.parse(
       readFileSync(path.join(dir, 'ocds-paraguay/manifest.json'), 'utf8'),

@@ -2,6 +2,7 @@
  * The published dataset as the browser sees it: the manifest, and absolute, base-aware URLs for its
  * files, each checked against the manifest before DuckDB may read it.
  */
+import { setCurrency } from '../i18n/currency.svelte';
 import { dataHref } from '../data-url';
 import { isSafePath, MIN_SCHEMA_VERSION, type Manifest, type ManifestFile } from '../schema/tables';
 
@@ -89,6 +90,7 @@ export async function fetchManifest(): Promise<Manifest> {
   for (const f of manifest.files) {
     if (!isSafePath(f.path)) throw new DataError(`manifest lists an unsafe path: ${f.path}`);
   }
+  setCurrency(manifest.currency);
   return manifest;
 }
 

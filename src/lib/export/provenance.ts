@@ -26,6 +26,8 @@ export interface Provenance {
   synthetic: boolean;
   exported_at: string;
   source: string;
+  /** The currency of every amount (ISO 4217; nothing is converted). */
+  currency: string;
   sources: string[];
   licence: string;
   licence_th: string;
@@ -33,6 +35,18 @@ export interface Provenance {
 
 export const SOURCE =
   'e-GP procurement records of the Comptroller General’s Department, published on data.go.th';
+
+/** Where a dataset's records come from: e-GP's, and each OCDS publisher its files name. */
+export function sourceOf(m: Manifest): string {
+  const egp = m.sources.some((s) => s.rows_read > 0 && s.ocds_releases === undefined);
+  const ocds = m.sources.filter((s) => s.ocds_releases !== undefined);
+  const publishers = [...new Set(ocds.map((s) => s.publisher ?? 'a publisher not named'))];
+  const parts = [
+    ...(egp ? [SOURCE] : []),
+    ...publishers.map((p) => `Open Contracting (OCDS) records published by ${p}`),
+  ];
+  return parts.length ? parts.join('; ') : SOURCE;
+}
 
 /** The filters as a sentence in one language ("all projects" when there is none). */
 export function describeFilters(f: Filters, lang: Lang): string {
@@ -81,7 +95,8 @@ export function provenance(a: {
     schema_version: a.manifest.schema_version,
     synthetic: a.manifest.synthetic,
     exported_at: a.now.toISOString(),
-    source: SOURCE,
+    source: sourceOf(a.manifest),
+    currency: a.manifest.currency ?? 'THB',
     sources: a.manifest.sources.map((s) => s.name),
     licence: a.manifest.licence,
     licence_th: a.manifest.licence_th,

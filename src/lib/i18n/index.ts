@@ -3,6 +3,7 @@
  * prerendering Thai and English pages cannot leak into each other.
  */
 import i18next, { type TFunction } from 'i18next';
+import { inCurrency } from './currency.svelte';
 import { en } from './en';
 import { th } from './th';
 
@@ -18,7 +19,16 @@ void instance.init({
   interpolation: { escapeValue: false }, // Svelte escapes text; we never render data as HTML
 });
 
-const translators = new Map<Lang, TFunction>(LANGS.map((l) => [l, instance.getFixedT(l)]));
+/** A language's labels, naming the dataset's currency where they say baht (currency.svelte.ts). */
+function labels(lang: Lang): TFunction {
+  const t = instance.getFixedT(lang);
+  return ((...args: Parameters<TFunction>) => {
+    const s: unknown = t(...args);
+    return typeof s === 'string' ? inCurrency(s) : s;
+  }) as TFunction;
+}
+
+const translators = new Map<Lang, TFunction>(LANGS.map((l) => [l, labels(l)]));
 
 export function langOf(param: string | undefined): Lang {
   return param === 'en' ? 'en' : 'th';

@@ -312,7 +312,16 @@ export interface Manifest {
      * files, and each merged process counts as a row read of the file of its latest release.
      */
     ocds_releases?: number;
+    /** OCDS: the publisher and licence its package states (e-GP files: the dataset's `licence`). */
+    publisher?: string;
+    licence?: string;
   }[];
+  /**
+   * The currency of every amount (ISO 4217): `THB` for e-GP and API data; an OCDS-only dataset
+   * is in its rows' currency. Rows in another currency are rejected (`other_currency`): nothing
+   * is converted, and no total mixes currencies.
+   */
+  currency: string;
   counts: {
     rows_read: number;
     rows_written: number;
@@ -355,6 +364,8 @@ export interface Summary {
   synthetic: boolean;
   licence: string;
   licence_th: string;
+  /** The currency of every amount (as the manifest's). */
+  currency: string;
   by_year: {
     fiscal_year: number;
     projects: number;

@@ -1,6 +1,7 @@
 import { building } from '$app/environment';
 import { asset } from '$app/paths';
 import { dataHref } from '$lib/data-url';
+import { setCurrency } from '$lib/i18n/currency.svelte';
 import type { Manifest, Summary } from '$lib/schema/tables';
 import type { PageLoad } from './$types';
 
@@ -14,6 +15,7 @@ export const load: PageLoad = async ({ fetch }) => {
   const res = await fetch(href('manifest.json'));
   if (!res.ok) return { summary: null };
   const manifest = (await res.json()) as Manifest;
+  setCurrency(manifest.currency); // labels name the dataset's currency (prerendered HTML too)
   const agg = manifest.files.find((f) => f.table === 'aggregates');
   if (!agg) return { summary: null };
   const s = await fetch(href(agg.path));

@@ -1,6 +1,7 @@
 import { building } from '$app/environment';
 import { asset } from '$app/paths';
 import { dataHref } from '$lib/data-url';
+import { setCurrency } from '$lib/i18n/currency.svelte';
 import type { Manifest } from '$lib/schema/tables';
 import type { PageLoad } from './$types';
 
@@ -12,5 +13,7 @@ export const load: PageLoad = async ({ fetch }) => {
   const href = (p: string) => (building ? asset(`/data/${p}` as '/') : dataHref(p));
   const res = await fetch(href('manifest.json'), { cache: 'no-cache' });
   if (!res.ok) return { manifest: null };
-  return { manifest: (await res.json()) as Manifest };
+  const manifest = (await res.json()) as Manifest;
+  setCurrency(manifest.currency); // labels name the dataset's currency (prerendered HTML too)
+  return { manifest };
 };
