@@ -595,6 +595,22 @@ describe('explorer on the real drone set', () => {
         expect(await note.getAttribute('data-none')).toBe('2565,2566,2567,2568');
         expect(await note.textContent()).toContain('ไม่มีวันที่ลงนามสัญญาของปีงบประมาณ 2565, 2566');
       }
+      // Top agencies at the agency level: every unit of a name together, and its link (#21).
+      const [top] = await rows(
+        `SELECT ชื่อหน่วยงาน AS name, count(DISTINCT รหัสโครงการ)::VARCHAR AS projects
+         FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true) WHERE _ปีงบ = '2566'
+         GROUP BY 1 ORDER BY sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2))) DESC, 1 LIMIT 1`,
+      );
+      await page.goto(`${drone.origin}/explore?fy=2566`);
+      await ready(page);
+      await page.check('[data-testid="agencies-whole"]');
+      const first = page.locator('[data-testid="chart-agencies-whole"] ol li .label a').first();
+      await first.waitFor();
+      expect(await first.textContent()).toContain(String(top!.name));
+      await first.click();
+      await page.waitForURL((u) => u.searchParams.get('agency') === top!.name);
+      await ready(page);
+      expect((await values(page)).projects).toBe(top!.projects);
       // In English, provinces, project types, statuses and method labels have English names;
       // the files carry none (#21). An English name works in the URL too.
       await page.goto(`${drone.origin}/en/explore?province=Bangkok&fy=2566`);

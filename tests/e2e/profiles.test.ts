@@ -9,11 +9,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, ready, serve, type TestServer } from '../helpers/browser';
 import { readRecords } from '../helpers/csv';
-import { rows } from '../helpers/duckdb';
+import { lit, rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
+import { DRONE_CSV } from '../helpers/paths';
 import { expectedFlag } from '../helpers/flags';
 import type { Manifest } from '../../src/lib/schema/tables';
-import { BUILD, DEMO_DATA, DRONE_DATA, MARKUP_DATA, MARKUP_NAME } from './setup-paths';
+import { BUILD, DEMO_DATA, DRONE_DATA, MARKUP_DATA, MARKUP_NAME, OCDS_DATA } from './setup-paths';
 
 let browser: Browser;
 let drone: TestServer;
@@ -80,6 +81,32 @@ describe('profiles on the real drone set', () => {
     // The link to the explorer carries the agency's key.
     const href = await page.getAttribute('[data-testid="open-explorer"]', 'href');
     expect(href).toContain(`agency=${a!.agency_key}`);
+    await page.close();
+  });
+
+  it('a whole agency across its units, and its explorer link counting the same (#21)', async () => {
+    const [most] = await rows(
+      `SELECT dept_name AS name, count(*)::INTEGER AS units FROM ${table(DRONE_DATA, 'agencies')}
+       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
+    );
+    const name = String(most!.name);
+    const [want] = await rows(
+      `SELECT count(DISTINCT รหัสโครงการ)::VARCHAR AS projects,
+              sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2)))::VARCHAR AS budget
+       FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true) WHERE ชื่อหน่วยงาน = ?`,
+      [name],
+    );
+    const page = await open(`${drone.origin}/agency?name=${encodeURIComponent(name)}`);
+    expect(await page.getAttribute('[data-testid="agency-units"]', 'data-value')).toBe(
+      String(most!.units),
+    );
+    expect(await value(page, 'projects')).toBe(want!.projects);
+    expect(await value(page, 'budget')).toBe(want!.budget);
+    expect(await page.locator('[data-testid="same-name"] li').count()).toBe(most!.units);
+    await page.click('[data-testid="open-explorer"]');
+    await page.waitForURL((u) => u.pathname === '/explore');
+    await page.waitForSelector('[data-testid="explorer"][data-state="ready"]', { timeout: 60_000 });
+    expect(await value(page, 'projects')).toBe(want!.projects);
     await page.close();
   });
 
@@ -182,6 +209,36 @@ describe('profiles on the real drone set', () => {
     }
     await page.close();
     await demo.close();
+  });
+
+  it('a dataset in guaraníes: every amount labelled PYG, never baht; its publisher and licence cited (#21)', async () => {
+    const m = JSON.parse(readFileSync(path.join(OCDS_DATA, 'manifest.json'), 'utf8')) as Manifest;
+    expect(m.currency).toBe('PYG');
+    const py = await serve({ root: BUILD, dataDir: OCDS_DATA });
+    const page = await browser.newPage();
+    for (const lang of ['', '/en']) {
+      await page.goto(`${py.origin}${lang}/explore`);
+      await page.waitForSelector('[data-testid="explorer"][data-state="ready"]', {
+        timeout: 60_000,
+      });
+      const text = (await page.textContent('main'))!;
+      expect(text).toContain('(PYG)');
+      expect(text).not.toMatch(/บาท|THB|baht/i);
+    }
+    // The citation names the publisher and its licence, not data.go.th.
+    await page.click('[data-testid="cite"]');
+    const cite = await page.inputValue('[data-testid="citation"]');
+    expect(cite).toContain('DNCP - Paraguay');
+    expect(cite).not.toContain('data.go.th');
+    // (The page is prerendered from the build's data; a link from the site reads the served one.)
+    await page.click('[data-testid="footer-data"]');
+    await page.waitForURL((u) => u.pathname === '/en/dataset');
+    await expect
+      .poll(() => page.getAttribute('[data-testid="data-currency"]', 'data-value'))
+      .toBe('PYG');
+    expect(await page.textContent('[data-testid="data-licence"]')).toContain('DNCP - Paraguay');
+    await page.close();
+    await py.close();
   });
 
   it('a project: every field, its contracts, the value of its contracts and its flags', async () => {

@@ -9,6 +9,8 @@ import {
   likelyYears,
   vendorProfile,
 } from '../../src/lib/query/profile';
+import { ALL_ROWS } from '../../src/lib/query/plan';
+import { wholeAgencies } from '../../src/lib/query/whole-agencies';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
 import { table } from '../helpers/expected';
@@ -34,7 +36,7 @@ describe('agency profile', () => {
     );
     const key = String(busiest!.agency_key);
     const id = Number(busiest!.agency_id);
-    const p = (await agencyProfile(drone.ask, drone.m, drone.dims, key))!;
+    const p = (await agencyProfile(drone.ask, drone.m, drone.dims, { key }))!;
     const [tot] = await rows(
       `SELECT count(*)::INTEGER AS projects, sum(budget)::VARCHAR AS budget FROM ${P()} WHERE agency_id = ?`,
       [id],
@@ -77,7 +79,47 @@ describe('agency profile', () => {
     expect(p.vendors[0]!.id).toBe(Number(top.vendor_id));
     expect(p.vendors[0]!.share).toBeCloseTo(Number(top.v) / total, 9);
     expect(p.vendors[0]!.vendor?.vendor_id).toBe(Number(top.vendor_id));
-    expect(await agencyProfile(drone.ask, drone.m, drone.dims, '000000000000')).toBeNull();
+    expect(await agencyProfile(drone.ask, drone.m, drone.dims, { key: '000000000000' })).toBeNull();
+  });
+
+  it('a whole agency across its units: the numbers of every row with its name (#21)', async () => {
+    // The name the most units share, and its numbers straight from the CSV.
+    const [most] = await rows(
+      `SELECT dept_name AS name, count(*)::INTEGER AS units FROM ${table(dir, 'agencies')}
+       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
+    );
+    const name = String(most!.name);
+    expect(most!.units).toBeGreaterThan(1);
+    const [want] = await rows(
+      `SELECT count(DISTINCT รหัสโครงการ)::INTEGER AS projects,
+              sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2)))::VARCHAR AS budget
+       FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true) WHERE ชื่อหน่วยงาน = ?`,
+      [name],
+    );
+    const p = (await agencyProfile(drone.ask, drone.m, drone.dims, { name }))!;
+    expect(p.units).toBe(most!.units);
+    expect(p.agency).toMatchObject({ dept_name: name, agency_key: '', dept_sub_name: null });
+    expect({ projects: p.totals.projects, budget: p.totals.budget }).toEqual(want);
+    expect(p.years.reduce((n, y) => n + y.projects, 0)).toBe(want!.projects);
+    // A name no agency has, and a key given as a name, are not whole agencies.
+    expect(await agencyProfile(drone.ask, drone.m, drone.dims, { name: 'กองทัพ' })).toBeNull();
+  });
+});
+
+describe('whole agencies (the explorer chart at the agency level)', () => {
+  it('sums every unit of a name, as the CSV does by agency name (#21)', async () => {
+    const want = await rows(
+      `SELECT ชื่อหน่วยงาน AS dept_name, count(DISTINCT รหัสโครงการ)::INTEGER AS projects,
+              sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2)))::VARCHAR AS budget
+       FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true) WHERE _ปีงบ = '2566'
+       GROUP BY 1 ORDER BY sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2))) DESC, 1 LIMIT 10`,
+    );
+    const got = await wholeAgencies(drone.ask, drone.m, { ...ALL_ROWS, fy: [2566] });
+    expect(got.map(({ dept_name, projects, budget }) => ({ dept_name, projects, budget }))).toEqual(
+      want,
+    );
+    // At least one of them is several units (agency rows) together.
+    expect(Math.max(...got.map((a) => a.units))).toBeGreaterThan(1);
   });
 });
 

@@ -14,6 +14,7 @@ import {
 import { FACETS, type FacetKey } from '../query/filters';
 import { facetItems, facetsAsked, type Dimensions, type FacetItem } from '../query/filters/resolve';
 import type { Resolved } from '../query/plan';
+import { wholeAgencies, type WholeAgency } from '../query/whole-agencies';
 import type { MethodBucket } from '../schema/methods';
 import type { Manifest } from '../schema/tables';
 import { ask, dimensions, namesById, type Agency, type Vendor } from './lookup';
@@ -148,4 +149,9 @@ async function chartsFrom(
       agreed: String(v.agreed),
     })),
   };
+}
+
+/** The view's largest agencies at the agency level, every unit of a name summed (#21). */
+export function loadWholeAgencies(m: Manifest, r: Resolved): Promise<WholeAgency[]> {
+  return wholeAgencies(ask, m, r);
 }

@@ -25,8 +25,11 @@ export function profileManifest(): Promise<Manifest> {
   return manifest;
 }
 
-export async function loadAgency(m: Manifest, key: string): Promise<AgencyProfile | null> {
-  return agencyProfile(ask, m, await dimensions(m), key);
+export async function loadAgency(
+  m: Manifest,
+  which: { key: string } | { name: string },
+): Promise<AgencyProfile | null> {
+  return agencyProfile(ask, m, await dimensions(m), which);
 }
 
 export async function loadVendor(

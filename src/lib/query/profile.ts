@@ -114,7 +114,10 @@ function bucketsOf(rows: Row[], d: Dimensions): MethodRow[] {
 const MEASURES = ['projects', 'budget', 'contracts', 'agreed'] as const;
 
 export interface AgencyProfile {
+  /** The unit, or for a whole agency its name (`agency_key` empty, no sub-unit or province). */
   agency: AgencyRow;
+  /** How many units the profile counts (1 for a unit's key). */
+  units: number;
   r: Resolved;
   totals: Totals;
   years: YearRow[];
@@ -165,15 +168,49 @@ async function vendorsById(ask: Ask, m: Manifest, ids: number[]): Promise<Map<nu
   );
 }
 
+/**
+ * Every unit of an agency named `name` (its sub-units and provinces) as one: the first unit's
+ * row stands for it, without sub-unit, province or key. Null when no agency has the name.
+ */
+async function wholeAgency(
+  ask: Ask,
+  m: Manifest,
+  name: string,
+): Promise<{ agency: AgencyRow; ids: number[] } | null> {
+  const files = tableFiles(m, 'agencies');
+  const ids = (await ask(agencyIdsSql(files, name, null), files)).map((x) => num(x.agency_id));
+  if (!ids.length) return null;
+  const [row] = await ask(byIdsSql(files, 'agency_id', [ids[0]!]), files);
+  if (row?.dept_name !== name) return null; // the name was a key
+  const agency = {
+    agency_id: ids[0]!,
+    agency_key: '',
+    dept_name: name,
+    dept_sub_name: null,
+    province: null,
+  };
+  return { agency, ids };
+}
+
+/**
+ * An agency's profile: one unit by its key, or (`{ name }`) the whole agency across every unit
+ * of that name, such as กองทัพเรือ's bases and offices (#21).
+ */
 export async function agencyProfile(
   ask: Ask,
   m: Manifest,
   d: Dimensions,
-  key: string,
+  which: { key: string } | { name: string },
 ): Promise<AgencyProfile | null> {
-  const agency = await agencyByKey(ask, m, key);
-  if (!agency) return null;
-  const r: Resolved = { ...ALL_ROWS, agency: [agency.agency_id] };
+  const found =
+    'key' in which
+      ? await agencyByKey(ask, m, which.key).then((a) =>
+          a ? { agency: a, ids: [a.agency_id] } : null,
+        )
+      : await wholeAgency(ask, m, which.name);
+  if (!found) return null;
+  const { agency, ids } = found;
+  const r: Resolved = { ...ALL_ROWS, agency: ids };
   const conc = concentrationSql(m, r, 10);
   const [[total], years, methods, top] = await Promise.all([
     aggregateWith(ask, m, r, [], MEASURES),
@@ -188,6 +225,7 @@ export async function agencyProfile(
   );
   return {
     agency,
+    units: ids.length,
     r,
     totals: totalsOf(total),
     years: yearsOf(years),
