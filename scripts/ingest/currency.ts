@@ -29,22 +29,27 @@ export function datasetCurrency(
   return ranked[0]?.[0] ?? BAHT;
 }
 
-/** The rows, those in another currency than `currency` as rejects with their reason. */
+/**
+ * Every source's rows (by source index), those in another currency than `currency` as rejects
+ * with their reason.
+ */
 export async function* inCurrency(
-  rows: readonly JsonRow[],
+  bySource: ReadonlyMap<number, readonly JsonRow[]>,
   currency: string,
-): AsyncGenerator<{ row: JsonRow } | { reject: CsvReject }> {
-  for (const row of rows) {
-    const c = code(row, currency);
-    if (c === currency) yield { row };
-    else
-      yield {
-        reject: {
-          line: row.line,
-          reason: 'other_currency',
-          message: `amounts in ${c}; this dataset's are in ${currency} (nothing is converted: ingest these files on their own)`,
-          raw: row.raw,
-        },
-      };
-  }
+): AsyncGenerator<({ row: JsonRow } | { reject: CsvReject }) & { src: number }> {
+  for (const [src, rows] of bySource)
+    for (const row of rows) {
+      const c = code(row, currency);
+      if (c === currency) yield { src, row };
+      else
+        yield {
+          src,
+          reject: {
+            line: row.line,
+            reason: 'other_currency',
+            message: `amounts in ${c}; this dataset's are in ${currency} (nothing is converted: ingest these files on their own)`,
+            raw: row.raw,
+          },
+        };
+    }
 }

@@ -106,8 +106,9 @@ export async function readInputs(
     ocdsRows,
     st.rowsBySource.reduce((a, x) => a + x, 0),
   );
-  for (const [idx, rows] of ocdsRows) {
-    st.rowsBySource[idx]! += await store.addParsed(idx, inCurrency(rows, currency));
+  if (ocdsRows.size) {
+    await store.addParsed(-1, inCurrency(ocdsRows, currency)); // each row names its source
+    for (const [idx, rows] of ocdsRows) st.rowsBySource[idx]! += rows.length;
   }
   if (st.ocds.releasesRead) {
     st.extra.ocds_releases_read = st.ocds.releasesRead;

@@ -245,25 +245,29 @@ export class Store {
   /**
    * Rows split into canonical fields by JavaScript (JSON sources, CSVs DuckDB's reader refused),
    * streamed into the work database and cleaned by the same query; rejects kept as they come.
-   * Returns the number of records read.
+   * A record may name its own source (`src`: the OCDS rows of every file are cleaned in one
+   * pass, as one pass per file cost ~0.4 s each, 21 s for Moldova's 51 files). Returns the number
+   * of records read.
    */
   async addParsed(
     srcIdx: number,
-    records: AsyncIterable<{ row: JsonRow } | { reject: CsvReject }>,
+    records: AsyncIterable<({ row: JsonRow } | { reject: CsvReject }) & { src?: number }>,
   ): Promise<number> {
     const cols = [
+      'src_idx INTEGER',
       'line BIGINT',
       'raw_line VARCHAR',
       ...CANONICAL_FIELDS.map((x) => `${f(x)} VARCHAR`),
     ];
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE jsrc (${cols.join(', ')});
-      CREATE OR REPLACE TEMP TABLE jrej (line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`);
+      CREATE OR REPLACE TEMP TABLE jrej (src_idx INTEGER, line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`);
     const app = await this.conn.createAppender('jsrc', 'main', 'temp');
     const rej = await this.conn.createAppender('jrej', 'main', 'temp');
     let n = 0;
     for await (const r of records) {
       n++;
       if ('reject' in r) {
+        rej.appendInteger(r.src ?? srcIdx);
         rej.appendBigInt(BigInt(r.reject.line));
         rej.appendVarchar(r.reject.reason);
         rej.appendVarchar(r.reject.message);
@@ -271,6 +275,7 @@ export class Store {
         rej.endRow();
         continue;
       }
+      app.appendInteger(r.src ?? srcIdx);
       app.appendBigInt(BigInt(r.row.line));
       app.appendVarchar(r.row.raw);
       for (const x of CANONICAL_FIELDS) {
@@ -283,8 +288,8 @@ export class Store {
     app.closeSync();
     rej.closeSync();
     await this.conn.run(`INSERT INTO clean BY NAME
-      SELECT ${Number(srcIdx)} AS src_idx, line, reason, message, raw_line FROM jrej`);
-    const input = `(SELECT ${srcIdx} AS src_idx, NULL::VARCHAR AS shape_error, * FROM jsrc)`;
+      SELECT src_idx, line, reason, message, raw_line FROM jrej`);
+    const input = `(SELECT NULL::VARCHAR AS shape_error, * FROM jsrc)`;
     await this.clean(input, 'raw_line');
     await this.conn.run(`DROP TABLE jsrc; DROP TABLE jrej`);
     return n;
