@@ -6,9 +6,8 @@
  * another currency is rejected (`other_currency`, with its currency named), so no total ever adds
  * pesos to guaraníes, and publishing those rows is one more run over their own files.
  */
+import { BAHT } from '../../src/lib/schema/tables.ts';
 import type { CsvReject, JsonRow } from './rows.ts';
-
-export const BAHT = 'THB';
 
 const code = (row: JsonRow, fallback: string) => row.currency?.trim().toUpperCase() || fallback;
 

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import {
   isSafePath,
   SCHEMA_VERSION,
+  sourceKinds,
   type Manifest,
   type ManifestFile,
   type Summary,
@@ -29,20 +30,15 @@ export const LICENCE_TH =
  * OCDS publisher's as its package states it (Mexico City's records are not data.go.th's).
  */
 export function licences(sources: Manifest['sources']): { licence: string; licence_th: string } {
-  const egp = sources.some((s) => s.rows_read > 0 && s.ocds_releases === undefined);
-  const ocds = sources.filter((s) => s.ocds_releases !== undefined);
-  // Each publisher once, with the licence its packages state (many release files state neither).
-  const stated = new Map<string, string | undefined>();
-  for (const s of ocds)
-    if (s.publisher) stated.set(s.publisher, s.licence ?? stated.get(s.publisher));
+  const { egp, ocds, publishers } = sourceKinds(sources);
   const named = (notStated: string) =>
-    [...stated].map(([p, l]) => `${p} (${l ?? notStated})`).join(', ');
-  const ocdsEn = ocds.length
+    [...publishers].map(([p, l]) => `${p} (${l ?? notStated})`).join(', ');
+  const ocdsEn = ocds
     ? [
         `Open Contracting (OCDS) data published by ${named('licence not stated') || 'a publisher the files do not name'}`,
       ]
     : [];
-  const ocdsTh = ocds.length
+  const ocdsTh = ocds
     ? [
         `ข้อมูลมาตรฐาน Open Contracting (OCDS) เผยแพร่โดย ${named('ไม่ระบุสัญญาอนุญาต') || 'ผู้เผยแพร่ที่ไฟล์ไม่ได้ระบุ'}`,
       ]

@@ -50,6 +50,9 @@ export interface StoreOptions {
   threads?: number;
 }
 
+/** The sources' names as a SQL list literal, indexed by `src_idx + 1` (rejects name their file). */
+const namesList = (names: readonly string[]) => `[${names.map(sqlString).join(', ')}]`;
+
 /** CSV-quote a list of fields back into one line (for the rejects file). */
 const RAW_FROM_FIELDS = (fields: string) =>
   `array_to_string(list_transform(${fields}, x -> CASE WHEN regexp_matches(coalesce(x, ''), '[",\\n\\r]') THEN '"' || replace(x, '"', '""') || '"' ELSE coalesce(x, '') END), ',')`;
@@ -339,7 +342,7 @@ export class Store {
     sourceNames: readonly string[],
     perReason = 3,
   ): Promise<Record<string, RejectExample[]>> {
-    const names = `[${sourceNames.map(sqlString).join(', ')}]`;
+    const names = namesList(sourceNames);
     const r = await this.rows(`SELECT reason, ${names}[src_idx + 1] AS source_file, line, message,
         left(raw_line, 300) AS raw, length(raw_line) > 300 AS cut
       FROM clean WHERE reason IS NOT NULL
@@ -360,7 +363,7 @@ export class Store {
 
   /** Every rejected row: source, line, reason, message and the raw text. */
   async writeRejects(file: string, sourceNames: readonly string[]): Promise<void> {
-    const names = `[${sourceNames.map(sqlString).join(', ')}]`;
+    const names = namesList(sourceNames);
     await this.conn.run(`COPY (
         SELECT ${names}[src_idx + 1] AS source_file, line, reason, message, raw_line AS raw FROM (
           SELECT src_idx, line, reason, message, raw_line FROM clean WHERE reason IS NOT NULL)

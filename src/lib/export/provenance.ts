@@ -7,7 +7,7 @@ import { translator, type Lang } from '../i18n';
 import { leftOutColumns, type ExportColumn, type Grain } from '../query/export';
 import { describeFilters as describeView, type Filters } from '../query/filters';
 import type { Param } from '../query/sql';
-import type { Manifest } from '../schema/tables';
+import { BAHT, sourceKinds, type Manifest } from '../schema/tables';
 
 export interface Provenance {
   title: string;
@@ -38,12 +38,13 @@ export const SOURCE =
 
 /** Where a dataset's records come from: e-GP's, and each OCDS publisher its files name. */
 export function sourceOf(m: Manifest): string {
-  const egp = m.sources.some((s) => s.rows_read > 0 && s.ocds_releases === undefined);
-  const ocds = m.sources.filter((s) => s.ocds_releases !== undefined);
-  const publishers = [...new Set(ocds.map((s) => s.publisher ?? 'a publisher not named'))];
+  const { egp, ocds, publishers } = sourceKinds(m.sources);
+  const named = [...publishers.keys()];
   const parts = [
     ...(egp ? [SOURCE] : []),
-    ...publishers.map((p) => `Open Contracting (OCDS) records published by ${p}`),
+    ...(ocds ? (named.length ? named : ['a publisher the files do not name']) : []).map(
+      (p) => `Open Contracting (OCDS) records published by ${p}`,
+    ),
   ];
   return parts.length ? parts.join('; ') : SOURCE;
 }
@@ -96,7 +97,7 @@ export function provenance(a: {
     synthetic: a.manifest.synthetic,
     exported_at: a.now.toISOString(),
     source: sourceOf(a.manifest),
-    currency: a.manifest.currency ?? 'THB',
+    currency: a.manifest.currency ?? BAHT,
     sources: a.manifest.sources.map((s) => s.name),
     licence: a.manifest.licence,
     licence_th: a.manifest.licence_th,

@@ -4,7 +4,7 @@
  * instead, so pesos are never shown as baht. Reactive: labels already on the page change when a
  * manifest says so. Nothing is converted.
  */
-export const BAHT = 'THB';
+import { BAHT } from '../schema/tables';
 
 const shown = $state({ currency: BAHT });
 

@@ -280,6 +280,30 @@ export function coveredOf(c: YearCoverage, field: CoveredField): number {
   return (COVERED.contracts as readonly CoveredField[]).includes(field) ? c.contracts : c.projects;
 }
 
+/** The currency of e-GP and API data, and of a manifest that names none. */
+export const BAHT = 'THB';
+
+/**
+ * Where a dataset's rows come from: e-GP files or the API (sources with rows read and no OCDS
+ * releases), OCDS files, and each OCDS publisher once with the licence its packages state (many
+ * release files state neither). The ingest's licence and the exports' source both read it.
+ */
+export function sourceKinds(sources: Manifest['sources']): {
+  egp: boolean;
+  ocds: boolean;
+  publishers: Map<string, string | undefined>;
+} {
+  const publishers = new Map<string, string | undefined>();
+  for (const s of sources)
+    if (s.ocds_releases !== undefined && s.publisher)
+      publishers.set(s.publisher, s.licence ?? publishers.get(s.publisher));
+  return {
+    egp: sources.some((s) => s.rows_read > 0 && s.ocds_releases === undefined),
+    ocds: sources.some((s) => s.ocds_releases !== undefined),
+    publishers,
+  };
+}
+
 /** One rejected row as `rejects.csv` has it (the /dataset page shows the first of each reason). */
 export interface RejectExample {
   source_file: string;
