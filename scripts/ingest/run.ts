@@ -27,8 +27,11 @@ import { Store, type Progress, type StoreOptions } from './store.ts';
 
 export { LICENCE } from './snapshot.ts';
 
-/** DuckDB's memory limit and the files' row caps are the store's own options, passed through. */
-export interface IngestOptions extends Pick<StoreOptions, 'memoryLimit' | 'maxRowsPerFile'> {
+/** DuckDB's memory limit, the files' row caps and the task size are the store's own options. */
+export interface IngestOptions extends Pick<
+  StoreOptions,
+  'memoryLimit' | 'maxRowsPerFile' | 'smallTasks'
+> {
   files: string[];
   out: string;
   maps: ColumnMap;
@@ -104,6 +107,7 @@ async function ingestLocked(
       onProgress: opts.onProgress,
       memoryLimit: opts.memoryLimit,
       maxRowsPerFile: opts.maxRowsPerFile,
+      smallTasks: opts.smallTasks,
     });
     const inputs = await gather(opts, memo, work);
     const previous = await previousSources(opts);

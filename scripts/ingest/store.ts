@@ -48,6 +48,8 @@ export interface StoreOptions {
   /** Rows per file before a table splits further (default MAX_ROWS_PER_FILE; tests set less). */
   maxRowsPerFile?: Partial<Record<TableName, number>>;
   threads?: number;
+  /** Scan in 2,048-row tasks (`PRAGMA verify_parallelism`): small inputs use every thread (tests). */
+  smallTasks?: boolean;
 }
 
 /** The sources' names as a SQL list literal, indexed by `src_idx + 1` (rejects name their file). */
@@ -139,6 +141,7 @@ export class Store {
       preserve_insertion_order: 'true',
     });
     const conn = await db.connect();
+    if (opts.smallTasks) await conn.run('PRAGMA verify_parallelism');
     for (const m of ruleMacros()) await conn.run(m);
     await conn.run(
       `CREATE TEMP TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,

@@ -86,9 +86,13 @@ export async function generatedData(rows: number, seed: number): Promise<Generat
   return generatedPaths(rows, seed);
 }
 
-/** 130k rows of one fiscal year in one file (above DuckDB's 122,880-row groups), not ingested. */
-export function bigSource(): Promise<string> {
-  return shared('big-130000-21', async (dir) => {
-    await generate({ rows: 130_000, seed: 21, out: dir, years: [2566] });
+/**
+ * 10k rows of one fiscal year in one file, not ingested: the determinism test ingests it with
+ * DuckDB's small scan tasks (every thread reads it, as a national file's row groups are read),
+ * and the kill -9 test interrupts an ingest of it.
+ */
+export function oneYearSource(): Promise<string> {
+  return shared('one-year-10000-21', async (dir) => {
+    await generate({ rows: 10_000, seed: 21, out: dir, years: [2566] });
   });
 }

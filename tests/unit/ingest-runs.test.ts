@@ -14,7 +14,7 @@ import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { droneIngestArgs } from '../helpers/cli';
-import { DRONE_MAPS, bigSource, generatedData, generatedPaths } from '../helpers/fixtures';
+import { DRONE_MAPS, oneYearSource, generatedData, generatedPaths } from '../helpers/fixtures';
 import { DGA_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-ingest-runs');
@@ -120,7 +120,7 @@ describe('bad input', () => {
   it('survives kill -9 in the middle of a run: the previous dataset stays readable', async () => {
     const out = path.join(dir, 'drone');
     const before = await readManifest(out);
-    const src = await bigSource();
+    const src = await oneYearSource();
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'scripts/ingest.ts', '--out', out, src],
