@@ -59,15 +59,26 @@ export function normalizeRef(text: string): string {
   return s.split(/\s+/).filter(Boolean).join(' ');
 }
 
+/** A name's normalised text and words, worked out once per name (tests ask dozens of queries). */
+const seen = new Map<string, { s: string; whole: Set<string> }>();
+function parts(name: string): { s: string; whole: Set<string> } {
+  let p = seen.get(name);
+  if (!p) {
+    const s = normalizeRef(name);
+    p = { s, whole: nameWords(s) };
+    seen.set(name, p);
+  }
+  return p;
+}
+
 export function reference(name: string, words: readonly string[]): boolean {
-  const s = normalizeRef(name);
-  const whole = nameWords(s);
+  const { s, whole } = parts(name);
   return words.every((w) => ([...w].length >= 3 ? s.includes(w) : whole.has(w)));
 }
 
 /** True when every word is one of the name's own words (the search ranks these first). */
 export function wholeWords(name: string, words: readonly string[]): boolean {
-  const whole = nameWords(normalizeRef(name));
+  const { whole } = parts(name);
   return words.every((w) => whole.has(w));
 }
 
