@@ -84,12 +84,10 @@ export function dictionarySql(input: string): string[] {
   ];
 }
 
-/**
- * `input` has src_idx, line, shape_error and every f_<field>; `rawExpr` rebuilds the input line
- * (evaluated for rejected rows only).
- */
-export function normalizeSql(input: string, rawExpr: string): string {
-  const quoted = (x: string) => `replace(coalesce(${x}, ''), '"', '""')`;
+const quoted = (x: string) => `replace(coalesce(${x}, ''), '"', '""')`;
+
+/** Step d: every field cleaned once (repeated values from the lookup tables of dictionarySql). */
+function cleanedSql(input: string): string {
   const typed = [
     ...AMOUNTS.map((a) => `amount(${f(a)}) AS v_${a}`),
     ...DATES.map((d) => `dd_${d}.v AS v_${d}`),
@@ -97,22 +95,7 @@ export function normalizeSql(input: string, rawExpr: string): string {
     `CASE WHEN amount(${f('tenderers')}) BETWEEN 0 AND 32767 AND amount(${f('tenderers')}) = floor(amount(${f('tenderers')}))
        THEN amount(${f('tenderers')})::SMALLINT END AS v_tenderers`,
   ].join(',\n      ');
-  const amountChecks = AMOUNTS.map(
-    (a) =>
-      `WHEN NOT is_missing(${f(a)}) AND v_${a} IS NULL AND amount_out_of_range(${f(a)}) THEN 'bad_amount' || chr(0) || printf('%s: "%s" is out of range (an amount is under 10,000,000,000,000,000 baht)', '${a}', ${quoted(f(a))})
-        WHEN NOT is_missing(${f(a)}) AND v_${a} IS NULL THEN 'bad_amount' || chr(0) || printf('%s: "%s" is not an amount', '${a}', ${quoted(f(a))})`,
-  ).join('\n        ');
-  const dateChecks = DATES.map(
-    (d) =>
-      `WHEN NOT is_missing(${f(d)}) AND v_${d} IS NULL THEN 'bad_date' || chr(0) || printf('%s: "%s" is not a date (or not a real one)', '${d}', ${quoted(f(d))})`,
-  ).join('\n        ');
-  // Exact duplicates are the same fields (the row number ลำดับ aside) seen again.
-  const dupKey = `md5(concat_ws(chr(31), ${CANONICAL_FIELDS.filter((x) => x !== 'seq')
-    .map((x) => `coalesce(${f(x)}, chr(1))`)
-    .join(', ')}))`;
-  // Each rule runs once per value: computed columns first (d), decisions on them after (e).
   return `
-  WITH d AS (
     SELECT *,
       project_id_error(${f('project_id')}) AS pid_err,
       project_id_text(${f('project_id')}) AS pid,
@@ -133,8 +116,35 @@ export function normalizeSql(input: string, rawExpr: string): string {
       ${DATES.map((d) => `LEFT JOIN d_date dd_${d} ON dd_${d}.raw = i.${f(d)}`).join('\n      ')}
       ${DICT_TEXT.map((t) => `LEFT JOIN d_text dt_${t} ON dt_${t}.raw = i.${f(t)}`).join('\n      ')}
       LEFT JOIN d_winner dw ON dw.raw = i.${f('winner')}
-      LEFT JOIN d_tin dtin ON dtin.raw = i.${f('winner_tin')}
-  ),
+      LEFT JOIN d_tin dtin ON dtin.raw = i.${f('winner_tin')}`;
+}
+
+/** A row's reject reason and message (`reason` NUL `message`): the first rule it breaks, or NULL. */
+function rejectSql(): string {
+  const amountChecks = AMOUNTS.map(
+    (a) =>
+      `WHEN NOT is_missing(${f(a)}) AND v_${a} IS NULL AND amount_out_of_range(${f(a)}) THEN 'bad_amount' || chr(0) || printf('%s: "%s" is out of range (an amount is under 10,000,000,000,000,000 baht)', '${a}', ${quoted(f(a))})
+        WHEN NOT is_missing(${f(a)}) AND v_${a} IS NULL THEN 'bad_amount' || chr(0) || printf('%s: "%s" is not an amount', '${a}', ${quoted(f(a))})`,
+  ).join('\n        ');
+  const dateChecks = DATES.map(
+    (d) =>
+      `WHEN NOT is_missing(${f(d)}) AND v_${d} IS NULL THEN 'bad_date' || chr(0) || printf('%s: "%s" is not a date (or not a real one)', '${d}', ${quoted(f(d))})`,
+  ).join('\n        ');
+  return `CASE
+        WHEN shape_error IS NOT NULL THEN 'field_count' || chr(0) || shape_error
+        WHEN pid_err IS NOT NULL THEN pid_err || chr(0) || printf('project_id "%s" is not a project number', ${quoted(f('project_id'))})
+        WHEN NOT is_missing(${f('budget_year')}) AND fy_file IS NULL THEN 'bad_fiscal_year' || chr(0) || printf('budget_year: "%s" is not a fiscal year', ${quoted(f('budget_year'))})
+        WHEN fy IS NULL THEN 'missing_fiscal_year' || chr(0) || 'no fiscal year, and none can be read from project_id'
+        WHEN dept IS NULL THEN 'missing_agency' || chr(0) || 'dept_name (ชื่อหน่วยงาน) is empty'
+        ${amountChecks}
+        ${dateChecks}
+        WHEN NOT is_missing(${f('tenderers')}) AND v_tenderers IS NULL THEN 'bad_tenderers' || chr(0) || printf('tenderers: "%s" is not a number of tenderers', ${quoted(f('tenderers'))})
+      END`;
+}
+
+/** Steps e0, e and r: the fiscal year, the method and the vendor key decided, and the reason. */
+function decisionsSql(): string {
+  return `
   e0 AS (
     SELECT *,
       -- A CE year that names another fiscal year than the row's dates (1999 on a 2023 row) is
@@ -160,19 +170,18 @@ export function normalizeSql(input: string, rawExpr: string): string {
            WHEN mfromname IS NOT NULL THEN 'project_name' ELSE 'none' END AS msource,
       -- Only a checksum-valid id identifies a vendor; otherwise the normalised name does.
       CASE WHEN wtin_status = 'valid' THEN 'tin:' || wtin WHEN wnorm IS NOT NULL THEN 'name:' || wnorm END AS vkey,
-      CASE
-        WHEN shape_error IS NOT NULL THEN 'field_count' || chr(0) || shape_error
-        WHEN pid_err IS NOT NULL THEN pid_err || chr(0) || printf('project_id "%s" is not a project number', ${quoted(f('project_id'))})
-        WHEN NOT is_missing(${f('budget_year')}) AND fy_file IS NULL THEN 'bad_fiscal_year' || chr(0) || printf('budget_year: "%s" is not a fiscal year', ${quoted(f('budget_year'))})
-        WHEN fy IS NULL THEN 'missing_fiscal_year' || chr(0) || 'no fiscal year, and none can be read from project_id'
-        WHEN dept IS NULL THEN 'missing_agency' || chr(0) || 'dept_name (ชื่อหน่วยงาน) is empty'
-        ${amountChecks}
-        ${dateChecks}
-        WHEN NOT is_missing(${f('tenderers')}) AND v_tenderers IS NULL THEN 'bad_tenderers' || chr(0) || printf('tenderers: "%s" is not a number of tenderers', ${quoted(f('tenderers'))})
-      END AS why
+      ${rejectSql()} AS why
     FROM e
-  )
-  SELECT
+  )`;
+}
+
+/** The `clean` table's columns (CLEAN_COLUMNS) from the decided values of step r. */
+function columnsSql(rawExpr: string): string {
+  // Exact duplicates are the same fields (the row number ลำดับ aside) seen again.
+  const dupKey = `md5(concat_ws(chr(31), ${CANONICAL_FIELDS.filter((x) => x !== 'seq')
+    .map((x) => `coalesce(${f(x)}, chr(1))`)
+    .join(', ')}))`;
+  return `
     src_idx, line,
     split_part(why, chr(0), 1) AS reason,
     split_part(why, chr(0), 2) AS message,
@@ -215,6 +224,18 @@ export function normalizeSql(input: string, rawExpr: string): string {
     v_contract_finish_date AS contract_finish_date,
     v_price_agree AS price_agree,
     label(${f('status')}) AS contract_status,
-    vkey IS NOT NULL OR cno IS NOT NULL OR v_price_agree IS NOT NULL AS has_contract
+    vkey IS NOT NULL OR cno IS NOT NULL OR v_price_agree IS NOT NULL AS has_contract`;
+}
+
+/**
+ * `input` has src_idx, line, shape_error and every f_<field>; `rawExpr` rebuilds the input line
+ * (evaluated for rejected rows only). Each rule runs once per value: computed columns first (d),
+ * decisions on them after (e0, e, r), then the clean columns.
+ */
+export function normalizeSql(input: string, rawExpr: string): string {
+  return `
+  WITH d AS (${cleanedSql(input)}
+  ),${decisionsSql()}
+  SELECT ${columnsSql(rawExpr)}
   FROM r`;
 }
