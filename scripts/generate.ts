@@ -4,8 +4,8 @@
  * fiscal year 2558–2568, plus truth.json (what the ingest must find). Streams in constant memory.
  */
 import { parseArgs } from 'node:util';
-import { FISCAL_YEARS, type Truth } from './lib/generate-world.ts';
-import { Pass, type GenerateOptions } from './lib/generate-pass.ts';
+import { FISCAL_YEARS, type GenerateOptions, type Truth } from './lib/generate-world.ts';
+import { Pass } from './lib/generate-pass.ts';
 
 export { FISCAL_YEARS, PLANT_RATES, TRAP_RATES, type Truth } from './lib/generate-world.ts';
 

@@ -1,8 +1,6 @@
 /**
- * One pass of the generator (scripts/generate.ts) over its seeded random streams: every fiscal
- * year's projects and contracts drawn in the same order each pass, written only by the last one,
- * with the ground truth counted as the rows are drawn. The order of the draws is the data: moving
- * one changes every row after it (a seed must give the same files in every version).
+ * One pass of the generator (scripts/generate.ts) over its seeded random streams, the last one
+ * writing the files. The order of the draws is the data: moving one changes every row after it.
  */
 import { stringify } from 'csv-stringify/sync';
 import { once } from 'node:events';
@@ -29,6 +27,8 @@ import {
   money,
   thaiDate,
   type Agency,
+  type GenerateOptions,
+  type PassResult,
   type Truth,
   type Vendor,
 } from './generate-world.ts';
@@ -42,20 +42,6 @@ const LIMIT_SATANG = 500_000_00;
 const DAY_MS = 86_400_000;
 const bucketOf = (method: string) => KNOWN_METHODS.find((m) => m.label === method)?.bucket;
 const intact = (tin: string) => TIN.test(tin);
-
-export interface GenerateOptions {
-  rows: number;
-  seed: number;
-  out: string;
-  /** Fiscal years to spread the rows over (default 2558–2568). */
-  years?: readonly number[];
-}
-
-export interface PassResult {
-  truth: Truth;
-  first: FirstPass;
-  intactVendors: Set<number>;
-}
 
 type Row = Record<CanonicalField, string>;
 type YearTruth = Truth['by_year'][string];
@@ -250,8 +236,22 @@ export class Pass {
     const home = this.truth.by_year[repeat ? nextYear! : fy]!;
     const fullName = `${name} โดยวิธี${method}`;
     return {
-      ...{ ai, agency: this.agencies[ai]!, type, method, budget, reference, parts, split },
-      ...{ statedAgreed, lateFinish, txDate, be, projectId, fullName, repeat, home },
+      ai,
+      agency: this.agencies[ai]!,
+      type,
+      method,
+      budget,
+      reference,
+      parts,
+      split,
+      statedAgreed,
+      lateFinish,
+      txDate,
+      be,
+      projectId,
+      fullName,
+      repeat,
+      home,
     };
   }
 

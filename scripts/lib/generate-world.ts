@@ -3,6 +3,7 @@
  * rates at which traps and anomalies are planted, and the ground truth it writes (truth.json).
  */
 import { THAI_MONTHS } from '../../src/lib/format/thai.ts';
+import type { FirstPass } from './flag-truth.ts';
 import { Random } from './random.ts';
 import {
   CENTRAL_AGENCIES,
@@ -123,6 +124,20 @@ function tinWithCheck(first12: string): string {
   let sum = 0;
   for (let i = 0; i < 12; i++) sum += Number(first12[i]) * (13 - i);
   return first12 + String((11 - (sum % 11)) % 10);
+}
+
+export interface GenerateOptions {
+  rows: number;
+  seed: number;
+  out: string;
+  /** Fiscal years to spread the rows over (default 2558–2568). */
+  years?: readonly number[];
+}
+
+export interface PassResult {
+  truth: Truth;
+  first: FirstPass;
+  intactVendors: Set<number>;
 }
 
 /** Central agencies' provincial units and 260 local administrations in each province. */
