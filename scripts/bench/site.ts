@@ -23,7 +23,7 @@ export const DATASET_OPTIONS = {
   dir: { type: 'string', default: 'data/bench' },
 } as const;
 
-/** The generated dataset of this size (reusing bench:ingest's output when it has schema 2). */
+/** The generated dataset of this size (reusing bench:ingest's output when it has the current schema). */
 export async function benchDataset(dir: string, rows: number, seed: number): Promise<string> {
   const out = path.resolve(dir, `out-${rows}`);
   if (existsSync(path.join(out, 'manifest.json'))) {

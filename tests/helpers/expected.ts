@@ -19,7 +19,7 @@ export function table(dataDir: string, name: string): string {
   return `read_parquet([${files.map((f) => lit(path.join(dataDir, f.path))).join(', ')}])`;
 }
 
-/** `details` with each project's name (in `project_names` since schema 9), as SQL to read from. */
+/** `details` with each project's name (in `project_names`), as SQL to read from. */
 export function namedDetails(dataDir: string): string {
   return `(SELECT d.*, n.project_name FROM ${table(dataDir, 'details')} d
     JOIN ${table(dataDir, 'project_names')} n USING (project_seq))`;

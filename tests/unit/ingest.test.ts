@@ -238,7 +238,7 @@ describe('generated data against its ground truth', () => {
     expect(truth.vendors.keys).toBeGreaterThan(Object.keys(truth.vendors.contracts_by_tin).length);
   });
 
-  it('numbers vendors by activity and finds each by key in vendor_keys (schema 8)', async () => {
+  it('numbers vendors by activity and finds each by key in vendor_keys', async () => {
     const m = await readManifest(out);
     // Ids 1..n, most contract rows first, ties by key: the file order is the id order.
     const [o] = await rows(`WITH v AS (
@@ -312,7 +312,7 @@ describe('generated data against its ground truth', () => {
     expect(perFile.filter((f) => f.vendors === 1).length).toBeGreaterThan(0);
   });
 
-  it('writes each name beside its details: the same files, seq ranges and rows (schema 9)', async () => {
+  it('writes each name beside its details: the same files, seq ranges and rows', async () => {
     const small = path.join(dir, 'gen-small-details');
     await ingest({
       files: csvs(),

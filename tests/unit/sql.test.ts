@@ -209,7 +209,7 @@ describe('explorer SQL on native DuckDB', () => {
     );
     expect(new Set(byVendor.map((x) => x.project_id)).size).toBe(byVendor.length);
     expect(byVendor.every((x) => x.contract_value !== null)).toBe(true);
-    // Their names, from the vendor copy (schema 6), are `project_names`' names of the same projects.
+    // Their names, from the vendor copy, are `project_names`' names of the same projects.
     const rowsOnScreen = byVendor.slice(0, 50).map((x) => ({ project_seq: Number(x.project_seq) }));
     const bySeq = (xs: Record<string, unknown>[]) =>
       Object.fromEntries(xs.map((x) => [Number(x.project_seq), x.project_name]));
