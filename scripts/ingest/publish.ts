@@ -6,7 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 
 export async function sha256File(file: string): Promise<string> {
@@ -108,29 +117,35 @@ export class LockedError extends Error {}
 /**
  * One ingest at a time per output folder: `.lock` holds the owner's pid. A lock whose process is
  * gone (killed) is taken over; a live one refuses the run, so two runs never publish over each
- * other or remove what the other just published.
+ * other or remove what the other just published. The lock appears with its pid already in it
+ * (written beside it, then hard-linked into place): created empty and filled after, a second run
+ * could read it in between, take it for abandoned, and run beside the first.
  */
 export async function lockOutput(out: string): Promise<() => Promise<void>> {
   await mkdir(out, { recursive: true });
   const file = path.join(out, '.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(file, 'wx');
-      await fh.writeFile(String(process.pid));
-      await fh.close();
-      return () => rm(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const owner = Number(await readFile(file, 'utf8').catch(() => ''));
-      if (owner && owner !== process.pid && alive(owner)) {
-        throw new LockedError(
-          `another ingest (pid ${owner}) is publishing into ${out}; wait for it to finish, or give another --out`,
-        );
+  const mine = `${file}-${process.pid}`;
+  await writeFile(mine, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await link(mine, file);
+        return () => rm(file, { force: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const owner = Number(await readFile(file, 'utf8').catch(() => ''));
+        if (owner && owner !== process.pid && alive(owner)) {
+          throw new LockedError(
+            `another ingest (pid ${owner}) is publishing into ${out}; wait for it to finish, or give another --out`,
+          );
+        }
+        await rm(file, { force: true }); // its owner is gone
       }
-      await rm(file, { force: true }); // its owner is gone
     }
+    throw new LockedError(`cannot take the lock ${file}`);
+  } finally {
+    await rm(mine, { force: true });
   }
-  throw new LockedError(`cannot take the lock ${file}`);
 }
 
 /** Whether a process of this machine is still running (a lock's owner). */
@@ -149,7 +164,8 @@ export function alive(pid: number): boolean {
  */
 export async function removeLeftovers(out: string): Promise<void> {
   for (const name of await readdir(out)) {
-    const leftover = STAGING_DIR.test(name) || /^\.manifest-\d+\.json$/.test(name);
+    const leftover =
+      STAGING_DIR.test(name) || /^\.manifest-\d+\.json$/.test(name) || /^\.lock-\d+$/.test(name);
     if (leftover && !ownerAlive(name))
       await rm(path.join(out, name), { recursive: true, force: true });
   }

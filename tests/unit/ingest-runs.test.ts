@@ -3,7 +3,7 @@
  * --add, the cache and kept snapshots (the first half, one run at a time, is ingest.test.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -309,9 +309,19 @@ describe('publishing while people read', () => {
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((r) => child.on('exit', r));
-    for (let i = 0; i < 600 && !existsSync(path.join(out, '.lock')); i++) {
-      await new Promise((r) => setTimeout(r, 25));
+    // Read the lock the moment it appears: it must already name its owner. (It was created empty
+    // and filled after; a second run reading it in between took it for abandoned and ran too: a
+    // tight read like this one saw it empty in 16 of 20 tries.)
+    const lock = path.join(out, '.lock');
+    let first: string | null = null;
+    for (const until = Date.now() + 60_000; first === null && Date.now() < until;) {
+      try {
+        first = readFileSync(lock, 'utf8');
+      } catch {
+        // not there yet
+      }
     }
+    expect(first).toBe(String(child.pid));
     await expect(ingest({ files: [ICS_CSV], out, maps: new Map() })).rejects.toThrow(
       new RegExp(`another ingest \\(pid ${child.pid}\\) is publishing into .*locked; wait for it`),
     );
