@@ -117,7 +117,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     a.sources.map((s) => s.name),
   );
   await withBom(path.join(a.work, 'rejects.csv'), rejectsPath);
-  const written_files = await store.writeParquet(a.staging);
+  const { files: written_files, headline } = await store.writeParquet(a.staging);
   const summaryRows = await store.summary();
   const years = await store.fiscalYears();
   const coverage = await store.coverage();
@@ -179,6 +179,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     currency: a.currency,
     synthetic: a.synthetic,
     ...(a.inputsKey ? { inputs_key: a.inputsKey } : {}),
+    headline: { path: prefix + 'headline', ...headline },
   };
   for (const f of manifest.files) if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);
   return manifest;

@@ -19,13 +19,14 @@ import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
 import { buildAggregates } from './stages/aggregates.ts';
-import type { Progress, StageDb, WrittenFile } from './stages/db.ts';
+import type { Progress, StageDb } from './stages/db.ts';
 
 export type { Progress, WrittenFile } from './stages/db.ts';
 import { buildDimensions, buildVendors } from './stages/dimensions.ts';
 import { decideDuplicates } from './stages/duplicates.ts';
 import { buildFacts, qualityCounts } from './stages/facts.ts';
 import { buildSearchIndex } from './stages/search-index.ts';
+import { writeHeadline } from './stages/headline.ts';
 import { coverage, summary } from './stages/summary.ts';
 import { writeTables } from './stages/write.ts';
 
@@ -379,11 +380,12 @@ export class Store {
     return r.map((x) => Number(x.y));
   }
 
-  /** The search index, the vendor copy and the pre-aggregates, then every table written. */
-  async writeParquet(dir: string): Promise<WrittenFile[]> {
+  /** The search index, the vendor copy and the pre-aggregates; every table; the headline files. */
+  async writeParquet(dir: string) {
     await buildSearchIndex(this.db);
     await buildAggregates(this.db);
-    return writeTables(this.db, dir, this.maxRows);
+    const files = await writeTables(this.db, dir, this.maxRows);
+    return { files, headline: await writeHeadline(this.db, path.join(dir, 'headline')) };
   }
 
   /** Rows for the prerendered landing page (computed once here, not in every browser). */

@@ -4,6 +4,7 @@
  */
 import { setCurrency } from '../i18n/currency.svelte';
 import { dataHref } from '../data-url';
+import { sha256Hex } from '../headline/files';
 import { isSafePath, MIN_SCHEMA_VERSION, type Manifest, type ManifestFile } from '../schema/tables';
 
 export { tableFiles } from '../schema/tables';
@@ -59,11 +60,6 @@ async function unreachable(url: string): Promise<DataError> {
 }
 
 const hashes = new WeakMap<Manifest, string>();
-
-async function sha256Hex(text: string): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** SHA-256 of manifest.json as served (exports cite it beside the snapshot id). */
 export function manifestSha256(m: Manifest): string {

@@ -176,6 +176,9 @@ export const en: typeof th = {
     bucket_consultant: 'Consultants',
     bucket_legacy: 'Pre-2017 methods',
     bucket_unknown: 'Not stated',
+    early:
+      'Headline numbers ready (from the summary files); loading the database engine for filters, charts, flags and exports…',
+    rows_pending: 'The table of projects appears once the database engine has loaded…',
     stage_engine: 'Loading the database engine (DuckDB-WASM) {{loaded}}…',
     waiting_visible:
       'This tab computes its numbers when you look at it (so that tabs opened in the background do not slow the one you read).',

@@ -3,7 +3,9 @@
  * The ingest writes exactly these; the site reads only these (identifiers in SQL come from here).
  * Documented for re-users in docs/data-schema.md.
  */
-export const SCHEMA_VERSION = 11;
+import type { HeadlineInfo } from '../headline/files';
+
+export const SCHEMA_VERSION = 12;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -374,6 +376,11 @@ export interface Manifest {
    * nothing new.
    */
   inputs_key?: string;
+  /**
+   * The headline files (schema 12; src/lib/headline/files.ts): the numbers and first table page
+   * of the views a link most often opens, read before the SQL engine has loaded.
+   */
+  headline?: HeadlineInfo;
   /**
    * The snapshots still published in this folder, newest first (this one first): the ingest keeps
    * the last three, so pages opened on an earlier one and links pinned to it keep working.

@@ -11,13 +11,19 @@ import { dimensions, suggestAgencies, suggestVendors, type Vendor } from '../db/
 import { overview, type Charts, type Facets, type Totals } from '../db/overview';
 import { flagCounts, resolveFilters, type FlagCount, type Search } from '../db/resolve';
 import { pageRows, projectDetail, type ProjectDetail, type ResultRow } from '../db/rows';
+import { headlineCovers, headlineView, type Headline } from '../headline/view';
 import type { Filters } from '../query/filters';
-import type { Dimensions } from '../query/filters/resolve';
+import type { Dimensions, DimRow } from '../query/filters/resolve';
 import type { Resolved } from '../query/plan';
 import type { Manifest } from '../schema/tables';
 
 /** User Timing marks of a run, for bench:explore (scripts/bench/views.ts reads them by name). */
-const MARK = { start: 'explorer:start', data: 'explorer:data', shown: 'explorer:shown' };
+const MARK = {
+  start: 'explorer:start',
+  headline: 'explorer:headline',
+  data: 'explorer:data',
+  shown: 'explorer:shown',
+};
 
 function untilVisible(): Promise<void> {
   return new Promise((resolve) => {
@@ -32,6 +38,18 @@ function untilVisible(): Promise<void> {
 
 export class Explorer {
   state = $state<'loading' | 'ready' | 'error'>('loading');
+  /** The headline numbers are final (from the headline files or the engine). */
+  headline = $state<'loading' | 'ready'>('loading');
+  /**
+   * The numbers on screen came from the headline files (headline/view.ts); the engine is still
+   * loading for the rest. `rowsPending`: the table's page waits for it too (a vendor's view).
+   */
+  early = $state(false);
+  /** Whether the headline files were asked for this view, and answered it (`data-early`). */
+  earlyCheck = $state<'pending' | 'shown' | 'none'>('pending');
+  rowsPending = $state(false);
+  /** The method labels of the headline files, until the engine's dimensions are in. */
+  earlyMethods = $state.raw<DimRow[]>([]);
   error = $state<string | null>(null);
   /** The tab is in the background: the run waits until it is looked at (no CPU taken meanwhile). */
   waitingForVisible = $state(false);
@@ -102,9 +120,21 @@ export class Explorer {
       this.waitingForVisible = false;
       if (!current()) return;
     }
+    this.headline = 'loading';
+    this.early = false;
+    this.earlyCheck = 'pending';
+    let early = false;
     try {
       this.manifest ??= await fetchManifest();
       const m = this.manifest;
+      // The headline files first, when they answer this view: the engine starts after them, so
+      // its 4 MB do not share a slow link with the few KB the first numbers need.
+      if (headlineCovers(f) && m.headline) {
+        const h = await headlineView(m, f).catch(() => null);
+        if (!current()) return;
+        if (h) early = this.showEarly(h);
+      }
+      if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);
       const { r, vendor, search, unknown } = await resolveFilters(m, f);
       const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
@@ -122,17 +152,23 @@ export class Explorer {
       this.charts = ch;
       this.rows = rows;
       this.flags = null;
+      this.early = false;
+      this.rowsPending = false;
+      this.headline = 'ready';
       this.state = 'ready';
       this.finished++;
       await tick();
       if (current()) performance.mark(MARK.shown);
     } catch (e) {
       if (!current()) return;
-      // No number of the previous view may stay on screen beside this view's URL.
-      this.totals = null;
+      // No number of the previous view may stay on screen beside this view's URL (those of the
+      // headline files are this view's).
+      if (!early) {
+        this.totals = null;
+        this.rows = [];
+      }
       this.facets = null;
       this.charts = null;
-      this.rows = [];
       this.resolved = null;
       this.unknown = [];
       this.flags = null;
@@ -146,6 +182,27 @@ export class Explorer {
       this.state = 'error';
       this.finished++;
     }
+  }
+
+  /** This view's numbers from the headline files, shown while the engine loads. */
+  private showEarly(h: Headline): boolean {
+    performance.mark(MARK.headline);
+    this.totals = h.totals;
+    this.rows = h.rows ?? [];
+    this.rowsPending = h.rows === null;
+    this.vendor = h.vendor;
+    this.earlyMethods = h.methods;
+    // What the engine has not answered for this view yet is not shown beside its numbers.
+    this.facets = null;
+    this.charts = null;
+    this.resolved = null;
+    this.search = null;
+    this.unknown = [];
+    this.flags = null;
+    this.early = true;
+    this.earlyCheck = 'shown';
+    this.headline = 'ready';
+    return true;
   }
 
   /** Count every flag under the filters the shown results used (after them, never before). */

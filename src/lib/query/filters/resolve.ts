@@ -28,20 +28,25 @@ type Ask = (
   files: readonly import('../../schema/tables').ManifestFile[],
 ) => Promise<Record<string, string | number | null>[]>;
 
+/** A row of a facet's dimension table, read through its definition. */
+export function dimRow(def: FacetDef, r: Record<string, unknown>): DimRow {
+  return {
+    id: Number(r[def.id]),
+    name: String(r[def.name]),
+    nameEn:
+      (def.nameEn ? (r[def.nameEn] as string | null) : null) ??
+      def.namesEn?.[String(r[def.name])] ??
+      null,
+    bucket: def.buckets ? String(r[def.buckets.column]) : null,
+  };
+}
+
 export async function loadDimensions(ask: Ask, m: Manifest): Promise<Dimensions> {
   const tables = await Promise.all(
     FACETS.map(async (def: FacetDef) => {
       const files = tableFiles(m, def.table);
       const rows = await ask(dimensionSql(files), files);
-      return rows.map((r) => ({
-        id: Number(r[def.id]),
-        name: String(r[def.name]),
-        nameEn:
-          (def.nameEn ? (r[def.nameEn] as string | null) : null) ??
-          def.namesEn?.[String(r[def.name])] ??
-          null,
-        bucket: def.buckets ? String(r[def.buckets.column]) : null,
-      }));
+      return rows.map((r) => dimRow(def, r));
     }),
   );
   return Object.fromEntries(FACETS.map((def, i) => [def.key, tables[i]!])) as Dimensions;

@@ -1,0 +1,206 @@
+/**
+ * Stage: the headline files (src/lib/headline/files.ts): per fiscal year, the national, each
+ * agency name's and each vendor's headline numbers, and the first page of the table of the
+ * national and agency views, so a shared link shows them before the SQL engine has loaded.
+ * Computed from the built tables and pre-aggregates, in the explorer's order and measures.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  agencyFileKey,
+  headlinePath,
+  PAGE_SIZE,
+  vendorShard,
+  vendorShardHex,
+  type AgencyTuple,
+  type HeadlineInfo,
+  type HeadRow,
+  type RowsFile,
+  type TotalsFile,
+  type VendorShard,
+  type YearNumbers,
+} from '../../../src/lib/headline/files.ts';
+import type { StageDb } from './db.ts';
+
+type Row = Record<string, unknown>;
+
+const money = (c: string) => `coalesce(sum(${c}), 0)::VARCHAR AS ${c}`;
+
+/** Year numbers grouped by `by` (with fiscal_year) over the agency pre-aggregate. */
+const agencyYearsSql = (by: string) => `SELECT ${by ? `${by}, ` : ''}fiscal_year,
+    sum(projects)::INTEGER AS projects, ${money('budget')}, sum(contracts)::INTEGER AS contracts,
+    ${money('agreed')}, ${money('ref_price')}, ${money('ref_agreed')}
+  FROM agg_agency_year JOIN agencies USING (agency_id) GROUP BY ALL`;
+
+/**
+ * A vendor's numbers per year over its contract rows, project measures once per project (as the
+ * explorer counts a vendor's view: projects it won, their budget; its contracts and their value).
+ */
+const VENDOR_YEARS_SQL = `WITH pp AS (
+    SELECT vendor_id, fiscal_year, project_id, count(*) AS n, sum(price_agree) AS pa,
+           any_value(budget) AS budget, any_value(price_build) AS price_build, any_value(agreed) AS agreed
+    FROM contracts WHERE vendor_id IS NOT NULL GROUP BY ALL)
+  SELECT vendor_id, fiscal_year, count(*)::INTEGER AS projects, ${money('budget')},
+    sum(n)::INTEGER AS contracts, coalesce(sum(pa), 0)::VARCHAR AS agreed,
+    coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0)::VARCHAR AS ref_price,
+    coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0)::VARCHAR AS ref_agreed
+  FROM pp GROUP BY ALL`;
+
+/** The first page per group (`by`: none, `a.dept_name`, `p.fiscal_year` or both), in the table's order. */
+const topSql = (by: string[]) => `SELECT t.* EXCLUDE (budget, agreed), t.budget::VARCHAR AS budget,
+    t.agreed::VARCHAR AS agreed, n.project_name FROM (
+    SELECT a.dept_name, p.project_id, p.project_seq, p.fiscal_year, p.agency_id, p.method_id,
+      p.budget, p.agreed, p.contract_count::INTEGER AS contracts
+    FROM projects p JOIN agencies a USING (agency_id)
+    QUALIFY row_number() OVER (${by.length ? `PARTITION BY ${by.join(', ')} ` : ''}ORDER BY p.budget DESC NULLS LAST, p.project_id) <= ${PAGE_SIZE}
+  ) t LEFT JOIN (SELECT project_seq, project_name FROM details) n USING (project_seq)
+  ORDER BY t.budget DESC NULLS LAST, t.project_id`;
+
+const yearNumbers = (r: Row): YearNumbers => [
+  Number(r.projects),
+  String(r.budget),
+  Number(r.contracts),
+  String(r.agreed),
+  String(r.ref_price),
+  String(r.ref_agreed),
+];
+
+const headRow = (r: Row): HeadRow => [
+  String(r.project_id),
+  Number(r.project_seq),
+  Number(r.fiscal_year),
+  Number(r.agency_id),
+  r.method_id === null ? null : Number(r.method_id),
+  (r.budget as string | null) ?? null,
+  (r.agreed as string | null) ?? null,
+  Number(r.contracts),
+  (r.project_name as string | null) ?? null,
+];
+
+function groupBy<T>(rows: Row[], key: (r: Row) => string, map: (r: Row) => T): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k) ?? [];
+    list.push(map(r));
+    out.set(k, list);
+  }
+  return out;
+}
+
+class Writer {
+  files = 0;
+  bytes = 0;
+  constructor(readonly dir: string) {}
+  async write(rel: string, value: unknown): Promise<void> {
+    const abs = path.join(this.dir, rel);
+    await mkdir(path.dirname(abs), { recursive: true });
+    const text = JSON.stringify(value);
+    await writeFile(abs, text);
+    this.files++;
+    this.bytes += Buffer.byteLength(text);
+  }
+}
+
+/** Write the headline files into `dir` (the snapshot's `headline/`); paths are under it. */
+export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<HeadlineInfo, 'path'>> {
+  db.stage('writing the headline files');
+  const w = new Writer(dir);
+  const agencies = new Map<number, AgencyTuple>();
+  for (const a of await db.rows(
+    `SELECT agency_id, agency_key, dept_name, dept_sub_name, province FROM agencies`,
+  )) {
+    agencies.set(Number(a.agency_id), [
+      String(a.agency_key),
+      String(a.dept_name),
+      (a.dept_sub_name as string | null) ?? null,
+      (a.province as string | null) ?? null,
+    ]);
+  }
+  const rowsFile = (rows: HeadRow[] = []): RowsFile => ({
+    rows,
+    agencies: Object.fromEntries(rows.map((r) => [String(r[3]), agencies.get(r[3])!])),
+  });
+  const yearsOf = (rows: Row[] = []) =>
+    Object.fromEntries(rows.map((r) => [String(r.fiscal_year), yearNumbers(r)]));
+
+  // National.
+  const methods = (
+    await db.rows(`SELECT method_id, method_name, method_bucket FROM methods ORDER BY method_id`)
+  ).map((r) => ({ ...r, method_id: Number(r.method_id) })) as HeadlineInfo['methods'];
+  const national: TotalsFile = {
+    years: yearsOf(await db.rows(agencyYearsSql(''))),
+    ...rowsFile((await db.rows(topSql([]))).map(headRow)),
+  };
+  await w.write(headlinePath.national(), national);
+  const byYear = groupBy(
+    await db.rows(topSql(['p.fiscal_year'])),
+    (r) => `${r.fiscal_year}`,
+    headRow,
+  );
+  for (const [fy, rows] of byYear) {
+    await w.write(headlinePath.nationalYear(Number(fy)), rowsFile(rows));
+  }
+
+  // Agency names.
+  const years = groupBy(
+    await db.rows(agencyYearsSql('dept_name')),
+    (r) => String(r.dept_name),
+    (r) => r,
+  );
+  const top = groupBy(await db.rows(topSql(['a.dept_name'])), (r) => String(r.dept_name), headRow);
+  const topYear = groupBy(
+    await db.rows(topSql(['a.dept_name', 'p.fiscal_year'])),
+    (r) => `${r.fiscal_year}|${r.dept_name}`,
+    headRow,
+  );
+  for (const [name, ys] of years) {
+    const h = await agencyFileKey(name);
+    const file: TotalsFile = { years: yearsOf(ys), ...rowsFile(top.get(name)) };
+    await w.write(headlinePath.agency(h), file);
+    for (const y of ys) {
+      const fy = Number(y.fiscal_year);
+      await w.write(headlinePath.agencyYear(h, fy), rowsFile(topYear.get(`${fy}|${name}`)));
+    }
+  }
+
+  return writeVendors(db, w, methods);
+}
+
+/** Vendors, by every key that leads to them, in shards. */
+async function writeVendors(
+  db: StageDb,
+  w: Writer,
+  methods: HeadlineInfo['methods'],
+): Promise<Omit<HeadlineInfo, 'path'>> {
+  const yearsOf = (rows: Row[] = []) =>
+    Object.fromEntries(rows.map((r) => [String(r.fiscal_year), yearNumbers(r)]));
+  const keys = await db.rows(`SELECT k.vendor_key AS key, v.vendor_id, v.vendor_key, v.tin,
+      v.tin_status, v.name, v.linked_contracts
+    FROM vendor_keys k JOIN vendors v USING (vendor_id) ORDER BY k.vendor_key`);
+  const vendorYears = groupBy(
+    await db.rows(VENDOR_YEARS_SQL),
+    (r) => String(r.vendor_id),
+    (r) => r,
+  );
+  const hex = vendorShardHex(keys.length);
+  const shards = new Map<string, VendorShard>();
+  for (const k of keys) {
+    const shard = await vendorShard(String(k.key), hex);
+    const s = shards.get(shard) ?? {};
+    s[String(k.key)] = {
+      vendor: [
+        Number(k.vendor_id),
+        String(k.vendor_key),
+        (k.tin as string | null) ?? null,
+        (k.tin_status as string | null) ?? null,
+        (k.name as string | null) ?? null,
+        Number(k.linked_contracts ?? 0),
+      ],
+      years: yearsOf(vendorYears.get(String(k.vendor_id))),
+    };
+    shards.set(shard, s);
+  }
+  for (const [shard, s] of shards) await w.write(headlinePath.vendor(shard), s);
+  return { vendor_shard_hex: hex, files: w.files, bytes: w.bytes, methods };
+}

@@ -1,0 +1,168 @@
+/**
+ * A view's headline numbers and first table page from the headline files (files.ts), without the
+ * SQL engine: for the views whose only filters are fiscal years, an agency name and a vendor (not
+ * both), in the default order, on the first page. Any other view returns null and waits for the
+ * engine, which answers every view (and must agree with this to the last satang: tested).
+ */
+import { dataUrl } from '../db/dataset';
+import type { Agency, Vendor } from '../db/lookup';
+import type { Totals } from '../db/overview';
+import type { ResultRow } from '../db/rows';
+import { FACETS, filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
+import { dimRow, type DimRow } from '../query/filters/resolve';
+import type { Manifest } from '../schema/tables';
+import {
+  agencyFileKey,
+  headlinePath,
+  PAGE_SIZE,
+  vendorShard,
+  type HeadRow,
+  type RowsFile,
+  type TotalsFile,
+  type VendorShard,
+  type YearNumbers,
+} from './files';
+
+export interface Headline {
+  totals: Totals;
+  /** The first page of the table; null where the files do not hold it (a vendor's view). */
+  rows: ResultRow[] | null;
+  vendor: Vendor | null;
+  /** The method labels the table shows. */
+  methods: DimRow[];
+}
+
+/** The filters the headline files answer: fiscal years with an agency name or a vendor. */
+export function headlineCovers(f: Filters): boolean {
+  const plain = { ...NO_FILTERS, fy: f.fy, agency: f.agency, vendor: f.vendor, snap: f.snap };
+  return !(f.agency && f.vendor) && filtersToSearch(plain) === filtersToSearch(f);
+}
+
+/** A JSON file of the headline folder; null when it is not there (a name the data lacks). */
+async function getJson<T>(m: Manifest, rel: string): Promise<T | null> {
+  const res = await fetch(dataUrl(`${m.headline!.path}/${rel}`));
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`${rel}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+const cents = (s: string) => {
+  const [whole = '0', frac = ''] = s.replace('-', '').split('.');
+  const v = BigInt(whole) * 100n + BigInt((frac + '00').slice(0, 2));
+  return s.startsWith('-') ? -v : v;
+};
+const money = (c: bigint) => {
+  const a = c < 0n ? -c : c;
+  return `${c < 0n ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
+};
+
+/** The years' numbers added up (every year when none is chosen). */
+function totalsOf(years: Record<string, YearNumbers>, fy: number[]): Totals {
+  const sum = [0, 0n, 0, 0n, 0n, 0n] as [number, bigint, number, bigint, bigint, bigint];
+  for (const [y, n] of Object.entries(years)) {
+    if (fy.length && !fy.includes(Number(y))) continue;
+    sum[0] += n[0];
+    sum[1] += cents(n[1]);
+    sum[2] += n[2];
+    sum[3] += cents(n[3]);
+    sum[4] += cents(n[4]);
+    sum[5] += cents(n[5]);
+  }
+  return {
+    projects: sum[0],
+    budget: money(sum[1]),
+    contracts: sum[2],
+    agreed: money(sum[3]),
+    ref_price: money(sum[4]),
+    ref_agreed: money(sum[5]),
+  };
+}
+
+/** The table's default order: budget, largest first, no budget last; ties by project id. */
+function byBudget(a: HeadRow, b: HeadRow): number {
+  if (a[5] !== b[5]) {
+    if (a[5] === null) return 1;
+    if (b[5] === null) return -1;
+    const d = cents(b[5]) - cents(a[5]);
+    if (d !== 0n) return d > 0n ? 1 : -1;
+  }
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+function resultRows(files: RowsFile[]): ResultRow[] {
+  const agencies = Object.assign({}, ...files.map((x) => x.agencies)) as RowsFile['agencies'];
+  const rows = files.flatMap((x) => x.rows).sort(byBudget);
+  return rows.slice(0, PAGE_SIZE).map((r) => {
+    const a = agencies[String(r[3])];
+    const agency: Agency | null = a
+      ? { agency_id: r[3], agency_key: a[0], dept_name: a[1], dept_sub_name: a[2], province: a[3] }
+      : null;
+    return {
+      project_id: r[0],
+      project_seq: r[1],
+      fiscal_year: r[2],
+      agency_id: r[3],
+      method_id: r[4],
+      budget: r[5],
+      agreed: r[6],
+      contracts: r[7],
+      contract_value: null,
+      project_name: r[8],
+      agency,
+    };
+  });
+}
+
+/** The first page: over all years from the view's own file, else from each chosen year's file. */
+async function firstPage(
+  m: Manifest,
+  all: RowsFile,
+  years: Record<string, YearNumbers>,
+  fy: number[],
+  yearFile: (fy: number) => string,
+): Promise<ResultRow[]> {
+  if (!fy.length) return resultRows([all]);
+  const present = fy.filter((y) => years[String(y)]);
+  const files = await Promise.all(present.map((y) => getJson<RowsFile>(m, yearFile(y))));
+  return resultRows(files.filter((x): x is RowsFile => x !== null));
+}
+
+async function vendorView(m: Manifest, f: Filters): Promise<Omit<Headline, 'methods'> | null> {
+  const key = /^\d{13}$/.test(f.vendor!) ? `tin:${f.vendor}` : f.vendor!;
+  const shard = await getJson<VendorShard>(
+    m,
+    headlinePath.vendor(await vendorShard(key, m.headline!.vendor_shard_hex)),
+  );
+  const v = shard?.[key];
+  if (!v) return null;
+  const [vendor_id, vendor_key, tin, tin_status, name, linked_contracts] = v.vendor;
+  return {
+    totals: totalsOf(v.years, f.fy),
+    rows: null,
+    vendor: { vendor_id, vendor_key, tin, tin_status, name, linked_contracts },
+  };
+}
+
+/** The national view, or an agency name's: its own file, and each chosen year's first page. */
+async function totalsView(m: Manifest, f: Filters): Promise<Omit<Headline, 'methods'> | null> {
+  const h = f.agency ? await agencyFileKey(f.agency) : null;
+  const file = await getJson<TotalsFile>(m, h ? headlinePath.agency(h) : headlinePath.national());
+  if (!file) return null;
+  const yearFile = (y: number) =>
+    h ? headlinePath.agencyYear(h, y) : headlinePath.nationalYear(y);
+  const rows = await firstPage(m, file, file.years, f.fy, yearFile);
+  return { totals: totalsOf(file.years, f.fy), rows, vendor: null };
+}
+
+const METHODS = FACETS.find((d) => d.key === 'method')!;
+
+/**
+ * The view's headline from the headline files, or null when they do not answer it (other filters,
+ * a name the data lacks, data published without them).
+ */
+export async function headlineView(m: Manifest, f: Filters): Promise<Headline | null> {
+  if (!m.headline || !headlineCovers(f)) return null;
+  const view = f.vendor ? await vendorView(m, f) : await totalsView(m, f);
+  if (!view) return null;
+  return { ...view, methods: m.headline.methods.map((r) => dimRow(METHODS, r)) };
+}

@@ -1,0 +1,131 @@
+/**
+ * The headline before the engine: with DuckDB-WASM unable to load, a link to a fiscal-year,
+ * agency or vendor view still shows its headline numbers (and, but for a vendor's, the first
+ * page of the table) from the headline files, equal to native DuckDB on the same data.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickLink } from '../../scripts/lib/browser';
+import { headlineCovers } from '../../src/lib/headline/view';
+import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
+import { launch, serve, type TestServer } from '../helpers/browser';
+import { rows } from '../helpers/duckdb';
+import { expectedTotals, filterCases, table } from '../helpers/expected';
+import { BUILD, DEMO_DATA } from './setup-paths';
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  browser = await launch();
+  server = await serve({ root: BUILD });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const url = (f: Partial<Filters>) =>
+  `${server.origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`;
+
+const explorer = '[data-testid="explorer"]';
+
+/** The page once the headline files were asked for the view `clickLink` opened. */
+async function afterCheck(page: Page, href: string) {
+  await page.waitForURL(href);
+  await page.waitForSelector(`${explorer}:not([data-early="pending"])`, { timeout: 30_000 });
+  const v = (id: string) =>
+    page.evaluate(
+      (t) => document.querySelector(`[data-testid="result-${t}"]`)?.getAttribute('data-value'),
+      id,
+    );
+  return {
+    state: await page.getAttribute(explorer, 'data-state'),
+    headline: await page.getAttribute(explorer, 'data-headline'),
+    early: await page.getAttribute(explorer, 'data-early'),
+    numbers: {
+      projects: await v('projects'),
+      budget: await v('budget'),
+      contracts: await v('contracts'),
+      agreed: await v('agreed'),
+    },
+    ids: await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+      trs.map((tr) => tr.getAttribute('data-project-id')),
+    ),
+    pending: (await page.$('[data-testid="rows-pending"]')) !== null,
+  };
+}
+
+/** The first page in the default order, by name, from native DuckDB. */
+async function expectedIds(f: Partial<Filters>): Promise<string[]> {
+  const fy = f.fy ?? [];
+  const r = await rows(
+    `SELECT p.project_id FROM ${table(DEMO_DATA, 'projects')} p
+     JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id)
+     WHERE (${fy.length ? `p.fiscal_year IN (${fy.join(', ')})` : 'TRUE'})
+       AND (?::VARCHAR IS NULL OR a.dept_name = ?)
+     ORDER BY p.budget DESC NULLS LAST, p.project_id LIMIT 50`,
+    [f.agency ?? null, f.agency ?? null],
+  );
+  return r.map((x) => String(x.project_id));
+}
+
+describe('headline numbers before the engine', () => {
+  it('shows fiscal-year, agency and vendor views with no DuckDB-WASM, equal to native DuckDB', async () => {
+    const cases = (await filterCases(DEMO_DATA)).filter((c) =>
+      headlineCovers({ ...NO_FILTERS, ...c }),
+    );
+    const agency = cases.find((c) => c.agency && !c.fy)!.agency!;
+    cases.push({ fy: [2558, 2561, 2568] }, { agency, fy: [2559, 2560] });
+    expect(cases.some((c) => c.vendor && c.fy)).toBe(true);
+
+    const page = await browser.newPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.route(/\.wasm$/, (r) => r.abort()); // the engine cannot load
+    // A view the files do not answer waits for the engine: its headline is not ready.
+    const other = url({ method: ['specific'] });
+    await page.goto(other);
+    expect(await afterCheck(page, other)).toMatchObject({ early: 'none', headline: 'loading' });
+
+    for (const c of cases) {
+      await clickLink(page, url(c));
+      const got = await afterCheck(page, url(c));
+      if (c.agency === 'ไม่มีหน่วยงานนี้' || c.vendor === 'tin:0000000000000') {
+        // A name the data lacks has no file: the engine must say so; nothing is shown early.
+        expect({ case: c, early: got.early, headline: got.headline }).toEqual({
+          case: c,
+          early: 'none',
+          headline: 'loading',
+        });
+        continue;
+      }
+      expect({ case: c, state: got.state, headline: got.headline, ...got.numbers }).toEqual({
+        case: c,
+        state: 'loading',
+        headline: 'ready',
+        ...(await expectedTotals(DEMO_DATA, c)),
+      });
+      if (c.vendor) expect(got.pending).toBe(true);
+      else expect({ case: c, ids: got.ids }).toEqual({ case: c, ids: await expectedIds(c) });
+    }
+    const paths = requested.map((u) => new URL(u));
+    expect(paths.filter((u) => u.pathname.endsWith('.parquet'))).toEqual([]);
+    expect(paths.filter((u) => u.origin !== server.origin)).toEqual([]);
+    await page.close();
+  });
+
+  it('is final with the engine too: the same numbers and rows once every number is in', async () => {
+    const agency = (await filterCases(DEMO_DATA)).find((x) => x.agency && !x.sub)!.agency!;
+    const f = { agency, fy: [2566, 2567] };
+    const page = await browser.newPage();
+    await page.goto(url(f));
+    await page.waitForSelector(`${explorer}[data-state="ready"]`, { timeout: 60_000 });
+    const got = await afterCheck(page, url(f));
+    expect(got.headline).toBe('ready');
+    expect(got.numbers).toEqual(await expectedTotals(DEMO_DATA, f));
+    expect(got.ids).toEqual(await expectedIds(f));
+    await page.close();
+  });
+});
