@@ -108,6 +108,30 @@ async function marks(page: Page): Promise<{ shown_ms?: number; queries_ms?: numb
   return { shown_ms: Math.round(shown - click), queries_ms: Math.round(data - start) };
 }
 
+/**
+ * Cold: when the headline numbers were final (User Timing `explorer:headline`, from the
+ * navigation's start) and what the page had received by then (Resource Timing: the document,
+ * scripts, data; `transferSize`, compressed as sent), and whether the engine was among it.
+ */
+async function headlineCost(page: Page) {
+  return page.evaluate(() => {
+    const at = performance.getEntriesByName('explorer:headline').at(-1)?.startTime ?? null;
+    if (at === null) return {};
+    const got = [
+      ...performance.getEntriesByType('navigation'),
+      ...performance.getEntriesByType('resource'),
+    ].filter(
+      (e) => (e as PerformanceResourceTiming).responseEnd <= at,
+    ) as PerformanceResourceTiming[];
+    return {
+      headline_ms: Math.round(at),
+      headline_kb: Math.round(got.reduce((n, e) => n + e.transferSize, 0) / 1024),
+      headline_requests: got.length,
+      headline_engine: got.some((e) => e.name.endsWith('.wasm')),
+    };
+  });
+}
+
 async function runOf(page: Page): Promise<number> {
   return Number((await page.getAttribute('[data-testid="explorer"]', 'data-run')) ?? 0);
 }
@@ -167,7 +191,9 @@ async function measure(
   const cold = {
     ms: Math.round(performance.now() - t),
     ...transferred(log, mark),
-    ...(landing ? {} : { ...(await marks(page)), ...(await searchMs(page)) }),
+    ...(landing
+      ? {}
+      : { ...(await marks(page)), ...(await headlineCost(page)), ...(await searchMs(page)) }),
   };
   if (landing) {
     await context.close();

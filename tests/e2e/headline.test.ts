@@ -128,4 +128,48 @@ describe('headline numbers before the engine', () => {
     expect(got.ids).toEqual(await expectedIds(f));
     await page.close();
   });
+
+  it('shows the profile numbers and years of an agency name and a vendor with no DuckDB-WASM, as the full profile does', async () => {
+    const cases = await filterCases(DEMO_DATA);
+    const agency = cases.find((c) => c.agency && !c.sub)!.agency!;
+    const tin = cases.find((c) => c.vendor && /^\d{13}$/.test(c.vendor))!.vendor!;
+    const profiles = [
+      { path: `/agency?${new URLSearchParams({ name: agency })}`, f: { agency } },
+      { path: `/vendor?${new URLSearchParams({ id: tin })}`, f: { vendor: tin } },
+    ];
+    /** The headline numbers and the years table as the profile shows them. */
+    const read = (page: Page) =>
+      page.evaluate(() => ({
+        numbers: Object.fromEntries(
+          [...document.querySelectorAll('[data-testid^="result-"]')].map((e) => [
+            e.getAttribute('data-testid')!.slice('result-'.length),
+            e.getAttribute('data-value'),
+          ]),
+        ),
+        years: [...document.querySelectorAll('[data-testid="profile-years"] tbody tr')].map(
+          (tr) => tr.textContent,
+        ),
+      }));
+    for (const p of profiles) {
+      const blocked = await browser.newPage();
+      await blocked.route(/\.wasm$/, (r) => r.abort());
+      await blocked.goto(`${server.origin}${p.path}`);
+      const profile = '[data-testid="profile"]';
+      await blocked.waitForSelector(`${profile}[data-headline="ready"]`, { timeout: 30_000 });
+      expect(await blocked.getAttribute(profile, 'data-state')).toBe('loading');
+      const early = await read(blocked);
+      await blocked.close();
+
+      const full = await browser.newPage();
+      await full.goto(`${server.origin}${p.path}`);
+      await full.waitForSelector(`${profile}[data-state="ready"]`, { timeout: 60_000 });
+      const final = await read(full);
+      await full.close();
+      expect(early).toEqual(final);
+      const want = await expectedTotals(DEMO_DATA, p.f);
+      expect(early.numbers.projects).toBe(want.projects);
+      expect(early.numbers.agreed).toBe(want.agreed);
+      expect(early.years.length).toBeGreaterThan(1);
+    }
+  });
 });

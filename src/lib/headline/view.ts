@@ -127,20 +127,21 @@ async function firstPage(
   return resultRows(files.filter((x): x is RowsFile => x !== null));
 }
 
-async function vendorView(m: Manifest, f: Filters): Promise<Omit<Headline, 'methods'> | null> {
-  const key = /^\d{13}$/.test(f.vendor!) ? `tin:${f.vendor}` : f.vendor!;
-  const shard = await getJson<VendorShard>(
-    m,
-    headlinePath.vendor(await vendorShard(key, m.headline!.vendor_shard_hex)),
-  );
-  const v = shard?.[key];
-  if (!v) return null;
+/** A vendor's entry, by a 13-digit TIN or any of its keys; null when the data lacks it. */
+async function vendorEntry(m: Manifest, id: string): Promise<VendorShard[string] | null> {
+  const key = /^\d{13}$/.test(id) ? `tin:${id}` : id;
+  const file = headlinePath.vendor(await vendorShard(key, m.headline!.vendor_shard_hex));
+  return (await getJson<VendorShard>(m, file))?.[key] ?? null;
+}
+
+function vendorOf(v: VendorShard[string]): Vendor {
   const [vendor_id, vendor_key, tin, tin_status, name, linked_contracts] = v.vendor;
-  return {
-    totals: totalsOf(v.years, f.fy),
-    rows: null,
-    vendor: { vendor_id, vendor_key, tin, tin_status, name, linked_contracts },
-  };
+  return { vendor_id, vendor_key, tin, tin_status, name, linked_contracts };
+}
+
+async function vendorView(m: Manifest, f: Filters): Promise<Omit<Headline, 'methods'> | null> {
+  const v = await vendorEntry(m, f.vendor!);
+  return v ? { totals: totalsOf(v.years, f.fy), rows: null, vendor: vendorOf(v) } : null;
 }
 
 /** The national view, or an agency name's: its own file, and each chosen year's first page. */
@@ -165,4 +166,39 @@ export async function headlineView(m: Manifest, f: Filters): Promise<Headline | 
   const view = f.vendor ? await vendorView(m, f) : await totalsView(m, f);
   if (!view) return null;
   return { ...view, methods: m.headline.methods.map((r) => dimRow(METHODS, r)) };
+}
+
+/** A profile's headline: its numbers over all years and per year. */
+export interface ProfileHeadline {
+  totals: Totals;
+  years: {
+    fiscal_year: number;
+    projects: number;
+    budget: string;
+    contracts: number;
+    agreed: string;
+  }[];
+  vendor: Vendor | null;
+}
+
+/** An agency name's or a vendor's profile numbers from the headline files (null: not there). */
+export async function profileHeadline(
+  m: Manifest,
+  which: { agency: string } | { vendor: string },
+): Promise<ProfileHeadline | null> {
+  if (!m.headline) return null;
+  const v = 'vendor' in which ? await vendorEntry(m, which.vendor) : null;
+  const file =
+    'agency' in which
+      ? await getJson<TotalsFile>(m, headlinePath.agency(await agencyFileKey(which.agency)))
+      : v;
+  if (!file) return null;
+  const years = Object.keys(file.years)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((y) => {
+      const { projects, budget, contracts, agreed } = totalsOf(file.years, [y]);
+      return { fiscal_year: y, projects, budget, contracts, agreed };
+    });
+  return { totals: totalsOf(file.years, []), years, vendor: v && vendorOf(v) };
 }

@@ -142,6 +142,7 @@ export class Explorer {
         pageRows(m, r, f.sort, f.page),
       ]);
       if (!current()) return;
+      if (!early) performance.mark(MARK.headline);
       performance.mark(MARK.data);
       this.vendor = vendor;
       this.unknown = unknown;
