@@ -33,7 +33,9 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
   const q = (o: Record<string, string>) => `/explore?${new URLSearchParams(o)}`;
   return [
     { name: 'landing page', path: '/' },
+    { name: 'one year', path: q({ fy: String(fy) }) },
     { name: 'year + agency', path: q({ fy: String(fy), agency: agency.dept_name! }) },
+    { name: 'year + agency name (median)', path: q({ fy: String(fy), agency: median.dept_name! }) },
     {
       name: 'year + agency (median)',
       path: q({

@@ -38,12 +38,17 @@ export function headlineCovers(f: Filters): boolean {
   return !(f.agency && f.vendor) && filtersToSearch(plain) === filtersToSearch(f);
 }
 
-/** A JSON file of the headline folder; null when it is not there (a name the data lacks). */
-async function getJson<T>(m: Manifest, rel: string): Promise<T | null> {
-  const res = await fetch(dataUrl(`${m.headline!.path}/${rel}`));
-  if (res.status === 404) return null;
-  if (!res.ok) throw new Error(`${rel}: HTTP ${res.status}`);
-  return (await res.json()) as T;
+/** Reads a JSON file of the headline folder; null when it is not there (a name the data lacks). */
+export type Read = <T>(rel: string) => Promise<T | null>;
+
+/** The site's reader: the file over HTTP, beside the manifest. */
+function httpRead(m: Manifest): Read {
+  return async <T>(rel: string) => {
+    const res = await fetch(dataUrl(`${m.headline!.path}/${rel}`));
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`${rel}: HTTP ${res.status}`);
+    return (await res.json()) as T;
+  };
 }
 
 const cents = (s: string) => {
@@ -115,7 +120,7 @@ function resultRows(files: RowsFile[]): ResultRow[] {
 
 /** The first page: over all years from the view's own file, else from each chosen year's file. */
 async function firstPage(
-  m: Manifest,
+  read: Read,
   all: RowsFile,
   years: Record<string, YearNumbers>,
   fy: number[],
@@ -123,15 +128,19 @@ async function firstPage(
 ): Promise<ResultRow[]> {
   if (!fy.length) return resultRows([all]);
   const present = fy.filter((y) => years[String(y)]);
-  const files = await Promise.all(present.map((y) => getJson<RowsFile>(m, yearFile(y))));
+  const files = await Promise.all(present.map((y) => read<RowsFile>(yearFile(y))));
   return resultRows(files.filter((x): x is RowsFile => x !== null));
 }
 
 /** A vendor's entry, by a 13-digit TIN or any of its keys; null when the data lacks it. */
-async function vendorEntry(m: Manifest, id: string): Promise<VendorShard[string] | null> {
+async function vendorEntry(
+  m: Manifest,
+  read: Read,
+  id: string,
+): Promise<VendorShard[string] | null> {
   const key = /^\d{13}$/.test(id) ? `tin:${id}` : id;
   const file = headlinePath.vendor(await vendorShard(key, m.headline!.vendor_shard_hex));
-  return (await getJson<VendorShard>(m, file))?.[key] ?? null;
+  return (await read<VendorShard>(file))?.[key] ?? null;
 }
 
 function vendorOf(v: VendorShard[string]): Vendor {
@@ -139,19 +148,23 @@ function vendorOf(v: VendorShard[string]): Vendor {
   return { vendor_id, vendor_key, tin, tin_status, name, linked_contracts };
 }
 
-async function vendorView(m: Manifest, f: Filters): Promise<Omit<Headline, 'methods'> | null> {
-  const v = await vendorEntry(m, f.vendor!);
+async function vendorView(
+  m: Manifest,
+  read: Read,
+  f: Filters,
+): Promise<Omit<Headline, 'methods'> | null> {
+  const v = await vendorEntry(m, read, f.vendor!);
   return v ? { totals: totalsOf(v.years, f.fy), rows: null, vendor: vendorOf(v) } : null;
 }
 
 /** The national view, or an agency name's: its own file, and each chosen year's first page. */
-async function totalsView(m: Manifest, f: Filters): Promise<Omit<Headline, 'methods'> | null> {
+async function totalsView(read: Read, f: Filters): Promise<Omit<Headline, 'methods'> | null> {
   const h = f.agency ? await agencyFileKey(f.agency) : null;
-  const file = await getJson<TotalsFile>(m, h ? headlinePath.agency(h) : headlinePath.national());
+  const file = await read<TotalsFile>(h ? headlinePath.agency(h) : headlinePath.national());
   if (!file) return null;
   const yearFile = (y: number) =>
     h ? headlinePath.agencyYear(h, y) : headlinePath.nationalYear(y);
-  const rows = await firstPage(m, file, file.years, f.fy, yearFile);
+  const rows = await firstPage(read, file, file.years, f.fy, yearFile);
   return { totals: totalsOf(file.years, f.fy), rows, vendor: null };
 }
 
@@ -161,9 +174,13 @@ const METHODS = FACETS.find((d) => d.key === 'method')!;
  * The view's headline from the headline files, or null when they do not answer it (other filters,
  * a name the data lacks, data published without them).
  */
-export async function headlineView(m: Manifest, f: Filters): Promise<Headline | null> {
+export async function headlineView(
+  m: Manifest,
+  f: Filters,
+  read: Read = httpRead(m),
+): Promise<Headline | null> {
   if (!m.headline || !headlineCovers(f)) return null;
-  const view = f.vendor ? await vendorView(m, f) : await totalsView(m, f);
+  const view = f.vendor ? await vendorView(m, read, f) : await totalsView(read, f);
   if (!view) return null;
   return { ...view, methods: m.headline.methods.map((r) => dimRow(METHODS, r)) };
 }
@@ -185,12 +202,13 @@ export interface ProfileHeadline {
 export async function profileHeadline(
   m: Manifest,
   which: { agency: string } | { vendor: string },
+  read: Read = httpRead(m),
 ): Promise<ProfileHeadline | null> {
   if (!m.headline) return null;
-  const v = 'vendor' in which ? await vendorEntry(m, which.vendor) : null;
+  const v = 'vendor' in which ? await vendorEntry(m, read, which.vendor) : null;
   const file =
     'agency' in which
-      ? await getJson<TotalsFile>(m, headlinePath.agency(await agencyFileKey(which.agency)))
+      ? await read<TotalsFile>(headlinePath.agency(await agencyFileKey(which.agency)))
       : v;
   if (!file) return null;
   const years = Object.keys(file.years)

@@ -124,6 +124,8 @@ export class Explorer {
     this.early = false;
     this.earlyCheck = 'pending';
     let early = false;
+    /** The view's first page from the headline files: the engine need not compute it again. */
+    let firstPage: ResultRow[] | null = null;
     try {
       this.manifest ??= await fetchManifest();
       const m = this.manifest;
@@ -133,13 +135,14 @@ export class Explorer {
         const h = await headlineView(m, f).catch(() => null);
         if (!current()) return;
         if (h) early = this.showEarly(h);
+        firstPage = h?.rows ?? null;
       }
       if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);
       const { r, vendor, search, unknown } = await resolveFilters(m, f);
       const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
         overview(m, r),
-        pageRows(m, r, f.sort, f.page),
+        firstPage ?? pageRows(m, r, f.sort, f.page),
       ]);
       if (!current()) return;
       if (!early) performance.mark(MARK.headline);

@@ -1,0 +1,130 @@
+/**
+ * The headline files (src/lib/headline) against the engine's own planner and SQL on the same data
+ * (native DuckDB), and against the independent oracle: numbers, first pages and profile years, on
+ * the real drone set and a generated national-shaped set.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  headlineCovers,
+  headlineView,
+  profileHeadline,
+  type Read,
+} from '../../src/lib/headline/view';
+import { sourceFiles, type Row } from '../../src/lib/query/aggregate';
+import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
+import { rowsSql } from '../../src/lib/query/page-sql';
+import { rowSource } from '../../src/lib/query/plan';
+import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
+import { expectedTotals, filterCases } from '../helpers/expected';
+import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
+
+const dirs = fixtureDirs(4000, 11);
+let drone: Site;
+let gen: Site;
+
+beforeAll(async () => {
+  ({ drone, gen } = await ingestFixtures(dirs));
+}, 120_000);
+
+/** The headline files read from disk, as the site reads them over HTTP. */
+function diskRead(dir: string, s: Site): Read {
+  return async <T>(rel: string) => {
+    const file = path.join(dir, s.m.headline!.path, rel);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
+  };
+}
+
+describe('headline files', () => {
+  for (const [label, get, dir] of [
+    ['the real drone set', () => drone, dirs.droneDir],
+    ['generated data', () => gen, dirs.genDir],
+  ] as const) {
+    it(`give the engine's numbers and first page for every view they answer (${label})`, async () => {
+      const s = get();
+      const base = (await filterCases(dir)).filter((c) => headlineCovers({ ...NO_FILTERS, ...c }));
+      const years = s.m.fiscal_years;
+      const agency = base.find((c) => c.agency)!.agency!;
+      const cases: Partial<Filters>[] = [
+        ...base,
+        { fy: [years[0]!, years.at(-1)!] },
+        { agency, fy: years.slice(0, 2) },
+      ];
+      expect(cases.filter((c) => c.vendor).length).toBeGreaterThan(1);
+      for (const c of cases) {
+        const f: Filters = { ...NO_FILTERS, ...c };
+        const h = await headlineView(s.m, f, diskRead(dir, s));
+        const unknown = c.agency === 'ไม่มีหน่วยงานนี้' || c.vendor === 'tin:0000000000000';
+        if (unknown) {
+          expect({ case: c, h }).toEqual({ case: c, h: null });
+          continue;
+        }
+        const r = await s.resolve(f);
+        const { projects, budget, contracts, agreed } = h!.totals;
+        const got = {
+          case: c,
+          projects: String(projects),
+          budget,
+          contracts: String(contracts),
+          agreed,
+        };
+        expect(got).toEqual({ case: c, ...(await siteTotals(s, r)) });
+        expect(got).toEqual({ case: c, ...(await expectedTotals(dir, c)) });
+        if (c.vendor) {
+          expect(h!.rows).toBeNull();
+          continue;
+        }
+        const source = rowSource(r);
+        const files = sourceFiles(s.m, source, r);
+        const page = files.length
+          ? await s.ask(rowsSql(source, files, r, '-budget', 50, 0), files)
+          : [];
+        const pick = (x: Row) => [x.project_id, x.budget, x.agreed, Number(x.contracts)];
+        expect({ case: c, rows: h!.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
+          case: c,
+          rows: page.map(pick),
+        });
+      }
+    });
+  }
+
+  it('give the profiles their numbers and years (an agency name, a vendor by TIN and by key)', async () => {
+    const s = drone;
+    const read = diskRead(dirs.droneDir, s);
+    const cases = await filterCases(dirs.droneDir);
+    const name = cases.find((c) => c.agency && !c.sub)!.agency!;
+    const p = (await agencyProfile(s.ask, s.m, s.dims, { name }))!;
+    const h = (await profileHeadline(s.m, { agency: name }, read))!;
+    expect(h.years).toEqual(p.years);
+    expect(h.totals).toMatchObject(p.totals);
+    for (const id of cases.filter((c) => c.vendor && !c.fy).map((c) => c.vendor!)) {
+      const v = await vendorProfile(s.ask, s.m, s.dims, id, false);
+      const hv = await profileHeadline(s.m, { vendor: id }, read);
+      if (!v || !hv) {
+        // A key the data lacks: neither has a profile.
+        expect({ id, v, hv }).toEqual({ id, v: null, hv: null });
+        continue;
+      }
+      // A vendor's profile shows its contracts and their value by year (no budget of its own).
+      const won = (y: { fiscal_year: number; contracts: number; agreed: string }) => [
+        y.fiscal_year,
+        y.contracts,
+        y.agreed,
+      ];
+      expect({ id, years: hv.years.map(won) }).toEqual({ id, years: v.years.map(won) });
+      expect([hv.totals.contracts, hv.totals.agreed]).toEqual([
+        v.totals.contracts,
+        v.totals.agreed,
+      ]);
+      expect(hv.vendor).toEqual({
+        vendor_id: v.vendor.vendor_id,
+        vendor_key: v.vendor.vendor_key,
+        tin: v.vendor.tin,
+        tin_status: v.vendor.tin_status,
+        name: v.vendor.name,
+        linked_contracts: v.vendor.linked_contracts,
+      });
+    }
+  });
+});
