@@ -118,18 +118,9 @@ function resultRows(files: RowsFile[]): ResultRow[] {
   });
 }
 
-/** The first page: over all years from the view's own file, else from each chosen year's file. */
-async function firstPage(
-  read: Read,
-  all: RowsFile,
-  years: Record<string, YearNumbers>,
-  fy: number[],
-  yearFile: (fy: number) => string,
-): Promise<ResultRow[]> {
-  if (!fy.length) return resultRows([all]);
-  const present = fy.filter((y) => years[String(y)]);
-  const files = await Promise.all(present.map((y) => read<RowsFile>(yearFile(y))));
-  return resultRows(files.filter((x): x is RowsFile => x !== null));
+/** The first page: over all years from the view's own file, else from the chosen years' files. */
+function firstPage(all: RowsFile, years: (RowsFile | null)[] | null): ResultRow[] {
+  return resultRows(years ? years.filter((x): x is RowsFile => x !== null) : [all]);
 }
 
 /** A vendor's entry, by a 13-digit TIN or any of its keys; null when the data lacks it. */
@@ -157,15 +148,25 @@ async function vendorView(
   return v ? { totals: totalsOf(v.years, f.fy), rows: null, vendor: vendorOf(v) } : null;
 }
 
-/** The national view, or an agency name's: its own file, and each chosen year's first page. */
-async function totalsView(read: Read, f: Filters): Promise<Omit<Headline, 'methods'> | null> {
+/**
+ * The national view, or an agency name's: its own file, and the chosen years' first pages, asked
+ * at the same time (a year the view lacks has no file).
+ */
+async function totalsView(
+  m: Manifest,
+  read: Read,
+  f: Filters,
+): Promise<Omit<Headline, 'methods'> | null> {
   const h = f.agency ? await agencyFileKey(f.agency) : null;
-  const file = await read<TotalsFile>(h ? headlinePath.agency(h) : headlinePath.national());
-  if (!file) return null;
   const yearFile = (y: number) =>
     h ? headlinePath.agencyYear(h, y) : headlinePath.nationalYear(y);
-  const rows = await firstPage(read, file, file.years, f.fy, yearFile);
-  return { totals: totalsOf(file.years, f.fy), rows, vendor: null };
+  const chosen = f.fy.filter((y) => m.fiscal_years.includes(y));
+  const [file, years] = await Promise.all([
+    read<TotalsFile>(h ? headlinePath.agency(h) : headlinePath.national()),
+    f.fy.length ? Promise.all(chosen.map((y) => read<RowsFile>(yearFile(y)))) : null,
+  ]);
+  if (!file) return null;
+  return { totals: totalsOf(file.years, f.fy), rows: firstPage(file, years), vendor: null };
 }
 
 const METHODS = FACETS.find((d) => d.key === 'method')!;
@@ -180,7 +181,7 @@ export async function headlineView(
   read: Read = httpRead(m),
 ): Promise<Headline | null> {
   if (!m.headline || !headlineCovers(f)) return null;
-  const view = f.vendor ? await vendorView(m, read, f) : await totalsView(read, f);
+  const view = f.vendor ? await vendorView(m, read, f) : await totalsView(m, read, f);
   if (!view) return null;
   return { ...view, methods: m.headline.methods.map((r) => dimRow(METHODS, r)) };
 }

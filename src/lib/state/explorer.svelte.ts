@@ -127,12 +127,14 @@ export class Explorer {
     /** The view's first page from the headline files: the engine need not compute it again. */
     let firstPage: ResultRow[] | null = null;
     try {
-      this.manifest ??= await fetchManifest();
-      const m = this.manifest;
+      const m = this.manifest ?? (await fetchManifest());
       // The headline files first, when they answer this view: the engine starts after them, so
-      // its 4 MB do not share a slow link with the few KB the first numbers need.
-      if (headlineCovers(f) && m.headline) {
-        const h = await headlineView(m, f).catch(() => null);
+      // its 4 MB do not share a slow link with the few KB the first numbers need. Asked before
+      // the manifest is shown, so the page's update does not delay them.
+      const asked = headlineCovers(f) && m.headline ? headlineView(m, f) : null;
+      this.manifest = m;
+      if (asked) {
+        const h = await asked.catch(() => null);
         if (!current()) return;
         if (h) early = this.showEarly(h);
         firstPage = h?.rows ?? null;
