@@ -1,12 +1,13 @@
 /**
  * npm run bench:peers -- [--rows 6000000] [--seed 1] [--dir data/bench] [--runs 3]
+ *                        [--networks loopback,throttled] [--only TEXT]
  *
  * The site against its peers on the same published files and questions (year + agency, a vendor
  * across years, national totals, a common search word): this site (its headline numbers, cold from
  * a link, warm on a second visit in the same page), DuckDB-WASM with the minimal SQL, hyparquet
  * (pure-JS Parquet; zstd from hyparquet-compressors), and the floor (the column chunks and footers
  * the question needs, from native DuckDB's parquet_metadata). Engines alternate within each run;
- * the median run is printed. Every answer is checked against native DuckDB. Not a test: quote its
+ * the median run is printed (throttled: Lighthouse's mobile profile, one run). Every answer is checked against native DuckDB. Not a test: quote its
  * output (docs/benchmarks.md).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -21,9 +22,11 @@ import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
 import { exploreViews } from './explore-views.ts';
 import { answerSql, type Answer, type Question, siteView } from './peers/questions.ts';
 import { benchDataset, benchFiles, buildSite } from './site.ts';
+import { freshPage } from './views.ts';
 
 const { values } = parseCli(
   `npm run bench:peers -- [--rows 6000000] [--seed 1] [--dir data/bench] [--runs 3]
+                       [--networks loopback,throttled]
 
 This site vs DuckDB-WASM (minimal SQL) vs hyparquet vs the floor, on the same files and questions.`,
   {
@@ -31,6 +34,8 @@ This site vs DuckDB-WASM (minimal SQL) vs hyparquet vs the floor, on the same fi
     seed: { type: 'string', default: '1' },
     dir: { type: 'string', default: 'data/bench' },
     runs: { type: 'string', default: '3' },
+    networks: { type: 'string', default: 'loopback,throttled' },
+    only: { type: 'string', default: '' },
   },
 );
 const rows = Number(values.rows);
@@ -192,6 +197,11 @@ async function needs(q: Question): Promise<Need[]> {
   ];
 }
 
+interface Net {
+  origin: string;
+  throttle: boolean;
+}
+
 interface Cost {
   ms: number;
   kb: number;
@@ -211,13 +221,13 @@ const kbOf = (log: RequestLog[], from: number) => ({
 /** A peer engine: the question cold in a fresh profile, then again in the same page (warm). */
 async function peer(
   browser: Browser,
-  origin: string,
+  net: Net,
   log: RequestLog[],
   engine: string,
   q: Question,
-) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+): Promise<Result> {
+  const { context, page } = await freshPage(browser, net.throttle);
+  const origin = net.origin;
   try {
     let from = log.length;
     const b64 = Buffer.from(JSON.stringify(q)).toString('base64');
@@ -241,15 +251,10 @@ async function peer(
 }
 
 /** The site: a link to the view, cold, until its headline numbers are final; then a warm visit. */
-async function site(
-  browser: Browser,
-  origin: string,
-  log: RequestLog[],
-  q: Question,
-): Promise<Result> {
+async function site(browser: Browser, net: Net, log: RequestLog[], q: Question): Promise<Result> {
   const v = siteView(q);
-  const context = await browser.newContext();
-  const page = await context.newPage();
+  const { context, page } = await freshPage(browser, net.throttle);
+  const origin = net.origin;
   const headline = '[data-testid="explorer"][data-headline="ready"]';
   try {
     let from = log.length;
@@ -322,36 +327,44 @@ const origin = `http://127.0.0.1:${await listen(server, 0)}`;
 const browser = await launchChromium();
 const ENGINES = ['site', 'duckdb', 'hyparquet'] as const;
 try {
-  console.log(
-    `## ${rows.toLocaleString('en')} contract rows (${data}), ${values.runs} runs, median by cold time\n`,
-  );
-  console.log('| question | engine | answer | cold ms | cold KB | requests | warm ms | warm KB |');
-  console.log('|---|---|---|---:|---:|---:|---:|---:|');
-  for (const q of await questions()) {
-    const want = await expected(q);
-    const runs: Record<string, Result[]> = { site: [], duckdb: [], hyparquet: [] };
-    for (let i = 0; i < Number(values.runs); i++) {
-      // Alternate which engine goes first, so no engine always meets a warmer machine.
-      for (const e of [...ENGINES.slice(i % 3), ...ENGINES.slice(0, i % 3)]) {
-        runs[e]!.push(
-          e === 'site'
-            ? await site(browser, origin, log, q)
-            : await peer(browser, origin, log, e, q),
-        );
-      }
+  for (const network of values.networks.split(',')) {
+    const net = { origin, throttle: network === 'throttled' };
+    const runs = net.throttle ? 1 : Number(values.runs);
+    console.log(
+      `\n## ${rows.toLocaleString('en')} contract rows (${data}), ${network}: ${runs} run(s), the median by cold time\n`,
+    );
+    console.log(
+      '| question | engine | answer | cold ms | cold KB | requests | warm ms | warm KB |',
+    );
+    console.log('|---|---|---|---:|---:|---:|---:|---:|');
+    for (const q of (await questions()).filter((x) => x.name.includes(values.only))) {
+      await compare(browser, net, q, runs);
     }
-    const f = await floor(await needs(q));
-    for (const e of ENGINES) {
-      const r = median(runs[e]!);
-      const ok = r.answer && r.answer.a === want.a && Math.abs(r.answer.b - want.b) < 0.01;
-      console.log(
-        `| ${q.name} | ${e} | ${ok ? 'equal' : `DIFFERS ${JSON.stringify(r.answer)} vs ${JSON.stringify(want)}`} | ${r.cold.ms} | ${r.cold.kb} | ${r.cold.requests} | ${r.warm.ms} | ${r.warm.kb} |`,
-      );
-    }
-    console.log(`| ${q.name} | floor (chunks + footers) | | | ${f.kb} | ${f.requests} | | |`);
   }
 } finally {
   await browser.close();
   server.closeAllConnections();
   server.close();
+}
+
+/** One question: every engine `runs` times (alternating which goes first), then the floor. */
+async function compare(b: Browser, net: Net, q: Question, runs: number): Promise<void> {
+  const want = await expected(q);
+  const got: Record<string, Result[]> = { site: [], duckdb: [], hyparquet: [] };
+  for (let i = 0; i < runs; i++) {
+    // Alternate which engine goes first, so no engine always meets a warmer machine.
+    for (const e of [...ENGINES.slice(i % 3), ...ENGINES.slice(0, i % 3)]) {
+      got[e]!.push(e === 'site' ? await site(b, net, log, q) : await peer(b, net, log, e, q));
+    }
+  }
+  const f = await floor(await needs(q));
+  for (const e of ENGINES) {
+    const r = median(got[e]!);
+    const ok = r.answer && r.answer.a === want.a && Math.abs(r.answer.b - want.b) < 0.01;
+    const answer = ok ? 'equal' : `DIFFERS ${JSON.stringify(r.answer)} vs ${JSON.stringify(want)}`;
+    console.log(
+      `| ${q.name} | ${e} | ${answer} | ${r.cold.ms} | ${r.cold.kb} | ${r.cold.requests} | ${r.warm.ms} | ${r.warm.kb} |`,
+    );
+  }
+  console.log(`| ${q.name} | floor (chunks + footers) | | | ${f.kb} | ${f.requests} | | |`);
 }

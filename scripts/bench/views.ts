@@ -11,7 +11,7 @@ import { benchDataset, buildSite } from './site.ts';
 import type { QueryTime } from '../../src/lib/db/index.ts';
 
 /** Lighthouse's mobile throttling (applied with the DevTools protocol). */
-const THROTTLED = {
+export const THROTTLED = {
   offline: false,
   latency: 150,
   downloadThroughput: (1.6 * 1024 * 1024) / 8,
@@ -137,7 +137,7 @@ async function runOf(page: Page): Promise<number> {
 }
 
 /** A fresh browser context (no cache), throttled or not, with one page. */
-async function freshPage(browser: Browser, throttle: boolean, queries: boolean) {
+export async function freshPage(browser: Browser, throttle: boolean, queries = false) {
   const context = await browser.newContext();
   // The page then keeps each query's text and time (src/lib/db/index.ts).
   if (queries) await context.addInitScript('globalThis.__queryTimes = []');
