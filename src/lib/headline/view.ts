@@ -165,7 +165,9 @@ async function totalsView(
     read<TotalsFile>(h ? headlinePath.agency(h) : headlinePath.national()),
     f.fy.length ? Promise.all(chosen.map((y) => read<RowsFile>(yearFile(y)))) : null,
   ]);
-  if (!file) return null;
+  // A year with projects whose page is missing: the files are not whole (a snapshot replaced
+  // while the page was open); the engine says what happened.
+  if (!file || years?.some((x, i) => !x && file.years[String(chosen[i])])) return null;
   return { totals: totalsOf(file.years, f.fy), rows: firstPage(file, years), vendor: null };
 }
 

@@ -177,7 +177,7 @@ export const en: typeof th = {
     bucket_legacy: 'Pre-2017 methods',
     bucket_unknown: 'Not stated',
     early:
-      'Headline numbers ready (from the summary files); loading the database engine for filters, charts, flags and exports…',
+      'Headline numbers ready (from the summary files); filters, charts, flags and exports wait for the database engine:',
     rows_pending: 'The table of projects appears once the database engine has loaded…',
     stage_engine: 'Loading the database engine (DuckDB-WASM) {{loaded}}…',
     waiting_visible:
