@@ -11,7 +11,6 @@
  * output (docs/benchmarks.md).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
@@ -21,8 +20,8 @@ import { parseCli } from '../lib/cli.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
 import { exploreViews } from './explore-views.ts';
 import { answerSql, type Answer, type Question, siteView } from './peers/questions.ts';
-import { benchDataset, benchFiles, buildSite } from './site.ts';
-import { freshPage } from './views.ts';
+import { benchDataset, benchFiles, buildSite, DATASET_OPTIONS, footerBytes } from './site.ts';
+import { freshPage, headlineCost } from './views.ts';
 
 const { values } = parseCli(
   `npm run bench:peers -- [--rows 6000000] [--seed 1] [--dir data/bench] [--runs 3]
@@ -30,9 +29,7 @@ const { values } = parseCli(
 
 This site vs DuckDB-WASM (minimal SQL) vs hyparquet vs the floor, on the same files and questions.`,
   {
-    rows: { type: 'string', default: '6000000' },
-    seed: { type: 'string', default: '1' },
-    dir: { type: 'string', default: 'data/bench' },
+    ...DATASET_OPTIONS,
     runs: { type: 'string', default: '3' },
     networks: { type: 'string', default: 'loopback,throttled' },
     only: { type: 'string', default: '' },
@@ -85,18 +82,6 @@ const nativeSql = (list: Manifest['files'], text: (from: string) => string, args
 
 /** The question's answer from native DuckDB, with the same minimal SQL. */
 const expected = (q: Question) => answerSql(q, m, nativeSql);
-
-/** A Parquet file's footer as read before any chunk: its length, the length field and magic. */
-function footerBytes(file: string): number {
-  const fd = openSync(file, 'r');
-  try {
-    const tail = Buffer.alloc(8);
-    readSync(fd, tail, 0, 8, statSync(file).size - 8);
-    return tail.readUInt32LE(0) + 8;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Column chunks a question must read: these columns of the row groups whose key may match. */
 interface Need {
@@ -288,20 +273,11 @@ async function site(browser: Browser, net: Net, log: RequestLog[], q: Question):
  * the engine's worker fetched the rest.
  */
 async function pageCost(page: Page, log: RequestLog[], from: number): Promise<Cost> {
-  const early = await page.getAttribute('[data-testid="explorer"]', 'data-early');
-  const r = await page.evaluate(() => {
-    const at = performance.getEntriesByName('explorer:headline').at(-1)!.startTime;
-    const got = [
-      ...performance.getEntriesByType('navigation'),
-      ...performance.getEntriesByType('resource'),
-    ].filter(
-      (e) => (e as PerformanceResourceTiming).responseEnd <= at,
-    ) as PerformanceResourceTiming[];
-    return { at, bytes: got.reduce((n, e) => n + e.transferSize, 0), requests: got.length };
-  });
-  if (early === 'shown')
-    return { ms: Math.round(r.at), kb: Math.round(r.bytes / 1024), requests: r.requests };
-  return { ms: Math.round(r.at), ...kbOf(log, from) };
+  const h = await headlineCost(page);
+  const ms = h.headline_ms ?? -1;
+  if (h.headline_from === 'shown')
+    return { ms, kb: h.headline_kb!, requests: h.headline_requests! };
+  return { ms, ...kbOf(log, from) };
 }
 
 async function siteAnswer(page: Page, v: ReturnType<typeof siteView>): Promise<Answer> {

@@ -11,9 +11,10 @@
  * index's own size. Not a test: quote its output (docs/benchmarks.md).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../../src/lib/schema/tables.ts';
+import { footerBytes } from './site.ts';
 import { runViewsCli, type Interaction } from './views.ts';
 
 const manifestOf = (data: string) =>
@@ -64,18 +65,6 @@ async function interactions(data: string): Promise<Interaction[]> {
     { name: `common word, one year (ถนน, ${fy})`, path: q({ q: 'ถนน', fy: String(fy) }) },
     { name: 'common word in agency and winner names too', path: q({ q: 'ถนน', qin: 'all' }) },
   ].map((x) => ({ ...x, firstInPage: true }));
-}
-
-/** Bytes of a Parquet file's footer (metadata + length + magic): read before any column. */
-function footerBytes(file: string): number {
-  const fd = openSync(file, 'r');
-  try {
-    const tail = Buffer.alloc(8);
-    readSync(fd, tail, 0, 8, statSync(file).size - 8);
-    return tail.readUInt32LE(0) + 8;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** What a naive LIKE scan over every year's names must transfer, beside the index's size. */

@@ -1,12 +1,16 @@
 /** Benchmark datasets and site builds, shared by bench:explore and bench:export. */
 import { execFileSync } from 'node:child_process';
 import {
+  closeSync,
   cpSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   rmSync,
+  statSync,
   symlinkSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -71,4 +75,16 @@ export function benchFiles(data: string): { m: Manifest; list: (table: string) =
       .map((f) => `'${path.join(data, f.path)}'`)
       .join(', ')}]`;
   return { m, list };
+}
+
+/** Bytes of a Parquet file's footer (metadata + length + magic): read before any column. */
+export function footerBytes(file: string): number {
+  const fd = openSync(file, 'r');
+  try {
+    const tail = Buffer.alloc(8);
+    readSync(fd, tail, 0, 8, statSync(file).size - 8);
+    return tail.readUInt32LE(0) + 8;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -111,10 +111,18 @@ async function marks(page: Page): Promise<{ shown_ms?: number; queries_ms?: numb
 /**
  * Cold: when the headline numbers were final (User Timing `explorer:headline`, from the
  * navigation's start) and what the page had received by then (Resource Timing: the document,
- * scripts, data; `transferSize`, compressed as sent), and whether the engine was among it.
+ * scripts, data; `transferSize`, compressed as sent). `headline_from`: `shown` when the headline
+ * files answered (the engine starts only after them), `none` when the engine did: its worker's
+ * requests are not in the page's Resource Timing, so then the KB leave them out.
  */
-async function headlineCost(page: Page) {
-  return page.evaluate(() => {
+export async function headlineCost(page: Page): Promise<{
+  headline_ms?: number;
+  headline_kb?: number;
+  headline_requests?: number;
+  headline_from?: string | null;
+}> {
+  const from = await page.getAttribute('[data-testid="explorer"]', 'data-early');
+  const cost = await page.evaluate(() => {
     const at = performance.getEntriesByName('explorer:headline').at(-1)?.startTime ?? null;
     if (at === null) return {};
     const got = [
@@ -127,9 +135,9 @@ async function headlineCost(page: Page) {
       headline_ms: Math.round(at),
       headline_kb: Math.round(got.reduce((n, e) => n + e.transferSize, 0) / 1024),
       headline_requests: got.length,
-      headline_engine: got.some((e) => e.name.endsWith('.wasm')),
     };
   });
+  return { ...cost, headline_from: from };
 }
 
 async function runOf(page: Page): Promise<number> {

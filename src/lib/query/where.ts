@@ -13,7 +13,7 @@ import {
   type Resolved,
   type Source,
 } from './plan';
-import { inList, placeholders, range, sqlNumber, type Param, type Sql } from './sql';
+import { inList, range, sqlNumber, type Param, type Sql } from './sql';
 
 /**
  * Projects among a search's hits (or a flag's). The hits' `project_seq` range is also written as literal
@@ -41,9 +41,9 @@ export function rankJoin(r: Resolved, alias: string): string {
 function arm(source: Source, r: Resolved, d: Dim, params: Param[]): string {
   const col = column(source, d);
   switch (DIMS[d].kind) {
+    // Years as ids: with their literal range a file ordered by year (the pre-aggregates) is read
+    // for the chosen years only.
     case 'years':
-      params.push(...r.fy);
-      return `${col} IN (${placeholders(r.fy.length)})`;
     case 'ids':
       return inList(col, r[d] as number[], params);
     case 'facet':
