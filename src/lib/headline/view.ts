@@ -8,7 +8,8 @@ import { dataUrl } from '../db/dataset';
 import type { Agency, Vendor } from '../db/lookup';
 import type { Totals } from '../db/overview';
 import type { ResultRow } from '../db/rows';
-import { FACETS, filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
+import { decimal, hundredths } from '../query/decimal';
+import { FACETS, filtersToSearch, NO_FILTERS, TIN, type Filters } from '../query/filters';
 import { dimRow, type DimRow } from '../query/filters/resolve';
 import type { Manifest } from '../schema/tables';
 import {
@@ -51,35 +52,25 @@ function httpRead(m: Manifest): Read {
   };
 }
 
-const cents = (s: string) => {
-  const [whole = '0', frac = ''] = s.replace('-', '').split('.');
-  const v = BigInt(whole) * 100n + BigInt((frac + '00').slice(0, 2));
-  return s.startsWith('-') ? -v : v;
-};
-const money = (c: bigint) => {
-  const a = c < 0n ? -c : c;
-  return `${c < 0n ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
-};
-
 /** The years' numbers added up (every year when none is chosen). */
 function totalsOf(years: Record<string, YearNumbers>, fy: number[]): Totals {
   const sum = [0, 0n, 0, 0n, 0n, 0n] as [number, bigint, number, bigint, bigint, bigint];
   for (const [y, n] of Object.entries(years)) {
     if (fy.length && !fy.includes(Number(y))) continue;
     sum[0] += n[0];
-    sum[1] += cents(n[1]);
+    sum[1] += hundredths(n[1]);
     sum[2] += n[2];
-    sum[3] += cents(n[3]);
-    sum[4] += cents(n[4]);
-    sum[5] += cents(n[5]);
+    sum[3] += hundredths(n[3]);
+    sum[4] += hundredths(n[4]);
+    sum[5] += hundredths(n[5]);
   }
   return {
     projects: sum[0],
-    budget: money(sum[1]),
+    budget: decimal(sum[1]),
     contracts: sum[2],
-    agreed: money(sum[3]),
-    ref_price: money(sum[4]),
-    ref_agreed: money(sum[5]),
+    agreed: decimal(sum[3]),
+    ref_price: decimal(sum[4]),
+    ref_agreed: decimal(sum[5]),
   };
 }
 
@@ -88,7 +79,7 @@ function byBudget(a: HeadRow, b: HeadRow): number {
   if (a[5] !== b[5]) {
     if (a[5] === null) return 1;
     if (b[5] === null) return -1;
-    const d = cents(b[5]) - cents(a[5]);
+    const d = hundredths(b[5]) - hundredths(a[5]);
     if (d !== 0n) return d > 0n ? 1 : -1;
   }
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
@@ -129,7 +120,7 @@ async function vendorEntry(
   read: Read,
   id: string,
 ): Promise<VendorShard[string] | null> {
-  const key = /^\d{13}$/.test(id) ? `tin:${id}` : id;
+  const key = TIN.test(id) ? `tin:${id}` : id;
   const file = headlinePath.vendor(await vendorShard(key, m.headline!.vendor_shard_hex));
   return (await read<VendorShard>(file))?.[key] ?? null;
 }

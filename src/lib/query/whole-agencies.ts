@@ -8,6 +8,7 @@ import { tableFiles, type Manifest } from '../schema/tables';
 import { aggregateWith, type Ask } from './aggregate';
 import type { Resolved } from './plan';
 import { parquet } from './sql';
+import { decimal, hundredths } from './decimal';
 
 export interface WholeAgency {
   dept_name: string;
@@ -16,19 +17,6 @@ export interface WholeAgency {
   projects: number;
   /** Exact decimal, as DuckDB writes sums. */
   budget: string;
-}
-
-/** A decimal string as hundredths (DuckDB writes sums of DECIMAL(18,2) with two places). */
-function hundredths(v: unknown): bigint {
-  const [int, frac = ''] = String(v ?? '0').split('.');
-  const sign = int!.startsWith('-') ? -1n : 1n;
-  return sign * (BigInt(int!.replace('-', '') || '0') * 100n + BigInt((frac + '00').slice(0, 2)));
-}
-
-function decimal(h: bigint): string {
-  const sign = h < 0n ? '-' : '';
-  const a = h < 0n ? -h : h;
-  return `${sign}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
 }
 
 export async function wholeAgencies(

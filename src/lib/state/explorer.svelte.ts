@@ -44,7 +44,9 @@ export class Explorer {
    * The numbers on screen came from the headline files (headline/view.ts); the engine is still
    * loading for the rest. `rowsPending`: the table's page waits for it too (a vendor's view).
    */
-  early = $state(false);
+  get early(): boolean {
+    return this.earlyCheck === 'shown' && this.state === 'loading';
+  }
   /** Whether the headline files were asked for this view, and answered it (`data-early`). */
   earlyCheck = $state<'pending' | 'shown' | 'none'>('pending');
   rowsPending = $state(false);
@@ -121,7 +123,6 @@ export class Explorer {
       if (!current()) return;
     }
     this.headline = 'loading';
-    this.early = false;
     this.earlyCheck = 'pending';
     let early = false;
     /** The view's first page from the headline files: the engine need not compute it again. */
@@ -158,7 +159,6 @@ export class Explorer {
       this.charts = ch;
       this.rows = rows;
       this.flags = null;
-      this.early = false;
       this.rowsPending = false;
       this.headline = 'ready';
       this.state = 'ready';
@@ -205,7 +205,6 @@ export class Explorer {
     this.search = null;
     this.unknown = [];
     this.flags = null;
-    this.early = true;
     this.earlyCheck = 'shown';
     this.headline = 'ready';
     return true;
