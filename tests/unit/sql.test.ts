@@ -23,6 +23,7 @@ import {
 import { aggregateSql } from '../../src/lib/query/aggregate-sql';
 import {
   agencySuggestSql,
+  byIdsSql,
   bySeqSql,
   vendorLookupSql,
   vendorNamesSql,
@@ -38,7 +39,7 @@ import {
 import { coverageGaps } from '../../src/lib/query/filters/coverage';
 import { FACETS } from '../../src/lib/query/filters/facets';
 import { facetItems } from '../../src/lib/query/filters/resolve';
-import { parquet, sqlNumber } from '../../src/lib/query/sql';
+import { parquet, sqlNumber, unionAll } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { expectedTotals, filterCases, table } from '../helpers/expected';
@@ -223,6 +224,26 @@ describe('explorer SQL on native DuckDB', () => {
     expect(fromCopy).toEqual(
       bySeq(await gen.ask(bySeqSql(tableFiles(gen.m, 'project_names'), rowsOnScreen), [])),
     );
+  });
+
+  it('looks up names far apart in one query, each group reading its own range, as one by one', async () => {
+    const files = tableFiles(gen.m, 'vendors');
+    const ids = (
+      await gen.ask(
+        { sql: `SELECT vendor_id FROM ${parquet(files)} ORDER BY vendor_id`, params: [] },
+        [],
+      )
+    ).map((x) => Number(x.vendor_id));
+    // Three groups: the first ids, a few in the middle, the last.
+    const groups = [ids.slice(0, 3), ids.slice(ids.length / 2, ids.length / 2 + 2), ids.slice(-1)];
+    const one = await gen.ask(unionAll(groups.map((g) => byIdsSql(files, 'vendor_id', g))), []);
+    const each = (
+      await Promise.all(groups.map((g) => gen.ask(byIdsSql(files, 'vendor_id', g), [])))
+    ).flat();
+    const byId = (xs: Row[]) => [...xs].sort((a, b) => Number(a.vendor_id) - Number(b.vendor_id));
+    expect(byId(one).map((x) => Number(x.vendor_id))).toEqual(groups.flat());
+    expect(byId(one)).toEqual(byId(each));
+    expect(byIdsSql(files, 'vendor_id', groups[1]!).sql).toMatch(/BETWEEN \d+ AND \d+/);
   });
 
   it('suggests agency names with LIKE wildcards in the text taken literally', async () => {

@@ -12,7 +12,7 @@ import {
   bySeqSql,
   vendorSuggestSql,
 } from '../query/lookups';
-import type { Sql } from '../query/sql';
+import { unionAll, type Sql } from '../query/sql';
 import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { Memo, memoKey } from './cache';
 import { query } from './index';
@@ -88,31 +88,37 @@ export async function namesById<T extends { agency_id?: number; vendor_id?: numb
   const missing = wanted.filter((id) => !nameCache.has(key(id)));
   if (missing.length) {
     const files = tableFiles(m, table);
-    // Ids far apart are looked up one by one: each lookup reads one small row group, where one
-    // range over all of them would read everything between.
-    for (const g of byProximity(missing, (id) => id, 1024)) {
-      const found = ask<Row>(byIdsSql(files, col, g), files).then(
-        (rows) => new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }])),
+    // Ids far apart are looked up in groups of nearby ids, each with its own literal range (one
+    // small row group each, where one range over all of them would read everything between),
+    // all in one query.
+    const groups = byProximity(missing, (id) => id, 1024);
+    const found = ask<Row>(unionAll(groups.map((g) => byIdsSql(files, col, g))), files).then(
+      (rows) => new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }])),
+    );
+    for (const id of missing)
+      nameCache.set(
+        key(id),
+        found.then((byId) => byId.get(id)),
       );
-      for (const id of g)
-        nameCache.set(
-          key(id),
-          found.then((byId) => byId.get(id)),
-        );
-    }
   }
   const rows = await Promise.all(wanted.map((id) => nameCache.get(key(id), async () => undefined)));
   return new Map(wanted.flatMap((id, i) => (rows[i] ? [[id, rows[i] as unknown as T]] : [])));
 }
 
-/** Rows looked up in groups of nearby `project_seq` (one query each), keyed by seq. */
+/**
+ * Rows looked up in groups of nearby `project_seq`, keyed by seq: `part` gives each group's
+ * select (null: none) and its files, and all are asked as one query.
+ */
 export async function byNearbySeq(
   rows: { project_seq: number }[],
   span: number,
-  lookup: (group: { project_seq: number }[]) => Promise<Row[]>,
+  part: (group: { project_seq: number }[]) => { q: Sql; files: readonly ManifestFile[] } | null,
 ): Promise<Map<number, Row>> {
-  const found = await Promise.all(byProximity(rows, (r) => r.project_seq, span).map(lookup));
-  return new Map(found.flat().map((x) => [Number(x.project_seq), x]));
+  const parts = byProximity(rows, (r) => r.project_seq, span).flatMap((g) => part(g) ?? []);
+  if (!parts.length) return new Map();
+  const files = [...new Set(parts.flatMap((x) => x.files))];
+  const found = await ask<Row>(unionAll(parts.map((x) => x.q)), files);
+  return new Map(found.map((x) => [Number(x.project_seq), x]));
 }
 
 /** Rows of a table by `project_seq`: only the files whose seq range holds them. */
@@ -129,7 +135,7 @@ export async function bySeq(
   // projects, each with a literal seq range that reads about one row group.
   return byNearbySeq(rows, rowGroupRows(table), (g) => {
     const some = files.filter((f) => holds(f, g));
-    return some.length ? ask<Row>(bySeqSql(some, g), some) : Promise.resolve([]);
+    return some.length ? { q: bySeqSql(some, g), files: some } : null;
   });
 }
 

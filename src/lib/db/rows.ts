@@ -88,9 +88,10 @@ async function namesFor(
 ): Promise<Map<number, Row>> {
   if (source !== 'contracts_by_vendor' || !r.vendor?.length) return bySeq(m, 'project_names', rows);
   const vendors = r.vendor;
-  return byNearbySeq(rows, rowGroupRows('contracts_by_vendor'), (g) =>
-    ask<Row>(vendorNamesSql(files, vendors, g), files),
-  );
+  return byNearbySeq(rows, rowGroupRows('contracts_by_vendor'), (g) => ({
+    q: vendorNamesSql(files, vendors, g),
+    files,
+  }));
 }
 
 export interface ProjectDetail {

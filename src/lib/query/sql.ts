@@ -10,6 +10,19 @@ export interface Sql {
   params: Param[];
 }
 
+/**
+ * Several selects of the same columns as one query (`UNION ALL`), their parameters in order:
+ * each keeps its own literal bounds, so each reads only its own row groups, and the engine's
+ * fixed cost per query is paid once.
+ */
+export function unionAll(parts: readonly Sql[]): Sql {
+  if (parts.length === 0) throw new Error('nothing to select');
+  return {
+    sql: parts.map((x) => (parts.length > 1 ? `(${x.sql})` : x.sql)).join(' UNION ALL '),
+    params: parts.flatMap((x) => x.params),
+  };
+}
+
 /** A Parquet scan over manifest files. Paths are validated, never user text. */
 export function parquet(files: readonly ManifestFile[]): string {
   if (files.length === 0) throw new Error('no file to read');
