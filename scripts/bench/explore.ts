@@ -1,7 +1,7 @@
 /**
  * npm run bench:explore -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--runs 3]
  *                          [--only TEXT] [--networks loopback,throttled] [--requests]
- *                          [--queries]
+ *                          [--queries] [--first-in-page]
  *
  * For each size: generate and ingest the data (reusing bench:ingest's output when present), build
  * the site over it, serve it with the project's range-correct server, and drive Debian Chromium
@@ -17,6 +17,7 @@ import { runViewsCli } from './views.ts';
 await runViewsCli(
   `npm run bench:explore -- [--rows 6000000,21000000] [--seed 1] [--dir data/bench] [--runs 3]
                          [--only TEXT] [--networks loopback,throttled] [--requests] [--queries]
+                         [--first-in-page]
 
 Bytes, requests and cold / warm / repeat times of the explorer's views on the built site.`,
   exploreViews,
