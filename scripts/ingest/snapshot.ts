@@ -128,8 +128,15 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     const abs = path.join(a.staging, f.path);
     files.push({ ...f, bytes: await fileBytes(abs), sha256: await sha256File(abs) });
   }
-  // The snapshot id covers data and rejects, so it is known before the aggregates that carry it.
-  const id = snapshotId([...files, { path: 'rejects.csv', sha256: await sha256File(rejectsPath) }]);
+  // The snapshot id covers data, rejects, the headline files and the schema version, so it is
+  // known before the aggregates that carry it, and the same inputs ingested by a newer ingest
+  // (other headline files, another schema) are a new snapshot, not the old folder kept.
+  const id = snapshotId([
+    ...files,
+    { path: 'rejects.csv', sha256: await sha256File(rejectsPath) },
+    { path: 'headline', sha256: headline.sha256! },
+    { path: 'schema', sha256: String(SCHEMA_VERSION) },
+  ]);
   const built_at = new Date().toISOString();
   const summary: Summary = {
     snapshot_id: id,

@@ -1,7 +1,8 @@
 /**
  * The headline before the engine: with DuckDB-WASM unable to load, a link to a fiscal-year,
  * agency or vendor view still shows its headline numbers (and, but for a vendor's, the first
- * page of the table) from the headline files, equal to native DuckDB on the same data.
+ * page of the table) from the headline files, equal to native DuckDB on the same data; a year's
+ * or an agency name's view its facets and charts too, equal to the engine's.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,45 @@ describe('headline numbers before the engine', () => {
     expect(got.numbers).toEqual(await expectedTotals(DEMO_DATA, f));
     expect(got.ids).toEqual(await expectedIds(f));
     await page.close();
+  });
+
+  it('shows the facets and charts of a year and of an agency name with no DuckDB-WASM, as the engine computes them', async () => {
+    const agency = (await filterCases(DEMO_DATA)).find((x) => x.agency && !x.sub)!.agency!;
+    /** Each facet's options and each chart's data table, as the page shows them. */
+    const read = (page: Page) =>
+      page.evaluate(() =>
+        Object.fromEntries(
+          [
+            ...document.querySelectorAll(
+              '[data-testid^="filter-"] label, [data-testid^="chart-"][data-testid$="-table"]',
+            ),
+          ].map((e, i) => [
+            `${e.closest('[data-testid]')!.getAttribute('data-testid')}#${i}`,
+            e.textContent,
+          ]),
+        ),
+      );
+    for (const f of [{}, { fy: [2566] }, { agency }, { agency, fy: [2567] }]) {
+      const blocked = await browser.newPage();
+      const requested: string[] = [];
+      blocked.on('request', (r) => requested.push(r.url()));
+      await blocked.route(/\.wasm$/, (r) => r.abort());
+      await blocked.goto(url(f));
+      await blocked.waitForSelector(`${explorer}[data-early="shown"]`, { timeout: 30_000 });
+      const early = await read(blocked);
+      expect(await blocked.textContent('[role="status"]')).toContain('ตัวเลข กราฟ');
+      await blocked.close();
+      expect(requested.filter((u) => u.endsWith('.parquet'))).toEqual([]);
+      // Sorted otherwise, the view is not in the files: the engine computes all of it.
+      const full = await browser.newPage();
+      await full.goto(url({ ...f, sort: 'fy' }));
+      await full.waitForSelector(`${explorer}[data-state="ready"]`, { timeout: 60_000 });
+      expect(await full.getAttribute(explorer, 'data-early')).toBe('none');
+      const final = await read(full);
+      await full.close();
+      expect(Object.keys(early).some((k) => k.startsWith('chart-vendors'))).toBe(true);
+      expect({ f, early }).toEqual({ f, early: final });
+    }
   });
 
   it('shows the profile numbers and years of an agency name and a vendor with no DuckDB-WASM, as the full profile does', async () => {

@@ -13,6 +13,10 @@ import {
   type Read,
 } from '../../src/lib/headline/view';
 import { sourceFiles, type Row } from '../../src/lib/query/aggregate';
+import { byIdsSql } from '../../src/lib/query/lookups';
+import { overviewRows, shapeOverview, type Overview } from '../../src/lib/query/overview';
+import { parquet } from '../../src/lib/query/sql';
+import { tableFiles } from '../../src/lib/schema/tables';
 import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
 import { rowsSql } from '../../src/lib/query/page-sql';
 import { rowSource } from '../../src/lib/query/plan';
@@ -36,7 +40,57 @@ function diskRead(dir: string, s: Site): Read {
   };
 }
 
+/** The view's totals, facets and charts as the explorer computes them on the engine. */
+async function engineOverview(s: Site, f: Filters): Promise<Overview> {
+  const r = await s.resolve(f);
+  return shapeOverview(s.dims, await overviewRows(s.ask, s.m, r), async (table, ids) => {
+    const files = tableFiles(s.m, table);
+    const col = table === 'agencies' ? 'agency_id' : 'vendor_id';
+    const rows = ids.length ? await s.ask(byIdsSql(files, col, ids), files) : [];
+    return new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }]));
+  });
+}
+
 describe('headline files', () => {
+  for (const [label, get, dir] of [
+    ['the real drone set', () => drone, dirs.droneDir],
+    ['generated data', () => gen, dirs.genDir],
+  ] as const) {
+    it(`give the engine's facets and charts for the nation and each agency name, all years and each (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      const agencies = tableFiles(s.m, 'agencies');
+      const names = (
+        await s.ask(
+          { sql: `SELECT DISTINCT dept_name FROM ${parquet(agencies)} ORDER BY 1`, params: [] },
+          agencies,
+        )
+      ).map((x) => String(x.dept_name));
+      expect(names.length).toBeGreaterThan(2);
+      const views: Partial<Filters>[] = [];
+      for (const agency of [null, ...names.slice(0, 6)])
+        for (const fy of [[], ...s.m.fiscal_years.map((y) => [y])])
+          views.push({ fy, ...(agency ? { agency } : {}) });
+      let charted = 0;
+      for (const c of views) {
+        const f: Filters = { ...NO_FILTERS, ...c };
+        const h = await headlineView(s.m, f, read);
+        const want = await engineOverview(s, f);
+        if (!h) {
+          // A year the name has no project in has no file: the engine's view is empty too.
+          expect({ case: c, projects: want.totals.projects }).toEqual({ case: c, projects: 0 });
+          continue;
+        }
+        expect({ case: c, overview: h.overview }).toEqual({ case: c, overview: want });
+        charted += want.charts.topVendors.length ? 1 : 0;
+      }
+      expect(charted).toBeGreaterThan(views.length / 2);
+      // Several years' top agencies and vendors are not the sum of each year's: the engine's.
+      const f = { ...NO_FILTERS, fy: s.m.fiscal_years.slice(0, 2) };
+      expect((await headlineView(s.m, f, read))!.overview).toBeNull();
+    });
+  }
+
   for (const [label, get, dir] of [
     ['the real drone set', () => drone, dirs.droneDir],
     ['generated data', () => gen, dirs.genDir],

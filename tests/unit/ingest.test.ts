@@ -2,7 +2,8 @@
  * One ingest at a time against independent answers: the real drone set, determinism, the
  * accounting on every real input, and a generated set against its ground truth.
  */
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,27 @@ describe('ingest of the real drone set', () => {
       `s-${manifest.snapshot_id}`,
     ]);
     expect(manifest.snapshots!.map((s) => s.id)).toEqual([manifest.snapshot_id]);
+  });
+
+  it('covers the headline files in the snapshot id: their digest is that of the files published', async () => {
+    // The id once hashed only the Parquet and rejects: a newer ingest of the same inputs (other
+    // headline files, another schema) kept the old folder under a manifest that described new
+    // files. The digest is over each file's path and SHA-256, in path order.
+    const m = await readManifest(out);
+    const dir = path.join(out, m.headline!.path);
+    const lines = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => {
+        const rel = path.relative(dir, path.join(e.parentPath, e.name));
+        return `${rel}\0${createHash('sha256')
+          .update(readFileSync(path.join(dir, rel)))
+          .digest('hex')}\n`;
+      })
+      .sort();
+    expect(lines).toHaveLength(m.headline!.files);
+    const h = createHash('sha256');
+    for (const l of lines) h.update(l);
+    expect(m.headline!.sha256).toBe(h.digest('hex'));
   });
 });
 

@@ -4,10 +4,12 @@
  * national and agency views, so a shared link shows them before the SQL engine has loaded.
  * Computed from the built tables and pre-aggregates, in the explorer's order and measures.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   agencyFileKey,
+  emptyParts,
   headlinePath,
   PAGE_SIZE,
   vendorShard,
@@ -16,11 +18,14 @@ import {
   type HeadlineInfo,
   type HeadRow,
   type RowsFile,
+  type DimsFile,
   type TotalsFile,
   type VendorShard,
   type YearNumbers,
 } from '../../../src/lib/headline/files.ts';
+import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts';
 import type { StageDb } from './db.ts';
+import { overviews, viewKey } from './headline-overview.ts';
 
 type Row = Record<string, unknown>;
 
@@ -91,6 +96,7 @@ function groupBy<T>(rows: Row[], key: (r: Row) => string, map: (r: Row) => T): M
 class Writer {
   files = 0;
   bytes = 0;
+  private digests: string[] = [];
   constructor(readonly dir: string) {}
   async write(rel: string, value: unknown): Promise<void> {
     const abs = path.join(this.dir, rel);
@@ -99,6 +105,13 @@ class Writer {
     await writeFile(abs, text);
     this.files++;
     this.bytes += Buffer.byteLength(text);
+    this.digests.push(`${rel}\0${createHash('sha256').update(text).digest('hex')}\n`);
+  }
+  /** Every file's path and content, in path order (the order they were written in varies). */
+  digest(): string {
+    const h = createHash('sha256');
+    for (const d of this.digests.sort()) h.update(d);
+    return h.digest('hex');
   }
 }
 
@@ -123,6 +136,18 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   });
   const yearsOf = (rows: Row[] = []) =>
     Object.fromEntries(rows.map((r) => [String(r.fiscal_year), yearNumbers(r)]));
+  const parts = await overviews(db);
+  const viewFile = (name: string | null, fy: number | null, rows?: HeadRow[]) => ({
+    ...rowsFile(rows),
+    overview: parts.get(viewKey(name, fy)) ?? emptyParts(),
+  });
+  const dims: DimsFile = {};
+  // The columns a facet's options are read through (dimRow), of the facets these views show.
+  for (const def of (FACETS as readonly FacetDef[]).filter((d) => !d.under)) {
+    const cols = [def.id, def.name, def.nameEn, def.buckets?.column].filter(Boolean);
+    dims[def.key] = await db.rows(`SELECT ${cols.join(', ')} FROM ${def.table} ORDER BY 1`);
+  }
+  await w.write(headlinePath.dims(), dims);
 
   // National.
   const methods = (
@@ -130,7 +155,7 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   ).map((r) => ({ ...r, method_id: Number(r.method_id) })) as HeadlineInfo['methods'];
   const national: TotalsFile = {
     years: yearsOf(await db.rows(agencyYearsSql(''))),
-    ...rowsFile((await db.rows(topSql([]))).map(headRow)),
+    ...viewFile(null, null, (await db.rows(topSql([]))).map(headRow)),
   };
   await w.write(headlinePath.national(), national);
   const byYear = groupBy(
@@ -139,7 +164,7 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     headRow,
   );
   for (const [fy, rows] of byYear) {
-    await w.write(headlinePath.nationalYear(Number(fy)), rowsFile(rows));
+    await w.write(headlinePath.nationalYear(Number(fy)), viewFile(null, Number(fy), rows));
   }
 
   // Agency names.
@@ -156,11 +181,14 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   );
   for (const [name, ys] of years) {
     const h = await agencyFileKey(name);
-    const file: TotalsFile = { years: yearsOf(ys), ...rowsFile(top.get(name)) };
+    const file: TotalsFile = { years: yearsOf(ys), ...viewFile(name, null, top.get(name)) };
     await w.write(headlinePath.agency(h), file);
     for (const y of ys) {
       const fy = Number(y.fiscal_year);
-      await w.write(headlinePath.agencyYear(h, fy), rowsFile(topYear.get(`${fy}|${name}`)));
+      await w.write(
+        headlinePath.agencyYear(h, fy),
+        viewFile(name, fy, topYear.get(`${fy}|${name}`)),
+      );
     }
   }
 
@@ -202,5 +230,5 @@ async function writeVendors(
     shards.set(shard, s);
   }
   for (const [shard, s] of shards) await w.write(headlinePath.vendor(shard), s);
-  return { vendor_shard_hex: hex, files: w.files, bytes: w.bytes, methods };
+  return { vendor_shard_hex: hex, files: w.files, bytes: w.bytes, sha256: w.digest(), methods };
 }

@@ -6,7 +6,9 @@
  * native DuckDB and against the engine's answer for the same view.
  *
  * Layout under `s-<snapshot>/headline/` (docs/data-schema.md):
- *   all.json, all/fyYYYY.json                  national numbers per year; top rows (all years, one year)
+ *   dims.json                                  the facets' dimension tables (their labels)
+ *   all.json, all/fyYYYY.json                  national numbers per year; top rows, facets and
+ *                                              charts (all years, one year)
  *   agency/<h>.json, agency/<h>/fyYYYY.json    the same for one agency name (h: agencyFileKey)
  *   vendor/<p>.json                            vendors by key, in shards (p: vendorShard)
  */
@@ -42,10 +44,56 @@ export interface RowsFile {
   agencies: Record<string, AgencyTuple>;
 }
 
+/** A facet's option id (null: rows with no value) and its projects. */
+export type FacetCount = [number | null, number];
+
+/**
+ * The rest of a view's numbers, as the engine's batch returns them (db/overview.ts shapes both
+ * alike): each facet's counts (projects, most first, ties by id), the year × method chart
+ * (fiscal_year, method_id, projects, budget), the month chart (month, contracts, agreed), the
+ * top agencies (agency_id, projects, budget; 10) and vendors (vendor_id, contracts, agreed; 11,
+ * one of them maybe the contracts without a winner), with the names of both.
+ */
+export interface OverviewParts {
+  facets: Record<string, FacetCount[]>;
+  ym: [number, number | null, number, string][];
+  month: [number | null, number, string][];
+  agencies: [number, number, string][];
+  vendors: [number | null, number, string][];
+  /** The top agencies' names (the rows' are in `RowsFile.agencies`). */
+  agencyNames: Record<string, AgencyTuple>;
+  /** The top vendors: vendor_key, tin, tin_status, name, linked_contracts, name_tins. */
+  vendorNames: Record<
+    string,
+    [string, string | null, string | null, string | null, number, number | null]
+  >;
+}
+
+/** The parts of a view with no rows (a facet with no count has no entry). */
+export function emptyParts(): OverviewParts {
+  return {
+    facets: {},
+    ym: [],
+    month: [],
+    agencies: [],
+    vendors: [],
+    agencyNames: {},
+    vendorNames: {},
+  };
+}
+
+/** A view of one year or of all years: its first page and the rest of its numbers. */
+export interface ViewFile extends RowsFile {
+  overview: OverviewParts;
+}
+
 /** A view's numbers per fiscal year (BE, as a string key) and its first page over all years. */
-export interface TotalsFile extends RowsFile {
+export interface TotalsFile extends ViewFile {
   years: Record<string, YearNumbers>;
 }
+
+/** The facets' dimension tables as stored (rows of provinces, methods, types, statuses). */
+export type DimsFile = Record<string, Record<string, unknown>[]>;
 
 /** A vendor: vendor_id, vendor_key, tin, tin_status, name, linked_contracts. */
 export type VendorTuple = [number, string, string | null, string | null, string | null, number];
@@ -64,11 +112,17 @@ export interface HeadlineInfo {
   vendor_shard_hex: number;
   files: number;
   bytes: number;
+  /**
+   * SHA-256 over every file's path and SHA-256, in path order (schema 13): part of the snapshot
+   * id, so headline files written otherwise (a newer ingest) are a new snapshot.
+   */
+  sha256?: string;
   /** The methods table (the labels the table's rows show). */
   methods: { method_id: number; method_name: string; method_bucket: string }[];
 }
 
 export const headlinePath = {
+  dims: () => 'dims.json',
   national: () => 'all.json',
   nationalYear: (fy: number) => `all/fy${fy}.json`,
   agency: (h: string) => `agency/${h}.json`,

@@ -6,21 +6,34 @@
  */
 import { dataUrl } from '../db/dataset';
 import type { Agency, Vendor } from '../db/lookup';
-import type { Totals } from '../db/overview';
+import type { Row } from '../query/aggregate';
 import type { ResultRow } from '../db/rows';
 import { decimal, hundredths } from '../query/decimal';
-import { FACETS, filtersToSearch, NO_FILTERS, TIN, type Filters } from '../query/filters';
-import { dimRow, type DimRow } from '../query/filters/resolve';
+import {
+  FACETS,
+  filtersToSearch,
+  NO_FILTERS,
+  TIN,
+  type FacetKey,
+  type Filters,
+} from '../query/filters';
+import type { FacetDef } from '../query/filters/facets';
+import { dimRow, type Dimensions, type DimRow } from '../query/filters/resolve';
+import { shapeOverview, type Overview, type OverviewRows, type Totals } from '../query/overview';
 import type { Manifest } from '../schema/tables';
 import {
   agencyFileKey,
+  emptyParts,
   headlinePath,
   PAGE_SIZE,
   vendorShard,
+  type DimsFile,
   type HeadRow,
+  type OverviewParts,
   type RowsFile,
   type TotalsFile,
   type VendorShard,
+  type ViewFile,
   type YearNumbers,
 } from './files';
 
@@ -31,6 +44,11 @@ export interface Headline {
   vendor: Vendor | null;
   /** The method labels the table shows. */
   methods: DimRow[];
+  /**
+   * The view's facets and charts too (with its totals), when the files hold them: all years or
+   * one year, of the nation or of an agency name.
+   */
+  overview: Overview | null;
 }
 
 /** The filters the headline files answer: fiscal years with an agency name or a vendor. */
@@ -90,9 +108,7 @@ function resultRows(files: RowsFile[]): ResultRow[] {
   const rows = files.flatMap((x) => x.rows).sort(byBudget);
   return rows.slice(0, PAGE_SIZE).map((r) => {
     const a = agencies[String(r[3])];
-    const agency: Agency | null = a
-      ? { agency_id: r[3], agency_key: a[0], dept_name: a[1], dept_sub_name: a[2], province: a[3] }
-      : null;
+    const agency: Agency | null = a ? agencyOf(r[3], a) : null;
     return {
       project_id: r[0],
       project_seq: r[1],
@@ -136,7 +152,9 @@ async function vendorView(
   f: Filters,
 ): Promise<Omit<Headline, 'methods'> | null> {
   const v = await vendorEntry(m, read, f.vendor!);
-  return v ? { totals: totalsOf(v.years, f.fy), rows: null, vendor: vendorOf(v) } : null;
+  return v
+    ? { totals: totalsOf(v.years, f.fy), rows: null, vendor: vendorOf(v), overview: null }
+    : null;
 }
 
 /**
@@ -152,14 +170,110 @@ async function totalsView(
   const yearFile = (y: number) =>
     h ? headlinePath.agencyYear(h, y) : headlinePath.nationalYear(y);
   const chosen = f.fy.filter((y) => m.fiscal_years.includes(y));
+  // The labels of the facets, asked beside the view's files (one year or all: see below).
+  const dims = f.fy.length <= 1 ? dimsOf(m, read) : null;
   const [file, years] = await Promise.all([
     read<TotalsFile>(h ? headlinePath.agency(h) : headlinePath.national()),
-    f.fy.length ? Promise.all(chosen.map((y) => read<RowsFile>(yearFile(y)))) : null,
+    f.fy.length ? Promise.all(chosen.map((y) => read<ViewFile>(yearFile(y)))) : null,
   ]);
   // A year with projects whose page is missing: the files are not whole (a snapshot replaced
   // while the page was open); the engine says what happened.
   if (!file || years?.some((x, i) => !x && file.years[String(chosen[i])])) return null;
-  return { totals: totalsOf(file.years, f.fy), rows: firstPage(file, years), vendor: null };
+  const totals = totalsOf(file.years, f.fy);
+  // One year's or every year's overview is in its file (a year without projects has none: its
+  // overview is empty); that of several years is not. Files of schema 12 have none.
+  const parts = !file.overview
+    ? null
+    : !f.fy.length
+      ? file.overview
+      : f.fy.length === 1
+        ? (years?.[0]?.overview ?? emptyParts())
+        : null;
+  return {
+    totals,
+    rows: firstPage(file, years),
+    vendor: null,
+    overview: parts && dims ? await overviewOf(await dims, totals, file, parts) : null,
+  };
+}
+
+const dimsCache = new Map<string, Promise<Dimensions | null>>();
+
+/** The facets' dimension tables (their labels), once per snapshot. */
+function dimsOf(m: Manifest, read: Read): Promise<Dimensions | null> {
+  const key = `${m.snapshot_id}|${m.headline!.path}`;
+  let d = dimsCache.get(key);
+  if (!d) {
+    d = read<DimsFile>(headlinePath.dims()).then((file) =>
+      file
+        ? (Object.fromEntries(
+            FACETS.map((def) => [def.key, (file[def.key] ?? []).map((r) => dimRow(def, r))]),
+          ) as Dimensions)
+        : null,
+    );
+    dimsCache.set(key, d);
+    d.catch(() => dimsCache.delete(key));
+  }
+  return d;
+}
+
+/** A view's overview from its file's parts: the engine's rows rebuilt, then shaped alike. */
+async function overviewOf(
+  d: Dimensions | null,
+  totals: Totals,
+  all: TotalsFile,
+  p: OverviewParts,
+): Promise<Overview | null> {
+  if (!d) return null;
+  const facets: OverviewRows['facets'] = {
+    fy: Object.entries(all.years).map(([y, n]) => ({ fiscal_year: Number(y), projects: n[0] })),
+  };
+  for (const def of FACETS as readonly FacetDef[]) {
+    if (def.under) continue; // asked only under another facet's filter, which these views lack
+    const counts = p.facets[def.key] ?? [];
+    facets[def.key as FacetKey] = counts.map(([id, projects]) => ({ [def.id]: id, projects }));
+  }
+  const rows: OverviewRows = {
+    totals: [totals as unknown as Row],
+    facets,
+    ym: p.ym.map(([fiscal_year, method_id, projects, budget]) => ({
+      fiscal_year,
+      method_id,
+      projects,
+      budget,
+    })),
+    month: p.month.map(([month, contracts, agreed]) => ({ month, contracts, agreed })),
+    agencies: p.agencies.map(([agency_id, projects, budget]) => ({ agency_id, projects, budget })),
+    vendors: p.vendors.map(([vendor_id, contracts, agreed]) => ({ vendor_id, contracts, agreed })),
+  };
+  return shapeOverview(d, rows, async (table, ids) => {
+    const found = new Map<number, Row>();
+    for (const id of ids) {
+      if (table === 'agencies') {
+        const a = p.agencyNames[String(id)];
+        if (a) found.set(id, agencyOf(id, a));
+      } else {
+        const v = p.vendorNames[String(id)];
+        if (v) {
+          const [vendor_key, tin, tin_status, name, linked_contracts, name_tins] = v;
+          found.set(id, {
+            vendor_id: id,
+            vendor_key,
+            tin,
+            tin_status,
+            name,
+            linked_contracts,
+            name_tins,
+          });
+        }
+      }
+    }
+    return found;
+  });
+}
+
+function agencyOf(id: number, a: RowsFile['agencies'][string]): Agency & Row {
+  return { agency_id: id, agency_key: a[0], dept_name: a[1], dept_sub_name: a[2], province: a[3] };
 }
 
 const METHODS = FACETS.find((d) => d.key === 'method')!;

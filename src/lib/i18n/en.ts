@@ -178,6 +178,8 @@ export const en: typeof th = {
     bucket_unknown: 'Not stated',
     early:
       'Headline numbers ready (from the summary files); filters, charts, flags and exports wait for the database engine:',
+    early_full:
+      'Numbers, charts and the first page ready (from the summary files); other filters, flags and exports wait for the database engine:',
     rows_pending: 'The table of projects appears once the database engine has loaded…',
     stage_engine: 'Loading the database engine (DuckDB-WASM) {{loaded}}…',
     waiting_visible:

@@ -8,7 +8,7 @@ import { tick } from 'svelte';
 import { fetchManifest, fileProgress, newerSnapshot } from '../db';
 import { engineProgress } from '../db/engine';
 import { dimensions, suggestAgencies, suggestVendors, type Vendor } from '../db/lookup';
-import { overview, type Charts, type Facets, type Totals } from '../db/overview';
+import { overview, type Charts, type Facets, type Overview, type Totals } from '../db/overview';
 import { flagCounts, resolveFilters, type FlagCount, type Search } from '../db/resolve';
 import { pageRows, projectDetail, type ProjectDetail, type ResultRow } from '../db/rows';
 import { headlineCovers, headlineView, type Headline } from '../headline/view';
@@ -127,6 +127,8 @@ export class Explorer {
     let early = false;
     /** The view's first page from the headline files: the engine need not compute it again. */
     let firstPage: ResultRow[] | null = null;
+    /** Its totals, facets and charts from the files (one year or all, national or a name). */
+    let known: Overview | null = null;
     try {
       const m = this.manifest ?? (await fetchManifest());
       // The headline files first, when they answer this view: the engine starts after them, so
@@ -139,12 +141,13 @@ export class Explorer {
         if (!current()) return;
         if (h) early = this.showEarly(h);
         firstPage = h?.rows ?? null;
+        known = h?.overview ?? null;
       }
       if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);
       const { r, vendor, search, unknown } = await resolveFilters(m, f);
       const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
-        overview(m, r),
+        known ?? overview(m, r),
         firstPage ?? pageRows(m, r, f.sort, f.page),
       ]);
       if (!current()) return;
@@ -198,9 +201,10 @@ export class Explorer {
     this.rowsPending = h.rows === null;
     this.vendor = h.vendor;
     this.earlyMethods = h.methods;
-    // What the engine has not answered for this view yet is not shown beside its numbers.
-    this.facets = null;
-    this.charts = null;
+    // What the files do not answer for this view is not shown beside its numbers until the
+    // engine has.
+    this.facets = h.overview?.facets ?? null;
+    this.charts = h.overview?.charts ?? null;
     this.resolved = null;
     this.search = null;
     this.unknown = [];

@@ -1,0 +1,130 @@
+/**
+ * The headline files' overviews (OverviewParts in src/lib/headline/files.ts): for the national
+ * view and each agency name, over all years and per year, the facets and charts the explorer's
+ * batch asks (db/overview.ts), in the order its SQL returns them (query/aggregate-sql.ts), so the
+ * browser shapes both alike. One GROUPING SETS scan per part gives the four levels at once; the
+ * tests check every view against the engine's planner on the same data.
+ */
+import {
+  emptyParts,
+  type AgencyTuple,
+  type OverviewParts,
+} from '../../../src/lib/headline/files.ts';
+import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts';
+import type { StageDb } from './db.ts';
+
+/** A view's key: `name|fy`, either part empty for every name (national) or every year. */
+export const viewKey = (name: string | null, fy: number | null): string =>
+  `${name ?? ''}|${fy ?? ''}`;
+
+const KEY = `CASE WHEN grouping(a.dept_name) = 1 THEN '' ELSE a.dept_name END || '|' ||
+  CASE WHEN grouping(t.fiscal_year) = 1 THEN '' ELSE t.fiscal_year::VARCHAR END AS k`;
+
+/**
+ * `cols` (expression, name) grouped at the four levels (name × year, name, year, national) of
+ * `table`'s rows (`t`) joined to their agency.
+ */
+function levels(table: string, cols: [string, string][], measures: string): string {
+  const c = cols.map((x) => x[0]).join(', ');
+  const named = cols.map(([e, n]) => `${e} AS ${n}`).join(', ');
+  return `SELECT ${KEY}, ${named}, ${measures}
+    FROM ${table} t JOIN agencies a USING (agency_id)
+    GROUP BY GROUPING SETS ((a.dept_name, t.fiscal_year, ${c}), (a.dept_name, ${c}),
+      (t.fiscal_year, ${c}), (${c}))`;
+}
+
+/** Each level's first `n` rows by `order` (the planner's: measure descending, ties by the id). */
+const top = (sql: string, order: string, n: number) =>
+  `SELECT * FROM (${sql}) QUALIFY row_number() OVER (PARTITION BY k ORDER BY ${order}) <= ${n}`;
+
+/** The facets a view with no facet filter shows (one under another's filter is not asked). */
+const PLAIN = (FACETS as readonly FacetDef[]).filter((d) => !d.under);
+
+const money = (x: string) => `coalesce(sum(${x}), 0)::VARCHAR`;
+const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
+
+/** Every view's parts, by `viewKey`. */
+export async function overviews(db: StageDb): Promise<Map<string, OverviewParts>> {
+  const out = new Map<string, OverviewParts>();
+  const of = (k: unknown) => {
+    let p = out.get(String(k));
+    if (!p) out.set(String(k), (p = emptyParts()));
+    return p;
+  };
+  for (const def of PLAIN) {
+    const sql = levels('projects', [[`t.${def.id}`, 'id']], 'count(*)::INTEGER AS projects');
+    for (const r of await db.rows(`${sql} ORDER BY k, projects DESC, id NULLS LAST`))
+      (of(r.k).facets[def.key] ??= []).push([num(r.id), Number(r.projects)]);
+  }
+  // The chart's year is a column apart from the level's, so that grouping() tells the levels apart.
+  const ym = levels(
+    '(SELECT *, fiscal_year AS fy FROM projects)',
+    [
+      ['t.fy', 'fy'],
+      ['t.method_id', 'method_id'],
+    ],
+    `count(*)::INTEGER AS projects, ${money('budget')} AS budget`,
+  );
+  for (const r of await db.rows(`${ym} ORDER BY k, fy NULLS LAST, method_id NULLS LAST`))
+    of(r.k).ym.push([Number(r.fy), num(r.method_id), Number(r.projects), String(r.budget)]);
+  const month = levels(
+    'contracts',
+    [['month(t.contract_date)', 'month']],
+    `count(*)::INTEGER AS contracts, ${money('price_agree')} AS agreed`,
+  );
+  for (const r of await db.rows(`${month} ORDER BY k, month NULLS LAST`))
+    of(r.k).month.push([num(r.month), Number(r.contracts), String(r.agreed)]);
+  const agencies = levels(
+    'agg_agency_year',
+    [['t.agency_id', 'agency_id']],
+    `sum(t.projects)::INTEGER AS projects, coalesce(sum(t.budget), 0) AS b`,
+  );
+  for (const r of await db.rows(
+    `${top(agencies, 'b DESC, agency_id', 10)} ORDER BY k, b DESC, agency_id`,
+  ))
+    of(r.k).agencies.push([Number(r.agency_id), Number(r.projects), String(r.b)]);
+  const vendors = levels(
+    'contracts',
+    [['t.vendor_id', 'vendor_id']],
+    `count(*)::INTEGER AS contracts, coalesce(sum(t.price_agree), 0) AS v`,
+  );
+  for (const r of await db.rows(
+    `${top(vendors, 'v DESC, vendor_id NULLS LAST', 11)} ORDER BY k, v DESC, vendor_id NULLS LAST`,
+  ))
+    of(r.k).vendors.push([num(r.vendor_id), Number(r.contracts), String(r.v)]);
+  await names(db, out);
+  return out;
+}
+
+/** The top agencies' and vendors' names, as the engine looks them up by id (query/lookups.ts). */
+async function names(db: StageDb, out: Map<string, OverviewParts>): Promise<void> {
+  const agencyIds = new Set([...out.values()].flatMap((p) => p.agencies.map((x) => x[0])));
+  const vendorIds = new Set(
+    [...out.values()].flatMap((p) => p.vendors.flatMap((x) => (x[0] === null ? [] : [x[0]]))),
+  );
+  const list = (ids: Set<number>) => [...ids].join(', ') || 'NULL';
+  const agencies = new Map<number, AgencyTuple>();
+  for (const a of await db.rows(`SELECT agency_id, agency_key, dept_name, dept_sub_name, province
+      FROM agencies WHERE agency_id IN (${list(agencyIds)})`))
+    agencies.set(Number(a.agency_id), [
+      String(a.agency_key),
+      String(a.dept_name),
+      (a.dept_sub_name as string | null) ?? null,
+      (a.province as string | null) ?? null,
+    ]);
+  const vendors = new Map<number, OverviewParts['vendorNames'][string]>();
+  for (const v of await db.rows(`SELECT vendor_id, vendor_key, tin, tin_status, name,
+      linked_contracts, name_tins FROM vendors WHERE vendor_id IN (${list(vendorIds)})`))
+    vendors.set(Number(v.vendor_id), [
+      String(v.vendor_key),
+      (v.tin as string | null) ?? null,
+      (v.tin_status as string | null) ?? null,
+      (v.name as string | null) ?? null,
+      Number(v.linked_contracts),
+      num(v.name_tins),
+    ]);
+  for (const p of out.values()) {
+    for (const [id] of p.agencies) p.agencyNames[String(id)] = agencies.get(id)!;
+    for (const [id] of p.vendors) if (id !== null) p.vendorNames[String(id)] = vendors.get(id)!;
+  }
+}
