@@ -731,8 +731,9 @@ describe('host failures', () => {
       await page.waitForTimeout(25);
     }
     const said = [...seen].join('\n');
-    // The headline files answered first; the engine's progress is still told.
-    expect(said).toMatch(/ตัวเลขหลักพร้อมแล้ว/);
+    // The headline files answered first (a year's numbers, charts and first page); the engine's
+    // progress is still told.
+    expect(said).toMatch(/ตัวเลข กราฟ และหน้าแรกของตารางพร้อมแล้ว/);
     expect(said).toMatch(/DuckDB-WASM/);
     expect(said).toMatch(/เปิดไฟล์ข้อมูลแล้ว [1-9]\d* ไฟล์/);
     await ready(page);
