@@ -13,7 +13,7 @@ import {
   type Read,
 } from '../../src/lib/headline/view';
 import { sourceFiles, type Row } from '../../src/lib/query/aggregate';
-import { byIdsSql } from '../../src/lib/query/lookups';
+import { agencyIdsSql, byIdsSql } from '../../src/lib/query/lookups';
 import { overviewRows, shapeOverview, type Overview } from '../../src/lib/query/overview';
 import { parquet } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
@@ -82,6 +82,13 @@ describe('headline files', () => {
           continue;
         }
         expect({ case: c, overview: h.overview }).toEqual({ case: c, overview: want });
+        if (c.agency) {
+          const ids = await s.ask(agencyIdsSql(agencies, c.agency, null), agencies);
+          expect({ case: c, ids: h.agencyIds }).toEqual({
+            case: c,
+            ids: ids.map((x) => Number(x.agency_id)),
+          });
+        } else expect(h.agencyIds).toBeNull();
         charted += want.charts.topVendors.length ? 1 : 0;
       }
       expect(charted).toBeGreaterThan(views.length / 2);

@@ -179,9 +179,14 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     (r) => `${r.fiscal_year}|${r.dept_name}`,
     headRow,
   );
+  const ids = await nameIds(db);
   for (const [name, ys] of years) {
     const h = await agencyFileKey(name);
-    const file: TotalsFile = { years: yearsOf(ys), ...viewFile(name, null, top.get(name)) };
+    const file: TotalsFile = {
+      years: yearsOf(ys),
+      ids: ids.get(name) ?? [],
+      ...viewFile(name, null, top.get(name)),
+    };
     await w.write(headlinePath.agency(h), file);
     for (const y of ys) {
       const fy = Number(y.fiscal_year);
@@ -193,6 +198,16 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   }
 
   return writeVendors(db, w, methods);
+}
+
+/** The ids a link's `agency=<name>` resolves to, by name: agencyIdsSql with no sub-unit. */
+async function nameIds(db: StageDb): Promise<Map<string, number[]>> {
+  const ids = new Map<string, number[]>();
+  for (const r of await db.rows(`SELECT n.dept_name, list(a.agency_id ORDER BY a.agency_id) AS ids
+      FROM (SELECT DISTINCT dept_name FROM agencies) n
+      JOIN agencies a ON a.dept_name = n.dept_name OR a.agency_key = n.dept_name GROUP BY 1`))
+    ids.set(String(r.dept_name), (r.ids as unknown[]).map(Number));
+  return ids;
 }
 
 /** Vendors, by every key that leads to them, in shards. */

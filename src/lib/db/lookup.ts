@@ -56,6 +56,12 @@ export function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): P
   });
 }
 
+/** An agency name's ids known without a query (from the headline files), for `agencyIds`. */
+export function knownAgencyIds(m: Manifest, name: string, ids: number[]): void {
+  const key = memoKey(m.snapshot_id, name, '');
+  if (!idCache.has(key)) idCache.set(key, Promise.resolve(ids));
+}
+
 export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {
   return vendorCache.get(memoKey(m.snapshot_id, vendorKey(vendor)), async () => {
     const v = (await vendorRow(ask, m, vendor)) as Vendor | undefined;

@@ -90,6 +90,11 @@ export interface ViewFile extends RowsFile {
 /** A view's numbers per fiscal year (BE, as a string key) and its first page over all years. */
 export interface TotalsFile extends ViewFile {
   years: Record<string, YearNumbers>;
+  /**
+   * An agency name's file (schema 13): the ids its name stands for in a link (`agency=<name>`),
+   * as the engine resolves it (query/lookups.ts `agencyIdsSql`), so a view of it needs no lookup.
+   */
+  ids?: number[];
 }
 
 /** The facets' dimension tables as stored (rows of provinces, methods, types, statuses). */

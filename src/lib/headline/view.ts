@@ -49,6 +49,8 @@ export interface Headline {
    * one year, of the nation or of an agency name.
    */
   overview: Overview | null;
+  /** The ids of the view's agency name, as the engine would resolve them (null: no name). */
+  agencyIds: number[] | null;
 }
 
 /** The filters the headline files answer: fiscal years with an agency name or a vendor. */
@@ -153,7 +155,13 @@ async function vendorView(
 ): Promise<Omit<Headline, 'methods'> | null> {
   const v = await vendorEntry(m, read, f.vendor!);
   return v
-    ? { totals: totalsOf(v.years, f.fy), rows: null, vendor: vendorOf(v), overview: null }
+    ? {
+        totals: totalsOf(v.years, f.fy),
+        rows: null,
+        vendor: vendorOf(v),
+        overview: null,
+        agencyIds: null,
+      }
     : null;
 }
 
@@ -194,6 +202,7 @@ async function totalsView(
     rows: firstPage(file, years),
     vendor: null,
     overview: parts && dims ? await overviewOf(await dims, totals, file, parts) : null,
+    agencyIds: h ? (file.ids ?? null) : null,
   };
 }
 

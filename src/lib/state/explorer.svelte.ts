@@ -7,7 +7,13 @@
 import { tick } from 'svelte';
 import { fetchManifest, fileProgress, newerSnapshot } from '../db';
 import { engineProgress } from '../db/engine';
-import { dimensions, suggestAgencies, suggestVendors, type Vendor } from '../db/lookup';
+import {
+  dimensions,
+  knownAgencyIds,
+  suggestAgencies,
+  suggestVendors,
+  type Vendor,
+} from '../db/lookup';
 import { overview, type Charts, type Facets, type Overview, type Totals } from '../db/overview';
 import { flagCounts, resolveFilters, type FlagCount, type Search } from '../db/resolve';
 import { pageRows, projectDetail, type ProjectDetail, type ResultRow } from '../db/rows';
@@ -142,6 +148,8 @@ export class Explorer {
         if (h) early = this.showEarly(h);
         firstPage = h?.rows ?? null;
         known = h?.overview ?? null;
+        // The name's ids came with its file: the engine need not look them up.
+        if (h?.agencyIds && f.agency && !f.sub) knownAgencyIds(m, f.agency, h.agencyIds);
       }
       if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);
