@@ -169,6 +169,15 @@ describe('explorer SQL on native DuckDB', () => {
     const sql: string[] = [];
     await aggregateBatch((q, files) => (sql.push(q.sql), gen.ask(q, files)), gen.m, r, reqs);
     expect([reqs.length, sql.length]).toEqual([11, 4]);
+    // A vendor, all years: its contract rows answer every aggregate. The totals, the facets, the
+    // year × method chart and the top agencies (project measures, by a project's own values)
+    // are one scan, grouped by project first; the month chart and the top vendors another.
+    const v = (await filterCases(genDir)).find((x) => x.vendor && !x.fy?.length)!;
+    const rv = await gen.resolve(f({ vendor: v.vendor }));
+    const vsql: string[] = [];
+    await aggregateBatch((q, files) => (vsql.push(q.sql), gen.ask(q, files)), gen.m, rv, reqs);
+    expect(vsql.every((q) => q.includes('contracts_by_vendor'))).toBe(true);
+    expect([reqs.length, vsql.length]).toEqual([11, 2]);
   });
 
   it('pages rows in the chosen order, without gaps or repeats', async () => {

@@ -5,7 +5,6 @@
 import type { ManifestFile } from '../schema/tables';
 import {
   column,
-  CONTRACT_MEASURES,
   CONTRACT_ROWS,
   groupDim,
   isRows,
@@ -57,6 +56,29 @@ export interface AggregateRequest {
 }
 
 /**
+ * Contract rows grouped by `exprs`, with their count (`n`) and value (`v`); for project measures
+ * by project first, with its money once (the same on each of its contracts).
+ */
+function contractGroups(
+  source: Source,
+  measures: readonly Measure[],
+  exprs: readonly string[],
+  from: string,
+): string {
+  const each = perProject(source, measures);
+  const keys = each ? ['project_id', ...exprs] : [...exprs];
+  const money = each
+    ? [
+        'any_value(budget) AS budget',
+        'any_value(price_build) AS price_build',
+        'any_value(agreed) AS agreed',
+      ]
+    : [];
+  const inner = [...keys, ...money, 'count(*) AS n', 'sum(price_agree) AS v'].join(', ');
+  return `(SELECT ${inner} FROM ${from}${keys.length ? ' GROUP BY ALL' : ''})`;
+}
+
+/**
  * `SELECT groups, measures FROM source WHERE … GROUP BY groups`. On contract rows, project
  * measures are taken once per project: rows are first grouped by project (its money is the same
  * on each of its contracts), then summed.
@@ -70,16 +92,7 @@ export function aggregateSql(q: AggregateRequest): Sql {
   });
   const measures = q.measures.map((m) => `${asResult(m, measureSql(q.source, m))} AS ${m}`);
   let from = `${parquet(q.files)} ${w.sql}`;
-  if (CONTRACT_ROWS.has(q.source)) {
-    const perProject = q.measures.some((m) => PROJECT_MEASURES.includes(m));
-    const keys = perProject ? ['project_id', ...exprs] : exprs;
-    const money = perProject
-      ? ['any_value(budget) AS budget', 'any_value(price_build) AS price_build']
-      : [];
-    if (perProject) money.push('any_value(agreed) AS agreed');
-    const inner = [...keys, ...money, 'count(*) AS n', 'sum(price_agree) AS v'].join(', ');
-    from = `(SELECT ${inner} FROM ${from}${keys.length ? ' GROUP BY ALL' : ''})`;
-  }
+  if (CONTRACT_ROWS.has(q.source)) from = contractGroups(q.source, q.measures, exprs, from);
   const select = (CONTRACT_ROWS.has(q.source) ? names : exprs).concat(measures).join(', ');
   const group = names.length ? ` GROUP BY ${names.join(', ')}` : '';
   const ties = names.length ? `, ${names.join(', ')}` : '';
@@ -110,21 +123,43 @@ export interface GroupingSetsRequest {
   measures: readonly Measure[];
 }
 
-/** Whether `groupingSetsSql` can ask these measures of this source in one scan (see there). */
-export function groupable(source: Source, measures: readonly Measure[]): boolean {
-  return !CONTRACT_ROWS.has(source) || measures.every((m) => CONTRACT_MEASURES.includes(m));
+/** Groups whose value differs between the contract rows of one project. */
+const PER_CONTRACT: readonly Group[] = ['vendor_id', 'month'];
+
+/** Whether contract rows must first be grouped by project for these measures (`aggregateSql`). */
+export function perProject(source: Source, measures: readonly Measure[]): boolean {
+  return CONTRACT_ROWS.has(source) && measures.some((m) => PROJECT_MEASURES.includes(m));
+}
+
+/**
+ * Whether `groupingSetsSql` can ask these groups and measures of this source in one scan (see
+ * there): on contract rows, project measures only by groups a project has one value of.
+ */
+export function groupable(
+  source: Source,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+): boolean {
+  return !perProject(source, measures) || groups.every((g) => !PER_CONTRACT.includes(g));
 }
 
 /**
  * `GROUP BY GROUPING SETS (…)`: each row carries `grouping_set`, the bitmask of the groups it
  * does not group by (`groupingSetMask`), and `rank_in_set`, its place in its set's order (that
  * of `aggregateSql`: by the set's measure descending, then by its groups, nulls last), and each
- * set is cut at its limit. On contract rows only contract measures: those sum per row, where
- * project measures would need the per-project step of `aggregateSql` for each set.
+ * set is cut at its limit. On contract rows, project measures only by groups a project has one
+ * value of (its year, agency, province, method …): the rows are grouped by project and those
+ * groups first, as in `aggregateSql`, and every set sums the projects.
  */
 export function groupingSetsSql(q: GroupingSetsRequest): Sql {
-  if (!groupable(q.source, q.measures))
-    throw new Error('project measures are not asked of contract rows in grouping sets');
+  if (
+    !groupable(
+      q.source,
+      q.sets.flatMap((x) => x.groups),
+      q.measures,
+    )
+  )
+    throw new Error('project measures are asked of contract rows only by project-level groups');
   const w = where(q.source, q.r, q.except);
   const names = groupingNames(q.sets.map((x) => x.groups));
   if (names.length === 0) throw new Error('grouping sets need a group');
@@ -140,8 +175,7 @@ export function groupingSetsSql(q: GroupingSetsRequest): Sql {
     ...byMeasure.map((m) => `${measureSql(q.source, m)} AS order_${m}`),
   ];
   let from = `${parquet(q.files)} ${w.sql}`;
-  if (contracts)
-    from = `(SELECT ${[...exprs, 'count(*) AS n', 'sum(price_agree) AS v'].join(', ')} FROM ${from} GROUP BY ALL)`;
+  if (contracts) from = contractGroups(q.source, q.measures, exprs, from);
   const sets = q.sets.map((x) => `(${x.groups.map((g) => cols[names.indexOf(g)]).join(', ')})`);
   const grouped = `SELECT ${[
     ...(contracts ? names : exprs),

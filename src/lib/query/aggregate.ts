@@ -7,6 +7,7 @@ import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import {
   aggregateSql,
   groupable,
+  perProject,
   groupingNames,
   groupingSetMask,
   groupingSetsSql,
@@ -135,9 +136,17 @@ export async function aggregateBatch(
     const parts = planSplit(r, q.groups, q.measures, except);
     const source = parts[0]!.source;
     const files = sourceFiles(m, source, r, except);
-    if (parts.length > 1 || !files.length || !groupable(source, q.measures)) return alone(i);
+    if (parts.length > 1 || !files.length || !groupable(source, q.groups, q.measures))
+      return alone(i);
     const w = where(source, r, except);
-    const key = JSON.stringify([source, files.map((f) => f.path), w.sql, w.params]);
+    // Contract rows grouped by project first (project measures) or not: two scans.
+    const key = JSON.stringify([
+      source,
+      files.map((f) => f.path),
+      w.sql,
+      w.params,
+      perProject(source, q.measures),
+    ]);
     const same = shared.get(key) ?? { at: [], source, files };
     // One set per grouping: a second request with the same groups is asked on its own.
     const setKey = (g: readonly Group[]) => [...g].sort().join();
