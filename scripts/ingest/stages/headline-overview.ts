@@ -1,7 +1,7 @@
 /**
  * The headline files' overviews (OverviewParts in src/lib/headline/files.ts): for the national
  * view and each agency name, over all years and per year, the facets and charts the explorer's
- * batch asks (db/overview.ts), in the order its SQL returns them (query/aggregate-sql.ts), so the
+ * batch asks (query/overview.ts), in the order its SQL returns them (query/aggregate-sql.ts), so the
  * browser shapes both alike. One GROUPING SETS scan per part gives the four levels at once; the
  * tests check every view against the engine's planner on the same data.
  */
@@ -10,7 +10,8 @@ import {
   type AgencyTuple,
   type OverviewParts,
 } from '../../../src/lib/headline/files.ts';
-import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts';
+import { facetsAsked } from '../../../src/lib/query/filters/resolve.ts';
+import { ALL_ROWS } from '../../../src/lib/query/plan.ts';
 import type { StageDb } from './db.ts';
 
 /** A view's key: `name|fy`, either part empty for every name (national) or every year. */
@@ -37,21 +38,22 @@ function levels(table: string, cols: [string, string][], measures: string): stri
 const top = (sql: string, order: string, n: number) =>
   `SELECT * FROM (${sql}) QUALIFY row_number() OVER (PARTITION BY k ORDER BY ${order}) <= ${n}`;
 
-/** The facets a view with no facet filter shows (one under another's filter is not asked). */
-const PLAIN = (FACETS as readonly FacetDef[]).filter((d) => !d.under);
-
 const money = (x: string) => `coalesce(sum(${x}), 0)::VARCHAR`;
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 
-/** Every view's parts, by `viewKey`. */
-export async function overviews(db: StageDb): Promise<Map<string, OverviewParts>> {
+/** Every view's parts, by `viewKey`; `agencies`: every agency's tuple, by id. */
+export async function overviews(
+  db: StageDb,
+  agencies: ReadonlyMap<number, AgencyTuple>,
+): Promise<Map<string, OverviewParts>> {
   const out = new Map<string, OverviewParts>();
   const of = (k: unknown) => {
     let p = out.get(String(k));
     if (!p) out.set(String(k), (p = emptyParts()));
     return p;
   };
-  for (const def of PLAIN) {
+  // The facets a view with no facet filter asks.
+  for (const def of facetsAsked(ALL_ROWS)) {
     const sql = levels('projects', [[`t.${def.id}`, 'id']], 'count(*)::INTEGER AS projects');
     for (const r of await db.rows(`${sql} ORDER BY k, projects DESC, id NULLS LAST`))
       (of(r.k).facets[def.key] ??= []).push([num(r.id), Number(r.projects)]);
@@ -74,13 +76,13 @@ export async function overviews(db: StageDb): Promise<Map<string, OverviewParts>
   );
   for (const r of await db.rows(`${month} ORDER BY k, month NULLS LAST`))
     of(r.k).month.push([num(r.month), Number(r.contracts), String(r.agreed)]);
-  const agencies = levels(
+  const units = levels(
     'agg_agency_year',
     [['t.agency_id', 'agency_id']],
     `sum(t.projects)::INTEGER AS projects, coalesce(sum(t.budget), 0) AS b`,
   );
   for (const r of await db.rows(
-    `${top(agencies, 'b DESC, agency_id', 10)} ORDER BY k, b DESC, agency_id`,
+    `${top(units, 'b DESC, agency_id', 10)} ORDER BY k, b DESC, agency_id`,
   ))
     of(r.k).agencies.push([Number(r.agency_id), Number(r.projects), String(r.b)]);
   const vendors = levels(
@@ -92,29 +94,22 @@ export async function overviews(db: StageDb): Promise<Map<string, OverviewParts>
     `${top(vendors, 'v DESC, vendor_id NULLS LAST', 11)} ORDER BY k, v DESC, vendor_id NULLS LAST`,
   ))
     of(r.k).vendors.push([num(r.vendor_id), Number(r.contracts), String(r.v)]);
-  await names(db, out);
+  await names(db, out, agencies);
   return out;
 }
 
 /** The top agencies' and vendors' names, as the engine looks them up by id (query/lookups.ts). */
-async function names(db: StageDb, out: Map<string, OverviewParts>): Promise<void> {
-  const agencyIds = new Set([...out.values()].flatMap((p) => p.agencies.map((x) => x[0])));
+async function names(
+  db: StageDb,
+  out: Map<string, OverviewParts>,
+  agencies: ReadonlyMap<number, AgencyTuple>,
+): Promise<void> {
   const vendorIds = new Set(
     [...out.values()].flatMap((p) => p.vendors.flatMap((x) => (x[0] === null ? [] : [x[0]]))),
   );
-  const list = (ids: Set<number>) => [...ids].join(', ') || 'NULL';
-  const agencies = new Map<number, AgencyTuple>();
-  for (const a of await db.rows(`SELECT agency_id, agency_key, dept_name, dept_sub_name, province
-      FROM agencies WHERE agency_id IN (${list(agencyIds)})`))
-    agencies.set(Number(a.agency_id), [
-      String(a.agency_key),
-      String(a.dept_name),
-      (a.dept_sub_name as string | null) ?? null,
-      (a.province as string | null) ?? null,
-    ]);
   const vendors = new Map<number, OverviewParts['vendorNames'][string]>();
   for (const v of await db.rows(`SELECT vendor_id, vendor_key, tin, tin_status, name,
-      linked_contracts, name_tins FROM vendors WHERE vendor_id IN (${list(vendorIds)})`))
+      linked_contracts, name_tins FROM vendors WHERE vendor_id IN (${[...vendorIds].join(', ') || 'NULL'})`))
     vendors.set(Number(v.vendor_id), [
       String(v.vendor_key),
       (v.tin as string | null) ?? null,

@@ -23,7 +23,8 @@ import {
   type VendorShard,
   type YearNumbers,
 } from '../../../src/lib/headline/files.ts';
-import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts';
+import { facetsAsked } from '../../../src/lib/query/filters/resolve.ts';
+import { ALL_ROWS } from '../../../src/lib/query/plan.ts';
 import type { StageDb } from './db.ts';
 import { overviews, viewKey } from './headline-overview.ts';
 
@@ -136,14 +137,14 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   });
   const yearsOf = (rows: Row[] = []) =>
     Object.fromEntries(rows.map((r) => [String(r.fiscal_year), yearNumbers(r)]));
-  const parts = await overviews(db);
+  const parts = await overviews(db, agencies);
   const viewFile = (name: string | null, fy: number | null, rows?: HeadRow[]) => ({
     ...rowsFile(rows),
     overview: parts.get(viewKey(name, fy)) ?? emptyParts(),
   });
   const dims: DimsFile = {};
-  // The columns a facet's options are read through (dimRow), of the facets these views show.
-  for (const def of (FACETS as readonly FacetDef[]).filter((d) => !d.under)) {
+  // The columns a facet's options are read through (dimRow), of the facets these views ask.
+  for (const def of facetsAsked(ALL_ROWS)) {
     const cols = [def.id, def.name, def.nameEn, def.buckets?.column].filter(Boolean);
     dims[def.key] = await db.rows(`SELECT ${cols.join(', ')} FROM ${def.table} ORDER BY 1`);
   }

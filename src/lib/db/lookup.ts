@@ -48,8 +48,11 @@ export function dimensions(m: Manifest): Promise<Dimensions> {
   return dimCache.get(m.snapshot_id, () => loadDimensions(ask, m));
 }
 
+const idKey = (m: Manifest, nameOrKey: string, sub: string | null) =>
+  memoKey(m.snapshot_id, nameOrKey, sub ?? '');
+
 export function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): Promise<number[]> {
-  return idCache.get(memoKey(m.snapshot_id, nameOrKey, sub ?? ''), async () => {
+  return idCache.get(idKey(m, nameOrKey, sub), async () => {
     const files = tableFiles(m, 'agencies');
     const r = await ask<{ agency_id: number }>(agencyIdsSql(files, nameOrKey, sub), files);
     return r.map((x) => Number(x.agency_id));
@@ -58,8 +61,7 @@ export function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): P
 
 /** An agency name's ids known without a query (from the headline files), for `agencyIds`. */
 export function knownAgencyIds(m: Manifest, name: string, ids: number[]): void {
-  const key = memoKey(m.snapshot_id, name, '');
-  if (!idCache.has(key)) idCache.set(key, Promise.resolve(ids));
+  void idCache.get(idKey(m, name, null), async () => ids);
 }
 
 export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {

@@ -48,7 +48,7 @@ export interface RowsFile {
 export type FacetCount = [number | null, number];
 
 /**
- * The rest of a view's numbers, as the engine's batch returns them (db/overview.ts shapes both
+ * The rest of a view's numbers, as the engine's batch returns them (query/overview.ts shapes both
  * alike): each facet's counts (projects, most first, ties by id), the year × method chart
  * (fiscal_year, method_id, projects, budget), the month chart (month, contracts, agreed), the
  * top agencies (agency_id, projects, budget; 10) and vendors (vendor_id, contracts, agreed; 11,

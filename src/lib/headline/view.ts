@@ -17,8 +17,9 @@ import {
   type FacetKey,
   type Filters,
 } from '../query/filters';
-import type { FacetDef } from '../query/filters/facets';
-import { dimRow, type Dimensions, type DimRow } from '../query/filters/resolve';
+import { dimRow, facetsAsked, type Dimensions, type DimRow } from '../query/filters/resolve';
+import { ALL_ROWS } from '../query/plan';
+import { Memo, memoKey } from '../db/cache';
 import { shapeOverview, type Overview, type OverviewRows, type Totals } from '../query/overview';
 import type { Manifest } from '../schema/tables';
 import {
@@ -187,6 +188,7 @@ async function totalsView(
   // A year with projects whose page is missing: the files are not whole (a snapshot replaced
   // while the page was open); the engine says what happened.
   if (!file || years?.some((x, i) => !x && file.years[String(chosen[i])])) return null;
+  const d = await dims;
   const totals = totalsOf(file.years, f.fy);
   // One year's or every year's overview is in its file (a year without projects has none: its
   // overview is empty); that of several years is not. Files of schema 12 have none.
@@ -201,44 +203,35 @@ async function totalsView(
     totals,
     rows: firstPage(file, years),
     vendor: null,
-    overview: parts && dims ? await overviewOf(await dims, totals, file, parts) : null,
+    overview: parts && d ? await overviewOf(d, totals, file, parts) : null,
     agencyIds: h ? (file.ids ?? null) : null,
   };
 }
 
-const dimsCache = new Map<string, Promise<Dimensions | null>>();
+const dimsCache = new Memo<Dimensions | null>();
 
 /** The facets' dimension tables (their labels), once per snapshot. */
 function dimsOf(m: Manifest, read: Read): Promise<Dimensions | null> {
-  const key = `${m.snapshot_id}|${m.headline!.path}`;
-  let d = dimsCache.get(key);
-  if (!d) {
-    d = read<DimsFile>(headlinePath.dims()).then((file) =>
-      file
-        ? (Object.fromEntries(
-            FACETS.map((def) => [def.key, (file[def.key] ?? []).map((r) => dimRow(def, r))]),
-          ) as Dimensions)
-        : null,
-    );
-    dimsCache.set(key, d);
-    d.catch(() => dimsCache.delete(key));
-  }
-  return d;
+  return dimsCache.get(memoKey(m.snapshot_id, m.headline!.path), async () => {
+    const file = await read<DimsFile>(headlinePath.dims());
+    if (!file) return null;
+    return Object.fromEntries(
+      FACETS.map((def) => [def.key, (file[def.key] ?? []).map((r) => dimRow(def, r))]),
+    ) as Dimensions;
+  });
 }
 
 /** A view's overview from its file's parts: the engine's rows rebuilt, then shaped alike. */
 async function overviewOf(
-  d: Dimensions | null,
+  d: Dimensions,
   totals: Totals,
   all: TotalsFile,
   p: OverviewParts,
-): Promise<Overview | null> {
-  if (!d) return null;
+): Promise<Overview> {
   const facets: OverviewRows['facets'] = {
     fy: Object.entries(all.years).map(([y, n]) => ({ fiscal_year: Number(y), projects: n[0] })),
   };
-  for (const def of FACETS as readonly FacetDef[]) {
-    if (def.under) continue; // asked only under another facet's filter, which these views lack
+  for (const def of facetsAsked(ALL_ROWS)) {
     const counts = p.facets[def.key] ?? [];
     facets[def.key as FacetKey] = counts.map(([id, projects]) => ({ [def.id]: id, projects }));
   }

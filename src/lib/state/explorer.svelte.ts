@@ -14,7 +14,7 @@ import {
   suggestVendors,
   type Vendor,
 } from '../db/lookup';
-import { overview, type Charts, type Facets, type Overview, type Totals } from '../db/overview';
+import { overview, type Charts, type Facets, type Totals } from '../db/overview';
 import { flagCounts, resolveFilters, type FlagCount, type Search } from '../db/resolve';
 import { pageRows, projectDetail, type ProjectDetail, type ResultRow } from '../db/rows';
 import { headlineCovers, headlineView, type Headline } from '../headline/view';
@@ -131,10 +131,11 @@ export class Explorer {
     this.headline = 'loading';
     this.earlyCheck = 'pending';
     let early = false;
-    /** The view's first page from the headline files: the engine need not compute it again. */
-    let firstPage: ResultRow[] | null = null;
-    /** Its totals, facets and charts from the files (one year or all, national or a name). */
-    let known: Overview | null = null;
+    /**
+     * The view from the headline files: its first page and (one year or all, national or a
+     * name) its totals, facets and charts, which the engine then need not compute again.
+     */
+    let h: Headline | null = null;
     try {
       const m = this.manifest ?? (await fetchManifest());
       // The headline files first, when they answer this view: the engine starts after them, so
@@ -143,20 +144,18 @@ export class Explorer {
       const asked = headlineCovers(f) && m.headline ? headlineView(m, f) : null;
       this.manifest = m;
       if (asked) {
-        const h = await asked.catch(() => null);
+        h = await asked.catch(() => null);
         if (!current()) return;
         if (h) early = this.showEarly(h);
-        firstPage = h?.rows ?? null;
-        known = h?.overview ?? null;
         // The name's ids came with its file: the engine need not look them up.
-        if (h?.agencyIds && f.agency && !f.sub) knownAgencyIds(m, f.agency, h.agencyIds);
+        if (h?.agencyIds && f.agency) knownAgencyIds(m, f.agency, h.agencyIds);
       }
       if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);
       const { r, vendor, search, unknown } = await resolveFilters(m, f);
       const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
-        known ?? overview(m, r),
-        firstPage ?? pageRows(m, r, f.sort, f.page),
+        h?.overview ?? overview(m, r),
+        h?.rows ?? pageRows(m, r, f.sort, f.page),
       ]);
       if (!current()) return;
       if (!early) performance.mark(MARK.headline);
