@@ -6,13 +6,17 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from '../../src/lib/query/filters';
-import { runSearch, termRuns, type SearchIn } from '../../src/lib/query/search';
+import { matchTable, runSearch, termRuns, type SearchIn } from '../../src/lib/query/search';
+import { parquet } from '../../src/lib/query/sql';
+import { FREQUENT_WORDS } from '../../scripts/ingest/stages/search-index';
 import {
   highlight,
   indexWords,
   matchesAll,
   normalizeText,
   queryWords,
+  TERM_HITS_PART,
+  TERM_HITS_WHOLE,
 } from '../../src/lib/search/text';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
@@ -207,6 +211,41 @@ describe('the word index on the real drone projects', () => {
       }
     }
     expect(nonEmpty).toBeGreaterThan(25);
+  });
+
+  it("reads a frequent word's hits as the ingest found them, equal to the rule over names", async () => {
+    const terms = tableFiles(drone.m, 'search_terms');
+    const all = await drone.ask(
+      { sql: `SELECT term, kind, projects FROM ${parquet(terms)} ORDER BY term_id`, params: [] },
+      terms,
+    );
+    const frequent = all
+      .filter((t) => Number(t.kind) === TERM_HITS_WHOLE)
+      .map((t) => String(t.term));
+    // The ingest's rule: the words in the most projects, each in at least FREQUENT_WORDS.min.
+    expect(frequent.length).toBeGreaterThan(20);
+    const words = all.filter((t) => Number(t.kind) === 0);
+    const least = Math.min(
+      ...words.filter((t) => frequent.includes(String(t.term))).map((t) => Number(t.projects)),
+    );
+    expect(least).toBeGreaterThanOrEqual(FREQUENT_WORDS.min);
+    for (const q of frequent) {
+      const { words: w, hits, got } = await search(drone, q);
+      expect(w).toEqual([q]);
+      // Only the word's own hits were read: its match table holds kinds 2 and 3 alone.
+      const kinds = await drone.ask(
+        { sql: `SELECT DISTINCT kind FROM ${matchTable(hits.table)} ORDER BY 1`, params: [] },
+        [],
+      );
+      expect({ q, kinds: kinds.map((k) => Number(k.kind)) }).toEqual({
+        q,
+        kinds: kinds.length === 2 ? [TERM_HITS_WHOLE, TERM_HITS_PART] : [TERM_HITS_WHOLE],
+      });
+      const expected = [...names].filter(([, n]) => reference(n, w)).map(([id]) => id);
+      expect([...got.keys()].sort(), q).toEqual(expected.sort());
+      for (const [id, rank] of got)
+        expect(rank, `${q} ${id}`).toBe(wholeWords(names.get(id)!, w) ? 0 : 1);
+    }
   });
 
   it('matches a 1–2 character word only as a word of the name, not inside one (#21)', async () => {

@@ -1,6 +1,23 @@
 /** Stage: the search index of project names (docs/search.md). */
-import { indexTerms, TERM_CHUNK, TERM_WORD } from '../../../src/lib/search/text.ts';
+import { termMatchSql } from '../../../src/lib/query/search.ts';
+import {
+  charLength,
+  indexTerms,
+  queryWords,
+  SUBSTRING_MIN,
+  TERM_CHUNK,
+  TERM_HITS_WHOLE,
+  TERM_WORD,
+} from '../../../src/lib/search/text.ts';
 import type { StageDb } from './db.ts';
+
+/**
+ * The frequent words whose hits the ingest finds once (docs/search.md): the `max` words found in
+ * the most projects, each in at least `share` of them and at least `min`. Their searches read
+ * one run of postings instead of hashing every term that contains them, and the headline files
+ * hold their views (stages/headline.ts).
+ */
+export const FREQUENT_WORDS = { max: 128, share: 0.002, min: 100 };
 
 /**
  * The word index of project names: each distinct name is normalised and segmented once in JS
@@ -50,6 +67,7 @@ export async function buildSearchIndex(db: StageDb): Promise<void> {
     SELECT w.word, w.kind, p.project_seq
     FROM details d JOIN projects p USING (project_id)
     JOIN names n USING (project_name) JOIN name_words w USING (name_id)`);
+  await frequentWords(db);
   await db.run(`CREATE OR REPLACE TEMP TABLE search_terms AS
     SELECT term, kind, row_number() OVER (ORDER BY term, kind)::INTEGER AS term_id, projects
     FROM (SELECT word AS term, kind, count(*)::INTEGER AS projects FROM search_postings GROUP BY 1, 2)`);
@@ -57,4 +75,49 @@ export async function buildSearchIndex(db: StageDb): Promise<void> {
     SELECT t.term_id, p.project_seq
     FROM search_postings p JOIN search_terms t ON t.term = p.word AND t.kind = p.kind`);
   await db.conn.run(`DROP TABLE names; DROP TABLE name_words`);
+}
+
+/**
+ * The frequent words (`FREQUENT_WORDS`; a table `frequent_words`: word_no, word) and their hits
+ * by the search's own rule (`word_hits`: word_no, project_seq, rank 0 where the word is a whole
+ * word of the name), added to the postings as terms of kind `TERM_HITS_WHOLE` + rank. Kept for
+ * the headline files. Only a word that a query of itself searches for as typed is taken.
+ */
+async function frequentWords(db: StageDb): Promise<void> {
+  db.stage('finding the hits of frequent words');
+  await db.run(`CREATE OR REPLACE TEMP TABLE term_counts AS
+    SELECT word AS term, kind, count(*)::INTEGER AS projects FROM search_postings GROUP BY 1, 2`);
+  const total = await db.scalar(`SELECT count(*) FROM projects`);
+  const min = Math.max(FREQUENT_WORDS.min, Math.ceil(total * FREQUENT_WORDS.share));
+  const candidates = await db.rows(`SELECT term FROM term_counts
+    WHERE kind = ${TERM_WORD} AND projects >= ${min}
+    ORDER BY projects DESC, term LIMIT ${FREQUENT_WORDS.max * 2}`);
+  const words = candidates
+    .map((r) => String(r.term))
+    .filter((t) => {
+      const q = queryWords(t);
+      return q.problem === null && q.words.length === 1 && q.words[0] === t;
+    })
+    .slice(0, FREQUENT_WORDS.max);
+  await db.conn.run(`CREATE OR REPLACE TEMP TABLE frequent_words
+    (word_no INTEGER, word VARCHAR, sub BOOLEAN)`);
+  const app = await db.conn.createAppender('frequent_words', 'main', 'temp');
+  words.forEach((w, i) => {
+    app.appendInteger(i);
+    app.appendVarchar(w);
+    app.appendBoolean(charLength(w) >= SUBSTRING_MIN);
+    app.endRow();
+  });
+  app.closeSync();
+  await db.run(`CREATE OR REPLACE TEMP TABLE word_hits AS
+    SELECT m.word_no, p.project_seq, CASE WHEN bool_or(m.whole) THEN 0 ELSE 1 END::TINYINT AS rank
+    FROM search_postings p JOIN (
+      SELECT w.word_no, t.term, t.kind, (t.kind = ${TERM_WORD} AND t.term = w.word) AS whole
+      FROM term_counts t JOIN frequent_words w ON ${termMatchSql('t', 'w')}
+    ) m ON p.word = m.term AND p.kind = m.kind
+    GROUP BY ALL`);
+  await db.run(`INSERT INTO search_postings
+    SELECT w.word, (${TERM_HITS_WHOLE} + h.rank)::TINYINT, h.project_seq
+    FROM word_hits h JOIN frequent_words w USING (word_no)`);
+  await db.conn.run(`DROP TABLE term_counts`);
 }

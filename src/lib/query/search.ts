@@ -13,7 +13,15 @@
  *    `qin=all`, before projects found by their agency's or a winner's name (2).
  */
 import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
-import { SUBSTRING_MIN, TERM_WORD, charLength, matchesAll } from '../search/text';
+import {
+  SUBSTRING_MIN,
+  TERM_CHUNK,
+  TERM_HITS_PART,
+  TERM_HITS_WHOLE,
+  TERM_WORD,
+  charLength,
+  matchesAll,
+} from '../search/text';
 import type { Ask } from './aggregate';
 import { hitsTable, hitsTableName, type SearchHits } from './hits';
 import { dimensionSql } from './lookups';
@@ -33,9 +41,21 @@ function values(rows: readonly Param[][], types: readonly string[], params: Para
 }
 
 /**
- * Vocabulary rows matching each word: (word index, term id, whether the term is the word). Kept
- * as a table, not handed back as bound values: a short word can match thousands of terms, and a
- * statement with thousands of parameters crashes DuckDB-WASM 1.28 ("memory access out of bounds").
+ * Whether a term (alias `t`: term, kind) is one a query word (alias `w`: word, sub) matches: the
+ * same word, or for a word of 3+ characters (`sub`) any word or chunk that contains it. The
+ * ingest finds a frequent word's hits by the same rule (scripts/ingest/stages/search-index.ts).
+ */
+export function termMatchSql(t: string, w: string): string {
+  return `((${t}.kind = ${TERM_WORD} AND ${t}.term = ${w}.word)
+    OR (${w}.sub AND ${t}.kind <= ${TERM_CHUNK} AND contains(${t}.term, ${w}.word)))`;
+}
+
+/**
+ * Vocabulary rows matching each word: (word index, term id, kind, whether the term is the word,
+ * where its postings lie). A word whose hits the ingest found already (`TERM_HITS_WHOLE`,
+ * `TERM_HITS_PART`) matches those terms only. Kept as a table, not handed back as bound values:
+ * a short word can match thousands of terms, and a statement with thousands of parameters
+ * crashes DuckDB-WASM 1.28 ("memory access out of bounds").
  */
 export function termsSql(files: readonly ManifestFile[], words: readonly string[]): Sql {
   const params: Param[] = [];
@@ -44,14 +64,18 @@ export function termsSql(files: readonly ManifestFile[], words: readonly string[
     ['INTEGER', 'VARCHAR', 'BOOLEAN'],
     params,
   );
+  const found = `t.kind IN (${TERM_HITS_WHOLE}, ${TERM_HITS_PART})`;
   return {
-    sql: `SELECT w.i::INTEGER AS i, t.term_id::INTEGER AS term_id,
-        (t.kind = ${TERM_WORD} AND t.term = w.word) AS whole,
-        (t.pend - t.projects)::BIGINT AS pstart, t.pend::BIGINT AS pend
-      FROM (SELECT *, sum(projects) OVER (ORDER BY term_id) AS pend FROM ${parquet(files)}) AS t
-      JOIN (VALUES ${w}) AS w(i, word, sub)
-        ON (t.kind = ${TERM_WORD} AND t.term = w.word) OR (w.sub AND contains(t.term, w.word))
-      ORDER BY t.term_id, w.i`,
+    sql: `SELECT i, term_id, kind, whole, pstart, pend FROM (
+        SELECT w.i::INTEGER AS i, t.term_id::INTEGER AS term_id, t.kind::INTEGER AS kind,
+          ((t.kind = ${TERM_WORD} AND t.term = w.word) OR t.kind = ${TERM_HITS_WHOLE}) AS whole,
+          (t.pend - t.projects)::BIGINT AS pstart, t.pend::BIGINT AS pend,
+          ${found} AS found, bool_or(${found}) OVER (PARTITION BY w.i) AS word_found
+        FROM (SELECT *, sum(projects) OVER (ORDER BY term_id) AS pend FROM ${parquet(files)}) AS t
+        JOIN (VALUES ${w}) AS w(i, word, sub)
+          ON (${found} AND t.term = w.word) OR ${termMatchSql('t', 'w')})
+      WHERE found = word_found
+      ORDER BY term_id, i`,
     params,
   };
 }
@@ -96,12 +120,16 @@ export function termRuns(terms: readonly TermSpan[], max = 48): [number, number]
   return runs.map((r) => [r.lo, r.hi]);
 }
 
-/** The projects whose names match every word, as a SELECT of (project_seq, rank). */
+/**
+ * The projects whose names match every word, as a SELECT of (project_seq, rank). `found`: the
+ * word's hits are the ingest's (one posting per project), so they need no aggregation.
+ */
 export function nameHitsSql(
   postings: readonly ManifestFile[],
   match: string,
   terms: readonly TermSpan[],
   words: number,
+  found = false,
 ): string | null {
   const scans = termRuns(terms).flatMap(([lo, hi]) => {
     const files = postings.filter((f) => Number(f.key_max) >= lo && Number(f.key_min) <= hi);
@@ -112,6 +140,11 @@ export function nameHitsSql(
     ];
   });
   if (scans.length === 0) return null;
+  if (words === 1 && found) {
+    return `SELECT p.project_seq, CASE WHEN m.whole THEN 0 ELSE 1 END AS rank
+      FROM (${scans.join('\n        UNION ALL ')}) AS p
+      JOIN ${hitsTable(match)} AS m ON m.term_id = p.term_id`;
+  }
   if (words === 1) {
     // One word: no intersection, one aggregation (half the time on a common word).
     return `SELECT p.project_seq, CASE WHEN bool_or(m.whole) THEN 0 ELSE 1 END AS rank
@@ -204,6 +237,7 @@ export async function runSearch(
     const [found] = await ask(
       {
         sql: `SELECT count(DISTINCT i)::INTEGER AS words,
+            bool_and(kind IN (${TERM_HITS_WHOLE}, ${TERM_HITS_PART}))::INTEGER AS found,
             (SELECT string_agg(concat_ws(':', term_id, pstart, pend), ',')
              FROM (SELECT DISTINCT term_id, pstart, pend FROM ${match})) AS terms
           FROM ${match}`,
@@ -217,7 +251,7 @@ export async function runSearch(
         .split(',')
         .map((x) => x.split(':').map(Number))
         .map(([id, start, end]) => ({ id: id!, start: start!, end: end! }));
-      const sql = nameHitsSql(postings, match, terms, req.words.length);
+      const sql = nameHitsSql(postings, match, terms, req.words.length, Number(found!.found) === 1);
       if (sql) parts.push({ sql, params: [] });
     }
   }

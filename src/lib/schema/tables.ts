@@ -5,7 +5,7 @@
  */
 import type { HeadlineInfo } from '../headline/files';
 
-export const SCHEMA_VERSION = 13;
+export const SCHEMA_VERSION = 14;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -118,7 +118,9 @@ export const TABLES = {
   /**
    * The search vocabulary: every word of every project name (normalised and segmented as in
    * src/lib/search/text.ts; `kind` 0) and every space-delimited chunk that is not one word
-   * (`kind` 1), with its id and the number of projects that have it.
+   * (`kind` 1), with its id and the number of projects that have it; since schema 14 also each
+   * frequent word's hits as the ingest found them (`kind` 2: the word is a whole word of the
+   * name, 3: only inside one), which a search of that word reads instead.
    */
   search_terms: ['term', 'kind', 'term_id', 'projects'],
   /**

@@ -151,6 +151,13 @@ export function indexWords(text: string): string[] {
 /** Kinds of indexed terms: a segmented word, or a space-delimited chunk of several words. */
 export const TERM_WORD = 0;
 export const TERM_CHUNK = 1;
+/**
+ * A frequent word's hits, found once by the ingest (schema 14): the projects a query of that word
+ * finds, where the word is a whole word of the name (`TERM_HITS_WHOLE`) or only inside one
+ * (`TERM_HITS_PART`). A search reads them instead of the word's terms (docs/search.md).
+ */
+export const TERM_HITS_WHOLE = 2;
+export const TERM_HITS_PART = 3;
 
 /**
  * What the index stores for a text: its distinct words, and its distinct space-delimited chunks
