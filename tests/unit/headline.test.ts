@@ -17,6 +17,7 @@ import { agencyIdsSql, byIdsSql } from '../../src/lib/query/lookups';
 import { overviewRows, shapeOverview, type Overview } from '../../src/lib/query/overview';
 import { parquet } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
+import { TERM_HITS_WHOLE } from '../../src/lib/search/text';
 import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
 import { rowsSql } from '../../src/lib/query/page-sql';
 import { rowSource } from '../../src/lib/query/plan';
@@ -132,21 +133,173 @@ describe('headline files', () => {
         };
         expect(got).toEqual({ case: c, ...(await siteTotals(s, r)) });
         expect(got).toEqual({ case: c, ...(await expectedTotals(dir, c)) });
-        if (c.vendor) {
-          expect(h!.rows).toBeNull();
-          continue;
-        }
+        // A vendor that is not busy: the engine reads its first page.
+        if (c.vendor && h!.rows === null) continue;
         const source = rowSource(r);
         const files = sourceFiles(s.m, source, r);
         const page = files.length
           ? await s.ask(rowsSql(source, files, r, '-budget', 50, 0), files)
           : [];
-        const pick = (x: Row) => [x.project_id, x.budget, x.agreed, Number(x.contracts)];
+        const pick = (x: Row) => [
+          x.project_id,
+          x.budget,
+          x.agreed,
+          Number(x.contracts),
+          x.contract_value,
+        ];
         expect({ case: c, rows: h!.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
           case: c,
           rows: page.map(pick),
         });
       }
+    });
+  }
+
+  for (const [label, get, dir] of [
+    ['the real drone set', () => drone, dirs.droneDir],
+    ['generated data', () => gen, dirs.genDir],
+  ] as const) {
+    it(`give a frequent word's search its numbers, facets, charts and first page (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      const terms = tableFiles(s.m, 'search_terms');
+      // The words whose hits the ingest found (kind 2), most frequent first, with the projects
+      // where they are only inside a word (kind 3).
+      const found = await s.ask(
+        {
+          sql: `SELECT w.term, coalesce(p.projects, 0) / w.projects AS part
+            FROM ${parquet(terms)} w LEFT JOIN ${parquet(terms)} p
+              ON p.term = w.term AND p.kind = ${TERM_HITS_WHOLE} + 1
+            WHERE w.kind = ${TERM_HITS_WHOLE} ORDER BY w.projects DESC, w.term`,
+          params: [],
+        },
+        terms,
+      );
+      const words = found.map((x) => String(x.term));
+      expect(words.length).toBeGreaterThan(10);
+      // The most and least frequent, the median, and the one most often found inside a word
+      // (its first pages rank whole-word matches before the others).
+      const inside = [...found].sort((a, b) => Number(b.part) - Number(a.part))[0]!;
+      const picked = [
+        words[0]!,
+        words[Math.floor(words.length / 2)]!,
+        words.at(-1)!,
+        String(inside.term),
+      ];
+      const years = s.m.fiscal_years;
+      let ranked = 0;
+      for (const q of picked) {
+        for (const fy of [[], ...years.map((y) => [y]), [years[0]!, years.at(-1)!]]) {
+          const c = { q, fy };
+          const f: Filters = { ...NO_FILTERS, ...c };
+          expect(headlineCovers(f)).toBe(true);
+          const h = await headlineView(s.m, f, read);
+          const r = await s.resolve(f);
+          if (!h) {
+            expect({ case: c, projects: (await siteTotals(s, r)).projects }).toEqual({
+              case: c,
+              projects: '0',
+            });
+            continue;
+          }
+          if (fy.length <= 1) {
+            expect({ case: c, overview: h.overview }).toEqual({
+              case: c,
+              overview: await engineOverview(s, f),
+            });
+          } else expect(h.overview).toBeNull();
+          const { projects, budget, contracts, agreed } = h.totals;
+          expect({
+            case: c,
+            projects: String(projects),
+            budget,
+            contracts: String(contracts),
+            agreed,
+          }).toEqual({ case: c, ...(await siteTotals(s, r)) });
+          const files = sourceFiles(s.m, 'projects', r);
+          const page = await s.ask(rowsSql('projects', files, r, '-budget', 50, 0), files);
+          const pick = (x: Row) => [x.project_id, x.budget, x.agreed, Number(x.contracts)];
+          expect({ case: c, rows: h.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
+            case: c,
+            rows: page.map(pick),
+          });
+          // Whole-word matches come first, then the others: both kinds are on some first pages.
+          if (new Set(page.map((x) => Number(x.rank))).size > 1) ranked++;
+        }
+      }
+      expect(ranked).toBeGreaterThan(0);
+      // A word the ingest did not find hits for, two words, or other filters: the engine's.
+      const rare = { ...NO_FILTERS, q: 'zzzqqq' };
+      expect(headlineCovers(rare)).toBe(true);
+      expect(await headlineView(s.m, rare, read)).toBeNull();
+      expect(headlineCovers({ ...NO_FILTERS, q: `${words[0]} ${words[1]}` })).toBe(false);
+      expect(headlineCovers({ ...NO_FILTERS, q: words[0]!, qin: 'all' })).toBe(false);
+      expect(headlineCovers({ ...NO_FILTERS, q: words[0]!, agency: 'x' })).toBe(false);
+    });
+  }
+
+  for (const [label, get, dir] of [
+    ['the real drone set', () => drone, dirs.droneDir],
+    ['generated data', () => gen, dirs.genDir],
+  ] as const) {
+    it(`give a busy vendor's view its facets, charts and first page, all years and each (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      const vendors = tableFiles(s.m, 'vendors');
+      // vendor_id follows activity: 1 has the most contract rows.
+      const keys = (
+        await s.ask(
+          {
+            sql: `SELECT vendor_key, tin FROM ${parquet(vendors)} ORDER BY vendor_id LIMIT 40`,
+            params: [],
+          },
+          vendors,
+        )
+      ).map((x) => (x.tin ? String(x.tin) : String(x.vendor_key)));
+      const years = s.m.fiscal_years;
+      let busy = 0;
+      let plain = 0;
+      for (const vendor of keys) {
+        const all = await headlineView(s.m, { ...NO_FILTERS, vendor }, read);
+        if (!all!.overview) {
+          // A vendor that is not busy: its numbers only; the engine computes the rest.
+          expect(all!.rows).toBeNull();
+          plain++;
+          continue;
+        }
+        busy++;
+        if (busy > 3) continue;
+        for (const fy of [[], ...years.map((y) => [y]), [years[0]!, years.at(-1)!]]) {
+          const c = { vendor, fy };
+          const f: Filters = { ...NO_FILTERS, ...c };
+          const h = (await headlineView(s.m, f, read))!;
+          const r = await s.resolve(f);
+          if (fy.length <= 1) {
+            expect({ case: c, overview: h.overview }).toEqual({
+              case: c,
+              overview: await engineOverview(s, f),
+            });
+          } else expect(h.overview).toBeNull();
+          const source = rowSource(r);
+          const files = sourceFiles(s.m, source, r);
+          const page = files.length
+            ? await s.ask(rowsSql(source, files, r, '-budget', 50, 0), files)
+            : [];
+          const pick = (x: Row) => [
+            x.project_id,
+            x.budget,
+            x.agreed,
+            Number(x.contracts),
+            x.contract_value,
+          ];
+          expect({ case: c, rows: h.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
+            case: c,
+            rows: page.map(pick),
+          });
+        }
+      }
+      expect(busy).toBeGreaterThan(2);
+      expect(plain).toBeGreaterThan(0);
     });
   }
 

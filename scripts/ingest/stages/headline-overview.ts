@@ -18,20 +18,62 @@ import type { StageDb } from './db.ts';
 export const viewKey = (name: string | null, fy: number | null): string =>
   `${name ?? ''}|${fy ?? ''}`;
 
-const KEY = `CASE WHEN grouping(a.dept_name) = 1 THEN '' ELSE a.dept_name END || '|' ||
-  CASE WHEN grouping(t.fiscal_year) = 1 THEN '' ELSE t.fiscal_year::VARCHAR END AS k`;
+/**
+ * What names the views: agency names (with the national view), frequent words (their hits,
+ * `word_hits` of stages/search-index.ts, joined by project), or busy vendors (the projects they
+ * won, and their own contracts).
+ */
+export interface Scope {
+  /** The name's expression, over a fact table's rows `t` and `join`. */
+  name: string;
+  join: string;
+  /** Joined to contract rows instead (the month chart, the top vendors); default `join`. */
+  contractJoin?: string;
+  /** Also the levels of every name (the national view). */
+  national: boolean;
+  /** The top agencies from the agency pre-aggregate (it has no project to join a word's hits by). */
+  unitsFromAggregate: boolean;
+}
+
+export const BY_AGENCY_NAME: Scope = {
+  name: 'a.dept_name',
+  join: 'JOIN agencies a USING (agency_id)',
+  national: true,
+  unitsFromAggregate: true,
+};
+
+export const BY_WORD: Scope = {
+  name: 'w.word',
+  join: 'JOIN (SELECT project_seq, word FROM word_hits JOIN frequent_words USING (word_no)) w USING (project_seq)',
+  national: false,
+  unitsFromAggregate: false,
+};
+
+/** Vendors with a view of their own in the headline files (stages/headline-vendors.ts). */
+export const BY_VENDOR: Scope = {
+  name: 'v.vendor_key',
+  join: `JOIN (SELECT DISTINCT vendor_key, project_seq FROM contracts JOIN busy_vendors USING (vendor_id))
+    v USING (project_seq)`,
+  contractJoin: 'JOIN busy_vendors v USING (vendor_id)',
+  national: false,
+  unitsFromAggregate: false,
+};
 
 /**
- * `cols` (expression, name) grouped at the four levels (name × year, name, year, national) of
- * `table`'s rows (`t`) joined to their agency.
+ * `cols` (expression, name) grouped at the levels (name × year, name, and with `national` year
+ * and none) of `table`'s rows (`t`) joined as the scope says.
  */
-function levels(table: string, cols: [string, string][], measures: string): string {
+function levels(s: Scope, table: string, cols: [string, string][], measures: string): string {
+  const join = table === 'contracts' ? (s.contractJoin ?? s.join) : s.join;
   const c = cols.map((x) => x[0]).join(', ');
   const named = cols.map(([e, n]) => `${e} AS ${n}`).join(', ');
-  return `SELECT ${KEY}, ${named}, ${measures}
-    FROM ${table} t JOIN agencies a USING (agency_id)
-    GROUP BY GROUPING SETS ((a.dept_name, t.fiscal_year, ${c}), (a.dept_name, ${c}),
-      (t.fiscal_year, ${c}), (${c}))`;
+  const key = `CASE WHEN grouping(${s.name}) = 1 THEN '' ELSE ${s.name} END || '|' ||
+    CASE WHEN grouping(t.fiscal_year) = 1 THEN '' ELSE t.fiscal_year::VARCHAR END AS k`;
+  const sets = [`(${s.name}, t.fiscal_year, ${c})`, `(${s.name}, ${c})`];
+  if (s.national) sets.push(`(t.fiscal_year, ${c})`, `(${c})`);
+  return `SELECT ${key}, ${named}, ${measures}
+    FROM ${table} t ${join}
+    GROUP BY GROUPING SETS (${sets.join(', ')})`;
 }
 
 /** Each level's first `n` rows by `order` (the planner's: measure descending, ties by the id). */
@@ -45,6 +87,7 @@ const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 export async function overviews(
   db: StageDb,
   agencies: ReadonlyMap<number, AgencyTuple>,
+  scope: Scope,
 ): Promise<Map<string, OverviewParts>> {
   const out = new Map<string, OverviewParts>();
   const of = (k: unknown) => {
@@ -54,12 +97,13 @@ export async function overviews(
   };
   // The facets a view with no facet filter asks.
   for (const def of facetsAsked(ALL_ROWS)) {
-    const sql = levels('projects', [[`t.${def.id}`, 'id']], 'count(*)::INTEGER AS projects');
+    const sql = levels(scope, 'projects', [[`t.${def.id}`, 'id']], 'count(*)::INTEGER AS projects');
     for (const r of await db.rows(`${sql} ORDER BY k, projects DESC, id NULLS LAST`))
       (of(r.k).facets[def.key] ??= []).push([num(r.id), Number(r.projects)]);
   }
   // The chart's year is a column apart from the level's, so that grouping() tells the levels apart.
   const ym = levels(
+    scope,
     '(SELECT *, fiscal_year AS fy FROM projects)',
     [
       ['t.fy', 'fy'],
@@ -70,6 +114,7 @@ export async function overviews(
   for (const r of await db.rows(`${ym} ORDER BY k, fy NULLS LAST, method_id NULLS LAST`))
     of(r.k).ym.push([Number(r.fy), num(r.method_id), Number(r.projects), String(r.budget)]);
   const month = levels(
+    scope,
     'contracts',
     [['month(t.contract_date)', 'month']],
     `count(*)::INTEGER AS contracts, ${money('price_agree')} AS agreed`,
@@ -77,15 +122,18 @@ export async function overviews(
   for (const r of await db.rows(`${month} ORDER BY k, month NULLS LAST`))
     of(r.k).month.push([num(r.month), Number(r.contracts), String(r.agreed)]);
   const units = levels(
-    'agg_agency_year',
+    scope,
+    scope.unitsFromAggregate ? 'agg_agency_year' : 'projects',
     [['t.agency_id', 'agency_id']],
-    `sum(t.projects)::INTEGER AS projects, coalesce(sum(t.budget), 0) AS b`,
+    `${scope.unitsFromAggregate ? 'sum(t.projects)' : 'count(*)'}::INTEGER AS projects,
+      coalesce(sum(t.budget), 0) AS b`,
   );
   for (const r of await db.rows(
     `${top(units, 'b DESC, agency_id', 10)} ORDER BY k, b DESC, agency_id`,
   ))
     of(r.k).agencies.push([Number(r.agency_id), Number(r.projects), String(r.b)]);
   const vendors = levels(
+    scope,
     'contracts',
     [['t.vendor_id', 'vendor_id']],
     `count(*)::INTEGER AS contracts, coalesce(sum(t.price_agree), 0) AS v`,

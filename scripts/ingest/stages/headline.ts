@@ -4,33 +4,35 @@
  * national and agency views, so a shared link shows them before the SQL engine has loaded.
  * Computed from the built tables and pre-aggregates, in the explorer's order and measures.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import {
   agencyFileKey,
   emptyParts,
   headlinePath,
-  PAGE_SIZE,
   vendorShard,
   vendorShardHex,
   type AgencyTuple,
   type HeadlineInfo,
   type HeadRow,
-  type RowsFile,
   type DimsFile,
   type TotalsFile,
   type VendorShard,
-  type YearNumbers,
 } from '../../../src/lib/headline/files.ts';
 import { facetsAsked } from '../../../src/lib/query/filters/resolve.ts';
 import { ALL_ROWS } from '../../../src/lib/query/plan.ts';
 import type { StageDb } from './db.ts';
-import { overviews, viewKey } from './headline-overview.ts';
-
-type Row = Record<string, unknown>;
-
-const money = (c: string) => `coalesce(sum(${c}), 0)::VARCHAR AS ${c}`;
+import { BY_AGENCY_NAME, overviews, viewKey } from './headline-overview.ts';
+import {
+  groupBy,
+  headRow,
+  money,
+  REF_MONEY,
+  rowsFile,
+  topSql,
+  Writer,
+  yearsOf,
+} from './headline-write.ts';
+import { writeWords } from './headline-words.ts';
+import { writeVendorViews } from './headline-vendors.ts';
 
 /** Year numbers grouped by `by` (with fiscal_year) over the agency pre-aggregate. */
 const agencyYearsSql = (by: string) => `SELECT ${by ? `${by}, ` : ''}fiscal_year,
@@ -48,73 +50,8 @@ const VENDOR_YEARS_SQL = `WITH pp AS (
     FROM contracts WHERE vendor_id IS NOT NULL GROUP BY ALL)
   SELECT vendor_id, fiscal_year, count(*)::INTEGER AS projects, ${money('budget')},
     sum(n)::INTEGER AS contracts, coalesce(sum(pa), 0)::VARCHAR AS agreed,
-    coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0)::VARCHAR AS ref_price,
-    coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0)::VARCHAR AS ref_agreed
+    ${REF_MONEY}
   FROM pp GROUP BY ALL`;
-
-/** The first page per group (`by`: none, `a.dept_name`, `p.fiscal_year` or both), in the table's order. */
-const topSql = (by: string[]) => `SELECT t.* EXCLUDE (budget, agreed), t.budget::VARCHAR AS budget,
-    t.agreed::VARCHAR AS agreed, n.project_name FROM (
-    SELECT a.dept_name, p.project_id, p.project_seq, p.fiscal_year, p.agency_id, p.method_id,
-      p.budget, p.agreed, p.contract_count::INTEGER AS contracts
-    FROM projects p JOIN agencies a USING (agency_id)
-    QUALIFY row_number() OVER (${by.length ? `PARTITION BY ${by.join(', ')} ` : ''}ORDER BY p.budget DESC NULLS LAST, p.project_id) <= ${PAGE_SIZE}
-  ) t LEFT JOIN (SELECT project_seq, project_name FROM details) n USING (project_seq)
-  ORDER BY t.budget DESC NULLS LAST, t.project_id`;
-
-const yearNumbers = (r: Row): YearNumbers => [
-  Number(r.projects),
-  String(r.budget),
-  Number(r.contracts),
-  String(r.agreed),
-  String(r.ref_price),
-  String(r.ref_agreed),
-];
-
-const headRow = (r: Row): HeadRow => [
-  String(r.project_id),
-  Number(r.project_seq),
-  Number(r.fiscal_year),
-  Number(r.agency_id),
-  r.method_id === null ? null : Number(r.method_id),
-  (r.budget as string | null) ?? null,
-  (r.agreed as string | null) ?? null,
-  Number(r.contracts),
-  (r.project_name as string | null) ?? null,
-];
-
-function groupBy<T>(rows: Row[], key: (r: Row) => string, map: (r: Row) => T): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = out.get(k) ?? [];
-    list.push(map(r));
-    out.set(k, list);
-  }
-  return out;
-}
-
-class Writer {
-  files = 0;
-  bytes = 0;
-  private digests: string[] = [];
-  constructor(readonly dir: string) {}
-  async write(rel: string, value: unknown): Promise<void> {
-    const abs = path.join(this.dir, rel);
-    await mkdir(path.dirname(abs), { recursive: true });
-    const text = JSON.stringify(value);
-    await writeFile(abs, text);
-    this.files++;
-    this.bytes += Buffer.byteLength(text);
-    this.digests.push(`${rel}\0${createHash('sha256').update(text).digest('hex')}\n`);
-  }
-  /** Every file's path and content, in path order (the order they were written in varies). */
-  digest(): string {
-    const h = createHash('sha256');
-    for (const d of this.digests.sort()) h.update(d);
-    return h.digest('hex');
-  }
-}
 
 /** Write the headline files into `dir` (the snapshot's `headline/`); paths are under it. */
 export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<HeadlineInfo, 'path'>> {
@@ -131,15 +68,9 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
       (a.province as string | null) ?? null,
     ]);
   }
-  const rowsFile = (rows: HeadRow[] = []): RowsFile => ({
-    rows,
-    agencies: Object.fromEntries(rows.map((r) => [String(r[3]), agencies.get(r[3])!])),
-  });
-  const yearsOf = (rows: Row[] = []) =>
-    Object.fromEntries(rows.map((r) => [String(r.fiscal_year), yearNumbers(r)]));
-  const parts = await overviews(db, agencies);
+  const parts = await overviews(db, agencies, BY_AGENCY_NAME);
   const viewFile = (name: string | null, fy: number | null, rows?: HeadRow[]) => ({
-    ...rowsFile(rows),
+    ...rowsFile(agencies, rows),
     overview: parts.get(viewKey(name, fy)) ?? emptyParts(),
   });
   const dims: DimsFile = {};
@@ -159,11 +90,7 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     ...viewFile(null, null, (await db.rows(topSql([]))).map(headRow)),
   };
   await w.write(headlinePath.national(), national);
-  const byYear = groupBy(
-    await db.rows(topSql(['p.fiscal_year'])),
-    (r) => `${r.fiscal_year}`,
-    headRow,
-  );
+  const byYear = groupBy(await db.rows(topSql(['p.fiscal_year'])), (r) => `${r.g0}`, headRow);
   for (const [fy, rows] of byYear) {
     await w.write(headlinePath.nationalYear(Number(fy)), viewFile(null, Number(fy), rows));
   }
@@ -174,10 +101,10 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     (r) => String(r.dept_name),
     (r) => r,
   );
-  const top = groupBy(await db.rows(topSql(['a.dept_name'])), (r) => String(r.dept_name), headRow);
+  const top = groupBy(await db.rows(topSql(['a.dept_name'])), (r) => String(r.g0), headRow);
   const topYear = groupBy(
     await db.rows(topSql(['a.dept_name', 'p.fiscal_year'])),
-    (r) => `${r.fiscal_year}|${r.dept_name}`,
+    (r) => `${r.g1}|${r.g0}`,
     headRow,
   );
   const ids = await nameIds(db);
@@ -198,7 +125,8 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     }
   }
 
-  return writeVendors(db, w, methods);
+  await writeWords(db, w, agencies);
+  return writeVendors(db, w, methods, await writeVendorViews(db, w, agencies));
 }
 
 /** The ids a link's `agency=<name>` resolves to, by name: agencyIdsSql with no sub-unit. */
@@ -216,9 +144,8 @@ async function writeVendors(
   db: StageDb,
   w: Writer,
   methods: HeadlineInfo['methods'],
+  busy: ReadonlySet<number>,
 ): Promise<Omit<HeadlineInfo, 'path'>> {
-  const yearsOf = (rows: Row[] = []) =>
-    Object.fromEntries(rows.map((r) => [String(r.fiscal_year), yearNumbers(r)]));
   const keys = await db.rows(`SELECT k.vendor_key AS key, v.vendor_id, v.vendor_key, v.tin,
       v.tin_status, v.name, v.linked_contracts
     FROM vendor_keys k JOIN vendors v USING (vendor_id) ORDER BY k.vendor_key`);
@@ -242,6 +169,7 @@ async function writeVendors(
         Number(k.linked_contracts ?? 0),
       ],
       years: yearsOf(vendorYears.get(String(k.vendor_id))),
+      ...(busy.has(Number(k.vendor_id)) ? { view: 1 as const } : {}),
     };
     shards.set(shard, s);
   }

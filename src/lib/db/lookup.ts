@@ -64,6 +64,11 @@ export function knownAgencyIds(m: Manifest, name: string, ids: number[]): void {
   void idCache.get(idKey(m, name, null), async () => ids);
 }
 
+/** A vendor as the headline files have it (its shard): the engine need not look it up. */
+export function knownVendor(m: Manifest, vendor: string, v: Vendor): void {
+  void vendorCache.get(memoKey(m.snapshot_id, vendorKey(vendor)), async () => v);
+}
+
 export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {
   return vendorCache.get(memoKey(m.snapshot_id, vendorKey(vendor)), async () => {
     const v = (await vendorRow(ask, m, vendor)) as Vendor | undefined;

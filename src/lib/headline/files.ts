@@ -10,7 +10,11 @@
  *   all.json, all/fyYYYY.json                  national numbers per year; top rows, facets and
  *                                              charts (all years, one year)
  *   agency/<h>.json, agency/<h>/fyYYYY.json    the same for one agency name (h: agencyFileKey)
+ *   word/<h>.json, word/<h>/fyYYYY.json        the same for a search of one frequent word
+ *                                              (h: wordFileKey; schema 14)
  *   vendor/<p>.json                            vendors by key, in shards (p: vendorShard)
+ *   vendor-view/<h>.json, …/<h>/fyYYYY.json    a busy vendor's view, as an agency name's (h:
+ *                                              agencyFileKey of its vendor_key; schema 14)
  */
 
 /** Rows per page of the table; the headline files hold the first page of each view they cover. */
@@ -21,7 +25,9 @@ export type YearNumbers = [number, string, number, string, string, string];
 
 /**
  * One row of the table: project_id, project_seq, fiscal_year, agency_id, method_id, budget,
- * agreed, contracts, project_name (amounts as DuckDB writes a DECIMAL(18,2) as text).
+ * agreed, contracts, project_name (amounts as DuckDB writes a DECIMAL(18,2) as text); in a
+ * word's files its rank (0: the word is a whole word of the name; search.ts); in a vendor's, a
+ * null rank, then the value of its contracts in the project (`contracts` counts them).
  */
 export type HeadRow = [
   string,
@@ -33,6 +39,8 @@ export type HeadRow = [
   string | null,
   number,
   string | null,
+  (number | null)?,
+  (string | null)?,
 ];
 
 /** An agency of the rows: agency_key, dept_name, dept_sub_name, province. */
@@ -103,10 +111,13 @@ export type DimsFile = Record<string, Record<string, unknown>[]>;
 /** A vendor: vendor_id, vendor_key, tin, tin_status, name, linked_contracts. */
 export type VendorTuple = [number, string, string | null, string | null, string | null, number];
 
-/** A shard of vendors, by every key that leads to them (`tin:…`, `name:…`). */
+/**
+ * A shard of vendors, by every key that leads to them (`tin:…`, `name:…`). `view` (schema 14):
+ * the vendor is a busy one, whose view has files of its own (`vendorView`).
+ */
 export type VendorShard = Record<
   string,
-  { vendor: VendorTuple; years: Record<string, YearNumbers> }
+  { vendor: VendorTuple; years: Record<string, YearNumbers>; view?: 1 }
 >;
 
 /** What the manifest says about the headline files (`Manifest.headline`). */
@@ -133,6 +144,10 @@ export const headlinePath = {
   agency: (h: string) => `agency/${h}.json`,
   agencyYear: (h: string, fy: number) => `agency/${h}/fy${fy}.json`,
   vendor: (shard: string) => `vendor/${shard}.json`,
+  vendorView: (h: string) => `vendor-view/${h}.json`,
+  vendorViewYear: (h: string, fy: number) => `vendor-view/${h}/fy${fy}.json`,
+  word: (h: string) => `word/${h}.json`,
+  wordYear: (h: string, fy: number) => `word/${h}/fy${fy}.json`,
 };
 
 /** SHA-256 of a text's UTF-8, in hex (Web Crypto: the browser and Node alike). */
@@ -145,6 +160,9 @@ export async function sha256Hex(text: string): Promise<string> {
 export async function agencyFileKey(name: string): Promise<string> {
   return (await sha256Hex(name)).slice(0, 16);
 }
+
+/** A frequent word's file name (the word normalised as a query's: search/text.ts `queryWords`). */
+export const wordFileKey = agencyFileKey;
 
 /** The shard a vendor key is in. */
 export async function vendorShard(key: string, hex: number): Promise<string> {

@@ -1,26 +1,18 @@
 /**
  * A view's headline numbers and first table page from the headline files (files.ts), without the
- * SQL engine: for the views whose only filters are fiscal years, an agency name and a vendor (not
- * both), in the default order, on the first page. Any other view returns null and waits for the
- * engine, which answers every view (and must agree with this to the last satang: tested).
+ * SQL engine: for the views whose only filters are fiscal years and one of an agency name, a
+ * vendor or a search of one frequent word, in the default order, on the first page. Any other
+ * view returns null and waits for the engine, which answers every view (and must agree with this
+ * to the last satang: tested).
  */
 import { dataUrl } from '../db/dataset';
 import type { Agency, Vendor } from '../db/lookup';
-import type { Row } from '../query/aggregate';
 import type { ResultRow } from '../db/rows';
 import { decimal, hundredths } from '../query/decimal';
-import {
-  FACETS,
-  filtersToSearch,
-  NO_FILTERS,
-  TIN,
-  type FacetKey,
-  type Filters,
-} from '../query/filters';
-import { dimRow, facetsAsked, type Dimensions, type DimRow } from '../query/filters/resolve';
-import { ALL_ROWS } from '../query/plan';
-import { Memo, memoKey } from '../db/cache';
-import { shapeOverview, type Overview, type OverviewRows, type Totals } from '../query/overview';
+import { FACETS, filtersToSearch, NO_FILTERS, TIN, type Filters } from '../query/filters';
+import { dimRow, type DimRow } from '../query/filters/resolve';
+import type { Overview, Totals } from '../query/overview';
+import { queryWords } from '../search/text';
 import type { Manifest } from '../schema/tables';
 import {
   agencyFileKey,
@@ -28,15 +20,15 @@ import {
   headlinePath,
   PAGE_SIZE,
   vendorShard,
-  type DimsFile,
+  wordFileKey,
   type HeadRow,
-  type OverviewParts,
   type RowsFile,
   type TotalsFile,
   type VendorShard,
   type ViewFile,
   type YearNumbers,
 } from './files';
+import { agencyOf, dimsOf, overviewOf, type Read } from './parts';
 
 export interface Headline {
   totals: Totals;
@@ -54,14 +46,33 @@ export interface Headline {
   agencyIds: number[] | null;
 }
 
-/** The filters the headline files answer: fiscal years with an agency name or a vendor. */
-export function headlineCovers(f: Filters): boolean {
-  const plain = { ...NO_FILTERS, fy: f.fy, agency: f.agency, vendor: f.vendor, snap: f.snap };
-  return !(f.agency && f.vendor) && filtersToSearch(plain) === filtersToSearch(f);
+/** A search of one word (as the index has it), or null. */
+function oneWord(q: string): string | null {
+  const { words, problem } = queryWords(q);
+  return problem === null && words.length === 1 ? words[0]! : null;
 }
 
-/** Reads a JSON file of the headline folder; null when it is not there (a name the data lacks). */
-export type Read = <T>(rel: string) => Promise<T | null>;
+/**
+ * The filters the headline files may answer: fiscal years with one of an agency name, a vendor
+ * or a one-word search of project names (the word's file exists only for frequent words).
+ */
+export function headlineCovers(f: Filters): boolean {
+  const plain = {
+    ...NO_FILTERS,
+    fy: f.fy,
+    agency: f.agency,
+    vendor: f.vendor,
+    q: f.q,
+    snap: f.snap,
+  };
+  return (
+    [f.agency, f.vendor, f.q].filter(Boolean).length <= 1 &&
+    (f.q === null || oneWord(f.q) !== null) &&
+    filtersToSearch(plain) === filtersToSearch(f)
+  );
+}
+
+export type { Read };
 
 /** The site's reader: the file over HTTP, beside the manifest. */
 function httpRead(m: Manifest): Read {
@@ -95,8 +106,12 @@ function totalsOf(years: Record<string, YearNumbers>, fy: number[]): Totals {
   };
 }
 
-/** The table's default order: budget, largest first, no budget last; ties by project id. */
-function byBudget(a: HeadRow, b: HeadRow): number {
+/**
+ * The table's default order: a search's whole-word matches first, then budget, largest first, no
+ * budget last; ties by project id.
+ */
+function byOrder(a: HeadRow, b: HeadRow): number {
+  if ((a[9] ?? 0) !== (b[9] ?? 0)) return (a[9] ?? 0) - (b[9] ?? 0);
   if (a[5] !== b[5]) {
     if (a[5] === null) return 1;
     if (b[5] === null) return -1;
@@ -108,7 +123,7 @@ function byBudget(a: HeadRow, b: HeadRow): number {
 
 function resultRows(files: RowsFile[]): ResultRow[] {
   const agencies = Object.assign({}, ...files.map((x) => x.agencies)) as RowsFile['agencies'];
-  const rows = files.flatMap((x) => x.rows).sort(byBudget);
+  const rows = files.flatMap((x) => x.rows).sort(byOrder);
   return rows.slice(0, PAGE_SIZE).map((r) => {
     const a = agencies[String(r[3])];
     const agency: Agency | null = a ? agencyOf(r[3], a) : null;
@@ -121,7 +136,7 @@ function resultRows(files: RowsFile[]): ResultRow[] {
       budget: r[5],
       agreed: r[6],
       contracts: r[7],
-      contract_value: null,
+      contract_value: r[10] ?? null,
       project_name: r[8],
       agency,
     };
@@ -149,44 +164,78 @@ function vendorOf(v: VendorShard[string]): Vendor {
   return { vendor_id, vendor_key, tin, tin_status, name, linked_contracts };
 }
 
+/** A view's files: over all years, and one year's; `agency`: an agency name's (with its ids). */
+interface ViewPaths {
+  all: string;
+  year: (fy: number) => string;
+  agency: boolean;
+}
+
+/**
+ * A vendor's view: its numbers per year from its shard; a busy vendor's first page, facets and
+ * charts from its own files, as an agency name's (`viewOf`).
+ */
 async function vendorView(
   m: Manifest,
   read: Read,
   f: Filters,
 ): Promise<Omit<Headline, 'methods'> | null> {
   const v = await vendorEntry(m, read, f.vendor!);
-  return v
-    ? {
-        totals: totalsOf(v.years, f.fy),
-        rows: null,
-        vendor: vendorOf(v),
-        overview: null,
-        agencyIds: null,
-      }
-    : null;
+  if (!v) return null;
+  const vendor = vendorOf(v);
+  if (!v.view) {
+    const totals = totalsOf(v.years, f.fy);
+    return { totals, rows: null, vendor, overview: null, agencyIds: null };
+  }
+  const h = await agencyFileKey(vendor.vendor_key);
+  const paths: ViewPaths = {
+    all: headlinePath.vendorView(h),
+    year: (y: number) => headlinePath.vendorViewYear(h, y),
+    agency: false,
+  };
+  const view = await viewOf(m, read, f, paths, v.years);
+  return view && { ...view, vendor };
+}
+
+/** The files of the national view, an agency name's or a word's. */
+async function viewFiles(f: Filters): Promise<ViewPaths> {
+  const word = f.q ? oneWord(f.q) : null;
+  if (word !== null) {
+    const h = await wordFileKey(word);
+    return { all: headlinePath.word(h), year: (y) => headlinePath.wordYear(h, y), agency: false };
+  }
+  if (f.agency) {
+    const h = await agencyFileKey(f.agency);
+    return {
+      all: headlinePath.agency(h),
+      year: (y) => headlinePath.agencyYear(h, y),
+      agency: true,
+    };
+  }
+  return { all: headlinePath.national(), year: headlinePath.nationalYear, agency: false };
 }
 
 /**
- * The national view, or an agency name's: its own file, and the chosen years' first pages, asked
- * at the same time (a year the view lacks has no file).
+ * A view from its own file and the chosen years' first pages, asked at the same time (a year the
+ * view lacks has no file); its numbers per year from that file, or `perYear` when given.
  */
-async function totalsView(
+async function viewOf(
   m: Manifest,
   read: Read,
   f: Filters,
+  paths: ViewPaths,
+  perYear: Record<string, YearNumbers> | null = null,
 ): Promise<Omit<Headline, 'methods'> | null> {
-  const h = f.agency ? await agencyFileKey(f.agency) : null;
-  const yearFile = (y: number) =>
-    h ? headlinePath.agencyYear(h, y) : headlinePath.nationalYear(y);
   const chosen = f.fy.filter((y) => m.fiscal_years.includes(y));
   // The labels of the facets, asked beside the view's files (one year or all: see below).
   const dims = f.fy.length <= 1 ? dimsOf(m, read) : null;
-  const [file, years] = await Promise.all([
-    read<TotalsFile>(h ? headlinePath.agency(h) : headlinePath.national()),
-    f.fy.length ? Promise.all(chosen.map((y) => read<ViewFile>(yearFile(y)))) : null,
+  const [got, years] = await Promise.all([
+    read<TotalsFile>(paths.all),
+    f.fy.length ? Promise.all(chosen.map((y) => read<ViewFile>(paths.year(y)))) : null,
   ]);
   // A year with projects whose page is missing: the files are not whole (a snapshot replaced
   // while the page was open); the engine says what happened.
+  const file = got && perYear ? { ...got, years: perYear } : got;
   if (!file || years?.some((x, i) => !x && file.years[String(chosen[i])])) return null;
   const d = await dims;
   const totals = totalsOf(file.years, f.fy);
@@ -204,78 +253,8 @@ async function totalsView(
     rows: firstPage(file, years),
     vendor: null,
     overview: parts && d ? await overviewOf(d, totals, file, parts) : null,
-    agencyIds: h ? (file.ids ?? null) : null,
+    agencyIds: paths.agency ? (file.ids ?? null) : null,
   };
-}
-
-const dimsCache = new Memo<Dimensions | null>();
-
-/** The facets' dimension tables (their labels), once per snapshot. */
-function dimsOf(m: Manifest, read: Read): Promise<Dimensions | null> {
-  return dimsCache.get(memoKey(m.snapshot_id, m.headline!.path), async () => {
-    const file = await read<DimsFile>(headlinePath.dims());
-    if (!file) return null;
-    return Object.fromEntries(
-      FACETS.map((def) => [def.key, (file[def.key] ?? []).map((r) => dimRow(def, r))]),
-    ) as Dimensions;
-  });
-}
-
-/** A view's overview from its file's parts: the engine's rows rebuilt, then shaped alike. */
-async function overviewOf(
-  d: Dimensions,
-  totals: Totals,
-  all: TotalsFile,
-  p: OverviewParts,
-): Promise<Overview> {
-  const facets: OverviewRows['facets'] = {
-    fy: Object.entries(all.years).map(([y, n]) => ({ fiscal_year: Number(y), projects: n[0] })),
-  };
-  for (const def of facetsAsked(ALL_ROWS)) {
-    const counts = p.facets[def.key] ?? [];
-    facets[def.key as FacetKey] = counts.map(([id, projects]) => ({ [def.id]: id, projects }));
-  }
-  const rows: OverviewRows = {
-    totals: [totals as unknown as Row],
-    facets,
-    ym: p.ym.map(([fiscal_year, method_id, projects, budget]) => ({
-      fiscal_year,
-      method_id,
-      projects,
-      budget,
-    })),
-    month: p.month.map(([month, contracts, agreed]) => ({ month, contracts, agreed })),
-    agencies: p.agencies.map(([agency_id, projects, budget]) => ({ agency_id, projects, budget })),
-    vendors: p.vendors.map(([vendor_id, contracts, agreed]) => ({ vendor_id, contracts, agreed })),
-  };
-  return shapeOverview(d, rows, async (table, ids) => {
-    const found = new Map<number, Row>();
-    for (const id of ids) {
-      if (table === 'agencies') {
-        const a = p.agencyNames[String(id)];
-        if (a) found.set(id, agencyOf(id, a));
-      } else {
-        const v = p.vendorNames[String(id)];
-        if (v) {
-          const [vendor_key, tin, tin_status, name, linked_contracts, name_tins] = v;
-          found.set(id, {
-            vendor_id: id,
-            vendor_key,
-            tin,
-            tin_status,
-            name,
-            linked_contracts,
-            name_tins,
-          });
-        }
-      }
-    }
-    return found;
-  });
-}
-
-function agencyOf(id: number, a: RowsFile['agencies'][string]): Agency & Row {
-  return { agency_id: id, agency_key: a[0], dept_name: a[1], dept_sub_name: a[2], province: a[3] };
 }
 
 const METHODS = FACETS.find((d) => d.key === 'method')!;
@@ -290,7 +269,9 @@ export async function headlineView(
   read: Read = httpRead(m),
 ): Promise<Headline | null> {
   if (!m.headline || !headlineCovers(f)) return null;
-  const view = f.vendor ? await vendorView(m, read, f) : await totalsView(m, read, f);
+  const view = f.vendor
+    ? await vendorView(m, read, f)
+    : await viewOf(m, read, f, await viewFiles(f));
   if (!view) return null;
   return { ...view, methods: m.headline.methods.map((r) => dimRow(METHODS, r)) };
 }

@@ -10,6 +10,7 @@ import { engineProgress } from '../db/engine';
 import {
   dimensions,
   knownAgencyIds,
+  knownVendor,
   suggestAgencies,
   suggestVendors,
   type Vendor,
@@ -147,8 +148,9 @@ export class Explorer {
         h = await asked.catch(() => null);
         if (!current()) return;
         if (h) early = this.showEarly(h);
-        // The name's ids came with its file: the engine need not look them up.
+        // The name's ids, or the vendor, came with the files: the engine need not look them up.
         if (h?.agencyIds && f.agency) knownAgencyIds(m, f.agency, h.agencyIds);
+        if (h?.vendor && f.vendor) knownVendor(m, f.vendor, h.vendor);
       }
       if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);

@@ -1,0 +1,98 @@
+/**
+ * The views of the busiest vendors in the headline files: for each, over all years and per year,
+ * its facets, charts and first page (the projects it won, by budget, with the value of its own
+ * contracts in each), as an agency name's (stages/headline.ts). A vendor with few contracts reads
+ * little; the busiest read megabytes of their contract rows for the same view.
+ */
+import {
+  agencyFileKey,
+  emptyParts,
+  headlinePath,
+  PAGE_SIZE,
+  type AgencyTuple,
+  type HeadRow,
+  type ViewFile,
+} from '../../../src/lib/headline/files.ts';
+import type { StageDb } from './db.ts';
+import { BY_VENDOR, overviews, viewKey } from './headline-overview.ts';
+import { groupBy, rowsFile, type Row, type Writer } from './headline-write.ts';
+
+/**
+ * The busy vendors: the `max` vendors with the most contract rows, each with at least `share` of
+ * them and at least `min`.
+ */
+export const BUSY_VENDORS = { max: 256, share: 0.0001, min: 25 };
+
+/** Their first page per group (`by`: the vendor, and the year), as the explorer's table has it. */
+const topSql = (by: string[]) => `SELECT t.* EXCLUDE (budget, agreed), t.budget::VARCHAR AS budget,
+    t.agreed::VARCHAR AS agreed, n.project_name FROM (
+    SELECT * FROM (
+      SELECT ${by.map((b, i) => `${b} AS g${i}`).join(', ')}, t.project_id,
+        any_value(t.project_seq) AS project_seq, any_value(t.fiscal_year) AS fiscal_year,
+        any_value(t.agency_id) AS agency_id, any_value(t.method_id) AS method_id,
+        any_value(t.budget) AS budget, any_value(t.agreed) AS agreed,
+        count(*)::INTEGER AS contracts, sum(t.price_agree)::VARCHAR AS contract_value
+      FROM contracts t JOIN busy_vendors v USING (vendor_id) GROUP BY ALL)
+    QUALIFY row_number() OVER (PARTITION BY ${by.map((_, i) => `g${i}`).join(', ')}
+      ORDER BY budget DESC NULLS LAST, project_id) <= ${PAGE_SIZE}
+  ) t LEFT JOIN (SELECT project_seq, project_name FROM details) n USING (project_seq)
+  ORDER BY t.budget DESC NULLS LAST, t.project_id`;
+
+const vendorRow = (r: Row): HeadRow => [
+  String(r.project_id),
+  Number(r.project_seq),
+  Number(r.fiscal_year),
+  Number(r.agency_id),
+  r.method_id === null ? null : Number(r.method_id),
+  (r.budget as string | null) ?? null,
+  (r.agreed as string | null) ?? null,
+  Number(r.contracts),
+  (r.project_name as string | null) ?? null,
+  null,
+  (r.contract_value as string | null) ?? null,
+];
+
+/** Write the busy vendors' views; returns their vendor ids (their shard entries say so). */
+export async function writeVendorViews(
+  db: StageDb,
+  w: Writer,
+  agencies: ReadonlyMap<number, AgencyTuple>,
+): Promise<Set<number>> {
+  db.stage('writing the headline files of busy vendors');
+  const total = await db.scalar(`SELECT count(*) FROM contracts WHERE vendor_id IS NOT NULL`);
+  const min = Math.max(BUSY_VENDORS.min, Math.ceil(total * BUSY_VENDORS.share));
+  await db.run(`CREATE OR REPLACE TEMP TABLE busy_vendors AS
+    SELECT vendor_id, v.vendor_key FROM vendors v JOIN (
+      SELECT vendor_id, count(*) AS n FROM contracts WHERE vendor_id IS NOT NULL
+      GROUP BY 1 HAVING count(*) >= ${min}) c USING (vendor_id)
+    ORDER BY c.n DESC, vendor_id LIMIT ${BUSY_VENDORS.max}`);
+  const busy = await db.rows(`SELECT vendor_id, vendor_key FROM busy_vendors`);
+  const parts = await overviews(db, agencies, BY_VENDOR);
+  const viewFile = (key: string, fy: number | null, rows?: HeadRow[]): ViewFile => ({
+    ...rowsFile(agencies, rows),
+    overview: parts.get(viewKey(key, fy)) ?? emptyParts(),
+  });
+  const top = groupBy(await db.rows(topSql(['v.vendor_key'])), (r) => String(r.g0), vendorRow);
+  const topYear = groupBy(
+    await db.rows(topSql(['v.vendor_key', 't.fiscal_year'])),
+    (r) => `${r.g1}|${r.g0}`,
+    vendorRow,
+  );
+  for (const { vendor_key } of busy) {
+    const key = String(vendor_key);
+    await w.write(
+      headlinePath.vendorView(await agencyFileKey(key)),
+      viewFile(key, null, top.get(key)),
+    );
+  }
+  for (const [k, rows] of topYear) {
+    const at = k.indexOf('|');
+    const [fy, key] = [Number(k.slice(0, at)), k.slice(at + 1)];
+    await w.write(
+      headlinePath.vendorViewYear(await agencyFileKey(key), fy),
+      viewFile(key, fy, rows),
+    );
+  }
+  await db.conn.run(`DROP TABLE busy_vendors`);
+  return new Set(busy.map((r) => Number(r.vendor_id)));
+}

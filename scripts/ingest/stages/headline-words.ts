@@ -1,0 +1,76 @@
+/**
+ * The headline files of the frequent words (stages/search-index.ts `frequentWords`): for each,
+ * the view `q=<word>` over all years and per year, as an agency name's (stages/headline.ts), its
+ * first page in a search's order (whole-word matches first). A shared link to a common word then
+ * shows its numbers, facets, charts and first page without reading the facts of every hit.
+ */
+import {
+  emptyParts,
+  headlinePath,
+  wordFileKey,
+  type AgencyTuple,
+  type HeadRow,
+  type TotalsFile,
+} from '../../../src/lib/headline/files.ts';
+import type { StageDb } from './db.ts';
+import { BY_WORD, overviews, viewKey } from './headline-overview.ts';
+import {
+  groupBy,
+  headRow,
+  money,
+  REF_MONEY,
+  rowsFile,
+  topSql,
+  yearsOf,
+  type Writer,
+} from './headline-write.ts';
+
+const HITS = `(SELECT word, project_seq, rank FROM word_hits JOIN frequent_words USING (word_no))`;
+
+/** Each word's numbers per year: its projects' measures, and their contracts' count and value. */
+const WORD_YEARS_SQL = `SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts,
+    coalesce(c.agreed, 0)::VARCHAR AS agreed
+  FROM (SELECT w.word, t.fiscal_year, count(*)::INTEGER AS projects, ${money('budget')}, ${REF_MONEY}
+        FROM projects t JOIN ${HITS} w USING (project_seq) GROUP BY ALL) p
+  LEFT JOIN (SELECT w.word, t.fiscal_year, count(*) AS contracts, sum(t.price_agree) AS agreed
+        FROM contracts t JOIN ${HITS} w USING (project_seq) GROUP BY ALL) c
+    USING (word, fiscal_year)
+  ORDER BY p.word, p.fiscal_year`;
+
+export async function writeWords(
+  db: StageDb,
+  w: Writer,
+  agencies: ReadonlyMap<number, AgencyTuple>,
+): Promise<void> {
+  db.stage('writing the headline files of frequent words');
+  const parts = await overviews(db, agencies, BY_WORD);
+  const viewFile = (word: string, fy: number | null, rows?: HeadRow[]) => ({
+    ...rowsFile(agencies, rows),
+    overview: parts.get(viewKey(word, fy)) ?? emptyParts(),
+  });
+  const join = `JOIN ${HITS} w USING (project_seq)`;
+  const years = groupBy(
+    await db.rows(WORD_YEARS_SQL),
+    (r) => String(r.word),
+    (r) => r,
+  );
+  const top = groupBy(
+    await db.rows(topSql(['w.word'], join, 'w.rank')),
+    (r) => String(r.g0),
+    headRow,
+  );
+  const topYear = groupBy(
+    await db.rows(topSql(['w.word', 'p.fiscal_year'], join, 'w.rank')),
+    (r) => `${r.g1}|${r.g0}`,
+    headRow,
+  );
+  for (const [word, ys] of years) {
+    const h = await wordFileKey(word);
+    const file: TotalsFile = { years: yearsOf(ys), ...viewFile(word, null, top.get(word)) };
+    await w.write(headlinePath.word(h), file);
+    for (const y of ys) {
+      const fy = Number(y.fiscal_year);
+      await w.write(headlinePath.wordYear(h, fy), viewFile(word, fy, topYear.get(`${fy}|${word}`)));
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * What the headline stages share (stages/headline.ts, stages/headline-words.ts): the writer that
+ * counts and digests the files, and the rows of the files in the shapes of
+ * src/lib/headline/files.ts.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  PAGE_SIZE,
+  type AgencyTuple,
+  type HeadRow,
+  type RowsFile,
+  type YearNumbers,
+} from '../../../src/lib/headline/files.ts';
+
+export type Row = Record<string, unknown>;
+
+export const money = (c: string) => `coalesce(sum(${c}), 0)::VARCHAR AS ${c}`;
+
+/** The reference price and agreed total of the projects that have both (`ref_price`, `ref_agreed`). */
+export const REF_MONEY = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0)::VARCHAR AS ref_price,
+    coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0)::VARCHAR AS ref_agreed`;
+
+/**
+ * The first page per group (`by`: expressions over the projects `p` and `join`), in the table's
+ * order; `rank` (an expression of `join`) first when the view is a search's.
+ */
+export function topSql(
+  by: string[],
+  join = 'JOIN agencies a USING (agency_id)',
+  rank: string | null = null,
+): string {
+  const keys = by.map((b, i) => `${b} AS g${i}`);
+  const order = `${rank ? `${rank}, ` : ''}p.budget DESC NULLS LAST, p.project_id`;
+  return `SELECT t.* EXCLUDE (budget, agreed), t.budget::VARCHAR AS budget,
+    t.agreed::VARCHAR AS agreed, n.project_name FROM (
+    SELECT ${[...keys, ''].join(', ')}p.project_id, p.project_seq, p.fiscal_year, p.agency_id,
+      p.method_id, p.budget, p.agreed, p.contract_count::INTEGER AS contracts,
+      ${rank ?? 'NULL'}::INTEGER AS rank
+    FROM projects p ${join}
+    QUALIFY row_number() OVER (${by.length ? `PARTITION BY ${by.join(', ')} ` : ''}ORDER BY ${order}) <= ${PAGE_SIZE}
+  ) t LEFT JOIN (SELECT project_seq, project_name FROM details) n USING (project_seq)
+  ORDER BY ${rank ? 't.rank, ' : ''}t.budget DESC NULLS LAST, t.project_id`;
+}
+
+export const yearNumbers = (r: Row): YearNumbers => [
+  Number(r.projects),
+  String(r.budget),
+  Number(r.contracts),
+  String(r.agreed),
+  String(r.ref_price),
+  String(r.ref_agreed),
+];
+
+export const yearsOf = (rows: Row[] = []) =>
+  Object.fromEntries(rows.map((r) => [String(r.fiscal_year), yearNumbers(r)]));
+
+/** A row of the table; a search's rows carry their rank too. */
+export const headRow = (r: Row): HeadRow => {
+  const row: HeadRow = [
+    String(r.project_id),
+    Number(r.project_seq),
+    Number(r.fiscal_year),
+    Number(r.agency_id),
+    r.method_id === null ? null : Number(r.method_id),
+    (r.budget as string | null) ?? null,
+    (r.agreed as string | null) ?? null,
+    Number(r.contracts),
+    (r.project_name as string | null) ?? null,
+  ];
+  if (r.rank !== null && r.rank !== undefined) row.push(Number(r.rank));
+  return row;
+};
+
+export function groupBy<T>(
+  rows: Row[],
+  key: (r: Row) => string,
+  map: (r: Row) => T,
+): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k) ?? [];
+    list.push(map(r));
+    out.set(k, list);
+  }
+  return out;
+}
+
+/** A page of rows with the agencies it names. */
+export function rowsFile(
+  agencies: ReadonlyMap<number, AgencyTuple>,
+  rows: HeadRow[] = [],
+): RowsFile {
+  return {
+    rows,
+    agencies: Object.fromEntries(rows.map((r) => [String(r[3]), agencies.get(r[3])!])),
+  };
+}
+
+export class Writer {
+  files = 0;
+  bytes = 0;
+  private digests: string[] = [];
+  constructor(readonly dir: string) {}
+  async write(rel: string, value: unknown): Promise<void> {
+    const abs = path.join(this.dir, rel);
+    await mkdir(path.dirname(abs), { recursive: true });
+    const text = JSON.stringify(value);
+    await writeFile(abs, text);
+    this.files++;
+    this.bytes += Buffer.byteLength(text);
+    this.digests.push(`${rel}\0${createHash('sha256').update(text).digest('hex')}\n`);
+  }
+  /** Every file's path and content, in path order (the order they were written in varies). */
+  digest(): string {
+    const h = createHash('sha256');
+    for (const d of this.digests.sort()) h.update(d);
+    return h.digest('hex');
+  }
+}
