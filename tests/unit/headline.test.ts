@@ -18,6 +18,7 @@ import { overviewRows, shapeOverview, type Overview } from '../../src/lib/query/
 import { parquet } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { TERM_HITS_WHOLE } from '../../src/lib/search/text';
+import { knownHitsSql } from '../../src/lib/query/search';
 import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
 import { rowsSql } from '../../src/lib/query/page-sql';
 import { rowSource } from '../../src/lib/query/plan';
@@ -208,6 +209,26 @@ describe('headline files', () => {
               overview: await engineOverview(s, f),
             });
           } else expect(h.overview).toBeNull();
+          // The word's hits as its file has them: what the engine's search found, copied.
+          const { table, rows: n, years: ys, seqMin, seqMax } = r.search!;
+          const stats = { rows: n, years: ys, seqMin, seqMax };
+          const { terms, ...known } = h.hits!;
+          expect({ case: c, stats: known }).toEqual({ case: c, stats });
+          const copied = await s.ask(
+            {
+              sql: `SELECT project_seq, rank FROM (${knownHitsSql(tableFiles(s.m, 'search_postings'), h.hits!)})
+                ORDER BY 1`,
+              params: [],
+            },
+            [],
+          );
+          const found = await s.ask(
+            { sql: `SELECT project_seq, rank FROM ${table} ORDER BY 1`, params: [] },
+            [],
+          );
+          expect(copied.length).toBe(stats.rows);
+          expect(copied).toEqual(found);
+          expect(terms.length).toBeGreaterThan(0);
           const { projects, budget, contracts, agreed } = h.totals;
           expect({
             case: c,

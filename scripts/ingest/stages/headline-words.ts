@@ -11,7 +11,9 @@ import {
   type AgencyTuple,
   type HeadRow,
   type TotalsFile,
+  type WordHits,
 } from '../../../src/lib/headline/files.ts';
+import { TERM_HITS_PART, TERM_HITS_WHOLE } from '../../../src/lib/search/text.ts';
 import type { StageDb } from './db.ts';
 import { BY_WORD, overviews, viewKey } from './headline-overview.ts';
 import {
@@ -36,6 +38,24 @@ const WORD_YEARS_SQL = `SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contrac
         FROM contracts t JOIN ${HITS} w USING (project_seq) GROUP BY ALL) c
     USING (word, fiscal_year)
   ORDER BY p.word, p.fiscal_year`;
+
+/** Each word's terms of kinds 2 and 3, and where their postings lie (as search.ts `termsSql`). */
+const SPANS_SQL = `SELECT term AS word, term_id, kind, (pend - projects)::BIGINT AS pstart, pend::BIGINT AS pend
+  FROM (SELECT *, sum(projects) OVER (ORDER BY term_id) AS pend FROM search_terms)
+  WHERE kind IN (${TERM_HITS_WHOLE}, ${TERM_HITS_PART}) ORDER BY term_id`;
+
+/** Each word's hits in the index (files.ts `WordHits`), by word. */
+async function wordHits(db: StageDb): Promise<Map<string, WordHits>> {
+  const out = new Map<string, WordHits>();
+  for (const r of await db.rows(`SELECT word, min(project_seq) AS lo, max(project_seq) AS hi
+      FROM ${HITS} GROUP BY word`))
+    out.set(String(r.word), { terms: [], seq: [Number(r.lo), Number(r.hi)] });
+  for (const r of await db.rows(SPANS_SQL))
+    out
+      .get(String(r.word))
+      ?.terms.push([Number(r.term_id), Number(r.kind), Number(r.pstart), Number(r.pend)]);
+  return out;
+}
 
 export async function writeWords(
   db: StageDb,
@@ -64,9 +84,14 @@ export async function writeWords(
     (r) => `${r.g1}|${r.g0}`,
     headRow,
   );
+  const hits = await wordHits(db);
   for (const [word, ys] of years) {
     const h = await wordFileKey(word);
-    const file: TotalsFile = { years: yearsOf(ys), ...viewFile(word, null, top.get(word)) };
+    const file: TotalsFile = {
+      years: yearsOf(ys),
+      hits: hits.get(word)!,
+      ...viewFile(word, null, top.get(word)),
+    };
     await w.write(headlinePath.word(h), file);
     for (const y of ys) {
       const fy = Number(y.fiscal_year);

@@ -16,7 +16,7 @@ import {
 } from '../query/flags';
 import type { SearchHits } from '../query/hits';
 import type { Resolved } from '../query/plan';
-import { runSearch } from '../query/search';
+import { runSearch, type KnownHits } from '../query/search';
 import type { Manifest } from '../schema/tables';
 import { queryWords } from '../search/text';
 import { Memo, memoKey } from './cache';
@@ -28,6 +28,14 @@ export type { FlagCount } from '../query/flags';
 export type Search = SearchHits & { tooManyOwners: boolean; ms: number };
 
 const searchCache = new Memo<Search>(1000);
+/** Frequent words' hits as their headline files have them (`knownSearch`), by search. */
+const knownCache = new Memo<KnownHits | null>(1000);
+
+/** A one-word search's hits as the headline files have them: the search copies them. */
+export function knownSearch(m: Manifest, q: string, hits: KnownHits): void {
+  const req = { words: queryWords(q).words, qin: 'name' };
+  knownCache.set(memoKey(m.snapshot_id, req), Promise.resolve(hits));
+}
 const flagCache = new Memo<FlagTable>(1000);
 
 /** The hits of the URL's search (made once per search; see src/lib/query/search.ts). */
@@ -38,7 +46,9 @@ function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
   const req = { words: queryWords(f.q).words, qin: f.qin };
   return searchCache.get(memoKey(m.snapshot_id, req), async () => {
     const t = performance.now();
-    const hits = await runSearch(ask, m, req);
+    const key = memoKey(m.snapshot_id, req);
+    const known = knownCache.has(key) ? await knownCache.get(key, async () => null) : null;
+    const hits = await runSearch(ask, m, req, known);
     return { ...hits, ms: Math.round(performance.now() - t) };
   });
 }

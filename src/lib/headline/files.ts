@@ -103,6 +103,18 @@ export interface TotalsFile extends ViewFile {
    * as the engine resolves it (query/lookups.ts `agencyIdsSql`), so a view of it needs no lookup.
    */
   ids?: number[];
+  /** A frequent word's file (schema 14): its hits in the word index. */
+  hits?: WordHits;
+}
+
+/**
+ * A frequent word's hits in the index: its terms (`term_id`, `kind` 2 or 3, and where their
+ * postings lie among all postings in term-id order: first and past-the-last row), and the
+ * `project_seq` range of its projects. A search of the word copies them in one statement.
+ */
+export interface WordHits {
+  terms: [number, number, number, number][];
+  seq: [number, number];
 }
 
 /** The facets' dimension tables as stored (rows of provinces, methods, types, statuses). */

@@ -12,8 +12,9 @@ import { decimal, hundredths } from '../query/decimal';
 import { FACETS, filtersToSearch, NO_FILTERS, TIN, type Filters } from '../query/filters';
 import { dimRow, type DimRow } from '../query/filters/resolve';
 import type { Overview, Totals } from '../query/overview';
-import { queryWords } from '../search/text';
-import type { Manifest } from '../schema/tables';
+import type { KnownHits } from '../query/search';
+import { queryWords, TERM_HITS_WHOLE } from '../search/text';
+import { tableFiles, type Manifest } from '../schema/tables';
 import {
   agencyFileKey,
   emptyParts,
@@ -26,6 +27,7 @@ import {
   type TotalsFile,
   type VendorShard,
   type ViewFile,
+  type WordHits,
   type YearNumbers,
 } from './files';
 import { agencyOf, dimsOf, overviewOf, type Read } from './parts';
@@ -44,6 +46,8 @@ export interface Headline {
   overview: Overview | null;
   /** The ids of the view's agency name, as the engine would resolve them (null: no name). */
   agencyIds: number[] | null;
+  /** A frequent word's hits in the index, as the engine's search would find them (null: none). */
+  hits: KnownHits | null;
 }
 
 /** A search of one word (as the index has it), or null. */
@@ -185,7 +189,7 @@ async function vendorView(
   const vendor = vendorOf(v);
   if (!v.view) {
     const totals = totalsOf(v.years, f.fy);
-    return { totals, rows: null, vendor, overview: null, agencyIds: null };
+    return { totals, rows: null, vendor, overview: null, agencyIds: null, hits: null };
   }
   const h = await agencyFileKey(vendor.vendor_key);
   const paths: ViewPaths = {
@@ -254,6 +258,27 @@ async function viewOf(
     vendor: null,
     overview: parts && d ? await overviewOf(d, totals, file, parts) : null,
     agencyIds: paths.agency ? (file.ids ?? null) : null,
+    hits: file.hits ? knownHits(m, file.years, file.hits) : null,
+  };
+}
+
+/** A word's hits as its file has them, as the engine's search would count them (search.ts). */
+function knownHits(m: Manifest, years: Record<string, YearNumbers>, w: WordHits): KnownHits {
+  const count = (y: number | null) => (y === null ? 0 : (years[String(y)]?.[0] ?? 0));
+  return {
+    terms: w.terms.map(([id, kind, start, end]) => ({
+      id,
+      start,
+      end,
+      whole: kind === TERM_HITS_WHOLE,
+    })),
+    rows: Object.values(years).reduce((n, y) => n + y[0], 0),
+    // In the order of the projects' files, as the search's own count lists them.
+    years: tableFiles(m, 'projects')
+      .filter((f) => count(f.fiscal_year) > 0)
+      .map((f) => f.fiscal_year!),
+    seqMin: w.seq[0],
+    seqMax: w.seq[1],
   };
 }
 

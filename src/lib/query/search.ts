@@ -210,22 +210,57 @@ export function vendorNameSql(
 /** Most agencies or vendors a `qin=all` search follows (a word in every name would be useless). */
 export const MAX_OWNERS = 2000;
 
+/**
+ * A frequent word's hits as the ingest wrote them (its headline file, headline/files.ts
+ * `WordHits`): their terms (kinds 2 and 3) with where their postings lie, and the hits' numbers.
+ */
+export interface KnownHits extends Omit<SearchHits, 'table'> {
+  terms: (TermSpan & { whole: boolean })[];
+}
+
+/** The known hits copied from their postings: one posting per project, ranked by its term. */
+export function knownHitsSql(postings: readonly ManifestFile[], known: KnownHits): string | null {
+  const whole = known.terms.filter((t) => t.whole).map((t) => sqlNumber(t.id));
+  const scans = termRuns(known.terms).flatMap(([lo, hi]) => {
+    const files = postings.filter((f) => Number(f.key_max) >= lo && Number(f.key_min) <= hi);
+    return files.length
+      ? [
+          `SELECT project_seq, CASE WHEN term_id IN (${whole.join(', ') || 'NULL'}) THEN 0 ELSE 1 END::TINYINT AS rank
+        FROM ${parquet(files)} WHERE term_id BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}`,
+        ]
+      : [];
+  });
+  return scans.length ? scans.join('\nUNION ALL\n') : null;
+}
+
 export interface SearchRequest {
   words: readonly string[];
   qin: SearchIn;
 }
 
 /**
- * Run a search: returns its hits table (created once; the same search reuses it).
+ * Run a search: returns its hits table (created once; the same search reuses it). `known`: the
+ * hits of a one-word search of names as the ingest found them, copied in one statement.
  */
 export async function runSearch(
   ask: Ask,
   m: Manifest,
   req: SearchRequest,
+  known: KnownHits | null = null,
 ): Promise<SearchHits & { tooManyOwners: boolean }> {
   const table = hitsTableName([m.snapshot_id, req.qin, '|', ...req.words]);
   const termFiles = tableFiles(m, 'search_terms');
   const postings = tableFiles(m, 'search_postings');
+  const copy =
+    known && req.qin === 'name' && req.words.length === 1 ? knownHitsSql(postings, known) : null;
+  if (copy) {
+    await ask(
+      { sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS ${copy}`, params: [] },
+      postings,
+    );
+    const { rows, years, seqMin, seqMax } = known!;
+    return { table, rows, years, seqMin, seqMax, tooManyOwners: false };
+  }
   const parts: Sql[] = [];
   if (termFiles.length && postings.length) {
     const match = matchTable(table);

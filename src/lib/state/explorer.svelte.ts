@@ -16,7 +16,13 @@ import {
   type Vendor,
 } from '../db/lookup';
 import { overview, type Charts, type Facets, type Totals } from '../db/overview';
-import { flagCounts, resolveFilters, type FlagCount, type Search } from '../db/resolve';
+import {
+  flagCounts,
+  knownSearch,
+  resolveFilters,
+  type FlagCount,
+  type Search,
+} from '../db/resolve';
 import { pageRows, projectDetail, type ProjectDetail, type ResultRow } from '../db/rows';
 import { headlineCovers, headlineView, type Headline } from '../headline/view';
 import type { Filters } from '../query/filters';
@@ -151,6 +157,7 @@ export class Explorer {
         // The name's ids, or the vendor, came with the files: the engine need not look them up.
         if (h?.agencyIds && f.agency) knownAgencyIds(m, f.agency, h.agencyIds);
         if (h?.vendor && f.vendor) knownVendor(m, f.vendor, h.vendor);
+        if (h?.hits && f.q) knownSearch(m, f.q, h.hits);
       }
       if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);
