@@ -61,7 +61,7 @@ async function interactions(data: string): Promise<Interaction[]> {
   return [
     { name: 'common word, all years (ถนน)', path: q({ q: 'ถนน' }) },
     { name: `rare word, all years (${rare.term})`, path: q({ q: rare.term! }) },
-    { name: 'two words (นมโรงเรียน = นม + โรงเรียน)', path: q({ q: 'นมโรงเรียน' }) },
+    { name: 'two words (นม โรงเรียน)', path: q({ q: 'นม โรงเรียน' }) },
     { name: `common word, one year (ถนน, ${fy})`, path: q({ q: 'ถนน', fy: String(fy) }) },
     { name: 'common word in agency and winner names too', path: q({ q: 'ถนน', qin: 'all' }) },
   ].map((x) => ({ ...x, firstInPage: true }));

@@ -94,8 +94,14 @@ async function searchMs(page: Page): Promise<{ search_ms?: number }> {
   return v ? { search_ms: Number(v) } : {};
 }
 
-/** The page's own timing of the last run (see Measure), once its numbers are on screen. */
-async function marks(page: Page): Promise<{ shown_ms?: number; queries_ms?: number }> {
+/**
+ * The page's own timing of the last run (see Measure), once its numbers are on screen; with
+ * `early_ms` when the headline files showed them first (`data-early=shown`: from the click to
+ * them on screen, before the engine's answer).
+ */
+async function marks(
+  page: Page,
+): Promise<{ shown_ms?: number; queries_ms?: number; early_ms?: number }> {
   const last = `(n) => performance.getEntriesByName(n).at(-1)?.startTime ?? null`;
   await page.waitForFunction(
     `(() => { const last = ${last}; const s = last('explorer:shown'); return s !== null && s > (last('bench:click') ?? 0); })()`,
@@ -103,9 +109,14 @@ async function marks(page: Page): Promise<{ shown_ms?: number; queries_ms?: numb
     { timeout: 60_000 },
   );
   const m = (await page.evaluate(`(() => { const last = ${last};
-    return [last('bench:click') ?? 0, last('explorer:start'), last('explorer:data'), last('explorer:shown')]; })()`)) as number[];
-  const [click, start, data, shown] = m as [number, number, number, number];
-  return { shown_ms: Math.round(shown - click), queries_ms: Math.round(data - start) };
+    return [last('bench:click') ?? 0, last('explorer:start'), last('explorer:data'), last('explorer:shown'), last('explorer:headline')]; })()`)) as number[];
+  const [click, start, data, shown, headline] = m as [number, number, number, number, number];
+  const early = await page.getAttribute('[data-testid="explorer"]', 'data-early');
+  return {
+    shown_ms: Math.round(shown - click),
+    queries_ms: Math.round(data - start),
+    ...(early === 'shown' && headline !== null ? { early_ms: Math.round(headline - click) } : {}),
+  };
 }
 
 /**
