@@ -21,7 +21,7 @@ import { TERM_HITS_WHOLE } from '../../src/lib/search/text';
 import { knownHitsSql } from '../../src/lib/query/search';
 import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
 import { rowsSql } from '../../src/lib/query/page-sql';
-import { rowSource } from '../../src/lib/query/plan';
+import { rowSource, type Resolved } from '../../src/lib/query/plan';
 import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
 import { expectedTotals, filterCases } from '../helpers/expected';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
@@ -52,6 +52,16 @@ async function engineOverview(s: Site, f: Filters): Promise<Overview> {
     return new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }]));
   });
 }
+
+/** The view's first page as the engine's table asks it (native DuckDB). */
+async function enginePage(s: Site, r: Resolved): Promise<Row[]> {
+  const source = rowSource(r);
+  const files = sourceFiles(s.m, source, r);
+  return files.length ? await s.ask(rowsSql(source, files, r, '-budget', 50, 0), files) : [];
+}
+
+/** What a first page's row is compared by: id, money, contracts and their value. */
+const pick = (x: Row) => [x.project_id, x.budget, x.agreed, Number(x.contracts), x.contract_value];
 
 describe('headline files', () => {
   for (const [label, get, dir] of [
@@ -136,18 +146,7 @@ describe('headline files', () => {
         expect(got).toEqual({ case: c, ...(await expectedTotals(dir, c)) });
         // A vendor that is not busy: the engine reads its first page.
         if (c.vendor && h!.rows === null) continue;
-        const source = rowSource(r);
-        const files = sourceFiles(s.m, source, r);
-        const page = files.length
-          ? await s.ask(rowsSql(source, files, r, '-budget', 50, 0), files)
-          : [];
-        const pick = (x: Row) => [
-          x.project_id,
-          x.budget,
-          x.agreed,
-          Number(x.contracts),
-          x.contract_value,
-        ];
+        const page = await enginePage(s, r);
         expect({ case: c, rows: h!.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
           case: c,
           rows: page.map(pick),
@@ -237,9 +236,7 @@ describe('headline files', () => {
             contracts: String(contracts),
             agreed,
           }).toEqual({ case: c, ...(await siteTotals(s, r)) });
-          const files = sourceFiles(s.m, 'projects', r);
-          const page = await s.ask(rowsSql('projects', files, r, '-budget', 50, 0), files);
-          const pick = (x: Row) => [x.project_id, x.budget, x.agreed, Number(x.contracts)];
+          const page = await enginePage(s, r);
           expect({ case: c, rows: h.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
             case: c,
             rows: page.map(pick),
@@ -301,18 +298,7 @@ describe('headline files', () => {
               overview: await engineOverview(s, f),
             });
           } else expect(h.overview).toBeNull();
-          const source = rowSource(r);
-          const files = sourceFiles(s.m, source, r);
-          const page = files.length
-            ? await s.ask(rowsSql(source, files, r, '-budget', 50, 0), files)
-            : [];
-          const pick = (x: Row) => [
-            x.project_id,
-            x.budget,
-            x.agreed,
-            Number(x.contracts),
-            x.contract_value,
-          ];
+          const page = await enginePage(s, r);
           expect({ case: c, rows: h.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
             case: c,
             rows: page.map(pick),

@@ -6,16 +6,13 @@
  */
 import {
   agencyFileKey,
-  emptyParts,
   headlinePath,
   PAGE_SIZE,
   type AgencyTuple,
-  type HeadRow,
-  type ViewFile,
 } from '../../../src/lib/headline/files.ts';
 import type { StageDb } from './db.ts';
-import { BY_VENDOR, overviews, viewKey } from './headline-overview.ts';
-import { groupBy, rowsFile, type Row, type Writer } from './headline-write.ts';
+import { BY_VENDOR, overviews } from './headline-overview.ts';
+import { groupBy, headRow, viewFiles, type Writer } from './headline-write.ts';
 
 /**
  * The busy vendors: the `max` vendors with the most contract rows, each with at least `share` of
@@ -38,20 +35,6 @@ const topSql = (by: string[]) => `SELECT t.* EXCLUDE (budget, agreed), t.budget:
   ) t LEFT JOIN (SELECT project_seq, project_name FROM details) n USING (project_seq)
   ORDER BY t.budget DESC NULLS LAST, t.project_id`;
 
-const vendorRow = (r: Row): HeadRow => [
-  String(r.project_id),
-  Number(r.project_seq),
-  Number(r.fiscal_year),
-  Number(r.agency_id),
-  r.method_id === null ? null : Number(r.method_id),
-  (r.budget as string | null) ?? null,
-  (r.agreed as string | null) ?? null,
-  Number(r.contracts),
-  (r.project_name as string | null) ?? null,
-  null,
-  (r.contract_value as string | null) ?? null,
-];
-
 /** Write the busy vendors' views; returns their vendor ids (their shard entries say so). */
 export async function writeVendorViews(
   db: StageDb,
@@ -68,15 +51,12 @@ export async function writeVendorViews(
     ORDER BY c.n DESC, vendor_id LIMIT ${BUSY_VENDORS.max}`);
   const busy = await db.rows(`SELECT vendor_id, vendor_key FROM busy_vendors`);
   const parts = await overviews(db, agencies, BY_VENDOR);
-  const viewFile = (key: string, fy: number | null, rows?: HeadRow[]): ViewFile => ({
-    ...rowsFile(agencies, rows),
-    overview: parts.get(viewKey(key, fy)) ?? emptyParts(),
-  });
-  const top = groupBy(await db.rows(topSql(['v.vendor_key'])), (r) => String(r.g0), vendorRow);
+  const viewFile = viewFiles(parts, agencies);
+  const top = groupBy(await db.rows(topSql(['v.vendor_key'])), (r) => String(r.g0), headRow);
   const topYear = groupBy(
     await db.rows(topSql(['v.vendor_key', 't.fiscal_year'])),
     (r) => `${r.g1}|${r.g0}`,
-    vendorRow,
+    headRow,
   );
   for (const { vendor_key } of busy) {
     const key = String(vendor_key);

@@ -5,24 +5,22 @@
  * shows its numbers, facets, charts and first page without reading the facts of every hit.
  */
 import {
-  emptyParts,
   headlinePath,
   wordFileKey,
   type AgencyTuple,
-  type HeadRow,
   type TotalsFile,
   type WordHits,
 } from '../../../src/lib/headline/files.ts';
 import { TERM_HITS_PART, TERM_HITS_WHOLE } from '../../../src/lib/search/text.ts';
 import type { StageDb } from './db.ts';
-import { BY_WORD, overviews, viewKey } from './headline-overview.ts';
+import { BY_WORD, overviews } from './headline-overview.ts';
 import {
   groupBy,
   headRow,
   money,
   REF_MONEY,
-  rowsFile,
   topSql,
+  viewFiles,
   yearsOf,
   type Writer,
 } from './headline-write.ts';
@@ -64,10 +62,7 @@ export async function writeWords(
 ): Promise<void> {
   db.stage('writing the headline files of frequent words');
   const parts = await overviews(db, agencies, BY_WORD);
-  const viewFile = (word: string, fy: number | null, rows?: HeadRow[]) => ({
-    ...rowsFile(agencies, rows),
-    overview: parts.get(viewKey(word, fy)) ?? emptyParts(),
-  });
+  const viewFile = viewFiles(parts, agencies);
   const join = `JOIN ${HITS} w USING (project_seq)`;
   const years = groupBy(
     await db.rows(WORD_YEARS_SQL),

@@ -7,12 +7,16 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  emptyParts,
   PAGE_SIZE,
   type AgencyTuple,
   type HeadRow,
+  type OverviewParts,
   type RowsFile,
+  type ViewFile,
   type YearNumbers,
 } from '../../../src/lib/headline/files.ts';
+import { viewKey } from './headline-overview.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -56,7 +60,10 @@ export const yearNumbers = (r: Row): YearNumbers => [
 export const yearsOf = (rows: Row[] = []) =>
   Object.fromEntries(rows.map((r) => [String(r.fiscal_year), yearNumbers(r)]));
 
-/** A row of the table; a search's rows carry their rank too. */
+/**
+ * A row of the table; a search's rows carry their rank too, a vendor's (rows with a
+ * `contract_value`) a null rank and the value of its contracts in the project.
+ */
 export const headRow = (r: Row): HeadRow => {
   const row: HeadRow = [
     String(r.project_id),
@@ -69,7 +76,9 @@ export const headRow = (r: Row): HeadRow => {
     Number(r.contracts),
     (r.project_name as string | null) ?? null,
   ];
-  if (r.rank !== null && r.rank !== undefined) row.push(Number(r.rank));
+  const rank = r.rank === null || r.rank === undefined ? null : Number(r.rank);
+  if ('contract_value' in r) row.push(rank, (r.contract_value as string | null) ?? null);
+  else if (rank !== null) row.push(rank);
   return row;
 };
 
@@ -86,6 +95,17 @@ export function groupBy<T>(
     out.set(k, list);
   }
   return out;
+}
+
+/** A view's file from its first page and the parts `overviews` computed (by `viewKey`). */
+export function viewFiles(
+  parts: ReadonlyMap<string, OverviewParts>,
+  agencies: ReadonlyMap<number, AgencyTuple>,
+): (name: string | null, fy: number | null, rows?: HeadRow[]) => ViewFile {
+  return (name, fy, rows) => ({
+    ...rowsFile(agencies, rows),
+    overview: parts.get(viewKey(name, fy)) ?? emptyParts(),
+  });
 }
 
 /** A page of rows with the agencies it names. */

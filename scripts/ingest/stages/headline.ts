@@ -6,13 +6,11 @@
  */
 import {
   agencyFileKey,
-  emptyParts,
   headlinePath,
   vendorShard,
   vendorShardHex,
   type AgencyTuple,
   type HeadlineInfo,
-  type HeadRow,
   type DimsFile,
   type TotalsFile,
   type VendorShard,
@@ -20,14 +18,14 @@ import {
 import { facetsAsked } from '../../../src/lib/query/filters/resolve.ts';
 import { ALL_ROWS } from '../../../src/lib/query/plan.ts';
 import type { StageDb } from './db.ts';
-import { BY_AGENCY_NAME, overviews, viewKey } from './headline-overview.ts';
+import { BY_AGENCY_NAME, overviews } from './headline-overview.ts';
 import {
   groupBy,
   headRow,
   money,
   REF_MONEY,
-  rowsFile,
   topSql,
+  viewFiles,
   Writer,
   yearsOf,
 } from './headline-write.ts';
@@ -69,10 +67,7 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     ]);
   }
   const parts = await overviews(db, agencies, BY_AGENCY_NAME);
-  const viewFile = (name: string | null, fy: number | null, rows?: HeadRow[]) => ({
-    ...rowsFile(agencies, rows),
-    overview: parts.get(viewKey(name, fy)) ?? emptyParts(),
-  });
+  const viewFile = viewFiles(parts, agencies);
   const dims: DimsFile = {};
   // The columns a facet's options are read through (dimRow), of the facets these views ask.
   for (const def of facetsAsked(ALL_ROWS)) {
