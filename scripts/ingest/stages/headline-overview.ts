@@ -42,9 +42,12 @@ export const BY_AGENCY_NAME: Scope = {
   unitsFromAggregate: true,
 };
 
+/** The frequent words' hits (stages/search-index.ts): word, project_seq, rank. */
+export const WORD_HITS = `(SELECT word, project_seq, rank FROM word_hits JOIN frequent_words USING (word_no))`;
+
 export const BY_WORD: Scope = {
   name: 'w.word',
-  join: 'JOIN (SELECT project_seq, word FROM word_hits JOIN frequent_words USING (word_no)) w USING (project_seq)',
+  join: `JOIN ${WORD_HITS} w USING (project_seq)`,
   national: false,
   unitsFromAggregate: false,
 };

@@ -4,15 +4,10 @@
  * contracts in each), as an agency name's (stages/headline.ts). A vendor with few contracts reads
  * little; the busiest read megabytes of their contract rows for the same view.
  */
-import {
-  agencyFileKey,
-  headlinePath,
-  PAGE_SIZE,
-  type AgencyTuple,
-} from '../../../src/lib/headline/files.ts';
+import { agencyFileKey, headlinePath, type AgencyTuple } from '../../../src/lib/headline/files.ts';
 import type { StageDb } from './db.ts';
 import { BY_VENDOR, overviews } from './headline-overview.ts';
-import { groupBy, headRow, viewFiles, type Writer } from './headline-write.ts';
+import { groupBy, headRow, topSql, viewFiles, type Writer } from './headline-write.ts';
 
 /**
  * The busy vendors: the `max` vendors with the most contract rows, each with at least `share` of
@@ -20,20 +15,17 @@ import { groupBy, headRow, viewFiles, type Writer } from './headline-write.ts';
  */
 export const BUSY_VENDORS = { max: 256, share: 0.0001, min: 25 };
 
-/** Their first page per group (`by`: the vendor, and the year), as the explorer's table has it. */
-const topSql = (by: string[]) => `SELECT t.* EXCLUDE (budget, agreed), t.budget::VARCHAR AS budget,
-    t.agreed::VARCHAR AS agreed, n.project_name FROM (
-    SELECT * FROM (
-      SELECT ${by.map((b, i) => `${b} AS g${i}`).join(', ')}, t.project_id,
-        any_value(t.project_seq) AS project_seq, any_value(t.fiscal_year) AS fiscal_year,
-        any_value(t.agency_id) AS agency_id, any_value(t.method_id) AS method_id,
-        any_value(t.budget) AS budget, any_value(t.agreed) AS agreed,
-        count(*)::INTEGER AS contracts, sum(t.price_agree)::VARCHAR AS contract_value
-      FROM contracts t JOIN busy_vendors v USING (vendor_id) GROUP BY ALL)
-    QUALIFY row_number() OVER (PARTITION BY ${by.map((_, i) => `g${i}`).join(', ')}
-      ORDER BY budget DESC NULLS LAST, project_id) <= ${PAGE_SIZE}
-  ) t LEFT JOIN (SELECT project_seq, project_name FROM details) n USING (project_seq)
-  ORDER BY t.budget DESC NULLS LAST, t.project_id`;
+/**
+ * The projects each busy vendor won, as the explorer's table has them under a vendor filter: its
+ * own contracts in each (their count and value) beside the project's money.
+ */
+const WON = `(SELECT v.vendor_key, t.project_id, any_value(t.project_seq) AS project_seq,
+    any_value(t.fiscal_year) AS fiscal_year, any_value(t.agency_id) AS agency_id,
+    any_value(t.method_id) AS method_id, any_value(t.budget) AS budget,
+    any_value(t.agreed) AS agreed, count(*) AS contract_count, sum(t.price_agree) AS contract_value
+  FROM contracts t JOIN busy_vendors v USING (vendor_id) GROUP BY ALL) p`;
+
+const won = { from: WON, extra: 'p.contract_value::VARCHAR AS contract_value' };
 
 /** Write the busy vendors' views; returns their vendor ids (their shard entries say so). */
 export async function writeVendorViews(
@@ -52,9 +44,9 @@ export async function writeVendorViews(
   const busy = await db.rows(`SELECT vendor_id, vendor_key FROM busy_vendors`);
   const parts = await overviews(db, agencies, BY_VENDOR);
   const viewFile = viewFiles(parts, agencies);
-  const top = groupBy(await db.rows(topSql(['v.vendor_key'])), (r) => String(r.g0), headRow);
+  const top = groupBy(await db.rows(topSql(['p.vendor_key'], won)), (r) => String(r.g0), headRow);
   const topYear = groupBy(
-    await db.rows(topSql(['v.vendor_key', 't.fiscal_year'])),
+    await db.rows(topSql(['p.vendor_key', 'p.fiscal_year'], won)),
     (r) => `${r.g1}|${r.g0}`,
     headRow,
   );

@@ -11,9 +11,10 @@ import {
   type TotalsFile,
   type WordHits,
 } from '../../../src/lib/headline/files.ts';
+import { withPostingEnd } from '../../../src/lib/query/search.ts';
 import { TERM_HITS_PART, TERM_HITS_WHOLE } from '../../../src/lib/search/text.ts';
 import type { StageDb } from './db.ts';
-import { BY_WORD, overviews } from './headline-overview.ts';
+import { BY_WORD, overviews, WORD_HITS } from './headline-overview.ts';
 import {
   groupBy,
   headRow,
@@ -25,28 +26,26 @@ import {
   type Writer,
 } from './headline-write.ts';
 
-const HITS = `(SELECT word, project_seq, rank FROM word_hits JOIN frequent_words USING (word_no))`;
-
 /** Each word's numbers per year: its projects' measures, and their contracts' count and value. */
 const WORD_YEARS_SQL = `SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts,
     coalesce(c.agreed, 0)::VARCHAR AS agreed
   FROM (SELECT w.word, t.fiscal_year, count(*)::INTEGER AS projects, ${money('budget')}, ${REF_MONEY}
-        FROM projects t JOIN ${HITS} w USING (project_seq) GROUP BY ALL) p
+        FROM projects t ${BY_WORD.join} GROUP BY ALL) p
   LEFT JOIN (SELECT w.word, t.fiscal_year, count(*) AS contracts, sum(t.price_agree) AS agreed
-        FROM contracts t JOIN ${HITS} w USING (project_seq) GROUP BY ALL) c
+        FROM contracts t ${BY_WORD.join} GROUP BY ALL) c
     USING (word, fiscal_year)
   ORDER BY p.word, p.fiscal_year`;
 
 /** Each word's terms of kinds 2 and 3, and where their postings lie (as search.ts `termsSql`). */
 const SPANS_SQL = `SELECT term AS word, term_id, kind, (pend - projects)::BIGINT AS pstart, pend::BIGINT AS pend
-  FROM (SELECT *, sum(projects) OVER (ORDER BY term_id) AS pend FROM search_terms)
+  FROM ${withPostingEnd('search_terms')}
   WHERE kind IN (${TERM_HITS_WHOLE}, ${TERM_HITS_PART}) ORDER BY term_id`;
 
 /** Each word's hits in the index (files.ts `WordHits`), by word. */
 async function wordHits(db: StageDb): Promise<Map<string, WordHits>> {
   const out = new Map<string, WordHits>();
   for (const r of await db.rows(`SELECT word, min(project_seq) AS lo, max(project_seq) AS hi
-      FROM ${HITS} GROUP BY word`))
+      FROM ${WORD_HITS} GROUP BY word`))
     out.set(String(r.word), { terms: [], seq: [Number(r.lo), Number(r.hi)] });
   for (const r of await db.rows(SPANS_SQL))
     out
@@ -63,19 +62,15 @@ export async function writeWords(
   db.stage('writing the headline files of frequent words');
   const parts = await overviews(db, agencies, BY_WORD);
   const viewFile = viewFiles(parts, agencies);
-  const join = `JOIN ${HITS} w USING (project_seq)`;
+  const from = { from: `projects p ${BY_WORD.join}`, rank: 'w.rank' };
   const years = groupBy(
     await db.rows(WORD_YEARS_SQL),
     (r) => String(r.word),
     (r) => r,
   );
-  const top = groupBy(
-    await db.rows(topSql(['w.word'], join, 'w.rank')),
-    (r) => String(r.g0),
-    headRow,
-  );
+  const top = groupBy(await db.rows(topSql(['w.word'], from)), (r) => String(r.g0), headRow);
   const topYear = groupBy(
-    await db.rows(topSql(['w.word', 'p.fiscal_year'], join, 'w.rank')),
+    await db.rows(topSql(['w.word', 'p.fiscal_year'], from)),
     (r) => `${r.g1}|${r.g0}`,
     headRow,
   );

@@ -26,23 +26,30 @@ export const money = (c: string) => `coalesce(sum(${c}), 0)::VARCHAR AS ${c}`;
 export const REF_MONEY = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0)::VARCHAR AS ref_price,
     coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0)::VARCHAR AS ref_agreed`;
 
+/** Where a first page's projects come from (`p`), and what else orders or fills its rows. */
+export interface TopFrom {
+  /** Projects `p` with what `by` names (default: every project, with its agency `a`). */
+  from?: string;
+  /** A search's rank (an expression of `from`), ordered first. */
+  rank?: string;
+  /** More columns of the rows (e.g. a vendor's contract value). */
+  extra?: string;
+}
+
 /**
- * The first page per group (`by`: expressions over the projects `p` and `join`), in the table's
- * order; `rank` (an expression of `join`) first when the view is a search's.
+ * The first page per group (`by`: expressions over `from`), in the table's order: a search's
+ * rank first, then budget, largest first, no budget last, ties by project id.
  */
-export function topSql(
-  by: string[],
-  join = 'JOIN agencies a USING (agency_id)',
-  rank: string | null = null,
-): string {
+export function topSql(by: string[], o: TopFrom = {}): string {
+  const { from = 'projects p JOIN agencies a USING (agency_id)', rank = null, extra = null } = o;
   const keys = by.map((b, i) => `${b} AS g${i}`);
   const order = `${rank ? `${rank}, ` : ''}p.budget DESC NULLS LAST, p.project_id`;
   return `SELECT t.* EXCLUDE (budget, agreed), t.budget::VARCHAR AS budget,
     t.agreed::VARCHAR AS agreed, n.project_name FROM (
     SELECT ${[...keys, ''].join(', ')}p.project_id, p.project_seq, p.fiscal_year, p.agency_id,
       p.method_id, p.budget, p.agreed, p.contract_count::INTEGER AS contracts,
-      ${rank ?? 'NULL'}::INTEGER AS rank
-    FROM projects p ${join}
+      ${rank ?? 'NULL'}::INTEGER AS rank${extra ? `, ${extra}` : ''}
+    FROM ${from}
     QUALIFY row_number() OVER (${by.length ? `PARTITION BY ${by.join(', ')} ` : ''}ORDER BY ${order}) <= ${PAGE_SIZE}
   ) t LEFT JOIN (SELECT project_seq, project_name FROM details) n USING (project_seq)
   ORDER BY ${rank ? 't.rank, ' : ''}t.budget DESC NULLS LAST, t.project_id`;

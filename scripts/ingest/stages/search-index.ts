@@ -67,26 +67,27 @@ export async function buildSearchIndex(db: StageDb): Promise<void> {
     SELECT w.word, w.kind, p.project_seq
     FROM details d JOIN projects p USING (project_id)
     JOIN names n USING (project_name) JOIN name_words w USING (name_id)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE term_counts AS
+    SELECT word AS term, kind, count(*)::INTEGER AS projects FROM search_postings GROUP BY 1, 2`);
   await frequentWords(db);
   await db.run(`CREATE OR REPLACE TEMP TABLE search_terms AS
     SELECT term, kind, row_number() OVER (ORDER BY term, kind)::INTEGER AS term_id, projects
-    FROM (SELECT word AS term, kind, count(*)::INTEGER AS projects FROM search_postings GROUP BY 1, 2)`);
+    FROM term_counts`);
   await db.run(`CREATE OR REPLACE TEMP TABLE search_postings AS
     SELECT t.term_id, p.project_seq
     FROM search_postings p JOIN search_terms t ON t.term = p.word AND t.kind = p.kind`);
-  await db.conn.run(`DROP TABLE names; DROP TABLE name_words`);
+  await db.conn.run(`DROP TABLE names; DROP TABLE name_words; DROP TABLE term_counts`);
 }
 
 /**
  * The frequent words (`FREQUENT_WORDS`; a table `frequent_words`: word_no, word) and their hits
  * by the search's own rule (`word_hits`: word_no, project_seq, rank 0 where the word is a whole
- * word of the name), added to the postings as terms of kind `TERM_HITS_WHOLE` + rank. Kept for
+ * word of the name), added to the postings and to the terms' counts (`term_counts`) as terms of
+ * kind `TERM_HITS_WHOLE` + rank. Kept for
  * the headline files. Only a word that a query of itself searches for as typed is taken.
  */
 async function frequentWords(db: StageDb): Promise<void> {
   db.stage('finding the hits of frequent words');
-  await db.run(`CREATE OR REPLACE TEMP TABLE term_counts AS
-    SELECT word AS term, kind, count(*)::INTEGER AS projects FROM search_postings GROUP BY 1, 2`);
   const total = await db.scalar(`SELECT count(*) FROM projects`);
   const min = Math.max(FREQUENT_WORDS.min, Math.ceil(total * FREQUENT_WORDS.share));
   const candidates = await db.rows(`SELECT term FROM term_counts
@@ -119,5 +120,7 @@ async function frequentWords(db: StageDb): Promise<void> {
   await db.run(`INSERT INTO search_postings
     SELECT w.word, (${TERM_HITS_WHOLE} + h.rank)::TINYINT, h.project_seq
     FROM word_hits h JOIN frequent_words w USING (word_no)`);
-  await db.conn.run(`DROP TABLE term_counts`);
+  await db.run(`INSERT INTO term_counts
+    SELECT w.word, (${TERM_HITS_WHOLE} + h.rank)::TINYINT, count(*)::INTEGER
+    FROM word_hits h JOIN frequent_words w USING (word_no) GROUP BY ALL`);
 }

@@ -28,15 +28,18 @@ export type { FlagCount } from '../query/flags';
 export type Search = SearchHits & { tooManyOwners: boolean; ms: number };
 
 const searchCache = new Memo<Search>(1000);
+const flagCache = new Memo<FlagTable>(1000);
 /** Frequent words' hits as their headline files have them (`knownSearch`), by search. */
-const knownCache = new Memo<KnownHits | null>(1000);
+const knownHits = new Map<string, KnownHits>();
+
+/** A search's key: its snapshot, words and where it looks. */
+const searchKey = (m: Manifest, q: string, qin: Filters['qin']) =>
+  memoKey(m.snapshot_id, { words: queryWords(q).words, qin });
 
 /** A one-word search's hits as the headline files have them: the search copies them. */
 export function knownSearch(m: Manifest, q: string, hits: KnownHits): void {
-  const req = { words: queryWords(q).words, qin: 'name' };
-  knownCache.set(memoKey(m.snapshot_id, req), Promise.resolve(hits));
+  knownHits.set(searchKey(m, q, 'name'), hits);
 }
-const flagCache = new Memo<FlagTable>(1000);
 
 /** The hits of the URL's search (made once per search; see src/lib/query/search.ts). */
 function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
@@ -44,11 +47,10 @@ function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
   // Hits over all years: the year facet counts the other years too (the facts' scans still
   // read only the chosen years).
   const req = { words: queryWords(f.q).words, qin: f.qin };
-  return searchCache.get(memoKey(m.snapshot_id, req), async () => {
+  const key = searchKey(m, f.q, f.qin);
+  return searchCache.get(key, async () => {
     const t = performance.now();
-    const key = memoKey(m.snapshot_id, req);
-    const known = knownCache.has(key) ? await knownCache.get(key, async () => null) : null;
-    const hits = await runSearch(ask, m, req, known);
+    const hits = await runSearch(ask, m, req, knownHits.get(key) ?? null);
     return { ...hits, ms: Math.round(performance.now() - t) };
   });
 }

@@ -51,6 +51,14 @@ export function termMatchSql(t: string, w: string): string {
 }
 
 /**
+ * The vocabulary (`source`) with `pend`: where each term's postings end among all postings,
+ * which are in term-id order (they start `projects` rows earlier).
+ */
+export function withPostingEnd(source: string): string {
+  return `(SELECT *, sum(projects) OVER (ORDER BY term_id) AS pend FROM ${source})`;
+}
+
+/**
  * Vocabulary rows matching each word: (word index, term id, kind, whether the term is the word,
  * where its postings lie). A word whose hits the ingest found already (`TERM_HITS_WHOLE`,
  * `TERM_HITS_PART`) matches those terms only. Kept as a table, not handed back as bound values:
@@ -71,7 +79,7 @@ export function termsSql(files: readonly ManifestFile[], words: readonly string[
           ((t.kind = ${TERM_WORD} AND t.term = w.word) OR t.kind = ${TERM_HITS_WHOLE}) AS whole,
           (t.pend - t.projects)::BIGINT AS pstart, t.pend::BIGINT AS pend,
           ${found} AS found, bool_or(${found}) OVER (PARTITION BY w.i) AS word_found
-        FROM (SELECT *, sum(projects) OVER (ORDER BY term_id) AS pend FROM ${parquet(files)}) AS t
+        FROM ${withPostingEnd(parquet(files))} AS t
         JOIN (VALUES ${w}) AS w(i, word, sub)
           ON (${found} AND t.term = w.word) OR ${termMatchSql('t', 'w')})
       WHERE found = word_found
@@ -120,6 +128,22 @@ export function termRuns(terms: readonly TermSpan[], max = 48): [number, number]
   return runs.map((r) => [r.lo, r.hi]);
 }
 
+/** One scan of `cols` per run of the terms' ids, each with its literal id range and files. */
+function postingScans(
+  postings: readonly ManifestFile[],
+  terms: readonly TermSpan[],
+  cols: string,
+): string[] {
+  return termRuns(terms).flatMap(([lo, hi]) => {
+    const files = postings.filter((f) => Number(f.key_max) >= lo && Number(f.key_min) <= hi);
+    if (files.length === 0) return [];
+    return [
+      `SELECT ${cols} FROM ${parquet(files)}
+        WHERE term_id BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}`,
+    ];
+  });
+}
+
 /**
  * The projects whose names match every word, as a SELECT of (project_seq, rank). `found`: the
  * word's hits are the ingest's (one posting per project), so they need no aggregation.
@@ -131,14 +155,7 @@ export function nameHitsSql(
   words: number,
   found = false,
 ): string | null {
-  const scans = termRuns(terms).flatMap(([lo, hi]) => {
-    const files = postings.filter((f) => Number(f.key_max) >= lo && Number(f.key_min) <= hi);
-    if (files.length === 0) return [];
-    return [
-      `SELECT term_id, project_seq FROM ${parquet(files)}
-        WHERE term_id BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}`,
-    ];
-  });
+  const scans = postingScans(postings, terms, 'term_id, project_seq');
   if (scans.length === 0) return null;
   if (words === 1 && found) {
     return `SELECT p.project_seq, CASE WHEN m.whole THEN 0 ELSE 1 END AS rank
@@ -221,15 +238,8 @@ export interface KnownHits extends Omit<SearchHits, 'table'> {
 /** The known hits copied from their postings: one posting per project, ranked by its term. */
 export function knownHitsSql(postings: readonly ManifestFile[], known: KnownHits): string | null {
   const whole = known.terms.filter((t) => t.whole).map((t) => sqlNumber(t.id));
-  const scans = termRuns(known.terms).flatMap(([lo, hi]) => {
-    const files = postings.filter((f) => Number(f.key_max) >= lo && Number(f.key_min) <= hi);
-    return files.length
-      ? [
-          `SELECT project_seq, CASE WHEN term_id IN (${whole.join(', ') || 'NULL'}) THEN 0 ELSE 1 END::TINYINT AS rank
-        FROM ${parquet(files)} WHERE term_id BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}`,
-        ]
-      : [];
-  });
+  const rank = `CASE WHEN term_id IN (${whole.join(', ') || 'NULL'}) THEN 0 ELSE 1 END::TINYINT`;
+  const scans = postingScans(postings, known.terms, `project_seq, ${rank} AS rank`);
   return scans.length ? scans.join('\nUNION ALL\n') : null;
 }
 
