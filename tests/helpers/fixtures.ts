@@ -8,11 +8,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { alive } from '../../scripts/ingest/publish';
 import { ingest } from '../../scripts/ingest/run';
 import { codeKey } from './code-key';
+import { readRecords } from './csv';
 import { DRONE_CSV, ROOT, TMP } from './paths';
 
 export const DRONE_MAPS = parseMaps(['_ปีงบ=budget_year']);
@@ -59,6 +61,23 @@ export function droneData(): Promise<string> {
   return shared('drone', async (out) => {
     await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
   });
+}
+
+/**
+ * Every ninth real drone record (300 projects, FY2565–2568) under the file's header and name, for
+ * tests of how an input is read, where the whole file (2,698 records) would only add time.
+ */
+export async function droneSlice(): Promise<string> {
+  const dir = await shared('drone-slice', async (dir) => {
+    const [header, ...records] = readRecords(DRONE_CSV);
+    mkdirSync(dir, { recursive: true });
+    const kept = records.filter((_, i) => i % 9 === 0);
+    writeFileSync(
+      path.join(dir, path.basename(DRONE_CSV)),
+      '\uFEFF' + stringify([header!, ...kept]),
+    );
+  });
+  return path.join(dir, path.basename(DRONE_CSV));
 }
 
 export interface Generated {

@@ -14,7 +14,13 @@ import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { droneIngestArgs } from '../helpers/cli';
-import { DRONE_MAPS, oneYearSource, generatedData, generatedPaths } from '../helpers/fixtures';
+import {
+  DRONE_MAPS,
+  droneSlice,
+  oneYearSource,
+  generatedData,
+  generatedPaths,
+} from '../helpers/fixtures';
 import { DGA_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-ingest-runs');
@@ -32,12 +38,12 @@ describe('bad input', () => {
   const header = LAYOUT_31.map((f) => THAI_HEADERS[f]);
   // The published dataset the failing runs must leave intact.
   beforeAll(async () => {
-    await ingest({ files: [DRONE_CSV], out: path.join(dir, 'drone'), maps: DRONE_MAPS });
-    await generatedData(6000, 12);
+    await ingest({ files: [await droneSlice()], out: path.join(dir, 'drone'), maps: DRONE_MAPS });
+    await generatedData(4000, 11);
   });
 
   async function badFile(): Promise<{ file: string; good: string[] }> {
-    const [, ...gen] = readRecords(path.join(generatedPaths(6000, 12).src, 'egp-demo-2566.csv'));
+    const [, ...gen] = readRecords(path.join(generatedPaths(4000, 11).src, 'egp-demo-2566.csv'));
     const good = gen[0]!;
     const row = (patch: Record<number, string>) => good.map((v, i) => patch[i] ?? v);
     const quote = (r: string[]) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',');
@@ -137,14 +143,14 @@ describe('bad input', () => {
     expect(after.snapshot_id).toBe(before.snapshot_id);
     for (const f of after.files) expect(existsSync(path.join(out, f.path))).toBe(true);
     // The next run clears what the killed one left.
-    await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
+    await ingest({ files: [await droneSlice()], out, maps: DRONE_MAPS });
     expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
   }, 120_000);
 });
 
 describe('adding next month’s file', () => {
   it('keeps the published sources from the cache without re-reading them, and equals a full run', async () => {
-    const { src } = await generatedData(6000, 12);
+    const { src } = await generatedData(4000, 11);
     // Three years' files are enough (each file is a source of its own; 11 took 4 times longer).
     const parts = readdirSync(src)
       .filter((f) => f.endsWith('.csv'))
@@ -206,7 +212,7 @@ describe('re-ingesting a folder after a fetch (the cache)', () => {
     await mkdir(src);
     // FY2565–2567: the changed file and one unchanged on each side of it.
     const years = /(2565|2566|2567)\.csv$/;
-    for (const f of csvs((await generatedData(6000, 12)).src).filter((x) => years.test(x)))
+    for (const f of csvs((await generatedData(4000, 11)).src).filter((x) => years.test(x)))
       await writeFile(path.join(src, path.basename(f)), await readFile(f));
     const parts = csvs(src);
     const opts = {
@@ -278,7 +284,7 @@ describe('publishing while people read', () => {
       { files: [DGA_CSV], maps: new Map() },
       { files: [ICS_CSV], maps: new Map() },
       { files: [DGA_CSV, ICS_CSV], maps: new Map() },
-      { files: [DRONE_CSV], maps: DRONE_MAPS },
+      { files: [await droneSlice()], maps: DRONE_MAPS },
     ];
     const ids: string[] = [];
     for (const r of runs) ids.push((await ingest({ ...r, out })).manifest.snapshot_id);

@@ -13,7 +13,13 @@ import { ingest } from '../../scripts/ingest/run';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
-import { DRONE_MAPS, oneYearSource, generatedData, generatedPaths } from '../helpers/fixtures';
+import {
+  DRONE_MAPS,
+  droneData,
+  oneYearSource,
+  generatedData,
+  generatedPaths,
+} from '../helpers/fixtures';
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-ingest');
@@ -35,10 +41,14 @@ beforeAll(async () => {
 });
 
 describe('ingest of the real drone set', () => {
-  const out = path.join(dir, 'drone');
+  /** The shared ingest of the drone set (fixtures.ts), read only. */
+  let out = '';
+  beforeAll(async () => {
+    out = await droneData();
+  });
 
   it('gives the project counts and budgets native DuckDB computes from the CSV by hand', async () => {
-    const { manifest } = await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
+    const manifest = await readManifest(out);
     const expected =
       await rows(`SELECT CAST(_ปีงบ AS INTEGER) AS fy, count(DISTINCT รหัสโครงการ)::INTEGER AS projects,
         sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2)))::VARCHAR AS budget
@@ -77,9 +87,10 @@ describe('ingest of the real drone set', () => {
 
   it('is idempotent: the same input gives the same snapshot id', async () => {
     const before = await readManifest(out);
-    const { manifest } = await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
+    const again = path.join(dir, 'drone-again');
+    const { manifest } = await ingest({ files: [DRONE_CSV], out: again, maps: DRONE_MAPS });
     expect(manifest.snapshot_id).toBe(before.snapshot_id);
-    expect(readdirSync(out).filter((n) => n.startsWith('s-'))).toEqual([
+    expect(readdirSync(again).filter((n) => n.startsWith('s-'))).toEqual([
       `s-${manifest.snapshot_id}`,
     ]);
     expect(manifest.snapshots!.map((s) => s.id)).toEqual([manifest.snapshot_id]);
@@ -193,7 +204,7 @@ describe('accounting on every real input: read = written + rejected + duplicates
 });
 
 describe('generated data against its ground truth', () => {
-  const { src, data: out } = generatedPaths(6000, 12);
+  const { src, data: out } = generatedPaths(4000, 11);
   let truth: Truth;
   const csvs = () =>
     readdirSync(src)
@@ -201,7 +212,7 @@ describe('generated data against its ground truth', () => {
       .map((f) => path.join(src, f));
 
   beforeAll(async () => {
-    await generatedData(6000, 12);
+    await generatedData(4000, 11);
     truth = JSON.parse(await readFile(path.join(src, 'truth.json'), 'utf8')) as Truth;
   });
 
@@ -225,7 +236,7 @@ describe('generated data against its ground truth', () => {
     // Every planted trap is found: rejects, verbatim duplicates and contracts repeated in the
     // next year's file, and nothing else.
     expect(m.counts.rows_read).toBe(
-      6000 + truth.rejected + truth.duplicate_rows + truth.repeated_contracts,
+      4000 + truth.rejected + truth.duplicate_rows + truth.repeated_contracts,
     );
     expect(m.counts.rows_rejected).toBe(truth.rejected);
     expect(m.quality.duplicate_rows).toBe(truth.duplicate_rows);
@@ -294,15 +305,23 @@ describe('generated data against its ground truth', () => {
     });
   });
 
+  /** One ingest of the set with small files for the tables the next two tests cut. */
+  const max = 1000;
+  let cutRun: Promise<string> | null = null;
+  const smallFiles = () =>
+    (cutRun ??= (async () => {
+      const small = path.join(dir, 'gen-small-files');
+      await ingest({
+        files: csvs(),
+        out: small,
+        maps: new Map(),
+        maxRowsPerFile: { contracts_by_vendor: max, details: 300, project_names: 300 },
+      });
+      return small;
+    })());
+
   it('cuts the vendor copy into files between vendors, a busy vendor in a file of its own', async () => {
-    const small = path.join(dir, 'gen-small-files');
-    const max = 1000;
-    await ingest({
-      files: csvs(),
-      out: small,
-      maps: new Map(),
-      maxRowsPerFile: { contracts_by_vendor: max },
-    });
+    const small = await smallFiles();
     const m = await readManifest(small);
     const parts = m.files.filter((f) => f.table === 'contracts_by_vendor');
     const perFile = await rows(`SELECT filename, count(DISTINCT vendor_id)::INTEGER AS vendors,
@@ -335,13 +354,7 @@ describe('generated data against its ground truth', () => {
   });
 
   it('writes each name beside its details: the same files, seq ranges and rows', async () => {
-    const small = path.join(dir, 'gen-small-details');
-    await ingest({
-      files: csvs(),
-      out: small,
-      maps: new Map(),
-      maxRowsPerFile: { details: 300, project_names: 300 },
-    });
+    const small = await smallFiles();
     const m = await readManifest(small);
     const of = (t: string) =>
       m.files
@@ -358,9 +371,9 @@ describe('generated data against its ground truth', () => {
     const [projects] = await rows(
       `SELECT count(*)::INTEGER AS n FROM read_parquet(${files(small, m, 'projects')})`,
     );
-    const cut = await named(small);
-    expect(cut.length).toBe(projects!.n);
-    expect(cut).toEqual(await named(out));
+    const names = await named(small);
+    expect(names.length).toBe(projects!.n);
+    expect(names).toEqual(await named(out));
   });
 
   it('counts project money once for multi-contract projects (trap 1)', async () => {

@@ -12,15 +12,20 @@ import type { Manifest } from '../../src/lib/schema/tables';
 import { stringify } from 'csv-stringify/sync';
 import { droneIngestArgs } from '../helpers/cli';
 import { readRecords } from '../helpers/csv';
-import { DRONE_MAPS } from '../helpers/fixtures';
+import { DRONE_MAPS, droneSlice } from '../helpers/fixtures';
 import { lit, rows } from '../helpers/duckdb';
 import { CFT_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-inputs');
+/** Real drone records (fixtures.ts): where a test is about how a file is read, not its size. */
+let slice: string;
+let sliceRows: number;
 
 beforeAll(async () => {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
+  slice = await droneSlice();
+  sliceRows = readRecords(slice).length - 1;
 });
 
 function table(out: string, m: Manifest, t: string): string {
@@ -45,13 +50,13 @@ function toWindows874(text: string): Buffer {
 describe('compressed and encoded inputs give the same dataset as the plain file', () => {
   let plain: Manifest;
   beforeAll(async () => {
-    plain = (await ingest({ files: [DRONE_CSV], out: path.join(dir, 'plain'), maps: DRONE_MAPS }))
+    plain = (await ingest({ files: [slice], out: path.join(dir, 'plain'), maps: DRONE_MAPS }))
       .manifest;
   });
 
   it('reads a .gz part', async () => {
     const gz = path.join(dir, 'drone.csv.gz');
-    await writeFile(gz, gzipSync(readFileSync(DRONE_CSV)));
+    await writeFile(gz, gzipSync(readFileSync(slice)));
     const { manifest } = await ingest({ files: [gz], out: path.join(dir, 'gz'), maps: DRONE_MAPS });
     expect(manifest.snapshot_id).toBe(plain.snapshot_id);
   });
@@ -64,7 +69,7 @@ describe('compressed and encoded inputs give the same dataset as the plain file'
 z=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED)
 z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.close()`,
       zip,
-      DRONE_CSV,
+      slice,
     ]);
     const { manifest } = await ingest({
       files: [zip],
@@ -106,7 +111,7 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
   });
 
   it('detects and transcodes a TIS-620 / Windows-874 file', async () => {
-    const text = readFileSync(DRONE_CSV, 'utf8').replace(/^\uFEFF/, '');
+    const text = readFileSync(slice, 'utf8').replace(/^\uFEFF/, '');
     // The drone file is pure Thai + ASCII except a few symbols; keep the rows Windows-874 can hold.
     const lines = text
       .split('\n')
@@ -121,11 +126,12 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     const b = await ingest({ files: [utf8], out: path.join(dir, 'tis-utf8'), maps: DRONE_MAPS });
     expect(a.manifest.quality.transcoded_windows_874).toBe(1);
     expect(a.manifest.snapshot_id).toBe(b.manifest.snapshot_id);
-    expect(a.manifest.counts.rows_read).toBeGreaterThan(2500);
+    expect(a.manifest.counts.rows_read).toBe(readRecords(utf8).length - 1);
+    expect(a.manifest.counts.rows_read).toBeGreaterThan(sliceRows * 0.9);
     const names = await rows(
       `SELECT count(*)::INTEGER AS n FROM ${table(path.join(dir, 'tis'), a.manifest, 'project_names')} WHERE project_name LIKE '%โดรน%'`,
     );
-    expect(names[0]!.n).toBeGreaterThan(1000);
+    expect(names[0]!.n).toBeGreaterThan(100);
   });
 
   it('refuses a file whose encoding it cannot tell, naming it', async () => {
@@ -148,17 +154,17 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     );
     // The drone file's year is in `_ปีงบ`: without the map it is read from the project ids.
     const drone = await ingest({
-      files: [DRONE_CSV],
+      files: [slice],
       out: path.join(dir, 'drone-nomap'),
       maps: new Map(),
     });
-    expect(drone.manifest.quality.fiscal_year_from_project_id).toBe(2698);
+    expect(drone.manifest.quality.fiscal_year_from_project_id).toBe(sliceRows);
     expect(drone.mapHints).toEqual([
       'egp_drone_projects.csv: try --map _ปีงบ=budget_year (fiscal_year_from_project_id; 100% of its first values look like one)',
     ]);
     // With the maps, nothing to suggest.
     const mapped = await ingest({
-      files: [DRONE_CSV],
+      files: [slice],
       out: path.join(dir, 'drone-nomap'),
       maps: DRONE_MAPS,
     });
@@ -354,28 +360,30 @@ describe('OCDS', () => {
 describe('a real file and its ICS cousin together', () => {
   it('reads mixed layouts in one run', async () => {
     const { manifest } = await ingest({
-      files: [DRONE_CSV, ICS_CSV],
+      files: [slice, ICS_CSV],
       out: path.join(dir, 'mixed'),
       maps: DRONE_MAPS,
     });
-    expect(manifest.sources.map((s) => s.rows_read)).toEqual([2698, 5]);
+    expect(manifest.sources.map((s) => s.rows_read)).toEqual([sliceRows, 5]);
   });
 });
 
 describe('inputs as people make them (hardening)', () => {
   /** The real drone rows of one fiscal year, with the header (some names span lines). */
-  function droneYear(fy: string): string {
-    const [header, ...records] = readRecords(DRONE_CSV);
+  function droneYear(fy: string): { text: string; rows: number } {
+    const [header, ...records] = readRecords(slice);
     const col = header!.indexOf('_ปีงบ');
-    return stringify([header!, ...records.filter((r) => r[col] === fy)]);
+    const kept = records.filter((r) => r[col] === fy);
+    return { text: stringify([header!, ...kept]), rows: kept.length };
   }
 
   it('a zip made on a Mac: resource forks skipped with a line, members named by their full path', async () => {
     const src = path.join(dir, 'mac');
     await mkdir(path.join(src, '2566'), { recursive: true });
     await mkdir(path.join(src, '2567'), { recursive: true });
-    await writeFile(path.join(src, '2566/part1.csv'), droneYear('2566'));
-    await writeFile(path.join(src, '2567/part1.csv'), droneYear('2567'));
+    const [y2566, y2567] = [droneYear('2566'), droneYear('2567')];
+    await writeFile(path.join(src, '2566/part1.csv'), y2566.text);
+    await writeFile(path.join(src, '2567/part1.csv'), y2567.text);
     const zip = path.join(dir, 'mac.zip');
     execFileSync('python3', [
       '-c',
@@ -400,8 +408,8 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
       'mac.zip!2567/part1.csv',
     ]);
     expect(perSource.map((p) => [p.name, p.read])).toEqual([
-      ['mac.zip!2566/part1.csv', 693],
-      ['mac.zip!2567/part1.csv', 782],
+      ['mac.zip!2566/part1.csv', y2566.rows],
+      ['mac.zip!2567/part1.csv', y2567.rows],
     ]);
     expect(logged.filter((l) => l.includes('skipped'))).toEqual([
       'mac.zip!__MACOSX/2566/._part1.csv: skipped (a macOS resource fork)',
@@ -415,12 +423,12 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     await writeFile(empty, '');
     const logged: string[] = [];
     const { manifest } = await ingest({
-      files: [empty, DRONE_CSV],
+      files: [empty, slice],
       out: path.join(dir, 'with-empty'),
       maps: DRONE_MAPS,
       log: (l) => logged.push(l),
     });
-    expect(manifest.counts.rows_written).toBe(2698);
+    expect(manifest.counts.rows_written).toBe(sliceRows);
     expect(manifest.quality.empty_inputs).toBe(1);
     expect(logged).toContainEqual(
       'read empty-part.csv: empty (no header row, no data): counted in quality.empty_inputs',
@@ -428,7 +436,7 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
     // The CLI exits 4 (published, something to look at), as with rejected rows.
     const cli = spawnSync(
       process.execPath,
-      droneIngestArgs(path.join(dir, 'with-empty-cli'), empty, DRONE_CSV),
+      droneIngestArgs(path.join(dir, 'with-empty-cli'), empty, slice),
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(cli.status).toBe(4);
@@ -500,6 +508,8 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
   });
 
   it('a bare CR inside a quoted field and a 5 MB Thai name: the file is read, the oversized record rejected with its line', async () => {
+    // The whole file: on a 300-record slice DuckDB's reader takes the bare CR and the fallback
+    // this test is about is not reached.
     const [header, ...records] = readRecords(DRONE_CSV);
     const name = header!.indexOf('ชื่อโครงการ');
     const withCr = records.map((r) => [...r]);
