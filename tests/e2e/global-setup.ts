@@ -7,11 +7,10 @@ import { promisify } from 'node:util';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import path from 'node:path';
-import { generate } from '../../scripts/generate';
 import { ingest } from '../../scripts/ingest/run';
 import { expandInputs } from '../../scripts/ingest/sources';
 import { readRecords } from '../helpers/csv';
-import { DRONE_MAPS, droneData } from '../helpers/fixtures';
+import { DRONE_MAPS, droneData, generatedData } from '../helpers/fixtures';
 import { DRONE_CSV, REAL, ROOT } from '../helpers/paths';
 import {
   ASSETS,
@@ -19,7 +18,7 @@ import {
   BUILD,
   BUILD_BASE,
   DEMO_DATA,
-  DEMO_SRC,
+  DEMO_SET,
   E2E,
   FORMULA_NAME,
   MARKUP_DATA,
@@ -45,13 +44,11 @@ export default async function setup(): Promise<void> {
     if (f !== 'data')
       cpSync(path.join(ROOT, 'static', f), path.join(ASSETS, f), { recursive: true });
   }
-  // The demo data is in the builds' assets (the landing page is prerendered from it); the two
-  // builds (one after the other: they share .svelte-kit/) then run beside the other ingests.
-  await generate({ rows: 6000, seed: 5, out: DEMO_SRC });
-  const csvs = readdirSync(DEMO_SRC)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => path.join(DEMO_SRC, f));
-  await ingest({ files: csvs, out: DEMO_DATA, maps: new Map(), synthetic: true });
+  // The demo data is the generated set the unit tests share (built once), copied into the builds'
+  // assets (the landing page is prerendered from it); the two builds (one after the other: they
+  // share .svelte-kit/) then run beside the other ingests.
+  const demo = await generatedData(DEMO_SET.rows, DEMO_SET.seed);
+  cpSync(demo.data, DEMO_DATA, { recursive: true });
   const builds = build(BUILD, '').then(() => build(BUILD_BASE, BASE_PATH));
   await Promise.all([builds, droneData(), ingestMarkup(), ingestOcds()]);
 }

@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { fixturePath } from '../helpers/fixtures';
+import { fixturePath, generatedPaths, SHARED_GEN } from '../helpers/fixtures';
 import { TMP } from '../helpers/paths';
 
 /** What the e2e global setup builds; the tests read it from these fixed places. */
 export const E2E = path.join(TMP, 'e2e');
-export const DEMO_SRC = path.join(E2E, 'demo-src');
+/** The generated demo set (its CSVs and truth.json in DEMO_SRC), shared with the unit tests. */
+export const DEMO_SET = SHARED_GEN;
+export const DEMO_SRC = generatedPaths(DEMO_SET.rows, DEMO_SET.seed).src;
 export const ASSETS = path.join(E2E, 'assets');
 export const DEMO_DATA = path.join(ASSETS, 'data');
 export const BUILD = path.join(E2E, 'build');

@@ -80,6 +80,9 @@ export async function droneSlice(): Promise<string> {
   return path.join(dir, path.basename(DRONE_CSV));
 }
 
+/** The generated set most test files share, and the e2e builds' demo data: built once a run. */
+export const SHARED_GEN = { rows: 4000, seed: 11 } as const;
+
 export interface Generated {
   /** The generator's CSVs and truth.json. */
   src: string;

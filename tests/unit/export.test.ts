@@ -28,9 +28,10 @@ import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { decimal, expectedTotals, filterCases, sumText } from '../helpers/expected';
 import { DRONE_CSV, TMP } from '../helpers/paths';
+import { SHARED_GEN } from '../helpers/fixtures';
 import { fixtureDirs, ingestFixtures, type Site } from '../helpers/site';
 
-const dirs = fixtureDirs(4000, 11);
+const dirs = fixtureDirs(SHARED_GEN.rows, SHARED_GEN.seed);
 const { droneDir, genDir } = dirs;
 let drone: Site;
 let gen: Site;

@@ -24,9 +24,10 @@ import { rowsSql } from '../../src/lib/query/page-sql';
 import { rowSource, type Resolved } from '../../src/lib/query/plan';
 import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
 import { expectedTotals, filterCases } from '../helpers/expected';
+import { SHARED_GEN } from '../helpers/fixtures';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
 
-const dirs = fixtureDirs(4000, 11);
+const dirs = fixtureDirs(SHARED_GEN.rows, SHARED_GEN.seed);
 let drone: Site;
 let gen: Site;
 

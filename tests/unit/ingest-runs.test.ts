@@ -20,6 +20,7 @@ import {
   oneYearSource,
   generatedData,
   generatedPaths,
+  SHARED_GEN,
 } from '../helpers/fixtures';
 import { DGA_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
@@ -39,11 +40,13 @@ describe('bad input', () => {
   // The published dataset the failing runs must leave intact.
   beforeAll(async () => {
     await ingest({ files: [await droneSlice()], out: path.join(dir, 'drone'), maps: DRONE_MAPS });
-    await generatedData(4000, 11);
+    await generatedData(SHARED_GEN.rows, SHARED_GEN.seed);
   });
 
   async function badFile(): Promise<{ file: string; good: string[] }> {
-    const [, ...gen] = readRecords(path.join(generatedPaths(4000, 11).src, 'egp-demo-2566.csv'));
+    const [, ...gen] = readRecords(
+      path.join(generatedPaths(SHARED_GEN.rows, SHARED_GEN.seed).src, 'egp-demo-2566.csv'),
+    );
     const good = gen[0]!;
     const row = (patch: Record<number, string>) => good.map((v, i) => patch[i] ?? v);
     const quote = (r: string[]) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',');
@@ -150,7 +153,7 @@ describe('bad input', () => {
 
 describe('adding next month’s file', () => {
   it('keeps the published sources from the cache without re-reading them, and equals a full run', async () => {
-    const { src } = await generatedData(4000, 11);
+    const { src } = await generatedData(SHARED_GEN.rows, SHARED_GEN.seed);
     // Three years' files are enough (each file is a source of its own; 11 took 4 times longer).
     const parts = readdirSync(src)
       .filter((f) => f.endsWith('.csv'))
@@ -212,7 +215,9 @@ describe('re-ingesting a folder after a fetch (the cache)', () => {
     await mkdir(src);
     // FY2565–2567: the changed file and one unchanged on each side of it.
     const years = /(2565|2566|2567)\.csv$/;
-    for (const f of csvs((await generatedData(4000, 11)).src).filter((x) => years.test(x)))
+    for (const f of csvs((await generatedData(SHARED_GEN.rows, SHARED_GEN.seed)).src).filter((x) =>
+      years.test(x),
+    ))
       await writeFile(path.join(src, path.basename(f)), await readFile(f));
     const parts = csvs(src);
     const opts = {

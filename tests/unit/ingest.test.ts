@@ -19,6 +19,7 @@ import {
   oneYearSource,
   generatedData,
   generatedPaths,
+  SHARED_GEN,
 } from '../helpers/fixtures';
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
 
@@ -204,7 +205,7 @@ describe('accounting on every real input: read = written + rejected + duplicates
 });
 
 describe('generated data against its ground truth', () => {
-  const { src, data: out } = generatedPaths(4000, 11);
+  const { src, data: out } = generatedPaths(SHARED_GEN.rows, SHARED_GEN.seed);
   let truth: Truth;
   const csvs = () =>
     readdirSync(src)
@@ -212,7 +213,7 @@ describe('generated data against its ground truth', () => {
       .map((f) => path.join(src, f));
 
   beforeAll(async () => {
-    await generatedData(4000, 11);
+    await generatedData(SHARED_GEN.rows, SHARED_GEN.seed);
     truth = JSON.parse(await readFile(path.join(src, 'truth.json'), 'utf8')) as Truth;
   });
 
@@ -236,7 +237,7 @@ describe('generated data against its ground truth', () => {
     // Every planted trap is found: rejects, verbatim duplicates and contracts repeated in the
     // next year's file, and nothing else.
     expect(m.counts.rows_read).toBe(
-      4000 + truth.rejected + truth.duplicate_rows + truth.repeated_contracts,
+      SHARED_GEN.rows + truth.rejected + truth.duplicate_rows + truth.repeated_contracts,
     );
     expect(m.counts.rows_rejected).toBe(truth.rejected);
     expect(m.quality.duplicate_rows).toBe(truth.duplicate_rows);

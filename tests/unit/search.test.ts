@@ -22,6 +22,7 @@ import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { REAL } from '../helpers/paths';
 import { namedDetails, table } from '../helpers/expected';
+import { SHARED_GEN } from '../helpers/fixtures';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
 import { projectNames, reference, wholeWords } from '../helpers/search';
 
@@ -138,7 +139,7 @@ describe('postings scans', () => {
   });
 });
 
-const dirs = fixtureDirs(4000, 11);
+const dirs = fixtureDirs(SHARED_GEN.rows, SHARED_GEN.seed);
 let drone: Site;
 let gen: Site;
 let names: Map<string, string>;

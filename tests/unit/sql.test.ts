@@ -43,9 +43,10 @@ import { parquet, sqlNumber, unionAll } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { expectedTotals, filterCases, table } from '../helpers/expected';
+import { SHARED_GEN } from '../helpers/fixtures';
 import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
 
-const dirs = fixtureDirs(4000, 11);
+const dirs = fixtureDirs(SHARED_GEN.rows, SHARED_GEN.seed);
 const { droneDir, genDir } = dirs;
 let drone: Site;
 let gen: Site;
