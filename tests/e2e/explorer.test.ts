@@ -441,6 +441,46 @@ describe('explorer controls', () => {
     await page.close();
   });
 
+  it('reads top-down: the numbers, the charts, then the table with its flags and export; one column on a phone (#24)', async () => {
+    const parts = [
+      '[data-testid="result-projects"]',
+      '[data-testid="chart-year-method"]',
+      '[data-testid="chart-vendors"]',
+      '[data-testid="flags-panel"]',
+      '[data-testid="export"]',
+      '[data-testid="results"]',
+    ];
+    for (const viewport of [
+      { width: 1366, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const page = await browser.newPage({ viewport });
+      await page.goto(url({ fy: [2566] }));
+      await ready(page);
+      const boxes = await page.evaluate(
+        (sels) =>
+          sels.map((sel) => {
+            const r = document.querySelector(sel)!.getBoundingClientRect();
+            return { sel, top: Math.round(r.top + scrollY), left: r.left, right: r.right };
+          }),
+        parts,
+      );
+      // Each part starts below the one before it.
+      for (let i = 1; i < boxes.length; i++)
+        expect(boxes[i]!.top, `${viewport.width}: ${boxes[i]!.sel}`).toBeGreaterThan(
+          boxes[i - 1]!.top,
+        );
+      if (viewport.width < 800) {
+        // One column: nothing sits beside the numbers, and the page does not scroll sideways.
+        for (const b of boxes) expect(b.left, b.sel).toBeLessThan(40);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+          viewport.width,
+        );
+      }
+      await page.close();
+    }
+  });
+
   it('draws the charts with their data as tables', async () => {
     const { page } = await open(url({ fy: [2565, 2566] }));
     const years = await page.$$eval('[data-testid="chart-year-method-table"] tbody tr', (t) =>
