@@ -499,6 +499,72 @@ describe('explorer controls', () => {
     await page.close();
   });
 
+  it('gives the year and month charts axes, value labels and marks a keyboard reads, equal to their tables and native DuckDB (#24)', async () => {
+    const { page } = await open(url({ fy: [2565, 2566] }));
+    /** Whole baht in a table cell as the page formats them (th-TH: comma thousands). */
+    const baht = (s: string) => Number(s.replace(/,/g, ''));
+    for (const id of ['chart-year-method', 'chart-month']) {
+      const chart = page.locator(`[data-testid="${id}"]`);
+      // A value axis with amounts in Thai words (ล้าน, พันล้าน) or plain digits, from 0 up.
+      const ticks = await chart.locator('.axis text').allTextContents();
+      expect(ticks.length, id).toBeGreaterThan(1);
+      expect(ticks[0]).toBe('0');
+      for (const tick of ticks) expect(tick, id).toMatch(/^[\d.]+( (พัน|หมื่น|แสน|ล้าน|พันล้าน))?$/);
+      // Every bar's amount is a cell of the chart's table (the zero cells draw no bar).
+      const marks = await chart
+        .locator('.mark')
+        .evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-value'))));
+      const cells = await chart
+        .locator('table tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+        );
+      const amounts = (
+        id === 'chart-month' ? cells.map((r) => r.slice(2)) : cells.map((r) => r.slice(1))
+      )
+        .flat()
+        .map(baht)
+        .filter((v) => v > 0);
+      expect(
+        marks.map(Math.round).sort((a, b) => a - b),
+        id,
+      ).toEqual(amounts.sort((a, b) => a - b));
+      // The keyboard reaches each bar in turn, and the readout names it with its value.
+      await chart.locator('figcaption').click();
+      const labels = await chart
+        .locator('.mark')
+        .evaluateAll((es) => es.map((e) => e.getAttribute('aria-label')));
+      for (const label of labels) {
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+          label,
+        );
+        expect(await chart.locator('.readout').textContent()).toBe(label);
+      }
+    }
+    // Few years: each bar's total is written on it, and the totals are native DuckDB's budgets.
+    const years =
+      await rows(`SELECT fiscal_year, sum(budget)::DOUBLE AS b FROM ${table(DEMO_DATA, 'projects')}
+      WHERE fiscal_year IN (2565, 2566) GROUP BY 1 ORDER BY 1`);
+    const yearMarks = await page
+      .locator('[data-testid="chart-year-method"] .mark')
+      .evaluateAll((es) =>
+        es.map(
+          (e) => [e.getAttribute('aria-label')!, Number(e.getAttribute('data-value'))] as const,
+        ),
+      );
+    for (const y of years) {
+      const sum = yearMarks
+        .filter(([l]) => l.startsWith(String(y.fiscal_year)))
+        .reduce((s, [, v]) => s + v, 0);
+      expect(sum).toBeCloseTo(Number(y.b), 0);
+    }
+    expect(
+      await page.locator('[data-testid="chart-year-method-value"]').allTextContents(),
+    ).toHaveLength(2);
+    await page.close();
+  });
+
   it('pins a view to the data version and warns when the live data differs', async () => {
     const m = manifestOf(DEMO_DATA);
     const { page } = await open(url({ fy: [2567] }));

@@ -16,6 +16,18 @@ export function formatBaht(decimal: string | null, lang: Lang): string {
   return new Intl.NumberFormat(locales[lang], { maximumFractionDigits: 0 }).format(Number(decimal));
 }
 
+/**
+ * A short amount for chart axes and value labels: in Thai the words (`1.2 ล้าน`, `3.4 พันล้าน`),
+ * in English M and B (`1.2M`, `3.4B`); one decimal at most.
+ */
+export function formatCompact(n: number, lang: Lang): string {
+  return new Intl.NumberFormat(lang === 'th' ? 'th-TH' : 'en-US', {
+    notation: 'compact',
+    compactDisplay: lang === 'th' ? 'long' : 'short',
+    maximumFractionDigits: 1,
+  }).format(n);
+}
+
 /** Buddhist era (the data's) or Common era (`era=ce`). */
 export type Era = 'be' | 'ce';
 
