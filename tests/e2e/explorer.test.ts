@@ -496,6 +496,24 @@ describe('explorer controls', () => {
     expect(await page.locator('[data-testid="chart-agencies"] li').first().textContent()).toContain(
       String(top!.dept_name),
     );
+    // Agency labels take two lines at most; the whole label is on hover and in the data table.
+    const labels = await page
+      .locator('[data-testid="chart-agencies"] ol .label')
+      .evaluateAll((es) =>
+        es.map((e) => ({
+          title: e.getAttribute('title'),
+          text: e.textContent!.trim(),
+          lines: e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight),
+        })),
+      );
+    const tableNames = await page
+      .locator('[data-testid="chart-agencies-table"] tbody tr td:first-child')
+      .allTextContents();
+    expect(labels.map((l) => l.title)).toEqual(tableNames);
+    for (const l of labels) {
+      expect(l.title).toBe(l.text);
+      expect(l.lines, l.text).toBeLessThanOrEqual(2.05);
+    }
     await page.close();
   });
 
