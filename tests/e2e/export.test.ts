@@ -313,6 +313,72 @@ describe('exports of the explorer (generated data)', () => {
     expect(Number(body[0]![1])).toBeCloseTo(Number(top[0]!.b), 2);
     await page.close();
   });
+
+  it('downloads the year and month charts as SVG and PNG with their title, the view in words, the snapshot and the source (#24)', async () => {
+    const m = manifestOf(DEMO_DATA);
+    const page = await view(server.origin, { fy: [2565, 2566] });
+    for (const id of ['chart-year-method', 'chart-month']) {
+      const title = (await page.textContent(`[data-testid="${id}"] figcaption`))!;
+      const cite = (await page.textContent(`[data-testid="${id}-cite"]`))!.trim();
+      const svg = await download(page, `${id}-svg`);
+      expect(svg.name).toMatch(
+        new RegExp(`^phasi-pai-nai_${id}_${m.snapshot_id.slice(0, 12)}_.*\\.svg$`),
+      );
+      // Parsed by the browser's own XML parser: valid, with the title, the chart's bars and the
+      // citation (filters in words, snapshot, date, permalink, source and licence).
+      const parsed = await page.evaluate((text) => {
+        const d = new DOMParser().parseFromString(text, 'image/svg+xml');
+        const root = d.documentElement;
+        return {
+          error: d.querySelector('parsererror')?.textContent ?? null,
+          width: Number(root.getAttribute('width')),
+          height: Number(root.getAttribute('height')),
+          // The title and citation: the root's own text (the chart's is inside its own svg).
+          texts: [...root.children]
+            .filter((e) => e.localName === 'text')
+            .map((t) => t.textContent ?? ''),
+          bars: d.querySelectorAll('rect[data-value]').length,
+        };
+      }, svg.bytes.toString('utf8'));
+      expect(parsed.error).toBeNull();
+      // The title, the legend the page shows beside the chart (its HTML is not in the SVG), then
+      // the citation in lines.
+      const legend = (await page.locator(`[data-testid="${id}"] .legend li`).allTextContents()).map(
+        (l) => l.trim(),
+      );
+      if (id === 'chart-year-method') expect(legend.length).toBeGreaterThan(0);
+      else expect(legend).toEqual([]);
+      expect(parsed.texts.slice(0, 1 + legend.length)).toEqual([title, ...legend]);
+      expect(parsed.texts.slice(1 + legend.length).join(' ')).toBe(cite.split(/\s+/).join(' '));
+      expect(cite).toContain(m.snapshot_id.slice(0, 12));
+      expect(cite).toContain(m.licence_th);
+      expect(cite).toContain('ปีงบประมาณ: 2565, 2566');
+      expect(parsed.bars).toBe(await page.locator(`[data-testid="${id}"] .mark`).count());
+      // The PNG is that image drawn at twice its size, and not blank.
+      const png = await download(page, `${id}-png`);
+      expect(png.name).toMatch(/\.png$/);
+      expect(png.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+      expect([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)]).toEqual([
+        parsed.width * 2,
+        parsed.height * 2,
+      ]);
+      const inked = await page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const c = document.createElement('canvas');
+        [c.width, c.height] = [img.width, img.height];
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        const px = ctx.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < px.length; i += 4) if (px[i]! < 200 || px[i + 2]! < 200) n++;
+        return n / (px.length / 4);
+      }, png.bytes.toString('base64'));
+      expect(inked).toBeGreaterThan(0.02);
+    }
+    await page.close();
+  });
 });
 
 describe('exports of real rows with a formula-like winner name', () => {

@@ -1,0 +1,163 @@
+/**
+ * A chart as an image of its own, for publication: its SVG with the title above and the view's
+ * citation (filters in words, snapshot, date, permalink, source and licence) below, the page's
+ * styles written onto each element so the file draws the same anywhere; and that SVG as a PNG.
+ */
+const STYLE_PROPS = [
+  'fill',
+  'stroke',
+  'stroke-width',
+  'opacity',
+  'font-size',
+  'font-weight',
+  'font-family',
+] as const;
+const NS = 'http://www.w3.org/2000/svg';
+const PAD = 12;
+const LINE = 16;
+/** Characters a line of the citation holds at 11px across a 640-wide chart. */
+const LINE_CHARS = 100;
+
+/** The citation in lines short enough for the image, broken at spaces where it can be. */
+export function wrapText(text: string, max = LINE_CHARS): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    for (let w = word; w;) {
+      const room = max - (line ? line.length + 1 : 0);
+      if (w.length <= room) {
+        line = line ? `${line} ${w}` : w;
+        w = '';
+      } else if (line) {
+        lines.push(line);
+        line = '';
+      } else {
+        lines.push(w.slice(0, max));
+        w = w.slice(max);
+      }
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function text(x: number, y: number, content: string, size: number, weight = 'normal'): SVGElement {
+  const t = document.createElementNS(NS, 'text');
+  t.setAttribute('x', String(x));
+  t.setAttribute('y', String(y));
+  t.setAttribute('font-size', String(size));
+  t.setAttribute('font-weight', weight);
+  t.setAttribute('font-family', 'sans-serif');
+  t.setAttribute('fill', '#222');
+  t.textContent = content;
+  return t;
+}
+
+export interface LegendItem {
+  label: string;
+  color: string;
+}
+
+/** Legend items in rows across the image's width: each at its place (x, row). */
+function legendRows(items: readonly LegendItem[], width: number) {
+  const out: { item: LegendItem; x: number; row: number }[] = [];
+  let [x, row] = [PAD, 0];
+  for (const item of items) {
+    const w = 18 + item.label.length * 6.5 + 12;
+    if (x > PAD && x + w > width - PAD) [x, row] = [PAD, row + 1];
+    out.push({ item, x, row });
+    x += w;
+  }
+  return out;
+}
+
+/**
+ * The standalone SVG text and its size: the chart's viewBox, the title above, the legend (the
+ * colours the chart's HTML legend names) and the citation below.
+ */
+export function chartSvg(
+  svg: SVGSVGElement,
+  title: string,
+  cite: string,
+  legend: readonly LegendItem[] = [],
+): { svg: string; width: number; height: number } {
+  const box = svg.viewBox.baseVal;
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  const from = [svg, ...svg.querySelectorAll('*')];
+  const to = [clone, ...clone.querySelectorAll('*')];
+  from.forEach((el, i) => {
+    const style = getComputedStyle(el);
+    const out = to[i] as SVGElement;
+    for (const p of STYLE_PROPS) out.style.setProperty(p, style.getPropertyValue(p));
+    out.removeAttribute('tabindex');
+    out.removeAttribute('class');
+  });
+  const lines = wrapText(cite);
+  const width = box.width + 2 * PAD;
+  const top = PAD + 20;
+  const keys = legendRows(legend, width);
+  const keyRows = keys.length ? keys.at(-1)!.row + 1 : 0;
+  const citeTop = top + box.height + PAD + keyRows * LINE;
+  const height = citeTop + lines.length * LINE + PAD;
+  const root = document.createElementNS(NS, 'svg');
+  root.setAttribute('xmlns', NS);
+  root.setAttribute('width', String(width));
+  root.setAttribute('height', String(height));
+  root.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const bg = document.createElementNS(NS, 'rect');
+  for (const [k, v] of [
+    ['width', width],
+    ['height', height],
+    ['fill', '#fff'],
+  ] as const)
+    bg.setAttribute(k, String(v));
+  root.append(bg, text(PAD, PAD + 14, title, 16, 'bold'));
+  clone.setAttribute('x', String(PAD));
+  clone.setAttribute('y', String(top));
+  clone.setAttribute('width', String(box.width));
+  clone.setAttribute('height', String(box.height));
+  clone.removeAttribute('style');
+  root.append(clone);
+  for (const k of keys) {
+    const y = top + box.height + PAD + k.row * LINE;
+    const swatch = document.createElementNS(NS, 'rect');
+    const at = [
+      ['x', k.x],
+      ['y', y],
+      ['width', 12],
+      ['height', 12],
+      ['fill', k.item.color],
+    ];
+    for (const [a, v] of at) swatch.setAttribute(String(a), String(v));
+    root.append(swatch, text(k.x + 18, y + 10, k.item.label, 11));
+  }
+  lines.forEach((l, i) => root.append(text(PAD, citeTop + (i + 1) * LINE - 4, l, 11)));
+  return { svg: new XMLSerializer().serializeToString(root), width, height };
+}
+
+/** The SVG drawn at `scale` times its size into a PNG. */
+export async function svgToPng(
+  image: { svg: string; width: number; height: number },
+  scale = 2,
+): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([image.svg], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width * scale;
+    canvas.height = image.height * scale;
+    const ctx = canvas.getContext('2d')!;
+    ctx.scale(scale, scale);
+    ctx.drawImage(img, 0, 0, image.width, image.height);
+    return await new Promise<Blob>((ok, fail) =>
+      canvas.toBlob(
+        (b) => (b ? ok(b) : fail(new Error('the chart could not be drawn'))),
+        'image/png',
+      ),
+    );
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
