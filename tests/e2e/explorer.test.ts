@@ -93,6 +93,24 @@ describe('landing page', () => {
     expect(totals?.[2]).toBe((await expectedTotals(DEMO_DATA, {})).budget);
     expect(html).toContain('data-testid="synthetic-banner"');
 
+    // The budget by year is drawn in that HTML too (#24): read with scripts off, one bar per
+    // year of the table, each the year's budget, on a value axis.
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const still = await noScript.newPage();
+    await still.goto(`${server.origin}/`);
+    const bars = await still
+      .locator('[data-testid="chart-by-year"] .mark')
+      .evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-value'))));
+    const budgets = await still
+      .locator('[data-testid="by-year"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-budget'))));
+    expect(bars.length).toBeGreaterThan(5);
+    expect(bars).toEqual(budgets);
+    expect(await still.locator('[data-testid="chart-by-year"] .axis text').count()).toBeGreaterThan(
+      1,
+    );
+    await noScript.close();
+
     const { page, requested } = await newPage();
     await page.goto(`${server.origin}/`, { waitUntil: 'networkidle' });
     expect(requested.filter((u) => /\.(wasm|parquet)$/.test(new URL(u).pathname))).toEqual([]);

@@ -28,6 +28,11 @@ export function formatCompact(n: number, lang: Lang): string {
   }).format(n);
 }
 
+/** A fiscal year on a chart's axis: the Buddhist year, or its Common-era span with `era=ce`. */
+export function formatYearTick(fy: number, lang: Lang, era: Era = 'be'): string {
+  return era === 'ce' ? formatFiscalYear(fy, lang, 'ce') : String(fy);
+}
+
 /** Buddhist era (the data's) or Common era (`era=ce`). */
 export type Era = 'be' | 'ce';
 

@@ -19,6 +19,7 @@ export const en: typeof th = {
   home: {
     title: 'Where did my tax go? Thai government procurement',
     by_year: 'Totals by fiscal year',
+    budget_by_year: 'Budget by fiscal year',
     top_agencies: 'Agencies with the largest project budgets',
     fiscal_year: 'Fiscal year',
     projects: 'Projects',
