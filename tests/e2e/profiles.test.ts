@@ -42,6 +42,12 @@ async function open(url: string): Promise<Page> {
 const value = (page: Page, id: string) =>
   page.getAttribute(`[data-testid="result-${id}"]`, 'data-value');
 
+/** The profile's by-year chart: each bar's exact amount, in year order. */
+const yearBars = (page: Page) =>
+  page
+    .locator('[data-testid="chart-profile-years"] .mark')
+    .evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-value'))));
+
 describe('profiles on the real drone set', () => {
   it('an agency: its numbers, its winners and its flags as native DuckDB computes them', async () => {
     const [a] = await rows(
@@ -59,6 +65,13 @@ describe('profiles on the real drone set', () => {
     expect(await value(page, 'budget')).toBe(a!.budget);
     expect(await value(page, 'contracts')).toBe(c!.contracts);
     expect(await value(page, 'agreed')).toBe(c!.agreed);
+    // Its budget by year, drawn (#24): one bar per year, each native DuckDB's sum.
+    const budgets = await rows(
+      `SELECT sum(budget)::VARCHAR AS v FROM ${table(DRONE_DATA, 'projects')} WHERE agency_id = ?
+       GROUP BY fiscal_year ORDER BY fiscal_year`,
+      [Number(a!.agency_id)],
+    );
+    expect(await yearBars(page)).toEqual(budgets.map((r) => Number(r.v)));
     expect(await page.locator('[data-testid="profile-vendors"] tbody tr').count()).toBeGreaterThan(
       0,
     );
@@ -120,6 +133,13 @@ describe('profiles on the real drone set', () => {
     const page = await open(`${drone.origin}/en/vendor?id=${v!.tin}`);
     expect(await value(page, 'projects')).toBe(v!.projects);
     expect(await value(page, 'agreed')).toBe(v!.agreed);
+    // The value of its contracts by year, drawn (#24), as native DuckDB sums it.
+    const agreed = await rows(
+      `SELECT sum(price_agree)::VARCHAR AS v FROM ${table(DRONE_DATA, 'contracts')} WHERE vendor_id = ?
+       GROUP BY fiscal_year ORDER BY fiscal_year`,
+      [Number(v!.vendor_id)],
+    );
+    expect(await yearBars(page)).toEqual(agreed.map((r) => Number(r.v)));
     expect(await page.getAttribute('[data-testid="vendor-tin"]', 'data-value')).toBe('valid');
     expect(await page.textContent('[data-testid="vendor-tin"]')).toContain('check digit');
     expect(await page.locator('[data-testid="profile-agencies"] tbody tr').count()).toBe(

@@ -44,6 +44,7 @@ export const en: typeof th = {
     missing_key: 'This link does not say whose profile to show (it needs {{param}}=…)',
     open_explorer: 'Open in the explorer (filter, export and cite)',
     by_year: 'By fiscal year',
+    agreed_by_year: 'Contract value by fiscal year',
     methods: 'Procurement methods (projects)',
     top_vendors: 'Largest winners by contract value',
     share: 'Share of the agency’s contract value',
