@@ -12,6 +12,8 @@ const STYLE_PROPS = [
   'font-weight',
   'font-family',
 ] as const;
+import { FONT_FAMILY } from '../../fonts';
+
 const NS = 'http://www.w3.org/2000/svg';
 const PAD = 12;
 const LINE = 16;
@@ -47,7 +49,7 @@ function text(x: number, y: number, content: string, size: number, weight = 'nor
   t.setAttribute('y', String(y));
   t.setAttribute('font-size', String(size));
   t.setAttribute('font-weight', weight);
-  t.setAttribute('font-family', 'sans-serif');
+  t.setAttribute('font-family', `'${FONT_FAMILY}', sans-serif`);
   t.setAttribute('fill', '#222');
   t.textContent = content;
   return t;
@@ -73,13 +75,15 @@ function legendRows(items: readonly LegendItem[], width: number) {
 
 /**
  * The standalone SVG text and its size: the chart's viewBox, the title above, the legend (the
- * colours the chart's HTML legend names) and the citation below.
+ * colours the chart's HTML legend names) and the citation below. `fontCss` (the site's
+ * `@font-face` rules, fonts inlined) makes the Thai text draw where no Thai font is installed.
  */
 export function chartSvg(
   svg: SVGSVGElement,
   title: string,
   cite: string,
   legend: readonly LegendItem[] = [],
+  fontCss = '',
 ): { svg: string; width: number; height: number } {
   const box = svg.viewBox.baseVal;
   const clone = svg.cloneNode(true) as SVGSVGElement;
@@ -111,6 +115,11 @@ export function chartSvg(
     ['fill', '#fff'],
   ] as const)
     bg.setAttribute(k, String(v));
+  if (fontCss) {
+    const style = document.createElementNS(NS, 'style');
+    style.textContent = fontCss;
+    root.append(style);
+  }
   root.append(bg, text(PAD, PAD + 14, title, 16, 'bold'));
   clone.setAttribute('x', String(PAD));
   clone.setAttribute('y', String(top));
