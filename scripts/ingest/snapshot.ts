@@ -144,7 +144,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     synthetic: a.synthetic,
     ...licences(a.sources),
     currency: a.currency,
-    ...(summaryRows as Pick<Summary, 'by_year' | 'top_agencies' | 'totals'>),
+    ...(summaryRows as Pick<Summary, 'by_year' | 'top_agencies' | 'totals' | 'latest'>),
   };
   const aggPath = path.join(a.staging, 'agg/summary.json');
   await mkdir(path.dirname(aggPath), { recursive: true });

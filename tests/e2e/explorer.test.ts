@@ -109,6 +109,32 @@ describe('landing page', () => {
     expect(await still.locator('[data-testid="chart-by-year"] .axis text').count()).toBeGreaterThan(
       1,
     );
+    // The latest year's largest agencies and winners, drawn in the same HTML, as native DuckDB
+    // ranks them: each bar's label and amount.
+    const bar = (id: string) =>
+      still
+        .locator(`[data-testid="${id}"] ol li`)
+        .evaluateAll((lis) =>
+          lis.map((li) => [li.querySelector('.label')!.textContent!.trim(), li.dataset.value]),
+        );
+    const fy = `(SELECT max(fiscal_year) FROM ${table(DEMO_DATA, 'projects')})`;
+    const agencies = await rows(
+      `SELECT a.dept_name, sum(p.budget)::VARCHAR AS v FROM ${table(DEMO_DATA, 'projects')} p
+       JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id) WHERE p.fiscal_year = ${fy}
+       GROUP BY 1 ORDER BY sum(p.budget) DESC, 1 LIMIT 10`,
+    );
+    const vendors = await rows(
+      `SELECT v.name, v.vendor_key, sum(c.price_agree)::VARCHAR AS v FROM ${table(DEMO_DATA, 'contracts')} c
+       JOIN ${table(DEMO_DATA, 'vendors')} v USING (vendor_id) WHERE c.fiscal_year = ${fy}
+       GROUP BY 1, 2 ORDER BY sum(c.price_agree) DESC, 2 LIMIT 10`,
+    );
+    expect(agencies).toHaveLength(10);
+    expect(await bar('chart-latest-agencies')).toEqual(
+      agencies.map((a) => [a.dept_name, String(Number(a.v))]),
+    );
+    expect(await bar('chart-latest-vendors')).toEqual(
+      vendors.map((v) => [v.name ?? v.vendor_key, String(Number(v.v))]),
+    );
     await noScript.close();
 
     const { page, requested } = await newPage();

@@ -48,6 +48,14 @@ const yearBars = (page: Page) =>
     .locator('[data-testid="chart-profile-years"] .mark')
     .evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-value'))));
 
+/** A bar-list chart's bars: each label and exact amount, in order. */
+const listBars = (page: Page, testid: string) =>
+  page
+    .locator(`[data-testid="${testid}"] ol li`)
+    .evaluateAll((lis) =>
+      lis.map((li) => [li.querySelector('.label')!.textContent!.trim(), Number(li.dataset.value)]),
+    );
+
 describe('profiles on the real drone set', () => {
   it('an agency: its numbers, its winners and its flags as native DuckDB computes them', async () => {
     const [a] = await rows(
@@ -75,6 +83,24 @@ describe('profiles on the real drone set', () => {
     expect(await page.locator('[data-testid="profile-vendors"] tbody tr').count()).toBeGreaterThan(
       0,
     );
+    // Its method mix and its ten largest winners, drawn (#24), as native DuckDB counts them.
+    const mix = await rows(
+      `SELECT coalesce(m.method_bucket, 'unknown') AS b, count(*)::INTEGER AS n FROM ${table(DRONE_DATA, 'projects')} p
+       LEFT JOIN ${table(DRONE_DATA, 'methods')} m USING (method_id) WHERE p.agency_id = ? GROUP BY 1`,
+      [Number(a!.agency_id)],
+    );
+    const drawn = await listBars(page, 'chart-profile-methods');
+    expect(drawn.map(([, n]) => n).sort()).toEqual(mix.map((r) => Number(r.n)).sort());
+    const winners = await rows(
+      `SELECT coalesce(v.name, v.vendor_key) AS name, sum(c.price_agree)::VARCHAR AS v
+       FROM ${table(DRONE_DATA, 'contracts')} c JOIN ${table(DRONE_DATA, 'vendors')} v USING (vendor_id)
+       WHERE c.agency_id = ? GROUP BY c.vendor_id, 1 ORDER BY sum(c.price_agree) DESC LIMIT 10`,
+      [Number(a!.agency_id)],
+    );
+    expect((await listBars(page, 'chart-profile-vendors')).map(([, v]) => v)).toEqual(
+      winners.map((w) => Number(w.v)),
+    );
+    expect((await listBars(page, 'chart-profile-vendors'))[0]![0]).toBe(winners[0]!.name);
     expect(
       Number(await page.getAttribute('[data-testid="profile-hhi"]', 'data-value')),
     ).toBeGreaterThan(0);
@@ -144,6 +170,15 @@ describe('profiles on the real drone set', () => {
     expect(await page.textContent('[data-testid="vendor-tin"]')).toContain('check digit');
     expect(await page.locator('[data-testid="profile-agencies"] tbody tr').count()).toBe(
       Math.min(20, v!.agencies as number),
+    );
+    // The ten agencies it won the most from, drawn (#24): native DuckDB's sums, in its order.
+    const from = await rows(
+      `SELECT sum(price_agree)::VARCHAR AS v FROM ${table(DRONE_DATA, 'contracts')} WHERE vendor_id = ?
+       GROUP BY agency_id ORDER BY sum(price_agree) DESC LIMIT 10`,
+      [Number(v!.vendor_id)],
+    );
+    expect((await listBars(page, 'chart-profile-agencies')).map(([, x]) => x)).toEqual(
+      from.map((r) => Number(r.v)),
     );
     expect(await page.locator('[data-testid="vendor-names"] li').count()).toBeGreaterThan(0);
     await page.close();
@@ -273,6 +308,21 @@ describe('profiles on the real drone set', () => {
     expect(await value(page, 'projects')).toBe('1');
     expect(await value(page, 'agreed')).toBe(c!.agreed);
     expect(await page.locator('[data-testid="project-contracts"] tbody tr').count()).toBe(c!.n);
+    // Its money as one comparison (#24): budget, reference price, agreed price, each contract.
+    const [money] = await rows(
+      `SELECT budget::VARCHAR AS b, price_build::VARCHAR AS r, agreed::VARCHAR AS a
+       FROM ${table(DRONE_DATA, 'projects')} WHERE project_id = ?`,
+      [id],
+    );
+    const each = await rows(
+      `SELECT price_agree::VARCHAR AS v FROM ${table(DRONE_DATA, 'contracts')} WHERE project_id = ?
+       AND price_agree IS NOT NULL`,
+      [id],
+    );
+    const bars = (await listBars(page, 'chart-project-money')).map(([, v]) => v);
+    const want = [money!.b, money!.r, money!.a].filter((x) => x !== null).map(Number);
+    expect(bars.slice(0, want.length)).toEqual(want);
+    expect(bars.slice(want.length).sort()).toEqual(each.map((r) => Number(r.v)).sort());
     expect(await page.getAttribute('[data-testid="project-flag-F1"]', 'data-value')).toBe(
       'flagged',
     );

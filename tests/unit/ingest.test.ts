@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Truth } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
-import type { Manifest } from '../../src/lib/schema/tables';
+import type { Manifest, Summary } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import {
@@ -64,6 +64,27 @@ describe('ingest of the real drone set', () => {
       rows_rejected: 0,
     });
     expect(manifest.quality.tin_masked).toBe(740);
+  });
+
+  it('writes the landing page’s latest year: its largest agencies by budget and winners by contract value', async () => {
+    const manifest = await readManifest(out);
+    const agg = manifest.files.find((f) => f.table === 'aggregates')!;
+    const { latest } = JSON.parse(await readFile(path.join(out, agg.path), 'utf8')) as Summary;
+    expect(latest!.fiscal_year).toBe(2568);
+    // By hand from the CSV: each project's budget once (a project has a row per winner).
+    const agencies = await rows(`SELECT ชื่อหน่วยงาน AS dept_name, count(*)::INTEGER AS projects,
+        sum(b)::VARCHAR AS budget
+      FROM (SELECT DISTINCT รหัสโครงการ, ชื่อหน่วยงาน, CAST("งบประมาณ(บาท)" AS DECIMAL(18,2)) AS b
+            FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true) WHERE _ปีงบ = '2568')
+      GROUP BY 1 ORDER BY sum(b) DESC, 1 LIMIT 10`);
+    expect(latest!.agencies).toEqual(agencies);
+    const vendors = await rows(`SELECT v.vendor_key, v.name, count(*)::INTEGER AS contracts,
+        sum(c.price_agree)::VARCHAR AS agreed
+      FROM read_parquet(${files(out, manifest, 'contracts')}) c
+      JOIN read_parquet(${files(out, manifest, 'vendors')}) v USING (vendor_id)
+      WHERE c.fiscal_year = 2568 GROUP BY 1, 2 ORDER BY sum(c.price_agree) DESC, 1 LIMIT 10`);
+    expect(latest!.vendors).toEqual(vendors);
+    expect(vendors).toHaveLength(10);
   });
 
   it('never merges vendors on broken or masked tax ids', async () => {

@@ -1,5 +1,10 @@
 /** Stage: what the manifest and the landing page say about the data (counts per year, coverage). */
-import { COVERED, type Manifest, type YearCoverage } from '../../../src/lib/schema/tables.ts';
+import {
+  COVERED,
+  type Manifest,
+  type Summary,
+  type YearCoverage,
+} from '../../../src/lib/schema/tables.ts';
 import type { StageDb } from './db.ts';
 
 /** Per fiscal year: its projects and contracts, and how many have each field (`COVERED`). */
@@ -30,6 +35,7 @@ export async function summary(db: StageDb): Promise<{
   by_year: Record<string, unknown>[];
   top_agencies: Record<string, unknown>[];
   totals: Record<string, unknown>;
+  latest: Summary['latest'];
 }> {
   const by_year = await db.rows(`SELECT p.fiscal_year, count(*)::INTEGER AS projects,
       coalesce(sum(p.contract_count), 0)::INTEGER AS contracts,
@@ -46,5 +52,29 @@ export async function summary(db: StageDb): Promise<{
       coalesce(sum(budget), 0)::VARCHAR AS budget,
       (SELECT coalesce(sum(price_agree), 0) FROM contracts)::VARCHAR AS agreed FROM projects`)
   )[0]!;
-  return { by_year, top_agencies, totals };
+  return { by_year, top_agencies, totals, latest: await latest(db) };
+}
+
+/** How many agencies and vendors the landing page charts for the latest year. */
+export const LATEST_TOP = 10;
+
+/** The latest fiscal year's largest agencies (by budget) and winners (by contract value). */
+async function latest(db: StageDb): Promise<Summary['latest']> {
+  const [y] = await db.rows(`SELECT max(fiscal_year) AS fy FROM projects`);
+  if (y?.fy === null || y?.fy === undefined) return null;
+  const fy = Number(y.fy);
+  const agencies = await db.rows(`SELECT a.dept_name, count(*)::INTEGER AS projects,
+      coalesce(sum(p.budget), 0)::VARCHAR AS budget
+    FROM projects p JOIN agencies a USING (agency_id) WHERE p.fiscal_year = ${fy}
+    GROUP BY a.dept_name ORDER BY sum(p.budget) DESC NULLS LAST, a.dept_name LIMIT ${LATEST_TOP}`);
+  const vendors = await db.rows(`SELECT v.vendor_key, v.name, count(*)::INTEGER AS contracts,
+      coalesce(sum(c.price_agree), 0)::VARCHAR AS agreed
+    FROM contracts c JOIN vendors v USING (vendor_id) WHERE c.fiscal_year = ${fy}
+    GROUP BY v.vendor_key, v.name
+    ORDER BY sum(c.price_agree) DESC NULLS LAST, v.vendor_key LIMIT ${LATEST_TOP}`);
+  return {
+    fiscal_year: fy,
+    agencies: agencies as unknown as NonNullable<Summary['latest']>['agencies'],
+    vendors: vendors as unknown as NonNullable<Summary['latest']>['vendors'],
+  };
 }

@@ -5,7 +5,7 @@
  */
 import type { HeadlineInfo } from '../headline/files';
 
-export const SCHEMA_VERSION = 14;
+export const SCHEMA_VERSION = 15;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -410,6 +410,15 @@ export interface Summary {
   }[];
   top_agencies: { dept_name: string; projects: number; budget: string }[];
   totals: { projects: number; contracts: number; budget: string; agreed: string };
+  /**
+   * (schema 15) The latest fiscal year's largest agencies by budget and winners by contract
+   * value, for the landing page's charts; null when there are no projects. Absent before 15.
+   */
+  latest?: {
+    fiscal_year: number;
+    agencies: { dept_name: string; projects: number; budget: string }[];
+    vendors: { vendor_key: string; name: string | null; contracts: number; agreed: string }[];
+  } | null;
 }
 
 /** A file path as the manifest stores it: relative, no `..`, no quotes (safe in SQL literals). */
