@@ -3,6 +3,7 @@
  * (native DuckDB), and against the independent oracle: numbers, first pages and profile years, on
  * the real drone set and a generated national-shaped set.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import {
   profileHeadline,
   type Read,
 } from '../../src/lib/headline/view';
+import { agencyFileKey, sha256Hex } from '../../src/lib/headline/files';
 import { sourceFiles, type Row } from '../../src/lib/query/aggregate';
 import { agencyIdsSql, byIdsSql } from '../../src/lib/query/lookups';
 import { overviewRows, shapeOverview, type Overview } from '../../src/lib/query/overview';
@@ -65,6 +67,13 @@ async function enginePage(s: Site, r: Resolved): Promise<Row[]> {
 const pick = (x: Row) => [x.project_id, x.budget, x.agreed, Number(x.contracts), x.contract_value];
 
 describe('headline files', () => {
+  it('name their files by SHA-256 of the key, as Node computes it (no Web Crypto: plain http too)', async () => {
+    for (const text of ['กรมทางหลวงชนบท', 'tin:0105556001374', 'ถนน', '']) {
+      expect(await sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    }
+    expect(await agencyFileKey('กรมทางหลวงชนบท')).toHaveLength(16);
+  });
+
   for (const [label, get, dir] of [
     ['the real drone set', () => drone, dirs.droneDir],
     ['generated data', () => gen, dirs.genDir],

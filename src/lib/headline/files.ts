@@ -17,6 +17,9 @@
  *                                              agencyFileKey of its vendor_key; schema 14)
  */
 
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
 /** Rows per page of the table; the headline files hold the first page of each view they cover. */
 export const PAGE_SIZE = 50;
 
@@ -162,10 +165,13 @@ export const headlinePath = {
   wordYear: (h: string, fy: number) => `word/${h}/fy${fy}.json`,
 };
 
-/** SHA-256 of a text's UTF-8, in hex (Web Crypto: the browser and Node alike). */
+/**
+ * SHA-256 of a text's UTF-8, in hex. Not Web Crypto: `crypto.subtle` exists only in a secure
+ * context, and a page served over plain http (a LAN address, an iframe in an http page) must find
+ * its headline files too.
+ */
 export async function sha256Hex(text: string): Promise<string> {
-  const d = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
+  return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
 /** An agency name's file name: 16 hex digits of its SHA-256 (names are Thai text). */
