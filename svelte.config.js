@@ -33,6 +33,8 @@ const config = {
         '/en/project',
         '/dataset',
         '/en/dataset',
+        '/chart',
+        '/en/chart',
       ],
       handleHttpError: 'fail',
     },

@@ -314,10 +314,12 @@ describe('exports of the explorer (generated data)', () => {
     await page.close();
   });
 
-  it('downloads the year and month charts as SVG and PNG with their title, the view in words, the snapshot and the source (#24)', async () => {
+  it('downloads the charts (drawn SVG and bar lists) as SVG and PNG with their title, the view in words, the snapshot and the source (#24)', async () => {
     const m = manifestOf(DEMO_DATA);
     const page = await view(server.origin, { fy: [2565, 2566] });
-    for (const id of ['chart-year-method', 'chart-month']) {
+    for (const id of ['chart-year-method', 'chart-month', 'chart-vendors']) {
+      // A bar list is HTML on the page; its image draws one bar per item of the list.
+      const marks = id === 'chart-vendors' ? 'ol li' : '.mark';
       const title = (await page.textContent(`[data-testid="${id}"] figcaption`))!;
       const cite = (await page.textContent(`[data-testid="${id}-cite"]`))!.trim();
       const svg = await download(page, `${id}-svg`);
@@ -337,7 +339,13 @@ describe('exports of the explorer (generated data)', () => {
           texts: [...root.children]
             .filter((e) => e.localName === 'text')
             .map((t) => t.textContent ?? ''),
-          bars: d.querySelectorAll('rect[data-value]').length,
+          bars: [...d.querySelectorAll('rect[data-value]')].map((r) =>
+            Number(r.getAttribute('data-value')),
+          ),
+          // The site's font, inlined: Thai draws where no Thai font is installed.
+          font: [...d.querySelectorAll('style')].some((x) =>
+            x.textContent!.includes('data:font/woff2;base64,'),
+          ),
         };
       }, svg.bytes.toString('utf8'));
       expect(parsed.error).toBeNull();
@@ -353,7 +361,13 @@ describe('exports of the explorer (generated data)', () => {
       expect(cite).toContain(m.snapshot_id.slice(0, 12));
       expect(cite).toContain(m.licence_th);
       expect(cite).toContain('ปีงบประมาณ: 2565, 2566');
-      expect(parsed.bars).toBe(await page.locator(`[data-testid="${id}"] .mark`).count());
+      expect(parsed.bars).toEqual(
+        await page
+          .locator(`[data-testid="${id}"] ${marks}`)
+          .evaluateAll((es) => es.map((e) => Number(e.getAttribute('data-value')))),
+      );
+      expect(parsed.bars.length).toBeGreaterThan(1);
+      expect(parsed.font).toBe(true);
       // The PNG is that image drawn at twice its size, and not blank.
       const png = await download(page, `${id}-png`);
       expect(png.name).toMatch(/\.png$/);
@@ -377,6 +391,52 @@ describe('exports of the explorer (generated data)', () => {
       }, png.bytes.toString('base64'));
       expect(inked).toBeGreaterThan(0.02);
     }
+    await page.close();
+  });
+
+  it('embeds a chart alone (/chart in an iframe): the explorer chart of the same view, linked to it (#24)', async () => {
+    const page = await view(server.origin, { fy: [2566] });
+    const code = await page.inputValue('[data-testid="chart-vendors-embed"]');
+    const src = /<iframe src="([^"]+)"/.exec(code)![1]!.replace(/&amp;/g, '&');
+    const url = new URL(src);
+    expect(url.origin).toBe(server.origin);
+    expect(url.pathname).toBe('/chart');
+    expect(url.searchParams.get('chart')).toBe('chart-vendors');
+    expect(url.searchParams.getAll('fy')).toEqual(['2566']);
+    const table = (p: Page) =>
+      p.locator('[data-testid="chart-vendors-table"] tbody tr').allTextContents();
+    const want = await table(page);
+    expect(want.length).toBeGreaterThan(1);
+
+    // The snippet in another site's page: the chart alone, with no header or footer. That page
+    // is about:blank, not a secure context (as an http news page is not): no Web Crypto there.
+    const host = await browser.newPage();
+    await host.setContent(`<!doctype html><title>a story</title>${code}`);
+    const frame = await (await host.waitForSelector('iframe')).contentFrame();
+    await frame!.waitForSelector('[data-testid="chart-embed"][data-state="ready"]', {
+      timeout: 60_000,
+    });
+    await frame!.waitForSelector('[data-testid="chart-vendors"] ol li');
+    expect(await frame!.locator('figure').count()).toBe(1);
+    expect(await frame!.locator('header, footer').count()).toBe(0);
+    expect(
+      await frame!.locator('[data-testid="chart-vendors-table"] tbody tr').allTextContents(),
+    ).toEqual(want);
+    const link = new URL(
+      (await frame!.getAttribute('[data-testid="chart-embed-view"]', 'href'))!,
+      src,
+    );
+    expect(`${link.pathname}${link.search}`).toBe('/explore?fy=2566');
+    // Its citation names the whole view on the explorer.
+    expect(await frame!.textContent('[data-testid="chart-vendors-cite"]')).toContain(
+      `${server.origin}/explore?fy=2566`,
+    );
+    await host.close();
+
+    // A chart name it does not know: said, with the names it does.
+    await page.goto(`${server.origin}/chart?chart=nope&fy=2566`);
+    await page.waitForSelector('[data-testid="chart-embed"][data-state="error"]');
+    expect(await page.textContent('[data-testid="chart-embed"]')).toContain('chart-year-method');
     await page.close();
   });
 });

@@ -301,6 +301,10 @@ export const en: typeof th = {
     f_price_agree: 'Contract value',
     f_vendor_tin: 'Winner’s valid tax id',
   },
+  chart: {
+    unknown: 'There is no chart named "{{chart}}": chart= takes one of {{charts}}',
+    open_view: 'See this view in full (filter, export and cite)',
+  },
   export: {
     vendor_tin_only: 'only records carrying its tax id',
     search: 'Search',
@@ -333,6 +337,9 @@ export const en: typeof th = {
       'ภาษีไปไหน (Phasi Pai Nai), Thai government procurement: {{filters}} Dataset {{snapshot}}, retrieved {{date}}. {{url}} {{licence}}.',
     copied: 'Citation copied',
     chart_csv: 'Download CSV',
+    chart_embed: 'Embed this chart',
+    chart_embed_note:
+      'Paste this code into a web page: the chart is computed from the same data with the same filters',
     chart_svg: 'Download SVG image',
     chart_png: 'Download PNG image',
     chart_image_failed: 'The image could not be made: {message}',

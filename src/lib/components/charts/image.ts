@@ -144,6 +144,54 @@ export function chartSvg(
   return { svg: new XMLSerializer().serializeToString(root), width, height };
 }
 
+/** A bar of a bar list, as the image draws it. */
+export interface ImageBar {
+  label: string;
+  value: number;
+  display: string;
+  color?: string;
+}
+
+/** Characters of a label the bar-list image keeps (the data table has the whole label). */
+const LABEL_CHARS = 42;
+
+function el(name: string, attrs: Record<string, string | number>, content?: string): SVGElement {
+  const e = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (content !== undefined) e.textContent = content;
+  return e;
+}
+
+/**
+ * A bar list (an HTML chart on the page) drawn as an SVG for its image: each label (cut to
+ * LABEL_CHARS), its bar to scale and its amount; each bar carries its exact value.
+ */
+export function barListSvg(bars: readonly ImageBar[], width = 640): SVGSVGElement {
+  const ROW = 24;
+  const [labelW, valueW] = [280, 110];
+  const barW = width - labelW - valueW - 16;
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const svg = el('svg', { viewBox: `0 0 ${width} ${bars.length * ROW + 4}` }) as SVGSVGElement;
+  const font = { 'font-family': `'${FONT_FAMILY}', sans-serif`, 'font-size': 12, fill: '#222' };
+  bars.forEach((b, i) => {
+    const y = i * ROW + 4;
+    const label = b.label.length > LABEL_CHARS ? `${b.label.slice(0, LABEL_CHARS - 1)}…` : b.label;
+    svg.append(
+      el('text', { x: 0, y: y + 14, ...font }, label),
+      el('rect', {
+        x: labelW + 8,
+        y: y + 3,
+        width: Math.max(0, (b.value / max) * barW),
+        height: ROW - 8,
+        fill: b.color ?? '#0072B2',
+        'data-value': b.value,
+      }),
+      el('text', { x: width, y: y + 14, 'text-anchor': 'end', ...font }, b.display),
+    );
+  });
+  return svg;
+}
+
 /** The SVG drawn at `scale` times its size into a PNG. */
 export async function svgToPng(
   image: { svg: string; width: number; height: number },
