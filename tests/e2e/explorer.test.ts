@@ -604,6 +604,20 @@ describe('explorer controls', () => {
         expect(await chart.locator('.readout').textContent()).toBe(label);
       }
     }
+    // A bar list's bars too: the keyboard reaches each through its link, and the readout names
+    // it with its amount.
+    const list = page.locator('[data-testid="chart-vendors"]');
+    await list.locator('figcaption').click();
+    // (The pointer out of the way: as Tab scrolls the page, the bar under it would be hovered.)
+    await page.mouse.move(0, 0);
+    const named = await list
+      .locator('ol li')
+      .evaluateAll((es) => es.map((e) => e.getAttribute('aria-label')));
+    expect(named.length).toBeGreaterThan(1);
+    for (const label of named) {
+      await page.keyboard.press('Tab');
+      expect(await list.locator('.readout').textContent()).toBe(label);
+    }
     // Few years: each bar's total is written on it, and the totals are native DuckDB's budgets.
     const years =
       await rows(`SELECT fiscal_year, sum(budget)::DOUBLE AS b FROM ${table(DEMO_DATA, 'projects')}
