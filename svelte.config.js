@@ -35,6 +35,8 @@ const config = {
         '/en/dataset',
         '/chart',
         '/en/chart',
+        '/sql',
+        '/en/sql',
       ],
       handleHttpError: 'fail',
     },

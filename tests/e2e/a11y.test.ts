@@ -66,7 +66,7 @@ async function audit(page: Page): Promise<string[]> {
 }
 
 describe('accessibility (axe-core) on the demo set', () => {
-  it('no serious or critical finding on the landing page, the explorer (no filter, a year + agency, a search) and the profiles, in Thai and English', async () => {
+  it('no serious or critical finding on the landing page, the explorer (no filter, a year + agency, a search), the profiles and the SQL console, in Thai and English', async () => {
     const [a] = await rows(
       `SELECT a.dept_name, a.agency_key, p.fiscal_year::VARCHAR AS fy
        FROM ${table(DEMO_DATA, 'projects')} p JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id)
@@ -89,6 +89,7 @@ describe('accessibility (axe-core) on the demo set', () => {
       { path: `/agency?${q({ key: a!.agency_key })}`, wait: 'profile' },
       { path: `/vendor?${q({ id: v!.vendor_key })}`, wait: 'profile' },
       { path: `/project?${q({ id: p!.project_id })}`, wait: 'profile' },
+      { path: `/sql?${q({ q: 'SELECT fiscal_year, count(*) AS n FROM projects GROUP BY ALL' })}` },
       { path: '/en/explore', wait: 'explorer' },
       { path: `/en/vendor?${q({ id: v!.vendor_key })}`, wait: 'profile' },
     ];
@@ -100,7 +101,10 @@ describe('accessibility (axe-core) on the demo set', () => {
       await clickLink(page, view.path);
       await page.waitForURL(`${site.origin}${view.path}`);
       if (view.wait) await ready(page, view.wait);
-      if (view.path.includes('q=')) {
+      else if (view.path.startsWith('/sql')) {
+        await page.waitForSelector('[data-testid="sql-result"][data-state="ready"]');
+      }
+      if (view.path.startsWith('/explore?q=')) {
         searched.push((await page.getAttribute('[data-testid="result-projects"]', 'data-value'))!);
       }
       findings.push(...(await audit(page)));

@@ -25,6 +25,21 @@ export function engine(): Promise<Engine> {
   return starting;
 }
 
+/** Called when the engine is stopped, so what was registered in it is registered again. */
+export const engineStopped = new Set<() => void>();
+
+/**
+ * Stop the engine at once (its worker is terminated, whatever it is computing); the next query
+ * starts a fresh one. The SQL console's last resort for a query that does not stop when asked.
+ */
+export async function stopEngine(): Promise<void> {
+  const running = starting;
+  starting = null;
+  const e = await running?.catch(() => null);
+  await e?.db.terminate().catch(() => undefined);
+  for (const f of engineStopped) f();
+}
+
 async function start(): Promise<Engine> {
   const duckdb = await import('@duckdb/duckdb-wasm');
   const { BUNDLES } = await import('./bundles');
@@ -46,5 +61,10 @@ async function start(): Promise<Engine> {
   // Without these each query re-reads Parquet footers over the network (design-notes.md).
   await conn.query(`SET enable_http_metadata_cache = true`);
   await conn.query(`SET enable_object_cache = true`);
+  // Readers' own queries run here too (/sql): the engine never fetches an extension from another
+  // origin, and no later statement may change a setting (the console refuses SET as well).
+  await conn.query(`SET autoinstall_known_extensions = false`);
+  await conn.query(`SET autoload_known_extensions = false`);
+  await conn.query(`SET lock_configuration = true`);
   return { db, conn, httpProtocol: duckdb.DuckDBDataProtocol.HTTP };
 }

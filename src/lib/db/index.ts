@@ -5,11 +5,12 @@
 import type { Param } from '../query/sql';
 import type { ManifestFile } from '../schema/tables';
 import { checkRangeServing, DataError, dataUrl } from './dataset';
-import { engine } from './engine';
+import { engine, engineStopped } from './engine';
 
 export { fetchManifest, newerSnapshot, tableFiles } from './dataset';
 
 const registered = new Map<string, Promise<void>>();
+engineStopped.add(() => registered.clear());
 
 /** Data files checked and opened so far in this page (for the loading message). */
 export const fileProgress = { opened: 0, listeners: new Set<() => void>() };

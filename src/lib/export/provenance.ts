@@ -104,6 +104,43 @@ export function provenance(a: {
   };
 }
 
+/**
+ * What travels with an export of the SQL console (/sql): the query itself is the view (its
+ * permalink runs it again on the same snapshot), with the dataset's snapshot, source and licence.
+ */
+export type ConsoleProvenance = Omit<
+  Provenance,
+  'filters' | 'grain' | 'columns' | 'columns_left_out' | 'params'
+> & { columns: { name: string; type: string }[] };
+
+export function consoleProvenance(a: {
+  href: string;
+  sql: string;
+  manifest: Manifest;
+  manifestSha256: string;
+  rows: number;
+  columns: { name: string; type: string }[];
+  now: Date;
+}): ConsoleProvenance {
+  return {
+    title: 'ภาษีไปไหน (Phasi Pai Nai): Thai government procurement, SQL console',
+    permalink: permalink(a.href, a.manifest),
+    rows: a.rows,
+    columns: a.columns,
+    sql: a.sql,
+    snapshot_id: a.manifest.snapshot_id,
+    manifest_sha256: a.manifestSha256,
+    schema_version: a.manifest.schema_version,
+    synthetic: a.manifest.synthetic,
+    exported_at: a.now.toISOString(),
+    source: sourceOf(a.manifest),
+    currency: a.manifest.currency ?? BAHT,
+    sources: a.manifest.sources.map((s) => s.name),
+    licence: a.manifest.licence,
+    licence_th: a.manifest.licence_th,
+  };
+}
+
 /** What a citation says: an export's provenance, or a chart's (its filters in one language). */
 type Citable = Pick<
   Provenance,
@@ -147,7 +184,7 @@ export function chartSource(
 }
 
 /** The provenance as key-value pairs (Parquet metadata, the XLSX provenance sheet). */
-export function provenancePairs(p: Provenance): [string, string][] {
+export function provenancePairs(p: Provenance | ConsoleProvenance): [string, string][] {
   return Object.entries(p).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
 }
 

@@ -71,6 +71,27 @@ export function shownSql(id: FlagId, t: Thresholds): { sql: string; params: Para
   };
 }
 
+/**
+ * A flag's rule as the SQL console runs it (/sql examples): over the whole dataset's tables, the
+ * thresholds written in, counting the projects it flags among those it could be computed for.
+ */
+export function consoleFlagSql(id: FlagId, t: Thresholds): string {
+  const q = ruleSql(id, t);
+  let n = 0;
+  const rule = q.sql
+    .replace(
+      /\{p\}/g,
+      '(SELECT p.*, m.method_bucket FROM projects p LEFT JOIN methods m ON m.method_id = p.method_id)',
+    )
+    .replace(/\{c\}/g, 'contracts')
+    .replace(/\{vendors\}/g, 'vendors')
+    .replace(/\?/g, () => {
+      const v = q.params[n++];
+      return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+    });
+  return `-- ${id}: ${FLAGS[id].name.en}\nWITH rule AS (\n${rule}\n)\nSELECT count(*) FILTER (WHERE flagged) AS flagged, count(*) AS covered FROM rule`;
+}
+
 /** The SQL that fills a flag's table over a scope, with its parameters in order. */
 export function flagSql(id: FlagId, m: Manifest, scope: FlagScope, t: Thresholds): Sql {
   const rule = ruleSql(id, t);
