@@ -62,6 +62,23 @@ export function permalink(href: string, m: Manifest): string {
   return u.href;
 }
 
+/** What every export says of the dataset it came from, and when it was made. */
+function datasetFields(a: { manifest: Manifest; manifestSha256: string; now: Date }) {
+  const m = a.manifest;
+  return {
+    snapshot_id: m.snapshot_id,
+    manifest_sha256: a.manifestSha256,
+    schema_version: m.schema_version,
+    synthetic: m.synthetic,
+    exported_at: a.now.toISOString(),
+    source: sourceOf(m),
+    currency: m.currency ?? BAHT,
+    sources: m.sources.map((s) => s.name),
+    licence: m.licence,
+    licence_th: m.licence_th,
+  };
+}
+
 export function provenance(a: {
   href: string;
   filters: Filters;
@@ -91,16 +108,7 @@ export function provenance(a: {
     columns_left_out: leftOutColumns(a.grain, a.columns),
     sql: a.sql,
     params: a.params,
-    snapshot_id: a.manifest.snapshot_id,
-    manifest_sha256: a.manifestSha256,
-    schema_version: a.manifest.schema_version,
-    synthetic: a.manifest.synthetic,
-    exported_at: a.now.toISOString(),
-    source: sourceOf(a.manifest),
-    currency: a.manifest.currency ?? BAHT,
-    sources: a.manifest.sources.map((s) => s.name),
-    licence: a.manifest.licence,
-    licence_th: a.manifest.licence_th,
+    ...datasetFields(a),
   };
 }
 
@@ -128,16 +136,7 @@ export function consoleProvenance(a: {
     rows: a.rows,
     columns: a.columns,
     sql: a.sql,
-    snapshot_id: a.manifest.snapshot_id,
-    manifest_sha256: a.manifestSha256,
-    schema_version: a.manifest.schema_version,
-    synthetic: a.manifest.synthetic,
-    exported_at: a.now.toISOString(),
-    source: sourceOf(a.manifest),
-    currency: a.manifest.currency ?? BAHT,
-    sources: a.manifest.sources.map((s) => s.name),
-    licence: a.manifest.licence,
-    licence_th: a.manifest.licence_th,
+    ...datasetFields(a),
   };
 }
 
