@@ -117,6 +117,12 @@ describe('profiles on the real drone set', () => {
     expect(await page.getAttribute('[data-testid="flag-count-F1"]', 'data-value')).toBe(
       String(f1.length),
     );
+    // The flags at a glance (#24): F1's bar is the share of the projects it could be computed for.
+    const covered = Number(
+      await page.getAttribute('[data-testid="flag-coverage-F1"]', 'data-value'),
+    );
+    const glance = await listBars(page, 'chart-flags');
+    expect(glance.find(([label]) => String(label).startsWith('F1'))?.[1]).toBe(f1.length / covered);
     // The link to the explorer carries the agency's key.
     const href = await page.getAttribute('[data-testid="open-explorer"]', 'href');
     expect(href).toContain(`agency=${a!.agency_key}`);

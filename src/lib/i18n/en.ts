@@ -101,6 +101,8 @@ export const en: typeof th = {
     project_page: 'Project page',
     agency_profile: 'Agency profile',
     vendor_profile: 'Vendor profile',
+    flags_glance: 'Share of projects each flag marks (of those it could be computed for)',
+    flags_share: 'Share (projects)',
     flags_title: 'Integrity flags',
     flags_note:
       'A flag is a question to ask, not proof of wrongdoing. Each has its rule, thresholds you can change and the SQL your browser runs. Flags are computed over the chosen fiscal years and agency.',
