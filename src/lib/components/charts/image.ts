@@ -184,6 +184,8 @@ export function barListSvg(bars: readonly ImageBar[], width = 640): SVGSVGElemen
         width: Math.max(0, (b.value / max) * barW),
         height: ROW - 8,
         fill: b.color ?? '#0072B2',
+        stroke: '#1b1f24',
+        'stroke-width': 0.5,
         'data-value': b.value,
       }),
       el('text', { x: width, y: y + 14, 'text-anchor': 'end', ...font }, b.display),
