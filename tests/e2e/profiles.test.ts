@@ -217,6 +217,9 @@ describe('profiles on the real drone set', () => {
     const m = JSON.parse(readFileSync(path.join(DRONE_DATA, 'manifest.json'), 'utf8')) as Manifest;
     const page = await browser.newPage();
     await page.goto(`${drone.origin}/explore`);
+    // Once the app runs, so the link is followed in the app: /dataset's prerendered HTML holds
+    // the build's dataset (the demo), and a click before hydration would show that first.
+    await ready(page);
     await page.click('[data-testid="footer-data"]'); // every page links it
     await page.waitForURL((u) => u.pathname === '/dataset');
     const sources = page.locator('[data-testid="data-sources"] tbody tr');
