@@ -71,10 +71,11 @@ const server = createStaticServer({ root: site, base: '', gzip: true });
 const port = await listen(server, 0);
 const browser = await launchChromium();
 mkdirSync(values.out, { recursive: true });
+const views = await pages(data);
 try {
   for (const v of VIEWPORTS) {
     const context = await browser.newContext({ viewport: v, deviceScaleFactor: 1 });
-    for (const p of await pages(data)) {
+    for (const p of views) {
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${port}${p.path}`);
       if (p.ready) await page.waitForSelector(p.ready, { timeout: 120_000 });

@@ -3,11 +3,14 @@
  * the explorer, the statements it refuses (with no request leaving the site's origin), errors with
  * DuckDB's message, cancelling, and its exports' provenance.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { download, launch, ready, serve, type TestServer } from '../helpers/browser';
-import { rows } from '../helpers/duckdb';
+import { lit, rows } from '../helpers/duckdb';
+import { TMP } from '../helpers/paths';
 import { manifestOf, table } from '../helpers/expected';
 import { expectedFlag } from '../helpers/flags';
 import { parse } from 'csv-parse/sync';
@@ -23,6 +26,7 @@ let otherHits = 0;
 let otherOrigin = '';
 
 beforeAll(async () => {
+  mkdirSync(TMP, { recursive: true });
   browser = await launch();
   site = await serve({ root: BUILD, dataDir: DEMO_DATA });
   markup = await serve({ root: BUILD, dataDir: MARKUP_DATA });
@@ -225,6 +229,20 @@ describe('SQL console on the demo set', () => {
     const csv = parse((await download(page, 'sql-export-csv')).bytes, { bom: true }) as string[][];
     expect(csv[0]).toEqual(['name', 'tin']);
     expect(csv[1]![0]).toBe(`'${FORMULA_NAME}`);
+    // Parquet: the result as DuckDB wrote it, the provenance (with its row count) in the footer.
+    const pq = path.join(TMP, 'console-export.parquet');
+    writeFileSync(pq, (await download(page, 'sql-export-parquet')).bytes);
+    expect(await rows(`SELECT name, tin FROM ${lit(pq)}`)).toEqual([
+      { name: FORMULA_NAME, tin: a.value!.tin },
+    ]);
+    const kv = Object.fromEntries(
+      (
+        await rows(
+          `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${lit(pq)})`,
+        )
+      ).map((r) => [r.k, r.v]),
+    );
+    expect(kv).toMatchObject({ sql, snapshot_id: m.snapshot_id, rows: '1' });
     await page.close();
   });
 });

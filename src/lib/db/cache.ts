@@ -2,10 +2,18 @@
  * The page's lookups, memoised per snapshot (keys start with the snapshot id): each a bounded map
  * of promises. A failed lookup is forgotten, so a retry asks again.
  */
+import { engineStopped } from './engine';
+
 export class Memo<T> {
   private readonly map = new Map<string, Promise<T>>();
-  /** Emptied when it holds more than `limit` entries, before anything new is added. */
-  constructor(private readonly limit = 20_000) {}
+  /**
+   * Emptied when it holds more than `limit` entries, before anything new is added; and when the
+   * engine is stopped (the SQL console's last resort), since an answer may name a table that
+   * lived in it (a search's or a flag's hits).
+   */
+  constructor(private readonly limit = 20_000) {
+    engineStopped.add(() => this.map.clear());
+  }
 
   has(key: string): boolean {
     return this.map.has(key);

@@ -53,14 +53,10 @@ export async function consoleExport(a: {
   const all: Cell[][] = [];
   let rows = 0;
   if (a.format === 'parquet') {
-    // Counted first (the footer carries the provenance, the count with it), then written.
-    for await (const b of consoleRows(a.m, a.sql)) {
-      columns = b.columns;
-      rows += b.rows.length;
-    }
-    const prov = provenanceOf(a, rows, columns);
+    // Written once; the count and columns come with it (the footer carries the provenance).
     const file = await consoleParquet(a.m, a.sql);
-    parts.push(...joinParquet([file], Object.fromEntries(provenancePairs(prov))));
+    const prov = provenanceOf(a, file.rows, file.columns);
+    parts.push(...joinParquet([file.bytes], Object.fromEntries(provenancePairs(prov))));
     return {
       blob: new Blob(parts, { type: MIME.parquet }),
       name: nameOf(prov, 'parquet'),

@@ -55,6 +55,22 @@ engineStopped.add(() => {
 /** How long a cancelled query may take to stop before the engine is stopped under it. */
 const STOP_GRACE_MS = 1000;
 
+/** One query at a time on the console's connection: wait for the last to end, then hold it. */
+async function acquire(): Promise<{ done: Promise<void>; settle: () => void }> {
+  while (active) await active.done;
+  let resolve = () => {};
+  const done = new Promise<void>((r) => (resolve = r));
+  const mine = {
+    done,
+    settle: () => {
+      if (active === mine) active = null;
+      resolve();
+    },
+  };
+  active = mine;
+  return mine;
+}
+
 /** The console's own connection: its views are temporary, private to it. */
 function connection(): Promise<AsyncDuckDBConnection> {
   conn ??= engine().then((e) => e.db.connect());
@@ -96,12 +112,7 @@ async function* batches(
   m: Manifest,
   sql: string,
 ): AsyncGenerator<{ batch: RecordBatch; fields: Field[] }> {
-  // One query at a time on the console's connection: a new one waits for the last to end.
-  while (active) await active.done;
-  let settle = () => {};
-  const done = new Promise<void>((r) => (settle = r));
-  const mine = { done, settle };
-  active = mine;
+  const mine = await acquire();
   try {
     cancelled = false;
     const text = await prepare(m, sql);
@@ -113,8 +124,7 @@ async function* batches(
     }
     if (cancelled) throw new ConsoleCancelled('cancelled');
   } finally {
-    if (active === mine) active = null;
-    settle();
+    mine.settle();
   }
 }
 
@@ -134,7 +144,6 @@ export async function cancelConsole(): Promise<void> {
   ]);
   if (!stopped) {
     await stopEngine();
-    if (active === running) active = null;
     running.settle();
   }
 }
@@ -211,18 +220,39 @@ export async function* consoleRows(
   }
 }
 
-/** The reader's query written by DuckDB as Parquet (zstd), after the same checks. */
-export async function consoleParquet(m: Manifest, sql: string): Promise<Uint8Array<ArrayBuffer>> {
-  const text = await prepare(m, sql);
-  const { db } = await engine();
-  const c = await connection();
-  const name = `console_${Date.now()}.parquet`;
-  await db.registerEmptyFileBuffer(name);
+/**
+ * The reader's query written by DuckDB as Parquet (zstd), after the same checks, with the rows
+ * COPY wrote and the file's columns (as the other exports name them): one run of the query.
+ */
+export async function consoleParquet(
+  m: Manifest,
+  sql: string,
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; rows: number; columns: ConsoleColumn[] }> {
+  const mine = await acquire();
   try {
-    // The query on lines of its own: a trailing comment in it cannot reach the COPY's end.
-    await c.query(`COPY (\n${text}\n) TO '${name}' (FORMAT PARQUET, COMPRESSION ZSTD)`);
-    return (await db.copyFileToBuffer(name)) as Uint8Array<ArrayBuffer>;
+    cancelled = false;
+    const text = await prepare(m, sql);
+    const { db } = await engine();
+    const c = await connection();
+    const name = `console_${Date.now()}.parquet`;
+    await db.registerEmptyFileBuffer(name);
+    try {
+      // The query on lines of its own: a trailing comment in it cannot reach the COPY's end.
+      const copied = await c.query(
+        `COPY (\n${text}\n) TO '${name}' (FORMAT PARQUET, COMPRESSION ZSTD)`,
+      );
+      const [count] = copied.toArray() as { toJSON(): { Count: number } }[];
+      const head = await c.query(`SELECT * FROM read_parquet('${name}') LIMIT 0`);
+      const fields = (head as unknown as { schema: { fields: Field[] } }).schema.fields;
+      return {
+        bytes: (await db.copyFileToBuffer(name)) as Uint8Array<ArrayBuffer>,
+        rows: Number(count?.toJSON().Count ?? 0),
+        columns: fields.map((f) => ({ name: f.name, type: String(f.type) })),
+      };
+    } finally {
+      await db.dropFile(name);
+    }
   } finally {
-    await db.dropFile(name);
+    mine.settle();
   }
 }

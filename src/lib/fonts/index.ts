@@ -26,8 +26,21 @@ function base64(bytes: ArrayBuffer): string {
   return btoa(s);
 }
 
-/** `@font-face` rules with the font files inlined as data URLs (for a standalone SVG). */
-export async function inlineFontFaces(): Promise<string> {
+let inlined: Promise<string> | null = null;
+
+/**
+ * `@font-face` rules with the font files inlined as data URLs (for a standalone SVG): fetched
+ * once per page, however many images are downloaded.
+ */
+export function inlineFontFaces(): Promise<string> {
+  inlined ??= fetchFontFaces().catch((e: unknown) => {
+    inlined = null; // a failed fetch is tried again on the next download
+    throw e;
+  });
+  return inlined;
+}
+
+async function fetchFontFaces(): Promise<string> {
   const rules = await Promise.all(
     FACES.map(async (f) => {
       const res = await fetch(f.url);

@@ -43,16 +43,17 @@ export function wrapText(text: string, max = LINE_CHARS): string[] {
   return lines;
 }
 
+function el(name: string, attrs: Record<string, string | number>, content?: string): SVGElement {
+  const e = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (content !== undefined) e.textContent = content;
+  return e;
+}
+
 function text(x: number, y: number, content: string, size: number, weight = 'normal'): SVGElement {
-  const t = document.createElementNS(NS, 'text');
-  t.setAttribute('x', String(x));
-  t.setAttribute('y', String(y));
-  t.setAttribute('font-size', String(size));
-  t.setAttribute('font-weight', weight);
-  t.setAttribute('font-family', `'${FONT_FAMILY}', sans-serif`);
-  t.setAttribute('fill', '#222');
-  t.textContent = content;
-  return t;
+  const font = `'${FONT_FAMILY}', sans-serif`;
+  const at = { x, y, 'font-size': size, 'font-weight': weight, 'font-family': font, fill: '#222' };
+  return el('text', at, content);
 }
 
 export interface LegendItem {
@@ -103,41 +104,16 @@ export function chartSvg(
   const keyRows = keys.length ? keys.at(-1)!.row + 1 : 0;
   const citeTop = top + box.height + PAD + keyRows * LINE;
   const height = citeTop + lines.length * LINE + PAD;
-  const root = document.createElementNS(NS, 'svg');
-  root.setAttribute('xmlns', NS);
-  root.setAttribute('width', String(width));
-  root.setAttribute('height', String(height));
-  root.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  const bg = document.createElementNS(NS, 'rect');
-  for (const [k, v] of [
-    ['width', width],
-    ['height', height],
-    ['fill', '#fff'],
-  ] as const)
-    bg.setAttribute(k, String(v));
-  if (fontCss) {
-    const style = document.createElementNS(NS, 'style');
-    style.textContent = fontCss;
-    root.append(style);
-  }
-  root.append(bg, text(PAD, PAD + 14, title, 16, 'bold'));
-  clone.setAttribute('x', String(PAD));
-  clone.setAttribute('y', String(top));
-  clone.setAttribute('width', String(box.width));
-  clone.setAttribute('height', String(box.height));
+  const root = el('svg', { xmlns: NS, width, height, viewBox: `0 0 ${width} ${height}` });
+  if (fontCss) root.append(el('style', {}, fontCss));
+  root.append(el('rect', { width, height, fill: '#fff' }), text(PAD, PAD + 14, title, 16, 'bold'));
+  for (const [k, v] of Object.entries({ x: PAD, y: top, width: box.width, height: box.height }))
+    clone.setAttribute(k, String(v));
   clone.removeAttribute('style');
   root.append(clone);
   for (const k of keys) {
     const y = top + box.height + PAD + k.row * LINE;
-    const swatch = document.createElementNS(NS, 'rect');
-    const at = [
-      ['x', k.x],
-      ['y', y],
-      ['width', 12],
-      ['height', 12],
-      ['fill', k.item.color],
-    ];
-    for (const [a, v] of at) swatch.setAttribute(String(a), String(v));
+    const swatch = el('rect', { x: k.x, y, width: 12, height: 12, fill: k.item.color });
     root.append(swatch, text(k.x + 18, y + 10, k.item.label, 11));
   }
   lines.forEach((l, i) => root.append(text(PAD, citeTop + (i + 1) * LINE - 4, l, 11)));
@@ -154,13 +130,6 @@ export interface ImageBar {
 
 /** Characters of a label the bar-list image keeps (the data table has the whole label). */
 const LABEL_CHARS = 42;
-
-function el(name: string, attrs: Record<string, string | number>, content?: string): SVGElement {
-  const e = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (content !== undefined) e.textContent = content;
-  return e;
-}
 
 /**
  * A bar list (an HTML chart on the page) drawn as an SVG for its image: each label (cut to
