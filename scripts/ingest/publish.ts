@@ -50,6 +50,9 @@ export const KEEP_SNAPSHOTS = 3;
 export interface PublishedSnapshot {
   id: string;
   built_at: string;
+  /** The date it records for the projects it added, and how many (schema 16). */
+  first_seen?: string;
+  added?: number;
 }
 
 /**
@@ -61,7 +64,11 @@ export async function publish(
   out: string,
   staging: string,
   id: string,
-  manifest: { built_at: string; snapshots?: PublishedSnapshot[] },
+  manifest: {
+    built_at: string;
+    snapshots?: PublishedSnapshot[];
+    first_seen?: { date: string; added: number };
+  },
   keep = KEEP_SNAPSHOTS,
 ): Promise<void> {
   const final = path.join(out, `s-${id}`);
@@ -70,10 +77,13 @@ export async function publish(
   if (await stat(final).catch(() => null)) await rm(staging, { recursive: true, force: true });
   else await rename(staging, final);
   const previous = await publishedSnapshots(out);
-  const kept = [{ id, built_at: manifest.built_at }, ...previous.filter((p) => p.id !== id)].slice(
-    0,
-    Math.max(1, keep),
-  );
+  const seen = manifest.first_seen;
+  const self: PublishedSnapshot = {
+    id,
+    built_at: manifest.built_at,
+    ...(seen ? { first_seen: seen.date, added: seen.added } : {}),
+  };
+  const kept = [self, ...previous.filter((p) => p.id !== id)].slice(0, Math.max(1, keep));
   manifest.snapshots = kept;
   const tmp = path.join(out, `.manifest-${process.pid}.json`);
   await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n');

@@ -139,6 +139,8 @@ async function ingestLocked(
       },
     );
     const manifest = await writeSnapshot(store, {
+      out: opts.out,
+      previous: await publishedManifest(opts.out),
       staging,
       work,
       sources,
@@ -182,12 +184,16 @@ async function keyOfInputs(opts: IngestOptions, memo: InputMemo): Promise<string
   return inputsKey(files, opts.maps, optionsOf(opts));
 }
 
+/** The manifest published in `out` now, if any (what the new snapshot is compared with). */
+async function publishedManifest(out: string): Promise<{ manifest: Manifest; out: string } | null> {
+  const text = await readFile(path.join(out, 'manifest.json'), 'utf8').catch(() => null);
+  return text ? { manifest: JSON.parse(text) as Manifest, out } : null;
+}
+
 /** The published manifest when it was built from exactly these inputs and its files are there. */
 async function publishedWithKey(out: string, key: string): Promise<Manifest | null> {
-  const text = await readFile(path.join(out, 'manifest.json'), 'utf8').catch(() => null);
-  if (!text) return null;
-  const m = JSON.parse(text) as Manifest;
-  if (m.inputs_key !== key) return null;
+  const m = (await publishedManifest(out))?.manifest;
+  if (!m || m.inputs_key !== key) return null;
   for (const f of m.files)
     if (!(await fileBytes(path.join(out, f.path)).catch(() => 0))) return null;
   return m;

@@ -17,7 +17,9 @@ import {
 } from '../../src/lib/schema/tables.ts';
 import { InputError } from './errors.ts';
 import { fileBytes, sha256File, snapshotId } from './publish.ts';
-import type { Store } from './store.ts';
+import { writeFirstSeen, type Previous } from './stages/first-seen.ts';
+import { coverage, summary as summaryRowsOf } from './stages/summary.ts';
+import type { Store, WrittenFile } from './store.ts';
 
 export const LICENCE =
   'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
@@ -107,6 +109,9 @@ export interface SnapshotInputs {
   inputsKey: string | null;
   /** The currency of every amount (currency.ts). */
   currency: string;
+  /** The output folder, and the snapshot published in it now (first_seen carries over from it). */
+  out: string;
+  previous: Previous | null;
 }
 
 /** Write the snapshot's files into `staging` and return its manifest (paths under `s-<id>/`). */
@@ -118,16 +123,13 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
   );
   await withBom(path.join(a.work, 'rejects.csv'), rejectsPath);
   const { files: written_files, headline } = await store.writeParquet(a.staging);
-  const summaryRows = await store.summary();
+  const summaryRows = await summaryRowsOf(store.stages);
   const years = await store.fiscalYears();
-  const coverage = await store.coverage();
+  const coverageRows = await coverage(store.stages);
   const rejectsExamples = await store.rejectExamples(a.sources.map((s) => s.name));
 
   const files: ManifestFile[] = [];
-  for (const f of written_files) {
-    const abs = path.join(a.staging, f.path);
-    files.push({ ...f, bytes: await fileBytes(abs), sha256: await sha256File(abs) });
-  }
+  for (const f of written_files) files.push(await sealed(a.staging, f));
   // The snapshot id covers data, rejects, the headline files and the schema version, so it is
   // known before the aggregates that carry it, and the same inputs ingested by a newer ingest
   // (other headline files, another schema) are a new snapshot, not the old folder kept.
@@ -138,6 +140,8 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     { path: 'schema', sha256: String(SCHEMA_VERSION) },
   ]);
   const built_at = new Date().toISOString();
+  const seen = await writeFirstSeen(store.stages, a.staging, id, built_at, a.previous, a.out);
+  files.push(await sealed(a.staging, seen.file));
   const summary: Summary = {
     snapshot_id: id,
     built_at,
@@ -149,14 +153,14 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
   const aggPath = path.join(a.staging, 'agg/summary.json');
   await mkdir(path.dirname(aggPath), { recursive: true });
   await writeFile(aggPath, JSON.stringify(summary) + '\n');
-  files.push({
-    path: 'agg/summary.json',
-    table: 'aggregates',
-    fiscal_year: null,
-    rows: summary.by_year.length,
-    bytes: await fileBytes(aggPath),
-    sha256: await sha256File(aggPath),
-  });
+  files.push(
+    await sealed(a.staging, {
+      path: 'agg/summary.json',
+      table: 'aggregates',
+      fiscal_year: null,
+      rows: summary.by_year.length,
+    }),
+  );
 
   const prefix = `s-${id}/`;
   const count = (table: string) =>
@@ -178,7 +182,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
       contracts: count('contracts'),
     },
     quality: a.quality,
-    coverage,
+    coverage: coverageRows,
     rejects_file: prefix + 'rejects.csv',
     rejects_by_reason: a.counts.rejectsByReason,
     rejects_examples: rejectsExamples,
@@ -187,9 +191,16 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     synthetic: a.synthetic,
     ...(a.inputsKey ? { inputs_key: a.inputsKey } : {}),
     headline: { path: prefix + 'headline', ...headline },
+    first_seen: { date: seen.date, added: seen.added },
   };
   for (const f of manifest.files) if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);
   return manifest;
+}
+
+/** A written file with its size and hash, as the manifest lists it. */
+async function sealed(dir: string, f: WrittenFile): Promise<ManifestFile> {
+  const abs = path.join(dir, f.path);
+  return { ...f, bytes: await fileBytes(abs), sha256: await sha256File(abs) };
 }
 
 /** Copy a CSV with a UTF-8 byte-order mark in front, so spreadsheet software shows Thai. */

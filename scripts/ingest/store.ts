@@ -27,7 +27,6 @@ import { decideDuplicates } from './stages/duplicates.ts';
 import { buildFacts, qualityCounts } from './stages/facts.ts';
 import { buildSearchIndex } from './stages/search-index.ts';
 import { writeHeadline } from './stages/headline.ts';
-import { coverage, summary } from './stages/summary.ts';
 import { writeTables } from './stages/write.ts';
 
 /**
@@ -388,13 +387,11 @@ export class Store {
     return { files, headline: await writeHeadline(this.db, path.join(dir, 'headline')) };
   }
 
-  /** Rows for the prerendered landing page (computed once here, not in every browser). */
-  summary() {
-    return summary(this.db);
-  }
-
-  /** Per fiscal year: its projects and contracts, and how many have each field. */
-  coverage() {
-    return coverage(this.db);
+  /**
+   * The working database as the stages that run after the tables are built see it (the snapshot's
+   * summary, coverage and first-seen table: snapshot.ts).
+   */
+  get stages(): StageDb {
+    return this.db;
   }
 }

@@ -82,6 +82,18 @@ export async function expectedTotals(
     );
     pp.push(...f.district);
   }
+  if (f.seen === 'latest') {
+    pw.push(
+      `p.project_id IN (SELECT project_id FROM ${table(dataDir, 'first_seen')} WHERE first_snapshot = ?)`,
+    );
+    pp.push(manifestOf(dataDir).snapshot_id);
+  }
+  if (f.seenSince) {
+    pw.push(
+      `p.project_id IN (SELECT project_id FROM ${table(dataDir, 'first_seen')} WHERE first_seen >= ?::DATE)`,
+    );
+    pp.push(f.seenSince);
+  }
   const ranged = f.min !== null || f.max !== null;
   if (ranged && f.amount === 'budget') {
     if (f.min !== null) pw.push(`p.budget >= ${f.min}`);
@@ -205,6 +217,12 @@ export async function filterCases(dir: string): Promise<Partial<Filters>[]> {
         ]
       : []),
     { district: ['ไม่มีอำเภอนี้'] },
+    // When projects first appeared (#23): the latest snapshot's, alone and with other filters.
+    { seen: 'latest' as const },
+    { seen: 'latest' as const, agency: name },
+    { seen: 'latest' as const, method: ['specific'], min: 100_000 },
+    { seenSince: manifestOf(dir).first_seen?.date ?? '2020-01-01' },
+    { seenSince: '2999-01-01' },
   ];
 }
 

@@ -56,11 +56,33 @@ export async function shared(name: string, build: (dir: string) => Promise<void>
   return dir;
 }
 
-/** The real drone purchases, ingested (`--map _ปีงบ=budget_year`). */
+/** The fiscal year the drone set's history adds last (its earlier years are published first). */
+export const DRONE_LATEST_FY = 2568;
+
+/**
+ * The real drone purchases, ingested (`--map _ปีงบ=budget_year`) as a folder with a history: the
+ * records of FY2565–2567 first, then all of FY2565–2568 into the same folder (#23's first_seen:
+ * the latest snapshot added exactly the FY2568 projects).
+ */
 export function droneData(): Promise<string> {
   return shared('drone', async (out) => {
+    await ingest({ files: [await droneEarlyYears()], out, maps: DRONE_MAPS });
     await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
   });
+}
+
+/** The drone records before DRONE_LATEST_FY, under the file's header and name. */
+async function droneEarlyYears(): Promise<string> {
+  const dir = await shared('drone-early', async (dir) => {
+    const [header, ...records] = readRecords(DRONE_CSV);
+    const fy = header!.indexOf('_ปีงบ');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, path.basename(DRONE_CSV)),
+      '\uFEFF' + stringify([header!, ...records.filter((r) => r[fy] !== String(DRONE_LATEST_FY))]),
+    );
+  });
+  return path.join(dir, path.basename(DRONE_CSV));
 }
 
 /**

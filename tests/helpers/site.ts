@@ -6,6 +6,7 @@ import { aggregateWith, vendorRow, type Ask } from '../../src/lib/query/aggregat
 import { loadDimensions, toResolved, type Dimensions } from '../../src/lib/query/filters/resolve';
 import type { Filters } from '../../src/lib/query/filters';
 import { runSearch } from '../../src/lib/query/search';
+import { seenHits } from '../../src/lib/query/seen';
 import { queryWords } from '../../src/lib/search/text';
 import { agencyIdsSql } from '../../src/lib/query/lookups';
 import type { Measure, Resolved } from '../../src/lib/query/plan';
@@ -46,7 +47,8 @@ export async function site(dataDir: string): Promise<Site> {
       const hits = f.q
         ? await runSearch(ask, m, { words: queryWords(f.q).words, qin: f.qin })
         : null;
-      return toResolved(f, dims, agencies, v ? Number(v.vendor_id) : null, hits);
+      const seen = f.seen || f.seenSince ? await seenHits(ask, m, f) : null;
+      return toResolved(f, dims, agencies, v ? Number(v.vendor_id) : null, hits, null, seen);
     },
   };
 }

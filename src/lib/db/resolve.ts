@@ -17,6 +17,7 @@ import {
 import type { SearchHits } from '../query/hits';
 import type { Resolved } from '../query/plan';
 import { runSearch, type KnownHits } from '../query/search';
+import { hasFirstSeen, seenHits } from '../query/seen';
 import type { Manifest } from '../schema/tables';
 import { queryWords } from '../search/text';
 import { Memo, memoKey } from './cache';
@@ -29,6 +30,7 @@ export type Search = SearchHits & { tooManyOwners: boolean; ms: number };
 
 const searchCache = new Memo<Search>(1000);
 const flagCache = new Memo<FlagTable>(1000);
+const seenCache = new Memo<SearchHits>(100);
 /** Frequent words' hits as their headline files have them (`knownSearch`), by search. */
 const knownHits = new Map<string, KnownHits>();
 
@@ -55,6 +57,13 @@ function searchHits(m: Manifest, f: Filters): Promise<Search> | null {
   });
 }
 
+/** The first-seen filter's projects (made once per snapshot and filter; see query/seen.ts). */
+function seenTable(m: Manifest, f: Filters): Promise<SearchHits> | null {
+  if (!f.seen && !f.seenSince) return null;
+  const key = memoKey(m.snapshot_id, { seen: f.seen, since: f.seenSince });
+  return seenCache.get(key, () => seenHits(ask, m, f));
+}
+
 /** A flag's table over a scope (made once per flag, thresholds and scope). */
 export function flagTable(
   m: Manifest,
@@ -73,14 +82,21 @@ export async function resolveFilters(
   m: Manifest,
   f: Filters,
 ): Promise<{ r: Resolved; vendor: Vendor | null; search: Search | null; unknown: string[] }> {
-  const [d, vendor, agency, search] = await Promise.all([
+  const [d, vendor, agency, search, seen] = await Promise.all([
     dimensions(m),
     f.vendor ? vendorByKey(m, f.vendor) : null,
     f.agency ? agencyIds(m, f.agency, f.sub) : null,
     searchHits(m, f),
+    seenTable(m, f),
   ]);
-  let r = toResolved(f, d, agency, vendor?.vendor_id ?? null, search);
+  let r = toResolved(f, d, agency, vendor?.vendor_id ?? null, search, null, seen);
   const unknown = unknownValues(f, d, m.fiscal_years, agency, vendor?.vendor_id ?? null);
+  // Data published before schema 16 does not say when its projects first appeared.
+  if ((f.seen || f.seenSince) && !hasFirstSeen(m))
+    unknown.push(
+      ...(f.seen ? [`seen=${f.seen}`] : []),
+      ...(f.seenSince ? [`seen_since=${f.seenSince}`] : []),
+    );
   if (f.flag.length) {
     // A flag compares an agency with itself over the chosen years: its scope is those two.
     const tables = await Promise.all(f.flag.map((id) => flagTable(m, id, scopeOf(r), f.th)));

@@ -14,7 +14,15 @@ import {
 } from './aggregate-sql';
 import { FACETS, TIN, type FacetKey } from './filters';
 import { byIdsSql, vendorLookupSql } from './lookups';
-import { planSplit, type Dim, type Group, type Measure, type Resolved, type Source } from './plan';
+import {
+  HITS_DIMS,
+  planSplit,
+  type Dim,
+  type Group,
+  type Measure,
+  type Resolved,
+  type Source,
+} from './plan';
 import type { Sql } from './sql';
 import { where } from './where';
 
@@ -34,10 +42,10 @@ export function sourceFiles(
   except?: Dim,
 ): ManifestFile[] {
   if (source === 'projects' || source === 'contracts') {
-    // The year facet (except = fy) counts every year; a search or a flag reads only its hits'
-    // years.
+    // The year facet (except = fy) counts every year; a search, a flag or the first-seen filter
+    // reads only its hits' years.
     let years = except === 'fy' ? [] : r.fy;
-    for (const hits of [r.search?.years, r.flag?.years]) {
+    for (const hits of HITS_DIMS.map((d) => r[d]?.years)) {
       if (!hits) continue;
       years = years.length ? years.filter((y) => hits.includes(y)) : hits;
       if (years.length === 0) return [];
@@ -81,9 +89,9 @@ export async function aggregateWith(
     }),
   );
   if (one) {
-    // No rows at all (no file for these years): the totals are zero, not missing.
+    // No rows at all (no file for these years): the totals are zero (as DECIMAL(18,2) text), not missing.
     if (groups.length === 0 && results[0]!.length === 0) {
-      return [Object.fromEntries(measures.map((x) => [x, isCount(x) ? 0 : '0']))];
+      return [Object.fromEntries(measures.map((x) => [x, isCount(x) ? 0 : '0.00']))];
     }
     return results[0]!;
   }
@@ -95,7 +103,7 @@ export async function aggregateWith(
   }
   if (groups.length === 0 && merged.size === 0) merged.set('', {});
   let out = [...merged.values()].map((row) => {
-    for (const x of measures) row[x] ??= isCount(x) ? 0 : '0';
+    for (const x of measures) row[x] ??= isCount(x) ? 0 : '0.00';
     return row;
   });
   if (opts.orderBy) {

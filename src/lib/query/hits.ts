@@ -19,7 +19,7 @@ export interface SearchHits {
  * Names of the tables a search or a flag makes (src/lib/query/flags.ts): from a hash, never from
  * user text.
  */
-export const HITS_TABLE = /^(search_(hits|match)|flag_(hits|base|view))_[0-9a-f]{16}$/;
+export const HITS_TABLE = /^(search_(hits|match)|flag_(hits|base|view)|seen_hits)_[0-9a-f]{16}$/;
 
 export function hitsTable(t: string): string {
   if (!HITS_TABLE.test(t)) throw new Error(`not a search table name: ${t}`);
@@ -29,7 +29,7 @@ export function hitsTable(t: string): string {
 /** A stable table name for one search or flag (FNV-1a 64 of its inputs). */
 export function hitsTableName(
   parts: readonly (string | number)[],
-  prefix: 'search_hits' | 'flag_hits' | 'flag_base' | 'flag_view' = 'search_hits',
+  prefix: 'search_hits' | 'flag_hits' | 'flag_base' | 'flag_view' | 'seen_hits' = 'search_hits',
 ): string {
   let h = 0xcbf29ce484222325n;
   for (const c of new TextEncoder().encode(parts.join('\u0000'))) {

@@ -57,6 +57,8 @@ export type Resolved = {
   search: SearchHits | null;
   /** Projects flagged by the chosen integrity flags (a table; see flags.ts). */
   flag: SearchHits | null;
+  /** Projects first seen in the latest snapshot or since a date (a table; see seen.ts). */
+  seen: SearchHits | null;
 } & Record<FacetKey, FacetIds | null>;
 
 export type Dim = keyof Resolved;
@@ -110,9 +112,14 @@ export const DIMS: Record<Dim, DimDef> = {
   date: { kind: 'dates', column: 'contract_date', sources: [...CONTRACT_ROWS], ofContracts: true },
   search: { kind: 'hits', column: 'project_seq', sources: FACTS },
   flag: { kind: 'hits', column: 'project_seq', sources: FACTS },
+  seen: { kind: 'hits', column: 'project_seq', sources: FACTS },
 };
 /** Every dimension, in the order WHERE clauses are written. */
 export const DIM_KEYS = Object.keys(DIMS) as Dim[];
+/** The dimensions that filter by a table of projects (a search's, a flag's, the first-seen's). */
+export const HITS_DIMS = DIM_KEYS.filter((d) => DIMS[d].kind === 'hits') as (
+  'search' | 'flag' | 'seen'
+)[];
 
 /** A filter on contracts: its projects are those with a matching contract. */
 export function isContractDim(d: Dim): boolean {

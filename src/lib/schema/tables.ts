@@ -5,7 +5,7 @@
  */
 import type { HeadlineInfo } from '../headline/files';
 
-export const SCHEMA_VERSION = 15;
+export const SCHEMA_VERSION = 16;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -173,6 +173,13 @@ export const TABLES = {
   /** Districts (เขต/อำเภอ) by province: one name may be a district of two provinces. */
   districts: ['district_id', 'district_name', 'district_name_en', 'province_id'],
   statuses: ['status_id', 'status_name'],
+  /**
+   * When each project first appeared in the snapshots published into this output folder (since
+   * schema 16): the date (Thailand's) and the snapshot that first held it. Ordered by that date,
+   * so the latest snapshot's projects are the last row groups. Written after the snapshot id is
+   * known and not part of it (HISTORY_TABLES).
+   */
+  first_seen: ['project_seq', 'project_id', 'first_seen', 'first_snapshot'],
 } as const;
 
 export type TableName = keyof typeof TABLES;
@@ -202,7 +209,14 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
   provinces: 'single',
   districts: 'single',
   statuses: 'single',
+  first_seen: 'single',
 };
+
+/**
+ * Tables that record the output folder's history rather than what the inputs give: the ingest
+ * writes them after the snapshot id (which they are not part of) and not with the others.
+ */
+export const HISTORY_TABLES: readonly TableName[] = ['first_seen'];
 
 /** Rows per file before a table splits further (keeps every file far below Pages' 100 MB). */
 export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
@@ -389,7 +403,13 @@ export interface Manifest {
    * The snapshots still published in this folder, newest first (this one first): the ingest keeps
    * the last three, so pages opened on an earlier one and links pinned to it keep working.
    */
-  snapshots?: { id: string; built_at: string }[];
+  snapshots?: { id: string; built_at: string; first_seen?: string; added?: number }[];
+  /**
+   * What this snapshot added (schema 16; the `first_seen` table): the date it records for the
+   * projects it was the first to hold (Thailand's date of `built_at`) and how many they are (in
+   * the first snapshot of a folder, every project). `snapshots` lists the same for the others.
+   */
+  first_seen?: { date: string; added: number };
 }
 
 /** Pre-aggregated numbers for the prerendered landing page (agg/summary.json). */

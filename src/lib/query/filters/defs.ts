@@ -190,6 +190,26 @@ const dates: FilterDef = {
     f.from || f.to ? `${t('explore.dates')}: ${f.from ?? '…'}–${f.to ?? '…'}` : null,
 };
 
+const seen: FilterDef = {
+  name: 'when projects first appeared (seen=latest: added by the latest snapshot; seen_since: an ISO date)',
+  read(u, f) {
+    f.seen = u.text('seen', (v) => v === 'latest') as Filters['seen'];
+    f.seenSince = u.text('seen_since', isIsoDate);
+  },
+  write(f, p) {
+    if (f.seen) p.set('seen', f.seen);
+    if (f.seenSince) p.set('seen_since', f.seenSince);
+  },
+  dims: (f) => (f.seen || f.seenSince ? ['seen'] : []),
+  describe(f, t) {
+    const parts = [
+      ...(f.seen ? [t('explore.seen_latest')] : []),
+      ...(f.seenSince ? [t('explore.seen_since_on', { date: f.seenSince })] : []),
+    ];
+    return parts.length ? parts.join('; ') : null;
+  },
+};
+
 const view: FilterDef = {
   name: 'order, page and pinned snapshot (sort, page, snap)',
   read(u, f) {
@@ -254,6 +274,7 @@ export const FILTER_DEFS: readonly FilterDef[] = [
   vendor,
   amount,
   dates,
+  seen,
   view,
   flags,
 ];

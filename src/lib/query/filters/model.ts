@@ -33,6 +33,12 @@ export type Filters = {
   page: number;
   /** Pinned dataset snapshot id (a citation); the page warns when the live data differs. */
   snap: string | null;
+  /**
+   * When projects first appeared (`first_seen`, schema 16): `latest`, those the viewed snapshot was
+   * the first to hold; `seenSince`, those first seen on or after an ISO date. Both may be set.
+   */
+  seen: 'latest' | null;
+  seenSince: string | null;
   /** Integrity flags (docs/flags.md): projects flagged by any of them. */
   flag: FlagId[];
   /** Flag thresholds changed from their defaults, by URL key (`f1_min`, …). */
@@ -56,6 +62,8 @@ export const NO_FILTERS: Filters = {
   sort: DEFAULT_SORT,
   page: 1,
   snap: null,
+  seen: null,
+  seenSince: null,
   flag: [],
   th: {},
 };

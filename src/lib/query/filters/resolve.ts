@@ -78,6 +78,7 @@ export function toResolved(
   vendorId: number | null,
   search: SearchHits | null = null,
   flag: SearchHits | null = null,
+  seen: SearchHits | null = null,
 ): Resolved {
   const range = (on: Filters['amount']): [number | null, number | null] | null =>
     f.amount === on && (f.min !== null || f.max !== null) ? [f.min, f.max] : null;
@@ -92,6 +93,7 @@ export function toResolved(
     date: f.from || f.to ? [f.from, f.to] : null,
     search: f.q ? search : null,
     flag: f.flag.length ? flag : null,
+    seen: f.seen || f.seenSince ? seen : null,
   };
   for (const def of FACETS) r[def.key] = facetIds(def, f[def.key], d[def.key]);
   return r;

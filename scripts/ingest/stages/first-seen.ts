@@ -1,0 +1,101 @@
+/**
+ * Stage: when each project first appeared (#23). A project the previous published snapshot of the
+ * same output folder held keeps its date and snapshot; a new one gets this snapshot's. The table is
+ * written after the snapshot id is known and is not part of it: the id says what the inputs give,
+ * the first-seen table what this folder's history adds (two folders fed the same files in another
+ * order give the same id with other dates).
+ */
+import { existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import { rowGroupRows, tableFiles, type Manifest } from '../../../src/lib/schema/tables.ts';
+import { InputError } from '../errors.ts';
+import { sqlString } from '../rules.ts';
+import type { StageDb, WrittenFile } from './db.ts';
+
+export const FIRST_SEEN_FILE = 'first_seen.parquet';
+
+/** The published snapshot a new one is compared with: its manifest and the folder it is in. */
+export interface Previous {
+  manifest: Manifest;
+  out: string;
+}
+
+/** The date a snapshot built at `builtAt` records, in Thailand's time (UTC+7, no daylight saving). */
+export function seenDate(builtAt: string): string {
+  return new Date(Date.parse(builtAt) + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The previous snapshot's (project_id, first_seen, first_snapshot) as SQL: its own first-seen
+ * table, or, for a snapshot of a schema before it (15 and older), every project as first seen on
+ * that snapshot's date.
+ */
+function previousSql(p: Previous): string {
+  const abs = (rel: string) => {
+    const f = path.join(p.out, rel);
+    if (!existsSync(f))
+      throw new InputError(
+        `the published snapshot ${p.manifest.snapshot_id} lacks ${rel}, so when its projects first appeared cannot be carried over; restore it, or publish into a new folder`,
+      );
+    return sqlString(f);
+  };
+  const own = tableFiles(p.manifest, 'first_seen');
+  if (own.length)
+    return `SELECT project_id, first_seen, first_snapshot FROM read_parquet([${own.map((f) => abs(f.path)).join(', ')}])`;
+  const projects = tableFiles(p.manifest, 'projects');
+  return `SELECT DISTINCT project_id, DATE ${sqlString(seenDate(p.manifest.built_at))} AS first_seen,
+      ${sqlString(p.manifest.snapshot_id)} AS first_snapshot
+    FROM read_parquet([${projects.map((f) => abs(f.path)).join(', ')}])`;
+}
+
+/**
+ * Write `first_seen.parquet` into `dir`: one row per project of this snapshot, ordered by when it
+ * first appeared (a filter on the latest snapshot or a date reads the last row groups only).
+ * A snapshot already published in the folder (the same content again) keeps its own file, as
+ * publishing keeps its folder. Returns the file, the date it records for this snapshot and how
+ * many projects this snapshot added.
+ */
+export async function writeFirstSeen(
+  db: StageDb,
+  dir: string,
+  id: string,
+  builtAt: string,
+  previous: Previous | null,
+  out: string,
+): Promise<{ file: WrittenFile; date: string; added: number }> {
+  db.stage('first seen');
+  const rel = FIRST_SEEN_FILE;
+  const kept = path.join(out, `s-${id}`, rel);
+  if (existsSync(kept)) {
+    await copyFile(kept, path.join(dir, rel));
+    const [r] = await db.rows(`SELECT count(*)::INTEGER AS n,
+        count(*) FILTER (WHERE first_snapshot = ${sqlString(id)})::INTEGER AS added,
+        max(first_seen) FILTER (WHERE first_snapshot = ${sqlString(id)})::VARCHAR AS date
+      FROM read_parquet(${sqlString(kept)})`);
+    return {
+      file: { path: rel, table: 'first_seen', fiscal_year: null, rows: Number(r!.n) },
+      date: String(r!.date ?? seenDate(builtAt)),
+      added: Number(r!.added),
+    };
+  }
+  const date = seenDate(builtAt);
+  const prev = previous
+    ? previousSql(previous)
+    : `SELECT NULL::VARCHAR AS project_id, NULL::DATE AS first_seen, NULL::VARCHAR AS first_snapshot WHERE FALSE`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE first_seen AS
+    SELECT p.project_seq, p.project_id,
+      coalesce(h.first_seen, DATE ${sqlString(date)}) AS first_seen,
+      coalesce(h.first_snapshot, ${sqlString(id)}) AS first_snapshot
+    FROM projects p LEFT JOIN (${prev}) h USING (project_id)`);
+  await db.run(
+    `COPY (SELECT * FROM first_seen ORDER BY first_seen, first_snapshot, project_seq)
+     TO ${sqlString(path.join(dir, rel))}
+     (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${rowGroupRows('first_seen')}, PARQUET_VERSION V2)`,
+  );
+  const rows = await db.scalar(`SELECT count(*) FROM first_seen`);
+  const added = await db.scalar(
+    `SELECT count(*) FROM first_seen WHERE first_snapshot = ${sqlString(id)}`,
+  );
+  return { file: { path: rel, table: 'first_seen', fiscal_year: null, rows }, date, added };
+}

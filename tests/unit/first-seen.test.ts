@@ -1,0 +1,140 @@
+/**
+ * When projects first appeared (#23 §1): the real drone records of FY2565–2567 published first,
+ * then all of FY2565–2568 into the same folder (the shared drone fixture). The latest snapshot's
+ * projects are exactly the FY2568 records of the CSV, read independently of the ingest.
+ */
+import { cp, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../scripts/ingest/run';
+import { seenDate } from '../../scripts/ingest/stages/first-seen';
+import { hitsTable } from '../../src/lib/query/hits';
+import { NO_FILTERS, parseFilters } from '../../src/lib/query/filters';
+import { parquet } from '../../src/lib/query/sql';
+import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
+import { readRecords } from '../helpers/csv';
+import { rows } from '../helpers/duckdb';
+import { manifestOf, table } from '../helpers/expected';
+import { DRONE_LATEST_FY, DRONE_MAPS, droneData, droneSlice } from '../helpers/fixtures';
+import { DRONE_CSV, TMP } from '../helpers/paths';
+import { site, type Site } from '../helpers/site';
+
+const scratch = path.join(TMP, 'unit-first-seen');
+let droneDir = '';
+let drone: Site;
+
+/** The project ids of the CSV's records of one fiscal year (`_ปีงบ`), read with csv-parse. */
+function csvIds(fy: number): string[] {
+  const [header, ...records] = readRecords(DRONE_CSV);
+  const [y, id] = [header!.indexOf('_ปีงบ'), header!.indexOf('รหัสโครงการ')];
+  return records.filter((r) => r[y] === String(fy)).map((r) => r[id]!);
+}
+
+/** The project ids a filter selects, through the site's own first-seen SQL. */
+async function selected(s: Site, seen: Partial<typeof NO_FILTERS>): Promise<string[]> {
+  const r = await s.resolve({ ...NO_FILTERS, ...seen });
+  const hits = await s.ask(
+    {
+      sql: `SELECT p.project_id FROM ${parquet(tableFiles(s.m, 'projects'))} p
+        WHERE p.project_seq IN (SELECT project_seq FROM ${hitsTable(r.seen!.table)}) ORDER BY 1`,
+      params: [],
+    },
+    [],
+  );
+  return hits.map((x) => String(x.project_id));
+}
+
+beforeAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+  droneDir = await droneData();
+  drone = await site(droneDir);
+}, 120_000);
+
+describe('first_seen over two ingests into one folder', () => {
+  it('selects exactly the FY2568 records as what the latest snapshot added', async () => {
+    const latest = csvIds(DRONE_LATEST_FY).sort();
+    expect(latest.length).toBeGreaterThan(700);
+    expect(await selected(drone, { seen: 'latest' })).toEqual(latest);
+    // Every project of the earlier years keeps the first snapshot's date and id.
+    const m = manifestOf(droneDir);
+    const [first] = await rows(
+      `SELECT count(*)::INTEGER AS n, count(DISTINCT first_snapshot)::INTEGER AS snaps,
+         min(first_snapshot) AS snap FROM ${table(droneDir, 'first_seen')} WHERE first_snapshot <> ?`,
+      [m.snapshot_id],
+    );
+    expect(first).toEqual({
+      n: m.counts.projects - latest.length,
+      snaps: 1,
+      snap: m.snapshots![1]!.id,
+    });
+  });
+
+  it('lists the published snapshots with their dates and what each added', () => {
+    const m = manifestOf(droneDir);
+    const date = seenDate(m.built_at);
+    expect(m.first_seen).toEqual({ date, added: csvIds(DRONE_LATEST_FY).length });
+    expect(m.snapshots!.map((s) => [s.first_seen, s.added])).toEqual([
+      [date, m.first_seen!.added],
+      [seenDate(m.snapshots![1]!.built_at), m.counts.projects - m.first_seen!.added],
+    ]);
+    // The table is listed among the files, but is not part of the content id: the same records
+    // ingested into a fresh folder give the same snapshot id (ingest.test.ts, determinism).
+    expect(tableFiles(m, 'first_seen').map((f) => f.path)).toEqual([
+      `s-${m.snapshot_id}/first_seen.parquet`,
+    ]);
+  });
+
+  it('records the date in Thailand: a snapshot built at 17:30 UTC is the next day’s', () => {
+    expect(seenDate('2026-12-03T16:59:59.000Z')).toBe('2026-12-03');
+    expect(seenDate('2026-12-03T17:30:00.000Z')).toBe('2026-12-04');
+  });
+
+  it('selects by date: on or after the first snapshot’s date everything, after today nothing', async () => {
+    const m = manifestOf(droneDir);
+    expect(await selected(drone, { seenSince: m.snapshots![1]!.first_seen! })).toHaveLength(
+      m.counts.projects,
+    );
+    expect(await selected(drone, { seenSince: '2999-01-01' })).toEqual([]);
+  });
+
+  it('keeps the dates when the same records are published again, and adds the next file’s', async () => {
+    const out = path.join(scratch, 'again');
+    await cp(droneDir, out, { recursive: true });
+    const before = manifestOf(out);
+    const again = await ingest({ files: [DRONE_CSV], out, maps: DRONE_MAPS });
+    expect(again.manifest.snapshot_id).toBe(before.snapshot_id);
+    expect(again.manifest.first_seen).toEqual(before.first_seen);
+    expect(await selected(await site(out), { seen: 'latest' })).toEqual(
+      csvIds(DRONE_LATEST_FY).sort(),
+    );
+    // A smaller file (a ninth of the records) adds nothing new: every project it has was seen.
+    const slice = await ingest({ files: [await droneSlice()], out, maps: DRONE_MAPS });
+    expect(slice.manifest.first_seen!.added).toBe(0);
+    expect(await selected(await site(out), { seen: 'latest' })).toEqual([]);
+  });
+
+  it('refuses to publish when the published snapshot lost its first-seen file, leaving it intact', async () => {
+    const out = path.join(scratch, 'damaged');
+    await cp(droneDir, out, { recursive: true });
+    const before = await readFile(path.join(out, 'manifest.json'), 'utf8');
+    const m = JSON.parse(before) as Manifest;
+    await rm(path.join(out, tableFiles(m, 'first_seen')[0]!.path));
+    await expect(ingest({ files: [await droneSlice()], out, maps: DRONE_MAPS })).rejects.toThrow(
+      /lacks s-\w+\/first_seen\.parquet, so when its projects first appeared cannot be carried over/,
+    );
+    expect(await readFile(path.join(out, 'manifest.json'), 'utf8')).toBe(before);
+  });
+});
+
+describe('the seen filters in a URL', () => {
+  it('reads seen=latest and seen_since, and names what it ignores', () => {
+    const { filters, invalid } = parseFilters(
+      new URLSearchParams('seen=latest&seen_since=2026-02-30'),
+    );
+    expect([filters.seen, filters.seenSince]).toEqual(['latest', null]);
+    expect(invalid).toEqual(['seen_since=2026-02-30']);
+    const bad = parseFilters(new URLSearchParams('seen=yesterday&seen_since=2026-01-31'));
+    expect([bad.filters.seen, bad.filters.seenSince]).toEqual([null, '2026-01-31']);
+    expect(bad.invalid).toEqual(['seen=yesterday']);
+  });
+});
