@@ -37,6 +37,8 @@ const config = {
         '/en/chart',
         '/sql',
         '/en/sql',
+        '/new',
+        '/en/new',
       ],
       handleHttpError: 'fail',
     },

@@ -66,7 +66,7 @@ async function audit(page: Page): Promise<string[]> {
 }
 
 describe('accessibility (axe-core) on the demo set', () => {
-  it('no serious or critical finding on the landing page, the explorer (no filter, a year + agency, a search), the profiles and the SQL console, in Thai and English', async () => {
+  it('no serious or critical finding on the landing page, the explorer (no filter, a year + agency, a search), the profiles, what is new and the SQL console, in Thai and English', async () => {
     const [a] = await rows(
       `SELECT a.dept_name, a.agency_key, p.fiscal_year::VARCHAR AS fy
        FROM ${table(DEMO_DATA, 'projects')} p JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id)
@@ -82,7 +82,7 @@ describe('accessibility (axe-core) on the demo set', () => {
     );
     const q = (o: Record<string, unknown>) =>
       new URLSearchParams(Object.entries(o).map(([k, x]) => [k, String(x)])).toString();
-    const views: { path: string; wait?: 'explorer' | 'profile' }[] = [
+    const views: { path: string; wait?: 'explorer' | 'profile' | 'new-page' }[] = [
       { path: '/explore', wait: 'explorer' },
       { path: `/explore?${q({ fy: a!.fy, agency: a!.dept_name })}`, wait: 'explorer' },
       { path: `/explore?${q({ q: 'ถนน' })}`, wait: 'explorer' },
@@ -91,6 +91,7 @@ describe('accessibility (axe-core) on the demo set', () => {
       { path: `/project?${q({ id: p!.project_id })}`, wait: 'profile' },
       { path: `/sql?${q({ q: 'SELECT fiscal_year, count(*) AS n FROM projects GROUP BY ALL' })}` },
       { path: '/en/explore', wait: 'explorer' },
+      { path: '/en/new', wait: 'new-page' },
       { path: `/en/vendor?${q({ id: v!.vendor_key })}`, wait: 'profile' },
     ];
     const page = await browser.newPage();

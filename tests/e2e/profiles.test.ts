@@ -32,10 +32,10 @@ afterAll(async () => {
   await markup?.close();
 });
 
-async function open(url: string): Promise<Page> {
+async function open(url: string, view: 'profile' | 'new-page' = 'profile'): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(url);
-  await ready(page, 'profile');
+  await ready(page, view);
   return page;
 }
 
@@ -359,6 +359,50 @@ describe('profiles on the real drone set', () => {
     expect(
       await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
     ).toBeUndefined();
+    await page.close();
+  });
+
+  it('/new: what the latest snapshot added (FY2568), by agency and winner, and its explorer view (#23)', async () => {
+    const m = JSON.parse(readFileSync(path.join(DRONE_DATA, 'manifest.json'), 'utf8')) as Manifest;
+    // The new projects as native DuckDB reads them from the first-seen table (that table equals
+    // the CSV's FY2568 records: tests/unit/first-seen.test.ts).
+    const fresh = `(SELECT project_id FROM ${table(DRONE_DATA, 'first_seen')} WHERE first_snapshot = ${lit(m.snapshot_id)})`;
+    const [p] = await rows(
+      `SELECT count(*)::VARCHAR AS projects, sum(budget)::VARCHAR AS budget
+       FROM ${table(DRONE_DATA, 'projects')} WHERE project_id IN ${fresh}`,
+    );
+    const [c] = await rows(
+      `SELECT count(*)::VARCHAR AS contracts, sum(price_agree)::VARCHAR AS agreed
+       FROM ${table(DRONE_DATA, 'contracts')} WHERE project_id IN ${fresh}`,
+    );
+    const agencies = await rows(
+      `SELECT sum(budget)::DOUBLE AS v FROM ${table(DRONE_DATA, 'projects')}
+       WHERE project_id IN ${fresh} GROUP BY agency_id ORDER BY v DESC`,
+    );
+    const winners = await rows(
+      `SELECT sum(price_agree)::DOUBLE AS v FROM ${table(DRONE_DATA, 'contracts')}
+       WHERE project_id IN ${fresh} AND vendor_id IS NOT NULL GROUP BY vendor_id ORDER BY v DESC`,
+    );
+    const page = await open(`${drone.origin}/new`, 'new-page');
+    expect(p!.projects).toBe(String(readRecords(DRONE_CSV).filter((r) => r[0] === '2568').length));
+    expect(await page.getAttribute('[data-testid="new-page"]', 'data-added')).toBe(p!.projects);
+    expect(await page.textContent('[data-testid="new-summary"]')).toContain(m.first_seen!.date);
+    for (const [id, v] of Object.entries({ ...p!, ...c! })) expect(await value(page, id)).toBe(v);
+    const agencyBars = await listBars(page, 'chart-agencies');
+    expect(agencyBars.length).toBeGreaterThan(5);
+    expect(agencyBars.map(([, v]) => v)).toEqual(
+      agencies.slice(0, agencyBars.length).map((x) => x.v),
+    );
+    const winnerBars = await listBars(page, 'chart-vendors');
+    expect(winnerBars.map(([, v]) => v)).toEqual(
+      winners.slice(0, winnerBars.length).map((x) => x.v),
+    );
+    // The whole list: the explorer under seen=latest, its filter shown as set.
+    await page.click('[data-testid="new-all"]');
+    await page.waitForURL(/\/explore\?seen=latest$/);
+    await ready(page);
+    expect(await value(page, 'projects')).toBe(p!.projects);
+    expect(await page.isChecked('[data-testid="filter-seen"] input[name="seen"]')).toBe(true);
     await page.close();
   });
 });

@@ -50,7 +50,7 @@ export async function download(
  */
 export async function ready(
   page: Page,
-  testid: 'explorer' | 'profile' = 'explorer',
+  testid: 'explorer' | 'profile' | 'new-page' = 'explorer',
 ): Promise<void> {
   const sel = `[data-testid="${testid}"]`;
   await page.waitForSelector(`${sel}[data-state="ready"], ${sel}[data-state="error"]`, {

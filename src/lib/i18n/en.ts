@@ -7,6 +7,7 @@ export const en: typeof th = {
     tagline: 'Explore Thai government procurement from the open e-GP data',
     nav_home: 'Home',
     nav_explore: 'Explore',
+    nav_new: 'What’s new',
     nav_sql: 'SQL',
     era_ce: 'Years: show CE',
     era_be: 'Years: show BE',
@@ -96,6 +97,17 @@ export const en: typeof th = {
     flag_clear: 'not flagged',
     flag_not_covered: 'cannot be computed (missing data)',
     contracts_total: 'Contract value (THB)',
+  },
+  new: {
+    title: 'What’s new',
+    summary: 'The latest update of the data ({{date}}) added {{n}} projects',
+    compared: 'compared with the update before it ({{date}}).',
+    first: 'It is the first update published here, so every project counts as new.',
+    unknown:
+      'This data does not record when its projects first appeared (publish it again with the current npm run ingest).',
+    all: 'All {{n}} new projects in the explorer',
+    by_agency: 'Agencies with the most new projects (by budget)',
+    by_vendor: 'Winners of the new projects (by contract value)',
   },
   explore: {
     project_page: 'Project page',
