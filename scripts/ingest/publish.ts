@@ -53,6 +53,31 @@ export interface PublishedSnapshot {
   /** The date it records for the projects it added, and how many (schema 16). */
   first_seen?: string;
   added?: number;
+  /** The first snapshot of its folder: every project was new (the feeds leave it out). */
+  initial?: boolean;
+}
+
+/** The snapshots a manifest lists after publishing `self`: it, then the newest of the others. */
+export function keptSnapshots(
+  self: PublishedSnapshot,
+  previous: readonly PublishedSnapshot[],
+  keep = KEEP_SNAPSHOTS,
+): PublishedSnapshot[] {
+  return [self, ...previous.filter((p) => p.id !== self.id)].slice(0, Math.max(1, keep));
+}
+
+/** How a manifest lists its own snapshot among `snapshots`. */
+export function listed(manifest: {
+  snapshot_id: string;
+  built_at: string;
+  first_seen?: { date: string; added: number; initial: boolean };
+}): PublishedSnapshot {
+  const seen = manifest.first_seen;
+  return {
+    id: manifest.snapshot_id,
+    built_at: manifest.built_at,
+    ...(seen ? { first_seen: seen.date, added: seen.added, initial: seen.initial } : {}),
+  };
 }
 
 /**
@@ -65,34 +90,42 @@ export async function publish(
   staging: string,
   id: string,
   manifest: {
+    snapshot_id: string;
     built_at: string;
     snapshots?: PublishedSnapshot[];
-    first_seen?: { date: string; added: number };
+    first_seen?: { date: string; added: number; initial: boolean };
   },
   keep = KEEP_SNAPSHOTS,
+  feeds: string | null = null,
 ): Promise<void> {
   const final = path.join(out, `s-${id}`);
   // The id is a hash of the content: a folder already there holds the same files (and may be
   // being read), so it stays as it is.
   if (await stat(final).catch(() => null)) await rm(staging, { recursive: true, force: true });
   else await rename(staging, final);
-  const previous = await publishedSnapshots(out);
-  const seen = manifest.first_seen;
-  const self: PublishedSnapshot = {
-    id,
-    built_at: manifest.built_at,
-    ...(seen ? { first_seen: seen.date, added: seen.added } : {}),
-  };
-  const kept = [self, ...previous.filter((p) => p.id !== id)].slice(0, Math.max(1, keep));
+  const kept = keptSnapshots(listed(manifest), await publishedSnapshots(out), keep);
   manifest.snapshots = kept;
   const tmp = path.join(out, `.manifest-${process.pid}.json`);
   await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n');
   await rename(tmp, path.join(out, 'manifest.json'));
+  if (feeds) await swapFeeds(out, feeds);
   await removeStale(out, new Set(kept.map((k) => `s-${k.id}`)));
 }
 
+/**
+ * Put the new feeds in place of the old (`feeds/` keeps its URLs across snapshots): the old folder
+ * is moved aside, the new one renamed in, the old one removed.
+ */
+async function swapFeeds(out: string, feeds: string): Promise<void> {
+  const final = path.join(out, 'feeds');
+  const old = path.join(out, `.feeds-old-${process.pid}`);
+  if (await stat(final).catch(() => null)) await rename(final, old);
+  await rename(feeds, final);
+  await rm(old, { recursive: true, force: true });
+}
+
 /** The snapshots the published manifest lists (newest first), or its own one for older manifests. */
-async function publishedSnapshots(out: string): Promise<PublishedSnapshot[]> {
+export async function publishedSnapshots(out: string): Promise<PublishedSnapshot[]> {
   const text = await readFile(path.join(out, 'manifest.json'), 'utf8').catch(() => null);
   if (!text) return [];
   const m = JSON.parse(text) as {
@@ -166,7 +199,10 @@ export function alive(pid: number): boolean {
 export async function removeLeftovers(out: string): Promise<void> {
   for (const name of await readdir(out)) {
     const leftover =
-      STAGING_DIR.test(name) || /^\.manifest-\d+\.json$/.test(name) || /^\.lock-\d+$/.test(name);
+      STAGING_DIR.test(name) ||
+      /^\.manifest-\d+\.json$/.test(name) ||
+      /^\.lock-\d+$/.test(name) ||
+      /^\.feeds-(old-)?\d+$/.test(name);
     if (leftover && !ownerAlive(name))
       await rm(path.join(out, name), { recursive: true, force: true });
   }

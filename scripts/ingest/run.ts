@@ -11,12 +11,16 @@ import { cacheKey, InputMemo, inputsKey, type KnownSource } from './cache.ts';
 import { InputError } from './errors.ts';
 import type { ColumnMap } from './layout.ts';
 import { mapHints } from './map-hint.ts';
+import { writeFeeds } from './feeds.ts';
 import {
   fileBytes,
+  keptSnapshots,
+  listed,
   lockOutput,
   LockedError,
   makeStagingDir,
   publish,
+  publishedSnapshots,
   removeLeftovers,
   sha256File,
 } from './publish.ts';
@@ -99,6 +103,7 @@ async function ingestLocked(
 ): Promise<IngestResult> {
   await removeLeftovers(opts.out);
   const staging = await makeStagingDir(opts.out);
+  const feeds = path.join(opts.out, `.feeds-${process.pid}`);
   await removeStaleWork();
   const work = await mkdtemp(path.join(os.tmpdir(), `ppn-ingest-${process.pid}-`));
   try {
@@ -138,9 +143,10 @@ async function ingestLocked(
         throw found.length ? new InputError([e.message, ...found].join('\n')) : e;
       },
     );
+    const previousManifest = await publishedManifest(opts.out);
     const manifest = await writeSnapshot(store, {
       out: opts.out,
-      previous: await publishedManifest(opts.out),
+      previous: previousManifest,
       staging,
       work,
       sources,
@@ -152,7 +158,10 @@ async function ingestLocked(
       currency,
     });
     const id = manifest.snapshot_id;
-    await publish(opts.out, staging, id, manifest);
+    // The feeds carry the additions of every snapshot the manifest will keep.
+    const kept = keptSnapshots(listed(manifest), await publishedSnapshots(opts.out));
+    manifest.feeds = await writeFeeds(store.stages, feeds, manifest, kept);
+    await publish(opts.out, staging, id, manifest, undefined, feeds);
     await memo?.save();
     return {
       manifest,
@@ -163,6 +172,7 @@ async function ingestLocked(
     };
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
+    await rm(feeds, { recursive: true, force: true });
     throw e;
   } finally {
     await rm(work, { recursive: true, force: true });

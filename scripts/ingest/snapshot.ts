@@ -191,7 +191,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     synthetic: a.synthetic,
     ...(a.inputsKey ? { inputs_key: a.inputsKey } : {}),
     headline: { path: prefix + 'headline', ...headline },
-    first_seen: { date: seen.date, added: seen.added },
+    first_seen: { date: seen.date, added: seen.added, initial: seen.initial },
   };
   for (const f of manifest.files) if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);
   return manifest;

@@ -50,12 +50,20 @@ export async function checkBudget(
   const tables = new Map<string, { table: string; files: number; bytes: number }>();
   const text = await readFile(path.join(dir, 'data', 'manifest.json'), 'utf8').catch(() => null);
   if (text) {
-    for (const f of (JSON.parse(text) as Manifest).files) {
+    const m = JSON.parse(text) as Manifest;
+    for (const f of m.files) {
       const t = tables.get(f.table) ?? { table: f.table, files: 0, bytes: 0 };
       t.files++;
       t.bytes += f.bytes;
       tables.set(f.table, t);
     }
+    // The Atom feeds beside the manifest (one per agency, per new winner, and the national one).
+    if (m.feeds)
+      tables.set('feeds', {
+        table: 'feeds',
+        files: 1 + m.feeds.agencies + m.feeds.vendors,
+        bytes: m.feeds.bytes,
+      });
   }
   return {
     total,

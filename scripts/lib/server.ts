@@ -38,7 +38,17 @@ export interface ServeOptions {
   cors?: boolean;
 }
 
-const GZIP_TYPES = new Set(['.html', '.js', '.css', '.json', '.wasm', '.svg', '.txt', '.map']);
+const GZIP_TYPES = new Set([
+  '.html',
+  '.js',
+  '.css',
+  '.json',
+  '.wasm',
+  '.svg',
+  '.txt',
+  '.map',
+  '.xml',
+]);
 const gzipped = new Map<string, Promise<Buffer>>();
 
 function gzipOf(file: string): Promise<Buffer> {
@@ -63,6 +73,8 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
+  // The Atom feeds of new projects (scripts/ingest/feeds.ts).
+  '.xml': 'application/atom+xml; charset=utf-8',
 };
 
 async function isFile(p: string): Promise<number | null> {

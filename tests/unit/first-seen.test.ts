@@ -3,7 +3,9 @@
  * then all of FY2565–2568 into the same folder (the shared drone fixture). The latest snapshot's
  * projects are exactly the FY2568 records of the CSV, read independently of the ingest.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { cp, readFile, rm } from 'node:fs/promises';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../scripts/ingest/run';
@@ -72,10 +74,11 @@ describe('first_seen over two ingests into one folder', () => {
   it('lists the published snapshots with their dates and what each added', () => {
     const m = manifestOf(droneDir);
     const date = seenDate(m.built_at);
-    expect(m.first_seen).toEqual({ date, added: csvIds(DRONE_LATEST_FY).length });
-    expect(m.snapshots!.map((s) => [s.first_seen, s.added])).toEqual([
-      [date, m.first_seen!.added],
-      [seenDate(m.snapshots![1]!.built_at), m.counts.projects - m.first_seen!.added],
+    expect(m.first_seen).toEqual({ date, added: csvIds(DRONE_LATEST_FY).length, initial: false });
+    expect(m.snapshots!.map((s) => [s.first_seen, s.added, s.initial])).toEqual([
+      [date, m.first_seen!.added, false],
+      // The first of the folder: every project was new (the feeds leave it out).
+      [seenDate(m.snapshots![1]!.built_at), m.counts.projects - m.first_seen!.added, true],
     ]);
     // The table is listed among the files, but is not part of the content id: the same records
     // ingested into a fresh folder give the same snapshot id (ingest.test.ts, determinism).
@@ -136,5 +139,96 @@ describe('the seen filters in a URL', () => {
     const bad = parseFilters(new URLSearchParams('seen=yesterday&seen_since=2026-01-31'));
     expect([bad.filters.seen, bad.filters.seenSince]).toEqual([null, '2026-01-31']);
     expect(bad.invalid).toEqual(['seen=yesterday']);
+  });
+});
+
+describe('Atom feeds of new projects (#23 §2)', () => {
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    isArray: (n) => ['entry', 'link'].includes(n),
+  });
+  interface Feed {
+    id: string;
+    title: string;
+    updated: string;
+    author: { name: string };
+    link: { '@_rel': string; '@_href': string }[];
+    entry?: {
+      id: string;
+      title: string;
+      updated: string;
+      summary: string;
+      link: { '@_rel': string; '@_href': string }[];
+    }[];
+  }
+  /** A feed file: well-formed XML, then Atom's required elements (RFC 4287 §4.1). */
+  function readFeed(rel: string): Feed {
+    const text = readFileSync(path.join(droneDir, 'feeds', rel), 'utf8');
+    expect(XMLValidator.validate(text)).toBe(true);
+    const doc = parser.parse(text) as { feed: Feed & { '@_xmlns': string } };
+    const f = doc.feed;
+    expect(f['@_xmlns']).toBe('http://www.w3.org/2005/Atom');
+    for (const k of ['id', 'title', 'updated'] as const) expect(f[k]).toBeTruthy();
+    expect(f.author.name).toBeTruthy();
+    expect(Date.parse(f.updated)).not.toBeNaN();
+    for (const e of f.entry ?? []) {
+      expect(e.id).toMatch(/^tag:phasi-pai-nai,2026:project\//);
+      expect(Date.parse(e.updated)).not.toBeNaN();
+      expect(e.title).toBeTruthy();
+      expect(e.link.find((l) => l['@_rel'] === 'alternate')!['@_href']).toMatch(
+        /project\?id=\d{11}$/,
+      );
+    }
+    return f;
+  }
+  const ids = (f: Feed) => (f.entry ?? []).map((e) => e.id.replace(/^.*project\//, ''));
+
+  it('list exactly the projects the second ingest added: by agency all of them, nationally the largest first', async () => {
+    const m = manifestOf(droneDir);
+    const latest = csvIds(DRONE_LATEST_FY).sort();
+    expect(m.feeds).toMatchObject({ national: 'feeds/national.xml', entries: latest.length });
+    const agencyFeeds = readdirSync(path.join(droneDir, 'feeds', 'agency'));
+    const [agencies] = await rows(
+      `SELECT count(*)::INTEGER AS n FROM ${table(droneDir, 'agencies')}`,
+    );
+    expect(agencyFeeds).toHaveLength(Number(agencies!.n));
+    const listed = agencyFeeds.flatMap((f) => ids(readFeed(`agency/${f}`)));
+    expect(listed.sort()).toEqual(latest);
+    // Nationally: the 500 largest budgets of them, newest first (all of one snapshot here).
+    const expected = await rows(
+      `SELECT project_id FROM ${table(droneDir, 'projects')} WHERE project_id IN
+         (SELECT project_id FROM ${table(droneDir, 'first_seen')} WHERE first_snapshot = ?)
+       ORDER BY budget DESC NULLS LAST, project_id LIMIT 500`,
+      [m.snapshot_id],
+    );
+    const national = readFeed('national.xml');
+    expect(ids(national)).toEqual(expected.map((r) => String(r.project_id)));
+    // Each entry links to its project's page and to the snapshot that added it, from the feed's
+    // own URL (<site>/data/feeds/national.xml).
+    expect(national.entry![0]!.link.map((l) => l['@_href'])).toEqual([
+      `../../project?id=${ids(national)[0]}`,
+      `../../new?snap=${m.snapshot_id}`,
+    ]);
+  });
+
+  it('one per vendor with a valid tax id that won a new project, with its winners and amounts', async () => {
+    const m = manifestOf(droneDir);
+    const winners = await rows(
+      `SELECT v.tin, list(DISTINCT c.project_id ORDER BY c.project_id) AS ids
+       FROM ${table(droneDir, 'contracts')} c JOIN ${table(droneDir, 'vendors')} v USING (vendor_id)
+       WHERE v.tin_status = 'valid' AND c.project_id IN
+         (SELECT project_id FROM ${table(droneDir, 'first_seen')} WHERE first_snapshot = ?)
+       GROUP BY 1 ORDER BY 1`,
+      [m.snapshot_id],
+    );
+    expect(readdirSync(path.join(droneDir, 'feeds', 'vendor')).sort()).toEqual(
+      winners.map((w) => `${String(w.tin)}.xml`),
+    );
+    const w = winners[0]!;
+    const feed = readFeed(`vendor/${String(w.tin)}.xml`);
+    expect(ids(feed).sort()).toEqual(w.ids);
+    expect(feed.entry![0]!.summary).toContain(`(${String(w.tin)})`);
+    expect(feed.entry![0]!.summary).toMatch(/งบประมาณ [\d,.]+ บาท/);
   });
 });

@@ -53,8 +53,10 @@ function previousSql(p: Previous): string {
  * Write `first_seen.parquet` into `dir`: one row per project of this snapshot, ordered by when it
  * first appeared (a filter on the latest snapshot or a date reads the last row groups only).
  * A snapshot already published in the folder (the same content again) keeps its own file, as
- * publishing keeps its folder. Returns the file, the date it records for this snapshot and how
- * many projects this snapshot added.
+ * publishing keeps its folder. Returns the file, the date it records for this snapshot, how many
+ * projects this snapshot added, and whether it is the first of its folder (`initial`: it added
+ * every project, which the feeds leave out).
+ * Leaves the table `first_seen` in the work database for the feeds.
  */
 export async function writeFirstSeen(
   db: StageDb,
@@ -63,20 +65,29 @@ export async function writeFirstSeen(
   builtAt: string,
   previous: Previous | null,
   out: string,
-): Promise<{ file: WrittenFile; date: string; added: number }> {
+): Promise<{ file: WrittenFile; date: string; added: number; initial: boolean }> {
   db.stage('first seen');
   const rel = FIRST_SEEN_FILE;
   const kept = path.join(out, `s-${id}`, rel);
   if (existsSync(kept)) {
     await copyFile(kept, path.join(dir, rel));
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE first_seen AS SELECT * FROM read_parquet(${sqlString(kept)})`,
+    );
     const [r] = await db.rows(`SELECT count(*)::INTEGER AS n,
         count(*) FILTER (WHERE first_snapshot = ${sqlString(id)})::INTEGER AS added,
         max(first_seen) FILTER (WHERE first_snapshot = ${sqlString(id)})::VARCHAR AS date
-      FROM read_parquet(${sqlString(kept)})`);
+      FROM first_seen`);
+    // Whether it began the folder's history, as the manifest listed it when it was published.
+    const listed = previous?.manifest.snapshots?.find((s) => s.id === id);
     return {
       file: { path: rel, table: 'first_seen', fiscal_year: null, rows: Number(r!.n) },
       date: String(r!.date ?? seenDate(builtAt)),
       added: Number(r!.added),
+      initial: Boolean(
+        listed?.initial ??
+        (previous?.manifest.snapshot_id === id && previous.manifest.first_seen?.initial),
+      ),
     };
   }
   const date = seenDate(builtAt);
@@ -97,5 +108,10 @@ export async function writeFirstSeen(
   const added = await db.scalar(
     `SELECT count(*) FROM first_seen WHERE first_snapshot = ${sqlString(id)}`,
   );
-  return { file: { path: rel, table: 'first_seen', fiscal_year: null, rows }, date, added };
+  return {
+    file: { path: rel, table: 'first_seen', fiscal_year: null, rows },
+    date,
+    added,
+    initial: previous === null,
+  };
 }

@@ -403,13 +403,26 @@ export interface Manifest {
    * The snapshots still published in this folder, newest first (this one first): the ingest keeps
    * the last three, so pages opened on an earlier one and links pinned to it keep working.
    */
-  snapshots?: { id: string; built_at: string; first_seen?: string; added?: number }[];
+  snapshots?: {
+    id: string;
+    built_at: string;
+    first_seen?: string;
+    added?: number;
+    initial?: boolean;
+  }[];
   /**
    * What this snapshot added (schema 16; the `first_seen` table): the date it records for the
    * projects it was the first to hold (Thailand's date of `built_at`) and how many they are (in
-   * the first snapshot of a folder, every project). `snapshots` lists the same for the others.
+   * the first snapshot of a folder, every project: `initial`). `snapshots` lists the same for the
+   * others.
    */
-  first_seen?: { date: string; added: number };
+  first_seen?: { date: string; added: number; initial: boolean };
+  /**
+   * The Atom feeds of new projects (schema 16; scripts/ingest/feeds.ts), beside the manifest:
+   * the national feed's path, how many agency and vendor feeds, the projects they can list and
+   * their bytes.
+   */
+  feeds?: { national: string; agencies: number; vendors: number; entries: number; bytes: number };
 }
 
 /** Pre-aggregated numbers for the prerendered landing page (agg/summary.json). */

@@ -1,0 +1,216 @@
+/**
+ * Atom feeds of new projects (#23 §2), written by the ingest beside the manifest (`feeds/`, stable
+ * URLs across snapshots): one national, one per agency (`feeds/agency/<agency_key>.xml`, every
+ * agency, so a feed can be followed before it has news) and one per vendor with a valid tax id
+ * that won a new project (`feeds/vendor/<tin>.xml`). An entry is a project first seen in one of
+ * the snapshots the manifest keeps, except the first snapshot of a folder: everything is new
+ * there, and a feed of the whole backfill is not news. Newest first, then largest budget.
+ * Links are relative to the feed's own URL, which is `<site>/data/feeds/…` (the data beside the
+ * site, as `npm run build` and the deploy workflow publish it).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { XMLBuilder } from 'fast-xml-parser';
+import type { Manifest } from '../../src/lib/schema/tables.ts';
+import type { PublishedSnapshot } from './publish.ts';
+import { sqlString } from './rules.ts';
+import type { StageDb } from './stages/db.ts';
+
+/** Entries per feed: the national feed, and each agency's or vendor's. */
+export const FEED_MAX = { national: 500, own: 100 } as const;
+const TAG = 'tag:phasi-pai-nai,2026:';
+const ATOM = 'http://www.w3.org/2005/Atom';
+
+export interface FeedsInfo {
+  /** The national feed, relative to the data folder. */
+  national: string;
+  agencies: number;
+  vendors: number;
+  /** Projects the feeds can list (first seen in the kept snapshots, the first one of a folder aside). */
+  entries: number;
+  bytes: number;
+}
+
+interface Entry {
+  project_id: string;
+  project_name: string;
+  fiscal_year: number;
+  budget: string | null;
+  agreed: string | null;
+  agency_key: string;
+  agency: string;
+  first_snapshot: string;
+  winners: { name: string | null; tin: string | null; price: string | null }[];
+}
+
+/** XML 1.0 cannot carry C0 controls (but tab, LF, CR), lone surrogates or U+FFFE/U+FFFF. */
+function xmlText(s: string): string {
+  return s.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '',
+  );
+}
+
+const baht = (v: string | null) =>
+  v === null ? '–' : `${Number(v).toLocaleString('th-TH', { maximumFractionDigits: 2 })} บาท`;
+
+/** The projects the feeds list, with their agency and winners, newest first. */
+async function entries(db: StageDb, snapshots: readonly string[]): Promise<Entry[]> {
+  if (!snapshots.length) return [];
+  const rows = await db.rows(`SELECT f.project_id, n.project_name, p.fiscal_year,
+      p.budget::VARCHAR AS budget, p.agreed::VARCHAR AS agreed, a.agency_key,
+      concat_ws(' · ', a.dept_name, a.dept_sub_name, a.province) AS agency, f.first_snapshot,
+      (SELECT list({name: v.name, tin: CASE WHEN v.tin_status = 'valid' THEN v.tin END,
+                    price: c.price_agree::VARCHAR} ORDER BY c.price_agree DESC NULLS LAST, v.name)
+       FROM contracts c JOIN vendors v USING (vendor_id) WHERE c.project_seq = f.project_seq) AS winners
+    FROM first_seen f JOIN projects p USING (project_seq) JOIN agencies a USING (agency_id)
+    JOIN project_names n USING (project_seq)
+    WHERE f.first_snapshot IN (${snapshots.map(sqlString).join(', ')})
+    ORDER BY f.first_seen DESC, p.budget DESC NULLS LAST, f.project_id`);
+  return rows.map((r) => ({
+    ...(r as unknown as Entry),
+    winners: (r.winners as Entry['winners']) ?? [],
+  }));
+}
+
+interface FeedSpec {
+  /** Its path under `feeds/`, and how many folders deep that is (for relative links). */
+  rel: string;
+  title: string;
+  /** The site page the feed is about, relative to the site's root. */
+  page: string;
+  entries: Entry[];
+}
+
+function feedXml(spec: FeedSpec, m: Manifest, builtAt: Map<string, string>): string {
+  // From `<site>/data/feeds/<rel>` back to the site's root.
+  const root = '../'.repeat(spec.rel.split('/').length + 1);
+  const entry = (e: Entry) => {
+    const winners = e.winners
+      .map((w) => `${w.name ?? '–'}${w.tin ? ` (${w.tin})` : ''}: ${baht(w.price)}`)
+      .join('; ');
+    const summary = [
+      e.agency,
+      `ปีงบประมาณ ${e.fiscal_year}`,
+      `งบประมาณ ${baht(e.budget)}`,
+      `ราคาตกลง ${baht(e.agreed)}`,
+      winners ? `ผู้ชนะ: ${winners}` : 'ยังไม่มีสัญญา',
+    ].join(' · ');
+    return {
+      id: `${TAG}project/${encodeURIComponent(e.project_id)}`,
+      title: xmlText(e.project_name || e.project_id),
+      updated: builtAt.get(e.first_snapshot) ?? m.built_at,
+      link: [
+        {
+          '@_rel': 'alternate',
+          '@_type': 'text/html',
+          '@_href': `${root}project?id=${encodeURIComponent(e.project_id)}`,
+        },
+        {
+          '@_rel': 'related',
+          '@_type': 'text/html',
+          '@_title': `snapshot ${e.first_snapshot}`,
+          '@_href': `${root}new?snap=${e.first_snapshot}`,
+        },
+      ],
+      summary: xmlText(summary),
+    };
+  };
+  const doc = {
+    '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' },
+    feed: {
+      '@_xmlns': ATOM,
+      '@_xml:lang': 'th',
+      id: `${TAG}feed/${spec.rel.replace(/\.xml$/, '')}`,
+      title: xmlText(spec.title),
+      updated: m.built_at,
+      author: { name: 'ภาษีไปไหน' },
+      rights: xmlText(m.licence_th || m.licence),
+      link: [
+        { '@_rel': 'self', '@_href': path.posix.basename(spec.rel) },
+        { '@_rel': 'alternate', '@_type': 'text/html', '@_href': `${root}${spec.page}` },
+      ],
+      entry: spec.entries.map(entry),
+    },
+  };
+  const xml = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    suppressEmptyNode: true,
+    format: true,
+  });
+  return xml.build(doc) as string;
+}
+
+/**
+ * Write every feed into `dir` (the folder that becomes `feeds/`). `kept`: the snapshots the
+ * manifest will list (this one first), whose additions the feeds carry.
+ */
+export async function writeFeeds(
+  db: StageDb,
+  dir: string,
+  m: Manifest,
+  kept: readonly PublishedSnapshot[],
+): Promise<FeedsInfo> {
+  db.stage('writing feeds');
+  const news = kept.filter((s) => !s.initial).map((s) => s.id);
+  const all = await entries(db, news);
+  const builtAt = new Map(kept.map((s) => [s.id, s.built_at]));
+  let bytes = 0;
+  const write = async (spec: FeedSpec) => {
+    const text = feedXml(spec, m, builtAt);
+    const file = path.join(dir, spec.rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+    bytes += Buffer.byteLength(text);
+  };
+  await write({
+    rel: 'national.xml',
+    title: 'ภาษีไปไหน: โครงการใหม่ทั่วประเทศ',
+    page: 'new',
+    entries: all.slice(0, FEED_MAX.national),
+  });
+  const byAgency = group(all, (e) => [e.agency_key]);
+  const agencies = await db.rows(
+    `SELECT agency_key, concat_ws(' · ', dept_name, dept_sub_name, province) AS name FROM agencies ORDER BY 1`,
+  );
+  for (const a of agencies) {
+    const key = String(a.agency_key);
+    await write({
+      rel: `agency/${key}.xml`,
+      title: `ภาษีไปไหน: โครงการใหม่ของ ${String(a.name)}`,
+      page: `agency?key=${key}`,
+      entries: (byAgency.get(key) ?? []).slice(0, FEED_MAX.own),
+    });
+  }
+  const byVendor = group(all, (e) => e.winners.flatMap((w) => (w.tin ? [w.tin] : [])));
+  for (const [tin, list] of byVendor) {
+    const name = list[0]!.winners.find((w) => w.tin === tin)?.name ?? tin;
+    await write({
+      rel: `vendor/${tin}.xml`,
+      title: `ภาษีไปไหน: โครงการใหม่ที่ ${name} ชนะ`,
+      page: `vendor?id=tin:${tin}`,
+      entries: list.slice(0, FEED_MAX.own),
+    });
+  }
+  return {
+    national: 'feeds/national.xml',
+    agencies: agencies.length,
+    vendors: byVendor.size,
+    entries: all.length,
+    bytes,
+  };
+}
+
+/** Entries by each of their keys (an entry with two winners is in both vendors' lists), in order. */
+function group(all: Entry[], keys: (e: Entry) => string[]): Map<string, Entry[]> {
+  const out = new Map<string, Entry[]>();
+  for (const e of all)
+    for (const k of new Set(keys(e))) {
+      const list = out.get(k) ?? [];
+      list.push(e);
+      out.set(k, list);
+    }
+  return out;
+}
