@@ -39,6 +39,8 @@ const config = {
         '/en/sql',
         '/new',
         '/en/new',
+        '/following',
+        '/en/following',
       ],
       handleHttpError: 'fail',
     },

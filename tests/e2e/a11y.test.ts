@@ -66,7 +66,7 @@ async function audit(page: Page): Promise<string[]> {
 }
 
 describe('accessibility (axe-core) on the demo set', () => {
-  it('no serious or critical finding on the landing page, the explorer (no filter, a year + agency, a search), the profiles, what is new and the SQL console, in Thai and English', async () => {
+  it('no serious or critical finding on the landing page, the explorer (no filter, a year + agency, a search), the profiles, what is new, what one follows and the SQL console, in Thai and English', async () => {
     const [a] = await rows(
       `SELECT a.dept_name, a.agency_key, p.fiscal_year::VARCHAR AS fy
        FROM ${table(DEMO_DATA, 'projects')} p JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id)
@@ -92,6 +92,7 @@ describe('accessibility (axe-core) on the demo set', () => {
       { path: `/sql?${q({ q: 'SELECT fiscal_year, count(*) AS n FROM projects GROUP BY ALL' })}` },
       { path: '/en/explore', wait: 'explorer' },
       { path: '/en/new', wait: 'new-page' },
+      { path: '/en/following' },
       { path: `/en/vendor?${q({ id: v!.vendor_key })}`, wait: 'profile' },
     ];
     const page = await browser.newPage();
@@ -104,6 +105,8 @@ describe('accessibility (axe-core) on the demo set', () => {
       if (view.wait) await ready(page, view.wait);
       else if (view.path.startsWith('/sql')) {
         await page.waitForSelector('[data-testid="sql-result"][data-state="ready"]');
+      } else if (view.path.endsWith('/following')) {
+        await page.waitForSelector('[data-testid="following"][data-state="ready"]');
       }
       if (view.path.startsWith('/explore?q=')) {
         searched.push((await page.getAttribute('[data-testid="result-projects"]', 'data-value'))!);

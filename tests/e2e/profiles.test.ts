@@ -3,24 +3,27 @@
  * numbers against native DuckDB on the real drone set, their flags, and a vendor name made of
  * markup shown as text.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, ready, serve, type TestServer } from '../helpers/browser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { download, launch, ready, serve, type TestServer } from '../helpers/browser';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
-import { table } from '../helpers/expected';
-import { DRONE_CSV } from '../helpers/paths';
+import { expectedTotals, table } from '../helpers/expected';
+import { DRONE_CSV, TMP } from '../helpers/paths';
 import { expectedFlag } from '../helpers/flags';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { BUILD, DEMO_DATA, DRONE_DATA, MARKUP_DATA, MARKUP_NAME, OCDS_DATA } from './setup-paths';
 
+const E2E_TMP = path.join(TMP, 'e2e-profiles');
 let browser: Browser;
 let drone: TestServer;
 let markup: TestServer;
 
 beforeAll(async () => {
+  mkdirSync(E2E_TMP, { recursive: true });
   browser = await launch();
   drone = await serve({ root: BUILD, dataDir: DRONE_DATA });
   markup = await serve({ root: BUILD, dataDir: MARKUP_DATA });
@@ -403,6 +406,122 @@ describe('profiles on the real drone set', () => {
     await ready(page);
     expect(await value(page, 'projects')).toBe(p!.projects);
     expect(await page.isChecked('[data-testid="filter-seen"] input[name="seen"]')).toBe(true);
+    await page.close();
+  });
+
+  it('/following: follow an agency, a winner and a view; what is new since; OPML out and back in (#23)', async () => {
+    const m = JSON.parse(readFileSync(path.join(DRONE_DATA, 'manifest.json'), 'utf8')) as Manifest;
+    const fresh = `(SELECT project_seq FROM ${table(DRONE_DATA, 'first_seen')} WHERE first_snapshot = ${lit(m.snapshot_id)})`;
+    // The agency unit and the winner with a tax id with the most new projects, and a province.
+    const [a] = await rows(
+      `SELECT a.agency_key, a.province FROM ${table(DRONE_DATA, 'projects')} p
+       JOIN ${table(DRONE_DATA, 'agencies')} a USING (agency_id)
+       WHERE p.project_seq IN ${fresh} GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const [v] = await rows(
+      `SELECT v.vendor_key, v.tin FROM ${table(DRONE_DATA, 'contracts')} c
+       JOIN ${table(DRONE_DATA, 'vendors')} v USING (vendor_id)
+       WHERE c.project_seq IN ${fresh} AND v.tin_status = 'valid'
+       GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const agencyKey = String(a!.agency_key);
+    const vendorKey = String(v!.vendor_key);
+    const province = String(a!.province);
+    const page = await open(`${drone.origin}/agency?key=${agencyKey}`);
+    await page.click('[data-testid="follow"]');
+    expect(await page.getAttribute('[data-testid="follow"]', 'aria-pressed')).toBe('true');
+    await page.goto(`${drone.origin}/vendor?id=${encodeURIComponent(vendorKey)}`);
+    await ready(page, 'profile');
+    await page.click('[data-testid="follow"]');
+    await page.goto(`${drone.origin}/explore?${new URLSearchParams({ province })}`);
+    await ready(page);
+    await page.click('[data-testid="follow"]');
+
+    const items = async () => {
+      await page.waitForSelector('[data-testid="following"][data-state="ready"]');
+      return page
+        .locator('[data-testid="following-item"]')
+        .evaluateAll((li) => li.map((x) => [x.dataset.kind, x.dataset.key, x.dataset.new]));
+    };
+    await page.goto(`${drone.origin}/following`);
+    const view = `?${new URLSearchParams({ province })}`;
+    // Followed on the latest snapshot: nothing new yet.
+    expect(await items()).toEqual([
+      ['agency', agencyKey, '0'],
+      ['vendor', vendorKey, '0'],
+      ['view', view, '0'],
+    ]);
+    // As if followed before the last update: the storage says the earlier snapshot.
+    const before = m.snapshots![1]!;
+    await page.evaluate(
+      ([snap, since]) => {
+        const k = 'phasi-pai-nai:following';
+        const list = JSON.parse(localStorage.getItem(k)!) as { items: object[] };
+        list.items = list.items.map((i) => ({ ...i, snap, since }));
+        localStorage.setItem(k, JSON.stringify(list));
+      },
+      [before.id, before.first_seen!],
+    );
+    await page.reload();
+    const since = m.first_seen!.date;
+    const expected = [
+      [
+        'agency',
+        agencyKey,
+        (await expectedTotals(DRONE_DATA, { agency: agencyKey, seenSince: since })).projects,
+      ],
+      [
+        'vendor',
+        vendorKey,
+        (await expectedTotals(DRONE_DATA, { vendor: vendorKey, seenSince: since })).projects,
+      ],
+      [
+        'view',
+        view,
+        (await expectedTotals(DRONE_DATA, { province: [province], seenSince: since })).projects,
+      ],
+    ];
+    expect(Number(expected[0]![2])).toBeGreaterThan(0);
+    expect(await items()).toEqual(expected);
+    // Its link opens exactly those projects in the explorer.
+    await page.click('[data-testid="following-item"] >> nth=0 >> [data-testid="following-new"]');
+    await ready(page);
+    expect(await value(page, 'projects')).toBe(expected[0]![2]);
+    await page.goBack();
+
+    // Export: valid OPML, the agency and the winner with their feeds (which the site serves).
+    const file = await download(page, 'following-export');
+    const text = file.bytes.toString('utf8');
+    expect(XMLValidator.validate(text)).toBe(true);
+    const opml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      text,
+    ) as {
+      opml: { version: string; body: { outline: Record<string, string>[] } };
+    };
+    expect(opml.opml.version).toBe('2.0');
+    const outlines = opml.opml.body.outline;
+    expect(outlines.map((o) => [o.type, o.xmlUrl ?? o.url])).toEqual([
+      ['rss', `${drone.origin}/data/feeds/agency/${agencyKey}.xml`],
+      ['rss', `${drone.origin}/data/feeds/vendor/${String(v!.tin)}.xml`],
+      ['link', `${drone.origin}/explore${view}`],
+    ]);
+    for (const o of outlines.slice(0, 2)) {
+      const feed = await fetch(o.xmlUrl!);
+      expect(feed.headers.get('content-type')).toMatch(/^application\/atom\+xml/);
+      expect(await feed.text()).toContain('<feed xmlns="http://www.w3.org/2005/Atom"');
+    }
+
+    // A new browser (storage cleared): empty, then the file imported brings the list back whole.
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.waitForSelector('[data-testid="following-empty"]');
+    const saved = path.join(E2E_TMP, 'following.opml');
+    writeFileSync(saved, file.bytes);
+    await page.setInputFiles('[data-testid="following-import"]', saved);
+    await page.waitForSelector('[data-testid="following-message"]');
+    expect(await items()).toEqual(expected);
+    await page.reload(); // and it survives a reload
+    expect(await items()).toEqual(expected);
     await page.close();
   });
 });

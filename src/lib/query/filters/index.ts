@@ -34,10 +34,15 @@ export function needsContracts(f: Filters): boolean {
   return FILTER_DEFS.some((def) => def.dims?.(f).some(isContractDim));
 }
 
+/** What the filters select, in words in one language (`all` when there is no filter). */
+export function filtersInWords(f: Filters, t: Words, lang: 'th' | 'en'): string {
+  const parts = FILTER_DEFS.flatMap((def) => def.describe?.(f, t, lang) ?? []);
+  return parts.length ? parts.join('; ') : t('export.all');
+}
+
 /** The filters as a sentence in one language (`all` when there is none), then the order. */
 export function describeFilters(f: Filters, t: Words, lang: 'th' | 'en'): string {
-  const parts = FILTER_DEFS.flatMap((def) => def.describe?.(f, t, lang) ?? []);
-  const what = parts.length ? parts.join('; ') : t('export.all');
+  const what = filtersInWords(f, t, lang);
   const order = t(`export.sort_${f.sort}`);
   return `${what}. ${t('export.order')}: ${f.q ? `${t('export.relevance')}, ${order}` : order}`;
 }
