@@ -45,18 +45,22 @@ export function itemPage(i: Pick<WatchItem, 'kind' | 'key'>): { route: string; s
   return { route: '/explore', search: i.key };
 }
 
-/** The item's Atom feed, relative to the data folder (vendors: only those with a tax id). */
+/**
+ * The item's Atom feed, relative to the data folder (vendors: only those with a tax id; views:
+ * the national one for the whole dataset).
+ */
 export function itemFeed(i: Pick<WatchItem, 'kind' | 'key'>): string | null {
   if (i.kind === 'agency') return `feeds/agency/${i.key}.xml`;
+  if (i.kind === 'view' && i.key === '') return 'feeds/national.xml';
   if (i.kind === 'vendor' && i.key.startsWith('tin:')) return `feeds/vendor/${i.key.slice(4)}.xml`;
   return null;
 }
 
 /**
  * A view's key: its explorer filters without the order, page and pinned snapshot (a followed
- * view follows the live data), or null when nothing narrows it.
+ * view follows the live data); empty for the whole dataset.
  */
-export function viewKey(search: string): string | null {
+export function viewKey(search: string): string {
   const { filters } = parseFilters(new URLSearchParams(search));
   const key = filtersToSearch({
     ...filters,
@@ -66,7 +70,7 @@ export function viewKey(search: string): string | null {
     seen: null,
     seenSince: null,
   });
-  return key || null;
+  return key;
 }
 
 /** A valid item or null: imported files and storage are read through this. */
@@ -197,8 +201,7 @@ function fromUrl(
   if (page === 'agency') return checkItem({ ...base, kind: 'agency', key: p.get('key') ?? '' });
   if (page === 'vendor') return checkItem({ ...base, kind: 'vendor', key: p.get('id') ?? '' });
   if (page === 'explore') {
-    const key = viewKey(u.search);
-    return key ? checkItem({ ...base, kind: 'view', key }) : null;
+    return checkItem({ ...base, kind: 'view', key: viewKey(u.search) });
   }
   return null;
 }
