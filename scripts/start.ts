@@ -19,9 +19,16 @@ if (!existsSync(path.join(DATA, 'manifest.json'))) {
   await generate({ rows: 20_000, seed: 1, out: DEMO_SRC });
   const files = readdirSync(DEMO_SRC)
     .filter((f) => f.endsWith('.csv'))
+    .sort()
     .map((f) => path.join(DEMO_SRC, f));
-  const { manifest } = await ingest({ files, out: DATA, maps: new Map(), synthetic: true });
-  console.log(`demo dataset ${manifest.snapshot_id}: ${manifest.counts.projects} projects`);
+  // Published as a history, as a weekly update would: the earlier years first, then the latest
+  // year's file added, so /new, the seen filters and the feeds have something to show.
+  const opts = { out: DATA, maps: new Map(), synthetic: true };
+  await ingest({ ...opts, files: files.slice(0, -1) });
+  const { manifest } = await ingest({ ...opts, files });
+  console.log(
+    `demo dataset ${manifest.snapshot_id}: ${manifest.counts.projects} projects, ${manifest.first_seen?.added} new in the latest update`,
+  );
 }
 
 const build = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
