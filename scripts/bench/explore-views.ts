@@ -55,6 +55,12 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
       path: q({ province: province.province_name!, method: 'specific' }),
     },
     { name: 'national (top vendors)', path: '/explore' },
+    // What the latest update added (the /new page's view), and since a date (/following).
+    { name: 'seen: the latest update', path: q({ seen: 'latest' }) },
+    {
+      name: 'seen: the latest update, one agency',
+      path: q({ seen: 'latest', agency: agency.dept_name! }),
+    },
     { name: 'deep page (page 2000)', path: q({ page: '2000' }) },
   ];
 }

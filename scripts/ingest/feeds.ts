@@ -57,23 +57,49 @@ function xmlText(s: string): string {
 const baht = (v: string | null) =>
   v === null ? '–' : `${Number(v).toLocaleString('th-TH', { maximumFractionDigits: 2 })} บาท`;
 
-/** The projects the feeds list, with their agency and winners, newest first. */
-async function entries(db: StageDb, snapshots: readonly string[]): Promise<Entry[]> {
-  if (!snapshots.length) return [];
-  const rows = await db.rows(`SELECT f.project_id, n.project_name, p.fiscal_year,
-      p.budget::VARCHAR AS budget, p.agreed::VARCHAR AS agreed, a.agency_key,
-      concat_ws(' · ', a.dept_name, a.dept_sub_name, a.province) AS agency, f.first_snapshot,
+/**
+ * The projects some feed lists, with their agency and winners, newest first, and how many new
+ * projects there are in all. Only those a feed shows are read out of DuckDB: the national feed's
+ * first FEED_MAX.national, and each agency's and each winner's first FEED_MAX.own (a national
+ * update adds hundreds of thousands of projects; their rows need not all cross into JavaScript).
+ */
+async function entries(
+  db: StageDb,
+  snapshots: readonly string[],
+): Promise<{ shown: Entry[]; total: number }> {
+  if (!snapshots.length) return { shown: [], total: 0 };
+  await db.run(`CREATE OR REPLACE TEMP TABLE feed_new AS
+    SELECT f.project_seq, f.project_id, f.first_seen, f.first_snapshot, p.budget, p.agency_id,
+      row_number() OVER (ORDER BY f.first_seen DESC, p.budget DESC NULLS LAST, f.project_id) AS pos
+    FROM first_seen f JOIN projects p USING (project_seq)
+    WHERE f.first_snapshot IN (${snapshots.map(sqlString).join(', ')})`);
+  const total = await db.scalar(`SELECT count(*) FROM feed_new`);
+  const rows = await db.rows(`WITH by_agency AS (
+      SELECT project_seq FROM feed_new
+      QUALIFY row_number() OVER (PARTITION BY agency_id ORDER BY pos) <= ${FEED_MAX.own}
+    ), by_vendor AS (
+      SELECT project_seq FROM (SELECT DISTINCT c.project_seq, v.tin, e.pos FROM contracts c
+        JOIN vendors v USING (vendor_id) JOIN feed_new e USING (project_seq)
+        WHERE v.tin_status = 'valid')
+      QUALIFY row_number() OVER (PARTITION BY tin ORDER BY pos) <= ${FEED_MAX.own}
+    ), shown AS (
+      SELECT project_seq FROM feed_new WHERE pos <= ${FEED_MAX.national}
+      UNION SELECT project_seq FROM by_agency UNION SELECT project_seq FROM by_vendor
+    )
+    SELECT e.project_id, n.project_name, p.fiscal_year, p.budget::VARCHAR AS budget,
+      p.agreed::VARCHAR AS agreed, a.agency_key,
+      concat_ws(' · ', a.dept_name, a.dept_sub_name, a.province) AS agency, e.first_snapshot,
       (SELECT list({name: v.name, tin: CASE WHEN v.tin_status = 'valid' THEN v.tin END,
                     price: c.price_agree::VARCHAR} ORDER BY c.price_agree DESC NULLS LAST, v.name)
-       FROM contracts c JOIN vendors v USING (vendor_id) WHERE c.project_seq = f.project_seq) AS winners
-    FROM first_seen f JOIN projects p USING (project_seq) JOIN agencies a USING (agency_id)
-    JOIN project_names n USING (project_seq)
-    WHERE f.first_snapshot IN (${snapshots.map(sqlString).join(', ')})
-    ORDER BY f.first_seen DESC, p.budget DESC NULLS LAST, f.project_id`);
-  return rows.map((r) => ({
+       FROM contracts c JOIN vendors v USING (vendor_id) WHERE c.project_seq = e.project_seq) AS winners
+    FROM feed_new e JOIN shown USING (project_seq) JOIN projects p USING (project_seq)
+    JOIN agencies a ON a.agency_id = e.agency_id JOIN project_names n USING (project_seq)
+    ORDER BY e.pos`);
+  const shown = rows.map((r) => ({
     ...(r as unknown as Entry),
     winners: (r.winners as Entry['winners']) ?? [],
   }));
+  return { shown, total };
 }
 
 const XML = new XMLBuilder({
@@ -158,7 +184,7 @@ export async function writeFeeds(
 ): Promise<FeedsInfo> {
   db.stage('writing feeds');
   const news = kept.filter((s) => !s.initial).map((s) => s.id);
-  const all = await entries(db, news);
+  const { shown: all, total } = await entries(db, news);
   const builtAt = new Map(kept.map((s) => [s.id, s.built_at]));
   const specs: FeedSpec[] = [
     {
@@ -207,7 +233,7 @@ export async function writeFeeds(
     national: 'feeds/national.xml',
     agencies: agencies.length,
     vendors: byVendor.size,
-    entries: all.length,
+    entries: total,
     bytes,
   };
 }
