@@ -17,7 +17,7 @@ import {
 } from '../../src/lib/schema/tables.ts';
 import { InputError } from './errors.ts';
 import { fileBytes, sha256File, snapshotId } from './publish.ts';
-import { writeFirstSeen, type Previous } from './stages/first-seen.ts';
+import { added, writeFirstSeen, type Previous } from './stages/first-seen.ts';
 import { coverage, summary as summaryRowsOf } from './stages/summary.ts';
 import type { Store, WrittenFile } from './store.ts';
 
@@ -149,6 +149,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     ...licences(a.sources),
     currency: a.currency,
     ...(summaryRows as Pick<Summary, 'by_year' | 'top_agencies' | 'totals' | 'latest'>),
+    added: await added(store.stages, id, seen),
   };
   const aggPath = path.join(a.staging, 'agg/summary.json');
   await mkdir(path.dirname(aggPath), { recursive: true });

@@ -117,15 +117,22 @@ export function generatedPaths(rows: number, seed: number): Generated {
   return { src: path.join(dir, 'src'), data: path.join(dir, 'data') };
 }
 
-/** A generated national-shaped set of `rows` rows, and its ingest. */
+/**
+ * A generated national-shaped set of `rows` rows, and its ingest: published as a deployed folder
+ * is, a history (the years before the latest first, then all), so the latest year's projects are
+ * what the latest snapshot added (/new, `seen=latest`, the feeds).
+ */
 export async function generatedData(rows: number, seed: number): Promise<Generated> {
   await shared(`gen-${rows}-${seed}`, async (dir) => {
     const src = path.join(dir, 'src');
     await generate({ rows, seed, out: src });
     const csvs = readdirSync(src)
       .filter((f) => f.endsWith('.csv'))
+      .sort()
       .map((f) => path.join(src, f));
-    await ingest({ files: csvs, out: path.join(dir, 'data'), maps: new Map(), synthetic: true });
+    const opts = { out: path.join(dir, 'data'), maps: new Map(), synthetic: true };
+    await ingest({ ...opts, files: csvs.slice(0, -1) });
+    await ingest({ ...opts, files: csvs });
   });
   return generatedPaths(rows, seed);
 }

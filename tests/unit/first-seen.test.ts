@@ -13,9 +13,9 @@ import { seenDate } from '../../scripts/ingest/stages/first-seen';
 import { hitsTable } from '../../src/lib/query/hits';
 import { NO_FILTERS, parseFilters } from '../../src/lib/query/filters';
 import { parquet } from '../../src/lib/query/sql';
-import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
+import { tableFiles, type Manifest, type Summary } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
-import { rows } from '../helpers/duckdb';
+import { lit, rows } from '../helpers/duckdb';
 import { manifestOf, table } from '../helpers/expected';
 import { DRONE_LATEST_FY, DRONE_MAPS, droneData, droneSlice } from '../helpers/fixtures';
 import { DRONE_CSV, TMP } from '../helpers/paths';
@@ -85,6 +85,33 @@ describe('first_seen over two ingests into one folder', () => {
     expect(tableFiles(m, 'first_seen').map((f) => f.path)).toEqual([
       `s-${m.snapshot_id}/first_seen.parquet`,
     ]);
+  });
+
+  it('writes what the latest snapshot added for /new: totals, agencies and winners, as native DuckDB sums them', async () => {
+    const m = manifestOf(droneDir);
+    const summary = JSON.parse(
+      readFileSync(
+        path.join(droneDir, m.files.find((f) => f.table === 'aggregates')!.path),
+        'utf8',
+      ),
+    ) as Summary;
+    const fresh = `(SELECT project_id FROM ${table(droneDir, 'first_seen')} WHERE first_snapshot = ${lit(m.snapshot_id)})`;
+    const [p] = await rows(`SELECT count(*)::INTEGER AS projects, sum(budget)::VARCHAR AS budget
+      FROM ${table(droneDir, 'projects')} WHERE project_id IN ${fresh}`);
+    const [c] =
+      await rows(`SELECT count(*)::INTEGER AS contracts, sum(price_agree)::VARCHAR AS agreed
+      FROM ${table(droneDir, 'contracts')} WHERE project_id IN ${fresh}`);
+    const agencies = await rows(`SELECT a.agency_key, sum(p.budget)::VARCHAR AS budget
+      FROM ${table(droneDir, 'projects')} p JOIN ${table(droneDir, 'agencies')} a USING (agency_id)
+      WHERE p.project_id IN ${fresh} GROUP BY 1 ORDER BY sum(p.budget) DESC, 1 LIMIT 10`);
+    const added = summary.added!;
+    expect(added).toMatchObject({ date: m.first_seen!.date, initial: false });
+    expect(added.totals).toEqual({ ...p, ...c });
+    expect(added.totals.projects).toBe(csvIds(DRONE_LATEST_FY).length);
+    expect(added.agencies.map((a) => ({ agency_key: a.agency_key, budget: a.budget }))).toEqual(
+      agencies,
+    );
+    expect(added.vendors).toHaveLength(10);
   });
 
   it('records the date in Thailand: a snapshot built at 17:30 UTC is the next day’s', () => {

@@ -8,7 +8,12 @@
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { rowGroupRows, tableFiles, type Manifest } from '../../../src/lib/schema/tables.ts';
+import {
+  rowGroupRows,
+  tableFiles,
+  type Manifest,
+  type Summary,
+} from '../../../src/lib/schema/tables.ts';
 import { InputError } from '../errors.ts';
 import { sqlString } from '../rules.ts';
 import type { StageDb, WrittenFile } from './db.ts';
@@ -113,5 +118,42 @@ export async function writeFirstSeen(
     date,
     added,
     initial: previous === null,
+  };
+}
+
+/** How many agencies and winners /new names. */
+export const ADDED_TOP = 10;
+
+/**
+ * What the snapshot added, for /new (summary.json `added`): computed from the `first_seen` table
+ * writeFirstSeen left, over the projects first seen in snapshot `id`.
+ */
+export async function added(
+  db: StageDb,
+  id: string,
+  seen: { date: string; initial: boolean },
+): Promise<NonNullable<Summary['added']>> {
+  const fresh = `(SELECT project_seq FROM first_seen WHERE first_snapshot = ${sqlString(id)})`;
+  const [p] = await db.rows(`SELECT count(*)::INTEGER AS projects,
+      coalesce(sum(budget), 0)::VARCHAR AS budget FROM projects WHERE project_seq IN ${fresh}`);
+  const [c] = await db.rows(`SELECT count(*)::INTEGER AS contracts,
+      coalesce(sum(price_agree), 0)::VARCHAR AS agreed FROM contracts WHERE project_seq IN ${fresh}`);
+  const agencies = await db.rows(`SELECT a.agency_key, a.dept_name, a.dept_sub_name, a.province,
+      count(*)::INTEGER AS projects, coalesce(sum(p.budget), 0)::VARCHAR AS budget
+    FROM projects p JOIN agencies a USING (agency_id) WHERE p.project_seq IN ${fresh}
+    GROUP BY ALL ORDER BY sum(p.budget) DESC NULLS LAST, a.agency_key LIMIT ${ADDED_TOP}`);
+  const vendors = await db.rows(`SELECT v.vendor_key, v.name, count(*)::INTEGER AS contracts,
+      coalesce(sum(c.price_agree), 0)::VARCHAR AS agreed
+    FROM contracts c JOIN vendors v USING (vendor_id) WHERE c.project_seq IN ${fresh}
+    GROUP BY ALL ORDER BY sum(c.price_agree) DESC NULLS LAST, v.vendor_key LIMIT ${ADDED_TOP}`);
+  type Added = NonNullable<Summary['added']>;
+  return {
+    ...seen,
+    totals: {
+      ...(p as Pick<Added['totals'], 'projects' | 'budget'>),
+      ...(c as Pick<Added['totals'], 'contracts' | 'agreed'>),
+    },
+    agencies: agencies as unknown as Added['agencies'],
+    vendors: vendors as unknown as Added['vendors'],
   };
 }

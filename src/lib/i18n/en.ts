@@ -107,6 +107,7 @@ export const en: typeof th = {
     unknown:
       'This data does not record when its projects first appeared (publish it again with the current npm run ingest).',
     all: 'All {{n}} new projects in the explorer',
+    not_kept: 'The update {{id}} is no longer kept (only the last three are).',
     by_agency: 'Agencies with the most new projects (by budget)',
     by_vendor: 'Winners of the new projects (by contract value)',
   },

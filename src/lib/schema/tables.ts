@@ -452,6 +452,26 @@ export interface Summary {
     agencies: { dept_name: string; projects: number; budget: string }[];
     vendors: { vendor_key: string; name: string | null; contracts: number; agreed: string }[];
   } | null;
+  /**
+   * (schema 16) What this snapshot added (its projects first seen here, `first_seen`), for /new
+   * before any engine: totals as the explorer counts them under `seen=latest`, its ten agency
+   * units with the most new budget and ten winners with the most new contract value.
+   */
+  added?: {
+    date: string;
+    /** The first snapshot of its folder: every project is new. */
+    initial: boolean;
+    totals: { projects: number; contracts: number; budget: string; agreed: string };
+    agencies: {
+      agency_key: string;
+      dept_name: string;
+      dept_sub_name: string | null;
+      province: string | null;
+      projects: number;
+      budget: string;
+    }[];
+    vendors: { vendor_key: string; name: string | null; contracts: number; agreed: string }[];
+  };
 }
 
 /** A file path as the manifest stores it: relative, no `..`, no quotes (safe in SQL literals). */
