@@ -18,8 +18,18 @@ import type { StageDb } from './stages/db.ts';
 
 /** Files written at once. */
 const WRITE_BATCH = 64;
-/** Entries per feed: the national feed, and each agency's or vendor's. */
-export const FEED_MAX = { national: 500, own: 100 } as const;
+/** Entries per feed at most: the national feed, and each agency's or vendor's. */
+export const FEED_MAX = { national: 200, own: 20 } as const;
+/**
+ * What all the feeds may weigh together (GitHub Pages publishes 1 GB in all; at 6M rows the
+ * Parquet and headline files are ~860 MB). An update that adds a whole year (480k projects,
+ * 38k winners with a tax id, at 6M rows) would fill 542 MB with 100 entries a feed; each
+ * agency's and winner's feed then lists fewer of its newest (`per_feed`, down to one).
+ */
+export const FEEDS_BUDGET = 96 * 2 ** 20;
+/** Bytes of a feed without entries and of one entry, as measured on the real drone set. */
+const FEED_BYTES = 700;
+const ENTRY_BYTES = 900;
 const TAG = 'tag:phasi-pai-nai,2026:';
 const ATOM = 'http://www.w3.org/2005/Atom';
 
@@ -30,6 +40,8 @@ export interface FeedsInfo {
   vendors: number;
   /** Projects the feeds can list (first seen in the kept snapshots, the first one of a folder aside). */
   entries: number;
+  /** How many of its newest projects each agency's and winner's feed lists (FEED_MAX.own or fewer). */
+  per_feed: number;
   bytes: number;
 }
 
@@ -66,22 +78,23 @@ const baht = (v: string | null) =>
 async function entries(
   db: StageDb,
   snapshots: readonly string[],
-): Promise<{ shown: Entry[]; total: number }> {
-  if (!snapshots.length) return { shown: [], total: 0 };
+): Promise<{ shown: Entry[]; total: number; own: number }> {
+  if (!snapshots.length) return { shown: [], total: 0, own: FEED_MAX.own };
   await db.run(`CREATE OR REPLACE TEMP TABLE feed_new AS
     SELECT f.project_seq, f.project_id, f.first_seen, f.first_snapshot, p.budget, p.agency_id,
       row_number() OVER (ORDER BY f.first_seen DESC, p.budget DESC NULLS LAST, f.project_id) AS pos
     FROM first_seen f JOIN projects p USING (project_seq)
     WHERE f.first_snapshot IN (${snapshots.map(sqlString).join(', ')})`);
   const total = await db.scalar(`SELECT count(*) FROM feed_new`);
+  const own = await perFeed(db);
   const rows = await db.rows(`WITH by_agency AS (
       SELECT project_seq FROM feed_new
-      QUALIFY row_number() OVER (PARTITION BY agency_id ORDER BY pos) <= ${FEED_MAX.own}
+      QUALIFY row_number() OVER (PARTITION BY agency_id ORDER BY pos) <= ${own}
     ), by_vendor AS (
       SELECT project_seq FROM (SELECT DISTINCT c.project_seq, v.tin, e.pos FROM contracts c
         JOIN vendors v USING (vendor_id) JOIN feed_new e USING (project_seq)
         WHERE v.tin_status = 'valid')
-      QUALIFY row_number() OVER (PARTITION BY tin ORDER BY pos) <= ${FEED_MAX.own}
+      QUALIFY row_number() OVER (PARTITION BY tin ORDER BY pos) <= ${own}
     ), shown AS (
       SELECT project_seq FROM feed_new WHERE pos <= ${FEED_MAX.national}
       UNION SELECT project_seq FROM by_agency UNION SELECT project_seq FROM by_vendor
@@ -99,14 +112,34 @@ async function entries(
     ...(r as unknown as Entry),
     winners: (r.winners as Entry['winners']) ?? [],
   }));
-  return { shown, total };
+  return { shown, total, own };
+}
+
+/**
+ * Entries per agency's and winner's feed: FEED_MAX.own, or fewer when the feeds would weigh more
+ * than FEEDS_BUDGET (estimated from how many new projects each agency and winner has).
+ */
+async function perFeed(db: StageDb): Promise<number> {
+  const rows = await db.rows(`WITH a AS (SELECT count(*) AS n FROM feed_new GROUP BY agency_id),
+      v AS (SELECT count(DISTINCT c.project_seq) AS n FROM contracts c JOIN vendors w USING (vendor_id)
+        JOIN feed_new e USING (project_seq) WHERE w.tin_status = 'valid' GROUP BY w.tin)
+    SELECT k, coalesce((SELECT sum(least(n, k)) FROM a), 0) + coalesce((SELECT sum(least(n, k)) FROM v), 0) AS entries,
+      (SELECT count(*) FROM agencies) + (SELECT count(*) FROM v) AS feeds
+    FROM range(1, ${FEED_MAX.own + 1}) t(k) ORDER BY k`);
+  let own = 1;
+  for (const r of rows) {
+    const bytes =
+      (Number(r.feeds) + 1) * FEED_BYTES + (Number(r.entries) + FEED_MAX.national) * ENTRY_BYTES;
+    if (bytes <= FEEDS_BUDGET) own = Number(r.k);
+  }
+  return own;
 }
 
 const XML = new XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   suppressEmptyNode: true,
-  format: true,
+  format: false,
 });
 
 interface FeedSpec {
@@ -116,6 +149,8 @@ interface FeedSpec {
   /** The site page the feed is about, relative to the site's root. */
   page: string;
   entries: Entry[];
+  /** An agency's or a winner's feed: its entries need not name the agency, or the winners. */
+  about?: 'agency' | 'vendor';
 }
 
 function feedXml(spec: FeedSpec, m: Manifest, builtAt: Map<string, string>): string {
@@ -126,28 +161,19 @@ function feedXml(spec: FeedSpec, m: Manifest, builtAt: Map<string, string>): str
       .map((w) => `${w.name ?? '–'}${w.tin ? ` (${w.tin})` : ''}: ${baht(w.price)}`)
       .join('; ');
     const summary = [
-      e.agency,
+      ...(spec.about === 'agency' ? [] : [e.agency]),
       `ปีงบประมาณ ${e.fiscal_year}`,
       `งบประมาณ ${baht(e.budget)}`,
       `ราคาตกลง ${baht(e.agreed)}`,
-      winners ? `ผู้ชนะ: ${winners}` : 'ยังไม่มีสัญญา',
+      ...(spec.about === 'vendor' ? [] : [winners ? `ผู้ชนะ: ${winners}` : 'ยังไม่มีสัญญา']),
     ].join(' · ');
     return {
       id: `${TAG}project/${encodeURIComponent(e.project_id)}`,
       title: xmlText(e.project_name || e.project_id),
       updated: builtAt.get(e.first_snapshot) ?? m.built_at,
       link: [
-        {
-          '@_rel': 'alternate',
-          '@_type': 'text/html',
-          '@_href': `${root}project?id=${encodeURIComponent(e.project_id)}`,
-        },
-        {
-          '@_rel': 'related',
-          '@_type': 'text/html',
-          '@_title': `snapshot ${e.first_snapshot}`,
-          '@_href': `${root}new?snap=${e.first_snapshot}`,
-        },
+        { '@_rel': 'alternate', '@_href': `${root}project?id=${encodeURIComponent(e.project_id)}` },
+        { '@_rel': 'related', '@_href': `${root}new?snap=${e.first_snapshot}` },
       ],
       summary: xmlText(summary),
     };
@@ -161,10 +187,13 @@ function feedXml(spec: FeedSpec, m: Manifest, builtAt: Map<string, string>): str
       title: xmlText(spec.title),
       updated: m.built_at,
       author: { name: 'ภาษีไปไหน' },
-      rights: xmlText(m.licence_th || m.licence),
+      // The licence in words in the national feed; the others link to the dataset's page, which
+      // states it (tens of thousands of feeds each repeating 700 bytes of it would weigh 30 MB).
+      ...(spec.about ? {} : { rights: xmlText(m.licence_th || m.licence) }),
       link: [
         { '@_rel': 'self', '@_href': path.posix.basename(spec.rel) },
-        { '@_rel': 'alternate', '@_type': 'text/html', '@_href': `${root}${spec.page}` },
+        { '@_rel': 'alternate', '@_href': `${root}${spec.page}` },
+        { '@_rel': 'license', '@_href': `${root}dataset` },
       ],
       entry: spec.entries.map(entry),
     },
@@ -184,7 +213,7 @@ export async function writeFeeds(
 ): Promise<FeedsInfo> {
   db.stage('writing feeds');
   const news = kept.filter((s) => !s.initial).map((s) => s.id);
-  const { shown: all, total } = await entries(db, news);
+  const { shown: all, total, own } = await entries(db, news);
   const builtAt = new Map(kept.map((s) => [s.id, s.built_at]));
   const specs: FeedSpec[] = [
     {
@@ -204,7 +233,8 @@ export async function writeFeeds(
       rel: `agency/${key}.xml`,
       title: `ภาษีไปไหน: โครงการใหม่ของ ${String(a.name)}`,
       page: `agency?key=${key}`,
-      entries: (byAgency.get(key) ?? []).slice(0, FEED_MAX.own),
+      entries: (byAgency.get(key) ?? []).slice(0, own),
+      about: 'agency',
     });
   }
   const byVendor = group(all, (e) => e.winners.flatMap((w) => (w.tin ? [w.tin] : [])));
@@ -214,7 +244,8 @@ export async function writeFeeds(
       rel: `vendor/${tin}.xml`,
       title: `ภาษีไปไหน: โครงการใหม่ที่ ${name} ชนะ`,
       page: `vendor?id=tin:${tin}`,
-      entries: list.slice(0, FEED_MAX.own),
+      entries: list.slice(0, own),
+      about: 'vendor',
     });
   }
   for (const sub of ['agency', 'vendor']) await mkdir(path.join(dir, sub), { recursive: true });
@@ -234,6 +265,7 @@ export async function writeFeeds(
     agencies: agencies.length,
     vendors: byVendor.size,
     entries: total,
+    per_feed: own,
     bytes,
   };
 }

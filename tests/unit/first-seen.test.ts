@@ -211,23 +211,39 @@ describe('Atom feeds of new projects (#23 §2)', () => {
   }
   const ids = (f: Feed) => (f.entry ?? []).map((e) => e.id.replace(/^.*project\//, ''));
 
-  it('list exactly the projects the second ingest added: by agency all of them, nationally the largest first', async () => {
+  it('list the projects the second ingest added: each agency its largest 20, nationally the largest 200', async () => {
     const m = manifestOf(droneDir);
     const latest = csvIds(DRONE_LATEST_FY).sort();
-    expect(m.feeds).toMatchObject({ national: 'feeds/national.xml', entries: latest.length });
+    expect(m.feeds).toMatchObject({
+      national: 'feeds/national.xml',
+      entries: latest.length,
+      per_feed: 20,
+    });
     const agencyFeeds = readdirSync(path.join(droneDir, 'feeds', 'agency'));
     const [agencies] = await rows(
       `SELECT count(*)::INTEGER AS n FROM ${table(droneDir, 'agencies')}`,
     );
     expect(agencyFeeds).toHaveLength(Number(agencies!.n));
+    // Each agency's new projects, largest budget first (all were first seen on one date), its
+    // first 20 in its feed.
+    const fresh = `(SELECT project_id FROM ${table(droneDir, 'first_seen')} WHERE first_snapshot = ${lit(m.snapshot_id)})`;
+    const byAgency = await rows(
+      `SELECT a.agency_key, list(p.project_id ORDER BY p.budget DESC NULLS LAST, p.project_id) AS ids
+       FROM ${table(droneDir, 'projects')} p JOIN ${table(droneDir, 'agencies')} a USING (agency_id)
+       WHERE p.project_id IN ${fresh} GROUP BY 1`,
+    );
+    for (const a of byAgency)
+      expect(ids(readFeed(`agency/${String(a.agency_key)}.xml`))).toEqual(
+        (a.ids as unknown as string[]).slice(0, 20),
+      );
     const listed = agencyFeeds.flatMap((f) => ids(readFeed(`agency/${f}`)));
-    expect(listed.sort()).toEqual(latest);
-    // Nationally: the 500 largest budgets of them, newest first (all of one snapshot here).
+    expect(listed.length).toBe(
+      byAgency.reduce((n, a) => n + Math.min(20, (a.ids as unknown as string[]).length), 0),
+    );
+    // Nationally: the 200 largest budgets of them, newest first (all of one snapshot here).
     const expected = await rows(
-      `SELECT project_id FROM ${table(droneDir, 'projects')} WHERE project_id IN
-         (SELECT project_id FROM ${table(droneDir, 'first_seen')} WHERE first_snapshot = ?)
-       ORDER BY budget DESC NULLS LAST, project_id LIMIT 500`,
-      [m.snapshot_id],
+      `SELECT project_id FROM ${table(droneDir, 'projects')} WHERE project_id IN ${fresh}
+       ORDER BY budget DESC NULLS LAST, project_id LIMIT 200`,
     );
     const national = readFeed('national.xml');
     expect(ids(national)).toEqual(expected.map((r) => String(r.project_id)));
@@ -237,6 +253,7 @@ describe('Atom feeds of new projects (#23 §2)', () => {
       `../../project?id=${ids(national)[0]}`,
       `../../new?snap=${m.snapshot_id}`,
     ]);
+    expect(national.entry![0]!.summary).toMatch(/ผู้ชนะ: .+ \(\d{13}\): [\d,.]+ บาท/);
   });
 
   it('one per vendor with a valid tax id that won a new project, with its winners and amounts', async () => {
@@ -254,8 +271,9 @@ describe('Atom feeds of new projects (#23 §2)', () => {
     );
     const w = winners[0]!;
     const feed = readFeed(`vendor/${String(w.tin)}.xml`);
-    expect(ids(feed).sort()).toEqual(w.ids);
-    expect(feed.entry![0]!.summary).toContain(`(${String(w.tin)})`);
-    expect(feed.entry![0]!.summary).toMatch(/งบประมาณ [\d,.]+ บาท/);
+    expect(ids(feed).sort()).toEqual((w.ids as unknown as string[]).slice(0, 20));
+    // Its entries name the agency and the amounts (the winner is the feed's own).
+    expect(feed.entry![0]!.summary).toMatch(/ · ปีงบประมาณ 25\d\d · งบประมาณ [\d,.]+ บาท/);
+    expect(feed.entry![0]!.summary).not.toContain('ผู้ชนะ');
   });
 });

@@ -422,7 +422,15 @@ export interface Manifest {
    * the national feed's path, how many agency and vendor feeds, the projects they can list and
    * their bytes.
    */
-  feeds?: { national: string; agencies: number; vendors: number; entries: number; bytes: number };
+  feeds?: {
+    national: string;
+    agencies: number;
+    vendors: number;
+    entries: number;
+    /** Entries per agency's and winner's feed (20, fewer when an update adds very much). */
+    per_feed: number;
+    bytes: number;
+  };
 }
 
 /** Pre-aggregated numbers for the prerendered landing page (agg/summary.json). */
