@@ -33,17 +33,8 @@ const ENTRY_BYTES = 900;
 const TAG = 'tag:phasi-pai-nai,2026:';
 const ATOM = 'http://www.w3.org/2005/Atom';
 
-export interface FeedsInfo {
-  /** The national feed, relative to the data folder. */
-  national: string;
-  agencies: number;
-  vendors: number;
-  /** Projects the feeds can list (first seen in the kept snapshots, the first one of a folder aside). */
-  entries: number;
-  /** How many of its newest projects each agency's and winner's feed lists (FEED_MAX.own or fewer). */
-  per_feed: number;
-  bytes: number;
-}
+/** What the manifest says of the feeds (`feeds`, documented there). */
+export type FeedsInfo = NonNullable<Manifest['feeds']>;
 
 interface Entry {
   project_id: string;

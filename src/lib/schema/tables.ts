@@ -423,9 +423,11 @@ export interface Manifest {
    * their bytes.
    */
   feeds?: {
+    /** The national feed, relative to the data folder. */
     national: string;
     agencies: number;
     vendors: number;
+    /** Projects the feeds can list (first seen in the kept snapshots but a folder's first). */
     entries: number;
     /** Entries per agency's and winner's feed (20, fewer when an update adds very much). */
     per_feed: number;
