@@ -404,6 +404,12 @@ describe('profiles on the real drone set', () => {
     expect((await listBars(page, 'new-vendors')).map(([, v]) => v)).toEqual(
       winners.map((x) => x.v),
     );
+    // The landing page says how many the update added, linking here.
+    await page.goto(`${demo.origin}/`);
+    expect(await page.textContent('[data-testid="home-new"]')).toContain(
+      Number(p!.projects).toLocaleString('th-TH'),
+    );
+    expect(await page.getAttribute('[data-testid="home-new"]', 'href')).toBe('/new');
     await still.close();
     // With scripts: the whole list is the explorer under seen=latest, its filter shown as set.
     const live = await browser.newPage();

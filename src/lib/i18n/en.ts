@@ -36,6 +36,7 @@ export const en: typeof th = {
     totals: 'All years',
     no_data: 'No dataset yet: run npm run ingest to build one',
     snapshot: 'Dataset {{id}}, built {{date}}',
+    new_cta: 'The latest update ({{date}}) added {{n}} projects',
     explore_cta: 'Explore and filter',
     source: 'Source: {{licence}}',
   },

@@ -34,6 +34,7 @@ export const th = {
     totals: 'รวมทุกปี',
     no_data: 'ยังไม่มีชุดข้อมูล ใช้คำสั่ง npm run ingest เพื่อสร้าง',
     snapshot: 'ชุดข้อมูล {{id}} สร้างเมื่อ {{date}}',
+    new_cta: 'ข้อมูลชุดล่าสุด ({{date}}) เพิ่มโครงการใหม่ {{n}} โครงการ',
     explore_cta: 'สำรวจและกรองข้อมูล',
     source: 'ที่มา: {{licence}}',
   },
