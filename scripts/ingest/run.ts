@@ -34,7 +34,7 @@ export { LICENCE } from './snapshot.ts';
 /** DuckDB's memory limit, the files' row caps and the task size are the store's own options. */
 export interface IngestOptions extends Pick<
   StoreOptions,
-  'memoryLimit' | 'maxRowsPerFile' | 'smallTasks'
+  'memoryLimit' | 'maxRowsPerFile' | 'topRows' | 'smallTasks'
 > {
   files: string[];
   out: string;
@@ -112,6 +112,7 @@ async function ingestLocked(
       onProgress: opts.onProgress,
       memoryLimit: opts.memoryLimit,
       maxRowsPerFile: opts.maxRowsPerFile,
+      topRows: opts.topRows,
       smallTasks: opts.smallTasks,
     });
     const inputs = await gather(opts, memo, work);
@@ -185,6 +186,7 @@ function optionsOf(opts: IngestOptions): unknown {
     schema: SCHEMA_VERSION,
     synthetic: opts.synthetic ?? false,
     maxRowsPerFile: opts.maxRowsPerFile ?? null,
+    topRows: opts.topRows ?? null,
   };
 }
 

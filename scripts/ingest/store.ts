@@ -11,6 +11,7 @@ import path from 'node:path';
 import { CANONICAL_FIELDS, LAYOUT_28, type CanonicalField } from '../../src/lib/schema/fields.ts';
 import {
   MAX_ROWS_PER_FILE,
+  TOP_ROWS,
   type RejectExample,
   type TableName,
 } from '../../src/lib/schema/tables.ts';
@@ -47,6 +48,8 @@ export interface StoreOptions {
   memoryLimit?: string;
   /** Rows per file before a table splits further (default MAX_ROWS_PER_FILE; tests set less). */
   maxRowsPerFile?: Partial<Record<TableName, number>>;
+  /** How many projects `projects_top` holds (default TOP_ROWS; tests set less). */
+  topRows?: number;
   threads?: number;
   /** Scan in 2,048-row tasks (`PRAGMA verify_parallelism`): small inputs use every thread (tests). */
   smallTasks?: boolean;
@@ -68,6 +71,7 @@ export class Store {
     private readonly conn: DuckDBConnection,
     private readonly onProgress?: (p: Progress) => void,
     private readonly maxRows: Partial<Record<TableName, number>> = MAX_ROWS_PER_FILE,
+    private readonly topRows = TOP_ROWS,
   ) {
     this.db = {
       conn,
@@ -146,7 +150,7 @@ export class Store {
     await conn.run(
       `CREATE TEMP TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
     );
-    return new Store(conn, opts.onProgress, opts.maxRowsPerFile);
+    return new Store(conn, opts.onProgress, opts.maxRowsPerFile, opts.topRows);
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {
@@ -382,15 +386,12 @@ export class Store {
   /** The search index, the vendor copy and the pre-aggregates; every table; the headline files. */
   async writeParquet(dir: string) {
     await buildSearchIndex(this.db);
-    await buildAggregates(this.db);
+    await buildAggregates(this.db, this.topRows);
     const files = await writeTables(this.db, dir, this.maxRows);
     return { files, headline: await writeHeadline(this.db, path.join(dir, 'headline')) };
   }
 
-  /**
-   * The working database as the stages that run after the tables are built see it (the snapshot's
-   * summary, coverage and first-seen table: snapshot.ts).
-   */
+  /** The working database, for the stages after the tables (summary, first seen: snapshot.ts). */
   get stages(): StageDb {
     return this.db;
   }

@@ -2,13 +2,20 @@
  * The site's own query code (src/lib/query) run on native DuckDB instead of DuckDB-WASM: the same
  * planning, SQL and merging, so unit tests can check it against independent answers quickly.
  */
-import { aggregateWith, vendorRow, type Ask } from '../../src/lib/query/aggregate';
+import {
+  aggregateWith,
+  sourceFiles,
+  vendorRow,
+  type Ask,
+  type Row,
+} from '../../src/lib/query/aggregate';
 import { loadDimensions, toResolved, type Dimensions } from '../../src/lib/query/filters/resolve';
 import type { Filters } from '../../src/lib/query/filters';
 import { runSearch } from '../../src/lib/query/search';
 import { seenHits } from '../../src/lib/query/seen';
 import { queryWords } from '../../src/lib/search/text';
-import { agencyIdsSql } from '../../src/lib/query/lookups';
+import { agencyIdsSql, bySeqSql } from '../../src/lib/query/lookups';
+import { rowsSql, topPage } from '../../src/lib/query/page-sql';
 import type { Measure, Resolved } from '../../src/lib/query/plan';
 import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
 import { ownConnection, rowsOn } from './duckdb';
@@ -84,4 +91,30 @@ export function fixtureDirs(rows: number, seed: number): FixtureDirs {
 export async function ingestFixtures(dirs: FixtureDirs): Promise<{ drone: Site; gen: Site }> {
   const [drone, gen] = await Promise.all([droneData(), generatedData(dirs.rows, dirs.seed)]);
   return { drone: await site(drone), gen: await site(gen.data) };
+}
+
+/**
+ * A page of the table in its default order two ways: from the budget-ordered copy (`topPage`;
+ * null when the copy cannot tell it) and from every year's projects, named from `project_names`,
+ * as the table read it before the copy.
+ */
+export async function topAndProjects(
+  s: Site,
+  r: Resolved,
+  offset: number,
+): Promise<{ top: Row[] | null; projects: Row[] }> {
+  const top = await topPage(s.ask, s.m, r, 50, offset);
+  const files = sourceFiles(s.m, 'projects', r);
+  const rows = files.length
+    ? await s.ask(rowsSql('projects', files, r, '-budget', 50, offset), files)
+    : [];
+  const seqs = rows.map((x) => ({ project_seq: Number(x.project_seq) }));
+  const names = seqs.length
+    ? await s.ask(bySeqSql(tableFiles(s.m, 'project_names'), seqs), [])
+    : [];
+  const name = new Map(names.map((x) => [Number(x.project_seq), x.project_name]));
+  return {
+    top,
+    projects: rows.map((x) => ({ ...x, project_name: name.get(Number(x.project_seq)) ?? null })),
+  };
 }

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Truth } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
-import type { Manifest, Summary } from '../../src/lib/schema/tables';
+import { tableFiles, type Manifest, type Summary } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import {
@@ -22,6 +22,10 @@ import {
   SHARED_GEN,
 } from '../helpers/fixtures';
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
+import { site, topAndProjects } from '../helpers/site';
+import { filterCases } from '../helpers/expected';
+import { NO_FILTERS } from '../../src/lib/query/filters';
+import { topAnswers } from '../../src/lib/query/page-sql';
 
 const dir = path.join(TMP, 'unit-ingest');
 
@@ -327,8 +331,9 @@ describe('generated data against its ground truth', () => {
     });
   });
 
-  /** One ingest of the set with small files for the tables the next two tests cut. */
+  /** One ingest of the set with small files for the tables the next tests cut. */
   const max = 1000;
+  const TOP = 500;
   let cutRun: Promise<string> | null = null;
   const smallFiles = () =>
     (cutRun ??= (async () => {
@@ -338,6 +343,7 @@ describe('generated data against its ground truth', () => {
         out: small,
         maps: new Map(),
         maxRowsPerFile: { contracts_by_vendor: max, details: 300, project_names: 300 },
+        topRows: TOP,
       });
       return small;
     })());
@@ -373,6 +379,33 @@ describe('generated data against its ground truth', () => {
     expect(perFile.reduce((s, f) => s + Number(f.n), 0)).toBe(all!.n);
     // The generated vendors are Zipf-distributed: the busiest have files of their own.
     expect(perFile.filter((f) => f.vendors === 1).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the first projects in budget order, and pages past them from the projects', async () => {
+    const small = await smallFiles();
+    const s = await site(small);
+    expect(tableFiles(s.m, 'projects_top')[0]!.rows).toBe(TOP);
+    const copy = await rows(
+      `SELECT project_seq FROM read_parquet(${files(small, s.m, 'projects_top')})`,
+    );
+    const inCopy = new Set(copy.map((x) => Number(x.project_seq)));
+    const answered = { copy: 0, projects: 0 };
+    for (const c of [{}, ...(await filterCases(small))]) {
+      const r = await s.resolve({ ...NO_FILTERS, ...c });
+      if (!topAnswers(r, '-budget')) continue;
+      // Within the copy, a page that straddles its end, and past it.
+      for (const offset of [0, 200, TOP - 20, TOP + 100]) {
+        const { top, projects } = await topAndProjects(s, r, offset);
+        // The copy answers exactly when it holds the whole page, and otherwise says it cannot
+        // (the table then reads the projects).
+        const held =
+          projects.length === 50 && projects.every((x) => inCopy.has(Number(x.project_seq)));
+        expect({ c, offset, top }).toEqual({ c, offset, top: held ? projects : null });
+        answered[top ? 'copy' : 'projects']++;
+      }
+    }
+    expect(answered.copy).toBeGreaterThan(5);
+    expect(answered.projects).toBeGreaterThan(5);
   });
 
   it('writes each name beside its details: the same files, seq ranges and rows', async () => {

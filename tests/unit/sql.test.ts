@@ -28,7 +28,7 @@ import {
   vendorLookupSql,
   vendorNamesSql,
 } from '../../src/lib/query/lookups';
-import { rowsSql } from '../../src/lib/query/page-sql';
+import { rowsSql, topAnswers } from '../../src/lib/query/page-sql';
 import {
   candidates,
   CONTRACT_MEASURES,
@@ -44,7 +44,13 @@ import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { expectedTotals, filterCases, table } from '../helpers/expected';
 import { SHARED_GEN } from '../helpers/fixtures';
-import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
+import {
+  fixtureDirs,
+  ingestFixtures,
+  siteTotals,
+  topAndProjects,
+  type Site,
+} from '../helpers/site';
 
 const dirs = fixtureDirs(SHARED_GEN.rows, SHARED_GEN.seed);
 const { droneDir, genDir } = dirs;
@@ -234,6 +240,28 @@ describe('explorer SQL on native DuckDB', () => {
     expect(fromCopy).toEqual(
       bySeq(await gen.ask(bySeqSql(tableFiles(gen.m, 'project_names'), rowsOnScreen), [])),
     );
+  });
+
+  it('pages the default order from the budget-ordered copy as from the projects, names included', async () => {
+    let used = 0;
+    for (const [s, dir] of [
+      [drone, droneDir],
+      [gen, genDir],
+    ] as const) {
+      // The sets are smaller than TOP_ROWS: the copy holds every project and answers every page.
+      expect(tableFiles(s.m, 'projects_top')[0]!.rows).toBe(s.m.counts.projects);
+      for (const c of [{}, ...(await filterCases(dir))]) {
+        const r = await s.resolve(f(c));
+        if (!topAnswers(r, '-budget')) continue;
+        used++;
+        // The first page, the second, a deep one and one past the end.
+        for (const offset of [0, 50, 1000, s.m.counts.projects]) {
+          const { top, projects } = await topAndProjects(s, r, offset);
+          expect({ c, offset, top }).toEqual({ c, offset, top: projects });
+        }
+      }
+    }
+    expect(used).toBeGreaterThan(10);
   });
 
   it('looks up names far apart in one query, each group reading its own range, as one by one', async () => {

@@ -1,9 +1,12 @@
-/** Stage: the vendor copy of the contracts and the pre-aggregates the explorer plans on. */
+/**
+ * Stage: the vendor copy of the contracts, the budget-ordered top of the projects and the
+ * pre-aggregates the explorer plans on.
+ */
 import { TABLES } from '../../../src/lib/schema/tables.ts';
 import type { StageDb } from './db.ts';
 
 /** The narrow vendor copy and the pre-aggregates, from the built tables. */
-export async function buildAggregates(db: StageDb): Promise<void> {
+export async function buildAggregates(db: StageDb, topRows: number): Promise<void> {
   db.stage('building the vendor copy and the pre-aggregates');
   const byVendor = TABLES.contracts_by_vendor.map((c) =>
     c === 'project_name' ? 'd.project_name' : `c.${c}`,
@@ -12,6 +15,14 @@ export async function buildAggregates(db: StageDb): Promise<void> {
     SELECT ${byVendor.join(', ')} FROM contracts c
     LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
     WHERE c.vendor_id IS NOT NULL`);
+  // The table's default order (page-sql.ts SORT_SQL '-budget'), its first `topRows` projects.
+  const top = TABLES.projects_top.filter((c) => c !== 'budget_rank' && c !== 'project_name');
+  await db.run(`CREATE OR REPLACE TEMP TABLE projects_top AS
+    SELECT row_number() OVER (ORDER BY t.budget DESC NULLS LAST, t.project_id)::INTEGER AS budget_rank,
+           t.*, n.project_name
+    FROM (SELECT ${top.join(', ')} FROM projects
+          ORDER BY budget DESC NULLS LAST, project_id LIMIT ${Number(topRows)}) t
+    LEFT JOIN project_names n USING (project_seq)`);
   // Discount against the reference price counts only projects that have both amounts.
   const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
     coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;

@@ -2,7 +2,7 @@
 import { sourceFiles, type Row } from '../query/aggregate';
 import type { Sort } from '../query/filters';
 import { projectContractsSql, projectSql, vendorNamesSql } from '../query/lookups';
-import { rowsSql } from '../query/page-sql';
+import { rowsSql, topAnswers, topPage } from '../query/page-sql';
 import { rowSource, type Resolved, type Source } from '../query/plan';
 import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { ask, byNearbySeq, bySeq, namesById, type Agency, type Vendor } from './lookup';
@@ -49,15 +49,19 @@ export async function pageRows(
   sort: Sort,
   page: number,
 ): Promise<ResultRow[]> {
+  const offset = (page - 1) * PAGE_SIZE;
+  // The default order's pages, names included, from the budget-ordered copy when it holds them.
+  const ranked = topAnswers(r, sort) ? await topPage(ask, m, r, PAGE_SIZE, offset) : null;
   const source = rowSource(r);
-  const files = sourceFiles(m, source, r);
-  if (files.length === 0) return [];
-  const q = rowsSql(source, files, r, sort, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-  const top = await ask<Row>(q, files);
+  const files = ranked ? [] : sourceFiles(m, source, r);
+  if (!ranked && files.length === 0) return [];
+  const top = ranked ?? (await ask<Row>(rowsSql(source, files, r, sort, PAGE_SIZE, offset), files));
   if (top.length === 0) return [];
   const seqs = top.map((x) => ({ project_seq: Number(x.project_seq) }));
   const [names, agencies] = await Promise.all([
-    namesFor(m, r, source, files, seqs),
+    ranked
+      ? new Map(top.map((x) => [Number(x.project_seq), x]))
+      : namesFor(m, r, source, files, seqs),
     namesById<Agency>(m, 'agencies', 'agency_id', [
       ...new Set(top.map((x) => Number(x.agency_id))),
     ]),

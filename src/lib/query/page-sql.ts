@@ -1,8 +1,9 @@
 /** The results table's SQL: one page of projects in the chosen order. */
-import type { ManifestFile } from '../schema/tables';
+import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import type { Ask, Row } from './aggregate';
 import type { Sort } from './filters';
-import { CONTRACT_ROWS, type Resolved, type Source } from './plan';
-import { parquet, type Sql } from './sql';
+import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source } from './plan';
+import { inList, parquet, sqlNumber, type Sql } from './sql';
 import { rankJoin, where } from './where';
 
 /** Table order (ties by project id, so pages and exports are stable); on the inner alias `q`. */
@@ -45,4 +46,94 @@ export function rowsSql(
       FROM ${inner} AS q${rankJoin(r, 'h')} ORDER BY ${r.search ? 'h.rank, ' : ''}${SORT_SQL[sort]} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
     params: w.params,
   };
+}
+
+/**
+ * Whether the budget-ordered copy (`projects_top`) can give this page: the default order, no
+ * search (whose whole-word matches come first), no agency (one agency's rows are a small range of
+ * the projects already) and filters that are all columns of the copy.
+ */
+export function topAnswers(r: Resolved, sort: Sort): boolean {
+  return (
+    sort === '-budget' &&
+    rowSource(r) === 'projects' &&
+    activeDims(r).every(
+      (d) => d !== 'search' && d !== 'agency' && DIMS[d].sources.includes('projects_top'),
+    )
+  );
+}
+
+/** The columns of a page, as `rowsSql` gives them, with the name the copy carries. */
+const TOP_COLUMNS =
+  'project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value, project_name';
+
+/**
+ * How many of the copy's ranks `lo`..`hi` match the filters, and the ranks of matches
+ * `skip + 1`..`skip + take` among them (as text: `[r1, r2, …]`). Reads the filters' columns of
+ * those row groups only.
+ */
+export function topRanksSql(
+  files: readonly ManifestFile[],
+  r: Resolved,
+  lo: number,
+  hi: number,
+  skip: number,
+  take: number,
+): Sql {
+  const w = where('projects_top', r);
+  const cond = `budget_rank BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
+  return {
+    sql: `SELECT count(*)::INTEGER AS n, list_sort(list(budget_rank))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS ranks
+      FROM ${parquet(files)} WHERE ${cond}`,
+    params: w.params,
+  };
+}
+
+/** The copy's rows of these ranks, in order: the row groups that hold them. */
+export function topRowsSql(files: readonly ManifestFile[], ranks: readonly number[]): Sql {
+  const params: (string | number)[] = [];
+  return {
+    sql: `SELECT ${TOP_COLUMNS} FROM ${parquet(files)} WHERE ${inList('budget_rank', ranks, params)} ORDER BY budget_rank`,
+    params,
+  };
+}
+
+/**
+ * Where the copy's ranks are scanned for a filtered page: the first rows first, then wider spans,
+ * so a page near the top reads a few row groups of the filters' columns.
+ */
+const SPANS = [8_192, 32_768, 131_072];
+
+/**
+ * A page in the default order from the budget-ordered copy, or null when the copy cannot tell it:
+ * it holds only the first projects (TOP_ROWS) and fewer than the page needs match among them.
+ */
+export async function topPage(
+  ask: Ask,
+  m: Manifest,
+  r: Resolved,
+  limit: number,
+  offset: number,
+): Promise<Row[] | null> {
+  const files = tableFiles(m, 'projects_top');
+  if (files.length === 0) return null;
+  const held = files.reduce((n, f) => n + f.rows, 0);
+  const whole = held >= m.counts.projects;
+  let ranks: number[] = [];
+  if (activeDims(r).length === 0) {
+    for (let k = offset + 1; k <= Math.min(held, offset + limit); k++) ranks.push(k);
+  } else {
+    let lo = 1;
+    let skip = offset;
+    for (const hi of [...SPANS.filter((x) => x < held), held]) {
+      const [x] = await ask(topRanksSql(files, r, lo, hi, skip, limit - ranks.length), files);
+      const n = Number(x?.n ?? 0);
+      if (n > skip) ranks = [...ranks, ...(JSON.parse(String(x!.ranks)) as number[])];
+      skip = Math.max(0, skip - n);
+      if (ranks.length === limit) break;
+      lo = hi + 1;
+    }
+  }
+  if (ranks.length < limit && !whole) return null;
+  return ranks.length ? ask(topRowsSql(files, ranks), files) : [];
 }

@@ -17,6 +17,7 @@ export type Source = Extract<
   | 'agg_vendor_year'
   | 'agg_month'
   | 'projects'
+  | 'projects_top'
   | 'contracts'
   | 'contracts_by_vendor'
 >;
@@ -35,7 +36,11 @@ const BY_SIZE: readonly Source[] = [
 ];
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
 export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
-const FACTS = ['projects', 'contracts', 'contracts_by_vendor'] as const;
+/**
+ * The facts (`projects_top`, the first projects in the table's default order, answers a page of
+ * the table only: page-sql.ts `topPage`; never an aggregate, so it is not in BY_SIZE).
+ */
+const FACTS = ['projects', 'projects_top', 'contracts', 'contracts_by_vendor'] as const;
 
 /** A facet filter's ids; `nulls`: also rows with no value (the method's `unknown` bucket). */
 export interface FacetIds {
@@ -164,6 +169,7 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   projects: PROJECT_MEASURES,
+  projects_top: [],
   contracts_by_vendor: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   contracts: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
 };

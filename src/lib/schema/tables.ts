@@ -5,7 +5,7 @@
  */
 import type { HeadlineInfo } from '../headline/files';
 
-export const SCHEMA_VERSION = 16;
+export const SCHEMA_VERSION = 17;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -112,6 +112,29 @@ export const TABLES = {
     'project_name',
   ],
   /**
+   * The first `TOP_ROWS` projects in the table's default order (budget, largest first, no budget
+   * last, ties by project id; schema 17) with what the table shows and filters by, names
+   * included: a page of any view in that order whose filters are project columns reads the first
+   * row groups only (a deep page its own), not every year's projects and the names' files.
+   * `budget_rank` is the place in that order, from 1.
+   */
+  projects_top: [
+    'budget_rank',
+    'project_seq',
+    'project_id',
+    'fiscal_year',
+    'agency_id',
+    'method_id',
+    'type_id',
+    'province_id',
+    'district_id',
+    'status_id',
+    'budget',
+    'agreed',
+    'contract_count',
+    'project_name',
+  ],
+  /**
    * Small pre-aggregates (each project once; `agreed` sums contract values; `ref_price` and
    * `ref_agreed` sum the reference price and agreed total of projects that have both).
    */
@@ -194,6 +217,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
   details: 'year',
   project_names: 'year',
   contracts_by_vendor: 'key',
+  projects_top: 'single',
   search_terms: 'single',
   search_postings: 'key',
   agg_agency_year: 'single',
@@ -244,8 +268,16 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   project_names: 4096,
   // One agency's year: a small group, not 16k rows of every measure.
   agg_agency_year: 2048,
+  // A page's 50 rows and their names: one or two groups of ~60 KB at 6M rows.
+  projects_top: 2048,
   search_postings: 65536,
 };
+
+/**
+ * How many projects `projects_top` holds (5,242 pages of 50; 7.7 MB at 6M rows). A page past
+ * them, or a view with fewer matches among them than its page needs, reads the projects.
+ */
+export const TOP_ROWS = 262_144;
 
 export function rowGroupRows(table: TableName): number {
   return ROW_GROUP[table] ?? 16384;
