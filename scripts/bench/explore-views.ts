@@ -62,5 +62,8 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
       path: q({ seen: 'latest', agency: agency.dept_name! }),
     },
     { name: 'deep page (page 2000)', path: q({ page: '2000' }) },
+    // A year's page past the first: its numbers from the headline files, its rows from the
+    // budget-ordered copy (schema 17).
+    { name: 'one year, page 20', path: q({ fy: String(fy), page: '20' }) },
   ];
 }

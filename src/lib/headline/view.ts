@@ -1,7 +1,8 @@
 /**
  * A view's headline numbers and first table page from the headline files (files.ts), without the
  * SQL engine: for the views whose only filters are fiscal years and one of an agency name, a
- * vendor or a search of one frequent word, in the default order, on the first page. Any other
+ * vendor or a search of one frequent word (the first page of the table in the default order
+ * only; another order or page is the engine's, or the budget-ordered copy's). Any other
  * view returns null and waits for the engine, which answers every view (and must agree with this
  * to the last satang: tested).
  */
@@ -34,7 +35,10 @@ import { agencyOf, dimsOf, overviewOf, type Read } from './parts';
 
 export interface Headline {
   totals: Totals;
-  /** The first page of the table; null where the files do not hold it (a vendor's view). */
+  /**
+   * The first page of the table; null where the files do not hold it (a vendor's view, another
+   * order or page).
+   */
   rows: ResultRow[] | null;
   vendor: Vendor | null;
   /** The method labels the table shows. */
@@ -58,7 +62,8 @@ function oneWord(q: string): string | null {
 
 /**
  * The filters the headline files may answer: fiscal years with one of an agency name, a vendor
- * or a one-word search of project names (the word's file exists only for frequent words).
+ * or a one-word search of project names (the word's file exists only for frequent words), in any
+ * order and on any page (the files hold the first page in the default order only).
  */
 export function headlineCovers(f: Filters): boolean {
   const plain = {
@@ -68,6 +73,9 @@ export function headlineCovers(f: Filters): boolean {
     vendor: f.vendor,
     q: f.q,
     snap: f.snap,
+    // Another order or page changes only the table: the numbers, facets and charts are the view's.
+    sort: f.sort,
+    page: f.page,
   };
   return (
     [f.agency, f.vendor, f.q].filter(Boolean).length <= 1 &&
@@ -254,7 +262,7 @@ async function viewOf(
         : null;
   return {
     totals,
-    rows: firstPage(file, years),
+    rows: f.sort === NO_FILTERS.sort && f.page === 1 ? firstPage(file, years) : null,
     vendor: null,
     overview: parts && d ? await overviewOf(d, totals, file, parts) : null,
     agencyIds: paths.agency ? (file.ids ?? null) : null,
