@@ -41,10 +41,20 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   };
   await cube('agg_agency_year', ['agency_id', 'fiscal_year', 'province_id', 'district_id']);
   await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
+  await cube('agg_place', ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id']);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
     SELECT vendor_id, fiscal_year, count(*)::INTEGER AS contracts, count(DISTINCT project_id)::INTEGER AS projects,
            count(DISTINCT agency_id)::INTEGER AS agencies, coalesce(sum(price_agree), 0) AS agreed
     FROM contracts WHERE vendor_id IS NOT NULL GROUP BY 1, 2`);
+  // The same by province and method (agg_place's companions; written in province order).
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_place AS
+    SELECT province_id, fiscal_year, method_id, vendor_id, count(*)::INTEGER AS contracts,
+           coalesce(sum(price_agree), 0) AS agreed
+    FROM contracts WHERE vendor_id IS NOT NULL GROUP BY ALL`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_month_place AS
+    SELECT province_id, fiscal_year, method_id, month(contract_date)::TINYINT AS month,
+           count(*)::INTEGER AS contracts, coalesce(sum(price_agree), 0) AS agreed
+    FROM contracts GROUP BY ALL`);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_month AS
     SELECT fiscal_year, month(contract_date)::TINYINT AS month, count(*)::INTEGER AS contracts,
            coalesce(sum(price_agree), 0) AS agreed

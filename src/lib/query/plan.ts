@@ -16,6 +16,9 @@ export type Source = Extract<
   | 'agg_agency_year'
   | 'agg_vendor_year'
   | 'agg_month'
+  | 'agg_place'
+  | 'agg_vendor_place'
+  | 'agg_month_place'
   | 'projects'
   | 'projects_top'
   | 'contracts'
@@ -28,12 +31,24 @@ export type Source = Extract<
 const BY_SIZE: readonly Source[] = [
   'agg_month',
   'agg_vendor_year',
+  'agg_month_place',
+  'agg_vendor_place',
+  'agg_place',
   'agg_cube',
   'agg_agency_year',
   'projects',
   'contracts_by_vendor',
   'contracts',
 ];
+/**
+ * The pre-aggregates in province order: asked only under a province filter, which reads that
+ * province's rows; without one they would be read whole.
+ */
+const BY_PROVINCE: ReadonlySet<Source> = new Set([
+  'agg_place',
+  'agg_vendor_place',
+  'agg_month_place',
+]);
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
 export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
 /**
@@ -84,11 +99,15 @@ export interface DimDef {
   ofContracts?: true;
 }
 
-const EVERY: readonly Source[] = BY_SIZE;
+const EVERY: readonly Source[] = [...BY_SIZE, 'projects_top'];
 
 export const DIMS: Record<Dim, DimDef> = {
   fy: { kind: 'years', column: 'fiscal_year', sources: EVERY },
-  agency: { kind: 'ids', column: 'agency_id', sources: ['agg_agency_year', ...FACTS] },
+  agency: {
+    kind: 'ids',
+    column: 'agency_id',
+    sources: ['agg_agency_year', 'agg_place', ...FACTS],
+  },
   ...(Object.fromEntries(
     FACETS.map((x) => [
       x.key,
@@ -103,7 +122,7 @@ export const DIMS: Record<Dim, DimDef> = {
   vendor: {
     kind: 'ids',
     column: 'vendor_id',
-    sources: ['agg_vendor_year', ...CONTRACT_ROWS],
+    sources: ['agg_vendor_year', 'agg_vendor_place', ...CONTRACT_ROWS],
     ofContracts: true,
   },
   match: { kind: 'ids', column: 'vendor_match', sources: [...CONTRACT_ROWS], ofContracts: true },
@@ -146,13 +165,15 @@ export function groupDim(g: Group): Dim | 'month' {
 
 /** The column of a dimension (or the month) on a source. */
 export function column(source: Source, d: Dim | 'month'): string {
-  if (d === 'month') return source === 'agg_month' ? 'month' : 'month(contract_date)';
+  if (d === 'month') return isMonthly(source) ? 'month' : 'month(contract_date)';
   const def = DIMS[d];
   return (CONTRACT_ROWS.has(source) && def.contractColumn) || def.column;
 }
 
+const isMonthly = (s: Source) => s === 'agg_month' || s === 'agg_month_place';
+
 function holds(s: Source, d: Dim | 'month'): boolean {
-  return d === 'month' ? s === 'agg_month' || CONTRACT_ROWS.has(s) : DIMS[d].sources.includes(s);
+  return d === 'month' ? isMonthly(s) || CONTRACT_ROWS.has(s) : DIMS[d].sources.includes(s);
 }
 
 export type Measure = 'projects' | 'budget' | 'ref_price' | 'ref_agreed' | 'contracts' | 'agreed';
@@ -165,7 +186,10 @@ export const PROJECT_MEASURES: readonly Measure[] = [
 export const CONTRACT_MEASURES: readonly Measure[] = ['contracts', 'agreed'];
 const MEASURES: Record<Source, readonly Measure[]> = {
   agg_month: CONTRACT_MEASURES,
+  agg_month_place: CONTRACT_MEASURES,
   agg_vendor_year: CONTRACT_MEASURES,
+  agg_vendor_place: CONTRACT_MEASURES,
+  agg_place: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   projects: PROJECT_MEASURES,
@@ -206,8 +230,12 @@ export function candidates(
     // and not under a vendor filter: there the vendor copy answers from row groups the view reads
     // anyway, while the pre-aggregate's footer alone (2k-row groups of every vendor's years) is
     // ~180 KB at 6M rows.
-    if (s === 'agg_vendor_year' && (!needs.includes('vendor') || dims.includes('vendor')))
+    if (
+      (s === 'agg_vendor_year' || s === 'agg_vendor_place') &&
+      (!needs.includes('vendor') || dims.includes('vendor'))
+    )
       return false;
+    if (BY_PROVINCE.has(s) && !dims.includes('province')) return false;
     if (CONTRACT_ROWS.has(s)) {
       if (s === 'contracts_by_vendor' && r.vendor === null) return false;
       if (!contractFilter && measures.some((m) => PROJECT_MEASURES.includes(m))) return false;

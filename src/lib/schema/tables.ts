@@ -160,6 +160,18 @@ export const TABLES = {
    */
   agg_agency_year: ['fiscal_year', 'agency_id', 'province_id', 'district_id', ...MEASURES],
   agg_cube: ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id', ...MEASURES],
+  /**
+   * By the projects' province first (schema 17), then year, district, agency and method: a view
+   * filtered by province reads its province's rows only, for its totals, year, method and
+   * district facets, year × method chart and top agencies (the facts and `agg_agency_year` are
+   * ordered by year and agency, so a province scanned them whole: 71 MB of projects at 6M rows
+   * for a province and a method).
+   */
+  agg_place: ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id', ...MEASURES],
+  /** Winners by province, year and method (schema 17): a province's top vendors. */
+  agg_vendor_place: ['province_id', 'fiscal_year', 'method_id', 'vendor_id', 'contracts', 'agreed'],
+  /** Contracts by province, year, method and month of signing (schema 17): a province's months. */
+  agg_month_place: ['province_id', 'fiscal_year', 'method_id', 'month', 'contracts', 'agreed'],
   /** Only asked grouped by vendor (never under a vendor filter): by year, then vendor. */
   agg_vendor_year: ['fiscal_year', 'vendor_id', 'contracts', 'projects', 'agencies', 'agreed'],
   agg_month: ['fiscal_year', 'month', 'contracts', 'agreed'],
@@ -222,6 +234,9 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
   search_postings: 'key',
   agg_agency_year: 'single',
   agg_cube: 'single',
+  agg_place: 'single',
+  agg_vendor_place: 'single',
+  agg_month_place: 'single',
   agg_vendor_year: 'single',
   agg_month: 'single',
   agencies: 'single',
@@ -268,6 +283,9 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   project_names: 4096,
   // One agency's year: a small group, not 16k rows of every measure.
   agg_agency_year: 2048,
+  // One province's rows (and within it one year's, one method's): a few small groups.
+  agg_place: 2048,
+  agg_vendor_place: 4096,
   // A page's 50 rows and their names: one or two groups of ~60 KB at 6M rows.
   projects_top: 2048,
   search_postings: 65536,

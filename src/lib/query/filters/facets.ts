@@ -29,7 +29,9 @@ export interface FacetDef {
    */
   buckets?: { column: string; values: readonly string[]; unknown: string; label: string };
   /** The pre-aggregates that carry this column (the facts always do). */
-  aggregates: readonly ('agg_cube' | 'agg_agency_year')[];
+  aggregates: readonly (
+    'agg_cube' | 'agg_agency_year' | 'agg_place' | 'agg_vendor_place' | 'agg_month_place'
+  )[];
   /** Asked and shown only under this facet's filter (a district list within its provinces). */
   under?: string;
   /** Options shown before "more". */
@@ -44,7 +46,7 @@ export const FACETS = [
     name: 'province_name',
     nameEn: 'province_name_en',
     namesEn: PROVINCES_EN,
-    aggregates: ['agg_cube', 'agg_agency_year'],
+    aggregates: ['agg_cube', 'agg_agency_year', 'agg_place', 'agg_vendor_place', 'agg_month_place'],
   },
   {
     key: 'method',
@@ -58,7 +60,7 @@ export const FACETS = [
       unknown: 'unknown',
       label: 'explore.bucket_',
     },
-    aggregates: ['agg_cube'],
+    aggregates: ['agg_cube', 'agg_place', 'agg_vendor_place', 'agg_month_place'],
     top: 6,
   },
   {
@@ -85,7 +87,7 @@ export const FACETS = [
     id: 'district_id',
     name: 'district_name',
     nameEn: 'district_name_en',
-    aggregates: ['agg_agency_year'],
+    aggregates: ['agg_agency_year', 'agg_place'],
     under: 'province',
   },
 ] as const satisfies readonly FacetDef[];
