@@ -29,9 +29,12 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
   const vendor = await vendorAt(100);
   const busiest = await vendorAt(1);
   const past = await vendorAt(300);
-  const province = await one(`SELECT p.province_name FROM read_parquet(${list('agg_cube')}) g
+  const provinceAt = (offset: number) =>
+    one(`SELECT p.province_name FROM read_parquet(${list('agg_cube')}) g
     JOIN read_parquet(${list('provinces')}) p USING (province_id)
-    GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1 OFFSET 1`);
+    GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1 OFFSET ${offset}`);
+  const province = await provinceAt(1);
+  const busiestProvince = await provinceAt(0);
   const q = (o: Record<string, string>) => `/explore?${new URLSearchParams(o)}`;
   return [
     { name: 'landing page', path: '/' },
@@ -54,6 +57,8 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
       name: 'province + method',
       path: q({ province: province.province_name!, method: 'specific' }),
     },
+    // The province with the most projects (Bangkok in real data), all years: a worst case.
+    { name: 'province (busiest)', path: q({ province: busiestProvince.province_name! }) },
     { name: 'national (top vendors)', path: '/explore' },
     // What the latest update added (the /new page's view), and since a date (/following).
     { name: 'seen: the latest update', path: q({ seen: 'latest' }) },
