@@ -161,13 +161,13 @@ export const TABLES = {
   agg_agency_year: ['fiscal_year', 'agency_id', 'province_id', 'district_id', ...MEASURES],
   agg_cube: ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id', ...MEASURES],
   /**
-   * By the projects' province first (schema 17), then year, district, agency and method: a view
-   * filtered by province reads its province's rows only, for its totals, year, method and
+   * By the projects' province first (schema 17), then year, agency, district and method: a view
+   * filtered by province reads its province's rows only (an agency's within them), for its totals, year, method and
    * district facets, year × method chart and top agencies (the facts and `agg_agency_year` are
    * ordered by year and agency, so a province scanned them whole: 71 MB of projects at 6M rows
    * for a province and a method).
    */
-  agg_place: ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id', ...MEASURES],
+  agg_place: ['province_id', 'fiscal_year', 'agency_id', 'district_id', 'method_id', ...MEASURES],
   /** Winners by province, year and method (schema 17): a province's top vendors. */
   agg_vendor_place: ['province_id', 'fiscal_year', 'method_id', 'vendor_id', 'contracts', 'agreed'],
   /** Contracts by province, year, method and month of signing (schema 17): a province's months. */
