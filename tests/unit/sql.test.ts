@@ -62,6 +62,12 @@ beforeAll(async () => {
 }, 120_000);
 
 const f = (p: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...p });
+/** Both sets with their folders (after beforeAll). */
+const bothSets = () =>
+  [
+    [drone, droneDir],
+    [gen, genDir],
+  ] as const;
 
 describe('explorer SQL on native DuckDB', () => {
   for (const [label, get, dir] of [
@@ -148,10 +154,7 @@ describe('explorer SQL on native DuckDB', () => {
   it('asks the totals, facets and charts in fewer queries, each answer as when asked alone', async () => {
     const reqs = [TOTALS_REQUEST, ...FACET_REQUESTS, ...CHART_REQUESTS];
     let merged = 0;
-    for (const [s, dir] of [
-      [drone, droneDir],
-      [gen, genDir],
-    ] as const) {
+    for (const [s, dir] of bothSets()) {
       for (const c of await filterCases(dir)) {
         const r = await s.resolve(f(c));
         const sql: string[] = [];
@@ -244,10 +247,7 @@ describe('explorer SQL on native DuckDB', () => {
 
   it("answers a province's facets and charts from the province pre-aggregates as from the facts", async () => {
     let compared = 0;
-    for (const [s, dir] of [
-      [drone, droneDir],
-      [gen, genDir],
-    ] as const) {
+    for (const [s, dir] of bothSets()) {
       const cases = (await filterCases(dir)).filter((c) => c.province?.length);
       for (const c of [...cases, ...cases.map((x) => ({ ...x, method: ['specific'] }))]) {
         const r = await s.resolve(f(c));
@@ -296,10 +296,7 @@ describe('explorer SQL on native DuckDB', () => {
 
   it('pages the default order from the budget-ordered copy as from the projects, names included', async () => {
     let used = 0;
-    for (const [s, dir] of [
-      [drone, droneDir],
-      [gen, genDir],
-    ] as const) {
+    for (const [s, dir] of bothSets()) {
       // The sets are smaller than TOP_ROWS: the copy holds every project and answers every page.
       expect(tableFiles(s.m, 'projects_top')[0]!.rows).toBe(s.m.counts.projects);
       for (const c of [{}, ...(await filterCases(dir))]) {
@@ -440,10 +437,7 @@ describe('URL filters', () => {
 
 describe('fields a source lacks (manifest coverage)', () => {
   it('counts, per year, the rows that have each field, as native DuckDB does', async () => {
-    for (const [s, dir] of [
-      [drone, droneDir],
-      [gen, genDir],
-    ] as const) {
+    for (const [s, dir] of bothSets()) {
       const want = await rows(`SELECT fiscal_year::VARCHAR AS y, count(*)::INTEGER AS contracts,
           count(contract_date)::INTEGER AS contract_date, count(price_agree)::INTEGER AS price_agree
         FROM ${table(dir, 'contracts')} GROUP BY 1`);

@@ -26,19 +26,24 @@ const PROJECT_ON_CONTRACT = [
 /** What the pre-aggregates count and sum, each project once. */
 const MEASURES = ['projects', 'budget', 'ref_price', 'ref_agreed', 'contracts', 'agreed'] as const;
 
+/** A project's year, agency and facet columns, as `projects` and `projects_top` hold them. */
+const PROJECT_FILTERS = [
+  'fiscal_year',
+  'agency_id',
+  'method_id',
+  'type_id',
+  'province_id',
+  'district_id',
+  'status_id',
+] as const;
+
 export const TABLES = {
   /** One row per project: project money stored once. Partitioned by fiscal year. */
   projects: [
     'project_id',
     /** The project's place in the order fiscal year, agency, project (this snapshot only). */
     'project_seq',
-    'fiscal_year',
-    'agency_id',
-    'method_id',
-    'type_id',
-    'province_id',
-    'district_id',
-    'status_id',
+    ...PROJECT_FILTERS,
     'budget',
     'price_build',
     'agreed',
@@ -122,13 +127,7 @@ export const TABLES = {
     'budget_rank',
     'project_seq',
     'project_id',
-    'fiscal_year',
-    'agency_id',
-    'method_id',
-    'type_id',
-    'province_id',
-    'district_id',
-    'status_id',
+    ...PROJECT_FILTERS,
     'budget',
     'agreed',
     'contract_count',
