@@ -51,6 +51,10 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
     SELECT province_id, fiscal_year, method_id, vendor_id, count(*)::INTEGER AS contracts,
            coalesce(sum(price_agree), 0) AS agreed
     FROM contracts WHERE vendor_id IS NOT NULL GROUP BY ALL`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_province AS
+    SELECT province_id, method_id, vendor_id, count(*)::INTEGER AS contracts,
+           coalesce(sum(price_agree), 0) AS agreed
+    FROM contracts WHERE vendor_id IS NOT NULL GROUP BY ALL`);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_month_place AS
     SELECT province_id, fiscal_year, method_id, month(contract_date)::TINYINT AS month,
            count(*)::INTEGER AS contracts, coalesce(sum(price_agree), 0) AS agreed

@@ -18,6 +18,7 @@ export type Source = Extract<
   | 'agg_month'
   | 'agg_place'
   | 'agg_vendor_place'
+  | 'agg_vendor_province'
   | 'agg_month_place'
   | 'projects'
   | 'projects_top'
@@ -32,6 +33,7 @@ const BY_SIZE: readonly Source[] = [
   'agg_month',
   'agg_vendor_year',
   'agg_month_place',
+  'agg_vendor_province',
   'agg_vendor_place',
   'agg_place',
   'agg_cube',
@@ -47,6 +49,7 @@ const BY_SIZE: readonly Source[] = [
 const BY_PROVINCE: ReadonlySet<Source> = new Set([
   'agg_place',
   'agg_vendor_place',
+  'agg_vendor_province',
   'agg_month_place',
 ]);
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
@@ -99,7 +102,10 @@ export interface DimDef {
   ofContracts?: true;
 }
 
-const EVERY: readonly Source[] = [...BY_SIZE, 'projects_top'];
+/** The sources with a fiscal year (all but the all-years vendors by province). */
+const EVERY: readonly Source[] = [...BY_SIZE, 'projects_top' as const].filter(
+  (s) => s !== 'agg_vendor_province',
+);
 
 export const DIMS: Record<Dim, DimDef> = {
   fy: { kind: 'years', column: 'fiscal_year', sources: EVERY },
@@ -122,7 +128,7 @@ export const DIMS: Record<Dim, DimDef> = {
   vendor: {
     kind: 'ids',
     column: 'vendor_id',
-    sources: ['agg_vendor_year', 'agg_vendor_place', ...CONTRACT_ROWS],
+    sources: ['agg_vendor_year', 'agg_vendor_place', 'agg_vendor_province', ...CONTRACT_ROWS],
     ofContracts: true,
   },
   match: { kind: 'ids', column: 'vendor_match', sources: [...CONTRACT_ROWS], ofContracts: true },
@@ -189,6 +195,7 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_month_place: CONTRACT_MEASURES,
   agg_vendor_year: CONTRACT_MEASURES,
   agg_vendor_place: CONTRACT_MEASURES,
+  agg_vendor_province: CONTRACT_MEASURES,
   agg_place: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
@@ -231,7 +238,7 @@ export function candidates(
     // anyway, while the pre-aggregate's footer alone (2k-row groups of every vendor's years) is
     // ~180 KB at 6M rows.
     if (
-      (s === 'agg_vendor_year' || s === 'agg_vendor_place') &&
+      (s === 'agg_vendor_year' || s === 'agg_vendor_place' || s === 'agg_vendor_province') &&
       (!needs.includes('vendor') || dims.includes('vendor'))
     )
       return false;

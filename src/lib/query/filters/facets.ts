@@ -30,7 +30,12 @@ export interface FacetDef {
   buckets?: { column: string; values: readonly string[]; unknown: string; label: string };
   /** The pre-aggregates that carry this column (the facts always do). */
   aggregates: readonly (
-    'agg_cube' | 'agg_agency_year' | 'agg_place' | 'agg_vendor_place' | 'agg_month_place'
+    | 'agg_cube'
+    | 'agg_agency_year'
+    | 'agg_place'
+    | 'agg_vendor_place'
+    | 'agg_vendor_province'
+    | 'agg_month_place'
   )[];
   /** Asked and shown only under this facet's filter (a district list within its provinces). */
   under?: string;
@@ -46,7 +51,14 @@ export const FACETS = [
     name: 'province_name',
     nameEn: 'province_name_en',
     namesEn: PROVINCES_EN,
-    aggregates: ['agg_cube', 'agg_agency_year', 'agg_place', 'agg_vendor_place', 'agg_month_place'],
+    aggregates: [
+      'agg_cube',
+      'agg_agency_year',
+      'agg_place',
+      'agg_vendor_place',
+      'agg_vendor_province',
+      'agg_month_place',
+    ],
   },
   {
     key: 'method',
@@ -60,7 +72,13 @@ export const FACETS = [
       unknown: 'unknown',
       label: 'explore.bucket_',
     },
-    aggregates: ['agg_cube', 'agg_place', 'agg_vendor_place', 'agg_month_place'],
+    aggregates: [
+      'agg_cube',
+      'agg_place',
+      'agg_vendor_place',
+      'agg_vendor_province',
+      'agg_month_place',
+    ],
     top: 6,
   },
   {
