@@ -17,6 +17,7 @@ import { byIdsSql, vendorLookupSql } from './lookups';
 import {
   HITS_DIMS,
   planSplit,
+  PRE_AGGREGATES,
   type Dim,
   type Group,
   type Measure,
@@ -61,6 +62,14 @@ export function sourceFiles(
 
 const isCount = (m: Measure) => m === 'projects' || m === 'contracts';
 
+/**
+ * The pre-aggregates this snapshot does not have: data of an older schema (the site reads back to
+ * MIN_SCHEMA_VERSION) lacks the newer ones, and the planner then takes the next source.
+ */
+export function lacking(m: Manifest): ReadonlySet<Source> {
+  return new Set(PRE_AGGREGATES.filter((s) => tableFiles(m, s).length === 0));
+}
+
 /** Groups × measures, from one or two sources, merged on the groups. */
 export async function aggregateWith(
   ask: Ask,
@@ -70,7 +79,7 @@ export async function aggregateWith(
   measures: readonly Measure[],
   opts: AggregateOptions = {},
 ): Promise<Row[]> {
-  const parts = planSplit(r, groups, measures, opts.except);
+  const parts = planSplit(r, groups, measures, opts.except, lacking(m));
   const one = parts.length === 1;
   const results = await Promise.all(
     parts.map(async (p) => {
@@ -139,9 +148,10 @@ export async function aggregateBatch(
     out[i] = aggregateWith(ask, m, r, q.groups, q.measures, q.opts);
   };
   const shared = new Map<string, { at: number[]; source: Source; files: ManifestFile[] }>();
+  const absent = lacking(m);
   reqs.forEach((q, i) => {
     const except = q.opts?.except;
-    const parts = planSplit(r, q.groups, q.measures, except);
+    const parts = planSplit(r, q.groups, q.measures, except, absent);
     const source = parts[0]!.source;
     const files = sourceFiles(m, source, r, except);
     if (parts.length > 1 || !files.length || !groupable(source, q.groups, q.measures))

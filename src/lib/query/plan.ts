@@ -205,6 +205,10 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   contracts: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
 };
 
+/** The pre-aggregates (a snapshot of an older schema may lack the newer ones: `lacking`). */
+export const PRE_AGGREGATES: readonly Source[] = BY_SIZE.filter((s) => !ROWS.has(s));
+const NONE: ReadonlySet<Source> = new Set();
+
 /** Whether a source keeps one row per project (or per contract) rather than sums. */
 export function isRows(source: Source): boolean {
   return ROWS.has(source);
@@ -226,11 +230,13 @@ export function candidates(
   groups: readonly Group[],
   measures: readonly Measure[],
   except?: Dim,
+  lacking: ReadonlySet<Source> = NONE,
 ): Source[] {
   const dims = activeDims(r, except);
   const needs = [...dims, ...groups.map(groupDim)];
   const contractFilter = dims.some(isContractDim);
   return BY_SIZE.filter((s) => {
+    if (lacking.has(s)) return false;
     if (!needs.every((d) => holds(s, d))) return false;
     if (!measures.every((m) => MEASURES[s].includes(m))) return false;
     // The vendor pre-aggregate leaves out contracts without a winner: only for vendor questions,
@@ -256,8 +262,9 @@ export function plan(
   groups: readonly Group[],
   measures: readonly Measure[],
   except?: Dim,
+  lacking?: ReadonlySet<Source>,
 ): Source | null {
-  return candidates(r, groups, measures, except)[0] ?? null;
+  return candidates(r, groups, measures, except, lacking)[0] ?? null;
 }
 
 /** Where the table's project rows come from: project rows, or contract rows under a contract filter. */
@@ -271,14 +278,15 @@ export function planSplit(
   groups: readonly Group[],
   measures: readonly Measure[],
   except?: Dim,
+  lacking?: ReadonlySet<Source>,
 ): { source: Source; measures: Measure[] }[] {
-  const one = plan(r, groups, measures, except);
+  const one = plan(r, groups, measures, except, lacking);
   if (one) return [{ source: one, measures: [...measures] }];
   const parts = [PROJECT_MEASURES, CONTRACT_MEASURES]
     .map((set) => measures.filter((m) => set.includes(m)))
     .filter((ms) => ms.length > 0);
   return parts.map((ms) => {
-    const s = plan(r, groups, ms, except);
+    const s = plan(r, groups, ms, except, lacking);
     if (!s) throw new Error(`no source answers ${ms.join(', ')}`);
     return { source: s, measures: ms };
   });
