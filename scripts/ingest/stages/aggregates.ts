@@ -46,21 +46,19 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
     SELECT vendor_id, fiscal_year, count(*)::INTEGER AS contracts, count(DISTINCT project_id)::INTEGER AS projects,
            count(DISTINCT agency_id)::INTEGER AS agencies, coalesce(sum(price_agree), 0) AS agreed
     FROM contracts WHERE vendor_id IS NOT NULL GROUP BY 1, 2`);
+  // Contracts counted and summed by `dims` (expressions); `winners`: only those with a vendor.
+  const contractSums = (table: string, dims: string[], winners = false) =>
+    db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+      SELECT ${dims.join(', ')}, count(*)::INTEGER AS contracts, coalesce(sum(price_agree), 0) AS agreed
+      FROM contracts ${winners ? 'WHERE vendor_id IS NOT NULL' : ''} GROUP BY ALL`);
+  const month = 'month(contract_date)::TINYINT AS month';
   // The same by province and method (agg_place's companions; written in province order).
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_place AS
-    SELECT province_id, fiscal_year, method_id, vendor_id, count(*)::INTEGER AS contracts,
-           coalesce(sum(price_agree), 0) AS agreed
-    FROM contracts WHERE vendor_id IS NOT NULL GROUP BY ALL`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_province AS
-    SELECT province_id, method_id, vendor_id, count(*)::INTEGER AS contracts,
-           coalesce(sum(price_agree), 0) AS agreed
-    FROM contracts WHERE vendor_id IS NOT NULL GROUP BY ALL`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_month_place AS
-    SELECT province_id, fiscal_year, method_id, month(contract_date)::TINYINT AS month,
-           count(*)::INTEGER AS contracts, coalesce(sum(price_agree), 0) AS agreed
-    FROM contracts GROUP BY ALL`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_month AS
-    SELECT fiscal_year, month(contract_date)::TINYINT AS month, count(*)::INTEGER AS contracts,
-           coalesce(sum(price_agree), 0) AS agreed
-    FROM contracts GROUP BY ALL`);
+  await contractSums(
+    'agg_vendor_place',
+    ['province_id', 'fiscal_year', 'method_id', 'vendor_id'],
+    true,
+  );
+  await contractSums('agg_vendor_province', ['province_id', 'method_id', 'vendor_id'], true);
+  await contractSums('agg_month_place', ['province_id', 'fiscal_year', 'method_id', month]);
+  await contractSums('agg_month', ['fiscal_year', month]);
 }

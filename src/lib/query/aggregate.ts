@@ -67,8 +67,13 @@ const isCount = (m: Measure) => m === 'projects' || m === 'contracts';
  * MIN_SCHEMA_VERSION) lacks the newer ones, and the planner then takes the next source.
  */
 export function lacking(m: Manifest): ReadonlySet<Source> {
-  return new Set(PRE_AGGREGATES.filter((s) => tableFiles(m, s).length === 0));
+  let got = lackingOf.get(m);
+  if (!got)
+    lackingOf.set(m, (got = new Set(PRE_AGGREGATES.filter((s) => !tableFiles(m, s).length))));
+  return got;
 }
+/** Per manifest: every aggregate of a view asks it. */
+const lackingOf = new WeakMap<Manifest, ReadonlySet<Source>>();
 
 /** Groups × measures, from one or two sources, merged on the groups. */
 export async function aggregateWith(

@@ -16,6 +16,10 @@ export const SORT_SQL: Record<Sort, string> = {
   fy: 'q.fiscal_year ASC, q.project_id',
 };
 
+/** A page's columns, money as exact text (both the facts and the budget-ordered copy). */
+const PAGE_COLUMNS =
+  'project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed';
+
 /**
  * One page of projects. On contract rows a project appears once, with the value of its
  * matching contracts (`contract_value`).
@@ -29,8 +33,6 @@ export function rowsSql(
   offset: number,
 ): Sql {
   const w = where(source, r);
-  const cols =
-    'project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed';
   const inner = CONTRACT_ROWS.has(source)
     ? `(SELECT project_id, any_value(project_seq) AS project_seq, any_value(fiscal_year) AS fiscal_year, any_value(agency_id) AS agency_id,
          any_value(method_id) AS method_id, any_value(budget) AS budget, any_value(agreed) AS agreed,
@@ -40,7 +42,7 @@ export function rowsSql(
   // Order on the inner DECIMAL columns (q.*), not the text aliases; the page gets exact text.
   // A search ranks whole-word matches first, then the chosen order.
   return {
-    sql: `SELECT ${cols}, contracts::INTEGER AS contracts, contract_value::VARCHAR AS contract_value${
+    sql: `SELECT ${PAGE_COLUMNS}, contracts::INTEGER AS contracts, contract_value::VARCHAR AS contract_value${
       r.search ? ', h.rank::INTEGER AS rank' : ''
     }
       FROM ${inner} AS q${rankJoin(r, 'h')} ORDER BY ${r.search ? 'h.rank, ' : ''}${SORT_SQL[sort]} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
@@ -64,8 +66,7 @@ export function topAnswers(r: Resolved, sort: Sort): boolean {
 }
 
 /** The columns of a page, as `rowsSql` gives them, with the name the copy carries. */
-const TOP_COLUMNS =
-  'project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value, project_name';
+const TOP_COLUMNS = `${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value, project_name`;
 
 /**
  * How many of the copy's ranks `lo`..`hi` match the filters, and the ranks of matches

@@ -52,6 +52,12 @@ const BY_PROVINCE: ReadonlySet<Source> = new Set([
   'agg_vendor_province',
   'agg_month_place',
 ]);
+/** The vendor pre-aggregates: contracts with a winner only. */
+const WINNERS_ONLY: ReadonlySet<Source> = new Set([
+  'agg_vendor_year',
+  'agg_vendor_place',
+  'agg_vendor_province',
+]);
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
 export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
 /**
@@ -243,11 +249,7 @@ export function candidates(
     // and not under a vendor filter: there the vendor copy answers from row groups the view reads
     // anyway, while the pre-aggregate's footer alone (2k-row groups of every vendor's years) is
     // ~180 KB at 6M rows.
-    if (
-      (s === 'agg_vendor_year' || s === 'agg_vendor_place' || s === 'agg_vendor_province') &&
-      (!needs.includes('vendor') || dims.includes('vendor'))
-    )
-      return false;
+    if (WINNERS_ONLY.has(s) && (!needs.includes('vendor') || dims.includes('vendor'))) return false;
     if (BY_PROVINCE.has(s) && !dims.includes('province')) return false;
     if (CONTRACT_ROWS.has(s)) {
       if (s === 'contracts_by_vendor' && r.vendor === null) return false;
