@@ -4,7 +4,17 @@
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export function launchChromium(): Promise<Browser> {
+export interface LaunchOptions {
+  /**
+   * V8's baseline WebAssembly compiler only (`--liftoff-only`), for the tests: the engine's 18 MB
+   * module is then not compiled again by the optimising tier on every page, about a fifth of a
+   * page's CPU on the tests' small datasets (docs/benchmarks.md). The benchmarks leave it off, as
+   * a visitor's browser does.
+   */
+  baselineWasm?: boolean;
+}
+
+export function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -16,6 +26,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--disable-quic',
       '--no-first-run',
+      ...(opts.baselineWasm ? ['--js-flags=--liftoff-only'] : []),
     ],
   });
 }

@@ -9,7 +9,10 @@ import {
   type ServeOptions,
 } from '../../scripts/lib/server';
 
-export { launchChromium as launch } from '../../scripts/lib/browser';
+import { launchChromium } from '../../scripts/lib/browser';
+
+/** The tests' Chromium: the real engine, compiled by V8's baseline tier only (scripts/lib/browser.ts). */
+export const launch = () => launchChromium({ baselineWasm: true });
 
 export interface TestServer {
   origin: string;
