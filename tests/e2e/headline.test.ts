@@ -11,7 +11,7 @@ import { headlineCovers } from '../../src/lib/headline/view';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
 import { launch, serve, type TestServer } from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
-import { expectedTotals, filterCases, table } from '../helpers/expected';
+import { expectedFirstPage, expectedTotals, filterCases, table } from '../helpers/expected';
 import { BUILD, DEMO_DATA } from './setup-paths';
 
 let browser: Browser;
@@ -58,24 +58,6 @@ async function afterCheck(page: Page, href: string) {
   };
 }
 
-/** The first page in the default order, by name or vendor, from native DuckDB. */
-async function expectedIds(f: Partial<Filters>): Promise<string[]> {
-  const fy = f.fy ?? [];
-  const key = f.vendor ? (/^\d{13}$/.test(f.vendor) ? `tin:${f.vendor}` : f.vendor) : null;
-  const r = await rows(
-    `SELECT p.project_id FROM ${table(DEMO_DATA, 'projects')} p
-     JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id)
-     WHERE (${fy.length ? `p.fiscal_year IN (${fy.join(', ')})` : 'TRUE'})
-       AND (?::VARCHAR IS NULL OR a.dept_name = ?)
-       AND (?::VARCHAR IS NULL OR p.project_seq IN (
-         SELECT project_seq FROM ${table(DEMO_DATA, 'contracts')} WHERE vendor_id IN (
-           SELECT vendor_id FROM ${table(DEMO_DATA, 'vendor_keys')} WHERE vendor_key = ?)))
-     ORDER BY p.budget DESC NULLS LAST, p.project_id LIMIT 50`,
-    [f.agency ?? null, f.agency ?? null, key, key],
-  );
-  return r.map((x) => String(x.project_id));
-}
-
 describe('headline numbers before the engine', () => {
   it('shows fiscal-year, agency and vendor views with no DuckDB-WASM, equal to native DuckDB', async () => {
     const cases = (await filterCases(DEMO_DATA)).filter((c) =>
@@ -95,7 +77,7 @@ describe('headline numbers before the engine', () => {
     page.on('request', (r) => requested.push(r.url()));
     await page.route(/\.wasm$/, (r) => r.abort()); // the engine cannot load
     // A view the files do not answer waits for the engine: its headline is not ready.
-    const other = url({ method: ['specific'] });
+    const other = url({ method: ['specific', 'open'] });
     await page.goto(other);
     expect(await afterCheck(page, other)).toMatchObject({ early: 'none', headline: 'loading' });
 
@@ -120,7 +102,10 @@ describe('headline numbers before the engine', () => {
       });
       // A vendor that is not busy: its first page waits for the engine.
       if (c.vendor && got.pending) continue;
-      expect({ case: c, ids: got.ids }).toEqual({ case: c, ids: await expectedIds(c) });
+      expect({ case: c, ids: got.ids }).toEqual({
+        case: c,
+        ids: await expectedFirstPage(DEMO_DATA, c),
+      });
       if (c.vendor) pagesOfVendors++;
     }
     expect(pagesOfVendors).toBeGreaterThan(0);
@@ -139,11 +124,11 @@ describe('headline numbers before the engine', () => {
     const got = await afterCheck(page, url(f));
     expect(got.headline).toBe('ready');
     expect(got.numbers).toEqual(await expectedTotals(DEMO_DATA, f));
-    expect(got.ids).toEqual(await expectedIds(f));
+    expect(got.ids).toEqual(await expectedFirstPage(DEMO_DATA, f));
     await page.close();
   });
 
-  it('shows the facets and charts of a year, an agency name, a frequent word and a busy vendor with no DuckDB-WASM, as the engine computes them', async () => {
+  it('shows the facets and charts of a year, an agency name, a frequent word, a busy vendor and a method group with no DuckDB-WASM, as the engine computes them', async () => {
     const agency = (await filterCases(DEMO_DATA)).find((x) => x.agency && !x.sub)!.agency!;
     // The most frequent word whose hits the ingest found (TERM_HITS_WHOLE).
     const [{ term: q }] = (await rows(
@@ -190,6 +175,9 @@ describe('headline numbers before the engine', () => {
       { q, fy: [2567] },
       { vendor },
       { vendor, fy: [2567] },
+      // One method group: its own facet counts every method, as the engine leaves its filter out.
+      { method: ['specific'] },
+      { method: ['specific'], fy: [2566] },
     ]) {
       const blocked = await browser.newPage();
       const requested: string[] = [];

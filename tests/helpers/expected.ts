@@ -35,11 +35,11 @@ export interface Expected {
   agreed: string;
 }
 
-/** The four headline numbers for filters given by name, as the page's data-values. */
-export async function expectedTotals(
-  dataDir: string,
-  partial: Partial<Filters>,
-): Promise<Expected> {
+/**
+ * The view's projects (`chosen`: project_id, budget) and their matching contracts (`c`:
+ * project_id, price_agree), as WITH clauses and their parameters.
+ */
+function viewSql(dataDir: string, partial: Partial<Filters>): { sql: string; params: P[] } {
   const f: Filters = { ...NO_FILTERS, ...partial };
   const pw: string[] = ['TRUE'];
   const pp: P[] = [];
@@ -113,8 +113,8 @@ export async function expectedTotals(
   }
   const contractFilter = cw.length > 1;
   const t = (n: string) => table(dataDir, n);
-  const r = await rows(
-    `WITH p AS (
+  return {
+    sql: `WITH p AS (
        SELECT p.project_id, p.budget FROM ${t('projects')} p
        JOIN ${t('agencies')} a ON a.agency_id = p.agency_id
        LEFT JOIN ${t('provinces')} pr ON pr.province_id = p.province_id
@@ -129,14 +129,39 @@ export async function expectedTotals(
        WHERE ${cw.join(' AND ')}
      ), chosen AS (
        SELECT * FROM p ${contractFilter ? 'WHERE project_id IN (SELECT project_id FROM c)' : ''}
-     )
+     )`,
+    params: [...pp, ...cp],
+  };
+}
+
+/** The four headline numbers for filters given by name, as the page's data-values. */
+export async function expectedTotals(
+  dataDir: string,
+  partial: Partial<Filters>,
+): Promise<Expected> {
+  const { sql, params } = viewSql(dataDir, partial);
+  const r = await rows(
+    `${sql}
      SELECT (SELECT count(*) FROM chosen)::VARCHAR AS projects,
             (SELECT coalesce(sum(budget), 0) FROM chosen)::VARCHAR AS budget,
             (SELECT count(*) FROM c)::VARCHAR AS contracts,
             (SELECT coalesce(sum(price_agree), 0) FROM c)::VARCHAR AS agreed`,
-    [...pp, ...cp],
+    params,
   );
   return r[0] as unknown as Expected;
+}
+
+/** The first page's project ids in the table's default order (budget, largest first). */
+export async function expectedFirstPage(
+  dataDir: string,
+  partial: Partial<Filters>,
+): Promise<string[]> {
+  const { sql, params } = viewSql(dataDir, partial);
+  const r = await rows(
+    `${sql} SELECT project_id FROM chosen ORDER BY budget DESC NULLS LAST, project_id LIMIT 50`,
+    params,
+  );
+  return r.map((x) => String(x.project_id));
 }
 
 /** An agency name shared by several agencies (different provinces), with its busiest year. */

@@ -13,7 +13,7 @@ import {
   profileHeadline,
   type Read,
 } from '../../src/lib/headline/view';
-import { agencyFileKey, sha256Hex } from '../../src/lib/headline/files';
+import { agencyFileKey, FACET_VIEWS, sha256Hex } from '../../src/lib/headline/files';
 import { sourceFiles, type Row } from '../../src/lib/query/aggregate';
 import { agencyIdsSql, byIdsSql } from '../../src/lib/query/lookups';
 import { overviewRows, shapeOverview, type Overview } from '../../src/lib/query/overview';
@@ -21,7 +21,8 @@ import { parquet } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { TERM_HITS_WHOLE } from '../../src/lib/search/text';
 import { knownHitsSql } from '../../src/lib/query/search';
-import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
+import { FACETS, NO_FILTERS, type Filters } from '../../src/lib/query/filters';
+import type { FacetDef } from '../../src/lib/query/filters/facets';
 import { rowsSql } from '../../src/lib/query/page-sql';
 import { rowSource, type Resolved } from '../../src/lib/query/plan';
 import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
@@ -117,6 +118,58 @@ describe('headline files', () => {
       // Several years' top agencies and vendors are not the sum of each year's: the engine's.
       const f = { ...NO_FILTERS, fy: s.m.fiscal_years.slice(0, 2) };
       expect((await headlineView(s.m, f, read))!.overview).toBeNull();
+    });
+  }
+
+  for (const [label, get, dir] of [
+    ['the real drone set', () => drone, dirs.droneDir],
+    ['generated data', () => gen, dirs.genDir],
+  ] as const) {
+    it(`give one method, method group, type or status its numbers, facets, charts and first page, as the engine (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      const years = s.m.fiscal_years;
+      let answered = 0;
+      for (const key of FACET_VIEWS) {
+        const def: FacetDef = FACETS.find((x) => x.key === key)!;
+        // Each value by its name (Thai, and English where the data has it) and each method group.
+        const values = [
+          ...s.dims[key].flatMap((x) => [x.name, ...(x.nameEn ? [x.nameEn] : [])]),
+          ...(def.buckets?.values ?? []),
+        ];
+        for (const value of values)
+          for (const fy of [[], [years[0]!], [years.at(-1)!]]) {
+            const c: Partial<Filters> = { fy, [key]: [value] };
+            const f: Filters = { ...NO_FILTERS, ...c };
+            expect(headlineCovers(f)).toBe(true);
+            const h = await headlineView(s.m, f, read);
+            const want = await engineOverview(s, f);
+            if (!h) {
+              // No project has the value (that year): no file, and the engine finds none.
+              expect({ case: c, projects: want.totals.projects }).toEqual({ case: c, projects: 0 });
+              continue;
+            }
+            expect({ case: c, totals: h.totals }).toEqual({ case: c, totals: want.totals });
+            // A year the value has no project in: its own facet still counts, the engine's.
+            if (!h.overview) {
+              expect({ case: c, projects: h.totals.projects }).toEqual({ case: c, projects: 0 });
+              continue;
+            }
+            answered++;
+            expect({ case: c, overview: h.overview }).toEqual({ case: c, overview: want });
+            const page = await enginePage(s, await s.resolve(f));
+            expect({ case: c, rows: h.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
+              case: c,
+              rows: page.map(pick),
+            });
+          }
+      }
+      expect(answered).toBeGreaterThan(10);
+      // Two values of a facet, or a facet with an agency, are the engine's.
+      const two = s.dims.method.slice(0, 2).map((x) => x.name);
+      expect(headlineCovers({ ...NO_FILTERS, method: two })).toBe(two.length < 2);
+      expect(headlineCovers({ ...NO_FILTERS, method: ['specific'], type: [two[0]!] })).toBe(false);
+      expect(headlineCovers({ ...NO_FILTERS, method: ['specific'], agency: 'x' })).toBe(false);
     });
   }
 

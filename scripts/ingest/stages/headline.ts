@@ -1,6 +1,6 @@
 /**
  * Stage: the headline files (src/lib/headline/files.ts): per fiscal year, the national, each
- * agency name's and each vendor's headline numbers, and the first page of the table of the
+ * agency name's, each vendor's and each facet value's headline numbers, and the first page of the table of the
  * national and agency views, so a shared link shows them before the SQL engine has loaded.
  * Computed from the built tables and pre-aggregates, in the explorer's order and measures.
  */
@@ -29,6 +29,7 @@ import {
   Writer,
   yearsOf,
 } from './headline-write.ts';
+import { writeFacetViews } from './headline-facets.ts';
 import { writeWords } from './headline-words.ts';
 import { writeVendorViews } from './headline-vendors.ts';
 
@@ -121,6 +122,7 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   }
 
   await writeWords(db, w, agencies);
+  await writeFacetViews(db, w, agencies, dims, parts);
   return writeVendors(db, w, methods, await writeVendorViews(db, w, agencies));
 }
 

@@ -15,6 +15,9 @@
  *   vendor/<p>.json                            vendors by key, in shards (p: vendorShard)
  *   vendor-view/<h>.json, …/<h>/fyYYYY.json    a busy vendor's view, as an agency name's (h:
  *                                              agencyFileKey of its vendor_key; schema 14)
+ *   facet/<h>.json, facet/<h>/fyYYYY.json      the view of one method, method group, project type
+ *                                              or status (h: agencyFileKey of facetViewKey;
+ *                                              schema 18)
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -163,7 +166,25 @@ export const headlinePath = {
   vendorViewYear: (h: string, fy: number) => `vendor-view/${h}/fy${fy}.json`,
   word: (h: string) => `word/${h}.json`,
   wordYear: (h: string, fy: number) => `word/${h}/fy${fy}.json`,
+  facet: (h: string) => `facet/${h}.json`,
+  facetYear: (h: string, fy: number) => `facet/${h}/fy${fy}.json`,
 };
+
+/**
+ * The facets whose single values have views of their own (schema 18): a link to one method (or
+ * method group), project type or status shows its numbers without reading every year's facts.
+ * Provinces and districts are left to the province pre-aggregates (plan.ts `BY_PROVINCE`).
+ */
+export const FACET_VIEWS = ['method', 'type', 'status'] as const;
+
+/**
+ * A facet view's key: the facet and the ids its value stands for, ascending (`null`: also the
+ * rows with no value, the method group `unknown`), so a name and a group of one member share it.
+ */
+export function facetViewKey(facet: string, ids: readonly number[], nulls: boolean): string {
+  const sorted = [...ids].sort((a, b) => a - b).map(String);
+  return `${facet}:${[...sorted, ...(nulls ? ['null'] : [])].join(',')}`;
+}
 
 /**
  * SHA-256 of a text's UTF-8, in hex. Not Web Crypto: `crypto.subtle` exists only in a secure

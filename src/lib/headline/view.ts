@@ -1,7 +1,7 @@
 /**
  * A view's headline numbers and first table page from the headline files (files.ts), without the
  * SQL engine: for the views whose only filters are fiscal years and one of an agency name, a
- * vendor or a search of one frequent word (the first page of the table in the default order
+ * vendor, a search of one frequent word or one method, type or status (the first page of the table in the default order
  * only; another order or page is the engine's, or the budget-ordered copy's). Any other
  * view returns null and waits for the engine, which answers every view (and must agree with this
  * to the last satang: tested).
@@ -11,7 +11,8 @@ import type { Agency, Vendor } from '../db/lookup';
 import type { ResultRow } from '../db/rows';
 import { decimal, hundredths } from '../query/decimal';
 import { FACETS, filtersToSearch, NO_FILTERS, TIN, type Filters } from '../query/filters';
-import { dimRow, type DimRow } from '../query/filters/resolve';
+import type { FacetKey } from '../query/filters/facets';
+import { dimRow, facetIds, type DimRow } from '../query/filters/resolve';
 import type { Overview, Totals } from '../query/overview';
 import type { KnownHits } from '../query/search';
 import { queryWords, TERM_HITS_WHOLE } from '../search/text';
@@ -19,6 +20,8 @@ import { tableFiles, type Manifest } from '../schema/tables';
 import {
   agencyFileKey,
   emptyParts,
+  FACET_VIEWS,
+  facetViewKey,
   headlinePath,
   PAGE_SIZE,
   vendorShard,
@@ -60,12 +63,23 @@ function oneWord(q: string): string | null {
   return problem === null && words.length === 1 ? words[0]! : null;
 }
 
+/** The view's one facet value with files of its own (files.ts `FACET_VIEWS`), if that is its filter. */
+function facetView(f: Filters): { key: FacetKey; value: string } | null {
+  if (f.agency || f.vendor || f.q) return null;
+  const set = FACET_VIEWS.filter((k) => f[k].length);
+  return set.length === 1 && f[set[0]!].length === 1
+    ? { key: set[0]!, value: f[set[0]!][0]! }
+    : null;
+}
+
 /**
- * The filters the headline files may answer: fiscal years with one of an agency name, a vendor
- * or a one-word search of project names (the word's file exists only for frequent words), in any
- * order and on any page (the files hold the first page in the default order only).
+ * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
+ * a one-word search of project names (the word's file exists only for frequent words) or one
+ * value of a method, type or status, in any order and on any page (the files hold the first page
+ * in the default order only).
  */
 export function headlineCovers(f: Filters): boolean {
+  const facet = facetView(f);
   const plain = {
     ...NO_FILTERS,
     fy: f.fy,
@@ -73,6 +87,7 @@ export function headlineCovers(f: Filters): boolean {
     vendor: f.vendor,
     q: f.q,
     snap: f.snap,
+    ...(facet ? { [facet.key]: [facet.value] } : {}),
     // Another order or page changes only the table: the numbers, facets and charts are the view's.
     sort: f.sort,
     page: f.page,
@@ -181,6 +196,11 @@ interface ViewPaths {
   all: string;
   year: (fy: number) => string;
   agency: boolean;
+  /**
+   * A facet value's view: a year it has no project in still counts its own facet (the national
+   * one), which its missing file cannot give; the engine does.
+   */
+  facet?: true;
 }
 
 /**
@@ -209,8 +229,25 @@ async function vendorView(
   return view && { ...view, vendor };
 }
 
-/** The files of the national view, an agency name's or a word's. */
-async function viewFiles(f: Filters): Promise<ViewPaths> {
+/**
+ * The files of the national view, an agency name's, a word's or a facet value's (null: the value
+ * names nothing in the data, which the engine says).
+ */
+async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths | null> {
+  const facet = facetView(f);
+  if (facet) {
+    const d = await dimsOf(m, read);
+    const def = FACETS.find((x) => x.key === facet.key)!;
+    const ids = d && facetIds(def, [facet.value], d[facet.key]);
+    if (!ids || (!ids.ids.length && !ids.nulls)) return null;
+    const h = await agencyFileKey(facetViewKey(facet.key, ids.ids, ids.nulls));
+    return {
+      all: headlinePath.facet(h),
+      year: (y) => headlinePath.facetYear(h, y),
+      agency: false,
+      facet: true,
+    };
+  }
   const word = f.q ? oneWord(f.q) : null;
   if (word !== null) {
     const h = await wordFileKey(word);
@@ -258,7 +295,7 @@ async function viewOf(
     : !f.fy.length
       ? file.overview
       : f.fy.length === 1
-        ? (years?.[0]?.overview ?? emptyParts())
+        ? (years?.[0]?.overview ?? (paths.facet ? null : emptyParts()))
         : null;
   return {
     totals,
@@ -302,9 +339,8 @@ export async function headlineView(
   read: Read = httpRead(m),
 ): Promise<Headline | null> {
   if (!m.headline || !headlineCovers(f)) return null;
-  const view = f.vendor
-    ? await vendorView(m, read, f)
-    : await viewOf(m, read, f, await viewFiles(f));
+  const paths = f.vendor ? null : await viewFiles(m, read, f);
+  const view = f.vendor ? await vendorView(m, read, f) : paths && (await viewOf(m, read, f, paths));
   if (!view) return null;
   return { ...view, methods: m.headline.methods.map((r) => dimRow(METHODS, r)) };
 }

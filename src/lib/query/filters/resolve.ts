@@ -53,7 +53,7 @@ export async function loadDimensions(ask: Ask, m: Manifest): Promise<Dimensions>
 }
 
 /** A facet's URL values → ids: by name (either language) or, for a group, every member. */
-function facetIds(def: FacetDef, values: string[], rows: DimRow[]): FacetIds | null {
+export function facetIds(def: FacetDef, values: string[], rows: DimRow[]): FacetIds | null {
   if (!values.length) return null;
   const groups = def.buckets?.values.filter((b) => values.includes(b)) ?? [];
   const ids = rows
