@@ -57,6 +57,8 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
       name: 'province + method',
       path: q({ province: province.province_name!, method: 'specific' }),
     },
+    // A method alone, all years: no agency, vendor or province narrows it (a common first filter).
+    { name: 'method, all years', path: q({ method: 'specific' }) },
     // The province with the most projects (Bangkok in real data), all years: a worst case.
     { name: 'province (busiest)', path: q({ province: busiestProvince.province_name! }) },
     { name: 'national (top vendors)', path: '/explore' },
