@@ -55,6 +55,7 @@ function scopeOf(def: FacetDef): Scope {
     contractJoin: joinOn(def, 't', def.contractId ?? def.id),
     national: false,
     unitsFromAggregate: false,
+    ownFacet: def.key,
   };
 }
 

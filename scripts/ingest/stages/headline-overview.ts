@@ -33,6 +33,8 @@ export interface Scope {
   national: boolean;
   /** The top agencies from the agency pre-aggregate (it has no project to join a word's hits by). */
   unitsFromAggregate: boolean;
+  /** A facet the views are of, whose counts they take from the national view (not computed). */
+  ownFacet?: string;
 }
 
 export const BY_AGENCY_NAME: Scope = {
@@ -99,7 +101,7 @@ export async function overviews(
     return p;
   };
   // The facets a view with no facet filter asks.
-  for (const def of facetsAsked(ALL_ROWS)) {
+  for (const def of facetsAsked(ALL_ROWS).filter((d) => d.key !== scope.ownFacet)) {
     const sql = levels(scope, 'projects', [[`t.${def.id}`, 'id']], 'count(*)::INTEGER AS projects');
     for (const r of await db.rows(`${sql} ORDER BY k, projects DESC, id NULLS LAST`))
       (of(r.k).facets[def.key] ??= []).push([num(r.id), Number(r.projects)]);
