@@ -9,7 +9,7 @@ import {
   type ServeOptions,
 } from '../../scripts/lib/server';
 
-import { launchChromium } from '../../scripts/lib/browser';
+import { clickLink, launchChromium } from '../../scripts/lib/browser';
 
 /** The tests' Chromium: the real engine, compiled by V8's baseline tier only (scripts/lib/browser.ts). */
 export const launch = () => launchChromium({ baselineWasm: true });
@@ -62,4 +62,31 @@ export async function ready(
   if ((await page.getAttribute(sel, 'data-state')) === 'error') {
     throw new Error(`${page.url()}: ${await page.textContent(sel)}`);
   }
+}
+
+/**
+ * Go to the explorer view `href` inside the app, as a person following a link does (the page's
+ * engine keeps running: no second start), and wait until that view has finished (`data-run`
+ * moves on). A view with other filters but the same meaning (two invalid values) runs nothing:
+ * it would wait in vain.
+ */
+export async function visit(page: Page, href: string): Promise<void> {
+  const sel = '[data-testid="explorer"]';
+  if (page.url() === href) return ready(page);
+  const before = Number(await page.getAttribute(sel, 'data-run'));
+  await clickLink(page, href);
+  await page.waitForURL(href);
+  await page.waitForFunction(
+    ([s, n]) => {
+      const e = document.querySelector(s as string);
+      return (
+        !!e &&
+        Number(e.getAttribute('data-run')) > (n as number) &&
+        e.getAttribute('data-state') !== 'loading'
+      );
+    },
+    [sel, before],
+    { timeout: 90_000 },
+  );
+  await ready(page);
 }
