@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Truth } from '../../scripts/generate';
 import { clickLink } from '../../scripts/lib/browser';
-import { download, launch, serve, type TestServer } from '../helpers/browser';
+import { download, launch, serve, visit, type TestServer } from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
@@ -758,17 +758,20 @@ describe('explorer on the real drone set', () => {
         FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true)
         GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 3`);
       const page = await browser.newPage();
+      // One page followed from view to view: one engine for all of them.
       for (const p of pick) {
-        await page.goto(
-          `${drone.origin}/explore?fy=${p.fy}&agency=${encodeURIComponent(String(p.agency))}`,
+        await visit(
+          page,
+          `${drone.origin}/explore${filtersToSearch({ ...NO_FILTERS, fy: [Number(p.fy)], agency: String(p.agency) })}`,
         );
-        await ready(page);
         expect(await values(page)).toMatchObject({ projects: p.projects, budget: p.budget });
       }
       // The drone files carry no signing dates: a date filter says so beside the filter and in
       // the results, instead of a bare 0 (#21).
-      await page.goto(`${drone.origin}/explore?from=2024-01-01&to=2024-03-31`);
-      await ready(page);
+      await visit(
+        page,
+        `${drone.origin}/explore${filtersToSearch({ ...NO_FILTERS, from: '2024-01-01', to: '2024-03-31' })}`,
+      );
       expect((await values(page)).projects).toBe('0');
       for (const id of ['coverage-gaps', 'coverage-filter']) {
         const note = page.locator(`[data-testid="${id}"] li[data-field="contract_date"]`);
@@ -781,8 +784,7 @@ describe('explorer on the real drone set', () => {
          FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true) WHERE _ปีงบ = '2566'
          GROUP BY 1 ORDER BY sum(CAST("งบประมาณ(บาท)" AS DECIMAL(18,2))) DESC, 1 LIMIT 1`,
       );
-      await page.goto(`${drone.origin}/explore?fy=2566`);
-      await ready(page);
+      await visit(page, `${drone.origin}/explore?fy=2566`);
       await page.check('[data-testid="agencies-whole"]');
       const first = page.locator('[data-testid="chart-agencies-whole"] ol li .label a').first();
       await first.waitFor();
@@ -793,8 +795,10 @@ describe('explorer on the real drone set', () => {
       expect((await values(page)).projects).toBe(top!.projects);
       // In English, provinces, project types, statuses and method labels have English names;
       // the files carry none (#21). An English name works in the URL too.
-      await page.goto(`${drone.origin}/en/explore?province=Bangkok&fy=2566`);
-      await ready(page);
+      await visit(
+        page,
+        `${drone.origin}/en/explore${filtersToSearch({ ...NO_FILTERS, fy: [2566], province: ['Bangkok'] })}`,
+      );
       const [bkk] = await rows(
         `SELECT count(DISTINCT รหัสโครงการ)::VARCHAR AS n FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true)
          WHERE _ปีงบ = '2566' AND จังหวัด = 'กรุงเทพมหานคร'`,

@@ -65,7 +65,7 @@ export async function ready(
 }
 
 /**
- * Go to the explorer view `href` inside the app, as a person following a link does (the page's
+ * Go to the explorer view `href` inside the app (a new page: load it), as a person following a link does (the page's
  * engine keeps running: no second start), and wait until that view has finished (`data-run`
  * moves on). A view with other filters but the same meaning (two invalid values) runs nothing:
  * it would wait in vain.
@@ -73,6 +73,10 @@ export async function ready(
 export async function visit(page: Page, href: string): Promise<void> {
   const sel = '[data-testid="explorer"]';
   if (page.url() === href) return ready(page);
+  if (page.url() === 'about:blank') {
+    await page.goto(href);
+    return ready(page);
+  }
   const before = Number(await page.getAttribute(sel, 'data-run'));
   await clickLink(page, href);
   await page.waitForURL(href);
