@@ -10,8 +10,7 @@ import {
   type AgencyTuple,
   type OverviewParts,
 } from '../../../src/lib/headline/files.ts';
-import { facetsAsked } from '../../../src/lib/query/filters/resolve.ts';
-import { ALL_ROWS } from '../../../src/lib/query/plan.ts';
+import { facetsAskedUnder } from '../../../src/lib/query/filters/resolve.ts';
 import type { StageDb } from './db.ts';
 
 /** A view's key: `name|fy`, either part empty for every name (national) or every year. */
@@ -33,7 +32,10 @@ export interface Scope {
   national: boolean;
   /** The top agencies from the agency pre-aggregate (it has no project to join a word's hits by). */
   unitsFromAggregate: boolean;
-  /** A facet the views are of, whose counts they take from the national view (not computed). */
+  /**
+   * A facet the views are of, whose counts they take from the national view (not computed); the
+   * facets asked under it are counted (a province's districts).
+   */
   ownFacet?: string;
 }
 
@@ -101,7 +103,9 @@ export async function overviews(
     return p;
   };
   // The facets a view with no facet filter asks.
-  for (const def of facetsAsked(ALL_ROWS).filter((d) => d.key !== scope.ownFacet)) {
+  for (const def of facetsAskedUnder(scope.ownFacet ?? null).filter(
+    (d) => d.key !== scope.ownFacet,
+  )) {
     const sql = levels(scope, 'projects', [[`t.${def.id}`, 'id']], 'count(*)::INTEGER AS projects');
     for (const r of await db.rows(`${sql} ORDER BY k, projects DESC, id NULLS LAST`))
       (of(r.k).facets[def.key] ??= []).push([num(r.id), Number(r.projects)]);

@@ -15,8 +15,7 @@ import {
   type TotalsFile,
   type VendorShard,
 } from '../../../src/lib/headline/files.ts';
-import { facetsAsked } from '../../../src/lib/query/filters/resolve.ts';
-import { ALL_ROWS } from '../../../src/lib/query/plan.ts';
+import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts';
 import type { StageDb } from './db.ts';
 import { BY_AGENCY_NAME, overviews } from './headline-overview.ts';
 import {
@@ -70,8 +69,9 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   const parts = await overviews(db, agencies, BY_AGENCY_NAME);
   const viewFile = viewFiles(parts, agencies);
   const dims: DimsFile = {};
-  // The columns a facet's options are read through (dimRow), of the facets these views ask.
-  for (const def of facetsAsked(ALL_ROWS)) {
+  // The columns a facet's options are read through (dimRow), of every facet these views ask (a
+  // province's view its districts too).
+  for (const def of FACETS as readonly FacetDef[]) {
     const cols = [def.id, def.name, def.nameEn, def.buckets?.column].filter(Boolean);
     dims[def.key] = await db.rows(`SELECT ${cols.join(', ')} FROM ${def.table} ORDER BY 1`);
   }

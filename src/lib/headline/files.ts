@@ -15,9 +15,9 @@
  *   vendor/<p>.json                            vendors by key, in shards (p: vendorShard)
  *   vendor-view/<h>.json, …/<h>/fyYYYY.json    a busy vendor's view, as an agency name's (h:
  *                                              agencyFileKey of its vendor_key; schema 14)
- *   facet/<h>.json, facet/<h>/fyYYYY.json      the view of one method, method group, project type
- *                                              or status (h: agencyFileKey of facetViewKey;
- *                                              schema 18)
+ *   facet/<h>.json, facet/<h>/fyYYYY.json      the view of one province, method, method group,
+ *                                              project type or status (h: agencyFileKey of
+ *                                              facetViewKey; schema 18)
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -171,11 +171,12 @@ export const headlinePath = {
 };
 
 /**
- * The facets whose single values have views of their own (schema 18): a link to one method (or
- * method group), project type or status shows its numbers without reading every year's facts.
- * Provinces and districts are left to the province pre-aggregates (plan.ts `BY_PROVINCE`).
+ * The facets whose single values have views of their own (schema 18): a link to one province,
+ * method (or method group), project type or status shows its numbers without reading every
+ * year's facts. A district is asked only under its province: the province pre-aggregates
+ * (plan.ts `BY_PROVINCE`) answer it.
  */
-export const FACET_VIEWS = ['method', 'type', 'status'] as const;
+export const FACET_VIEWS = ['province', 'method', 'type', 'status'] as const;
 
 /**
  * A facet view's key: the facet and the ids its value stands for, ascending (`null`: also the

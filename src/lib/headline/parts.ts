@@ -6,8 +6,7 @@ import { Memo, memoKey } from '../db/cache';
 import type { Agency } from '../db/lookup';
 import type { Row } from '../query/aggregate';
 import { FACETS, type FacetKey } from '../query/filters';
-import { dimRow, facetsAsked, type Dimensions } from '../query/filters/resolve';
-import { ALL_ROWS } from '../query/plan';
+import { dimRow, facetsAskedUnder, type Dimensions } from '../query/filters/resolve';
 import { shapeOverview, type Overview, type OverviewRows, type Totals } from '../query/overview';
 import type { Manifest } from '../schema/tables';
 import {
@@ -34,17 +33,21 @@ export function dimsOf(m: Manifest, read: Read): Promise<Dimensions | null> {
   });
 }
 
-/** A view's overview from its file's parts: the engine's rows rebuilt, then shaped alike. */
+/**
+ * A view's overview from its file's parts: the engine's rows rebuilt, then shaped alike. `under`:
+ * the facet a facet value's view is of (a province's view counts its districts too).
+ */
 export async function overviewOf(
   d: Dimensions,
   totals: Totals,
   all: TotalsFile,
   p: OverviewParts,
+  under: string | null = null,
 ): Promise<Overview> {
   const facets: OverviewRows['facets'] = {
     fy: Object.entries(all.years).map(([y, n]) => ({ fiscal_year: Number(y), projects: n[0] })),
   };
-  for (const def of facetsAsked(ALL_ROWS)) {
+  for (const def of facetsAskedUnder(under)) {
     const counts = p.facets[def.key] ?? [];
     facets[def.key as FacetKey] = counts.map(([id, projects]) => ({ [def.id]: id, projects }));
   }

@@ -197,10 +197,10 @@ interface ViewPaths {
   year: (fy: number) => string;
   agency: boolean;
   /**
-   * A facet value's view: a year it has no project in still counts its own facet (the national
-   * one), which its missing file cannot give; the engine does.
+   * A facet value's view, of this facet: a year it has no project in still counts its own facet
+   * (the national one), which its missing file cannot give; the engine does.
    */
-  facet?: true;
+  facet?: FacetKey;
 }
 
 /**
@@ -245,7 +245,7 @@ async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths
       all: headlinePath.facet(h),
       year: (y) => headlinePath.facetYear(h, y),
       agency: false,
-      facet: true,
+      facet: facet.key,
     };
   }
   const word = f.q ? oneWord(f.q) : null;
@@ -301,7 +301,7 @@ async function viewOf(
     totals,
     rows: f.sort === NO_FILTERS.sort && f.page === 1 ? firstPage(file, years) : null,
     vendor: null,
-    overview: parts && d ? await overviewOf(d, totals, file, parts) : null,
+    overview: parts && d ? await overviewOf(d, totals, file, parts, paths.facet ?? null) : null,
     agencyIds: paths.agency ? (file.ids ?? null) : null,
     hits: file.hits ? knownHits(m, file.years, file.hits) : null,
   };

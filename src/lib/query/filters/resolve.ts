@@ -133,6 +133,11 @@ export function facetsAsked(r: Resolved): FacetDef[] {
   return FACETS.filter((def: FacetDef) => !def.under || r[def.under as FacetKey] !== null);
 }
 
+/** The facets a view filtered by facet `key` alone asks (the districts under a province). */
+export function facetsAskedUnder(key: string | null): FacetDef[] {
+  return FACETS.filter((def: FacetDef) => !def.under || def.under === key);
+}
+
 export interface FacetItem {
   /** The URL value that selects it. */
   value: string;
