@@ -6,29 +6,18 @@
  * A value's key is the ids it stands for (`facetViewKey`), as the site resolves a link's value.
  */
 import {
-  agencyFileKey,
   FACET_VIEWS,
   facetViewKey,
   headlinePath,
   type AgencyTuple,
   type DimsFile,
   type OverviewParts,
-  type TotalsFile,
 } from '../../../src/lib/headline/files.ts';
 import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts';
 import { dimRow, facetIds } from '../../../src/lib/query/filters/resolve.ts';
 import type { StageDb } from './db.ts';
 import { overviews, viewKey, type Scope } from './headline-overview.ts';
-import {
-  groupBy,
-  headRow,
-  money,
-  REF_MONEY,
-  topSql,
-  viewFiles,
-  yearsOf,
-  type Writer,
-} from './headline-write.ts';
+import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './headline-write.ts';
 
 /** Each view's key by every id it covers (an id of a group is in its own view and the group's). */
 function viewIds(def: FacetDef, dims: DimsFile): [string, number | null][] {
@@ -59,16 +48,6 @@ function scopeOf(def: FacetDef): Scope {
   };
 }
 
-/** Each view's numbers per year: its projects' measures, and their contracts' count and value. */
-const yearsSql = (s: Scope) => `SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts,
-    coalesce(c.agreed, 0)::VARCHAR AS agreed
-  FROM (SELECT f.k, t.fiscal_year, count(*)::INTEGER AS projects, ${money('budget')}, ${REF_MONEY}
-        FROM projects t ${s.join} GROUP BY ALL) p
-  LEFT JOIN (SELECT f.k, t.fiscal_year, count(*) AS contracts, sum(t.price_agree) AS agreed
-        FROM contracts t ${s.contractJoin} GROUP BY ALL) c
-    USING (k, fiscal_year)
-  ORDER BY p.k, p.fiscal_year`;
-
 /**
  * Write every facet value's files. `national`: the national view's parts by `viewKey`, whose
  * count of a view's own facet it shows (the explorer counts a facet with its own filter left out).
@@ -97,27 +76,9 @@ export async function writeFacetViews(
       p.facets[def.key] =
         national.get(viewKey(null, fy ? Number(fy) : null))?.facets[def.key] ?? [];
     }
-    const viewFile = viewFiles(parts, agencies);
-    const from = { from: `projects p ${joinOn(def, 'p', def.id)}` };
-    const years = groupBy(
-      await db.rows(yearsSql(scope)),
-      (r) => String(r.k),
-      (r) => r,
-    );
-    const top = groupBy(await db.rows(topSql(['f.k'], from)), (r) => String(r.g0), headRow);
-    const topYear = groupBy(
-      await db.rows(topSql(['f.k', 'p.fiscal_year'], from)),
-      (r) => `${r.g1}|${r.g0}`,
-      headRow,
-    );
-    for (const [k, ys] of years) {
-      const h = await agencyFileKey(k);
-      const file: TotalsFile = { years: yearsOf(ys), ...viewFile(k, null, top.get(k)) };
-      await w.write(headlinePath.facet(h), file);
-      for (const y of ys) {
-        const fy = Number(y.fiscal_year);
-        await w.write(headlinePath.facetYear(h, fy), viewFile(k, fy, topYear.get(`${fy}|${k}`)));
-      }
-    }
+    const years = await namedYears(db, scope);
+    const pages = await namedPages(db, 'f.k', { from: `projects p ${joinOn(def, 'p', def.id)}` });
+    const at = { all: headlinePath.facet, year: headlinePath.facetYear };
+    await writeNamed(w, at, years, pages, viewFiles(parts, agencies));
   }
 }

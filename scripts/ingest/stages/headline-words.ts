@@ -4,37 +4,12 @@
  * first page in a search's order (whole-word matches first). A shared link to a common word then
  * shows its numbers, facets, charts and first page without reading the facts of every hit.
  */
-import {
-  headlinePath,
-  wordFileKey,
-  type AgencyTuple,
-  type TotalsFile,
-  type WordHits,
-} from '../../../src/lib/headline/files.ts';
+import { headlinePath, type AgencyTuple, type WordHits } from '../../../src/lib/headline/files.ts';
 import { withPostingEnd } from '../../../src/lib/query/search.ts';
 import { TERM_HITS_PART, TERM_HITS_WHOLE } from '../../../src/lib/search/text.ts';
 import type { StageDb } from './db.ts';
 import { BY_WORD, overviews, WORD_HITS } from './headline-overview.ts';
-import {
-  groupBy,
-  headRow,
-  money,
-  REF_MONEY,
-  topSql,
-  viewFiles,
-  yearsOf,
-  type Writer,
-} from './headline-write.ts';
-
-/** Each word's numbers per year: its projects' measures, and their contracts' count and value. */
-const WORD_YEARS_SQL = `SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts,
-    coalesce(c.agreed, 0)::VARCHAR AS agreed
-  FROM (SELECT w.word, t.fiscal_year, count(*)::INTEGER AS projects, ${money('budget')}, ${REF_MONEY}
-        FROM projects t ${BY_WORD.join} GROUP BY ALL) p
-  LEFT JOIN (SELECT w.word, t.fiscal_year, count(*) AS contracts, sum(t.price_agree) AS agreed
-        FROM contracts t ${BY_WORD.join} GROUP BY ALL) c
-    USING (word, fiscal_year)
-  ORDER BY p.word, p.fiscal_year`;
+import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './headline-write.ts';
 
 /** Each word's terms of kinds 2 and 3, and where their postings lie (as search.ts `termsSql`). */
 const SPANS_SQL = `SELECT term AS word, term_id, kind, (pend - projects)::BIGINT AS pstart, pend::BIGINT AS pend
@@ -62,30 +37,13 @@ export async function writeWords(
   db.stage('writing the headline files of frequent words');
   const parts = await overviews(db, agencies, BY_WORD);
   const viewFile = viewFiles(parts, agencies);
-  const from = { from: `projects p ${BY_WORD.join}`, rank: 'w.rank' };
-  const years = groupBy(
-    await db.rows(WORD_YEARS_SQL),
-    (r) => String(r.word),
-    (r) => r,
-  );
-  const top = groupBy(await db.rows(topSql(['w.word'], from)), (r) => String(r.g0), headRow);
-  const topYear = groupBy(
-    await db.rows(topSql(['w.word', 'p.fiscal_year'], from)),
-    (r) => `${r.g1}|${r.g0}`,
-    headRow,
-  );
+  const years = await namedYears(db, BY_WORD);
+  const pages = await namedPages(db, 'w.word', {
+    from: `projects p ${BY_WORD.join}`,
+    rank: 'w.rank',
+  });
   const hits = await wordHits(db);
-  for (const [word, ys] of years) {
-    const h = await wordFileKey(word);
-    const file: TotalsFile = {
-      years: yearsOf(ys),
-      hits: hits.get(word)!,
-      ...viewFile(word, null, top.get(word)),
-    };
-    await w.write(headlinePath.word(h), file);
-    for (const y of ys) {
-      const fy = Number(y.fiscal_year);
-      await w.write(headlinePath.wordYear(h, fy), viewFile(word, fy, topYear.get(`${fy}|${word}`)));
-    }
-  }
+  // A word's file key is its agencyFileKey (files.ts `wordFileKey`).
+  const at = { all: headlinePath.word, year: headlinePath.wordYear };
+  await writeNamed(w, at, years, pages, viewFile, (word) => ({ hits: hits.get(word)! }));
 }

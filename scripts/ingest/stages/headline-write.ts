@@ -1,22 +1,25 @@
 /**
- * What the headline stages share (stages/headline.ts, stages/headline-words.ts): the writer that
- * counts and digests the files, and the rows of the files in the shapes of
- * src/lib/headline/files.ts.
+ * What the headline stages share (stages/headline.ts, headline-words.ts, headline-facets.ts): the
+ * writer that counts and digests the files, the named views' pages and files, and the rows of the
+ * files in the shapes of src/lib/headline/files.ts.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  agencyFileKey,
   emptyParts,
   PAGE_SIZE,
   type AgencyTuple,
   type HeadRow,
   type OverviewParts,
   type RowsFile,
+  type TotalsFile,
   type ViewFile,
   type YearNumbers,
 } from '../../../src/lib/headline/files.ts';
-import { viewKey } from './headline-overview.ts';
+import type { StageDb } from './db.ts';
+import { viewKey, type Scope } from './headline-overview.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -102,6 +105,73 @@ export function groupBy<T>(
     out.set(k, list);
   }
   return out;
+}
+
+/**
+ * Each named view's numbers per year (rows by name): its projects' measures, and their contracts'
+ * count and value.
+ */
+export async function namedYears(db: StageDb, s: Scope): Promise<Map<string, Row[]>> {
+  const sql = `SELECT p.*, coalesce(c.contracts, 0)::INTEGER AS contracts,
+      coalesce(c.agreed, 0)::VARCHAR AS agreed
+    FROM (SELECT ${s.name} AS k, t.fiscal_year, count(*)::INTEGER AS projects, ${money('budget')},
+            ${REF_MONEY}
+          FROM projects t ${s.join} GROUP BY ALL) p
+    LEFT JOIN (SELECT ${s.name} AS k, t.fiscal_year, count(*) AS contracts,
+            sum(t.price_agree) AS agreed
+          FROM contracts t ${s.contractJoin ?? s.join} GROUP BY ALL) c
+      USING (k, fiscal_year)
+    ORDER BY p.k, p.fiscal_year`;
+  return groupBy(
+    await db.rows(sql),
+    (r) => String(r.k),
+    (r) => r,
+  );
+}
+
+/** Named views' first pages: by name (`g0`, all years) and by `fy|name`. */
+export interface Pages {
+  top: Map<string, HeadRow[]>;
+  topYear: Map<string, HeadRow[]>;
+}
+
+/** The first pages of the views named by `name` (an expression over `from`), all years and each. */
+export async function namedPages(db: StageDb, name: string, from?: TopFrom): Promise<Pages> {
+  return {
+    top: groupBy(await db.rows(topSql([name], from)), (r) => String(r.g0), headRow),
+    topYear: groupBy(
+      await db.rows(topSql([name, 'p.fiscal_year'], from)),
+      (r) => `${r.g1}|${r.g0}`,
+      headRow,
+    ),
+  };
+}
+
+/**
+ * Write each named view's files (`at`: their paths by the name's file key): over all years, with
+ * its numbers per year (`years`, rows by name) and `extra` fields, and each year it has projects in.
+ */
+export async function writeNamed(
+  w: Writer,
+  at: { all: (h: string) => string; year: (h: string, fy: number) => string },
+  years: ReadonlyMap<string, Row[]>,
+  pages: Pages,
+  viewFile: ReturnType<typeof viewFiles>,
+  extra: (name: string) => Partial<TotalsFile> = () => ({}),
+): Promise<void> {
+  for (const [name, ys] of years) {
+    const h = await agencyFileKey(name);
+    const file: TotalsFile = {
+      years: yearsOf(ys),
+      ...extra(name),
+      ...viewFile(name, null, pages.top.get(name)),
+    };
+    await w.write(at.all(h), file);
+    for (const y of ys) {
+      const fy = Number(y.fiscal_year);
+      await w.write(at.year(h, fy), viewFile(name, fy, pages.topYear.get(`${fy}|${name}`)));
+    }
+  }
 }
 
 /** A view's file from its first page and the parts `overviews` computed (by `viewKey`). */

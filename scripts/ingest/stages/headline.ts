@@ -5,7 +5,6 @@
  * Computed from the built tables and pre-aggregates, in the explorer's order and measures.
  */
 import {
-  agencyFileKey,
   headlinePath,
   vendorShard,
   vendorShardHex,
@@ -22,9 +21,11 @@ import {
   groupBy,
   headRow,
   money,
+  namedPages,
   REF_MONEY,
   topSql,
   viewFiles,
+  writeNamed,
   Writer,
   yearsOf,
 } from './headline-write.ts';
@@ -97,29 +98,11 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     (r) => String(r.dept_name),
     (r) => r,
   );
-  const top = groupBy(await db.rows(topSql(['a.dept_name'])), (r) => String(r.g0), headRow);
-  const topYear = groupBy(
-    await db.rows(topSql(['a.dept_name', 'p.fiscal_year'])),
-    (r) => `${r.g1}|${r.g0}`,
-    headRow,
-  );
   const ids = await nameIds(db);
-  for (const [name, ys] of years) {
-    const h = await agencyFileKey(name);
-    const file: TotalsFile = {
-      years: yearsOf(ys),
-      ids: ids.get(name) ?? [],
-      ...viewFile(name, null, top.get(name)),
-    };
-    await w.write(headlinePath.agency(h), file);
-    for (const y of ys) {
-      const fy = Number(y.fiscal_year);
-      await w.write(
-        headlinePath.agencyYear(h, fy),
-        viewFile(name, fy, topYear.get(`${fy}|${name}`)),
-      );
-    }
-  }
+  const at = { all: headlinePath.agency, year: headlinePath.agencyYear };
+  await writeNamed(w, at, years, await namedPages(db, 'a.dept_name'), viewFile, (name) => ({
+    ids: ids.get(name) ?? [],
+  }));
 
   await writeWords(db, w, agencies);
   await writeFacetViews(db, w, agencies, dims, parts);
