@@ -65,10 +65,10 @@ export async function ready(
 }
 
 /**
- * Go to the explorer view `href` inside the app (a new page: load it), as a person following a link does (the page's
- * engine keeps running: no second start), and wait until that view has finished (`data-run`
- * moves on). A view with other filters but the same meaning (two invalid values) runs nothing:
- * it would wait in vain.
+ * Go to the explorer view `href` inside the app (a blank page loads it), as a person following a
+ * link does (the page's engine keeps running: no second start), and wait until that view has
+ * finished (`data-run` moves on). A view with other filters but the same meaning (two invalid
+ * values) runs nothing: it would wait in vain.
  */
 export async function visit(page: Page, href: string): Promise<void> {
   const sel = '[data-testid="explorer"]';
@@ -80,15 +80,10 @@ export async function visit(page: Page, href: string): Promise<void> {
   const before = Number(await page.getAttribute(sel, 'data-run'));
   await clickLink(page, href);
   await page.waitForURL(href);
+  // The run count moves on when the view is ready or failed; ready() tells which.
   await page.waitForFunction(
-    ([s, n]) => {
-      const e = document.querySelector(s as string);
-      return (
-        !!e &&
-        Number(e.getAttribute('data-run')) > (n as number) &&
-        e.getAttribute('data-state') !== 'loading'
-      );
-    },
+    ([s, n]) =>
+      Number(document.querySelector(s as string)?.getAttribute('data-run')) > (n as number),
     [sel, before],
     { timeout: 90_000 },
   );

@@ -173,6 +173,15 @@ export async function sharedAgencyName(dataDir: string): Promise<{ name: string;
   return { name: String(r[0]!.name), fy: Number(r[0]!.fy) };
 }
 
+/** The names `filterCases` gives that the data lacks: no file answers them, the engine says so. */
+const NO_AGENCY = 'ไม่มีหน่วยงานนี้';
+const NO_VENDOR = 'tin:0000000000000';
+const NO_PROVINCE = 'ไม่มีจังหวัดนี้';
+
+/** Whether a case of `filterCases` names an agency, vendor or province the data lacks. */
+export const namesNothing = (c: Partial<Filters>): boolean =>
+  c.agency === NO_AGENCY || c.vendor === NO_VENDOR || c.province?.[0] === NO_PROVINCE;
+
 /** Filter cases built from values that exist in the data (and some that do not). */
 export async function filterCases(dir: string): Promise<Partial<Filters>[]> {
   const pick = async (sql: string, params: P[] = []) => (await rows(sql, params))[0] ?? {};
@@ -230,9 +239,9 @@ export async function filterCases(dir: string): Promise<Partial<Filters>[]> {
     { from: String(dates.lo), to: String(dates.hi) },
     { fy: [fy], from: String(dates.lo) },
     { agency: name, to: String(dates.hi), min: 10_000, amount: 'contract' as const },
-    { agency: 'ไม่มีหน่วยงานนี้' },
-    { vendor: 'tin:0000000000000' },
-    { province: ['ไม่มีจังหวัดนี้'], fy: [fy] },
+    { agency: NO_AGENCY },
+    { vendor: NO_VENDOR },
+    { province: [NO_PROVINCE], fy: [fy] },
     { fy: [2501] },
     { province, district: district.district ? [String(district.district)] : [] },
     ...(shared.district

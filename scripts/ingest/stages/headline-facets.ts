@@ -1,7 +1,7 @@
 /**
- * The headline files of single facet values (schema 18; files.ts `FACET_VIEWS`): for each method,
- * method group, project type and status, the view `method=<value>` (and so on) over all years and
- * per year, as an agency name's (stages/headline.ts). Without them such a view, offered by every
+ * The headline files of single facet values (schema 18; files.ts `FACET_VIEWS`): for each
+ * province, method, method group, project type and status, the view `method=<value>` (and so on)
+ * over all years and per year, as an agency name's (stages/headline.ts). Without them such a view, offered by every
  * facet of the national explorer, read every year's facts: 150 MB at 6M rows for one method group.
  * A value's key is the ids it stands for (`facetViewKey`), as the site resolves a link's value.
  */

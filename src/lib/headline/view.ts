@@ -1,8 +1,9 @@
 /**
  * A view's headline numbers and first table page from the headline files (files.ts), without the
  * SQL engine: for the views whose only filters are fiscal years and one of an agency name, a
- * vendor, a search of one frequent word or one method, type or status (the first page of the table in the default order
- * only; another order or page is the engine's, or the budget-ordered copy's). Any other
+ * vendor, a search of one frequent word or one province, method, type or status (the first page
+ * of the table in the default order only; another order or page is the engine's, or the
+ * budget-ordered copy's). Any other
  * view returns null and waits for the engine, which answers every view (and must agree with this
  * to the last satang: tested).
  */
@@ -75,7 +76,7 @@ function facetView(f: Filters): { key: FacetKey; value: string } | null {
 /**
  * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
  * a one-word search of project names (the word's file exists only for frequent words) or one
- * value of a method, type or status, in any order and on any page (the files hold the first page
+ * value of a province, method, type or status, in any order and on any page (the files hold the first page
  * in the default order only).
  */
 export function headlineCovers(f: Filters): boolean {
