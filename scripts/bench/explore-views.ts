@@ -70,7 +70,15 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     },
     { name: 'deep page (page 2000)', path: q({ page: '2000' }) },
     // A year's page past the first: its numbers from the headline files, its rows from the
-    // budget-ordered copy (schema 17).
+    // ordered copy (schema 17).
     { name: 'one year, page 20', path: q({ fy: String(fy), page: '20' }) },
+    // Other orders than the default: their pages from the ordered copy (schema 19).
+    { name: 'national, by agreed', path: q({ sort: '-agreed' }) },
+    { name: 'method, all years, by year', path: q({ method: 'specific', sort: '-fy' }) },
+    { name: 'one year, smallest budget first', path: q({ fy: String(fy), sort: 'budget' }) },
+    {
+      name: 'province + method, by agreed',
+      path: q({ province: province.province_name!, method: 'specific', sort: '-agreed' }),
+    },
   ];
 }

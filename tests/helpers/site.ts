@@ -10,7 +10,7 @@ import {
   type Row,
 } from '../../src/lib/query/aggregate';
 import { loadDimensions, toResolved, type Dimensions } from '../../src/lib/query/filters/resolve';
-import type { Filters } from '../../src/lib/query/filters';
+import type { Filters, Sort } from '../../src/lib/query/filters';
 import { runSearch } from '../../src/lib/query/search';
 import { seenHits } from '../../src/lib/query/seen';
 import { queryWords } from '../../src/lib/search/text';
@@ -94,19 +94,20 @@ export async function ingestFixtures(dirs: FixtureDirs): Promise<{ drone: Site; 
 }
 
 /**
- * A page of the table in its default order two ways: from the budget-ordered copy (`topPage`;
- * null when the copy cannot tell it) and from every year's projects, named from `project_names`,
- * as the table read it before the copy.
+ * A page of the table in one order two ways: from the ordered copy (`topPage`; null when the copy
+ * cannot tell it) and from every year's projects, named from `project_names`, as the table read
+ * it before the copy.
  */
 export async function topAndProjects(
   s: Site,
   r: Resolved,
+  sort: Sort,
   offset: number,
 ): Promise<{ top: Row[] | null; projects: Row[] }> {
-  const top = await topPage(s.ask, s.m, r, 50, offset);
+  const top = await topPage(s.ask, s.m, r, sort, 50, offset);
   const files = sourceFiles(s.m, 'projects', r);
   const rows = files.length
-    ? await s.ask(rowsSql('projects', files, r, '-budget', 50, offset), files)
+    ? await s.ask(rowsSql('projects', files, r, sort, 50, offset), files)
     : [];
   const seqs = rows.map((x) => ({ project_seq: Number(x.project_seq) }));
   const names = seqs.length

@@ -24,7 +24,7 @@ import {
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
 import { site, topAndProjects } from '../helpers/site';
 import { filterCases } from '../helpers/expected';
-import { NO_FILTERS } from '../../src/lib/query/filters';
+import { NO_FILTERS, SORTS } from '../../src/lib/query/filters';
 import { topAnswers } from '../../src/lib/query/page-sql';
 
 const dir = path.join(TMP, 'unit-ingest');
@@ -381,31 +381,42 @@ describe('generated data against its ground truth', () => {
     expect(perFile.filter((f) => f.vendors === 1).length).toBeGreaterThan(0);
   });
 
-  it('keeps the first projects in budget order, and pages past them from the projects', async () => {
+  it('keeps the first projects in each order, and pages past them from the projects', async () => {
     const small = await smallFiles();
     const s = await site(small);
-    expect(tableFiles(s.m, 'projects_top')[0]!.rows).toBe(TOP);
-    const copy = await rows(
-      `SELECT project_seq FROM read_parquet(${files(small, s.m, 'projects_top')})`,
+    // One file per order, each holding that order's first TOP projects.
+    const copies = tableFiles(s.m, 'projects_top');
+    expect(copies.map((f) => [f.key_min, f.key_max, f.rows]).sort()).toEqual(
+      [...SORTS].sort().map((o) => [o, o, TOP]),
     );
-    const inCopy = new Set(copy.map((x) => Number(x.project_seq)));
+    const cases = [{}, ...(await filterCases(small))];
     const answered = { copy: 0, projects: 0 };
-    for (const c of [{}, ...(await filterCases(small))]) {
-      const r = await s.resolve({ ...NO_FILTERS, ...c });
-      if (!topAnswers(r, '-budget')) continue;
-      // Within the copy, a page that straddles its end, and past it.
-      for (const offset of [0, 200, TOP - 20, TOP + 100]) {
-        const { top, projects } = await topAndProjects(s, r, offset);
-        // The copy answers exactly when it holds the whole page, and otherwise says it cannot
-        // (the table then reads the projects).
-        const held =
-          projects.length === 50 && projects.every((x) => inCopy.has(Number(x.project_seq)));
-        expect({ c, offset, top }).toEqual({ c, offset, top: held ? projects : null });
-        answered[top ? 'copy' : 'projects']++;
+    for (const sort of SORTS) {
+      const copy = await rows(`SELECT project_seq
+        FROM read_parquet(${lit(path.join(small, copies.find((f) => f.key_min === sort)!.path))})`);
+      const inCopy = new Set(copy.map((x) => Number(x.project_seq)));
+      for (const c of cases) {
+        const r = await s.resolve({ ...NO_FILTERS, ...c });
+        if (!topAnswers(r)) continue;
+        // Within the copy, a page that straddles its end, and past it.
+        for (const offset of [0, 200, TOP - 20, TOP + 100]) {
+          const { top, projects } = await topAndProjects(s, r, sort, offset);
+          // The copy answers exactly when it holds the whole page, and otherwise says it cannot
+          // (the table then reads the projects).
+          const held =
+            projects.length === 50 && projects.every((x) => inCopy.has(Number(x.project_seq)));
+          expect({ sort, c, offset, top }).toEqual({
+            sort,
+            c,
+            offset,
+            top: held ? projects : null,
+          });
+          answered[top ? 'copy' : 'projects']++;
+        }
       }
     }
-    expect(answered.copy).toBeGreaterThan(5);
-    expect(answered.projects).toBeGreaterThan(5);
+    expect(answered.copy).toBeGreaterThan(5 * SORTS.length);
+    expect(answered.projects).toBeGreaterThan(5 * SORTS.length);
   });
 
   it('writes each name beside its details: the same files, seq ranges and rows', async () => {

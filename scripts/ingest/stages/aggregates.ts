@@ -1,8 +1,11 @@
 /**
- * Stage: the vendor copy of the contracts, the budget-ordered top of the projects and the
+ * Stage: the vendor copy of the contracts, the first projects in each order and the
  * pre-aggregates the explorer plans on.
  */
+import { SORTS } from '../../../src/lib/query/filters/model.ts';
+import { SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
 import { TABLES } from '../../../src/lib/schema/tables.ts';
+import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
 
 /** The narrow vendor copy and the pre-aggregates, from the built tables. */
@@ -15,13 +18,18 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
     SELECT ${byVendor.join(', ')} FROM contracts c
     LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
     WHERE c.vendor_id IS NOT NULL`);
-  // The table's default order (page-sql.ts SORT_SQL '-budget'), its first `topRows` projects.
-  const top = TABLES.projects_top.filter((c) => c !== 'budget_rank' && c !== 'project_name');
+  // Each of the table's orders (page-sql.ts SORT_ORDER), its first `topRows` projects.
+  const top = TABLES.projects_top.filter(
+    (c) => c !== 'sort' && c !== 'rank' && c !== 'project_name',
+  );
+  const ordered = SORTS.map(
+    (
+      sort,
+    ) => `SELECT ${sqlString(sort)} AS sort, row_number() OVER (ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, *
+      FROM (SELECT ${top.join(', ')} FROM projects ORDER BY ${SORT_ORDER[sort]} LIMIT ${Number(topRows)})`,
+  );
   await db.run(`CREATE OR REPLACE TEMP TABLE projects_top AS
-    SELECT row_number() OVER (ORDER BY t.budget DESC NULLS LAST, t.project_id)::INTEGER AS budget_rank,
-           t.*, n.project_name
-    FROM (SELECT ${top.join(', ')} FROM projects
-          ORDER BY budget DESC NULLS LAST, project_id LIMIT ${Number(topRows)}) t
+    SELECT t.*, n.project_name FROM (${ordered.join(' UNION ALL ')}) t
     LEFT JOIN project_names n USING (project_seq)`);
   // Discount against the reference price counts only projects that have both amounts.
   const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,

@@ -14,9 +14,24 @@ import type { StageDb, WrittenFile } from './db.ts';
 /** `projects/fy2567.parquet`, `details/fy2567-part-001.parquet`, `contracts_by_vendor/part-003.parquet`. */
 function fileName(table: TableName, fy: number | null, part: number, parts: number): string {
   const n = `part-${String(part).padStart(3, '0')}`;
-  if (SPLIT[table] === 'key') return `${table}/${n}.parquet`;
+  if (SPLIT[table] === 'key' || SPLIT[table] === 'value') return `${table}/${n}.parquet`;
   if (fy === null) return `${table}.parquet`;
   return parts === 1 ? `${table}/fy${fy}.parquet` : `${table}/fy${fy}-${n}.parquet`;
+}
+
+/** A table's parts before any cut by rows: per fiscal year, per value of its first column, or one. */
+async function slicesOf(
+  db: StageDb,
+  table: TableName,
+  years: readonly number[],
+): Promise<{ fy: number | null; part: number; where: string }[]> {
+  if (SPLIT[table] === 'year')
+    return years.map((fy) => ({ fy, part: 0, where: `fiscal_year = ${Number(fy)}` }));
+  if (SPLIT[table] !== 'value') return [{ fy: null, part: 0, where: 'TRUE' }];
+  const key = TABLES[table][0];
+  return (await db.rows(`SELECT DISTINCT ${key}::VARCHAR AS v FROM ${table} ORDER BY 1`)).map(
+    (x, part) => ({ fy: null, part, where: `${key} = ${sqlString(String(x.v))}` }),
+  );
 }
 
 /**
@@ -46,11 +61,7 @@ export async function writeTables(
       .map((c) => `${c} NULLS FIRST`)
       .join(', ');
     const rowGroup = rowGroupRows(table);
-    const slices =
-      SPLIT[table] === 'year'
-        ? years.map((fy) => ({ fy, where: `fiscal_year = ${Number(fy)}` }))
-        : [{ fy: null, where: 'TRUE' }];
-    for (const slice of slices) {
+    for (const slice of await slicesOf(db, table, years)) {
       const total = await db.scalar(`SELECT count(*) FROM ${table} WHERE ${slice.where}`);
       const max = maxRows[table] ?? Infinity;
       // Files too big to be one are cut between values of the first key (a vendor's contracts
@@ -73,7 +84,7 @@ export async function writeTables(
         parts = await db.scalar(`SELECT count(*) FROM _cuts`);
       }
       for (let part = 0; part < parts; part++) {
-        const rel = fileName(table, slice.fy, part, parts);
+        const rel = fileName(table, slice.fy, slice.part + part, parts);
         await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
         const inPart =
           parts > 1
@@ -101,7 +112,7 @@ export async function writeTables(
           fiscal_year: slice.fy,
           path: rel,
           rows: Number(range.n),
-          ...((parts > 1 || SPLIT[table] === 'key') && keyed
+          ...((parts > 1 || SPLIT[table] === 'key' || SPLIT[table] === 'value') && keyed
             ? { key_min: range.lo as string | null, key_max: range.hi as string | null }
             : {}),
           ...(seq ? { seq_min: Number(range.seq_lo), seq_max: Number(range.seq_hi) } : {}),

@@ -50,8 +50,8 @@ export async function pageRows(
   page: number,
 ): Promise<ResultRow[]> {
   const offset = (page - 1) * PAGE_SIZE;
-  // The default order's pages, names included, from the budget-ordered copy when it holds them.
-  const ranked = topAnswers(r, sort) ? await topPage(ask, m, r, PAGE_SIZE, offset) : null;
+  // The first pages of each order, names included, from the ordered copy when it holds them.
+  const ranked = topAnswers(r) ? await topPage(ask, m, r, sort, PAGE_SIZE, offset) : null;
   const source = rowSource(r);
   const files = ranked ? [] : sourceFiles(m, source, r);
   if (!ranked && files.length === 0) return [];

@@ -2,10 +2,9 @@
  * A view's headline numbers and first table page from the headline files (files.ts), without the
  * SQL engine: for the views whose only filters are fiscal years and one of an agency name, a
  * vendor, a search of one frequent word or one province, method, type or status (the first page
- * of the table in the default order only; another order or page is the engine's, or the
- * budget-ordered copy's). Any other
- * view returns null and waits for the engine, which answers every view (and must agree with this
- * to the last satang: tested).
+ * of the table in the default order only; another order or page is the engine's, from the
+ * ordered copy where it holds the page). Any other view returns null and waits for the engine,
+ * which answers every view (and must agree with this to the last satang: tested).
  */
 import { dataUrl } from '../db/dataset';
 import type { Agency, Vendor } from '../db/lookup';

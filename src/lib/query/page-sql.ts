@@ -6,17 +6,22 @@ import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source 
 import { inList, parquet, sqlNumber, type Sql } from './sql';
 import { rankJoin, where } from './where';
 
-/** Table order (ties by project id, so pages and exports are stable); on the inner alias `q`. */
-export const SORT_SQL: Record<Sort, string> = {
-  '-budget': 'q.budget DESC NULLS LAST, q.project_id',
-  budget: 'q.budget ASC NULLS LAST, q.project_id',
-  '-agreed': 'q.agreed DESC NULLS LAST, q.project_id',
-  agreed: 'q.agreed ASC NULLS LAST, q.project_id',
-  '-fy': 'q.fiscal_year DESC, q.project_id',
-  fy: 'q.fiscal_year ASC, q.project_id',
+/** Table order (ties by project id, so pages and exports are stable); the ingest ranks by it. */
+export const SORT_ORDER: Record<Sort, string> = {
+  '-budget': 'budget DESC NULLS LAST, project_id',
+  budget: 'budget ASC NULLS LAST, project_id',
+  '-agreed': 'agreed DESC NULLS LAST, project_id',
+  agreed: 'agreed ASC NULLS LAST, project_id',
+  '-fy': 'fiscal_year DESC, project_id',
+  fy: 'fiscal_year ASC, project_id',
 };
 
-/** A page's columns, money as exact text (both the facts and the budget-ordered copy). */
+/** The same on the inner alias `q`. */
+export const SORT_SQL = Object.fromEntries(
+  Object.entries(SORT_ORDER).map(([k, v]) => [k, v.replace(/(^|, )/g, '$1q.')]),
+) as Record<Sort, string>;
+
+/** A page's columns, money as exact text (both the facts and the ordered copy). */
 const PAGE_COLUMNS =
   'project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget, agreed::VARCHAR AS agreed';
 
@@ -51,13 +56,12 @@ export function rowsSql(
 }
 
 /**
- * Whether the budget-ordered copy (`projects_top`) can give this page: the default order, no
- * search (whose whole-word matches come first), no agency (one agency's rows are a small range of
- * the projects already) and filters that are all columns of the copy.
+ * Whether the ordered copy (`projects_top`) can give this page: no search (whose whole-word
+ * matches come first), no agency (one agency's rows are a small range of the projects already)
+ * and filters that are all columns of the copy.
  */
-export function topAnswers(r: Resolved, sort: Sort): boolean {
+export function topAnswers(r: Resolved): boolean {
   return (
-    sort === '-budget' &&
     rowSource(r) === 'projects' &&
     activeDims(r).every(
       (d) => d !== 'search' && d !== 'agency' && DIMS[d].sources.includes('projects_top'),
@@ -82,9 +86,9 @@ export function topRanksSql(
   take: number,
 ): Sql {
   const w = where('projects_top', r);
-  const cond = `budget_rank BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
+  const cond = `rank BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
   return {
-    sql: `SELECT count(*)::INTEGER AS n, list_sort(list(budget_rank))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS ranks
+    sql: `SELECT count(*)::INTEGER AS n, list_sort(list(rank))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS ranks
       FROM ${parquet(files)} WHERE ${cond}`,
     params: w.params,
   };
@@ -94,7 +98,7 @@ export function topRanksSql(
 export function topRowsSql(files: readonly ManifestFile[], ranks: readonly number[]): Sql {
   const params: (string | number)[] = [];
   return {
-    sql: `SELECT ${TOP_COLUMNS} FROM ${parquet(files)} WHERE ${inList('budget_rank', ranks, params)} ORDER BY budget_rank`,
+    sql: `SELECT ${TOP_COLUMNS} FROM ${parquet(files)} WHERE ${inList('rank', ranks, params)} ORDER BY rank`,
     params,
   };
 }
@@ -106,17 +110,22 @@ export function topRowsSql(files: readonly ManifestFile[], ranks: readonly numbe
 const SPANS = [8_192, 32_768, 131_072];
 
 /**
- * A page in the default order from the budget-ordered copy, or null when the copy cannot tell it:
- * it holds only the first projects (TOP_ROWS) and fewer than the page needs match among them.
+ * A page from the ordered copy, or null when the copy cannot tell it: it holds only the first
+ * projects of each order (TOP_ROWS) and fewer than the page needs match among them. The order's
+ * file is the one whose `sort` is that order alone (data of schema 17 and 18 holds the default
+ * order without a `sort` column: no file matches, and the page reads the projects).
  */
 export async function topPage(
   ask: Ask,
   m: Manifest,
   r: Resolved,
+  sort: Sort,
   limit: number,
   offset: number,
 ): Promise<Row[] | null> {
-  const files = tableFiles(m, 'projects_top');
+  const files = tableFiles(m, 'projects_top').filter(
+    (f) => f.key_min === sort && f.key_max === sort,
+  );
   if (files.length === 0) return null;
   const held = files.reduce((n, f) => n + f.rows, 0);
   const whole = held >= m.counts.projects;

@@ -5,7 +5,7 @@
  */
 import type { HeadlineInfo } from '../headline/files';
 
-export const SCHEMA_VERSION = 18;
+export const SCHEMA_VERSION = 19;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -117,14 +117,16 @@ export const TABLES = {
     'project_name',
   ],
   /**
-   * The first `TOP_ROWS` projects in the table's default order (budget, largest first, no budget
-   * last, ties by project id; schema 17) with what the table shows and filters by, names
-   * included: a page of any view in that order whose filters are project columns reads the first
-   * row groups only (a deep page its own), not every year's projects and the names' files.
-   * `budget_rank` is the place in that order, from 1.
+   * The first `TOP_ROWS` projects in each of the table's orders (`sort`: `-budget`, the default,
+   * is budget, largest first, no budget last, ties by project id; page-sql.ts SORT_ORDER lists
+   * them all; schema 19, the default order alone since 17) with what the table shows and filters
+   * by, names included: a page of any view in any order whose filters are project columns reads
+   * the first row groups of its order's file only (a deep page its own), not every year's
+   * projects and the names' files. `rank` is the place in that order, from 1.
    */
   projects_top: [
-    'budget_rank',
+    'sort',
+    'rank',
     'project_seq',
     'project_id',
     ...PROJECT_FILTERS,
@@ -226,15 +228,15 @@ export type TableName = keyof typeof TABLES;
 /**
  * How each table is split into files. `year`: one file per fiscal year (then `details` and the
  * vendor copy also split by rows, see MAX_ROWS_PER_FILE); `key`: files by ranges of the first
- * column; `single`: one small file.
+ * column; `value`: one file per value of the first column; `single`: one small file.
  */
-export const SPLIT: Record<TableName, 'year' | 'key' | 'single'> = {
+export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   projects: 'year',
   contracts: 'year',
   details: 'year',
   project_names: 'year',
   contracts_by_vendor: 'key',
-  projects_top: 'single',
+  projects_top: 'value',
   search_terms: 'single',
   search_postings: 'key',
   agg_agency_year: 'single',
@@ -299,8 +301,9 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
 };
 
 /**
- * How many projects `projects_top` holds (5,242 pages of 50; 7.7 MB at 6M rows). A page past
- * them, or a view with fewer matches among them than its page needs, reads the projects.
+ * How many projects `projects_top` holds of each order (5,242 pages of 50; 7.7 MB at 6M rows).
+ * A page past them, or a view with fewer matches among them than its page needs, reads the
+ * projects.
  */
 export const TOP_ROWS = 262_144;
 
