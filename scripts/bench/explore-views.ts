@@ -34,6 +34,8 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     JOIN read_parquet(${list('provinces')}) p USING (province_id)
     GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1 OFFSET ${offset}`);
   const province = await provinceAt(1);
+  const status = await one(`SELECT s.status_name FROM read_parquet(${list('agg_cube')}) g
+    JOIN read_parquet(${list('statuses')}) s USING (status_id) GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
   const busiestProvince = await provinceAt(0);
   const q = (o: Record<string, string>) => `/explore?${new URLSearchParams(o)}`;
   return [
@@ -79,6 +81,18 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     {
       name: 'province + method, by agreed',
       path: q({ province: province.province_name!, method: 'specific', sort: '-agreed' }),
+    },
+    // Two values of one facet, and two facets without a province: no single value's files.
+    {
+      name: 'two method groups, all years',
+      path: `/explore?${new URLSearchParams([
+        ['method', 'open'],
+        ['method', 'specific'],
+      ])}`,
+    },
+    {
+      name: 'method + status, all years',
+      path: q({ method: 'specific', status: status.status_name! }),
     },
   ];
 }

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Truth } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
-import { tableFiles, type Manifest, type Summary } from '../../src/lib/schema/tables';
+import { TABLES, tableFiles, type Manifest, type Summary } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import {
@@ -389,6 +389,15 @@ describe('generated data against its ground truth', () => {
     expect(copies.map((f) => [f.key_min, f.key_max, f.rows]).sort()).toEqual(
       [...SORTS].sort().map((o) => [o, o, TOP]),
     );
+    // The filter columns a page scans: the copy's, file for file and row for row.
+    const filters = tableFiles(s.m, 'projects_top_filters');
+    expect(filters.map((f) => [f.key_min, f.key_max, f.rows])).toEqual(
+      copies.map((f) => [f.key_min, f.key_max, f.rows]),
+    );
+    const cols = TABLES.projects_top_filters.join(', ');
+    const of = async (t: 'projects_top' | 'projects_top_filters') =>
+      rows(`SELECT ${cols} FROM read_parquet(${files(small, s.m, t)}) ORDER BY sort, rank`);
+    expect(await of('projects_top_filters')).toEqual(await of('projects_top'));
     const cases = [{}, ...(await filterCases(small))];
     const answered = { copy: 0, projects: 0 };
     for (const sort of SORTS) {

@@ -31,6 +31,8 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   await db.run(`CREATE OR REPLACE TEMP TABLE projects_top AS
     SELECT t.*, n.project_name FROM (${ordered.join(' UNION ALL ')}) t
     LEFT JOIN project_names n USING (project_seq)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE projects_top_filters AS
+    SELECT ${TABLES.projects_top_filters.join(', ')} FROM projects_top`);
   // Discount against the reference price counts only projects that have both amounts.
   const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
     coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;

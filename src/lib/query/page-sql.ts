@@ -1,5 +1,5 @@
 /** The results table's SQL: one page of projects in the chosen order. */
-import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import { tableFiles, type Manifest, type ManifestFile, type TableName } from '../schema/tables';
 import type { Ask, Row } from './aggregate';
 import type { Sort } from './filters';
 import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source } from './plan';
@@ -74,8 +74,8 @@ const TOP_COLUMNS = `${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL
 
 /**
  * How many of the copy's ranks `lo`..`hi` match the filters, and the ranks of matches
- * `skip + 1`..`skip + take` among them (as text: `[r1, r2, …]`). Reads the filters' columns of
- * those row groups only.
+ * `skip + 1`..`skip + take` among them (as text: `[r1, r2, …]`), from the copy's filter columns
+ * (`files`: `projects_top_filters`, which has the copy's column names).
  */
 export function topRanksSql(
   files: readonly ManifestFile[],
@@ -109,11 +109,17 @@ export function topRowsSql(files: readonly ManifestFile[], ranks: readonly numbe
  */
 const SPANS = [8_192, 32_768, 131_072];
 
+/** A table's file of one order: the one whose `sort` is that order alone. */
+function orderFiles(m: Manifest, table: TableName, sort: Sort): ManifestFile[] {
+  return tableFiles(m, table).filter((f) => f.key_min === sort && f.key_max === sort);
+}
+
 /**
  * A page from the ordered copy, or null when the copy cannot tell it: it holds only the first
- * projects of each order (TOP_ROWS) and fewer than the page needs match among them. The order's
- * file is the one whose `sort` is that order alone (data of schema 17 and 18 holds the default
- * order without a `sort` column: no file matches, and the page reads the projects).
+ * projects of each order (TOP_ROWS) and fewer than the page needs match among them. A filtered
+ * page scans the order's filter columns (`projects_top_filters`), then reads its rows. Data of
+ * schema 17 and 18 holds the default order without a `sort` column: no file matches, and the
+ * page reads the projects.
  */
 export async function topPage(
   ask: Ask,
@@ -123,10 +129,9 @@ export async function topPage(
   limit: number,
   offset: number,
 ): Promise<Row[] | null> {
-  const files = tableFiles(m, 'projects_top').filter(
-    (f) => f.key_min === sort && f.key_max === sort,
-  );
-  if (files.length === 0) return null;
+  const files = orderFiles(m, 'projects_top', sort);
+  const filters = orderFiles(m, 'projects_top_filters', sort);
+  if (files.length === 0 || filters.length === 0) return null;
   const held = files.reduce((n, f) => n + f.rows, 0);
   const whole = held >= m.counts.projects;
   let ranks: number[] = [];
@@ -136,7 +141,7 @@ export async function topPage(
     let lo = 1;
     let skip = offset;
     for (const hi of [...SPANS.filter((x) => x < held), held]) {
-      const [x] = await ask(topRanksSql(files, r, lo, hi, skip, limit - ranks.length), files);
+      const [x] = await ask(topRanksSql(filters, r, lo, hi, skip, limit - ranks.length), filters);
       const n = Number(x?.n ?? 0);
       if (n > skip) ranks = [...ranks, ...(JSON.parse(String(x!.ranks)) as number[])];
       skip = Math.max(0, skip - n);
