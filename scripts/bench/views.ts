@@ -259,7 +259,7 @@ export interface ViewsOptions {
   dir: string;
   seed: number;
   runs: number;
-  /** Only the interactions whose name contains this text. */
+  /** Only the interactions whose name contains this text (or one of several, split by `|`). */
   only: string;
   networks: string[];
   /** Print every Parquet request of each view (file, range, bytes), to see what a view reads. */
@@ -287,7 +287,7 @@ export async function runViews(o: ViewsOptions): Promise<void> {
       const origin = `http://127.0.0.1:${port}`;
       console.log(`\n## ${rows.toLocaleString('en')} contract rows (${data})`);
       const all = await o.interactions(data);
-      for (const x of all.filter((y) => y.name.includes(o.only))) {
+      for (const x of all.filter((y) => o.only.split('|').some((w) => y.name.includes(w)))) {
         const it = o.firstInPage ? { ...x, firstInPage: true } : x;
         const nets = o.networks;
         for (const throttle of [false, true].filter((t) =>
@@ -344,7 +344,7 @@ export async function runViewsCli(
     seed: { type: 'string', default: '1' },
     dir: { type: 'string', default: 'data/bench' },
     runs: { type: 'string', default: '3' },
-    /** Only the interactions whose name contains this text. */
+    /** Only the interactions whose name contains this text (or one of several, split by `|`). */
     only: { type: 'string', default: '' },
     networks: { type: 'string', default: 'loopback,throttled' },
     requests: { type: 'boolean', default: false },

@@ -248,16 +248,29 @@ describe('explorer SQL on native DuckDB', () => {
     );
   });
 
-  it("answers a province's facets and charts from the province pre-aggregates as from the facts", async () => {
+  it("answers a province's or a method's facets and charts from the province pre-aggregates as from the facts", async () => {
     let compared = 0;
+    let national = 0;
     for (const [s, dir] of bothSets()) {
-      const cases = (await filterCases(dir)).filter((c) => c.province?.length);
-      for (const c of [...cases, ...cases.map((x) => ({ ...x, method: ['specific'] }))]) {
+      const all = await filterCases(dir);
+      const cases = all.filter((c) => c.province?.length);
+      // Without a province, a method's top agencies, vendors and months: the province
+      // pre-aggregates read whole, where no other pre-aggregate answers.
+      const methods = [
+        ...all.filter((c) => c.method?.length && !c.province?.length),
+        { method: ['open', 'specific'] },
+      ];
+      for (const c of [
+        ...cases,
+        ...cases.map((x) => ({ ...x, method: ['specific'] })),
+        ...methods,
+      ]) {
         const r = await s.resolve(f(c));
         for (const q of [...FACET_REQUESTS, ...CHART_REQUESTS]) {
           const except = q.opts?.except;
           const sources = candidates(r, q.groups, q.measures, except);
-          if (!sources.some((x) => x.endsWith('_place'))) continue;
+          if (!sources.some((x) => /_place$|_province$/.test(x))) continue;
+          if (!c.province) national++;
           const answers = new Set<string>();
           for (const source of sources) {
             const files = sourceFiles(s.m, source, r, except);
@@ -293,8 +306,10 @@ describe('explorer SQL on native DuckDB', () => {
       }
     }
     // The totals, year, method and district facets, the year × method chart, the months, the
-    // top agencies and vendors, for each province case.
+    // top agencies and vendors, for each province case; the top agencies, vendors and months of
+    // each method case.
     expect(compared).toBeGreaterThan(20);
+    expect(national).toBeGreaterThan(6);
     // Data of schema 16 or older has no province tables: the planner takes the next source.
     const reqs = [TOTALS_REQUEST, ...FACET_REQUESTS, ...CHART_REQUESTS];
     const text = (all: Row[][]) =>

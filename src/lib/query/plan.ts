@@ -43,8 +43,11 @@ const BY_SIZE: readonly Source[] = [
   'contracts',
 ];
 /**
- * The pre-aggregates in province order: asked only under a province filter, which reads that
- * province's rows; without one they would be read whole.
+ * The pre-aggregates in province order: asked under a province filter, which reads that
+ * province's rows. Without one they are read whole (5 MB at 6M rows), so they are asked only when
+ * no other pre-aggregate answers and no agency or vendor narrows the facts: a method filter's top
+ * agencies, vendors and months, which the facts would answer from every year's projects and
+ * contracts (207 MB for two method groups at 6M rows).
  */
 const BY_PROVINCE: ReadonlySet<Source> = new Set([
   'agg_place',
@@ -241,7 +244,7 @@ export function candidates(
   const dims = activeDims(r, except);
   const needs = [...dims, ...groups.map(groupDim)];
   const contractFilter = dims.some(isContractDim);
-  return BY_SIZE.filter((s) => {
+  const found = BY_SIZE.filter((s) => {
     if (lacking.has(s)) return false;
     if (!needs.every((d) => holds(s, d))) return false;
     if (!measures.every((m) => MEASURES[s].includes(m))) return false;
@@ -250,13 +253,17 @@ export function candidates(
     // anyway, while the pre-aggregate's footer alone (2k-row groups of every vendor's years) is
     // ~180 KB at 6M rows.
     if (WINNERS_ONLY.has(s) && (!needs.includes('vendor') || dims.includes('vendor'))) return false;
-    if (BY_PROVINCE.has(s) && !dims.includes('province')) return false;
     if (CONTRACT_ROWS.has(s)) {
       if (s === 'contracts_by_vendor' && r.vendor === null) return false;
       if (!contractFilter && measures.some((m) => PROJECT_MEASURES.includes(m))) return false;
     }
     return true;
   });
+  if (dims.includes('province')) return found;
+  // An agency's or a vendor's facts are a narrow range of rows: read them, not an aggregate whole.
+  const narrow = dims.includes('agency') || dims.includes('vendor');
+  const other = found.some((s) => !BY_PROVINCE.has(s) && !ROWS.has(s));
+  return found.filter((s) => !BY_PROVINCE.has(s) || (!other && !narrow));
 }
 
 export function plan(
