@@ -858,7 +858,8 @@ describe('host failures', () => {
 
   it('names what the host did wrong (no Range, gzip, offline) and recovers on retry', async () => {
     const m = manifestOf(DEMO_DATA);
-    const hidden = m.files.find((f) => f.table === 'projects' && f.fiscal_year === 2560)!;
+    // The page of the order by year, from its file of the ordered copy.
+    const hidden = m.files.find((f) => f.table === 'projects_top' && f.key_min === 'fy')!;
     const pattern = `**/data/${hidden.path}`;
     const scenarios: [string, Parameters<Page['route']>[1], string][] = [
       [
@@ -884,7 +885,7 @@ describe('host failures', () => {
       // lost connection from an unreadable answer).
       const route = name === 'offline' ? '**/data/**' : pattern;
       await page.route(route, handler);
-      // (In another order than the default: the year's facts must be read, not the headline files.)
+      // (In another order than the default: the table is read, not the headline files.)
       await page.goto(url({ fy: [2560], sort: 'fy' }));
       await page.waitForSelector('[data-testid="explorer"][data-state="error"]', {
         timeout: 60_000,
@@ -932,8 +933,9 @@ describe('host failures', () => {
     const broken = await serve({ root: BUILD, dataDir: DEMO_DATA });
     try {
       const page = await browser.newPage();
-      // Ask for a year whose file we hide by intercepting it: the host answers 404.
-      const hidden = m.files.find((f) => f.table === 'projects' && f.fiscal_year === 2561)!;
+      // Ask for a page whose file we hide by intercepting it (the ordered copy's file of the order
+      // by year): the host answers 404.
+      const hidden = m.files.find((f) => f.table === 'projects_top' && f.key_min === 'fy')!;
       await page.route(`**/data/${hidden.path}`, (r) =>
         r.fulfill({ status: 404, body: 'not found' }),
       );
