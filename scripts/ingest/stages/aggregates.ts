@@ -2,7 +2,7 @@
  * Stage: the vendor copy of the contracts, the first projects in each order and the
  * pre-aggregates the explorer plans on.
  */
-import { SORTS } from '../../../src/lib/query/filters/model.ts';
+import { SORTS, type Sort } from '../../../src/lib/query/filters/model.ts';
 import { SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
 import { TABLES } from '../../../src/lib/schema/tables.ts';
 import { sqlString } from '../rules.ts';
@@ -22,14 +22,11 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   const top = TABLES.projects_top.filter(
     (c) => c !== 'sort' && c !== 'rank' && c !== 'project_name',
   );
-  const ordered = SORTS.map(
-    (
-      sort,
-    ) => `SELECT ${sqlString(sort)} AS sort, row_number() OVER (ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, *
-      FROM (SELECT ${top.join(', ')} FROM projects ORDER BY ${SORT_ORDER[sort]} LIMIT ${Number(topRows)})`,
-  );
+  const firstOf = (sort: Sort) =>
+    `SELECT ${sqlString(sort)} AS sort, row_number() OVER (ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, *
+     FROM (SELECT ${top.join(', ')} FROM projects ORDER BY ${SORT_ORDER[sort]} LIMIT ${Number(topRows)})`;
   await db.run(`CREATE OR REPLACE TEMP TABLE projects_top AS
-    SELECT t.*, n.project_name FROM (${ordered.join(' UNION ALL ')}) t
+    SELECT t.*, n.project_name FROM (${SORTS.map(firstOf).join(' UNION ALL ')}) t
     LEFT JOIN project_names n USING (project_seq)`);
   await db.run(`CREATE OR REPLACE TEMP TABLE projects_top_filters AS
     SELECT ${TABLES.projects_top_filters.join(', ')} FROM projects_top`);
