@@ -106,7 +106,9 @@ export async function publish(
   const kept = keptSnapshots(listed(manifest), await publishedSnapshots(out), keep);
   manifest.snapshots = kept;
   const tmp = path.join(out, `.manifest-${process.pid}.json`);
-  await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n');
+  // Without indentation: every visit reads it before its first number, and a data host may not
+  // compress it (54.3 → 41.4 KB at 6M rows; `jq . manifest.json` shows it indented).
+  await writeFile(tmp, JSON.stringify(manifest) + '\n');
   await rename(tmp, path.join(out, 'manifest.json'));
   if (feeds) await swapFeeds(out, feeds);
   await removeStale(out, new Set(kept.map((k) => `s-${k.id}`)));
