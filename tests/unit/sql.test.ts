@@ -30,7 +30,7 @@ import {
   vendorLookupSql,
   vendorNamesSql,
 } from '../../src/lib/query/lookups';
-import { rowsSql, topAnswers } from '../../src/lib/query/page-sql';
+import { rowsSql, topAnswers, topPage } from '../../src/lib/query/page-sql';
 import {
   activeDims,
   candidates,
@@ -348,6 +348,19 @@ describe('explorer SQL on native DuckDB', () => {
       }
     }
     expect(used).toBeGreaterThan(10);
+    // Data of schema 17 and 18: one copy of the default order, without `sort` (so without a key
+    // range), and no filter columns apart. No order takes it: the table reads the projects.
+    const older = {
+      ...gen.m,
+      files: gen.m.files
+        .filter((x) => x.table !== 'projects_top_filters')
+        .map((x) =>
+          x.table === 'projects_top' ? { ...x, key_min: undefined, key_max: undefined } : x,
+        ),
+    };
+    const all = await gen.resolve(f({}));
+    for (const sort of SORTS) expect(await topPage(gen.ask, older, all, sort, 50, 0)).toBeNull();
+    expect(await topPage(gen.ask, gen.m, all, DEFAULT_SORT, 50, 0)).toHaveLength(50);
   });
 
   it('looks up names far apart in one query, each group reading its own range, as one by one', async () => {
