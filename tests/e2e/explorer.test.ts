@@ -8,6 +8,7 @@ import { download, launch, serve, visit, type TestServer } from '../helpers/brow
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
+import { orderFiles } from '../../src/lib/query/page-sql';
 import {
   expectedTotals,
   filterCases,
@@ -859,7 +860,7 @@ describe('host failures', () => {
   it('names what the host did wrong (no Range, gzip, offline) and recovers on retry', async () => {
     const m = manifestOf(DEMO_DATA);
     // The page of the order by year, from its file of the ordered copy.
-    const hidden = m.files.find((f) => f.table === 'projects_top' && f.key_min === 'fy')!;
+    const hidden = orderFiles(m, 'projects_top', 'fy')[0]!;
     const pattern = `**/data/${hidden.path}`;
     const scenarios: [string, Parameters<Page['route']>[1], string][] = [
       [
@@ -935,7 +936,7 @@ describe('host failures', () => {
       const page = await browser.newPage();
       // Ask for a page whose file we hide by intercepting it (the ordered copy's file of the order
       // by year): the host answers 404.
-      const hidden = m.files.find((f) => f.table === 'projects_top' && f.key_min === 'fy')!;
+      const hidden = orderFiles(m, 'projects_top', 'fy')[0]!;
       await page.route(`**/data/${hidden.path}`, (r) =>
         r.fulfill({ status: 404, body: 'not found' }),
       );

@@ -11,6 +11,9 @@ import { clickLink } from '../../scripts/lib/browser';
 import { createStaticServer, listen } from '../../scripts/lib/server';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { launch, ready } from '../helpers/browser';
+import { manifestOf } from '../helpers/expected';
+import { orderFiles } from '../../src/lib/query/page-sql';
+import type { Sort } from '../../src/lib/query/filters';
 import { BUILD, DEMO_DATA, DRONE_DATA, E2E } from './setup-paths';
 
 let browser: Browser;
@@ -104,9 +107,8 @@ describe('the page after a fault', () => {
       await ready(page);
       // The files a page in another order reads first (the ordered copy's filter columns, one
       // file per order), not yet opened by this page.
-      const m = JSON.parse(readFileSync(path.join(DEMO_DATA, 'manifest.json'), 'utf8')) as Manifest;
-      const first = (sort: string) =>
-        m.files.find((f) => f.table === 'projects_top_filters' && f.key_min === sort)!.path;
+      const first = (sort: Sort) =>
+        orderFiles(manifestOf(DEMO_DATA), 'projects_top_filters', sort)[0]!.path;
       // The order by year's file: the 1-byte check passes, then every read DuckDB makes is cut.
       const cut = `**/data/${first('fy')}`;
       await page.route(cut, (r) =>

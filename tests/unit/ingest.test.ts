@@ -25,7 +25,7 @@ import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
 import { site, topAndProjects } from '../helpers/site';
 import { filterCases } from '../helpers/expected';
 import { NO_FILTERS, SORTS } from '../../src/lib/query/filters';
-import { topAnswers } from '../../src/lib/query/page-sql';
+import { orderFiles, topAnswers } from '../../src/lib/query/page-sql';
 
 const dir = path.join(TMP, 'unit-ingest');
 
@@ -402,7 +402,7 @@ describe('generated data against its ground truth', () => {
     const answered = { copy: 0, projects: 0 };
     for (const sort of SORTS) {
       const copy = await rows(`SELECT project_seq
-        FROM read_parquet(${lit(path.join(small, copies.find((f) => f.key_min === sort)!.path))})`);
+        FROM read_parquet(${lit(path.join(small, orderFiles(s.m, 'projects_top', sort)[0]!.path))})`);
       const inCopy = new Set(copy.map((x) => Number(x.project_seq)));
       for (const c of cases) {
         const r = await s.resolve({ ...NO_FILTERS, ...c });

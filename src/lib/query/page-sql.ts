@@ -110,7 +110,7 @@ export function topRowsSql(files: readonly ManifestFile[], ranks: readonly numbe
 const SPANS = [8_192, 32_768, 131_072];
 
 /** A table's file of one order: the one whose `sort` is that order alone. */
-function orderFiles(m: Manifest, table: TableName, sort: Sort): ManifestFile[] {
+export function orderFiles(m: Manifest, table: TableName, sort: Sort): ManifestFile[] {
   return tableFiles(m, table).filter((f) => f.key_min === sort && f.key_max === sort);
 }
 
