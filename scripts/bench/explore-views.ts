@@ -74,14 +74,7 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     // A year's page past the first: its numbers from the headline files, its rows from the
     // ordered copy (schema 17).
     { name: 'one year, page 20', path: q({ fy: String(fy), page: '20' }) },
-    // Other orders than the default: their pages from the ordered copy (schema 19).
-    { name: 'national, by agreed', path: q({ sort: '-agreed' }) },
-    { name: 'method, all years, by year', path: q({ method: 'specific', sort: '-fy' }) },
-    { name: 'one year, smallest budget first', path: q({ fy: String(fy), sort: 'budget' }) },
-    {
-      name: 'province + method, by agreed',
-      path: q({ province: province.province_name!, method: 'specific', sort: '-agreed' }),
-    },
+    ...orderViews(q, fy, province.province_name!),
     // Two values of one facet, and two facets without a province: no single value's files.
     {
       name: 'two method groups, all years',
@@ -94,5 +87,30 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
       name: 'method + status, all years',
       path: q({ method: 'specific', status: status.status_name! }),
     },
+  ];
+}
+
+/** Views in other orders than the default (`q` makes an explorer link). */
+function orderViews(
+  q: (o: Record<string, string>) => string,
+  fy: number,
+  province: string,
+): Interaction[] {
+  return [
+    // Other orders than the default: the money orders' pages from the ordered copy (schema 19).
+    { name: 'national, by agreed', path: q({ sort: '-agreed' }) },
+    { name: 'one year, smallest budget first', path: q({ fy: String(fy), sort: 'budget' }) },
+    {
+      name: 'province + method, by agreed',
+      path: q({ province, method: 'specific', sort: '-agreed' }),
+    },
+    // The year orders (schema 20: from the facts' own order): a method, a province + method
+    // whose first year has no match, and a past year.
+    { name: 'method, all years, by year', path: q({ method: 'specific', sort: '-fy' }) },
+    {
+      name: 'province + method, earliest year first',
+      path: q({ province, method: 'specific', sort: 'fy' }),
+    },
+    { name: 'a past year, by year', path: q({ fy: String(fy - 3), sort: 'fy' }) },
   ];
 }

@@ -8,7 +8,7 @@ import { download, launch, serve, visit, type TestServer } from '../helpers/brow
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
-import { orderFiles } from '../../src/lib/query/page-sql';
+import { tableFiles } from '../../src/lib/schema/tables';
 import {
   expectedTotals,
   filterCases,
@@ -367,6 +367,20 @@ describe('explorer controls', () => {
     await page.goBack();
     await page.waitForURL((u) => !u.searchParams.has('page'));
     expect(new URL(page.url()).searchParams.get('sort')).toBe('budget');
+    // Earliest year first under the province and a method, page 2: each year's projects in the
+    // facts' own order (agency, then project id; page-sql.ts yearPage), as native DuckDB orders.
+    await page.goto(url({ province: [name], method: ['specific'], sort: 'fy', page: 2 }));
+    await ready(page);
+    const byYear = await rows(
+      `SELECT p.project_id FROM ${table(DEMO_DATA, 'projects')} p
+       JOIN ${table(DEMO_DATA, 'provinces')} v USING (province_id)
+       JOIN ${table(DEMO_DATA, 'methods')} m USING (method_id)
+       WHERE v.province_name = ? AND m.method_bucket = 'specific'
+       ORDER BY p.fiscal_year, p.agency_id, p.project_id LIMIT 50 OFFSET 50`,
+      [name],
+    );
+    expect(byYear.length).toBeGreaterThan(0);
+    await expect.poll(shown, POLL).toEqual(byYear.map((r) => r.project_id));
     await page.close();
   });
 
@@ -859,8 +873,8 @@ describe('host failures', () => {
 
   it('names what the host did wrong (no Range, gzip, offline) and recovers on retry', async () => {
     const m = manifestOf(DEMO_DATA);
-    // The page of the order by year, from its file of the ordered copy.
-    const hidden = orderFiles(m, 'projects_top', 'fy')[0]!;
+    // The page of the order by year, from the year's projects (page-sql.ts yearPage).
+    const hidden = tableFiles(m, 'projects', [2560])[0]!;
     const pattern = `**/data/${hidden.path}`;
     const scenarios: [string, Parameters<Page['route']>[1], string][] = [
       [
@@ -934,9 +948,9 @@ describe('host failures', () => {
     const broken = await serve({ root: BUILD, dataDir: DEMO_DATA });
     try {
       const page = await browser.newPage();
-      // Ask for a page whose file we hide by intercepting it (the ordered copy's file of the order
-      // by year): the host answers 404.
-      const hidden = orderFiles(m, 'projects_top', 'fy')[0]!;
+      // Ask for a page whose file we hide by intercepting it (the year's projects, which its page
+      // in the order by year reads): the host answers 404.
+      const hidden = tableFiles(m, 'projects', [2561])[0]!;
       await page.route(`**/data/${hidden.path}`, (r) =>
         r.fulfill({ status: 404, body: 'not found' }),
       );

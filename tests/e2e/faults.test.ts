@@ -9,11 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
 import { createStaticServer, listen } from '../../scripts/lib/server';
-import type { Manifest } from '../../src/lib/schema/tables';
+import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
 import { launch, ready } from '../helpers/browser';
 import { manifestOf } from '../helpers/expected';
-import { orderFiles } from '../../src/lib/query/page-sql';
-import type { Sort } from '../../src/lib/query/filters';
 import { BUILD, DEMO_DATA, DRONE_DATA, E2E } from './setup-paths';
 
 let browser: Browser;
@@ -105,12 +103,12 @@ describe('the page after a fault', () => {
     try {
       await page.goto(`${h.origin}/explore?fy=2566`);
       await ready(page);
-      // The files a page in another order reads first (the ordered copy's filter columns, one
-      // file per order), not yet opened by this page.
-      const first = (sort: Sort) =>
-        orderFiles(manifestOf(DEMO_DATA), 'projects_top_filters', sort)[0]!.path;
-      // The order by year's file: the 1-byte check passes, then every read DuckDB makes is cut.
-      const cut = `**/data/${first('fy')}`;
+      // The file a year's page in the order by year reads (its projects: page-sql.ts yearPage),
+      // not yet opened by this page.
+      const first = (year: number) =>
+        tableFiles(manifestOf(DEMO_DATA), 'projects', [year])[0]!.path;
+      // The 1-byte check passes, then every read DuckDB makes is cut.
+      const cut = `**/data/${first(2567)}`;
       await page.route(cut, (r) =>
         r.request().headers()['range'] === 'bytes=0-0' ? r.continue() : r.abort('connectionreset'),
       );
@@ -118,7 +116,7 @@ describe('the page after a fault', () => {
       expect(await settled(page, 2)).toBe('error');
       const said = () => page.textContent('[data-testid="explorer"]');
       // (Named by table folder and file.)
-      expect(await said()).toContain(`reading ${first('fy').split('/').slice(-2).join('/')}`);
+      expect(await said()).toContain(`reading ${first(2567).split('/').slice(-2).join('/')}`);
       expect(await said()).toMatch(
         /failed part-way \(the connection was cut, or the host failed mid-read\); the host answers correctly now: reload the page/,
       );
@@ -130,7 +128,7 @@ describe('the page after a fault', () => {
       h.state.badGzip = true;
       await clickLink(page, '/explore?fy=2568&sort=-fy');
       expect(await settled(page, 2)).toBe('error');
-      expect(await said()).toContain(`${first('-fy')}: the host`);
+      expect(await said()).toContain(`${first(2568)}: the host`);
       expect(await said()).toMatch(
         /: the host (compresses ranged responses \(Content-Encoding: gzip\)|answers, but not this range request in a form the browser can read).*compressed or stale on the host/,
       );

@@ -2,8 +2,8 @@
  * Stage: the vendor copy of the contracts, the first projects in each order and the
  * pre-aggregates the explorer plans on.
  */
-import { SORTS, type Sort } from '../../../src/lib/query/filters/model.ts';
-import { SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
+import type { Sort } from '../../../src/lib/query/filters/model.ts';
+import { COPY_SORTS, SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
 import { TABLES } from '../../../src/lib/schema/tables.ts';
 import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
@@ -18,7 +18,7 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
     SELECT ${byVendor.join(', ')} FROM contracts c
     LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
     WHERE c.vendor_id IS NOT NULL`);
-  // Each of the table's orders (page-sql.ts SORT_ORDER), its first `topRows` projects.
+  // Each of the table's money orders (page-sql.ts COPY_SORTS), its first `topRows` projects.
   const top = TABLES.projects_top.filter(
     (c) => c !== 'sort' && c !== 'rank' && c !== 'project_name',
   );
@@ -26,7 +26,7 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
     `SELECT ${sqlString(sort)} AS sort, row_number() OVER (ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, *
      FROM (SELECT ${top.join(', ')} FROM projects ORDER BY ${SORT_ORDER[sort]} LIMIT ${Number(topRows)})`;
   await db.run(`CREATE OR REPLACE TEMP TABLE projects_top AS
-    SELECT t.*, n.project_name FROM (${SORTS.map(firstOf).join(' UNION ALL ')}) t
+    SELECT t.*, n.project_name FROM (${COPY_SORTS.map(firstOf).join(' UNION ALL ')}) t
     LEFT JOIN project_names n USING (project_seq)`);
   await db.run(`CREATE OR REPLACE TEMP TABLE projects_top_filters AS
     SELECT ${TABLES.projects_top_filters.join(', ')} FROM projects_top`);

@@ -2,7 +2,7 @@
 import { sourceFiles, type Row } from '../query/aggregate';
 import type { Sort } from '../query/filters';
 import { projectContractsSql, projectSql, vendorNamesSql } from '../query/lookups';
-import { rowsSql, topAnswers, topPage } from '../query/page-sql';
+import { rowsSql, topAnswers, topPage, yearAnswers, yearPage } from '../query/page-sql';
 import { rowSource, type Resolved, type Source } from '../query/plan';
 import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import { ask, byNearbySeq, bySeq, namesById, type Agency, type Vendor } from './lookup';
@@ -50,12 +50,17 @@ export async function pageRows(
   page: number,
 ): Promise<ResultRow[]> {
   const offset = (page - 1) * PAGE_SIZE;
-  // The first pages of each order, names included, from the ordered copy when it holds them.
+  // The first pages of each order, names included, from the ordered copy when it holds them;
+  // a year order's from the facts' own order; any other page from the facts, sorted.
   const ranked = topAnswers(r) ? await topPage(ask, m, r, sort, PAGE_SIZE, offset) : null;
   const source = rowSource(r);
   const files = ranked ? [] : sourceFiles(m, source, r);
   if (!ranked && files.length === 0) return [];
-  const top = ranked ?? (await ask<Row>(rowsSql(source, files, r, sort, PAGE_SIZE, offset), files));
+  const top =
+    ranked ??
+    (yearAnswers(r, sort)
+      ? await yearPage(ask, m, r, sort, PAGE_SIZE, offset)
+      : await ask<Row>(rowsSql(source, files, r, sort, PAGE_SIZE, offset), files));
   if (top.length === 0) return [];
   const seqs = top.map((x) => ({ project_seq: Number(x.project_seq) }));
   const [names, agencies] = await Promise.all([

@@ -30,6 +30,7 @@ export {
 function projectFacts(source: string, grouped: boolean): string {
   const status = CONTRACT_ROWS.has(source as never) ? 'project_status_id' : 'status_id';
   const cols: [string, string][] = [
+    ['project_seq', 'project_seq'],
     ['fiscal_year', 'fiscal_year'],
     ['agency_id', 'agency_id'],
     ['method_id', 'method_id'],
@@ -141,7 +142,8 @@ const cmpNumber = (a: number, b: number) =>
 
 /**
  * The key table's rowids in the table's order: the same order as SORT_SQL (key, nulls last;
- * then project id, contract number and vendor ascending, nulls last), computed here because
+ * then project id, contract number and vendor ascending, nulls last; a year order's key holds
+ * its tie, `project_seq`, already), computed here because
  * DuckDB 0.9 needs ~500 MB to sort a million rows on text keys and ~170 MB on numbers. Text
  * compares by UTF-16 code unit, which equals DuckDB's byte order outside astral characters.
  */
@@ -165,14 +167,18 @@ export function tableOrder(keys: SortKeys, sort: Sort): Uint32Array {
 /** Identifier of a scratch table the export creates (never from user text). */
 const SCRATCH = /^export_keys_\d+$/;
 
-/** The column each sort orders by, and how it becomes a number (money in exact cents). */
+/**
+ * The column each sort orders by, and how it becomes a number (money in exact cents). A year
+ * order's ties go by `project_seq` (SORT_ORDER), so its key carries the seq: later or earlier
+ * years first (`tableOrder` flips the key for `-fy`), a year's projects by seq ascending.
+ */
 const SORT_KEY: Record<Sort, string> = {
   '-budget': '(budget * 100)::BIGINT::DOUBLE',
   budget: '(budget * 100)::BIGINT::DOUBLE',
   '-agreed': '(agreed * 100)::BIGINT::DOUBLE',
   agreed: '(agreed * 100)::BIGINT::DOUBLE',
-  '-fy': 'fiscal_year::DOUBLE',
-  fy: 'fiscal_year::DOUBLE',
+  '-fy': '(fiscal_year::BIGINT * 1000000000 - project_seq)::DOUBLE',
+  fy: '(fiscal_year::BIGINT * 1000000000 + project_seq)::DOUBLE',
 };
 
 /** The view's rows at the export's grain (one per project, or per contract × winner). */

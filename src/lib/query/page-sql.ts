@@ -1,20 +1,27 @@
 /** The results table's SQL: one page of projects in the chosen order. */
 import { tableFiles, type Manifest, type ManifestFile, type TableName } from '../schema/tables';
-import type { Ask, Row } from './aggregate';
+import { aggregateWith, type Ask, type Row } from './aggregate';
 import type { Sort } from './filters';
 import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source } from './plan';
 import { inList, parquet, sqlNumber, type Sql } from './sql';
 import { rankJoin, where } from './where';
 
-/** Table order (ties by project id, so pages and exports are stable); the ingest ranks by it. */
+/**
+ * Table order, with ties broken so pages and exports are stable; the ingest ranks by it. Money
+ * ties by project id; a year's projects follow the facts' own order (`project_seq`: agency, then
+ * project id), so a page in a year order is a run of `project_seq` the facts can give directly.
+ */
 export const SORT_ORDER: Record<Sort, string> = {
   '-budget': 'budget DESC NULLS LAST, project_id',
   budget: 'budget ASC NULLS LAST, project_id',
   '-agreed': 'agreed DESC NULLS LAST, project_id',
   agreed: 'agreed ASC NULLS LAST, project_id',
-  '-fy': 'fiscal_year DESC, project_id',
-  fy: 'fiscal_year ASC, project_id',
+  '-fy': 'fiscal_year DESC, project_seq',
+  fy: 'fiscal_year ASC, project_seq',
 };
+
+/** The orders the ordered copy (`projects_top`) holds; the year orders page from the facts. */
+export const COPY_SORTS: readonly Sort[] = ['-budget', 'budget', '-agreed', 'agreed'];
 
 /** The same on the inner alias `q`. */
 export const SORT_SQL = Object.fromEntries(
@@ -119,7 +126,8 @@ export function orderFiles(m: Manifest, table: TableName, sort: Sort): ManifestF
  * projects of each order (TOP_ROWS) and fewer than the page needs match among them. A filtered
  * page scans the order's filter columns (`projects_top_filters`), then reads its rows. Data of
  * schema 17 and 18 holds the default order without a `sort` column: no file matches, and the
- * page reads the projects.
+ * page reads the projects. Data of schema 19 also holds the year orders, by project id within
+ * a year; they are not read (`yearPage` gives those pages).
  */
 export async function topPage(
   ask: Ask,
@@ -129,6 +137,7 @@ export async function topPage(
   limit: number,
   offset: number,
 ): Promise<Row[] | null> {
+  if (!COPY_SORTS.includes(sort)) return null;
   const files = orderFiles(m, 'projects_top', sort);
   const filters = orderFiles(m, 'projects_top_filters', sort);
   if (files.length === 0 || filters.length === 0) return null;
@@ -151,4 +160,88 @@ export async function topPage(
   }
   if (ranks.length < limit && !whole) return null;
   return ranks.length ? ask(topRowsSql(files, ranks), files) : [];
+}
+
+/**
+ * Whether a page in a year order can be read as runs of `project_seq` (`yearPage`): rows of
+ * projects, and no search (whose whole-word matches come first).
+ */
+export function yearAnswers(r: Resolved, sort: Sort): boolean {
+  return !COPY_SORTS.includes(sort) && rowSource(r) === 'projects' && !r.search;
+}
+
+/** The `project_seq` of matches `skip + 1`..`skip + take` in one year's projects, as text. */
+export function yearSeqsSql(
+  files: readonly ManifestFile[],
+  r: Resolved,
+  skip: number,
+  take: number,
+): Sql {
+  const w = where('projects', r);
+  return {
+    sql: `SELECT list_sort(list(project_seq))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS seqs
+      FROM ${parquet(files)} ${w.sql}`,
+    params: w.params,
+  };
+}
+
+/** The projects of these `project_seq`, in a year order, as `rowsSql` gives them. */
+export function seqRowsSql(
+  files: readonly ManifestFile[],
+  seqs: readonly number[],
+  sort: Sort,
+): Sql {
+  const params: (string | number)[] = [];
+  return {
+    sql: `SELECT ${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value
+      FROM ${parquet(files)} WHERE ${inList('project_seq', seqs, params)} ORDER BY ${SORT_ORDER[sort]}`,
+    params,
+  };
+}
+
+/**
+ * A page in a year order, from the facts: within a year the order is the facts' own
+ * (`project_seq`), so the page is the years' counts (from the planner's cheapest source), then in
+ * the year(s) the page falls in the matches' `project_seq` (a year's filter columns, or its seq
+ * range from the manifest when only years filter), then those rows.
+ */
+export async function yearPage(
+  ask: Ask,
+  m: Manifest,
+  r: Resolved,
+  sort: Sort,
+  limit: number,
+  offset: number,
+): Promise<Row[]> {
+  const counts = await aggregateWith(ask, m, r, ['fiscal_year'], ['projects']);
+  const desc = sort.startsWith('-');
+  const years = counts
+    .map((x) => ({ year: Number(x.fiscal_year), n: Number(x.projects) }))
+    .filter((x) => x.n > 0)
+    .sort((a, b) => (desc ? b.year - a.year : a.year - b.year));
+  const narrowed = activeDims(r).some((d) => d !== 'fy');
+  const seqs: number[] = [];
+  const read: ManifestFile[] = [];
+  let skip = offset;
+  for (const { year, n } of years) {
+    if (seqs.length === limit) break;
+    if (skip >= n) {
+      skip -= n;
+      continue;
+    }
+    const take = Math.min(limit - seqs.length, n - skip);
+    const files = tableFiles(m, 'projects', [year]);
+    read.push(...files);
+    // With only years filtering, every project of the year matches: its seqs are one run, which
+    // starts at the year's first seq in the manifest.
+    const first = Math.min(...files.map((f) => f.seq_min ?? Infinity));
+    if (!narrowed && Number.isFinite(first)) {
+      for (let k = 0; k < take; k++) seqs.push(first + skip + k);
+    } else {
+      const [x] = await ask(yearSeqsSql(files, r, skip, take), files);
+      seqs.push(...(JSON.parse(String(x?.seqs ?? '[]')) as number[]));
+    }
+    skip = 0;
+  }
+  return seqs.length ? ask(seqRowsSql(read, seqs, sort), read) : [];
 }

@@ -5,7 +5,7 @@
  */
 import type { HeadlineInfo } from '../headline/files';
 
-export const SCHEMA_VERSION = 19;
+export const SCHEMA_VERSION = 20;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -117,12 +117,13 @@ export const TABLES = {
     'project_name',
   ],
   /**
-   * The first `TOP_ROWS` projects in each of the table's orders (`sort`: `-budget`, the default,
-   * is budget, largest first, no budget last, ties by project id; page-sql.ts SORT_ORDER lists
-   * them all; schema 19, the default order alone since 17) with what the table shows and filters
-   * by, names included: a page of any view in any order whose filters are project columns reads
-   * the first row groups of its order's file only (a deep page its own), not every year's
-   * projects and the names' files. `rank` is the place in that order, from 1.
+   * The first `TOP_ROWS` projects in each of the table's money orders (`sort`: `-budget`, the
+   * default, is budget, largest first, no budget last, ties by project id; page-sql.ts
+   * COPY_SORTS lists them; schema 20; the year orders too in 19, the default order alone since
+   * 17) with what the table shows and filters by, names included: a page of any view in any
+   * such order whose filters are project columns reads the first row groups of its order's file
+   * only (a deep page its own), not every year's projects and the names' files. `rank` is the
+   * place in that order, from 1. The year orders need no copy: they follow the facts' own order.
    */
   projects_top: [
     'sort',
