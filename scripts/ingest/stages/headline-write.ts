@@ -161,15 +161,17 @@ export async function writeNamed(
 ): Promise<void> {
   for (const [name, ys] of years) {
     const h = await agencyFileKey(name);
-    const file: TotalsFile = {
-      years: yearsOf(ys),
-      ...extra(name),
-      ...viewFile(name, null, pages.top.get(name)),
-    };
+    // Each year's file carries the view's years (and ids or hits) too: a view of one year reads
+    // that file alone.
+    const head = { years: yearsOf(ys), ...extra(name) };
+    const file: TotalsFile = { ...head, ...viewFile(name, null, pages.top.get(name)) };
     await w.write(at.all(h), file);
     for (const y of ys) {
       const fy = Number(y.fiscal_year);
-      await w.write(at.year(h, fy), viewFile(name, fy, pages.topYear.get(`${fy}|${name}`)));
+      await w.write(at.year(h, fy), {
+        ...head,
+        ...viewFile(name, fy, pages.topYear.get(`${fy}|${name}`)),
+      });
     }
   }
 }

@@ -77,7 +77,14 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     const cols = [def.id, def.name, def.nameEn, def.buckets?.column].filter(Boolean);
     dims[def.key] = await db.rows(`SELECT ${cols.join(', ')} FROM ${def.table} ORDER BY 1`);
   }
-  await w.write(headlinePath.dims(), dims);
+  // A facet asked only under another (districts) in a file of its own: every view reads
+  // dims.json, only a province's view the districts (11 KB of 17 at 6M rows).
+  const defs = FACETS as readonly FacetDef[];
+  const always = defs.filter((def) => !def.under).map((def) => [def.key, dims[def.key]]);
+  await w.write(headlinePath.dims(), Object.fromEntries(always));
+  for (const def of defs.filter((d) => d.under)) {
+    await w.write(headlinePath.dimsUnder(def.key), dims[def.key]);
+  }
 
   // National.
   const methods = (
@@ -90,7 +97,8 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   await w.write(headlinePath.national(), national);
   const byYear = groupBy(await db.rows(topSql(['p.fiscal_year'])), (r) => `${r.g0}`, headRow);
   for (const [fy, rows] of byYear) {
-    await w.write(headlinePath.nationalYear(Number(fy)), viewFile(null, Number(fy), rows));
+    const file = { years: national.years, ...viewFile(null, Number(fy), rows) };
+    await w.write(headlinePath.nationalYear(Number(fy)), file);
   }
 
   // Agency names.

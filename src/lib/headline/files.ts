@@ -7,6 +7,8 @@
  *
  * Layout under `s-<snapshot>/headline/` (docs/data-schema.md):
  *   dims.json                                  the facets' dimension tables (their labels)
+ *   dims/<facet>.json                          one asked only under another facet (districts,
+ *                                              under a province; schema 20)
  *   all.json, all/fyYYYY.json                  national numbers per year; top rows, facets and
  *                                              charts (all years, one year)
  *   agency/<h>.json, agency/<h>/fyYYYY.json    the same for one agency name (h: agencyFileKey)
@@ -96,9 +98,16 @@ export function emptyParts(): OverviewParts {
   };
 }
 
-/** A view of one year or of all years: its first page and the rest of its numbers. */
+/**
+ * A view of one year or of all years: its first page and the rest of its numbers. Since schema 20
+ * a year's file also carries its view's `years`, `ids` and `hits` (`TotalsFile`'s), so a view of
+ * one year reads that file alone.
+ */
 export interface ViewFile extends RowsFile {
   overview: OverviewParts;
+  years?: Record<string, YearNumbers>;
+  ids?: number[];
+  hits?: WordHits;
 }
 
 /** A view's numbers per fiscal year (BE, as a string key) and its first page over all years. */
@@ -123,7 +132,10 @@ export interface WordHits {
   seq: [number, number];
 }
 
-/** The facets' dimension tables as stored (rows of provinces, methods, types, statuses). */
+/**
+ * The facets' dimension tables as stored (rows of provinces, methods, types, statuses; districts
+ * too before schema 20).
+ */
 export type DimsFile = Record<string, Record<string, unknown>[]>;
 
 /** A vendor: vendor_id, vendor_key, tin, tin_status, name, linked_contracts. */
@@ -157,6 +169,8 @@ export interface HeadlineInfo {
 
 export const headlinePath = {
   dims: () => 'dims.json',
+  /** A facet asked only under another (`FacetDef.under`): not in dims.json since schema 20. */
+  dimsUnder: (facet: string) => `dims/${facet}.json`,
   national: () => 'all.json',
   nationalYear: (fy: number) => `all/fy${fy}.json`,
   agency: (h: string) => `agency/${h}.json`,

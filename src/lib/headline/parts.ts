@@ -20,17 +20,35 @@ import {
 /** Reads a JSON file of the headline folder; null when it is not there (a name the data lacks). */
 export type Read = <T>(rel: string) => Promise<T | null>;
 
-const dimsCache = new Memo<Dimensions | null>();
+const dimsCache = new Memo<unknown>();
 
-/** The facets' dimension tables (their labels), once per snapshot. */
-export function dimsOf(m: Manifest, read: Read): Promise<Dimensions | null> {
-  return dimsCache.get(memoKey(m.snapshot_id, m.headline!.path), async () => {
-    const file = await read<DimsFile>(headlinePath.dims());
-    if (!file) return null;
-    return Object.fromEntries(
-      FACETS.map((def) => [def.key, (file[def.key] ?? []).map((r) => dimRow(def, r))]),
-    ) as Dimensions;
-  });
+/** A file of dimension rows, once per snapshot. */
+function dimsFile<T>(m: Manifest, read: Read, rel: string): Promise<T | null> {
+  const key = memoKey(m.snapshot_id, m.headline!.path, rel);
+  return dimsCache.get(key, () => read<T>(rel)) as Promise<T | null>;
+}
+
+/**
+ * The facets' dimension tables (their labels), with those asked only under the facet `under`
+ * (a province's view: its districts). Since schema 20 those are in files of their own
+ * (`dims/<facet>.json`); before, in dims.json, which is read as it is.
+ */
+export async function dimsOf(
+  m: Manifest,
+  read: Read,
+  under: string | null = null,
+): Promise<Dimensions | null> {
+  const file = await dimsFile<DimsFile>(m, read, headlinePath.dims());
+  if (!file) return null;
+  type Rows = DimsFile[string];
+  const rows = async (def: (typeof FACETS)[number]): Promise<Rows> => {
+    if (file[def.key] || !('under' in def) || def.under !== under) return file[def.key] ?? [];
+    return (await dimsFile<Rows>(m, read, headlinePath.dimsUnder(def.key))) ?? [];
+  };
+  const tables = await Promise.all(
+    FACETS.map(async (def) => [def.key, (await rows(def)).map((r) => dimRow(def, r))] as const),
+  );
+  return Object.fromEntries(tables) as Dimensions;
 }
 
 /**

@@ -277,11 +277,25 @@ async function viewOf(
 ): Promise<Omit<Headline, 'methods'> | null> {
   const chosen = f.fy.filter((y) => m.fiscal_years.includes(y));
   // The labels of the facets, asked beside the view's files (one year or all: see below).
-  const dims = f.fy.length <= 1 ? dimsOf(m, read) : null;
-  const [got, years] = await Promise.all([
-    read<TotalsFile>(paths.all),
-    f.fy.length ? Promise.all(chosen.map((y) => read<ViewFile>(paths.year(y)))) : null,
-  ]);
+  const dims = f.fy.length <= 1 ? dimsOf(m, read, paths.facet ?? null) : null;
+  // One year: its file alone when it carries the view's years (schema 20) or they come from
+  // elsewhere (a vendor's shard); otherwise (older files, a year the view has no file for) the
+  // view's file over all years too.
+  const one =
+    f.fy.length === 1 && chosen.length === 1
+      ? await read<ViewFile>(paths.year(chosen[0]!))
+      : undefined;
+  const own = one && (perYear ?? one.years) ? one : null;
+  const [got, years] = own
+    ? [{ ...own, years: (perYear ?? own.years)! }, [own]]
+    : await Promise.all([
+        read<TotalsFile>(paths.all),
+        one !== undefined
+          ? [one]
+          : f.fy.length
+            ? Promise.all(chosen.map((y) => read<ViewFile>(paths.year(y))))
+            : null,
+      ]);
   // A year with projects whose page is missing: the files are not whole (a snapshot replaced
   // while the page was open); the engine says what happened.
   const file = got && perYear ? { ...got, years: perYear } : got;
