@@ -350,6 +350,9 @@ describe('explorer SQL on native DuckDB', () => {
           for (const offset of deep ? [0, 50, 1000, s.m.counts.projects] : [0]) {
             const { top, projects } = await topAndProjects(s, r, sort, offset);
             expect({ sort, c, offset, top }).toEqual({ sort, c, offset, top: projects });
+            // Scanned in spans of a few ranks (at 6M, 8,192, then wider): the same page.
+            const spans = await topPage(s.ask, s.m, r, sort, 50, offset, [7, 30]);
+            expect({ sort, c, offset, spans }).toEqual({ sort, c, offset, spans: projects });
           }
         }
       }
@@ -399,6 +402,9 @@ describe('explorer SQL on native DuckDB', () => {
               ? await s.ask(rowsSql('projects', files, r, sort, 50, offset), files)
               : [];
             expect({ sort, c, offset, page }).toEqual({ sort, c, offset, page: sorted });
+            // Scanned in spans of a few seqs (at 6M, a row group, then three): the same page.
+            const spans = await yearPage(s.ask, s.m, r, sort, 50, offset, [7, 30]);
+            expect({ sort, c, offset, spans }).toEqual({ sort, c, offset, spans: sorted });
             // Past the counts, the projects files read are those of the page's years (none past
             // the end).
             const years = new Set(page.map((x) => Number(x.fiscal_year)));

@@ -80,25 +80,68 @@ export function topAnswers(r: Resolved): boolean {
 const TOP_COLUMNS = `${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value, project_name`;
 
 /**
- * How many of the copy's ranks `lo`..`hi` match the filters, and the ranks of matches
- * `skip + 1`..`skip + take` among them (as text: `[r1, r2, …]`), from the copy's filter columns
- * (`files`: `projects_top_filters`, which has the copy's column names).
+ * How many of the rows whose `key` is `lo`..`hi` match the filters (`n`), and the keys of matches
+ * `skip + 1`..`skip + take` among them, ascending (`keys`, as text: `[k1, k2, …]`). `source`
+ * names the filters' columns: the copy's filter columns (key `rank`) or the projects (key
+ * `project_seq`).
  */
-export function topRanksSql(
+export function matchesSql(
+  source: 'projects_top' | 'projects',
   files: readonly ManifestFile[],
   r: Resolved,
-  lo: number,
-  hi: number,
+  [lo, hi]: Span,
   skip: number,
   take: number,
 ): Sql {
-  const w = where('projects_top', r);
-  const cond = `rank BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
+  const key = source === 'projects' ? 'project_seq' : 'rank';
+  const w = where(source, r);
+  const cond = `${key} BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
   return {
-    sql: `SELECT count(*)::INTEGER AS n, list_sort(list(rank))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS ranks
+    sql: `SELECT count(*)::INTEGER AS n, list_sort(list(${key}))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS keys
       FROM ${parquet(files)} WHERE ${cond}`,
     params: w.params,
   };
+}
+
+/** A range of a sorted key, both ends included. */
+type Span = [number, number];
+
+/**
+ * The spans of keys `first`..`last` a filtered scan takes in turn: the first rows, then wider
+ * ones, so a page near the start reads a few row groups of the filters' columns.
+ */
+function spansOf(first: number, last: number, widths: readonly number[]): Span[] {
+  const spans: Span[] = [];
+  let lo = first;
+  for (const w of widths) {
+    if (lo + w - 1 >= last) break;
+    spans.push([lo, lo + w - 1]);
+    lo += w;
+  }
+  return [...spans, [lo, last]];
+}
+
+/**
+ * Matches `skip + 1`..`skip + take` of a filter, span by span (`sql` as `matchesSql`), and how
+ * many are still to skip past the spans (when they hold `skip` matches or fewer).
+ */
+async function matchesIn(
+  ask: Ask,
+  files: readonly ManifestFile[],
+  spans: readonly Span[],
+  sql: (span: Span, skip: number, take: number) => Sql,
+  skip: number,
+  take: number,
+): Promise<{ keys: number[]; skip: number }> {
+  const keys: number[] = [];
+  for (const span of spans) {
+    const [x] = await ask(sql(span, skip, take - keys.length), files);
+    const n = Number(x?.n ?? 0);
+    if (n > skip) keys.push(...(JSON.parse(String(x!.keys)) as number[]));
+    skip = Math.max(0, skip - n);
+    if (keys.length === take) break;
+  }
+  return { keys, skip };
 }
 
 /** The copy's rows of these ranks, in order: the row groups that hold them. */
@@ -110,11 +153,8 @@ export function topRowsSql(files: readonly ManifestFile[], ranks: readonly numbe
   };
 }
 
-/**
- * Where the copy's ranks are scanned for a filtered page: the first rows first, then wider spans,
- * so a page near the top reads a few row groups of the filters' columns.
- */
-const SPANS = [8_192, 32_768, 131_072];
+/** The widths of the copy's spans of ranks a filtered page scans (`spansOf`). */
+const SPANS = [8_192, 24_576, 98_304];
 
 /** A table's file of one order: the one whose `sort` is that order alone. */
 export function orderFiles(m: Manifest, table: TableName, sort: Sort): ManifestFile[] {
@@ -136,6 +176,7 @@ export async function topPage(
   sort: Sort,
   limit: number,
   offset: number,
+  widths: readonly number[] = SPANS,
 ): Promise<Row[] | null> {
   if (!COPY_SORTS.includes(sort)) return null;
   const files = orderFiles(m, 'projects_top', sort);
@@ -147,16 +188,9 @@ export async function topPage(
   if (activeDims(r).length === 0) {
     for (let k = offset + 1; k <= Math.min(held, offset + limit); k++) ranks.push(k);
   } else {
-    let lo = 1;
-    let skip = offset;
-    for (const hi of [...SPANS.filter((x) => x < held), held]) {
-      const [x] = await ask(topRanksSql(filters, r, lo, hi, skip, limit - ranks.length), filters);
-      const n = Number(x?.n ?? 0);
-      if (n > skip) ranks = [...ranks, ...(JSON.parse(String(x!.ranks)) as number[])];
-      skip = Math.max(0, skip - n);
-      if (ranks.length === limit) break;
-      lo = hi + 1;
-    }
+    const sql = (span: Span, skip: number, take: number) =>
+      matchesSql('projects_top', filters, r, span, skip, take);
+    ({ keys: ranks } = await matchesIn(ask, filters, spansOf(1, held, widths), sql, offset, limit));
   }
   if (ranks.length < limit && !whole) return null;
   return ranks.length ? ask(topRowsSql(files, ranks), files) : [];
@@ -168,21 +202,6 @@ export async function topPage(
  */
 export function yearAnswers(r: Resolved, sort: Sort): boolean {
   return !COPY_SORTS.includes(sort) && rowSource(r) === 'projects' && !r.search;
-}
-
-/** The `project_seq` of matches `skip + 1`..`skip + take` in one year's projects, as text. */
-export function yearSeqsSql(
-  files: readonly ManifestFile[],
-  r: Resolved,
-  skip: number,
-  take: number,
-): Sql {
-  const w = where('projects', r);
-  return {
-    sql: `SELECT list_sort(list(project_seq))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS seqs
-      FROM ${parquet(files)} ${w.sql}`,
-    params: w.params,
-  };
 }
 
 /** The projects of these `project_seq`, in a year order, as `rowsSql` gives them. */
@@ -200,10 +219,17 @@ export function seqRowsSql(
 }
 
 /**
+ * The widths of a year's spans of `project_seq` a filtered page in a year order scans: one row
+ * group of `projects` (16,384 rows), then three, then the rest.
+ */
+const YEAR_SPANS = [16_384, 49_152];
+
+/**
  * A page in a year order, from the facts: within a year the order is the facts' own
  * (`project_seq`), so the page is the years' counts (from the planner's cheapest source), then in
  * the year(s) the page falls in the matches' `project_seq` (a year's filter columns, or its seq
- * range from the manifest when only years filter), then those rows.
+ * range from the manifest when only years filter), then those rows. `widths`: the spans scanned
+ * (the tests make them small).
  */
 export async function yearPage(
   ask: Ask,
@@ -212,6 +238,7 @@ export async function yearPage(
   sort: Sort,
   limit: number,
   offset: number,
+  widths: readonly number[] = YEAR_SPANS,
 ): Promise<Row[]> {
   const counts = await aggregateWith(ask, m, r, ['fiscal_year'], ['projects']);
   const desc = sort.startsWith('-');
@@ -232,14 +259,20 @@ export async function yearPage(
     const take = Math.min(limit - seqs.length, n - skip);
     const files = tableFiles(m, 'projects', [year]);
     read.push(...files);
-    // With only years filtering, every project of the year matches: its seqs are one run, which
-    // starts at the year's first seq in the manifest.
+    // The year's seqs are one run, from its first to its last in the manifest (without them, in
+    // older data, one span of every seq).
     const first = Math.min(...files.map((f) => f.seq_min ?? Infinity));
-    if (!narrowed && Number.isFinite(first)) {
+    const last = Math.max(...files.map((f) => f.seq_max ?? -Infinity));
+    const known = Number.isFinite(first) && Number.isFinite(last);
+    if (!narrowed && known) {
+      // Only years filter: every project of the year matches.
       for (let k = 0; k < take; k++) seqs.push(first + skip + k);
     } else {
-      const [x] = await ask(yearSeqsSql(files, r, skip, take), files);
-      seqs.push(...(JSON.parse(String(x?.seqs ?? '[]')) as number[]));
+      // The year's filter columns, a row group first, then wider spans.
+      const spans = known ? spansOf(first, last, widths) : [[0, 2 ** 31 - 1] as Span];
+      const sql = (span: Span, s: number, t: number) =>
+        matchesSql('projects', files, r, span, s, t);
+      seqs.push(...(await matchesIn(ask, files, spans, sql, skip, take)).keys);
     }
     skip = 0;
   }
