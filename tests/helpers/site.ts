@@ -104,7 +104,7 @@ export async function topAndProjects(
   sort: Sort,
   offset: number,
 ): Promise<{ top: Row[] | null; projects: Row[] }> {
-  const top = await topPage(s.ask, s.m, r, sort, 50, offset);
+  const top = await topPage(s.ask, { m: s.m, r, sort, limit: 50, offset });
   const files = sourceFiles(s.m, 'projects', r);
   const rows = files.length
     ? await s.ask(rowsSql('projects', files, r, sort, 50, offset), files)

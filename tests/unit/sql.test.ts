@@ -351,7 +351,7 @@ describe('explorer SQL on native DuckDB', () => {
             const { top, projects } = await topAndProjects(s, r, sort, offset);
             expect({ sort, c, offset, top }).toEqual({ sort, c, offset, top: projects });
             // Scanned in spans of a few ranks (at 6M, 8,192, then wider): the same page.
-            const spans = await topPage(s.ask, s.m, r, sort, 50, offset, [7, 30]);
+            const spans = await topPage(s.ask, { m: s.m, r, sort, limit: 50, offset }, [7, 30]);
             expect({ sort, c, offset, spans }).toEqual({ sort, c, offset, spans: projects });
           }
         }
@@ -369,11 +369,14 @@ describe('explorer SQL on native DuckDB', () => {
         ),
     };
     const all = await gen.resolve(f({}));
-    for (const sort of SORTS) expect(await topPage(gen.ask, older, all, sort, 50, 0)).toBeNull();
-    expect(await topPage(gen.ask, gen.m, all, DEFAULT_SORT, 50, 0)).toHaveLength(50);
+    for (const sort of SORTS)
+      expect(await topPage(gen.ask, { m: older, r: all, sort, limit: 50, offset: 0 })).toBeNull();
+    expect(
+      await topPage(gen.ask, { m: gen.m, r: all, sort: DEFAULT_SORT, limit: 50, offset: 0 }),
+    ).toHaveLength(50);
     // The year orders never read a copy (schema 19 data had them, tied by project id).
     for (const sort of SORTS.filter((x) => !COPY_SORTS.includes(x))) {
-      expect(await topPage(gen.ask, gen.m, all, sort, 50, 0)).toBeNull();
+      expect(await topPage(gen.ask, { m: gen.m, r: all, sort, limit: 50, offset: 0 })).toBeNull();
     }
   });
 
@@ -397,13 +400,13 @@ describe('explorer SQL on native DuckDB', () => {
                 read.push(...fs.filter((x) => x.table === 'projects').map((x) => x.path));
               return s.ask(q, fs);
             };
-            const page = await yearPage(ask, s.m, r, sort, 50, offset);
+            const page = await yearPage(ask, { m: s.m, r, sort, limit: 50, offset });
             const sorted = files.length
               ? await s.ask(rowsSql('projects', files, r, sort, 50, offset), files)
               : [];
             expect({ sort, c, offset, page }).toEqual({ sort, c, offset, page: sorted });
             // Scanned in spans of a few seqs (at 6M, a row group, then three): the same page.
-            const spans = await yearPage(s.ask, s.m, r, sort, 50, offset, [7, 30]);
+            const spans = await yearPage(s.ask, { m: s.m, r, sort, limit: 50, offset }, [7, 30]);
             expect({ sort, c, offset, spans }).toEqual({ sort, c, offset, spans: sorted });
             // Past the counts, the projects files read are those of the page's years (none past
             // the end).

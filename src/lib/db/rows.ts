@@ -52,14 +52,15 @@ export async function pageRows(
   const offset = (page - 1) * PAGE_SIZE;
   // The first pages of each order, names included, from the ordered copy when it holds them;
   // a year order's from the facts' own order; any other page from the facts, sorted.
-  const ranked = topAnswers(r) ? await topPage(ask, m, r, sort, PAGE_SIZE, offset) : null;
+  const of = { m, r, sort, limit: PAGE_SIZE, offset };
+  const ranked = topAnswers(r) ? await topPage(ask, of) : null;
   const source = rowSource(r);
   const files = ranked ? [] : sourceFiles(m, source, r);
   if (!ranked && files.length === 0) return [];
   const top =
     ranked ??
     (yearAnswers(r, sort)
-      ? await yearPage(ask, m, r, sort, PAGE_SIZE, offset)
+      ? await yearPage(ask, of)
       : await ask<Row>(rowsSql(source, files, r, sort, PAGE_SIZE, offset), files));
   if (top.length === 0) return [];
   const seqs = top.map((x) => ({ project_seq: Number(x.project_seq) }));

@@ -156,6 +156,15 @@ export function topRowsSql(files: readonly ManifestFile[], ranks: readonly numbe
 /** The widths of the copy's spans of ranks a filtered page scans (`spansOf`). */
 const SPANS = [8_192, 24_576, 98_304];
 
+/** A page of a view: its filters, order, and which rows (`limit` from `offset`). */
+export interface PageOf {
+  m: Manifest;
+  r: Resolved;
+  sort: Sort;
+  limit: number;
+  offset: number;
+}
+
 /** A table's file of one order: the one whose `sort` is that order alone. */
 export function orderFiles(m: Manifest, table: TableName, sort: Sort): ManifestFile[] {
   return tableFiles(m, table).filter((f) => f.key_min === sort && f.key_max === sort);
@@ -171,11 +180,7 @@ export function orderFiles(m: Manifest, table: TableName, sort: Sort): ManifestF
  */
 export async function topPage(
   ask: Ask,
-  m: Manifest,
-  r: Resolved,
-  sort: Sort,
-  limit: number,
-  offset: number,
+  { m, r, sort, limit, offset }: PageOf,
   widths: readonly number[] = SPANS,
 ): Promise<Row[] | null> {
   if (!COPY_SORTS.includes(sort)) return null;
@@ -233,11 +238,7 @@ const YEAR_SPANS = [16_384, 49_152];
  */
 export async function yearPage(
   ask: Ask,
-  m: Manifest,
-  r: Resolved,
-  sort: Sort,
-  limit: number,
-  offset: number,
+  { m, r, sort, limit, offset }: PageOf,
   widths: readonly number[] = YEAR_SPANS,
 ): Promise<Row[]> {
   const counts = await aggregateWith(ask, m, r, ['fiscal_year'], ['projects']);
