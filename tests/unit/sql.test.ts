@@ -350,7 +350,8 @@ describe('explorer SQL on native DuckDB', () => {
           for (const offset of deep ? [0, 50, 1000, s.m.counts.projects] : [0]) {
             const { top, projects } = await topAndProjects(s, r, sort, offset);
             expect({ sort, c, offset, top }).toEqual({ sort, c, offset, top: projects });
-            // Scanned in spans of a few ranks (at 6M, 8,192, then wider): the same page.
+            // Scanned in spans of a few ranks (at 6M, 8,192, then wider): the same first pages.
+            if (offset > 50 || activeDims(r).length === 0) continue;
             const spans = await topPage(s.ask, { m: s.m, r, sort, limit: 50, offset }, [7, 30]);
             expect({ sort, c, offset, spans }).toEqual({ sort, c, offset, spans: projects });
           }
@@ -389,10 +390,15 @@ describe('explorer SQL on native DuckDB', () => {
         if (!yearAnswers(r, 'fy')) continue;
         used++;
         const files = sourceFiles(s.m, 'projects', r);
+        // Only years filter: every project of a year is a match, its seqs from the manifest. The
+        // first page, the second, a deep one, one that straddles two years, one past the end;
+        // under other filters the seqs are scanned: the first page, one a few pages in (across
+        // years when matches are sparse), one past the end.
+        const narrowed = activeDims(r).some((d) => d !== 'fy');
+        const offsets = narrowed ? [0, 120, n] : [0, 50, 1000, Math.floor(n / 2) - 25, n];
         for (const sort of ['fy', '-fy'] as const) {
           expect(yearAnswers(r, sort)).toBe(true);
-          // The first page, the second, a deep one, one that straddles two years, one past the end.
-          for (const offset of [0, 50, 1000, Math.floor(n / 2) - 25, n]) {
+          for (const offset of offsets) {
             const read: string[] = [];
             const ask: Ask = (q, fs) => {
               // The years' counts may come from the projects under filters no pre-aggregate has.
@@ -406,8 +412,11 @@ describe('explorer SQL on native DuckDB', () => {
               : [];
             expect({ sort, c, offset, page }).toEqual({ sort, c, offset, page: sorted });
             // Scanned in spans of a few seqs (at 6M, a row group, then three): the same page.
-            const spans = await yearPage(s.ask, { m: s.m, r, sort, limit: 50, offset }, [7, 30]);
-            expect({ sort, c, offset, spans }).toEqual({ sort, c, offset, spans: sorted });
+            if (narrowed && offset < n) {
+              const of = { m: s.m, r, sort, limit: 50, offset };
+              const spans = await yearPage(s.ask, of, [7, 30]);
+              expect({ sort, c, offset, spans }).toEqual({ sort, c, offset, spans: sorted });
+            }
             // Past the counts, the projects files read are those of the page's years (none past
             // the end).
             const years = new Set(page.map((x) => Number(x.fiscal_year)));
