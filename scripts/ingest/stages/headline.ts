@@ -78,7 +78,7 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     dims[def.key] = await db.rows(`SELECT ${cols.join(', ')} FROM ${def.table} ORDER BY 1`);
   }
   // A facet asked only under another (districts) in a file of its own: every view reads
-  // dims.json, only a province's view the districts (11 KB of 17 at 6M rows).
+  // dims.json, only a province's view the districts (13 KB of 17 at 6M rows).
   const defs = FACETS as readonly FacetDef[];
   const always = defs.filter((def) => !def.under).map((def) => [def.key, dims[def.key]]);
   await w.write(headlinePath.dims(), Object.fromEntries(always));

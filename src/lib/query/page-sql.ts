@@ -121,10 +121,7 @@ function spansOf(first: number, last: number, widths: readonly number[]): Span[]
   return [...spans, [lo, last]];
 }
 
-/**
- * Matches `skip + 1`..`skip + take` of a filter, span by span (`sql` as `matchesSql`), and how
- * many are still to skip past the spans (when they hold `skip` matches or fewer).
- */
+/** The keys of matches `skip + 1`..`skip + take` of a filter, span by span (`sql` as `matchesSql`). */
 async function matchesIn(
   ask: Ask,
   files: readonly ManifestFile[],
@@ -132,7 +129,7 @@ async function matchesIn(
   sql: (span: Span, skip: number, take: number) => Sql,
   skip: number,
   take: number,
-): Promise<{ keys: number[]; skip: number }> {
+): Promise<number[]> {
   const keys: number[] = [];
   for (const span of spans) {
     const [x] = await ask(sql(span, skip, take - keys.length), files);
@@ -141,7 +138,7 @@ async function matchesIn(
     skip = Math.max(0, skip - n);
     if (keys.length === take) break;
   }
-  return { keys, skip };
+  return keys;
 }
 
 /** The copy's rows of these ranks, in order: the row groups that hold them. */
@@ -195,7 +192,7 @@ export async function topPage(
   } else {
     const sql = (span: Span, skip: number, take: number) =>
       matchesSql('projects_top', filters, r, span, skip, take);
-    ({ keys: ranks } = await matchesIn(ask, filters, spansOf(1, held, widths), sql, offset, limit));
+    ranks = await matchesIn(ask, filters, spansOf(1, held, widths), sql, offset, limit);
   }
   if (ranks.length < limit && !whole) return null;
   return ranks.length ? ask(topRowsSql(files, ranks), files) : [];
@@ -273,7 +270,7 @@ export async function yearPage(
       const spans = known ? spansOf(first, last, widths) : [[0, 2 ** 31 - 1] as Span];
       const sql = (span: Span, s: number, t: number) =>
         matchesSql('projects', files, r, span, s, t);
-      seqs.push(...(await matchesIn(ask, files, spans, sql, skip, take)).keys);
+      seqs.push(...(await matchesIn(ask, files, spans, sql, skip, take)));
     }
     skip = 0;
   }
