@@ -105,8 +105,8 @@ describe('the page after a fault', () => {
       await ready(page);
       // The file a year's page in the order by year reads (its projects: page-sql.ts yearPage),
       // not yet opened by this page.
-      const first = (year: number) =>
-        tableFiles(manifestOf(DEMO_DATA), 'projects', [year])[0]!.path;
+      const m = manifestOf(DEMO_DATA);
+      const first = (year: number) => tableFiles(m, 'projects', [year])[0]!.path;
       // The 1-byte check passes, then every read DuckDB makes is cut.
       const cut = `**/data/${first(2567)}`;
       await page.route(cut, (r) =>

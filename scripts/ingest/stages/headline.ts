@@ -71,15 +71,15 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   const parts = await overviews(db, agencies, BY_AGENCY_NAME);
   const viewFile = viewFiles(parts, agencies);
   const dims: DimsFile = {};
+  const defs = FACETS as readonly FacetDef[];
   // The columns a facet's options are read through (dimRow), of every facet these views ask (a
   // province's view its districts too).
-  for (const def of FACETS as readonly FacetDef[]) {
+  for (const def of defs) {
     const cols = [def.id, def.name, def.nameEn, def.buckets?.column].filter(Boolean);
     dims[def.key] = await db.rows(`SELECT ${cols.join(', ')} FROM ${def.table} ORDER BY 1`);
   }
   // A facet asked only under another (districts) in a file of its own: every view reads
   // dims.json, only a province's view the districts (13 KB of 17 at 6M rows).
-  const defs = FACETS as readonly FacetDef[];
   const always = defs.filter((def) => !def.under).map((def) => [def.key, dims[def.key]]);
   await w.write(headlinePath.dims(), Object.fromEntries(always));
   for (const def of defs.filter((d) => d.under)) {

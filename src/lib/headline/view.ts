@@ -278,24 +278,17 @@ async function viewOf(
   const chosen = f.fy.filter((y) => m.fiscal_years.includes(y));
   // The labels of the facets, asked beside the view's files (one year or all: see below).
   const dims = f.fy.length <= 1 ? dimsOf(m, read, paths.facet ?? null) : null;
+  const yearFiles = f.fy.length
+    ? Promise.all(chosen.map((y) => read<ViewFile>(paths.year(y))))
+    : null;
   // One year: its file alone when it carries the view's years (schema 20) or they come from
-  // elsewhere (a vendor's shard); otherwise (older files, a year the view has no file for) the
-  // view's file over all years too.
-  const one =
-    f.fy.length === 1 && chosen.length === 1
-      ? await read<ViewFile>(paths.year(chosen[0]!))
-      : undefined;
+  // elsewhere (a vendor's shard); otherwise (older files, a year the view has no file for, several
+  // years) the view's file over all years too, asked beside the years' files.
+  const one = f.fy.length === 1 && chosen.length === 1 ? (await yearFiles)![0] : null;
   const own = one && (perYear ?? one.years) ? one : null;
   const [got, years] = own
     ? [{ ...own, years: (perYear ?? own.years)! }, [own]]
-    : await Promise.all([
-        read<TotalsFile>(paths.all),
-        one !== undefined
-          ? [one]
-          : f.fy.length
-            ? Promise.all(chosen.map((y) => read<ViewFile>(paths.year(y))))
-            : null,
-      ]);
+    : await Promise.all([read<TotalsFile>(paths.all), yearFiles]);
   // A year with projects whose page is missing: the files are not whole (a snapshot replaced
   // while the page was open); the engine says what happened.
   const file = got && perYear ? { ...got, years: perYear } : got;
