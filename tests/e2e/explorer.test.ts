@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { clickLink } from '../../scripts/lib/browser';
 import { download, launch, serve, visit, type TestServer } from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
+import { en } from '../../src/lib/i18n/en';
+import { th } from '../../src/lib/i18n/th';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
 import { tableFiles } from '../../src/lib/schema/tables';
 import {
@@ -280,15 +282,38 @@ describe('explorer on generated data', () => {
     await Promise.all([page.close(), known.page.close()]);
   });
 
-  it('serves English under /en with the same numbers', async () => {
-    const { page } = await open(`${server.origin}/en/explore?fy=2564`);
+  it('serves English under /en with the same numbers; a Thai page never fetches the English labels', async () => {
+    // The built chunk that holds the English labels (i18n/index.ts loads it only when needed).
+    const chunks = path.join(BUILD, '_app/immutable/chunks');
+    const english = readdirSync(chunks).filter((f) =>
+      readFileSync(path.join(chunks, f), 'utf8').includes(en.app.tagline),
+    );
+    expect(english).toHaveLength(1);
+    const fetchedEnglish = (requested: string[]) =>
+      requested.some((u) => new URL(u).pathname.endsWith(`/${english[0]}`));
+    const expected = await expectedTotals(DEMO_DATA, { fy: [2564] });
+
+    const thai = await open(`${server.origin}/explore?fy=2564`);
+    expect(await thai.page.textContent('h1')).toBe(th.explore.title);
+    expect(fetchedEnglish(thai.requested)).toBe(false);
+    // Switching language inside the app fetches them then, and the page is all English.
+    await thai.page.click('[data-testid="lang-switch"]');
+    await thai.page.waitForURL((u) => u.pathname === '/en/explore' && u.search === '?fy=2564');
+    await expect.poll(() => thai.page.textContent('h1'), POLL).toBe('Explore');
+    expect(await thai.page.getAttribute('html', 'lang')).toBe('en');
+    expect(fetchedEnglish(thai.requested)).toBe(true);
+    await thai.page.close();
+
+    const { page, requested } = await open(`${server.origin}/en/explore?fy=2564`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.textContent('h1')).toBe('Explore');
-    expect(await values(page)).toEqual(await expectedTotals(DEMO_DATA, { fy: [2564] }));
+    expect(fetchedEnglish(requested)).toBe(true);
+    expect(await values(page)).toEqual(expected);
     await page.click('[data-testid="lang-switch"]');
     // (A regex for the Thai URL also matches the English one it starts from.)
     await page.waitForURL((u) => u.pathname === '/explore' && u.search === '?fy=2564');
     await expect.poll(() => page.getAttribute('html', 'lang'), POLL).toBe('th');
+    await expect.poll(() => page.textContent('h1'), POLL).toBe(th.explore.title);
     await page.close();
   });
 });

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { csvRows, jsonRow, neutralise, xlsxCell } from '../../src/lib/export/cells';
 import { joinParquet } from '../../src/lib/export/parquet-footer';
 import { citation, describeFilters, permalink, provenance } from '../../src/lib/export/provenance';
+import { loadLabels } from '../../src/lib/i18n';
 import { sourceFiles } from '../../src/lib/query/aggregate';
 import {
   EXPORT_COLUMNS,
@@ -286,6 +287,8 @@ describe('export cells', () => {
 });
 
 describe('provenance', () => {
+  beforeAll(() => loadLabels('en'));
+
   it('says the filters in Thai and English, and pins the permalink', () => {
     const v = f({ fy: [2566, 2567], agency: 'กรมทางหลวง', method: ['specific'], min: 500000 });
     expect(describeFilters(v, 'th')).toContain('กรมทางหลวง');

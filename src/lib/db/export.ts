@@ -6,7 +6,7 @@
  */
 import type { Era } from '../format/number';
 import type { Lang } from '../i18n';
-import { translator } from '../i18n';
+import { loadLabels, translator } from '../i18n';
 import { formatCount } from '../format/number';
 import {
   BOM,
@@ -104,7 +104,8 @@ export async function runExport(
   const t = translator(req.lang);
   const q = exportSql(req.m, req.r, req.filters.sort, req.grain, req.era);
   if (!q) throw new ExportError(t('export.empty'));
-  await Promise.all(q.files.map(ensureFile));
+  // The provenance describes the view in both languages.
+  await Promise.all([...q.files.map(ensureFile), loadLabels('en')]);
   aborted(signal);
   const { db } = await engine();
   // Its own connection: the scratch table is private to it, and the explorer's queries go on.

@@ -1,10 +1,11 @@
 /**
  * i18next with one fixed translator per language: no global "current language" is mutated, so
- * prerendering Thai and English pages cannot leak into each other.
+ * prerendering Thai and English pages cannot leak into each other. Thai, the default, is in the
+ * bundle; the English labels are a chunk of their own (6 KB gzipped) that only an English page or
+ * an export (which describes itself in both languages) fetches: `loadLabels`.
  */
 import i18next, { type TFunction } from 'i18next';
 import { inCurrency } from './currency.svelte';
-import { en } from './en';
 import { th } from './th';
 
 export const LANGS = ['th', 'en'] as const;
@@ -12,7 +13,7 @@ export type Lang = (typeof LANGS)[number];
 
 const instance = i18next.createInstance();
 void instance.init({
-  resources: { th: { translation: th }, en: { translation: en } },
+  resources: { th: { translation: th } },
   lng: 'th',
   fallbackLng: 'th',
   initAsync: false,
@@ -29,12 +30,23 @@ function labels(lang: Lang): TFunction {
 }
 
 const translators = new Map<Lang, TFunction>(LANGS.map((l) => [l, labels(l)]));
+const loaded = new Set<Lang>(['th']);
+
+/** Fetch a language's labels once; every page awaits its own (the root layout's load). */
+export async function loadLabels(lang: Lang): Promise<void> {
+  if (loaded.has(lang)) return;
+  const { en } = await import('./en');
+  instance.addResourceBundle('en', 'translation', en);
+  loaded.add(lang);
+}
 
 export function langOf(param: string | undefined): Lang {
   return param === 'en' ? 'en' : 'th';
 }
 
+/** The language's labels; asking before `loadLabels` is a bug, not a quiet fallback to Thai. */
 export function translator(lang: Lang): TFunction {
+  if (!loaded.has(lang)) throw new Error(`the ${lang} labels are not loaded yet (loadLabels)`);
   return translators.get(lang)!;
 }
 
