@@ -1,7 +1,7 @@
 /**
  * i18next with one fixed translator per language: no global "current language" is mutated, so
  * prerendering Thai and English pages cannot leak into each other. Thai, the default, is in the
- * bundle; the English labels are a chunk of their own (6 KB gzipped) that only an English page or
+ * bundle; the English labels are a chunk of their own (7 KB gzipped) that only an English page or
  * an export (which describes itself in both languages) fetches: `loadLabels`.
  */
 import i18next, { type TFunction } from 'i18next';
