@@ -30,14 +30,13 @@ function labels(lang: Lang): TFunction {
 }
 
 const translators = new Map<Lang, TFunction>(LANGS.map((l) => [l, labels(l)]));
-const loaded = new Set<Lang>(['th']);
+const loaded = (lang: Lang) => instance.hasResourceBundle(lang, 'translation');
 
 /** Fetch a language's labels once; every page awaits its own (the root layout's load). */
 export async function loadLabels(lang: Lang): Promise<void> {
-  if (loaded.has(lang)) return;
+  if (loaded(lang)) return;
   const { en } = await import('./en');
   instance.addResourceBundle('en', 'translation', en);
-  loaded.add(lang);
 }
 
 export function langOf(param: string | undefined): Lang {
@@ -46,7 +45,7 @@ export function langOf(param: string | undefined): Lang {
 
 /** The language's labels; asking before `loadLabels` is a bug, not a quiet fallback to Thai. */
 export function translator(lang: Lang): TFunction {
-  if (!loaded.has(lang)) throw new Error(`the ${lang} labels are not loaded yet (loadLabels)`);
+  if (!loaded(lang)) throw new Error(`the ${lang} labels are not loaded yet (loadLabels)`);
   return translators.get(lang)!;
 }
 
