@@ -331,21 +331,33 @@ describe('generated data against its ground truth', () => {
     });
   });
 
-  it('writes the province pre-aggregates a province first, then a method within it', async () => {
-    // agg_place's lookups are a province's rows and a province and a method's (schema 21): each is
-    // one run of the file, so its row groups are the run's only.
+  it('writes the province pre-aggregates a province first, then a method; the facet ones a method, then a status', async () => {
+    // agg_place's lookups are a province's rows and a province and a method's (schema 21); the
+    // facet pre-aggregates' a method's and a method and a status's (schema 22): each is one run of
+    // the file, so its row groups are the run's only.
     const m = await readManifest(out);
-    const key = ['province_id', 'method_id', 'fiscal_year', 'agency_id', 'district_id'];
-    const [o] = await rows(`WITH f AS (
-        SELECT ${key.join(', ')}, file_row_number AS pos
-        FROM read_parquet(${files(out, m, 'agg_place')}, file_row_number = true))
-      SELECT count(*)::INTEGER AS n,
-        count(*) FILTER (WHERE pos <> sorted - 1)::INTEGER AS out_of_order,
-        count(DISTINCT (province_id, method_id))::INTEGER AS pairs
-      FROM (SELECT *, row_number() OVER (ORDER BY ${key.map((c) => `${c} NULLS FIRST`).join(', ')}) AS sorted FROM f)`);
-    expect(o!.n).toBeGreaterThan(1000);
-    expect(o!.pairs).toBeGreaterThan(20);
-    expect(o!.out_of_order).toBe(0);
+    const facets = ['method_id', 'status_id', 'type_id'];
+    for (const [table, key, min] of [
+      ['agg_place', ['province_id', 'method_id', 'fiscal_year', 'agency_id', 'district_id'], 1000],
+      ['agg_agency_facets', [...facets, 'agency_id'], 1000],
+      ['agg_vendor_facets', [...facets, 'vendor_id'], 1000],
+      ['agg_month_facets', [...facets, 'fiscal_year', 'month'], 300],
+    ] as const) {
+      const [o] = await rows(`WITH f AS (
+          SELECT ${key.join(', ')}, file_row_number AS pos
+          FROM read_parquet(${files(out, m, table)}, file_row_number = true))
+        SELECT count(*)::INTEGER AS n,
+          count(*) FILTER (WHERE pos <> sorted - 1)::INTEGER AS out_of_order,
+          count(DISTINCT (${key[0]}, ${key[1]}))::INTEGER AS pairs
+        FROM (SELECT *, row_number() OVER (ORDER BY ${key.map((c) => `${c} NULLS FIRST`).join(', ')}) AS sorted FROM f)`);
+      expect({ table, ...o }).toEqual({
+        table,
+        n: expect.any(Number),
+        out_of_order: 0,
+        pairs: expect.any(Number),
+      });
+      expect([table, Number(o!.n) > min, Number(o!.pairs) > 10]).toEqual([table, true, true]);
+    }
   });
 
   /** One ingest of the set with small files for the tables the next tests cut. */

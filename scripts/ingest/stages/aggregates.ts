@@ -68,4 +68,12 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   await contractSums('agg_vendor_province', ['province_id', 'method_id', 'vendor_id'], true);
   await contractSums('agg_month_place', ['province_id', 'fiscal_year', 'method_id', month]);
   await contractSums('agg_month', ['fiscal_year', month]);
+  // By the project's method, status and type (agg_cube's facets): a view of two of them.
+  const facets = ['project_status_id AS status_id', 'type_id', 'method_id'];
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_facets AS
+    SELECT status_id, type_id, method_id, agency_id, count(*)::INTEGER AS projects,
+           coalesce(sum(budget), 0) AS budget
+    FROM projects GROUP BY ALL`);
+  await contractSums('agg_vendor_facets', [...facets, 'vendor_id'], true);
+  await contractSums('agg_month_facets', [...facets, 'fiscal_year', month]);
 }

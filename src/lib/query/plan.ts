@@ -7,7 +7,12 @@
  * source. The dimensions themselves (column, kind, sources) are declared once, in `DIMS`.
  */
 import type { TableName } from '../schema/tables';
-import { FACETS, type FacetGroup, type FacetKey } from './filters/facets';
+import {
+  BY_FACETS as FACET_AGGREGATES,
+  FACETS,
+  type FacetGroup,
+  type FacetKey,
+} from './filters/facets';
 import type { SearchHits } from './hits';
 
 export type Source = Extract<
@@ -20,6 +25,9 @@ export type Source = Extract<
   | 'agg_vendor_place'
   | 'agg_vendor_province'
   | 'agg_month_place'
+  | 'agg_agency_facets'
+  | 'agg_vendor_facets'
+  | 'agg_month_facets'
   | 'projects'
   | 'projects_top'
   | 'contracts'
@@ -32,9 +40,12 @@ export type Source = Extract<
 const BY_SIZE: readonly Source[] = [
   'agg_month',
   'agg_vendor_year',
+  'agg_month_facets',
   'agg_month_place',
+  'agg_vendor_facets',
   'agg_vendor_province',
   'agg_vendor_place',
+  'agg_agency_facets',
   'agg_place',
   'agg_cube',
   'agg_agency_year',
@@ -55,11 +66,19 @@ const BY_PROVINCE: ReadonlySet<Source> = new Set([
   'agg_vendor_province',
   'agg_month_place',
 ]);
+/**
+ * The pre-aggregates in status, type and method order (schema 22): a view of two of those facets
+ * (a method and a status) reads their rows. Asked as the province ones are (where no other
+ * pre-aggregate answers and no agency or vendor narrows the facts), and before them: two method
+ * groups read those methods' rows, not the province pre-aggregates whole.
+ */
+const BY_FACETS: ReadonlySet<Source> = new Set(FACET_AGGREGATES);
 /** The vendor pre-aggregates: contracts with a winner only. */
 const WINNERS_ONLY: ReadonlySet<Source> = new Set([
   'agg_vendor_year',
   'agg_vendor_place',
   'agg_vendor_province',
+  'agg_vendor_facets',
 ]);
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
 export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
@@ -111,9 +130,14 @@ export interface DimDef {
   ofContracts?: true;
 }
 
-/** The sources with a fiscal year (all but the all-years vendors by province). */
+/** The sources with a fiscal year (all but the all-years ones: vendors by province, by facets). */
+const ALL_YEARS: ReadonlySet<Source> = new Set([
+  'agg_vendor_province',
+  'agg_agency_facets',
+  'agg_vendor_facets',
+]);
 const EVERY: readonly Source[] = [...BY_SIZE, 'projects_top' as const].filter(
-  (s) => s !== 'agg_vendor_province',
+  (s) => !ALL_YEARS.has(s),
 );
 
 export const DIMS: Record<Dim, DimDef> = {
@@ -121,7 +145,7 @@ export const DIMS: Record<Dim, DimDef> = {
   agency: {
     kind: 'ids',
     column: 'agency_id',
-    sources: ['agg_agency_year', 'agg_place', ...FACTS],
+    sources: ['agg_agency_year', 'agg_place', 'agg_agency_facets', ...FACTS],
   },
   ...(Object.fromEntries(
     FACETS.map((x) => [
@@ -137,7 +161,13 @@ export const DIMS: Record<Dim, DimDef> = {
   vendor: {
     kind: 'ids',
     column: 'vendor_id',
-    sources: ['agg_vendor_year', 'agg_vendor_place', 'agg_vendor_province', ...CONTRACT_ROWS],
+    sources: [
+      'agg_vendor_year',
+      'agg_vendor_place',
+      'agg_vendor_province',
+      'agg_vendor_facets',
+      ...CONTRACT_ROWS,
+    ],
     ofContracts: true,
   },
   match: { kind: 'ids', column: 'vendor_match', sources: [...CONTRACT_ROWS], ofContracts: true },
@@ -185,7 +215,8 @@ export function column(source: Source, d: Dim | 'month'): string {
   return (CONTRACT_ROWS.has(source) && def.contractColumn) || def.column;
 }
 
-const isMonthly = (s: Source) => s === 'agg_month' || s === 'agg_month_place';
+const isMonthly = (s: Source) =>
+  s === 'agg_month' || s === 'agg_month_place' || s === 'agg_month_facets';
 
 function holds(s: Source, d: Dim | 'month'): boolean {
   return d === 'month' ? isMonthly(s) || CONTRACT_ROWS.has(s) : DIMS[d].sources.includes(s);
@@ -205,6 +236,9 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_vendor_year: CONTRACT_MEASURES,
   agg_vendor_place: CONTRACT_MEASURES,
   agg_vendor_province: CONTRACT_MEASURES,
+  agg_vendor_facets: CONTRACT_MEASURES,
+  agg_month_facets: CONTRACT_MEASURES,
+  agg_agency_facets: ['projects', 'budget'],
   agg_place: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
@@ -262,8 +296,9 @@ export function candidates(
   if (dims.includes('province')) return found;
   // An agency's or a vendor's facts are a narrow range of rows: read them, not an aggregate whole.
   const narrow = dims.includes('agency') || dims.includes('vendor');
-  const other = found.some((s) => !BY_PROVINCE.has(s) && !ROWS.has(s));
-  return found.filter((s) => !BY_PROVINCE.has(s) || (!other && !narrow));
+  const wide = (s: Source) => BY_PROVINCE.has(s) || BY_FACETS.has(s);
+  const other = found.some((s) => !wide(s) && !ROWS.has(s));
+  return found.filter((s) => !wide(s) || (!other && !narrow));
 }
 
 export function plan(

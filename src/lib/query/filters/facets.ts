@@ -36,12 +36,18 @@ export interface FacetDef {
     | 'agg_vendor_place'
     | 'agg_vendor_province'
     | 'agg_month_place'
+    | 'agg_agency_facets'
+    | 'agg_vendor_facets'
+    | 'agg_month_facets'
   )[];
   /** Asked and shown only under this facet's filter (a district list within its provinces). */
   under?: string;
   /** Options shown before "more". */
   top?: number;
 }
+
+/** The pre-aggregates by status, type and method (schema 22; how they are asked: plan.ts). */
+export const BY_FACETS = ['agg_agency_facets', 'agg_vendor_facets', 'agg_month_facets'] as const;
 
 export const FACETS = [
   {
@@ -78,6 +84,7 @@ export const FACETS = [
       'agg_vendor_place',
       'agg_vendor_province',
       'agg_month_place',
+      ...BY_FACETS,
     ],
     top: 6,
   },
@@ -87,7 +94,7 @@ export const FACETS = [
     id: 'type_id',
     name: 'type_name',
     namesEn: TYPES_EN,
-    aggregates: ['agg_cube'],
+    aggregates: ['agg_cube', ...BY_FACETS],
   },
   {
     key: 'status',
@@ -96,7 +103,7 @@ export const FACETS = [
     contractId: 'project_status_id',
     name: 'status_name',
     namesEn: STATUSES_EN,
-    aggregates: ['agg_cube'],
+    aggregates: ['agg_cube', ...BY_FACETS],
   },
   {
     // Where the agency is (e-GP's เขต/อำเภอ), so the agency pre-aggregate carries it.
