@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
-import { headlineCovers } from '../../src/lib/headline/view';
+import { headlineCovers } from '../../src/lib/headline/covers';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
 import { launch, serve, type TestServer } from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
@@ -134,8 +134,10 @@ describe('headline numbers before the engine', () => {
     await page.close();
   });
 
-  it('shows the facets and charts of a year, an agency name, a frequent word, a busy vendor and a method group with no DuckDB-WASM, as the engine computes them', async () => {
-    const agency = (await filterCases(DEMO_DATA)).find((x) => x.agency && !x.sub)!.agency!;
+  it('shows the facets and charts of a year, an agency name, a frequent word, a busy vendor, a method group and a method with a status with no DuckDB-WASM, as the engine computes them', async () => {
+    const cases = await filterCases(DEMO_DATA);
+    const agency = cases.find((x) => x.agency && !x.sub)!.agency!;
+    const status = cases.find((x) => x.status)!.status!;
     // The most frequent word whose hits the ingest found (TERM_HITS_WHOLE).
     const [{ term: q }] = (await rows(
       `SELECT term FROM ${table(DEMO_DATA, 'search_terms')} WHERE kind = 2
@@ -184,6 +186,8 @@ describe('headline numbers before the engine', () => {
       // One method group: its own facet counts every method, as the engine leaves its filter out.
       { method: ['specific'] },
       { method: ['specific'], fy: [2566] },
+      // Two facets over all years (schema 23): each counts the other's options alone.
+      { method: ['specific'], status },
     ]) {
       const blocked = await browser.newPage();
       const requested: string[] = [];

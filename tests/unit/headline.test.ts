@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { headlineCovers } from '../../src/lib/headline/covers';
 import {
-  headlineCovers,
   headlineView,
   profileHeadline,
   type Headline,
@@ -198,8 +198,56 @@ describe('headline files', () => {
       // Two values of a facet, or a facet with an agency, are the engine's.
       const two = s.dims.method.slice(0, 2).map((x) => x.name);
       expect(headlineCovers({ ...NO_FILTERS, method: two })).toBe(two.length < 2);
-      expect(headlineCovers({ ...NO_FILTERS, method: ['specific'], type: [two[0]!] })).toBe(false);
       expect(headlineCovers({ ...NO_FILTERS, method: ['specific'], agency: 'x' })).toBe(false);
+    });
+
+    it(`give two of a method, a type and a status over all years their numbers, facets, charts and first page, as the engine (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      const values = {
+        method: [...s.dims.method.slice(0, 2).map((x) => x.name), 'specific', 'unknown'],
+        type: s.dims.type.slice(0, 3).map((x) => x.name),
+        status: s.dims.status.slice(0, 2).map((x) => x.name),
+      };
+      let answered = 0;
+      for (const [a, b] of [
+        ['method', 'type'],
+        ['method', 'status'],
+        ['type', 'status'],
+      ] as const) {
+        for (const va of values[a])
+          for (const vb of values[b]) {
+            const c: Partial<Filters> = { [a]: [va], [b]: [vb] };
+            const f: Filters = { ...NO_FILTERS, ...c };
+            expect(headlineCovers(f)).toBe(true);
+            const h = await headlineAlike(s, f, read);
+            const want = await engineOverview(s, f);
+            if (!h) {
+              expect({ case: c, projects: want.totals.projects }).toEqual({ case: c, projects: 0 });
+              continue;
+            }
+            answered++;
+            expect({ case: c, totals: h.totals, overview: h.overview }).toEqual({
+              case: c,
+              totals: want.totals,
+              overview: want,
+            });
+            const page = await enginePage(s, await s.resolve(f));
+            expect({ case: c, rows: h.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
+              case: c,
+              rows: page.map(pick),
+            });
+          }
+      }
+      expect(answered).toBeGreaterThan(8);
+      // With a year, a province, a second value, or data of schema 22: the engine's.
+      const pair = { ...NO_FILTERS, method: ['specific'], status: [values.status[0]!] };
+      expect(headlineCovers({ ...pair, fy: [s.m.fiscal_years[0]!] })).toBe(false);
+      expect(headlineCovers({ ...pair, status: [], province: [s.dims.province[0]!.name] })).toBe(
+        false,
+      );
+      expect(headlineCovers({ ...pair, method: ['specific', 'open'] })).toBe(false);
+      expect(headlineCovers(pair, 22)).toBe(false);
     });
   }
 

@@ -4,8 +4,13 @@
  * over all years and per year, as an agency name's (stages/headline.ts). Without them such a view, offered by every
  * facet of the national explorer, read every year's facts: 150 MB at 6M rows for one method group.
  * A value's key is the ids it stands for (`facetViewKey`), as the site resolves a link's value.
+ * And (schema 23, `FACET_PAIRS`) over all years the views of two values of two of method, type and
+ * status, whose top agencies and winners otherwise read the facet pre-aggregates (2.7 MB at 6M
+ * rows for the busiest method and status).
  */
 import {
+  FACET_PAIR_SEP,
+  FACET_PAIRS,
   FACET_VIEWS,
   facetViewKey,
   headlinePath,
@@ -15,6 +20,7 @@ import {
 } from '../../../src/lib/headline/files.ts';
 import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts';
 import { dimRow, facetIds } from '../../../src/lib/query/filters/resolve.ts';
+import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
 import { overviews, viewKey, type Scope } from './headline-overview.ts';
 import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './headline-write.ts';
@@ -44,7 +50,24 @@ function scopeOf(def: FacetDef): Scope {
     contractJoin: joinOn(def, 't', def.contractId ?? def.id),
     national: false,
     unitsFromAggregate: false,
-    ownFacet: def.key,
+    ownFacets: [def.key],
+  };
+}
+
+/** The rows `alias` of each pair's view, by its key `f.k` (`column`: the facet's column there). */
+function pairJoin(a: FacetDef, b: FacetDef, alias: string, column: (d: FacetDef) => string) {
+  return `JOIN facet_pairs f ON f.a IS NOT DISTINCT FROM ${alias}.${column(a)}
+    AND f.b IS NOT DISTINCT FROM ${alias}.${column(b)}`;
+}
+
+function pairScope(a: FacetDef, b: FacetDef): Scope {
+  return {
+    name: 'f.k',
+    join: pairJoin(a, b, 't', (d) => d.id),
+    contractJoin: pairJoin(a, b, 't', (d) => d.contractId ?? d.id),
+    national: false,
+    unitsFromAggregate: false,
+    ownFacets: [a.key, b.key],
   };
 }
 
@@ -68,6 +91,8 @@ export async function writeFacetViews(
     const values = rows.map(([k, id]) => `('${def.key}', '${k}', ${id ?? 'NULL'})`).join(', ');
     await db.run(`INSERT INTO facet_views VALUES ${values}`);
   }
+  /** Each single value's view over all years, by its key: a pair counts its facets from them. */
+  const single = new Map<string, OverviewParts>();
   for (const def of defs) {
     const scope = scopeOf(def);
     const parts = await overviews(db, agencies, scope);
@@ -75,10 +100,54 @@ export async function writeFacetViews(
       const fy = key.slice(key.indexOf('|') + 1);
       p.facets[def.key] =
         national.get(viewKey(null, fy ? Number(fy) : null))?.facets[def.key] ?? [];
+      if (!fy) single.set(key.slice(0, -1), p);
     }
     const years = await namedYears(db, scope);
     const pages = await namedPages(db, 'f.k', { from: `projects p ${joinOn(def, 'p', def.id)}` });
     const at = { all: headlinePath.facet, year: headlinePath.facetYear };
     await writeNamed(w, at, years, pages, viewFiles(parts, agencies));
+  }
+  await writePairViews(db, w, agencies, single);
+}
+
+/**
+ * Over all years, each pair of values of two of `FACET_PAIRS`: its facets counted as the explorer
+ * counts them, each of the two under the other alone (from that value's view).
+ */
+async function writePairViews(
+  db: StageDb,
+  w: Writer,
+  agencies: ReadonlyMap<number, AgencyTuple>,
+  single: ReadonlyMap<string, OverviewParts>,
+): Promise<void> {
+  db.stage('writing the headline files of facet pairs');
+  // A pair's key names its two values in FACET_VIEWS order, as the site does.
+  const defs = FACET_VIEWS.filter((k) => (FACET_PAIRS as readonly string[]).includes(k)).map(
+    (k) => FACETS.find((d) => d.key === k)! as FacetDef,
+  );
+  for (const [i, x] of defs.entries()) {
+    for (const y of defs.slice(i + 1)) {
+      await db.run(`CREATE OR REPLACE TEMP TABLE facet_pairs AS
+        SELECT concat_ws(${sqlString(FACET_PAIR_SEP)}, x.k, y.k) AS k, x.k AS kx, y.k AS ky,
+          x.id AS a, y.id AS b
+        FROM facet_views x, facet_views y WHERE x.facet = '${x.key}' AND y.facet = '${y.key}'`);
+      const keys = new Map(
+        (await db.rows(`SELECT DISTINCT k, kx, ky FROM facet_pairs`)).map((r) => [
+          String(r.k),
+          [String(r.kx), String(r.ky)] as const,
+        ]),
+      );
+      const scope = pairScope(x, y);
+      const parts = await overviews(db, agencies, scope);
+      for (const [key, p] of parts) {
+        const [kx, ky] = keys.get(key.slice(0, key.lastIndexOf('|')))!;
+        p.facets[x.key] = single.get(ky)?.facets[x.key] ?? [];
+        p.facets[y.key] = single.get(kx)?.facets[y.key] ?? [];
+      }
+      const years = await namedYears(db, scope);
+      const from = `projects p ${pairJoin(x, y, 'p', (d) => d.id)}`;
+      const pages = await namedPages(db, 'f.k', { from }, false);
+      await writeNamed(w, { all: headlinePath.facet }, years, pages, viewFiles(parts, agencies));
+    }
   }
 }

@@ -33,10 +33,10 @@ export interface Scope {
   /** The top agencies from the agency pre-aggregate (it has no project to join a word's hits by). */
   unitsFromAggregate: boolean;
   /**
-   * A facet the views are of, whose counts they take from the national view (not computed); the
-   * facets asked under it are counted (a province's districts).
+   * The facets the views are of (one, or two for a pair), whose counts they take from another
+   * view (not computed); the facets asked under them are counted (a province's districts).
    */
-  ownFacet?: string;
+  ownFacets?: readonly string[];
 }
 
 export const BY_AGENCY_NAME: Scope = {
@@ -103,8 +103,9 @@ export async function overviews(
     return p;
   };
   // The facets a view with no facet filter asks.
-  for (const def of facetsAskedUnder(scope.ownFacet ?? null).filter(
-    (d) => d.key !== scope.ownFacet,
+  const own = scope.ownFacets ?? [];
+  for (const def of facetsAskedUnder(own.length === 1 ? own[0]! : null).filter(
+    (d) => !own.includes(d.key),
   )) {
     const sql = levels(scope, 'projects', [[`t.${def.id}`, 'id']], 'count(*)::INTEGER AS projects');
     for (const r of await db.rows(`${sql} ORDER BY k, projects DESC, id NULLS LAST`))

@@ -19,7 +19,9 @@
  *                                              agencyFileKey of its vendor_key; schema 14)
  *   facet/<h>.json, facet/<h>/fyYYYY.json      the view of one province, method, method group,
  *                                              project type or status (h: agencyFileKey of
- *                                              facetViewKey; schema 18)
+ *                                              facetViewKey; schema 18); over all years, of two
+ *                                              of method, type and status (h: of facetPairKey;
+ *                                              schema 23)
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -191,6 +193,18 @@ export const headlinePath = {
  * (plan.ts `BY_PROVINCE`) answer it.
  */
 export const FACET_VIEWS = ['province', 'method', 'type', 'status'] as const;
+
+/**
+ * The facets two of which, one value each, have views of their own over all years (schema 23): a
+ * method and a status, a method and a type, a type and a status. Not a province (with a method,
+ * the province pre-aggregates answer it), nor a year (a view of two facets and years reads the
+ * years' facts).
+ */
+export const FACET_PAIRS = ['method', 'type', 'status'] as const;
+
+export const FACET_PAIR_SEP = '&';
+/** A pair's view key: the two values' keys (`facetViewKey`) in `FACET_VIEWS` order. */
+export const facetPairKey = (keys: readonly string[]): string => keys.join(FACET_PAIR_SEP);
 
 /**
  * A facet view's key: the facet and the ids its value stands for, ascending (`null`: also the

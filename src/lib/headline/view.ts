@@ -10,17 +10,18 @@ import { dataUrl } from '../db/dataset';
 import type { Agency, Vendor } from '../db/lookup';
 import type { ResultRow } from '../db/rows';
 import { decimal, hundredths } from '../query/decimal';
-import { FACETS, filtersToSearch, NO_FILTERS, TIN, type Filters } from '../query/filters';
+import { FACETS, NO_FILTERS, TIN, type Filters } from '../query/filters';
 import type { FacetKey } from '../query/filters/facets';
+import { facetView, headlineCovers, oneWord } from './covers';
 import { dimRow, facetIds, type DimRow } from '../query/filters/resolve';
 import type { Overview, Totals } from '../query/overview';
 import type { KnownHits } from '../query/search';
-import { queryWords, TERM_HITS_WHOLE } from '../search/text';
+import { TERM_HITS_WHOLE } from '../search/text';
 import { tableFiles, type Manifest } from '../schema/tables';
 import {
   agencyFileKey,
   emptyParts,
-  FACET_VIEWS,
+  facetPairKey,
   facetViewKey,
   headlinePath,
   PAGE_SIZE,
@@ -55,48 +56,6 @@ export interface Headline {
   agencyIds: number[] | null;
   /** A frequent word's hits in the index, as the engine's search would find them (null: none). */
   hits: KnownHits | null;
-}
-
-/** A search of one word (as the index has it), or null. */
-function oneWord(q: string): string | null {
-  const { words, problem } = queryWords(q);
-  return problem === null && words.length === 1 ? words[0]! : null;
-}
-
-/** The view's one facet value with files of its own (files.ts `FACET_VIEWS`), if that is its filter. */
-function facetView(f: Filters): { key: FacetKey; value: string } | null {
-  if (f.agency || f.vendor || f.q) return null;
-  const set = FACET_VIEWS.filter((k) => f[k].length);
-  return set.length === 1 && f[set[0]!].length === 1
-    ? { key: set[0]!, value: f[set[0]!][0]! }
-    : null;
-}
-
-/**
- * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
- * a one-word search of project names (the word's file exists only for frequent words) or one
- * value of a province, method, type or status, in any order and on any page (the files hold the first page
- * in the default order only).
- */
-export function headlineCovers(f: Filters): boolean {
-  const facet = facetView(f);
-  const plain = {
-    ...NO_FILTERS,
-    fy: f.fy,
-    agency: f.agency,
-    vendor: f.vendor,
-    q: f.q,
-    snap: f.snap,
-    ...(facet ? { [facet.key]: [facet.value] } : {}),
-    // Another order or page changes only the table: the numbers, facets and charts are the view's.
-    sort: f.sort,
-    page: f.page,
-  };
-  return (
-    [f.agency, f.vendor, f.q].filter(Boolean).length <= 1 &&
-    (f.q === null || oneWord(f.q) !== null) &&
-    filtersToSearch(plain) === filtersToSearch(f)
-  );
 }
 
 export type { Read };
@@ -234,18 +193,23 @@ async function vendorView(
  * names nothing in the data, which the engine says).
  */
 async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths | null> {
-  const facet = facetView(f);
-  if (facet) {
+  const facets = facetView(f, m.schema_version);
+  if (facets) {
     const d = await dimsOf(m, read);
-    const def = FACETS.find((x) => x.key === facet.key)!;
-    const ids = d && facetIds(def, [facet.value], d[facet.key]);
-    if (!ids || (!ids.ids.length && !ids.nulls)) return null;
-    const h = await agencyFileKey(facetViewKey(facet.key, ids.ids, ids.nulls));
+    const keys: string[] = [];
+    for (const facet of facets) {
+      const def = FACETS.find((x) => x.key === facet.key)!;
+      const ids = d && facetIds(def, [facet.value], d[facet.key]);
+      if (!ids || (!ids.ids.length && !ids.nulls)) return null;
+      keys.push(facetViewKey(facet.key, ids.ids, ids.nulls));
+    }
+    const h = await agencyFileKey(facetPairKey(keys));
     return {
       all: headlinePath.facet(h),
       year: (y) => headlinePath.facetYear(h, y),
       agency: false,
-      facet: facet.key,
+      // (A pair is over all years only.)
+      facet: facets.length === 1 ? facets[0]!.key : undefined,
     };
   }
   const word = f.q ? oneWord(f.q) : null;
@@ -345,7 +309,7 @@ export async function headlineView(
   f: Filters,
   read: Read = httpRead(m),
 ): Promise<Headline | null> {
-  if (!m.headline || !headlineCovers(f)) return null;
+  if (!m.headline || !headlineCovers(f, m.schema_version)) return null;
   const paths = f.vendor ? null : await viewFiles(m, read, f);
   const view = f.vendor ? await vendorView(m, read, f) : paths && (await viewOf(m, read, f, paths));
   if (!view) return null;

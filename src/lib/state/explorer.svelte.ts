@@ -24,7 +24,8 @@ import {
   type Search,
 } from '../db/resolve';
 import { pageRows, projectDetail, type ProjectDetail, type ResultRow } from '../db/rows';
-import { headlineCovers, headlineView, type Headline } from '../headline/view';
+import { headlineCovers } from '../headline/covers';
+import { headlineView, type Headline } from '../headline/view';
 import type { Filters } from '../query/filters';
 import type { Dimensions, DimRow } from '../query/filters/resolve';
 import type { Resolved } from '../query/plan';
@@ -148,7 +149,7 @@ export class Explorer {
       // The headline files first, when they answer this view: the engine starts after them, so
       // its 4 MB do not share a slow link with the few KB the first numbers need. Asked before
       // the manifest is shown, so the page's update does not delay them.
-      const asked = headlineCovers(f) && m.headline ? headlineView(m, f) : null;
+      const asked = headlineCovers(f, m.schema_version) && m.headline ? headlineView(m, f) : null;
       this.manifest = m;
       if (asked) {
         h = await asked.catch(() => null);

@@ -1,0 +1,59 @@
+/**
+ * Which views the headline files answer (files.ts): the filters they cover, a view's facet values
+ * with files of their own, and a one-word search.
+ */
+import { filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
+import type { FacetKey } from '../query/filters/facets';
+import { SCHEMA_VERSION } from '../schema/tables';
+import { queryWords } from '../search/text';
+import { FACET_PAIRS, FACET_VIEWS } from './files';
+
+/** A search of one word (as the index has it), or null. */
+export function oneWord(q: string): string | null {
+  const { words, problem } = queryWords(q);
+  return problem === null && words.length === 1 ? words[0]! : null;
+}
+
+/**
+ * The view's facet values with files of their own, if they are its filter: one value of a facet
+ * (files.ts `FACET_VIEWS`), or over all years one value each of two of `FACET_PAIRS` (schema 23).
+ */
+export function facetView(f: Filters, schema: number): { key: FacetKey; value: string }[] | null {
+  if (f.agency || f.vendor || f.q) return null;
+  const set = FACET_VIEWS.filter((k) => f[k].length);
+  if (!set.length || set.some((k) => f[k].length > 1)) return null;
+  const pair =
+    set.length === 2 &&
+    !f.fy.length &&
+    schema >= 23 &&
+    set.every((k) => (FACET_PAIRS as readonly string[]).includes(k));
+  return set.length === 1 || pair ? set.map((key) => ({ key, value: f[key][0]! })) : null;
+}
+
+/**
+ * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
+ * a one-word search of project names (the word's file exists only for frequent words) or one
+ * value of a province, method, type or status; or, over all years, one value each of two of
+ * method, type and status (data of `schema` 23 or newer); in any order and on any page (the files
+ * hold the first page in the default order only).
+ */
+export function headlineCovers(f: Filters, schema: number = SCHEMA_VERSION): boolean {
+  const facets = facetView(f, schema) ?? [];
+  const plain = {
+    ...NO_FILTERS,
+    fy: f.fy,
+    agency: f.agency,
+    vendor: f.vendor,
+    q: f.q,
+    snap: f.snap,
+    ...Object.fromEntries(facets.map((x) => [x.key, [x.value]])),
+    // Another order or page changes only the table: the numbers, facets and charts are the view's.
+    sort: f.sort,
+    page: f.page,
+  };
+  return (
+    [f.agency, f.vendor, f.q].filter(Boolean).length <= 1 &&
+    (f.q === null || oneWord(f.q) !== null) &&
+    filtersToSearch(plain) === filtersToSearch(f)
+  );
+}
