@@ -87,6 +87,11 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
       name: 'method + status, all years',
       path: q({ method: 'specific', status: status.status_name! }),
     },
+    // The same pair in one year: no headline file (pairs are over all years), so the engine's.
+    {
+      name: 'method + status, one year',
+      path: q({ fy: String(fy), method: 'specific', status: status.status_name! }),
+    },
   ];
 }
 

@@ -91,7 +91,7 @@ export async function writeFacetViews(
     const values = rows.map(([k, id]) => `('${def.key}', '${k}', ${id ?? 'NULL'})`).join(', ');
     await db.run(`INSERT INTO facet_views VALUES ${values}`);
   }
-  /** Each single value's view over all years, by its key: a pair counts its facets from them. */
+  /** Each single value's view, all years and each, by `viewKey`: a pair counts its facets from them. */
   const single = new Map<string, OverviewParts>();
   for (const def of defs) {
     const scope = scopeOf(def);
@@ -100,7 +100,7 @@ export async function writeFacetViews(
       const fy = key.slice(key.indexOf('|') + 1);
       p.facets[def.key] =
         national.get(viewKey(null, fy ? Number(fy) : null))?.facets[def.key] ?? [];
-      if (!fy) single.set(key.slice(0, -1), p);
+      single.set(key, p);
     }
     const years = await namedYears(db, scope);
     const pages = await namedPages(db, 'f.k', { from: `projects p ${joinOn(def, 'p', def.id)}` });
@@ -111,8 +111,8 @@ export async function writeFacetViews(
 }
 
 /**
- * Over all years, each pair of values of two of `FACET_PAIRS`: its facets counted as the explorer
- * counts them, each of the two under the other alone (from that value's view).
+ * Each pair of values of two of `FACET_PAIRS`, over all years and per year: its facets counted as
+ * the explorer counts them, each of the two under the other alone (from that value's view).
  */
 async function writePairViews(
   db: StageDb,
@@ -140,14 +140,17 @@ async function writePairViews(
       const scope = pairScope(x, y);
       const parts = await overviews(db, agencies, scope);
       for (const [key, p] of parts) {
-        const [kx, ky] = keys.get(key.slice(0, key.lastIndexOf('|')))!;
-        p.facets[x.key] = single.get(ky)?.facets[x.key] ?? [];
-        p.facets[y.key] = single.get(kx)?.facets[y.key] ?? [];
+        const at = key.lastIndexOf('|');
+        const [kx, ky] = keys.get(key.slice(0, at))!;
+        const fy = key.slice(at);
+        p.facets[x.key] = single.get(ky + fy)?.facets[x.key] ?? [];
+        p.facets[y.key] = single.get(kx + fy)?.facets[y.key] ?? [];
       }
       const years = await namedYears(db, scope);
       const from = `projects p ${pairJoin(x, y, 'p', (d) => d.id)}`;
-      const pages = await namedPages(db, 'f.k', { from }, false);
-      await writeNamed(w, { all: headlinePath.facet }, years, pages, viewFiles(parts, agencies));
+      const pages = await namedPages(db, 'f.k', { from });
+      const at = { all: headlinePath.facet, year: headlinePath.facetYear };
+      await writeNamed(w, at, years, pages, viewFiles(parts, agencies));
     }
   }
 }

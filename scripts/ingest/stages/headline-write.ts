@@ -135,36 +135,25 @@ export interface Pages {
   topYear: Map<string, HeadRow[]>;
 }
 
-/**
- * The first pages of the views named by `name` (an expression over `from`), all years and, unless
- * `years` is false, each.
- */
-export async function namedPages(
-  db: StageDb,
-  name: string,
-  from?: TopFrom,
-  years = true,
-): Promise<Pages> {
+/** The first pages of the views named by `name` (an expression over `from`), all years and each. */
+export async function namedPages(db: StageDb, name: string, from?: TopFrom): Promise<Pages> {
   return {
     top: groupBy(await db.rows(topSql([name], from)), (r) => String(r.g0), headRow),
-    topYear: years
-      ? groupBy(
-          await db.rows(topSql([name, 'p.fiscal_year'], from)),
-          (r) => `${r.g1}|${r.g0}`,
-          headRow,
-        )
-      : new Map(),
+    topYear: groupBy(
+      await db.rows(topSql([name, 'p.fiscal_year'], from)),
+      (r) => `${r.g1}|${r.g0}`,
+      headRow,
+    ),
   };
 }
 
 /**
  * Write each named view's files (`at`: their paths by the name's file key): over all years, with
- * its numbers per year (`years`, rows by name) and `extra` fields, and (with `at.year`) each year
- * it has projects in.
+ * its numbers per year (`years`, rows by name) and `extra` fields, and each year it has projects in.
  */
 export async function writeNamed(
   w: Writer,
-  at: { all: (h: string) => string; year?: (h: string, fy: number) => string },
+  at: { all: (h: string) => string; year: (h: string, fy: number) => string },
   years: ReadonlyMap<string, Row[]>,
   pages: Pages,
   viewFile: ReturnType<typeof viewFiles>,
@@ -177,9 +166,9 @@ export async function writeNamed(
     const head = { years: yearsOf(ys), ...extra(name) };
     const file: TotalsFile = { ...head, ...viewFile(name, null, pages.top.get(name)) };
     await w.write(at.all(h), file);
-    for (const y of at.year ? ys : []) {
+    for (const y of ys) {
       const fy = Number(y.fiscal_year);
-      await w.write(at.year!(h, fy), {
+      await w.write(at.year(h, fy), {
         ...head,
         ...viewFile(name, fy, pages.topYear.get(`${fy}|${name}`)),
       });

@@ -16,7 +16,7 @@ export function oneWord(q: string): string | null {
 
 /**
  * The view's facet values with files of their own, if they are its filter: one value of a facet
- * (files.ts `FACET_VIEWS`), or over all years one value each of two of `FACET_PAIRS` (schema 23).
+ * (files.ts `FACET_VIEWS`), or one value each of two of `FACET_PAIRS` (schema 23).
  */
 export function facetView(f: Filters, schema: number): { key: FacetKey; value: string }[] | null {
   if (f.agency || f.vendor || f.q) return null;
@@ -24,7 +24,6 @@ export function facetView(f: Filters, schema: number): { key: FacetKey; value: s
   if (!set.length || set.some((k) => f[k].length > 1)) return null;
   const pair =
     set.length === 2 &&
-    !f.fy.length &&
     schema >= 23 &&
     set.every((k) => (FACET_PAIRS as readonly string[]).includes(k));
   return set.length === 1 || pair ? set.map((key) => ({ key, value: f[key][0]! })) : null;
@@ -33,8 +32,8 @@ export function facetView(f: Filters, schema: number): { key: FacetKey; value: s
 /**
  * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
  * a one-word search of project names (the word's file exists only for frequent words) or one
- * value of a province, method, type or status; or, over all years, one value each of two of
- * method, type and status (data of `schema` 23 or newer); in any order and on any page (the files
+ * value of a province, method, type or status, or one value each of two of method, type and
+ * status (data of `schema` 23 or newer); in any order and on any page (the files
  * hold the first page in the default order only).
  */
 export function headlineCovers(f: Filters, schema: number = SCHEMA_VERSION): boolean {

@@ -208,8 +208,8 @@ async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths
       all: headlinePath.facet(h),
       year: (y) => headlinePath.facetYear(h, y),
       agency: false,
-      // (A pair is over all years only.)
-      facet: facets.length === 1 ? facets[0]!.key : undefined,
+      // (A pair's first: neither of a pair has a facet asked under it.)
+      facet: facets[0]!.key,
     };
   }
   const word = f.q ? oneWord(f.q) : null;
