@@ -75,19 +75,21 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     // ordered copy (schema 17).
     { name: 'one year, page 20', path: q({ fy: String(fy), page: '20' }) },
     ...orderViews(q, fy, province.province_name!),
-    // Two values of one facet, and two facets without a province: no single value's files.
-    {
-      name: 'two method groups, all years',
+    // Two values of one facet (method groups: their own files since schema 24), and two facets
+    // without a province (their own files since schema 23).
+    ...[null, fy].map((year) => ({
+      name: `two method groups, ${year ? 'one year' : 'all years'}`,
       path: `/explore?${new URLSearchParams([
+        ...(year ? [['fy', String(year)]] : []),
         ['method', 'open'],
         ['method', 'specific'],
       ])}`,
-    },
+    })),
     {
       name: 'method + status, all years',
       path: q({ method: 'specific', status: status.status_name! }),
     },
-    // The same pair in one year: no headline file (pairs are over all years), so the engine's.
+    // The same pair in one year (a year file of its own since schema 23).
     {
       name: 'method + status, one year',
       path: q({ fy: String(fy), method: 'specific', status: status.status_name! }),

@@ -83,7 +83,7 @@ describe('headline numbers before the engine', () => {
     page.on('request', (r) => requested.push(r.url()));
     await page.route(/\.wasm$/, (r) => r.abort()); // the engine cannot load
     // A view the files do not answer waits for the engine: its headline is not ready.
-    const other = url({ method: ['specific', 'open'] });
+    const other = url({ method: ['specific', 'open'], min: 1_000_000 });
     await page.goto(other);
     expect(await afterCheck(page, other)).toMatchObject({ early: 'none', headline: 'loading' });
 
@@ -134,7 +134,7 @@ describe('headline numbers before the engine', () => {
     await page.close();
   });
 
-  it('shows the facets and charts of a year, an agency name, a frequent word, a busy vendor, a method group and a method with a status with no DuckDB-WASM, as the engine computes them', async () => {
+  it('shows the facets and charts of a year, an agency name, a frequent word, a busy vendor, one and two method groups and a method with a status with no DuckDB-WASM, as the engine computes them', async () => {
     const cases = await filterCases(DEMO_DATA);
     const agency = cases.find((x) => x.agency && !x.sub)!.agency!;
     const status = cases.find((x) => x.status)!.status!;
@@ -188,6 +188,8 @@ describe('headline numbers before the engine', () => {
       { method: ['specific'], fy: [2566] },
       // Two facets over all years (schema 23): each counts the other's options alone.
       { method: ['specific'], status },
+      // Two method groups in a year (schema 24): their facet counts every method, as one's does.
+      { method: ['open', 'specific'], fy: [2567] },
     ]) {
       const blocked = await browser.newPage();
       const requested: string[] = [];

@@ -24,6 +24,7 @@ import { TERM_HITS_WHOLE } from '../../src/lib/search/text';
 import { knownHitsSql } from '../../src/lib/query/search';
 import { FACETS, NO_FILTERS, type Filters } from '../../src/lib/query/filters';
 import type { FacetDef } from '../../src/lib/query/filters/facets';
+import { METHOD_BUCKETS } from '../../src/lib/schema/methods';
 import { rowsSql } from '../../src/lib/query/page-sql';
 import { rowSource, type Resolved } from '../../src/lib/query/plan';
 import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
@@ -229,6 +230,30 @@ describe('headline files', () => {
       );
       expect(headlineCovers({ ...pair, method: ['specific', 'open'] })).toBe(false);
       expect(headlineCovers(pair, 22)).toBe(false);
+    });
+
+    it(`give two or more method groups their numbers, facets, charts and first page, all years and each, as the engine (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      const years = s.m.fiscal_years;
+      const sets = [
+        ['open', 'specific'],
+        ['specific', 'open'],
+        ['selective', 'unknown'],
+        ['consultant', 'specific'],
+        ['open', 'selective', 'specific', 'legacy'],
+        [...METHOD_BUCKETS],
+      ];
+      let answered = 0;
+      for (const method of sets)
+        for (const fy of [[], [years[0]!], [years.at(-1)!]])
+          if (await sameAsEngine(s, read, { fy, method })) answered++;
+      expect(answered).toBeGreaterThan(8);
+      // A group with a method's own name, with a type, or data of schema 23: the engine's.
+      const groups = { ...NO_FILTERS, method: ['open', 'specific'] };
+      expect(headlineCovers({ ...groups, method: ['open', s.dims.method[0]!.name] })).toBe(false);
+      expect(headlineCovers({ ...groups, type: [s.dims.type[0]!.name] })).toBe(false);
+      expect(headlineCovers(groups, 23)).toBe(false);
     });
   }
 

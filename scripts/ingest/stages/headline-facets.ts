@@ -6,7 +6,9 @@
  * A value's key is the ids it stands for (`facetViewKey`), as the site resolves a link's value.
  * And (schema 23, `FACET_PAIRS`), over all years and per year, the views of one value each of two
  * of method, type and status, which otherwise read the facet pre-aggregates or a year's facts
- * (2.7 and 17 MB at 6M rows for the busiest method and status).
+ * (2.7 and 17 MB at 6M rows for the busiest method and status). And (schema 24) the views of
+ * two or more method groups (`groupSets`), which read the facet pre-aggregates (4.9 MB at 6M rows
+ * for two groups) or a year's facts.
  */
 import {
   FACET_PAIR_SEP,
@@ -19,23 +21,46 @@ import {
   type OverviewParts,
 } from '../../../src/lib/headline/files.ts';
 import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts';
-import { dimRow, facetIds } from '../../../src/lib/query/filters/resolve.ts';
+import { dimRow, facetIds, type DimRow } from '../../../src/lib/query/filters/resolve.ts';
 import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
 import { overviews, viewKey, type Scope } from './headline-overview.ts';
 import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './headline-write.ts';
 
-/** Each view's key by every id it covers (an id of a group is in its own view and the group's). */
-function viewIds(def: FacetDef, dims: DimsFile): [string, number | null][] {
+/**
+ * Each view's key by every id it covers (an id of a group is in its own view and the group's):
+ * one value's views, and (schema 24) those of two or more of the facet's groups (`groupSets`).
+ */
+function viewIds(def: FacetDef, dims: DimsFile): ViewId[] {
   const rows = (dims[def.key] ?? []).map((r) => dimRow(def, r));
-  const values = [...rows.map((x) => x.name), ...(def.buckets?.values ?? [])];
-  const out = new Map<string, (number | null)[]>();
+  const values = [...rows.map((x) => [x.name]), ...groupSets(def, rows)];
+  const out = new Map<string, { ids: (number | null)[]; one: boolean }>();
   for (const v of values) {
-    const ids = facetIds(def, [v], rows);
+    const ids = facetIds(def, v, rows);
     if (!ids || (!ids.ids.length && !ids.nulls)) continue;
-    out.set(facetViewKey(def.key, ids.ids, ids.nulls), [...ids.ids, ...(ids.nulls ? [null] : [])]);
+    const k = facetViewKey(def.key, ids.ids, ids.nulls);
+    const one = v.length === 1 || !!out.get(k)?.one;
+    out.set(k, { ids: [...ids.ids, ...(ids.nulls ? [null] : [])], one });
   }
-  return [...out].flatMap(([k, ids]) => ids.map((id) => [k, id] as [string, number | null]));
+  return [...out].flatMap(([k, x]) => x.ids.map((id): ViewId => [k, id, x.one]));
+}
+
+/** A view's key, an id it covers, and whether the view is of one value (pairs are of those). */
+type ViewId = [string, number | null, boolean];
+
+/**
+ * The facet's groups (the method groups) that stand for rows, each alone and every set of two or
+ * more of them: a link to `method=open&method=selective` (the competitive methods) is one file.
+ */
+function groupSets(def: FacetDef, rows: DimRow[]): string[][] {
+  const groups = (def.buckets?.values ?? []).filter((g) => {
+    const ids = facetIds(def, [g], rows);
+    return !!ids && (ids.ids.length > 0 || ids.nulls);
+  });
+  // Every subset but the empty one, by the bits of 1 … 2^n - 1.
+  return Array.from({ length: 2 ** groups.length - 1 }, (_, i) =>
+    groups.filter((_, j) => ((i + 1) >> j) & 1),
+  );
 }
 
 /** The rows `alias` (projects or contracts) of each view, by its key `f.k`. */
@@ -84,11 +109,15 @@ export async function writeFacetViews(
 ): Promise<void> {
   db.stage('writing the headline files of facet values');
   const defs: FacetDef[] = FACETS.filter((d) => (FACET_VIEWS as readonly string[]).includes(d.key));
-  await db.run(`CREATE OR REPLACE TEMP TABLE facet_views (facet VARCHAR, k VARCHAR, id INTEGER)`);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE facet_views (facet VARCHAR, k VARCHAR, id INTEGER, one BOOLEAN)`,
+  );
   for (const def of defs) {
     const rows = viewIds(def, dims);
     if (!rows.length) continue;
-    const values = rows.map(([k, id]) => `('${def.key}', '${k}', ${id ?? 'NULL'})`).join(', ');
+    const values = rows
+      .map(([k, id, one]) => `('${def.key}', '${k}', ${id ?? 'NULL'}, ${one})`)
+      .join(', ');
     await db.run(`INSERT INTO facet_views VALUES ${values}`);
   }
   /** Each single value's view, all years and each, by `viewKey`: a pair counts its facets from them. */
@@ -129,7 +158,8 @@ async function writePairViews(
     for (const y of defs.slice(i + 1)) {
       await db.run(`CREATE OR REPLACE TEMP TABLE facet_pairs AS
         SELECT concat_ws(${sqlString(FACET_PAIR_SEP)}, x.k, y.k) AS k, x.id AS a, y.id AS b
-        FROM facet_views x, facet_views y WHERE x.facet = '${x.key}' AND y.facet = '${y.key}'`);
+        FROM facet_views x, facet_views y
+        WHERE x.facet = '${x.key}' AND y.facet = '${y.key}' AND x.one AND y.one`);
       const scope = pairScope(x, y);
       const parts = await overviews(db, agencies, scope);
       for (const [key, p] of parts) {

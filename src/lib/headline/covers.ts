@@ -3,7 +3,7 @@
  * with files of their own, and a one-word search.
  */
 import { filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
-import type { FacetKey } from '../query/filters/facets';
+import { FACETS, type FacetDef, type FacetKey } from '../query/filters/facets';
 import { SCHEMA_VERSION } from '../schema/tables';
 import { queryWords } from '../search/text';
 import { FACET_PAIRS, FACET_VIEWS } from './files';
@@ -16,24 +16,36 @@ export function oneWord(q: string): string | null {
 
 /**
  * The view's facet values with files of their own, if they are its filter: one value of a facet
- * (files.ts `FACET_VIEWS`), or one value each of two of `FACET_PAIRS` (schema 23).
+ * (files.ts `FACET_VIEWS`), one value each of two of `FACET_PAIRS` (schema 23), or two or more of
+ * a facet's groups, the method groups (schema 24).
  */
-export function facetView(f: Filters, schema: number): { key: FacetKey; value: string }[] | null {
+export function facetView(
+  f: Filters,
+  schema: number,
+): { key: FacetKey; values: string[] }[] | null {
   if (f.agency || f.vendor || f.q) return null;
   const set = FACET_VIEWS.filter((k) => f[k].length);
+  if (set.length === 1 && f[set[0]!].length > 1) {
+    const key = set[0]!;
+    const groups: readonly string[] =
+      (FACETS.find((d) => d.key === key) as FacetDef).buckets?.values ?? [];
+    const all = schema >= 24 && f[key].every((v) => groups.includes(v));
+    return all ? [{ key, values: f[key] }] : null;
+  }
   if (!set.length || set.some((k) => f[k].length > 1)) return null;
   const pair =
     set.length === 2 &&
     schema >= 23 &&
     set.every((k) => (FACET_PAIRS as readonly string[]).includes(k));
-  return set.length === 1 || pair ? set.map((key) => ({ key, value: f[key][0]! })) : null;
+  return set.length === 1 || pair ? set.map((key) => ({ key, values: f[key] })) : null;
 }
 
 /**
  * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
  * a one-word search of project names (the word's file exists only for frequent words) or one
- * value of a province, method, type or status, or one value each of two of method, type and
- * status (data of `schema` 23 or newer); in any order and on any page (the files
+ * value of a province, method, type or status, one value each of two of method, type and
+ * status (data of `schema` 23 or newer) or two or more method groups (24 or newer); in any order
+ * and on any page (the files
  * hold the first page in the default order only).
  */
 export function headlineCovers(f: Filters, schema: number = SCHEMA_VERSION): boolean {
@@ -45,7 +57,7 @@ export function headlineCovers(f: Filters, schema: number = SCHEMA_VERSION): boo
     vendor: f.vendor,
     q: f.q,
     snap: f.snap,
-    ...Object.fromEntries(facets.map((x) => [x.key, [x.value]])),
+    ...Object.fromEntries(facets.map((x) => [x.key, x.values])),
     // Another order or page changes only the table: the numbers, facets and charts are the view's.
     sort: f.sort,
     page: f.page,

@@ -199,7 +199,7 @@ async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths
     const keys: string[] = [];
     for (const facet of facets) {
       const def = FACETS.find((x) => x.key === facet.key)!;
-      const ids = d && facetIds(def, [facet.value], d[facet.key]);
+      const ids = d && facetIds(def, facet.values, d[facet.key]);
       if (!ids || (!ids.ids.length && !ids.nulls)) return null;
       keys.push(facetViewKey(facet.key, ids.ids, ids.nulls));
     }
