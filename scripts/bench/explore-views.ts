@@ -36,6 +36,12 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
   const province = await provinceAt(1);
   const status = await one(`SELECT s.status_name FROM read_parquet(${list('agg_cube')}) g
     JOIN read_parquet(${list('statuses')}) s USING (status_id) GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
+  const types = (
+    await db.runAndReadAll(`SELECT t.type_name FROM read_parquet(${list('agg_cube')}) g
+    JOIN read_parquet(${list('project_types')}) t USING (type_id) GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 2`)
+  )
+    .getRowObjectsJson()
+    .map((r) => String(r.type_name));
   const busiestProvince = await provinceAt(0);
   const q = (o: Record<string, string>) => `/explore?${new URLSearchParams(o)}`;
   return [
@@ -75,6 +81,30 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     // ordered copy (schema 17).
     { name: 'one year, page 20', path: q({ fy: String(fy), page: '20' }) },
     ...orderViews(q, fy, province.province_name!),
+    ...facetViews(q, fy, province.province_name!, status.status_name!, types),
+  ];
+}
+
+/** Views of several facets, or several values of one (`q` makes an explorer link). */
+function facetViews(
+  q: (o: Record<string, string>) => string,
+  fy: number,
+  province: string,
+  status: string,
+  types: string[],
+): Interaction[] {
+  return [
+    // A province with a type or a status: no pre-aggregate has both (the engine's, from facts).
+    { name: 'province + type', path: q({ province, type: types[0]! }) },
+    {
+      name: 'province + status',
+      path: q({ province, status }),
+    },
+    // Two types: two values of a facet without groups (the engine's).
+    {
+      name: 'two types, all years',
+      path: `/explore?${new URLSearchParams(types.map((t) => ['type', t]))}`,
+    },
     // Two values of one facet (method groups: their own files since schema 24), and two facets
     // without a province (their own files since schema 23).
     ...[null, fy].map((year) => ({
@@ -87,12 +117,12 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     })),
     {
       name: 'method + status, all years',
-      path: q({ method: 'specific', status: status.status_name! }),
+      path: q({ method: 'specific', status }),
     },
     // The same pair in one year (a year file of its own since schema 23).
     {
       name: 'method + status, one year',
-      path: q({ fy: String(fy), method: 'specific', status: status.status_name! }),
+      path: q({ fy: String(fy), method: 'specific', status }),
     },
   ];
 }
