@@ -331,17 +331,23 @@ describe('generated data against its ground truth', () => {
     });
   });
 
-  it('writes the province pre-aggregates a province first, then a method; the facet ones a method, then a status', async () => {
+  it('writes the province pre-aggregates a province first, then a method (or a type); the facet ones a method, then a status', async () => {
     // agg_place's lookups are a province's rows and a province and a method's (schema 21); the
-    // facet pre-aggregates' a method's and a method and a status's (schema 22): each is one run of
-    // the file, so its row groups are the run's only.
+    // facet pre-aggregates' a method's and a method and a status's (schema 22); the province ones
+    // by type and status a province and a type's (schema 24): each is one run of the file, so its
+    // row groups are the run's only.
     const m = await readManifest(out);
     const facets = ['method_id', 'status_id', 'type_id'];
+    const place = ['province_id', 'type_id', 'status_id'];
     for (const [table, key, min] of [
       ['agg_place', ['province_id', 'method_id', 'fiscal_year', 'agency_id', 'district_id'], 1000],
       ['agg_agency_facets', [...facets, 'agency_id'], 1000],
       ['agg_vendor_facets', [...facets, 'vendor_id'], 1000],
       ['agg_month_facets', [...facets, 'fiscal_year', 'month'], 300],
+      ['agg_place_facets', [...place, 'fiscal_year', 'agency_id', 'district_id'], 1000],
+      ['agg_vendor_place_facets', [...place, 'fiscal_year', 'vendor_id'], 1000],
+      ['agg_vendor_province_facets', [...place, 'vendor_id'], 1000],
+      ['agg_month_place_facets', [...place, 'fiscal_year', 'month'], 300],
     ] as const) {
       const [o] = await rows(`WITH f AS (
           SELECT ${key.join(', ')}, file_row_number AS pos

@@ -50,7 +50,11 @@ import {
   type Source,
 } from '../../src/lib/query/plan';
 import { coverageGaps } from '../../src/lib/query/filters/coverage';
-import { FACETS } from '../../src/lib/query/filters/facets';
+import {
+  BY_FACETS as FACET_TABLES,
+  BY_PLACE_FACETS,
+  FACETS,
+} from '../../src/lib/query/filters/facets';
 import { facetItems } from '../../src/lib/query/filters/resolve';
 import { parquet, sqlNumber, unionAll } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
@@ -104,6 +108,33 @@ async function answers(s: Site, r: Resolved, q: BatchRequest, sources: Source[])
     );
   }
   return got.size;
+}
+
+/**
+ * For each case, every facet and chart request some of whose candidate sources are `tables`:
+ * every candidate answers it alike. How many were compared.
+ */
+async function sameFromEverySource(
+  s: Site,
+  cases: Partial<Filters>[],
+  tables: (source: Source) => boolean,
+): Promise<number> {
+  let compared = 0;
+  for (const c of cases) {
+    const r = await s.resolve(f(c));
+    for (const q of [...FACET_REQUESTS, ...CHART_REQUESTS]) {
+      const sources = candidates(r, q.groups, q.measures, q.opts?.except);
+      if (!sources.some(tables)) continue;
+      expect({ c, q: q.groups, sources, n: await answers(s, r, q, sources) }).toEqual({
+        c,
+        q: q.groups,
+        sources,
+        n: 1,
+      });
+      compared++;
+    }
+  }
+  return compared;
 }
 /** Both sets with their folders (after beforeAll). */
 const bothSets = () =>
@@ -355,25 +386,16 @@ describe('explorer SQL on native DuckDB', () => {
         { method: ['specific', 'unknown'], type, status },
         { method: ['open', 'specific'] },
       ];
-      for (const c of [
-        ...pairs,
-        // Not over all years (the months only), or narrowed by an agency: the facts.
-        { method: ['specific'], status, fy },
-        { method: ['specific'], status, agency: name },
-      ]) {
-        const r = await s.resolve(f(c));
-        for (const q of [...FACET_REQUESTS, ...CHART_REQUESTS]) {
-          const sources = candidates(r, q.groups, q.measures, q.opts?.except);
-          if (!sources.some((x) => x.endsWith('_facets'))) continue;
-          expect({ c, q: q.groups, sources, n: await answers(s, r, q, sources) }).toEqual({
-            c,
-            q: q.groups,
-            sources,
-            n: 1,
-          });
-          compared++;
-        }
-      }
+      compared += await sameFromEverySource(
+        s,
+        [
+          ...pairs,
+          // Not over all years (the months only), or narrowed by an agency: the facts.
+          { method: ['specific'], status, fy },
+          { method: ['specific'], status, agency: name },
+        ],
+        (x) => (FACET_TABLES as readonly string[]).includes(x),
+      );
       // Which source answers: the facet pre-aggregates for the pairs' top agencies, vendors and
       // months (two method groups included, which read the province ones whole before); the
       // facts under a year (but the months) or an agency; the province ones under a province.
@@ -399,13 +421,72 @@ describe('explorer SQL on native DuckDB', () => {
       expect(await source({ province, method: ['specific'] }, agency!)).toBe('agg_place');
       // Data of schema 21 or older has none: the planner takes the next source.
       const r = await s.resolve(f(pairs[0]!));
-      const older = { ...s.m, files: s.m.files.filter((x) => !x.table.endsWith('_facets')) };
+      const older = {
+        ...s.m,
+        files: s.m.files.filter((x) => !(FACET_TABLES as readonly string[]).includes(x.table)),
+      };
       expect(older.files.length).toBe(s.m.files.length - 3);
       expect(text(await aggregateBatch(s.ask, older, r, reqs))).toEqual(
         text(await aggregateBatch(s.ask, s.m, r, reqs)),
       );
     }
     // The top agencies, vendors and months of each pair (the facets' counts come from agg_cube).
+    expect(compared).toBeGreaterThan(25);
+  });
+
+  it('answers a province with a type or a status from the province pre-aggregates by type and status as from the facts', async () => {
+    let compared = 0;
+    const reqs = [TOTALS_REQUEST, ...FACET_REQUESTS, ...CHART_REQUESTS];
+    const [, month, agency, vendor] = CHART_REQUESTS;
+    const placeFacets = (x: Source) => (BY_PLACE_FACETS as readonly string[]).includes(x);
+    for (const [s, dir] of bothSets()) {
+      const all = await filterCases(dir);
+      const { status } = all.find((c) => c.status)!;
+      const { type } = all.find((c) => c.type)!;
+      const { agency: name } = all.find((c) => c.agency)!;
+      const province = all.find((c) => c.province?.length && !c.agency)!.province!;
+      const fy = [s.m.fiscal_years.at(-1)!];
+      const views: Partial<Filters>[] = [
+        { province, type },
+        { province, status },
+        { province, type, status, fy },
+        { province: [...province, s.dims.province.at(-1)!.name], type },
+      ];
+      compared += await sameFromEverySource(
+        s,
+        [...views, { province, type, agency: name }, { type, status }],
+        placeFacets,
+      );
+      // Which source answers: these under a province with a type or a status (the winners over
+      // all years, or the year's); the province ones under a province alone or with a method; the
+      // facet ones for a type and a status without a province.
+      const source = async (c: Partial<Filters>, q: BatchRequest) =>
+        plan(await s.resolve(f(c)), q.groups, q.measures);
+      for (const c of views) {
+        expect([
+          c,
+          await source(c, agency!),
+          await source(c, vendor!),
+          await source(c, month!),
+        ]).toEqual([
+          c,
+          'agg_place_facets',
+          c.fy ? 'agg_vendor_place_facets' : 'agg_vendor_province_facets',
+          'agg_month_place_facets',
+        ]);
+      }
+      expect(await source({ province }, agency!)).toBe('agg_place');
+      expect(await source({ province, method: ['specific'] }, vendor!)).toBe('agg_vendor_province');
+      expect(await source({ type, status }, agency!)).toBe('agg_agency_facets');
+      expect(await source({ province, method: ['specific'], type }, agency!)).toBe('projects');
+      // Data of schema 23 or older has none: the planner takes the next source.
+      const r = await s.resolve(f(views[0]!));
+      const older = { ...s.m, files: s.m.files.filter((x) => !placeFacets(x.table as Source)) };
+      expect(older.files.length).toBe(s.m.files.length - 4);
+      expect(text(await aggregateBatch(s.ask, older, r, reqs))).toEqual(
+        text(await aggregateBatch(s.ask, s.m, r, reqs)),
+      );
+    }
     expect(compared).toBeGreaterThan(25);
   });
 

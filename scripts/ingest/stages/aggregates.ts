@@ -76,4 +76,15 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
     FROM projects GROUP BY ALL`);
   await contractSums('agg_vendor_facets', [...facets, 'vendor_id'], true);
   await contractSums('agg_month_facets', [...facets, 'fiscal_year', month]);
+  // The province ones by the project's type and status instead of its method.
+  const place = ['province_id', 'type_id', 'status_id'];
+  await cube('agg_place_facets', [...place, 'fiscal_year', 'agency_id', 'district_id']);
+  const placeOfContract = ['province_id', 'type_id', 'project_status_id AS status_id'];
+  await contractSums(
+    'agg_vendor_place_facets',
+    [...placeOfContract, 'fiscal_year', 'vendor_id'],
+    true,
+  );
+  await contractSums('agg_vendor_province_facets', [...placeOfContract, 'vendor_id'], true);
+  await contractSums('agg_month_place_facets', [...placeOfContract, 'fiscal_year', month]);
 }

@@ -9,6 +9,7 @@
 import type { TableName } from '../schema/tables';
 import {
   BY_FACETS as FACET_AGGREGATES,
+  BY_PLACE_FACETS,
   FACETS,
   type FacetGroup,
   type FacetKey,
@@ -28,6 +29,7 @@ export type Source = Extract<
   | 'agg_agency_facets'
   | 'agg_vendor_facets'
   | 'agg_month_facets'
+  | (typeof BY_PLACE_FACETS)[number]
   | 'projects'
   | 'projects_top'
   | 'contracts'
@@ -47,6 +49,11 @@ const BY_SIZE: readonly Source[] = [
   'agg_vendor_place',
   'agg_agency_facets',
   'agg_place',
+  // After the province ones, which a province alone or with a method reads (fewer rows).
+  'agg_month_place_facets',
+  'agg_vendor_province_facets',
+  'agg_vendor_place_facets',
+  'agg_place_facets',
   'agg_cube',
   'agg_agency_year',
   'projects',
@@ -65,6 +72,8 @@ const BY_PROVINCE: ReadonlySet<Source> = new Set([
   'agg_vendor_place',
   'agg_vendor_province',
   'agg_month_place',
+  // By type and status instead of method (schema 24): a province with a type or a status.
+  ...BY_PLACE_FACETS,
 ]);
 /**
  * The pre-aggregates in status, type and method order (schema 22): a view of two of those facets
@@ -79,6 +88,8 @@ const WINNERS_ONLY: ReadonlySet<Source> = new Set([
   'agg_vendor_place',
   'agg_vendor_province',
   'agg_vendor_facets',
+  'agg_vendor_place_facets',
+  'agg_vendor_province_facets',
 ]);
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
 export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
@@ -135,6 +146,7 @@ const ALL_YEARS: ReadonlySet<Source> = new Set([
   'agg_vendor_province',
   'agg_agency_facets',
   'agg_vendor_facets',
+  'agg_vendor_province_facets',
 ]);
 const EVERY: readonly Source[] = [...BY_SIZE, 'projects_top' as const].filter(
   (s) => !ALL_YEARS.has(s),
@@ -145,7 +157,7 @@ export const DIMS: Record<Dim, DimDef> = {
   agency: {
     kind: 'ids',
     column: 'agency_id',
-    sources: ['agg_agency_year', 'agg_place', 'agg_agency_facets', ...FACTS],
+    sources: ['agg_agency_year', 'agg_place', 'agg_agency_facets', 'agg_place_facets', ...FACTS],
   },
   ...(Object.fromEntries(
     FACETS.map((x) => [
@@ -166,6 +178,8 @@ export const DIMS: Record<Dim, DimDef> = {
       'agg_vendor_place',
       'agg_vendor_province',
       'agg_vendor_facets',
+      'agg_vendor_place_facets',
+      'agg_vendor_province_facets',
       ...CONTRACT_ROWS,
     ],
     ofContracts: true,
@@ -215,8 +229,13 @@ export function column(source: Source, d: Dim | 'month'): string {
   return (CONTRACT_ROWS.has(source) && def.contractColumn) || def.column;
 }
 
-const isMonthly = (s: Source) =>
-  s === 'agg_month' || s === 'agg_month_place' || s === 'agg_month_facets';
+const MONTHLY: ReadonlySet<Source> = new Set([
+  'agg_month',
+  'agg_month_place',
+  'agg_month_facets',
+  'agg_month_place_facets',
+]);
+const isMonthly = (s: Source) => MONTHLY.has(s);
 
 function holds(s: Source, d: Dim | 'month'): boolean {
   return d === 'month' ? isMonthly(s) || CONTRACT_ROWS.has(s) : DIMS[d].sources.includes(s);
@@ -238,6 +257,10 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_vendor_province: CONTRACT_MEASURES,
   agg_vendor_facets: CONTRACT_MEASURES,
   agg_month_facets: CONTRACT_MEASURES,
+  agg_vendor_place_facets: CONTRACT_MEASURES,
+  agg_vendor_province_facets: CONTRACT_MEASURES,
+  agg_month_place_facets: CONTRACT_MEASURES,
+  agg_place_facets: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_facets: ['projects', 'budget'],
   agg_place: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],

@@ -219,6 +219,48 @@ export const TABLES = {
     'contracts',
     'agreed',
   ],
+  /**
+   * The province pre-aggregates by type and status where those have the method (schema 24),
+   * ordered province, type, status: a province with a type or a status reads their rows, where
+   * it read every year's facts whole (170 MB at 6M rows for the second province and the commonest
+   * type; their rows here are ~0.4 MB). A province with a method and a type or a status is still
+   * the facts'. Winners only in the vendor ones, as `agg_vendor_place`.
+   */
+  agg_place_facets: [
+    'province_id',
+    'type_id',
+    'status_id',
+    'fiscal_year',
+    'agency_id',
+    'district_id',
+    ...MEASURES,
+  ],
+  agg_vendor_place_facets: [
+    'province_id',
+    'type_id',
+    'status_id',
+    'fiscal_year',
+    'vendor_id',
+    'contracts',
+    'agreed',
+  ],
+  agg_vendor_province_facets: [
+    'province_id',
+    'type_id',
+    'status_id',
+    'vendor_id',
+    'contracts',
+    'agreed',
+  ],
+  agg_month_place_facets: [
+    'province_id',
+    'type_id',
+    'status_id',
+    'fiscal_year',
+    'month',
+    'contracts',
+    'agreed',
+  ],
   /** Only asked grouped by vendor (never under a vendor filter): by year, then vendor. */
   agg_vendor_year: ['fiscal_year', 'vendor_id', 'contracts', 'projects', 'agencies', 'agreed'],
   agg_month: ['fiscal_year', 'month', 'contracts', 'agreed'],
@@ -289,6 +331,10 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   agg_agency_facets: 'single',
   agg_vendor_facets: 'single',
   agg_month_facets: 'single',
+  agg_place_facets: 'single',
+  agg_vendor_place_facets: 'single',
+  agg_vendor_province_facets: 'single',
+  agg_month_place_facets: 'single',
   agg_vendor_year: 'single',
   agg_month: 'single',
   agencies: 'single',
@@ -342,6 +388,10 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   // A method and a status of the busiest are ~100 groups of 2k rows; most pairs a few dozen.
   agg_agency_facets: 2048,
   agg_vendor_facets: 2048,
+  // A province's type (or status): a few groups of each.
+  agg_place_facets: 2048,
+  agg_vendor_place_facets: 2048,
+  agg_vendor_province_facets: 2048,
   // A page's 50 rows and their names: one or two groups of ~60 KB at 6M rows.
   projects_top: 2048,
   // The first span a filtered page scans (page-sql.ts SPANS) is one group.

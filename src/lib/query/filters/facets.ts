@@ -39,6 +39,7 @@ export interface FacetDef {
     | 'agg_agency_facets'
     | 'agg_vendor_facets'
     | 'agg_month_facets'
+    | (typeof BY_PLACE_FACETS)[number]
   )[];
   /** Asked and shown only under this facet's filter (a district list within its provinces). */
   under?: string;
@@ -48,6 +49,13 @@ export interface FacetDef {
 
 /** The pre-aggregates by status, type and method (schema 22; how they are asked: plan.ts). */
 export const BY_FACETS = ['agg_agency_facets', 'agg_vendor_facets', 'agg_month_facets'] as const;
+/** The province pre-aggregates by type and status (schema 24; plan.ts). */
+export const BY_PLACE_FACETS = [
+  'agg_place_facets',
+  'agg_vendor_place_facets',
+  'agg_vendor_province_facets',
+  'agg_month_place_facets',
+] as const;
 
 export const FACETS = [
   {
@@ -64,6 +72,7 @@ export const FACETS = [
       'agg_vendor_place',
       'agg_vendor_province',
       'agg_month_place',
+      ...BY_PLACE_FACETS,
     ],
   },
   {
@@ -94,7 +103,7 @@ export const FACETS = [
     id: 'type_id',
     name: 'type_name',
     namesEn: TYPES_EN,
-    aggregates: ['agg_cube', ...BY_FACETS],
+    aggregates: ['agg_cube', ...BY_FACETS, ...BY_PLACE_FACETS],
   },
   {
     key: 'status',
@@ -103,7 +112,7 @@ export const FACETS = [
     contractId: 'project_status_id',
     name: 'status_name',
     namesEn: STATUSES_EN,
-    aggregates: ['agg_cube', ...BY_FACETS],
+    aggregates: ['agg_cube', ...BY_FACETS, ...BY_PLACE_FACETS],
   },
   {
     // Where the agency is (e-GP's เขต/อำเภอ), so the agency pre-aggregate carries it.
@@ -112,7 +121,7 @@ export const FACETS = [
     id: 'district_id',
     name: 'district_name',
     nameEn: 'district_name_en',
-    aggregates: ['agg_agency_year', 'agg_place'],
+    aggregates: ['agg_agency_year', 'agg_place', 'agg_place_facets'],
     under: 'province',
   },
 ] as const satisfies readonly FacetDef[];
