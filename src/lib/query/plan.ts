@@ -49,12 +49,13 @@ const BY_SIZE: readonly Source[] = [
   'agg_vendor_place',
   'agg_agency_facets',
   'agg_place',
-  // After the province ones, which a province alone or with a method reads (fewer rows).
+  'agg_cube',
+  // After the province ones, which a province alone or with a method reads (fewer rows), and
+  // the cube, which the facets and the year chart of a province and a type read whole anyway.
   'agg_month_place_facets',
   'agg_vendor_province_facets',
   'agg_vendor_place_facets',
   'agg_place_facets',
-  'agg_cube',
   'agg_agency_year',
   'projects',
   'contracts_by_vendor',
@@ -82,6 +83,7 @@ const BY_PROVINCE: ReadonlySet<Source> = new Set([
  * groups read those methods' rows, not the province pre-aggregates whole.
  */
 const BY_FACETS: ReadonlySet<Source> = new Set(FACET_AGGREGATES);
+const PLACE_FACETS: ReadonlySet<Source> = new Set(BY_PLACE_FACETS);
 /** The vendor pre-aggregates: contracts with a winner only. */
 const WINNERS_ONLY: ReadonlySet<Source> = new Set([
   'agg_vendor_year',
@@ -316,9 +318,10 @@ export function candidates(
     }
     return true;
   });
-  if (dims.includes('province')) return found;
-  // An agency's or a vendor's facts are a narrow range of rows: read them, not an aggregate whole.
+  // An agency's or a vendor's facts are a narrow range of rows: read them, not an aggregate whole
+  // (nor a province's rows by type and status: an agency's own province is in its link).
   const narrow = dims.includes('agency') || dims.includes('vendor');
+  if (dims.includes('province')) return found.filter((s) => !narrow || !PLACE_FACETS.has(s));
   const wide = (s: Source) => BY_PROVINCE.has(s) || BY_FACETS.has(s);
   const other = found.some((s) => !wide(s) && !ROWS.has(s));
   return found.filter((s) => !wide(s) || (!other && !narrow));
