@@ -21,7 +21,7 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     LIMIT 1 OFFSET (SELECT count(DISTINCT agency_id) // 2 FROM read_parquet(${list('agg_agency_year')}) WHERE fiscal_year = ${fy})`);
   // Vendors are Zipf-distributed: the busiest has ~9% of all contracts (a worst case), the
   // 100th a few thousand (a large but ordinary supplier); the 300th is past the busy vendors
-  // whose views the headline files hold (BUSY_VENDORS).
+  // whose views the headline files hold (BUSY_VENDORS), the 3,000th an ordinary one.
   const vendorAt = (rank: number) =>
     one(`SELECT v.tin FROM read_parquet(${list('agg_vendor_year')}) g
     JOIN read_parquet(${list('vendors')}) v USING (vendor_id) WHERE v.tin IS NOT NULL
@@ -29,6 +29,7 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
   const vendor = await vendorAt(100);
   const busiest = await vendorAt(1);
   const past = await vendorAt(300);
+  const ordinary = await vendorAt(3000);
   const provinceAt = (offset: number) =>
     one(`SELECT p.province_name FROM read_parquet(${list('agg_cube')}) g
     JOIN read_parquet(${list('provinces')}) p USING (province_id)
@@ -61,6 +62,7 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     { name: 'vendor, all years (100th busiest)', path: q({ vendor: vendor.tin! }) },
     { name: 'vendor, all years (busiest)', path: q({ vendor: busiest.tin! }) },
     { name: 'vendor, all years (300th busiest)', path: q({ vendor: past.tin! }) },
+    { name: 'vendor, all years (3,000th busiest)', path: q({ vendor: ordinary.tin! }) },
     {
       name: 'province + method',
       path: q({ province: province.province_name!, method: 'specific' }),
@@ -94,8 +96,10 @@ function facetViews(
   types: string[],
 ): Interaction[] {
   return [
-    // A province with a type or a status: no pre-aggregate has both (the engine's, from facts).
+    // A province with a type or a status: the province pre-aggregates by type and status (schema
+    // 24; the facts before).
     { name: 'province + type', path: q({ province, type: types[0]! }) },
+    { name: 'province + type, one year', path: q({ fy: String(fy), province, type: types[0]! }) },
     {
       name: 'province + status',
       path: q({ province, status }),

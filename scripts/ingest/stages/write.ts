@@ -60,7 +60,6 @@ export async function writeTables(
     const order = [...keys, ...(unique ? [] : columns.filter((c) => !keys.includes(c)))]
       .map((c) => `${c} NULLS FIRST`)
       .join(', ');
-    const rowGroup = rowGroupRows(table);
     for (const slice of await slicesOf(db, table, years)) {
       const total = await db.scalar(`SELECT count(*) FROM ${table} WHERE ${slice.where}`);
       const max = maxRows[table] ?? Infinity;
@@ -91,6 +90,10 @@ export async function writeTables(
             ? ` AND ${keys[0]} BETWEEN (SELECT lo FROM _cuts WHERE part = ${part}) AND (SELECT hi FROM _cuts WHERE part = ${part})`
             : '';
         const rows = `SELECT ${columns.join(', ')} FROM ${table} WHERE ${slice.where}${inPart} ORDER BY ${order}`;
+        const ownFile =
+          parts > 1 &&
+          (await db.scalar(`SELECT (lo = hi)::INTEGER FROM _cuts WHERE part = ${part}`)) === 1;
+        const rowGroup = rowGroupRows(table, ownFile);
         // Parquet format v2: sorted integers take delta encoding (the word index's postings
         // take half a byte a row instead of three; project_seq in the facts almost nothing).
         // DuckDB-WASM 1.28 reads it: every column of a year's files read back identical.
