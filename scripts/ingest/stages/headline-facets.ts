@@ -31,9 +31,13 @@ import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './he
  * Each view's key by every id it covers (an id of a group is in its own view and the group's):
  * one value's views, and (schema 24) those of two or more of the facet's groups (`groupSets`).
  */
-function viewIds(def: FacetDef, dims: DimsFile, nullRows: boolean): ViewId[] {
+function viewIds(def: FacetDef, dims: DimsFile): ViewId[] {
   const rows = (dims[def.key] ?? []).map((r) => dimRow(def, r));
-  const values = [...rows.map((x) => [x.name]), ...groupSets(def, rows, nullRows)];
+  const values = [
+    ...rows.map((x) => [x.name]),
+    ...(def.buckets?.values ?? []).map((g) => [g]),
+    ...groupSets(def, rows),
+  ];
   const out = new Map<string, { ids: (number | null)[]; one: boolean }>();
   for (const v of values) {
     const ids = facetIds(def, v, rows);
@@ -49,25 +53,20 @@ function viewIds(def: FacetDef, dims: DimsFile, nullRows: boolean): ViewId[] {
 type ViewId = [string, number | null, boolean];
 
 /**
- * The facet's groups (the method groups) that stand for rows, each alone and every set of two or
- * more of them: a link to `method=open&method=selective` (the competitive methods) is one file.
- * The group `unknown` stands for rows with no value (`nullRows`: some exist) besides its ids; the
- * explorer offers no group without rows, so a set with an empty one is not written (its view
- * would be the same as the set without it).
+ * Every set of two or more of the facet's named groups (the method groups but `unknown`) that
+ * stand for rows: a link to `method=open&method=selective` (the competitive methods) is one file.
+ * `unknown` also stands for the rows with no value, which the ids cannot tell: a set with it is
+ * the engine's (covers.ts), as a set with a group the data lacks is the set without it.
  */
-function groupSets(def: FacetDef, rows: DimRow[], nullRows: boolean): string[][] {
-  const groups = (def.buckets?.values ?? []).filter((g) => {
-    const ids = facetIds(def, [g], rows);
-    return !!ids && (ids.ids.length > 0 || (ids.nulls && nullRows));
-  });
-  // Every subset but the empty one, by the bits of 1 … 2^n - 1.
+function groupSets(def: FacetDef, rows: DimRow[]): string[][] {
+  const groups = (def.buckets?.values ?? []).filter(
+    (g) => g !== def.buckets!.unknown && !!facetIds(def, [g], rows)?.ids.length,
+  );
+  // Every subset of two or more, by the bits of 1 … 2^n - 1.
   return Array.from({ length: 2 ** groups.length - 1 }, (_, i) =>
     groups.filter((_, j) => ((i + 1) >> j) & 1),
-  );
+  ).filter((set) => set.length > 1);
 }
-
-/** The projects with no value of the facet. */
-const nullCount = (def: FacetDef) => `SELECT count(*) FROM projects WHERE ${def.id} IS NULL`;
 
 /** The rows `alias` (projects or contracts) of each view, by its key `f.k`. */
 const joinOn = (def: FacetDef, alias: string, column: string) =>
@@ -119,8 +118,7 @@ export async function writeFacetViews(
     `CREATE OR REPLACE TEMP TABLE facet_views (facet VARCHAR, k VARCHAR, id INTEGER, one BOOLEAN)`,
   );
   for (const def of defs) {
-    const nullRows = !!def.buckets && (await db.scalar(nullCount(def))) > 0;
-    const rows = viewIds(def, dims, nullRows);
+    const rows = viewIds(def, dims);
     if (!rows.length) continue;
     const values = rows
       .map(([k, id, one]) => `('${def.key}', '${k}', ${id ?? 'NULL'}, ${one})`)

@@ -17,7 +17,7 @@ export function oneWord(q: string): string | null {
 /**
  * The view's facet values with files of their own, if they are its filter: one value of a facet
  * (files.ts `FACET_VIEWS`), one value each of two of `FACET_PAIRS` (schema 23), or two or more of
- * a facet's groups, the method groups (schema 24).
+ * a facet's named groups, the method groups but `unknown` (schema 24).
  */
 export function facetView(
   f: Filters,
@@ -27,9 +27,9 @@ export function facetView(
   const set = FACET_VIEWS.filter((k) => f[k].length);
   if (set.length === 1 && f[set[0]!].length > 1) {
     const key = set[0]!;
-    const groups: readonly string[] =
-      (FACETS.find((d) => d.key === key) as FacetDef).buckets?.values ?? [];
-    const all = schema >= 24 && f[key].every((v) => groups.includes(v));
+    // Named groups only: `unknown` also stands for rows with no value (headline-facets.ts).
+    const b = (FACETS.find((d) => d.key === key) as FacetDef).buckets;
+    const all = !!b && schema >= 24 && f[key].every((v) => v !== b.unknown && b.values.includes(v));
     return all ? [{ key, values: f[key] }] : null;
   }
   if (!set.length || set.some((k) => f[k].length > 1)) return null;
@@ -44,7 +44,7 @@ export function facetView(
  * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
  * a one-word search of project names (the word's file exists only for frequent words) or one
  * value of a province, method, type or status, one value each of two of method, type and
- * status (data of `schema` 23 or newer) or two or more method groups (24 or newer); in any order
+ * status (data of `schema` 23 or newer) or two or more named method groups (24 or newer); in any order
  * and on any page (the files
  * hold the first page in the default order only).
  */
