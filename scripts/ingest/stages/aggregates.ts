@@ -35,9 +35,10 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
     coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;
   // Dimensions may be NULL (no method, no type): join on IS NOT DISTINCT FROM. Every contract's
   // project is in projects, so projects' groups cover all contract groups.
+  // A contract row's project status is `project_status_id` (its own is the contract's).
+  const asContract = (c: string) => (c === 'status_id' ? 'project_status_id AS status_id' : c);
   const cube = async (table: string, dims: string[]) => {
     const d = dims.join(', ');
-    const asContract = (c: string) => (c === 'status_id' ? 'project_status_id AS status_id' : c);
     await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
       WITH p AS (SELECT ${d}, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget, ${ref}
                  FROM projects GROUP BY ALL),
@@ -69,7 +70,7 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   await contractSums('agg_month_place', ['province_id', 'fiscal_year', 'method_id', month]);
   await contractSums('agg_month', ['fiscal_year', month]);
   // By the project's method, status and type (agg_cube's facets): a view of two of them.
-  const facets = ['project_status_id AS status_id', 'type_id', 'method_id'];
+  const facets = ['status_id', 'type_id', 'method_id'].map(asContract);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_facets AS
     SELECT status_id, type_id, method_id, agency_id, count(*)::INTEGER AS projects,
            coalesce(sum(budget), 0) AS budget
@@ -79,7 +80,7 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   // The province ones by the project's type and status instead of its method.
   const place = ['province_id', 'type_id', 'status_id'];
   await cube('agg_place_facets', [...place, 'fiscal_year', 'agency_id', 'district_id']);
-  const placeOfContract = ['province_id', 'type_id', 'project_status_id AS status_id'];
+  const placeOfContract = place.map(asContract);
   await contractSums(
     'agg_vendor_place_facets',
     [...placeOfContract, 'fiscal_year', 'vendor_id'],

@@ -82,6 +82,12 @@ export async function writeTables(
         );
         parts = await db.scalar(`SELECT count(*) FROM _cuts`);
       }
+      // The parts that hold one key's rows alone (a busy vendor's file), asked once per slice.
+      const ownFiles = new Set(
+        parts > 1
+          ? (await db.rows(`SELECT part FROM _cuts WHERE lo = hi`)).map((r) => Number(r.part))
+          : [],
+      );
       for (let part = 0; part < parts; part++) {
         const rel = fileName(table, slice.fy, slice.part + part, parts);
         await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -90,10 +96,7 @@ export async function writeTables(
             ? ` AND ${keys[0]} BETWEEN (SELECT lo FROM _cuts WHERE part = ${part}) AND (SELECT hi FROM _cuts WHERE part = ${part})`
             : '';
         const rows = `SELECT ${columns.join(', ')} FROM ${table} WHERE ${slice.where}${inPart} ORDER BY ${order}`;
-        const ownFile =
-          parts > 1 &&
-          (await db.scalar(`SELECT (lo = hi)::INTEGER FROM _cuts WHERE part = ${part}`)) === 1;
-        const rowGroup = rowGroupRows(table, ownFile);
+        const rowGroup = rowGroupRows(table, ownFiles.has(part));
         // Parquet format v2: sorted integers take delta encoding (the word index's postings
         // take half a byte a row instead of three; project_seq in the facts almost nothing).
         // DuckDB-WASM 1.28 reads it: every column of a year's files read back identical.
