@@ -533,6 +533,9 @@ describe('profiles on the real drone set', () => {
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     await page.waitForSelector('[data-testid="following-empty"]');
+    // The input takes a file once the manifest is in (it is disabled before): a file set earlier
+    // was dropped on a loaded CI machine (the message never came).
+    await page.waitForSelector('[data-testid="following-import"]:enabled');
     const saved = path.join(E2E_TMP, 'following.opml');
     writeFileSync(saved, file.bytes);
     await page.setInputFiles('[data-testid="following-import"]', saved);
