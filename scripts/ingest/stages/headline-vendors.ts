@@ -52,18 +52,12 @@ export async function writeVendorViews(
   );
   for (const { vendor_key } of busy) {
     const key = String(vendor_key);
-    await w.write(
-      headlinePath.vendorView(await agencyFileKey(key)),
-      viewFile(key, null, top.get(key)),
-    );
+    w.write(headlinePath.vendorView(await agencyFileKey(key)), viewFile(key, null, top.get(key)));
   }
   for (const [k, rows] of topYear) {
     const at = k.indexOf('|');
     const [fy, key] = [Number(k.slice(0, at)), k.slice(at + 1)];
-    await w.write(
-      headlinePath.vendorViewYear(await agencyFileKey(key), fy),
-      viewFile(key, fy, rows),
-    );
+    w.write(headlinePath.vendorViewYear(await agencyFileKey(key), fy), viewFile(key, fy, rows));
   }
   await db.conn.run(`DROP TABLE busy_vendors`);
   return new Set(busy.map((r) => Number(r.vendor_id)));

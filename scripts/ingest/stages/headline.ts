@@ -81,9 +81,9 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   // A facet asked only under another (districts) in a file of its own: every view reads
   // dims.json, only a province's view the districts (13 KB of 17 at 6M rows).
   const always = defs.filter((def) => !def.under).map((def) => [def.key, dims[def.key]]);
-  await w.write(headlinePath.dims(), Object.fromEntries(always));
+  w.write(headlinePath.dims(), Object.fromEntries(always));
   for (const def of defs.filter((d) => d.under)) {
-    await w.write(headlinePath.dimsUnder(def.key), dims[def.key]);
+    w.write(headlinePath.dimsUnder(def.key), dims[def.key]);
   }
 
   // National.
@@ -94,11 +94,11 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     years: yearsOf(await db.rows(agencyYearsSql(''))),
     ...viewFile(null, null, (await db.rows(topSql([]))).map(headRow)),
   };
-  await w.write(headlinePath.national(), national);
+  w.write(headlinePath.national(), national);
   const byYear = groupBy(await db.rows(topSql(['p.fiscal_year'])), (r) => `${r.g0}`, headRow);
   for (const [fy, rows] of byYear) {
     const file = { years: national.years, ...viewFile(null, Number(fy), rows) };
-    await w.write(headlinePath.nationalYear(Number(fy)), file);
+    w.write(headlinePath.nationalYear(Number(fy)), file);
   }
 
   // Agency names.
@@ -162,6 +162,6 @@ async function writeVendors(
     };
     shards.set(shard, s);
   }
-  for (const [shard, s] of shards) await w.write(headlinePath.vendor(shard), s);
+  for (const [shard, s] of shards) w.write(headlinePath.vendor(shard), s);
   return { vendor_shard_hex: hex, files: w.files, bytes: w.bytes, sha256: w.digest(), methods };
 }
