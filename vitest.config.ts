@@ -1,12 +1,18 @@
 /** The tests: the app's Vite config plus the two projects (unit on Node, e2e in Chromium). */
+import { mkdirSync } from 'node:fs';
 import { defineConfig, mergeConfig } from 'vitest/config';
+import { TMP } from './tests/helpers/paths.ts';
 import { codeKey, pruneFixtures } from './tests/helpers/code-key.ts';
 import LongestFirst from './tests/helpers/sequencer.ts';
 import app from './vite.config.ts';
 
 // The shared datasets' key, once for the whole run (tests/helpers/fixtures.ts).
 process.env.FIXTURE_KEY = codeKey(import.meta.dirname);
-pruneFixtures(`${import.meta.dirname}/tmp/fixtures`, process.env.FIXTURE_KEY);
+pruneFixtures(`${TMP}/fixtures`, process.env.FIXTURE_KEY);
+// The ingests' working databases (os.tmpdir()) beside the tests' other scratch files, in every
+// worker and every CLI the tests start.
+process.env.TMPDIR = `${TMP}/os`;
+mkdirSync(process.env.TMPDIR, { recursive: true });
 
 export default mergeConfig(
   app,

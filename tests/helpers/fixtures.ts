@@ -1,8 +1,9 @@
 /**
  * Datasets the tests share, each built once and then read only: the real drone set ingested, and
- * generated sets by (rows, seed). A fixture lives in tmp/fixtures/<name>-<code key>, where the key
- * hashes the code that makes it (ingest, generator, schema, search, the lockfile): a change to that
- * code builds it again, anything else reuses it, in this run and the next. Test files run in
+ * generated sets by (rows, seed). A fixture lives in fixtures/<name>-<code key> in the tests'
+ * scratch folder (paths.ts `TMP`), where the key hashes the code that makes it (ingest,
+ * generator, schema, search, the lockfile): a change to that code builds it again, anything else
+ * reuses it, in this run and the next. Test files run in
  * parallel workers: the first to ask builds (under a lock), the others wait for it. The key is
  * taken once per run (code-key.ts).
  */
