@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
-import { download, launch, ready, serve, type TestServer } from '../helpers/browser';
+import { download, launch, ready, serve, untilNextRun, type TestServer } from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { TMP } from '../helpers/paths';
 import { manifestOf, table } from '../helpers/expected';
@@ -65,14 +65,7 @@ async function ask(page: Page, sql: string, origin = site.origin): Promise<Answe
     await page.goto(href);
     return answer(page);
   }
-  const before = Number(await page.getAttribute(sel, 'data-run'));
-  await clickLink(page, href);
-  await page.waitForFunction(
-    ([s, n]) =>
-      Number(document.querySelector(s as string)?.getAttribute('data-run')) > (n as number),
-    [sel, before],
-    { timeout: 90_000 },
-  );
+  await untilNextRun(page, sel, () => clickLink(page, href));
   return answer(page);
 }
 

@@ -77,15 +77,29 @@ export async function visit(page: Page, href: string): Promise<void> {
     await page.goto(href);
     return ready(page);
   }
-  const before = Number(await page.getAttribute(sel, 'data-run'));
-  await clickLink(page, href);
-  await page.waitForURL(href);
   // The run count moves on when the view is ready or failed; ready() tells which.
+  await untilNextRun(page, sel, async () => {
+    await clickLink(page, href);
+    await page.waitForURL(href);
+  });
+  await ready(page);
+}
+
+/**
+ * Do `action` (follow a link), then wait until the `data-run` count of `sel` (the explorer's
+ * views, the SQL console's answers) moves past what it was before.
+ */
+export async function untilNextRun(
+  page: Page,
+  sel: string,
+  action: () => Promise<void>,
+): Promise<void> {
+  const before = Number(await page.getAttribute(sel, 'data-run'));
+  await action();
   await page.waitForFunction(
     ([s, n]) =>
       Number(document.querySelector(s as string)?.getAttribute('data-run')) > (n as number),
     [sel, before],
     { timeout: 90_000 },
   );
-  await ready(page);
 }
