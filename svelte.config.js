@@ -10,11 +10,15 @@ if (base && !/^\/[\w.-]+(\/[\w.-]+)*$/.test(base)) {
 }
 const assets = process.env.ASSETS_DIR ?? 'static';
 const out = process.env.BUILD_DIR ?? 'build';
+// KIT_OUT_DIR: SvelteKit's working folder (default .svelte-kit), so that the tests' two builds
+// can run side by side.
+const kitOut = process.env.KIT_OUT_DIR ?? '.svelte-kit';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
   preprocess: vitePreprocess(),
   kit: {
+    outDir: kitOut,
     adapter: adapter({ pages: out, assets: out, fallback: undefined, strict: true }),
     paths: { base, relative: false },
     files: { assets },
