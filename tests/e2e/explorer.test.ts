@@ -86,6 +86,27 @@ async function open(url: string): Promise<{ page: Page; requested: string[] }> {
   return p;
 }
 
+/** The page the tests of one view share (a test that needs a page load of its own opens one). */
+let sharedPage: { page: Page; requested: string[] } | null = null;
+
+/**
+ * A view in the shared page, reached by a link from the explorer view it is on (a page load costs
+ * the machine about 5 CPU seconds, a followed link about 0.5: docs/benchmarks.md); loaded when the
+ * page is on no explorer view. `requested` holds what this view asked for.
+ */
+async function view(url: string): Promise<{ page: Page; requested: string[] }> {
+  if (!sharedPage || sharedPage.page.isClosed()) sharedPage = await newPage();
+  const { page, requested } = sharedPage;
+  requested.length = 0;
+  const onExplorer = page.url().startsWith(`${server.origin}/explore`);
+  if (onExplorer) await visit(page, url);
+  else {
+    await page.goto(url);
+    await ready(page);
+  }
+  return sharedPage;
+}
+
 describe('landing page', () => {
   it('has its numbers in the prerendered HTML, before any script, wasm or Parquet loads', async () => {
     const html = await (await fetch(`${server.origin}/`)).text();
@@ -157,7 +178,7 @@ describe('explorer on generated data', () => {
       { fy: [shared.fy], agency: shared.name, method: ['specific'], min: 10_000 },
     ];
     // One page, navigated in the app (as a person clicking links does): one engine for all cases.
-    const { page } = await open(url({}));
+    const { page } = await view(url({}));
     for (const c of cases) {
       const expected = await expectedTotals(DEMO_DATA, c);
       await follow(page, url(c));
@@ -166,11 +187,10 @@ describe('explorer on generated data', () => {
         .toEqual({ case: c, ...expected });
       await ready(page);
     }
-    await page.close();
   });
 
   it('lists the largest projects first, with names and agencies as text', async () => {
-    const { page } = await open(`${server.origin}/explore?fy=2566`);
+    const { page } = await view(`${server.origin}/explore?fy=2566`);
     const rowsShown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
       trs.map((tr) => ({ id: tr.getAttribute('data-project-id'), text: tr.textContent ?? '' })),
     );
@@ -184,7 +204,6 @@ describe('explorer on generated data', () => {
     );
     expect(rowsShown.map((r) => r.id)).toEqual(top.map((r) => r.project_id));
     expect(rowsShown[0]!.text).toMatch(/โดยวิธี/);
-    await page.close();
   });
 
   it('reads Parquet with range requests only and asks no other origin', async () => {
@@ -240,23 +259,21 @@ describe('explorer on generated data', () => {
 
   it('filters by an agency typed into the form', async () => {
     const shared = await sharedAgencyName(DEMO_DATA);
-    const { page } = await open(`${server.origin}/explore?fy=${shared.fy}`);
+    const { page } = await view(`${server.origin}/explore?fy=${shared.fy}`);
     await page.fill('#agency', shared.name);
     await page.press('#agency', 'Enter');
     await page.waitForURL((u) => u.searchParams.get('agency') === shared.name);
     await expect
       .poll(() => values(page), POLL)
       .toEqual(await expectedTotals(DEMO_DATA, { fy: [shared.fy], agency: shared.name }));
-    await page.close();
   });
 
   it('explains invalid URL values and ignores them', async () => {
-    const { page } = await open(`${server.origin}/explore?fy=abc&fy=2567&fy=9999`);
+    const { page } = await view(`${server.origin}/explore?fy=abc&fy=2567&fy=9999`);
     const msg = await page.textContent('[data-testid="invalid-params"]');
     expect(msg).toContain('fy=abc');
     expect(msg).toContain('fy=9999');
     expect(await values(page)).toEqual(await expectedTotals(DEMO_DATA, { fy: [2567] }));
-    await page.close();
   });
 
   it('names values the dataset has no row for: unknown agency, vendor, method, year (#21)', async () => {
@@ -268,7 +285,7 @@ describe('explorer on generated data', () => {
       ['method', 'specific'],
       ['vendor', 'name:ไม่มีผู้ขายนี้'],
     ]);
-    const { page } = await open(`${server.origin}/explore?${q}`);
+    const { page } = await view(`${server.origin}/explore?${q}`);
     const msg = (await page.textContent('[data-testid="unknown-values"]'))!;
     for (const v of ['fy=2599', "agency=' OR 1=1 --", 'method=zzz', 'vendor=name:ไม่มีผู้ขายนี้']) {
       expect(msg).toContain(v);
@@ -277,9 +294,8 @@ describe('explorer on generated data', () => {
     expect((await values(page)).projects).toBe('0');
     // A known agency that is simply absent from a year is not "unknown".
     const shared = await sharedAgencyName(DEMO_DATA);
-    const known = await open(`${server.origin}/explore?agency=${encodeURIComponent(shared.name)}`);
+    const known = await view(`${server.origin}/explore?agency=${encodeURIComponent(shared.name)}`);
     expect(await known.page.locator('[data-testid="unknown-values"]').count()).toBe(0);
-    await Promise.all([page.close(), known.page.close()]);
   });
 
   it('serves English under /en with the same numbers; a Thai page never fetches the English labels', async () => {
@@ -411,7 +427,7 @@ describe('explorer controls', () => {
 
   it('picks an agency from the suggestions: name, sub-unit and province in the URL', async () => {
     const shared = await sharedAgencyName(DEMO_DATA);
-    const { page } = await open(url({}));
+    const { page } = await view(url({}));
     await page.fill('#agency', shared.name.slice(0, 8));
     const first = page.locator('[data-testid="agency-suggestions"] button').first();
     await first.waitFor();
@@ -426,12 +442,11 @@ describe('explorer controls', () => {
     };
     expect(f.agency).toContain(shared.name.slice(0, 8));
     await expect.poll(() => values(page), POLL).toEqual(await expectedTotals(DEMO_DATA, f));
-    await page.close();
   });
 
   it('Enter takes the highlighted suggestion; text no agency has becomes a search (#21)', async () => {
     const shared = await sharedAgencyName(DEMO_DATA);
-    const { page } = await open(url({}));
+    const { page } = await view(url({}));
     const part = shared.name.slice(0, 8);
     await page.fill('#agency', part);
     const options = page.locator('[data-testid="agency-suggestions"] button');
@@ -455,14 +470,13 @@ describe('explorer controls', () => {
     await page.waitForURL((u) => u.searchParams.get('q') === 'ไม่มีหน่วยงานนี้');
     const after = new URL(page.url()).searchParams;
     expect([after.get('qin'), after.get('agency')]).toEqual(['all', null]);
-    await page.close();
   });
 
   it('finds a vendor by TIN and shows what it won across all years', async () => {
     const [v] = await rows(`SELECT v.tin, v.vendor_key FROM ${table(DEMO_DATA, 'contracts')} c
       JOIN ${table(DEMO_DATA, 'vendors')} v USING (vendor_id) WHERE v.tin IS NOT NULL
       GROUP BY ALL ORDER BY count(DISTINCT c.fiscal_year) DESC, count(*) DESC, 1 LIMIT 1`);
-    const { page } = await open(url({}));
+    const { page } = await view(url({}));
     await page.fill('#vendor', String(v!.tin));
     // Enter once the suggestions are on screen (their arrival once reset the typed text).
     await page.locator('[data-testid="vendor-suggestions"]').waitFor();
@@ -489,7 +503,6 @@ describe('explorer controls', () => {
     expect(Object.fromEntries(shown)).toEqual(
       Object.fromEntries(names.map((x) => [x.project_id, x.project_name])),
     );
-    await page.close();
   });
 
   it('opens a project with every field and its contracts', async () => {
@@ -566,7 +579,7 @@ describe('explorer controls', () => {
   });
 
   it('draws the charts with their data as tables', async () => {
-    const { page } = await open(url({ fy: [2565, 2566] }));
+    const { page } = await view(url({ fy: [2565, 2566] }));
     const years = await page.$$eval('[data-testid="chart-year-method-table"] tbody tr', (t) =>
       t.map((tr) => tr.querySelector('td')?.textContent),
     );
@@ -598,11 +611,10 @@ describe('explorer controls', () => {
       expect(l.title).toBe(l.text);
       expect(l.lines, l.text).toBeLessThanOrEqual(2.05);
     }
-    await page.close();
   });
 
   it('gives the year and month charts axes, value labels and marks a keyboard reads, equal to their tables and native DuckDB (#24)', async () => {
-    const { page } = await open(url({ fy: [2565, 2566] }));
+    const { page } = await view(url({ fy: [2565, 2566] }));
     /** Whole baht in a table cell as the page formats them (th-TH: comma thousands). */
     const baht = (s: string) => Number(s.replace(/,/g, ''));
     for (const id of ['chart-year-method', 'chart-month']) {
@@ -678,7 +690,6 @@ describe('explorer controls', () => {
     expect(
       await page.locator('[data-testid="chart-year-method-value"]').allTextContents(),
     ).toHaveLength(2);
-    await page.close();
   });
 
   it('pins a view to the data version and warns when the live data differs', async () => {
@@ -696,7 +707,7 @@ describe('explorer controls', () => {
   });
 
   it('never shows a stale result after a fast sequence of changes', async () => {
-    const { page } = await open(url({}));
+    const { page } = await view(url({}));
     const steps: Partial<Filters>[] = [
       { fy: [2559] },
       { fy: [2559], method: ['open'] },
@@ -709,11 +720,10 @@ describe('explorer controls', () => {
     await page.waitForTimeout(1500);
     expect(await values(page)).toEqual(last);
     expect(await page.isChecked('[data-testid="filter-fy"] input[value="2564"]')).toBe(true);
-    await page.close();
   });
 
   it('explains every kind of invalid value and still shows the valid ones', async () => {
-    const { page } = await open(
+    const { page } = await view(
       `${server.origin}/explore?fy=2567&vendor=%3Cscript%3E&min=abc&from=2024-13-01&sort=x&page=-1&method=specific`,
     );
     const msg = (await page.textContent('[data-testid="invalid-params"]'))!;
@@ -723,13 +733,12 @@ describe('explorer controls', () => {
     expect(await values(page)).toEqual(
       await expectedTotals(DEMO_DATA, { fy: [2567], method: ['specific'] }),
     );
-    await page.close();
   });
 });
 
 describe('years in the Common era (era=ce, #21)', () => {
   it('shows every year in CE on the explorer and the landing page, and links and filters keep it', async () => {
-    const { page } = await open(`${url({ fy: [2566] })}&era=ce`);
+    const { page } = await view(`${url({ fy: [2566] })}&era=ce`);
     const years = () =>
       page.locator('[data-testid="results"] tbody tr td:nth-child(2)').allTextContents();
     // FY2566 runs from October 2022 to September 2023.
@@ -757,7 +766,6 @@ describe('years in the Common era (era=ce, #21)', () => {
     await page.click('[data-testid="era-switch"]');
     await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('era') === 'be');
     await expect.poll(() => page.textContent('tr[data-fy="2566"] a'), POLL).toBe('2566');
-    await page.close();
   });
 });
 
