@@ -87,24 +87,16 @@ async function open(url: string): Promise<{ page: Page; requested: string[] }> {
 }
 
 /** The page the tests of one view share (a test that needs a page load of its own opens one). */
-let sharedPage: { page: Page; requested: string[] } | null = null;
+let sharedPage: Page | null = null;
 
 /**
  * A view in the shared page, reached by a link from the explorer view it is on (a page load costs
- * the machine about 5 CPU seconds, a followed link about 0.5: docs/benchmarks.md); loaded when the
- * page is on no explorer view. `requested` holds what this view asked for.
+ * the machine about 5 CPU seconds, a followed link about 0.5: docs/benchmarks.md).
  */
-async function view(url: string): Promise<{ page: Page; requested: string[] }> {
-  if (!sharedPage || sharedPage.page.isClosed()) sharedPage = await newPage();
-  const { page, requested } = sharedPage;
-  requested.length = 0;
-  const onExplorer = page.url().startsWith(`${server.origin}/explore`);
-  if (onExplorer) await visit(page, url);
-  else {
-    await page.goto(url);
-    await ready(page);
-  }
-  return sharedPage;
+async function view(url: string): Promise<{ page: Page }> {
+  if (!sharedPage || sharedPage.isClosed()) sharedPage = await browser.newPage();
+  await visit(sharedPage, url);
+  return { page: sharedPage };
 }
 
 describe('landing page', () => {

@@ -65,15 +65,15 @@ export async function ready(
 }
 
 /**
- * Go to the explorer view `href` inside the app (a blank page loads it), as a person following a
- * link does (the page's engine keeps running: no second start), and wait until that view has
- * finished (`data-run` moves on). A view with other filters but the same meaning (two invalid
- * values) runs nothing: it would wait in vain.
+ * Go to the explorer view `href` inside the app (a page on no explorer view, a blank one or a
+ * profile, loads it), as a person following a link does (the page's engine keeps running: no
+ * second start), and wait until that view has finished (`data-run` moves on). A view with other
+ * filters but the same meaning (two invalid values) runs nothing: it would wait in vain.
  */
 export async function visit(page: Page, href: string): Promise<void> {
   const sel = '[data-testid="explorer"]';
   if (page.url() === href) return ready(page);
-  if (page.url() === 'about:blank') {
+  if (!(await page.$(sel))) {
     await page.goto(href);
     return ready(page);
   }
