@@ -1,8 +1,9 @@
 /**
  * The headline before the engine: with DuckDB-WASM unable to load, a link to a fiscal-year,
- * agency or vendor view still shows its headline numbers (and, but for a vendor's, the first
- * page of the table) from the headline files, equal to native DuckDB on the same data; a year's
- * or an agency name's view its facets and charts too, equal to the engine's.
+ * agency (a name or a unit) or vendor view still shows its headline numbers (and, but for a
+ * vendor's or a unit's year, the first page of the table) from the headline files, equal to
+ * native DuckDB on the same data; a year's or an agency name's view its facets and charts too,
+ * equal to the engine's.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +71,8 @@ describe('headline numbers before the engine', () => {
       headlineCovers({ ...NO_FILTERS, ...c }),
     );
     const agency = cases.find((c) => c.agency && !c.fy)!.agency!;
-    cases.push({ fy: [2558, 2561, 2568] }, { agency, fy: [2559, 2560] });
+    const unit = cases.find((c) => c.sub)!;
+    cases.push({ fy: [2558, 2561, 2568] }, { agency, fy: [2559, 2560] }, { ...unit, fy: [2567] });
     expect(cases.some((c) => c.vendor && c.fy)).toBe(true);
     // The busiest vendor (vendor_id 1) has its first page in the files too.
     const [busiest] = await rows(
@@ -106,8 +108,8 @@ describe('headline numbers before the engine', () => {
         headline: 'ready',
         ...(await expectedTotals(DEMO_DATA, c)),
       });
-      // A vendor that is not busy: its first page waits for the engine.
-      if (c.vendor && got.pending) continue;
+      // A vendor that is not busy, an agency unit's year: the first page waits for the engine.
+      if ((c.vendor || (c.sub && c.fy?.length)) && got.pending) continue;
       expect({ case: c, ids: got.ids }).toEqual({
         case: c,
         ids: await expectedFirstPage(DEMO_DATA, c),
@@ -134,9 +136,10 @@ describe('headline numbers before the engine', () => {
     await page.close();
   });
 
-  it('shows the facets and charts of a year, an agency name, a frequent word, a busy vendor, one and two method groups and a method with a status with no DuckDB-WASM, as the engine computes them', async () => {
+  it('shows the facets and charts of a year, an agency name and unit, a frequent word, a busy vendor, one and two method groups and a method with a status with no DuckDB-WASM, as the engine computes them', async () => {
     const cases = await filterCases(DEMO_DATA);
     const agency = cases.find((x) => x.agency && !x.sub)!.agency!;
+    const unit = cases.find((x) => x.sub)!;
     const status = cases.find((x) => x.status)!.status!;
     // The most frequent word whose hits the ingest found (TERM_HITS_WHOLE).
     const [{ term: q }] = (await rows(
@@ -190,6 +193,9 @@ describe('headline numbers before the engine', () => {
       { method: ['specific'], status },
       // Two method groups in a year (schema 24): their facet counts every method, as one's does.
       { method: ['open', 'specific'], fy: [2567] },
+      // An agency unit's link, all years (schema 25): its province counted over its name and
+      // sub-unit, its districts within it.
+      { agency, sub: unit.sub!, province: unit.province! },
     ]) {
       const blocked = await browser.newPage();
       const requested: string[] = [];
@@ -215,12 +221,20 @@ describe('headline numbers before the engine', () => {
     await full.close();
   });
 
-  it('shows the profile numbers and years of an agency name and a vendor with no DuckDB-WASM, as the full profile does', async () => {
+  it('shows the profile numbers and years of an agency name, an agency unit and a vendor with no DuckDB-WASM, as the full profile does', async () => {
     const cases = await filterCases(DEMO_DATA);
     const agency = cases.find((c) => c.agency && !c.sub)!.agency!;
     const tin = cases.find((c) => c.vendor && /^\d{13}$/.test(c.vendor))!.vendor!;
+    // An agency unit, by its key (schema 25).
+    const unit = cases.find((c) => c.sub)!;
+    const [{ agency_key: key }] = (await rows(
+      `SELECT agency_key FROM ${table(DEMO_DATA, 'agencies')}
+       WHERE dept_name = ? AND dept_sub_name = ? AND province = ?`,
+      [unit.agency!, unit.sub!, unit.province![0]!],
+    )) as [{ agency_key: string }];
     const profiles = [
       { path: `/agency?${new URLSearchParams({ name: agency })}`, f: { agency } },
+      { path: `/agency?${new URLSearchParams({ key })}`, f: { agency: key } },
       { path: `/vendor?${new URLSearchParams({ id: tin })}`, f: { vendor: tin } },
     ];
     /** The headline numbers and the years table as the profile shows them. */

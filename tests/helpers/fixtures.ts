@@ -87,6 +87,50 @@ async function droneEarlyYears(): Promise<string> {
 }
 
 /**
+ * The real drone records of the two names with the most units, ingested with two units changed as
+ * other records have them: one with no sub-unit (its link, `agency=<name>&province=<province>`,
+ * stands for every unit of the name in its province), and some of another unit's records with no
+ * province (a unit without one, whose link stands for its name and sub-unit anywhere). Each such
+ * link differs from the unit's own projects.
+ */
+export function droneUnitsData(): Promise<string> {
+  return shared('drone-units', async (out) => {
+    const [header, ...records] = readRecords(DRONE_CSV);
+    const [name, sub, province, district] = ['ชื่อหน่วยงาน', 'ชื่อหน่วยงานย่อย', 'จังหวัด', 'เขต/อำเภอ'].map(
+      (c) => header!.indexOf(c),
+    ) as [number, number, number, number];
+    const count = (key: (r: string[]) => string, rows: string[][]) => {
+      const n = new Map<string, Set<string>>();
+      for (const r of rows) n.set(key(r), (n.get(key(r)) ?? new Set()).add(r[sub]!));
+      return [...n].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
+    };
+    const [first, second] = count((r) => r[name]!, records).map((x) => x[0]);
+    const kept = records.filter((r) => r[name] === first || r[name] === second);
+    // The province where the first name has the most sub-units: one of them loses its sub-unit.
+    const [place, subs] = count(
+      (r) => r[province]!,
+      kept.filter((r) => r[name] === first),
+    )[0]!;
+    const blank = [...subs!].sort()[0];
+    // The second name's first sub-unit: every other record of it loses its province.
+    const other = kept
+      .filter((r) => r[name] === second)
+      .map((r) => r[sub]!)
+      .sort()[0];
+    let i = 0;
+    for (const r of kept) {
+      if (r[name] === first && r[province] === place && r[sub] === blank) r[sub] = '';
+      if (r[name] === second && r[sub] === other && i++ % 2 === 0) r[province] = r[district] = '';
+    }
+    mkdirSync(out, { recursive: true });
+    const csv = path.join(out, 'src', path.basename(DRONE_CSV));
+    mkdirSync(path.dirname(csv), { recursive: true });
+    writeFileSync(csv, '\uFEFF' + stringify([header!, ...kept]));
+    await ingest({ files: [csv], out: path.join(out, 'data'), maps: DRONE_MAPS });
+  }).then((dir) => path.join(dir, 'data'));
+}
+
+/**
  * Every ninth real drone record (300 projects, FY2565–2568) under the file's header and name, for
  * tests of how an input is read, where the whole file (2,698 records) would only add time.
  */

@@ -14,7 +14,13 @@ import {
   type Headline,
   type Read,
 } from '../../src/lib/headline/view';
-import { agencyFileKey, FACET_VIEWS, headlinePath, sha256Hex } from '../../src/lib/headline/files';
+import {
+  agencyFileKey,
+  agencyKeyOf,
+  FACET_VIEWS,
+  headlinePath,
+  sha256Hex,
+} from '../../src/lib/headline/files';
 import { sourceFiles, type Row } from '../../src/lib/query/aggregate';
 import { agencyIdsSql, byIdsSql } from '../../src/lib/query/lookups';
 import { overviewRows, shapeOverview, type Overview } from '../../src/lib/query/overview';
@@ -29,15 +35,19 @@ import { rowsSql } from '../../src/lib/query/page-sql';
 import { rowSource, type Resolved } from '../../src/lib/query/plan';
 import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
 import { expectedTotals, filterCases, namesNothing } from '../helpers/expected';
-import { SHARED_GEN } from '../helpers/fixtures';
-import { fixtureDirs, ingestFixtures, siteTotals, type Site } from '../helpers/site';
+import { droneUnitsData, SHARED_GEN } from '../helpers/fixtures';
+import { fixtureDirs, ingestFixtures, site, siteTotals, type Site } from '../helpers/site';
 
 const dirs = fixtureDirs(SHARED_GEN.rows, SHARED_GEN.seed);
 let drone: Site;
 let gen: Site;
+/** The drone records of two names, two units changed (fixtures.ts `droneUnitsData`). */
+let units: Site;
+let unitsDir: string;
 
 beforeAll(async () => {
   ({ drone, gen } = await ingestFixtures(dirs));
+  units = await site((unitsDir = await droneUnitsData()));
 }, 120_000);
 
 /** The headline files read from disk, as the site reads them over HTTP. */
@@ -58,7 +68,8 @@ async function headlineAlike(s: Site, f: Filters, read: Read): Promise<Headline 
   const seen: string[] = [];
   const h = await headlineView(s.m, f, (rel) => (seen.push(rel), read(rel)));
   if (f.fy.length === 1 && (h?.totals.projects ?? 0) > 0) {
-    const wide = seen.filter((rel) => !/(^|\/)fy\d+\.json$|^dims|^vendor\//.test(rel));
+    // (A vendor's shard and a unit's file hold every year's numbers, and nothing else of size.)
+    const wide = seen.filter((rel) => !/(^|\/)fy\d+\.json$|^dims|^vendor\/|^unit\//.test(rel));
     expect({ f, wide }).toEqual({ f, wide: [] });
   }
   const under = headlinePath.dimsUnder('district');
@@ -284,8 +295,12 @@ describe('headline files', () => {
         // Another order or page: the same numbers; the table is the engine's.
         { fy: [years.at(-1)!], sort: 'fy' },
         { agency, page: 3 },
+        // An agency unit's link in a year: its numbers; the table is the engine's.
+        ...base.filter((c) => c.sub).map((c) => ({ ...c, fy: [years.at(-1)!] })),
       ];
       expect(cases.filter((c) => c.vendor).length).toBeGreaterThan(1);
+      // An agency unit's link (schema 25), all years and one.
+      expect(cases.filter((c) => c.sub).length).toBe(2);
       for (const c of cases) {
         const f: Filters = { ...NO_FILTERS, ...c };
         const h = await headlineAlike(s, f, diskRead(dir, s));
@@ -304,9 +319,10 @@ describe('headline files', () => {
         };
         expect(got).toEqual({ case: c, ...(await siteTotals(s, r)) });
         expect(got).toEqual({ case: c, ...(await expectedTotals(dir, c)) });
-        // A vendor that is not busy, another order or page: the engine reads the page.
+        // A vendor that is not busy, another order or page, a unit's year: the engine reads the
+        // page.
         if (h!.rows === null) {
-          expect({ case: c, engine: Boolean(c.vendor || c.sort || c.page) }).toEqual({
+          expect({ case: c, engine: Boolean(c.vendor || c.sort || c.page || c.sub) }).toEqual({
             case: c,
             engine: true,
           });
@@ -475,6 +491,122 @@ describe('headline files', () => {
       expect(plain).toBeGreaterThan(0);
     });
   }
+
+  it("name an agency unit's file by its agency_key, which a link to it gives (real, generated and changed units)", async () => {
+    for (const s of [drone, gen, units]) {
+      const files = tableFiles(s.m, 'agencies');
+      const all = await s.ask(
+        {
+          sql: `SELECT agency_key, dept_name, dept_sub_name, province FROM ${parquet(files)}`,
+          params: [],
+        },
+        files,
+      );
+      expect(all.length).toBeGreaterThan(20);
+      for (const a of all) {
+        const key = await agencyKeyOf(
+          String(a.dept_name),
+          (a.dept_sub_name as string | null) ?? null,
+          (a.province as string | null) ?? null,
+        );
+        expect({ a, key }).toEqual({ a, key: a.agency_key });
+      }
+    }
+  });
+
+  it("give an agency unit's link its numbers (any years), first page, facets and charts (all years), and the unit's profile its own numbers, as the engine", async () => {
+    const s = units;
+    const read = diskRead(unitsDir, s);
+    const files = tableFiles(s.m, 'agencies');
+    const all = await s.ask(
+      {
+        sql: `SELECT agency_key, dept_name, dept_sub_name, province FROM ${parquet(files)}
+          ORDER BY agency_id`,
+        params: [],
+      },
+      files,
+    );
+    const years = s.m.fiscal_years;
+    const kinds = new Set<string>();
+    let differ = 0;
+    let paged = 0;
+    for (const [i, a] of all.entries()) {
+      const key = String(a.agency_key);
+      const [agency, sub, province] = [a.dept_name, a.dept_sub_name, a.province] as [
+        string,
+        string | null,
+        string | null,
+      ];
+      const kind = `${sub === null ? 'no sub-unit' : 'sub-unit'}, ${province === null ? 'no province' : 'province'}`;
+      // Every unit changed as other records have them, and the first ten of the rest.
+      if (kind === 'sub-unit, province' && i >= 10) continue;
+      kinds.add(kind);
+      const profile = (await agencyProfile(s.ask, s.m, s.dims, { key }))!;
+      const early = (await profileHeadline(s.m, { key }, read))!;
+      expect({ key, years: early.years }).toEqual({ key, years: profile.years });
+      expect(early.totals).toMatchObject(profile.totals);
+      expect(early.agency).toEqual({
+        ...profile.agency,
+        agency_id: Number(profile.agency.agency_id),
+      });
+      const link = { agency, sub, province: province === null ? [] : [province] };
+      const ids = (await s.ask(agencyIdsSql(files, agency, sub), files)).map((x) =>
+        Number(x.agency_id),
+      );
+      for (const fy of [[], [years[0]!], [years.at(-1)!], years.slice(0, 2)]) {
+        const c = { ...link, fy };
+        const f: Filters = { ...NO_FILTERS, ...c };
+        expect(headlineCovers(f)).toBe(true);
+        const h = (await headlineAlike(s, f, read))!;
+        const { projects, budget, contracts, agreed } = h.totals;
+        const got = {
+          case: c,
+          projects: String(projects),
+          budget,
+          contracts: String(contracts),
+          agreed,
+        };
+        const r = await s.resolve(f);
+        expect(got).toEqual({ case: c, ...(await siteTotals(s, r)) });
+        expect(got).toEqual({ case: c, ...(await expectedTotals(unitsDir, c)) });
+        expect({ case: c, ids: h.agencyIds }).toEqual({ case: c, ids });
+        if (fy.length) {
+          expect({ case: c, rows: h.rows, overview: h.overview }).toEqual({
+            case: c,
+            rows: null,
+            overview: null,
+          });
+          continue;
+        }
+        // All years: the facets and charts too, where the link has a province.
+        expect({ case: c, overview: h.overview }).toEqual({
+          case: c,
+          overview: province === null ? null : await engineOverview(s, f),
+        });
+        const page = await enginePage(s, r);
+        expect({ case: c, rows: h.rows!.map((x) => pick(x as unknown as Row)) }).toEqual({
+          case: c,
+          rows: page.map(pick),
+        });
+        paged += page.length ? 1 : 0;
+        if (projects !== early.totals.projects) differ++;
+      }
+    }
+    expect(kinds).toEqual(
+      new Set(['sub-unit, province', 'no sub-unit, province', 'sub-unit, no province']),
+    );
+    // The two changed units: their links stand for more than their own projects.
+    expect(differ).toBe(2);
+    expect(paged).toBeGreaterThan(10);
+    // A link the site does not make (a unit's sub-unit in a province it is not in) has no file:
+    // the engine's.
+    const [one] = all.filter((x) => x.dept_sub_name && x.province);
+    const elsewhere = s.dims.province.find((x) => x.name !== one!.province)!.name;
+    const f = { ...NO_FILTERS, agency: String(one!.dept_name), sub: String(one!.dept_sub_name) };
+    expect(await headlineView(s.m, { ...f, province: [elsewhere] }, read)).toBeNull();
+    // Nor is a unit's link answered from data of schema 24.
+    expect(headlineCovers({ ...f, province: [String(one!.province)] }, 24)).toBe(false);
+  });
 
   it('give the profiles their numbers and years (an agency name, a vendor by TIN and by key)', async () => {
     const s = drone;

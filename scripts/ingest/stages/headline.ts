@@ -1,7 +1,7 @@
 /**
  * Stage: the headline files (src/lib/headline/files.ts): per fiscal year, the national, each
- * agency name's, each vendor's and each facet value's headline numbers, and the first page of
- * the table of the national and agency views, so a shared link shows them before the SQL engine
+ * agency name's and unit's, each vendor's and each facet value's headline numbers, and the first
+ * page of the table of the national and agency views, so a shared link shows them before the SQL engine
  * has loaded. Computed from the built tables and pre-aggregates, in the explorer's order and
  * measures.
  */
@@ -33,6 +33,7 @@ import {
 import { writeFacetViews } from './headline-facets.ts';
 import { writeWords } from './headline-words.ts';
 import { writeVendorViews } from './headline-vendors.ts';
+import { writeUnits } from './headline-units.ts';
 
 /** Year numbers grouped by `by` (with fiscal_year) over the agency pre-aggregate. */
 const agencyYearsSql = (by: string) => `SELECT ${by ? `${by}, ` : ''}fiscal_year,
@@ -115,6 +116,7 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
 
   await writeWords(db, w, agencies);
   await writeFacetViews(db, w, agencies, dims, parts);
+  await writeUnits(db, w, agencies);
   return writeVendors(db, w, methods, await writeVendorViews(db, w, agencies));
 }
 

@@ -59,9 +59,12 @@ export function agencyIds(m: Manifest, nameOrKey: string, sub: string | null): P
   });
 }
 
-/** An agency name's ids known without a query (from the headline files), for `agencyIds`. */
-export function knownAgencyIds(m: Manifest, name: string, ids: number[]): void {
-  void idCache.get(idKey(m, name, null), async () => ids);
+/**
+ * An agency name's ids (with a sub-unit: its) known without a query (from the headline files), for
+ * `agencyIds`.
+ */
+export function knownAgencyIds(m: Manifest, name: string, sub: string | null, ids: number[]): void {
+  void idCache.get(idKey(m, name, sub), async () => ids);
 }
 
 /** A vendor as the headline files have it (its shard): the engine need not look it up. */

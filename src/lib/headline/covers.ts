@@ -41,12 +41,23 @@ export function facetView(
 }
 
 /**
+ * A link to an agency unit (schema 25): its name with its sub-unit, its one province or both, as
+ * the site links a unit (the agency list, the top agencies chart, the project panel); the unit's
+ * file (files.ts `UnitFile`) answers it.
+ */
+export function unitLink(f: Filters, schema: number): boolean {
+  return (
+    schema >= 25 && !!f.agency && f.province.length <= 1 && (f.sub !== null || !!f.province.length)
+  );
+}
+
+/**
  * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
  * a one-word search of project names (the word's file exists only for frequent words) or one
  * value of a province, method, type or status, one value each of two of method, type and
- * status (data of `schema` 23 or newer) or two or more named method groups (24 or newer); in any order
- * and on any page (the files
- * hold the first page in the default order only).
+ * status (data of `schema` 23 or newer) or two or more named method groups (24 or newer), or an
+ * agency unit's link (25 or newer); in any order and on any page (the files hold the first page
+ * in the default order only).
  */
 export function headlineCovers(f: Filters, schema: number = SCHEMA_VERSION): boolean {
   const facets = facetView(f, schema) ?? [];
@@ -58,6 +69,7 @@ export function headlineCovers(f: Filters, schema: number = SCHEMA_VERSION): boo
     q: f.q,
     snap: f.snap,
     ...Object.fromEntries(facets.map((x) => [x.key, x.values])),
+    ...(unitLink(f, schema) ? { sub: f.sub, province: f.province } : {}),
     // Another order or page changes only the table: the numbers, facets and charts are the view's.
     sort: f.sort,
     page: f.page,

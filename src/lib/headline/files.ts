@@ -21,6 +21,9 @@
  *                                              project type or status (h: agencyFileKey of
  *                                              facetViewKey; schema 18); of two of method,
  *                                              type and status (h: of facetPairKey; schema 23)
+ *   unit/<agency_key>.json                     an agency unit: the view its links open (its name
+ *                                              with its sub-unit and province) and its own
+ *                                              numbers (schema 25)
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -139,6 +142,28 @@ export interface WordHits {
  */
 export type DimsFile = Record<string, Record<string, unknown>[]>;
 
+/**
+ * An agency unit's file (schema 25): the view a link to the unit opens (`agency=<name>&sub=<sub-unit>
+ * &province=<province>`, as the agency list, the top agencies chart and the project panel link
+ * it), its numbers per year, its first page and (with a province) its facets and charts over all
+ * years (a year's are the engine's), and the ids its name and sub-unit stand for. `own`: the unit's own
+ * numbers per year (its profile, `/agency?key=`), where they are not the link's (a project of
+ * another unit of the same name and sub-unit in its province, or of its own elsewhere).
+ */
+export interface UnitFile extends RowsFile {
+  /** The unit: its `agency_id` and its tuple. */
+  id: number;
+  agency: AgencyTuple;
+  years: Record<string, YearNumbers>;
+  ids: number[];
+  own?: Record<string, YearNumbers>;
+  /**
+   * The view's facets and charts over all years, where the link has a province (its own facet,
+   * the province, counted over the name and sub-unit alone; its districts counted).
+   */
+  overview?: OverviewParts;
+}
+
 /** A vendor: vendor_id, vendor_key, tin, tin_status, name, linked_contracts. */
 export type VendorTuple = [number, string, string | null, string | null, string | null, number];
 
@@ -183,6 +208,7 @@ export const headlinePath = {
   wordYear: (h: string, fy: number) => `word/${h}/fy${fy}.json`,
   facet: (h: string) => `facet/${h}.json`,
   facetYear: (h: string, fy: number) => `facet/${h}/fy${fy}.json`,
+  unit: (agencyKey: string) => `unit/${agencyKey}.json`,
 };
 
 /**
@@ -225,6 +251,18 @@ export async function sha256Hex(text: string): Promise<string> {
 /** An agency name's file name: 16 hex digits of its SHA-256 (names are Thai text). */
 export async function agencyFileKey(name: string): Promise<string> {
   return (await sha256Hex(name)).slice(0, 16);
+}
+
+/**
+ * An agency unit's `agency_key` from its name, sub-unit and province, as the ingest computes it
+ * (stages/dimensions.ts): a link to the unit names its file.
+ */
+export async function agencyKeyOf(
+  name: string,
+  sub: string | null,
+  province: string | null,
+): Promise<string> {
+  return (await sha256Hex([name, sub ?? '', province ?? ''].join('\x1f'))).slice(0, 12);
 }
 
 /** A frequent word's file name (the word normalised as a query's: search/text.ts `queryWords`). */

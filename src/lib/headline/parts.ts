@@ -58,7 +58,7 @@ export async function dimsOf(
 export async function overviewOf(
   d: Dimensions,
   totals: Totals,
-  all: TotalsFile,
+  all: Pick<TotalsFile, 'years'>,
   p: OverviewParts,
   under: string | null = null,
 ): Promise<Overview> {

@@ -1,10 +1,11 @@
 /**
  * A view's headline numbers and first table page from the headline files (files.ts), without the
- * SQL engine: for the views whose only filters are fiscal years and one of an agency name, a
- * vendor, a search of one frequent word or one province, method, type or status (the first page
- * of the table in the default order only; another order or page is the engine's, from the
- * ordered copy where it holds the page). Any other view returns null and waits for the engine,
- * which answers every view (and must agree with this to the last satang: tested).
+ * SQL engine: for the views whose only filters are fiscal years and one of an agency name, an
+ * agency unit's link, a vendor, a search of one frequent word or one province, method, type or
+ * status (the first page of the table in the default order only; another order or page is the
+ * engine's, from the ordered copy where it holds the page; a unit's, over all years only). Any
+ * other view returns null and waits for the engine, which answers every view (and must agree
+ * with this to the last satang: tested).
  */
 import { dataUrl } from '../db/dataset';
 import type { Agency, Vendor } from '../db/lookup';
@@ -12,7 +13,7 @@ import type { ResultRow } from '../db/rows';
 import { decimal, hundredths } from '../query/decimal';
 import { FACETS, NO_FILTERS, TIN, type Filters } from '../query/filters';
 import type { FacetKey } from '../query/filters/facets';
-import { facetView, headlineCovers, oneWord } from './covers';
+import { facetView, headlineCovers, oneWord, unitLink } from './covers';
 import { dimRow, facetIds, type DimRow } from '../query/filters/resolve';
 import type { Overview, Totals } from '../query/overview';
 import type { KnownHits } from '../query/search';
@@ -20,6 +21,7 @@ import { TERM_HITS_WHOLE } from '../search/text';
 import { tableFiles, type Manifest } from '../schema/tables';
 import {
   agencyFileKey,
+  agencyKeyOf,
   emptyParts,
   facetPairKey,
   facetViewKey,
@@ -30,6 +32,7 @@ import {
   type HeadRow,
   type RowsFile,
   type TotalsFile,
+  type UnitFile,
   type VendorShard,
   type ViewFile,
   type WordHits,
@@ -189,6 +192,36 @@ async function vendorView(
 }
 
 /**
+ * An agency unit's link: its numbers per year and (all years: in the default order) its first
+ * page and its facets and charts from the unit's file. No file: the link is not one the site makes (another sub-unit or
+ * province than a unit's); no project: it names nothing the data has, or nothing in its province;
+ * the engine says which.
+ */
+async function unitView(
+  m: Manifest,
+  read: Read,
+  f: Filters,
+): Promise<Omit<Headline, 'methods'> | null> {
+  const key = await agencyKeyOf(f.agency!, f.sub, f.province[0] ?? null);
+  // All years: the facets and charts too, which count the province's districts.
+  const dims = f.fy.length ? null : dimsOf(m, read, 'province');
+  const file = await read<UnitFile>(headlinePath.unit(key));
+  if (!file || !Object.keys(file.years).length) return null;
+  const totals = totalsOf(file.years, f.fy);
+  const d = await dims;
+  const first = !f.fy.length && f.sort === NO_FILTERS.sort && f.page === 1;
+  return {
+    totals,
+    rows: first ? resultRows([file]) : null,
+    vendor: null,
+    overview:
+      d && file.overview ? await overviewOf(d, totals, file, file.overview, 'province') : null,
+    agencyIds: file.ids,
+    hits: null,
+  };
+}
+
+/**
  * The files of the national view, an agency name's, a word's or a facet value's (null: the value
  * names nothing in the data, which the engine says).
  */
@@ -310,8 +343,13 @@ export async function headlineView(
   read: Read = httpRead(m),
 ): Promise<Headline | null> {
   if (!m.headline || !headlineCovers(f, m.schema_version)) return null;
-  const paths = f.vendor ? null : await viewFiles(m, read, f);
-  const view = f.vendor ? await vendorView(m, read, f) : paths && (await viewOf(m, read, f, paths));
+  const unit = unitLink(f, m.schema_version);
+  const paths = f.vendor || unit ? null : await viewFiles(m, read, f);
+  const view = unit
+    ? await unitView(m, read, f)
+    : f.vendor
+      ? await vendorView(m, read, f)
+      : paths && (await viewOf(m, read, f, paths));
   if (!view) return null;
   return { ...view, methods: m.headline.methods.map((r) => dimRow(METHODS, r)) };
 }
@@ -327,20 +365,32 @@ export interface ProfileHeadline {
     agreed: string;
   }[];
   vendor: Vendor | null;
+  /** An agency unit's profile: the unit. */
+  agency: Agency | null;
 }
 
-/** An agency name's or a vendor's profile numbers from the headline files (null: not there). */
+/** A unit's own numbers per year, from its file (schema 25). */
+async function unitEntry(m: Manifest, read: Read, key: string) {
+  const file = m.schema_version >= 25 ? await read<UnitFile>(headlinePath.unit(key)) : null;
+  return file && { years: file.own ?? file.years, agency: agencyOf(file.id, file.agency) };
+}
+
+/**
+ * An agency name's, an agency unit's (by its key) or a vendor's profile numbers from the headline
+ * files (null: not there).
+ */
 export async function profileHeadline(
   m: Manifest,
-  which: { agency: string } | { vendor: string },
+  which: { agency: string } | { key: string } | { vendor: string },
   read: Read = httpRead(m),
 ): Promise<ProfileHeadline | null> {
   if (!m.headline) return null;
   const v = 'vendor' in which ? await vendorEntry(m, read, which.vendor) : null;
+  const unit = 'key' in which ? await unitEntry(m, read, which.key) : null;
   const file =
     'agency' in which
       ? await read<TotalsFile>(headlinePath.agency(await agencyFileKey(which.agency)))
-      : v;
+      : (v ?? unit);
   if (!file) return null;
   const years = Object.keys(file.years)
     .map(Number)
@@ -349,5 +399,10 @@ export async function profileHeadline(
       const { projects, budget, contracts, agreed } = totalsOf(file.years, [y]);
       return { fiscal_year: y, projects, budget, contracts, agreed };
     });
-  return { totals: totalsOf(file.years, []), years, vendor: v && vendorOf(v) };
+  return {
+    totals: totalsOf(file.years, []),
+    years,
+    vendor: v && vendorOf(v),
+    agency: unit?.agency ?? null,
+  };
 }

@@ -156,7 +156,7 @@ export class Explorer {
         if (!current()) return;
         if (h) early = this.showEarly(h);
         // The name's ids, or the vendor, came with the files: the engine need not look them up.
-        if (h?.agencyIds && f.agency) knownAgencyIds(m, f.agency, h.agencyIds);
+        if (h?.agencyIds && f.agency) knownAgencyIds(m, f.agency, f.sub, h.agencyIds);
         if (h?.vendor && f.vendor) knownVendor(m, f.vendor, h.vendor);
         if (h?.hits && f.q) knownSearch(m, f.q, h.hits);
       }
