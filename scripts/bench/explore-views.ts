@@ -45,20 +45,20 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     .map((r) => String(r.type_name));
   const busiestProvince = await provinceAt(0);
   const q = (o: Record<string, string>) => `/explore?${new URLSearchParams(o)}`;
+  // The median agency as the site links a unit (the agency list, the top agencies chart).
+  const unit = {
+    agency: median.dept_name!,
+    ...(median.dept_sub_name ? { sub: median.dept_sub_name } : {}),
+    ...(median.province ? { province: median.province } : {}),
+  };
   return [
     { name: 'landing page', path: '/' },
     { name: 'one year', path: q({ fy: String(fy) }) },
     { name: 'year + agency', path: q({ fy: String(fy), agency: agency.dept_name! }) },
     { name: 'year + agency name (median)', path: q({ fy: String(fy), agency: median.dept_name! }) },
-    {
-      name: 'year + agency (median)',
-      path: q({
-        fy: String(fy),
-        agency: median.dept_name!,
-        ...(median.dept_sub_name ? { sub: median.dept_sub_name } : {}),
-        ...(median.province ? { province: median.province } : {}),
-      }),
-    },
+    { name: 'year + agency (median)', path: q({ fy: String(fy), ...unit }) },
+    // The same unit over all years (schema 25: its numbers and first page from its own file).
+    { name: 'agency unit, all years (median)', path: q(unit) },
     { name: 'vendor, all years (100th busiest)', path: q({ vendor: vendor.tin! }) },
     { name: 'vendor, all years (busiest)', path: q({ vendor: busiest.tin! }) },
     { name: 'vendor, all years (300th busiest)', path: q({ vendor: past.tin! }) },
