@@ -206,18 +206,33 @@ export function yearAnswers(r: Resolved, sort: Sort): boolean {
   return !COPY_SORTS.includes(sort) && rowSource(r) === 'projects' && !r.search;
 }
 
-/** The projects of these `project_seq`, in a year order, as `rowsSql` gives them. */
+/**
+ * The projects of these `project_seq`, in a year order, as `rowsSql` gives them. Each file is
+ * asked for its own `project_seq` (by the manifest's `seq_min` and `seq_max`): one range over a
+ * page spanning several years would cover every row group between them (38 MB of `projects` for
+ * an agency unit's 50 earliest projects at 6M rows, docs/benchmarks.md, session 29).
+ */
 export function seqRowsSql(
   files: readonly ManifestFile[],
   seqs: readonly number[],
   sort: Sort,
 ): Sql {
   const params: (string | number)[] = [];
-  return {
-    sql: `SELECT ${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value
-      FROM ${parquet(files)} WHERE ${inList('project_seq', seqs, params)} ORDER BY ${SORT_ORDER[sort]}`,
-    params,
-  };
+  const select = (of: readonly ManifestFile[], these: readonly number[]) =>
+    `SELECT ${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value
+      FROM ${parquet(of)} WHERE ${inList('project_seq', these, params)}`;
+  const parts = files
+    .map((f) => ({
+      f,
+      these: seqs.filter((x) => x >= (f.seq_min ?? NaN) && x <= (f.seq_max ?? NaN)),
+    }))
+    .filter((x) => x.these.length);
+  // Older data has no seq ranges in its manifest: one query over every file.
+  const each = parts.reduce((n, x) => n + x.these.length, 0) === seqs.length;
+  const body = each
+    ? parts.map((x) => select([x.f], x.these)).join(' UNION ALL ')
+    : select(files, seqs);
+  return { sql: `${body} ORDER BY ${SORT_ORDER[sort]}`, params };
 }
 
 /**
