@@ -8,12 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { headlineCovers } from '../../src/lib/headline/covers';
-import {
-  headlineView,
-  profileHeadline,
-  type Headline,
-  type Read,
-} from '../../src/lib/headline/view';
+import { profileHeadline } from '../../src/lib/headline/profile';
+import { headlineView, type Headline, type Read } from '../../src/lib/headline/view';
 import {
   agencyFileKey,
   agencyKeyOf,

@@ -64,7 +64,7 @@ export interface Headline {
 export type { Read };
 
 /** The site's reader: the file over HTTP, beside the manifest. */
-function httpRead(m: Manifest): Read {
+export function httpRead(m: Manifest): Read {
   return async <T>(rel: string) => {
     const res = await fetch(dataUrl(`${m.headline!.path}/${rel}`));
     if (res.status === 404) return null;
@@ -74,7 +74,7 @@ function httpRead(m: Manifest): Read {
 }
 
 /** The years' numbers added up (every year when none is chosen). */
-function totalsOf(years: Record<string, YearNumbers>, fy: number[]): Totals {
+export function totalsOf(years: Record<string, YearNumbers>, fy: number[]): Totals {
   const sum = [0, 0n, 0, 0n, 0n, 0n] as [number, bigint, number, bigint, bigint, bigint];
   for (const [y, n] of Object.entries(years)) {
     if (fy.length && !fy.includes(Number(y))) continue;
@@ -138,7 +138,7 @@ function firstPage(all: RowsFile, years: (RowsFile | null)[] | null): ResultRow[
 }
 
 /** A vendor's entry, by a 13-digit TIN or any of its keys; null when the data lacks it. */
-async function vendorEntry(
+export async function vendorEntry(
   m: Manifest,
   read: Read,
   id: string,
@@ -148,7 +148,7 @@ async function vendorEntry(
   return (await read<VendorShard>(file))?.[key] ?? null;
 }
 
-function vendorOf(v: VendorShard[string]): Vendor {
+export function vendorOf(v: VendorShard[string]): Vendor {
   const [vendor_id, vendor_key, tin, tin_status, name, linked_contracts] = v.vendor;
   return { vendor_id, vendor_key, tin, tin_status, name, linked_contracts };
 }
@@ -352,57 +352,4 @@ export async function headlineView(
       : paths && (await viewOf(m, read, f, paths));
   if (!view) return null;
   return { ...view, methods: m.headline.methods.map((r) => dimRow(METHODS, r)) };
-}
-
-/** A profile's headline: its numbers over all years and per year. */
-export interface ProfileHeadline {
-  totals: Totals;
-  years: {
-    fiscal_year: number;
-    projects: number;
-    budget: string;
-    contracts: number;
-    agreed: string;
-  }[];
-  vendor: Vendor | null;
-  /** An agency unit's profile: the unit. */
-  agency: Agency | null;
-}
-
-/** A unit's own numbers per year, from its file (schema 25). */
-async function unitEntry(m: Manifest, read: Read, key: string) {
-  const file = m.schema_version >= 25 ? await read<UnitFile>(headlinePath.unit(key)) : null;
-  return file && { years: file.own ?? file.years, agency: agencyOf(file.id, file.agency) };
-}
-
-/**
- * An agency name's, an agency unit's (by its key) or a vendor's profile numbers from the headline
- * files (null: not there).
- */
-export async function profileHeadline(
-  m: Manifest,
-  which: { agency: string } | { key: string } | { vendor: string },
-  read: Read = httpRead(m),
-): Promise<ProfileHeadline | null> {
-  if (!m.headline) return null;
-  const v = 'vendor' in which ? await vendorEntry(m, read, which.vendor) : null;
-  const unit = 'key' in which ? await unitEntry(m, read, which.key) : null;
-  const file =
-    'agency' in which
-      ? await read<TotalsFile>(headlinePath.agency(await agencyFileKey(which.agency)))
-      : (v ?? unit);
-  if (!file) return null;
-  const years = Object.keys(file.years)
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map((y) => {
-      const { projects, budget, contracts, agreed } = totalsOf(file.years, [y]);
-      return { fiscal_year: y, projects, budget, contracts, agreed };
-    });
-  return {
-    totals: totalsOf(file.years, []),
-    years,
-    vendor: v && vendorOf(v),
-    agency: unit?.agency ?? null,
-  };
 }
