@@ -40,7 +40,8 @@ const BY_LINK: Scope = {
 
 /**
  * The links with a province, for their facets and charts: the province is their own facet (the
- * explorer counts it with its own filter left out: `provinceCounts`), its districts are counted.
+ * explorer counts it with its own filter left out, over the unit's name and sub-unit: counted
+ * apart in `writeUnits`), its districts are counted.
  */
 const BY_PLACED_LINK: Scope = { ...BY_LINK, join: linkJoin('t', true), ownFacets: ['province'] };
 const BY_UNIT: Scope = {

@@ -1,9 +1,9 @@
 /**
  * Stage: the headline files (src/lib/headline/files.ts): per fiscal year, the national, each
  * agency name's and unit's, each vendor's and each facet value's headline numbers, and the first
- * page of the table of the national and agency views, so a shared link shows them before the SQL engine
- * has loaded. Computed from the built tables and pre-aggregates, in the explorer's order and
- * measures.
+ * page of the table of the national and agency views, so a shared link shows them before the SQL
+ * engine has loaded. Computed from the built tables and pre-aggregates, in the explorer's order
+ * and measures.
  */
 import {
   headlinePath,

@@ -143,12 +143,13 @@ export interface WordHits {
 export type DimsFile = Record<string, Record<string, unknown>[]>;
 
 /**
- * An agency unit's file (schema 25): the view a link to the unit opens (`agency=<name>&sub=<sub-unit>
- * &province=<province>`, as the agency list, the top agencies chart and the project panel link
- * it), its numbers per year, its first page and (with a province) its facets and charts over all
- * years (a year's are the engine's), and the ids its name and sub-unit stand for. `own`: the unit's own
- * numbers per year (its profile, `/agency?key=`), where they are not the link's (a project of
- * another unit of the same name and sub-unit in its province, or of its own elsewhere).
+ * An agency unit's file (schema 25): the view a link to the unit opens (`agency=<name>&sub=
+ * <sub-unit>&province=<province>`, as the agency list, the top agencies chart and the project
+ * panel link it), its numbers per year, its first page and (with a province) its facets and
+ * charts over all years (a year's are the engine's), and the ids its name and sub-unit stand for.
+ * `own`: the unit's own numbers per year (its profile, `/agency?key=`), where they are not the
+ * link's (a unit with no sub-unit whose name has other units in its province; one with no
+ * province, whose link stands for its name and sub-unit anywhere).
  */
 export interface UnitFile extends RowsFile {
   /** The unit: its `agency_id` and its tuple. */
