@@ -88,7 +88,8 @@ const top = (sql: string, order: string, n: number) =>
   `SELECT * FROM (${sql}) QUALIFY row_number() OVER (PARTITION BY k ORDER BY ${order}) <= ${n}`;
 
 const money = (x: string) => `coalesce(sum(${x}), 0)::VARCHAR`;
-const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
+/** A nullable number as DuckDB returns it. */
+export const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 
 /** Every view's parts, by `viewKey`; `agencies`: every agency's tuple, by id. */
 export async function overviews(

@@ -12,15 +12,14 @@
  */
 import { headlinePath, type AgencyTuple, type UnitFile } from '../../../src/lib/headline/files.ts';
 import type { StageDb } from './db.ts';
-import { overviews, viewKey, type Scope } from './headline-overview.ts';
+import { num, overviews, viewKey, type Scope } from './headline-overview.ts';
 import {
+  agencyYearsSql,
   groupBy,
   headRow,
-  namedYears,
   rowsFile,
   topSql,
   yearsOf,
-  type Row,
   type Writer,
 } from './headline-write.ts';
 
@@ -31,24 +30,17 @@ import {
 const linkJoin = (t: string, placed = false) =>
   `JOIN unit_links ul ON ul.agency_id = ${t}.agency_id AND ul.province_id IS NOT DISTINCT FROM ${t}.province_id${placed ? ' AND ul.placed' : ''}`;
 
-const BY_LINK: Scope = {
-  name: 'ul.k',
-  join: linkJoin('t'),
-  national: false,
-  unitsFromAggregate: false,
-};
-
 /**
  * The links with a province, for their facets and charts: the province is their own facet (the
  * explorer counts it with its own filter left out, over the unit's name and sub-unit: counted
  * apart in `writeUnits`), its districts are counted.
  */
-const BY_PLACED_LINK: Scope = { ...BY_LINK, join: linkJoin('t', true), ownFacets: ['province'] };
-const BY_UNIT: Scope = {
-  name: 'a.agency_key',
-  join: 'JOIN agencies a USING (agency_id)',
+const BY_PLACED_LINK: Scope = {
+  name: 'ul.k',
+  join: linkJoin('t', true),
   national: false,
   unitsFromAggregate: false,
+  ownFacets: ['province'],
 };
 
 /** Write every unit's file. */
@@ -78,8 +70,20 @@ export async function writeUnits(
   for (const r of await db.rows(`SELECT k, list(agency_id ORDER BY agency_id) AS ids
       FROM unit_members GROUP BY 1`))
     ids.set(String(r.k), (r.ids as unknown[]).map(Number));
-  const link = await namedYears(db, BY_LINK);
-  const own = await namedYears(db, BY_UNIT);
+  // Numbers per year from the agency pre-aggregate (by agency and the projects' province), as the
+  // agency names' are.
+  const byKey = async (by: string, join?: string) =>
+    new Map(
+      [
+        ...groupBy(
+          await db.rows(agencyYearsSql(by, join)),
+          (r) => String(r.k),
+          (r) => r,
+        ),
+      ].map(([k, rows]) => [k, yearsOf(rows)]),
+    );
+  const link = await byKey('ul.k', linkJoin('t'));
+  const own = await byKey('agency_key AS k');
   const top = groupBy(
     await db.rows(topSql(['ul.k'], { from: `projects p ${linkJoin('p')}` })),
     (r) => String(r.g0),
@@ -93,24 +97,20 @@ export async function writeUnits(
     const at = parts.get(viewKey(String(r.k), null));
     if (at) (at.facets.province ??= []).push([num(r.id), Number(r.projects)]);
   }
-  const same = (a: Row[] = [], b: Row[] = []) =>
-    JSON.stringify(yearsOf(a)) === JSON.stringify(yearsOf(b));
   for (const [id, a] of agencies) {
     const k = a[0];
+    const years = link.get(k) ?? {};
+    const mine = own.get(k) ?? {};
     const file: UnitFile = {
       id,
       agency: a,
-      years: yearsOf(link.get(k)),
+      years,
       ids: ids.get(k) ?? [],
       ...rowsFile(agencies, top.get(k)),
-      ...(same(link.get(k), own.get(k)) ? {} : { own: yearsOf(own.get(k)) }),
+      ...(JSON.stringify(years) === JSON.stringify(mine) ? {} : { own: mine }),
       ...(parts.has(viewKey(k, null)) ? { overview: parts.get(viewKey(k, null)) } : {}),
     };
     w.write(headlinePath.unit(k), file);
   }
   await db.conn.run(`DROP TABLE unit_links; DROP TABLE unit_members`);
-}
-
-function num(x: unknown): number | null {
-  return x === null || x === undefined ? null : Number(x);
 }

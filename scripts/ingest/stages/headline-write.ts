@@ -58,6 +58,18 @@ export function topSql(by: string[], o: TopFrom = {}): string {
   ORDER BY ${rank ? 't.rank, ' : ''}t.budget DESC NULLS LAST, t.project_id`;
 }
 
+/**
+ * Year numbers grouped by `by` (with fiscal_year) over the agency pre-aggregate (`agg_agency_year`,
+ * by agency and the projects' province), joined to `join` (default: the agencies).
+ */
+export const agencyYearsSql = (
+  by: string,
+  join = 'JOIN agencies USING (agency_id)',
+) => `SELECT ${by ? `${by}, ` : ''}fiscal_year,
+    sum(projects)::INTEGER AS projects, ${money('budget')}, sum(contracts)::INTEGER AS contracts,
+    ${money('agreed')}, ${money('ref_price')}, ${money('ref_agreed')}
+  FROM agg_agency_year t ${join} GROUP BY ALL`;
+
 export const yearNumbers = (r: Row): YearNumbers => [
   Number(r.projects),
   String(r.budget),

@@ -19,6 +19,7 @@ import { FACETS, type FacetDef } from '../../../src/lib/query/filters/facets.ts'
 import type { StageDb } from './db.ts';
 import { BY_AGENCY_NAME, overviews } from './headline-overview.ts';
 import {
+  agencyYearsSql,
   groupBy,
   headRow,
   money,
@@ -34,12 +35,6 @@ import { writeFacetViews } from './headline-facets.ts';
 import { writeWords } from './headline-words.ts';
 import { writeVendorViews } from './headline-vendors.ts';
 import { writeUnits } from './headline-units.ts';
-
-/** Year numbers grouped by `by` (with fiscal_year) over the agency pre-aggregate. */
-const agencyYearsSql = (by: string) => `SELECT ${by ? `${by}, ` : ''}fiscal_year,
-    sum(projects)::INTEGER AS projects, ${money('budget')}, sum(contracts)::INTEGER AS contracts,
-    ${money('agreed')}, ${money('ref_price')}, ${money('ref_agreed')}
-  FROM agg_agency_year JOIN agencies USING (agency_id) GROUP BY ALL`;
 
 /**
  * A vendor's numbers per year over its contract rows, project measures once per project (as the
