@@ -177,6 +177,12 @@ describe('headline numbers before the engine', () => {
         ...(await read(full)),
       };
     };
+    // The files' answers on one page with the engine blocked, followed from view to view too.
+    const blocked = await browser.newPage();
+    const requested: string[] = [];
+    blocked.on('request', (r) => requested.push(r.url()));
+    await blocked.route(/\.wasm$/, (r) => r.abort());
+    await blocked.goto(url({ sort: 'fy' }));
     for (const f of [
       {},
       { fy: [2566] },
@@ -197,16 +203,11 @@ describe('headline numbers before the engine', () => {
       // sub-unit, its districts within it.
       { agency, sub: unit.sub!, province: unit.province! },
     ]) {
-      const blocked = await browser.newPage();
-      const requested: string[] = [];
-      blocked.on('request', (r) => requested.push(r.url()));
-      await blocked.route(/\.wasm$/, (r) => r.abort());
-      await blocked.goto(url(f));
+      await clickLink(blocked, url(f));
+      await blocked.waitForURL(url(f));
       await blocked.waitForSelector(`${explorer}[data-early="shown"]`, { timeout: 30_000 });
       const early = await read(blocked);
       expect(await blocked.textContent('[role="status"]')).toContain('ตัวเลข กราฟ');
-      await blocked.close();
-      expect(requested.filter((u) => u.endsWith('.parquet'))).toEqual([]);
       expect(Object.keys(early).some((k) => k.startsWith('chart-vendors'))).toBe(true);
       // The same view that the files do not answer, so the engine computes all of it: another
       // threshold of a flag not chosen changes no number (another order no longer does: the
@@ -218,6 +219,8 @@ describe('headline numbers before the engine', () => {
         .poll(() => final(f), { timeout: 60_000 })
         .toEqual({ f, state: 'ready', early: 'none', ...early });
     }
+    expect(requested.filter((u) => u.endsWith('.parquet'))).toEqual([]);
+    await blocked.close();
     await full.close();
   });
 
@@ -250,26 +253,29 @@ describe('headline numbers before the engine', () => {
           (tr) => tr.textContent,
         ),
       }));
-    for (const p of profiles) {
-      const blocked = await browser.newPage();
-      await blocked.route(/\.wasm$/, (r) => r.abort());
-      await blocked.goto(`${server.origin}${p.path}`);
-      const profile = '[data-testid="profile"]';
+    // Two pages, one with the engine blocked, each following links from profile to profile.
+    const blocked = await browser.newPage();
+    await blocked.route(/\.wasm$/, (r) => r.abort());
+    const full = await browser.newPage();
+    const profile = '[data-testid="profile"]';
+    for (const [i, p] of profiles.entries()) {
+      const href = `${server.origin}${p.path}`;
+      for (const page of [blocked, full]) {
+        if (i === 0) await page.goto(href);
+        else await clickLink(page, href);
+        await page.waitForURL(href);
+      }
       await blocked.waitForSelector(`${profile}[data-headline="ready"]`, { timeout: 30_000 });
       expect(await blocked.getAttribute(profile, 'data-state')).toBe('loading');
       const early = await read(blocked);
-      await blocked.close();
-
-      const full = await browser.newPage();
-      await full.goto(`${server.origin}${p.path}`);
       await full.waitForSelector(`${profile}[data-state="ready"]`, { timeout: 60_000 });
-      const final = await read(full);
-      await full.close();
-      expect(early).toEqual(final);
+      expect(early).toEqual(await read(full));
       const want = await expectedTotals(DEMO_DATA, p.f);
       expect(early.numbers.projects).toBe(want.projects);
       expect(early.numbers.agreed).toBe(want.agreed);
       expect(early.years.length).toBeGreaterThan(1);
     }
+    await blocked.close();
+    await full.close();
   });
 });
