@@ -316,7 +316,10 @@ describe('profiles on the real drone set', () => {
        FROM ${table(DRONE_DATA, 'contracts')} WHERE project_id = ?`,
       [id],
     );
+    const from = drone.log.length;
     const page = await open(`${drone.origin}/project?id=${id}`);
+    // Found through the id index (schema 26): the year's own file of ids is read.
+    expect(drone.log.slice(from).some((e) => e.path.includes('/project_ids/fy'))).toBe(true);
     expect(await value(page, 'projects')).toBe('1');
     expect(await value(page, 'agreed')).toBe(c!.agreed);
     expect(await page.locator('[data-testid="project-contracts"] tbody tr').count()).toBe(c!.n);

@@ -1,14 +1,11 @@
 /**
- * Agency, vendor and project profiles (src/lib/query/profile.ts on native DuckDB) against
+ * Agency, vendor and project profiles (src/lib/query/profile.ts, project.ts on native DuckDB) against
  * independent queries of the published Parquet, on the real drone set.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  agencyProfile,
-  findProject,
-  likelyYears,
-  vendorProfile,
-} from '../../src/lib/query/profile';
+import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
+import { findProject, likelyYears } from '../../src/lib/query/project';
+import { projectIdNumber } from '../../src/lib/query/lookups';
 import { ALL_ROWS } from '../../src/lib/query/plan';
 import { wholeAgencies } from '../../src/lib/query/whole-agencies';
 import { lit, rows } from '../helpers/duckdb';
@@ -185,6 +182,60 @@ describe('project lookup', () => {
       expect(Number(found!.fiscal_year)).toBe(Number(x.fiscal_year));
     }
     expect(await findProject(drone.ask, drone.m, '99999999999', null)).toBeNull();
+  });
+
+  it('finds each project by its id through the id index (schema 26), as the facts and the older path do', async () => {
+    // The index: every project once, its id's number as the site computes it, in that order.
+    const index = await rows(
+      `SELECT id_number::BIGINT AS n, project_id, project_seq::INTEGER AS seq FROM ${table(dir, 'project_ids')}`,
+    );
+    const facts = await rows(
+      `SELECT project_id, project_seq::INTEGER AS seq FROM ${P()} ORDER BY project_seq`,
+    );
+    expect(index.length).toBe(facts.length);
+    expect(index.map((x) => Number(x.n))).toEqual(
+      index.map((x) => projectIdNumber(String(x.project_id))),
+    );
+    // Each year's file in the id's order, holding that year's projects.
+    for (const f of drone.m.files.filter((x) => x.table === 'project_ids')) {
+      const inFile = await rows(
+        `SELECT i.id_number::BIGINT AS n, p.fiscal_year::INTEGER AS fy
+         FROM read_parquet(${lit(`${dir}/${f.path}`)}) i JOIN ${P()} p USING (project_seq)
+         ORDER BY i.project_seq`,
+      );
+      const ns = (
+        await rows(`SELECT id_number::BIGINT AS n FROM read_parquet(${lit(`${dir}/${f.path}`)})`)
+      ).map((x) => Number(x.n));
+      expect(ns).toEqual([...ns].sort((a, b) => a - b));
+      expect(new Set(inFile.map((x) => x.fy))).toEqual(new Set([f.fiscal_year]));
+    }
+    const bySeq = (xs: typeof index) => [...xs].sort((a, b) => Number(a.seq) - Number(b.seq));
+    expect(bySeq(index).map((x) => [x.project_id, x.seq])).toEqual(
+      facts.map((x) => [x.project_id, x.seq]),
+    );
+    expect(projectIdNumber('ocds-03ad3f-1234')).toBe(0);
+    expect(projectIdNumber('0680453080')).toBe(680453080);
+    // Every 23rd project, with its year and without, against its row in the facts and against
+    // the same lookup without the index (data of schema 25).
+    const older = { ...drone.m, files: drone.m.files.filter((f) => f.table !== 'project_ids') };
+    const want = await rows(
+      `SELECT project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget,
+         agreed::VARCHAR AS agreed, contract_count FROM ${P()} WHERE project_seq % 23 = 0 ORDER BY project_seq`,
+    );
+    expect(want.length).toBeGreaterThan(20);
+    for (const x of want) {
+      const id = String(x.project_id);
+      const got = [
+        await findProject(drone.ask, drone.m, id, Number(x.fiscal_year)),
+        await findProject(drone.ask, drone.m, id, null),
+        await findProject(drone.ask, older, id, null),
+      ];
+      expect(got).toEqual([x, x, x]);
+    }
+    // Another year's index does not find it.
+    const x = want[0]!;
+    const other = drone.m.fiscal_years.find((y) => y !== Number(x.fiscal_year))!;
+    expect(await findProject(drone.ask, drone.m, String(x.project_id), other)).toBeNull();
   });
 });
 

@@ -41,6 +41,10 @@ export async function buildFacts(db: StageDb): Promise<void> {
   // Names are written apart from the rest of the text, split and sorted as details.
   await db.run(`CREATE TEMP VIEW project_names AS
     SELECT project_seq, project_name, project_id, agency_id, fiscal_year FROM details`);
+  // A project's id as a number, for the id → seq lookup (src/lib/query/lookups.ts projectIdNumber).
+  await db.run(`CREATE TEMP VIEW project_ids AS
+    SELECT CASE WHEN regexp_full_match(project_id, '[0-9]{1,15}') THEN project_id::BIGINT ELSE 0 END
+             AS id_number, project_id, project_seq, fiscal_year FROM projects`);
 }
 
 /** What the cleaning and the duplicate rules did, counted for the manifest's `quality`. */

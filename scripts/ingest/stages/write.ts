@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   HISTORY_TABLES,
   rowGroupRows,
+  SORT_KEYS,
   SPLIT,
   TABLES,
   type TableName,
@@ -52,11 +53,14 @@ export async function writeTables(
   for (const table of Object.keys(TABLES) as TableName[]) {
     if (HISTORY_TABLES.includes(table)) continue;
     const columns = TABLES[table] as readonly string[];
-    const keys = SPLIT[table] === 'year' ? ['agency_id', 'project_id'] : [columns[0]!];
+    const keys = [
+      ...(SORT_KEYS[table] ??
+        (SPLIT[table] === 'year' ? ['agency_id', 'project_id'] : [columns[0]!])),
+    ];
     // Rows that tie on the keys (contracts of one project) are ordered by every other column too,
-    // or the same inputs would not give the same snapshot. Projects, details and names have one
-    // row per project id, so their keys alone decide.
-    const unique = table === 'projects' || table === 'details' || table === 'project_names';
+    // or the same inputs would not give the same snapshot. Projects, details, names and ids have
+    // one row per project id, so their keys alone decide.
+    const unique = ['projects', 'details', 'project_names', 'project_ids'].includes(table);
     const order = [...keys, ...(unique ? [] : columns.filter((c) => !keys.includes(c)))]
       .map((c) => `${c} NULLS FIRST`)
       .join(', ');

@@ -4,11 +4,11 @@
  */
 import {
   agencyProfile,
-  findProject,
   vendorProfile,
   type AgencyProfile,
   type VendorProfile,
 } from '../query/profile';
+import { findProject } from '../query/project';
 import { projectFlags, type ProjectFlag } from '../query/flags';
 import type { FlagId, Thresholds } from '../query/flag-defs';
 import type { Manifest } from '../schema/tables';

@@ -124,8 +124,8 @@ export async function projectDetail(m: Manifest, row: ResultRow): Promise<Projec
   const pf = tableFiles(m, 'projects', years);
   const cf = tableFiles(m, 'contracts', years);
   const [[project], contracts, details, names] = await Promise.all([
-    ask<Row>(projectSql(pf, row.project_id, row.agency_id), pf),
-    ask<Row>(projectContractsSql(cf, row.project_id, row.agency_id), cf),
+    ask<Row>(projectSql(pf, row.project_seq), pf),
+    ask<Row>(projectContractsSql(cf, row.project_seq), cf),
     bySeq(m, 'details', [row]),
     bySeq(m, 'project_names', [row]),
   ]);

@@ -114,32 +114,47 @@ export function byIdsSql(
   };
 }
 
-/** One project's row and its contracts, for the detail panel (agency id narrows the scan). */
-export function projectSql(
-  files: readonly ManifestFile[],
-  projectId: string,
-  agencyId: number,
-): Sql {
+/**
+ * A project id as `project_ids.id_number` holds it (the ingest's stages/facts.ts): its digits as a
+ * number, 0 for an id that is not 1–15 digits (the ids of an OCDS source, say, share the 0 groups).
+ */
+export function projectIdNumber(projectId: string): number {
+  return /^\d{1,15}$/.test(projectId) ? Number(projectId) : 0;
+}
+
+/**
+ * A project's `project_seq` by its id, from a year's `project_ids` (schema 26): the id's number as
+ * a literal range prunes to one small row group; the id itself is only a bound parameter.
+ */
+export function projectSeqSql(files: readonly ManifestFile[], projectId: string): Sql {
+  const n = sqlNumber(projectIdNumber(projectId));
+  return {
+    sql: `SELECT project_seq FROM ${parquet(files)} WHERE id_number BETWEEN ${n} AND ${n} AND project_id = ?`,
+    params: [projectId],
+  };
+}
+
+/** A literal seq range of one project: the facts are stored in seq order, so it prunes to a group. */
+const oneSeq = (seq: number) => `project_seq BETWEEN ${sqlNumber(seq)} AND ${sqlNumber(seq)}`;
+
+/** One project's row and its contracts, by its `project_seq` (one row group of each file). */
+export function projectSql(files: readonly ManifestFile[], seq: number): Sql {
   return {
     sql: `SELECT * EXCLUDE (project_seq) REPLACE (budget::VARCHAR AS budget, price_build::VARCHAR AS price_build,
         agreed::VARCHAR AS agreed, announce_date::VARCHAR AS announce_date,
         transaction_date::VARCHAR AS transaction_date)
-      FROM ${parquet(files)} WHERE agency_id = ? AND project_id = ?`,
-    params: [agencyId, projectId],
+      FROM ${parquet(files)} WHERE ${oneSeq(seq)}`,
+    params: [],
   };
 }
 
-export function projectContractsSql(
-  files: readonly ManifestFile[],
-  projectId: string,
-  agencyId: number,
-): Sql {
+export function projectContractsSql(files: readonly ManifestFile[], seq: number): Sql {
   return {
     sql: `SELECT vendor_id, contract_no, contract_date::VARCHAR AS contract_date,
         contract_finish_date::VARCHAR AS contract_finish_date,
         price_agree::VARCHAR AS price_agree, status_id
-      FROM ${parquet(files)} WHERE agency_id = ? AND project_id = ?
+      FROM ${parquet(files)} WHERE ${oneSeq(seq)}
       ORDER BY contract_no NULLS LAST, vendor_id`,
-    params: [agencyId, projectId],
+    params: [],
   };
 }
