@@ -3,7 +3,8 @@
  * agency (a name or a unit) or vendor view still shows its headline numbers (and, but for a
  * vendor's or a unit's year, the first page of the table) from the headline files, equal to
  * native DuckDB on the same data; a year's or an agency name's view its facets and charts too,
- * equal to the engine's.
+ * equal to the engine's; the profiles of those, and of a project (its few rows read with
+ * hyparquet), their numbers.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -224,7 +225,7 @@ describe('headline numbers before the engine', () => {
     await full.close();
   });
 
-  it('shows the profile numbers and years of an agency name, an agency unit and a vendor with no DuckDB-WASM, as the full profile does', async () => {
+  it('shows the profile numbers and years of an agency name, an agency unit and a vendor, and a project’s numbers, with no DuckDB-WASM, as the full profile does', async () => {
     const cases = await filterCases(DEMO_DATA);
     const agency = cases.find((c) => c.agency && !c.sub)!.agency!;
     const tin = cases.find((c) => c.vendor && /^\d{13}$/.test(c.vendor))!.vendor!;
@@ -235,10 +236,25 @@ describe('headline numbers before the engine', () => {
        WHERE dept_name = ? AND dept_sub_name = ? AND province = ?`,
       [unit.agency!, unit.sub!, unit.province![0]!],
     )) as [{ agency_key: string }];
+    // A project of several contracts (schema 26: read with hyparquet, not from a file of its own).
+    const [project] = (await rows(
+      `SELECT project_id, fiscal_year::INTEGER AS fy FROM ${table(DEMO_DATA, 'contracts')}
+       GROUP BY ALL HAVING count(*) > 1 ORDER BY project_id LIMIT 1`,
+    )) as [{ project_id: string; fy: number }];
+    const [money] = await rows(
+      `SELECT p.budget::VARCHAR AS budget, sum(c.price_agree)::VARCHAR AS agreed
+       FROM ${table(DEMO_DATA, 'projects')} p JOIN ${table(DEMO_DATA, 'contracts')} c USING (project_seq)
+       WHERE p.project_id = ? GROUP BY ALL`,
+      [project.project_id],
+    );
     const profiles = [
       { path: `/agency?${new URLSearchParams({ name: agency })}`, f: { agency } },
       { path: `/agency?${new URLSearchParams({ key })}`, f: { agency: key } },
       { path: `/vendor?${new URLSearchParams({ id: tin })}`, f: { vendor: tin } },
+      {
+        path: `/project?${new URLSearchParams({ id: project.project_id, fy: String(project.fy) })}`,
+        want: { projects: '1', budget: money!.budget, agreed: money!.agreed },
+      },
     ];
     /** The headline numbers and the years table as the profile shows them. */
     const read = (page: Page) =>
@@ -270,6 +286,10 @@ describe('headline numbers before the engine', () => {
       const early = await read(blocked);
       await full.waitForSelector(`${profile}[data-state="ready"]`, { timeout: 60_000 });
       expect(early).toEqual(await read(full));
+      if (p.want) {
+        expect(early.numbers).toEqual(p.want);
+        continue;
+      }
       const want = await expectedTotals(DEMO_DATA, p.f);
       expect(early.numbers.projects).toBe(want.projects);
       expect(early.numbers.agreed).toBe(want.agreed);

@@ -2,7 +2,10 @@
  * Agency, vendor and project profiles (src/lib/query/profile.ts, project.ts on native DuckDB) against
  * independent queries of the published Parquet, on the real drone set.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { earlyProject, moneySum, type Opener } from '../../src/lib/headline/project';
 import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
 import { findProject, likelyYears } from '../../src/lib/query/project';
 import { projectIdNumber } from '../../src/lib/query/lookups';
@@ -10,8 +13,8 @@ import { ALL_ROWS } from '../../src/lib/query/plan';
 import { wholeAgencies } from '../../src/lib/query/whole-agencies';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
-import { table } from '../helpers/expected';
-import { droneData, fixturePath } from '../helpers/fixtures';
+import { manifestOf, table } from '../helpers/expected';
+import { droneData, fixturePath, generatedData, SHARED_GEN } from '../helpers/fixtures';
 import { site, type Site } from '../helpers/site';
 
 const dir = fixturePath('drone');
@@ -236,6 +239,71 @@ describe('project lookup', () => {
     const x = want[0]!;
     const other = drone.m.fiscal_years.find((y) => y !== Number(x.fiscal_year))!;
     expect(await findProject(drone.ask, drone.m, String(x.project_id), other)).toBeNull();
+  });
+});
+
+describe('a project before the engine (schema 26)', () => {
+  /** The published files from disk, as the site's range reads give them. */
+  const opener =
+    (data: string): Opener =>
+    (f) => {
+      const b = readFileSync(path.join(data, f.path));
+      return {
+        byteLength: b.length,
+        slice: (start, end) =>
+          b.buffer.slice(b.byteOffset + start, b.byteOffset + (end ?? b.length)),
+      };
+    };
+
+  it('reads its name, agency, budget and contracts with hyparquet, as native DuckDB has them', async () => {
+    const gen = await generatedData(SHARED_GEN.rows, SHARED_GEN.seed);
+    let multi = 0; // projects of several contracts among those checked
+    for (const data of [dir, gen.data]) {
+      const m = manifestOf(data);
+      const t = (name: string) => table(data, name);
+      const want = await rows(
+        `SELECT p.project_id, p.project_seq::INTEGER AS project_seq, p.fiscal_year::INTEGER AS fiscal_year,
+           p.budget::VARCHAR AS budget, coalesce(c.agreed, 0)::VARCHAR AS agreed,
+           coalesce(c.n, 0)::INTEGER AS contracts, n.project_name,
+           a.agency_key, a.dept_name, a.dept_sub_name, a.province
+         FROM ${t('projects')} p
+         LEFT JOIN (SELECT project_seq, sum(price_agree) AS agreed, count(*) AS n FROM ${t('contracts')}
+                    GROUP BY 1) c USING (project_seq)
+         LEFT JOIN ${t('project_names')} n USING (project_seq)
+         JOIN ${t('agencies')} a USING (agency_id)
+         WHERE p.project_seq % 23 = 1 OR p.project_seq IN (SELECT project_seq FROM ${t('contracts')}
+           GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 5)
+         ORDER BY p.project_seq`,
+      );
+      expect(want.length).toBeGreaterThan(20);
+      multi += want.filter((x) => Number(x.contracts) > 1).length;
+      for (const x of want) {
+        const { agency_key, dept_name, dept_sub_name, province, ...rest } = x;
+        const expected = { ...rest, agency: { agency_key, dept_name, dept_sub_name, province } };
+        const id = String(x.project_id);
+        expect(await earlyProject(m, id, Number(x.fiscal_year), opener(data))).toEqual(expected);
+        expect(await earlyProject(m, id, null, opener(data))).toEqual(expected);
+      }
+      const x = want[0]!;
+      const other = m.fiscal_years.find((y) => y !== Number(x.fiscal_year))!;
+      expect(await earlyProject(m, String(x.project_id), other, opener(data))).toBeNull();
+      expect(await earlyProject(m, '99999999999', null, opener(data))).toBeNull();
+      // Data older than the id index: the engine answers.
+      expect(
+        await earlyProject({ ...m, schema_version: 25 }, String(x.project_id), null, opener(data)),
+      ).toBeNull();
+    }
+    expect(multi).toBeGreaterThan(0);
+  });
+
+  it('adds money exactly, as DuckDB writes a DECIMAL(18,2)', async () => {
+    const values = [0.1, 0.2, 1234.5, -5, 99999999999.99, null];
+    const [{ s }] = (await rows(
+      `SELECT sum(v)::VARCHAR AS s FROM (VALUES (0.1::DECIMAL(18,2)), (0.2), (1234.5), (-5), (99999999999.99), (NULL)) t(v)`,
+    )) as [{ s: string }];
+    expect(moneySum(values)).toBe(s);
+    expect(moneySum([])).toBe('0.00');
+    expect(moneySum([-0.05])).toBe('-0.05');
   });
 });
 
