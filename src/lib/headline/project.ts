@@ -145,17 +145,22 @@ export async function earlyProject(
 
 /**
  * A data file over HTTP, read only by range: a host that answers a range with the whole file
- * (200) fails here, and the page waits for the engine, rather than download a year's facts.
+ * (200) fails here, and the page waits for the engine, rather than download a year's facts. A
+ * range inside one already read (the footer's first fetch covers all of a small file) is not
+ * asked again.
  */
 export function httpFile(url: string, byteLength: number): AsyncBuffer {
+  const got: { start: number; bytes: ArrayBuffer }[] = [];
   return {
     byteLength,
-    async slice(start: number, end?: number) {
-      const res = await fetch(url, {
-        headers: { Range: `bytes=${start}-${end === undefined ? '' : end - 1}` },
-      });
+    async slice(start: number, end = byteLength) {
+      const had = got.find((c) => c.start <= start && end <= c.start + c.bytes.byteLength);
+      if (had) return had.bytes.slice(start - had.start, end - had.start);
+      const res = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
       if (res.status !== 206) throw new Error(`range read of ${url}: HTTP ${res.status}`);
-      return res.arrayBuffer();
+      const bytes = await res.arrayBuffer();
+      got.push({ start, bytes });
+      return bytes;
     },
   };
 }
