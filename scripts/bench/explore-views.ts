@@ -3,19 +3,21 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { benchFiles } from './site.ts';
 import type { Interaction } from './views.ts';
 
-/** The fixed interactions, with values picked from the data (the busiest agency, vendor …). */
-export async function exploreViews(data: string): Promise<Interaction[]> {
+/**
+ * What the benchmarks pick from a dataset (bench:explore, bench:profiles): the latest year, its
+ * busiest agency name (a worst case) and its median agency unit (by projects that year, told apart
+ * by sub-unit and province as a citizen's link to their own municipality is), and vendors by rank.
+ */
+export async function benchPicks(data: string) {
   const { m, list } = benchFiles(data);
   const db = await (await DuckDBInstance.create(':memory:')).connect();
   const one = async (sql: string) =>
     (await db.runAndReadAll(sql)).getRowObjectsJson()[0] as Record<string, string>;
   const fy = Math.max(...m.fiscal_years);
-  // The busiest agency name of the year (a worst case), and the median agency (by projects that
-  // year, told apart by sub-unit and province as a citizen's link to their own municipality is).
   const agency = await one(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
     JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${fy}
     GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
-  const median = await one(`SELECT a.dept_name, a.dept_sub_name, a.province
+  const median = await one(`SELECT a.dept_name, a.dept_sub_name, a.province, a.agency_key
     FROM read_parquet(${list('agg_agency_year')}) g JOIN read_parquet(${list('agencies')}) a USING (agency_id)
     WHERE g.fiscal_year = ${fy} GROUP BY ALL ORDER BY sum(g.projects) DESC, any_value(a.agency_key)
     LIMIT 1 OFFSET (SELECT count(DISTINCT agency_id) // 2 FROM read_parquet(${list('agg_agency_year')}) WHERE fiscal_year = ${fy})`);
@@ -26,6 +28,12 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     one(`SELECT v.tin FROM read_parquet(${list('agg_vendor_year')}) g
     JOIN read_parquet(${list('vendors')}) v USING (vendor_id) WHERE v.tin IS NOT NULL
     GROUP BY 1 ORDER BY sum(g.contracts) DESC, 1 LIMIT 1 OFFSET ${rank - 1}`);
+  return { m, list, db, one, fy, agency, median, vendorAt };
+}
+
+/** The fixed interactions, with values picked from the data (the busiest agency, vendor …). */
+export async function exploreViews(data: string): Promise<Interaction[]> {
+  const { list, db, one, fy, agency, median, vendorAt } = await benchPicks(data);
   const vendor = await vendorAt(100);
   const busiest = await vendorAt(1);
   const past = await vendorAt(300);

@@ -10,11 +10,11 @@
  * (`data-state=ready`), and the bytes, requests and Parquet by table. Not a test: quote its
  * output (docs/benchmarks.md).
  */
-import { DuckDBInstance } from '@duckdb/node-api';
 import { launchChromium } from '../lib/browser.ts';
 import { parseCli } from '../lib/cli.ts';
 import { createStaticServer, listen, type RequestLog } from '../lib/server.ts';
-import { benchDataset, benchFiles, buildSite } from './site.ts';
+import { benchPicks } from './explore-views.ts';
+import { benchDataset, buildSite } from './site.ts';
 import { freshPage, transferred } from './views.ts';
 
 const { values } = parseCli(
@@ -31,25 +31,9 @@ Cold time and bytes of the agency, vendor and project profiles, to their headlin
   },
 );
 
-/** The profiles to open, with keys picked from the dataset. */
+/** The profiles to open, with keys picked from the dataset (as bench:explore picks them). */
 async function profiles(data: string): Promise<{ name: string; path: string }[]> {
-  const { m, list } = benchFiles(data);
-  const db = await (await DuckDBInstance.create(':memory:')).connect();
-  const one = async (sql: string) =>
-    (await db.runAndReadAll(sql)).getRowObjectsJson()[0] as Record<string, string>;
-  const fy = Math.max(...m.fiscal_years);
-  const agency = await one(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
-    JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${fy}
-    GROUP BY 1 ORDER BY sum(g.projects) DESC LIMIT 1`);
-  // The median unit by projects that year, as bench:explore picks it.
-  const unit = await one(`SELECT a.agency_key FROM read_parquet(${list('agg_agency_year')}) g
-    JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE g.fiscal_year = ${fy}
-    GROUP BY ALL ORDER BY sum(g.projects) DESC, any_value(a.agency_key)
-    LIMIT 1 OFFSET (SELECT count(DISTINCT agency_id) // 2 FROM read_parquet(${list('agg_agency_year')}) WHERE fiscal_year = ${fy})`);
-  const vendorAt = (rank: number) =>
-    one(`SELECT v.tin FROM read_parquet(${list('agg_vendor_year')}) g
-    JOIN read_parquet(${list('vendors')}) v USING (vendor_id) WHERE v.tin IS NOT NULL
-    GROUP BY 1 ORDER BY sum(g.contracts) DESC, 1 LIMIT 1 OFFSET ${rank - 1}`);
+  const { m, list, one, fy, agency, median: unit, vendorAt } = await benchPicks(data);
   // A project of several contracts in the latest year, and one of the first year (linked
   // without its year, as a citation of an old project may be).
   const project = (year: number) =>
