@@ -135,7 +135,8 @@ export function projectSeqSql(files: readonly ManifestFile[], projectId: string)
 }
 
 /** A literal seq range of one project: the facts are stored in seq order, so it prunes to a group. */
-const oneSeq = (seq: number) => `project_seq BETWEEN ${sqlNumber(seq)} AND ${sqlNumber(seq)}`;
+export const oneSeq = (seq: number) =>
+  `project_seq BETWEEN ${sqlNumber(seq)} AND ${sqlNumber(seq)}`;
 
 /** One project's row and its contracts, by its `project_seq` (one row group of each file). */
 export function projectSql(files: readonly ManifestFile[], seq: number): Sql {

@@ -5,8 +5,8 @@
  */
 import { tableFiles, type Manifest } from '../schema/tables';
 import type { Ask, Row } from './aggregate';
-import { projectSeqSql } from './lookups';
-import { parquet, sqlNumber, type Sql } from './sql';
+import { oneSeq, projectSeqSql } from './lookups';
+import { parquet, type Sql } from './sql';
 
 /**
  * The fiscal years to look for a project in, most likely first: its id's first four digits are
@@ -41,8 +41,7 @@ export async function findProject(
     if (ids.length) {
       const [hit] = await ask(projectSeqSql(ids, projectId), ids);
       if (!hit) continue;
-      const seq = sqlNumber(Number(hit.project_seq));
-      where = { sql: `project_seq BETWEEN ${seq} AND ${seq}`, params: [] };
+      where = { sql: oneSeq(Number(hit.project_seq)), params: [] };
     }
     const [row] = await ask(
       { sql: `SELECT ${columns} FROM ${parquet(files)} WHERE ${where.sql}`, params: where.params },
