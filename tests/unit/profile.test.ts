@@ -228,13 +228,20 @@ describe('project lookup', () => {
     expect(want.length).toBeGreaterThan(20);
     for (const x of want) {
       const id = String(x.project_id);
+      const known = { fiscal_year: Number(x.fiscal_year), project_seq: Number(x.project_seq) };
       const got = [
         await findProject(drone.ask, drone.m, id, Number(x.fiscal_year)),
         await findProject(drone.ask, drone.m, id, null),
         await findProject(drone.ask, older, id, null),
+        // Its year and seq known (the page's light read found them): the index is not asked.
+        await findProject(drone.ask, drone.m, id, null, known),
       ];
-      expect(got).toEqual([x, x, x]);
+      expect(got).toEqual([x, x, x, x]);
     }
+    // A seq that is another project's is not taken: the id is looked up.
+    const [a, b] = [want[0]!, want[1]!];
+    const wrong = { fiscal_year: Number(b.fiscal_year), project_seq: Number(b.project_seq) };
+    expect(await findProject(drone.ask, drone.m, String(a.project_id), null, wrong)).toEqual(a);
     // Another year's index does not find it.
     const x = want[0]!;
     const other = drone.m.fiscal_years.find((y) => y !== Number(x.fiscal_year))!;

@@ -51,8 +51,9 @@ export async function loadProject(
   id: string,
   fy: number | null,
   th: Thresholds,
+  known: { fiscal_year: number; project_seq: number } | null = null,
 ): Promise<ProjectProfile | null> {
-  const p = await findProject(ask, m, id, fy);
+  const p = await findProject(ask, m, id, fy, known);
   if (!p) return null;
   const agencyId = Number(p.agency_id);
   const agencies = await namesById<Agency>(m, 'agencies', 'agency_id', [agencyId]);

@@ -21,16 +21,32 @@ export function likelyYears(projectId: string, years: readonly number[]): number
   return [...first, ...years.filter((y) => !first.includes(y))];
 }
 
-/** A project's row (found year by year in the likely order; null when the snapshot lacks it). */
+/**
+ * A project's row (found year by year in the likely order; null when the snapshot lacks it).
+ * `known`: its year and seq, when the page's light read (headline/project.ts) found them: the
+ * index is not asked again (the row must still carry the id).
+ */
 export async function findProject(
   ask: Ask,
   m: Manifest,
   projectId: string,
   fy: number | null,
+  known: { fiscal_year: number; project_seq: number } | null = null,
 ): Promise<Row | null> {
-  const order = fy ? [fy] : likelyYears(projectId, m.fiscal_years);
   const columns = `project_id, project_seq, fiscal_year, agency_id, method_id,
     budget::VARCHAR AS budget, agreed::VARCHAR AS agreed, contract_count`;
+  if (known) {
+    const files = tableFiles(m, 'projects', [known.fiscal_year]);
+    const [row] = await ask(
+      {
+        sql: `SELECT ${columns} FROM ${parquet(files)} WHERE ${oneSeq(known.project_seq)}`,
+        params: [],
+      },
+      files,
+    );
+    if (row?.project_id === projectId) return row;
+  }
+  const order = fy ? [fy] : likelyYears(projectId, m.fiscal_years);
   for (const y of order) {
     const files = tableFiles(m, 'projects', [y]);
     if (!files.length) continue;
