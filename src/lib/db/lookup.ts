@@ -13,7 +13,13 @@ import {
   vendorSuggestSql,
 } from '../query/lookups';
 import { unionAll, type Sql } from '../query/sql';
-import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import {
+  holdsSeq,
+  rowGroupRows,
+  tableFiles,
+  type Manifest,
+  type ManifestFile,
+} from '../schema/tables';
 import { Memo, memoKey } from './cache';
 import { query } from './index';
 
@@ -144,7 +150,7 @@ export async function bySeq(
   rows: { project_seq: number }[],
 ): Promise<Map<number, Row>> {
   const holds = (f: ManifestFile, g: { project_seq: number }[]) =>
-    f.seq_min == null || g.some((r) => r.project_seq >= f.seq_min! && r.project_seq <= f.seq_max!);
+    g.some((r) => holdsSeq(f, r.project_seq));
   const files = tableFiles(m, table).filter((f) => holds(f, rows));
   if (files.length === 0) return new Map();
   // Rows far apart (a vendor's wins, a search's hits) are looked up in groups of nearby

@@ -10,7 +10,7 @@ import { decompress } from 'fzstd';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
 import { projectIdNumber } from '../query/lookups';
 import { likelyYears } from '../query/project';
-import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import { holdsSeq, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 
 /** Opens a data file for range reads (the site: over HTTP; the tests: from disk). */
 export type Opener = (f: ManifestFile) => AsyncBuffer;
@@ -35,7 +35,7 @@ export interface EarlyProject {
 
 /** The first version whose files this reader knows (the id index). */
 const SINCE = 26;
-/** Bytes read from a file's end for its footer first (a year's footers are 10–40 KB at 6M rows). */
+/** Bytes read from a file's end for its footer first (the footers read are 33–57 KB at 6M rows). */
 const FOOTER_FETCH = 64 * 1024;
 
 /**
@@ -102,16 +102,9 @@ export async function earlyProject(
     const seq = Number(hit.project_seq);
     const bySeq = { project_seq: { $eq: seq } };
     const inYear = (t: 'projects' | 'contracts' | 'project_names') =>
-      tableFiles(m, t, [y]).filter(
-        (f) => f.seq_min == null || (f.seq_min <= seq && seq <= (f.seq_max ?? seq)),
-      );
+      tableFiles(m, t, [y]).filter((f) => holdsSeq(f, seq));
     const [[p], contracts, [name]] = await Promise.all([
-      readAll(
-        open,
-        inYear('projects'),
-        ['project_seq', 'fiscal_year', 'agency_id', 'budget'],
-        bySeq,
-      ),
+      readAll(open, inYear('projects'), ['project_seq', 'agency_id', 'budget'], bySeq),
       readAll(open, inYear('contracts'), ['project_seq', 'price_agree'], bySeq),
       readAll(open, inYear('project_names'), ['project_seq', 'project_name'], bySeq),
     ]);
@@ -125,7 +118,7 @@ export async function earlyProject(
     return {
       project_id: id,
       project_seq: seq,
-      fiscal_year: Number(p.fiscal_year),
+      fiscal_year: y,
       budget: p.budget === null || p.budget === undefined ? null : moneySum([p.budget as number]),
       agreed: moneySum(contracts.map((c) => c.price_agree as number | null)),
       contracts: contracts.length,

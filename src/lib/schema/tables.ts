@@ -687,6 +687,11 @@ export function isSafePath(p: string): boolean {
 }
 
 /** The files of a table for the given fiscal years (all years when none is given). */
+/** Whether a file may hold this `project_seq` (a file without a seq range may hold any). */
+export function holdsSeq(f: ManifestFile, seq: number): boolean {
+  return f.seq_min == null || (seq >= f.seq_min && seq <= (f.seq_max ?? seq));
+}
+
 export function tableFiles(
   m: Manifest,
   table: TableName,
