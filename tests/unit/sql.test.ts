@@ -434,6 +434,58 @@ describe('explorer SQL on native DuckDB', () => {
     expect(compared).toBeGreaterThan(25);
   });
 
+  it('answers agencies over all years from their one row each (agg_agency, schema 27) as from every other source', async () => {
+    let compared = 0;
+    const agencyChart = CHART_REQUESTS[2]!;
+    // A vendor profile's question: its agencies' whole contract value (profile.ts).
+    const shares: BatchRequest = { groups: ['agency_id'], measures: ['agreed'] };
+    for (const [s, dir] of bothSets()) {
+      const all = await filterCases(dir);
+      const { agency: name, sub, province } = all.find((c) => c.sub)!;
+      const fy = [s.m.fiscal_years.at(-1)!];
+      compared += await sameFromEverySource(
+        s,
+        [{}, { agency: name }, { agency: name, fy }],
+        (x) => x === 'agg_agency',
+      );
+      const source = async (c: Partial<Filters>, q: BatchRequest) =>
+        plan(await s.resolve(f(c)), q.groups, q.measures);
+      expect([
+        await source({}, agencyChart),
+        await source({ agency: name }, TOTALS_REQUEST),
+        await source({ agency: name }, agencyChart),
+        // A year, or the projects' province (a unit's link: the province rows), is not in it.
+        await source({ agency: name, fy }, TOTALS_REQUEST),
+        await source({ agency: name, sub, province }, TOTALS_REQUEST),
+      ]).toEqual(['agg_agency', 'agg_agency', 'agg_agency', 'agg_agency_year', 'agg_place']);
+      // Its rows are the sums of agg_agency_year's and of the facts', agency by agency.
+      const agencies = {
+        sql: `SELECT agency_id FROM ${parquet(tableFiles(s.m, 'agencies'))}`,
+        params: [],
+      };
+      const ids = (await s.ask(agencies, [])).map((x) => Number(x.agency_id));
+      const r: Resolved = { ...(await s.resolve(f({}))), agency: ids };
+      const by = (source: Source) =>
+        s.ask(aggregateSql({ source, files: sourceFiles(s.m, source, r), r, ...shares }), []);
+      const sorted = (rows: Row[]) =>
+        text([rows])[0]!
+          .map((x) => JSON.stringify(x))
+          .sort();
+      const one = sorted(await by('agg_agency'));
+      expect(one.length).toBe(ids.length);
+      expect(one).toEqual(sorted(await by('agg_agency_year')));
+      expect(one).toEqual(sorted(await by('contracts')));
+      // Data of schema 26 or older has none: the planner takes the next source.
+      const older = { ...s.m, files: s.m.files.filter((x) => x.table !== 'agg_agency') };
+      expect(older.files.length).toBe(s.m.files.length - 1);
+      expect(text([await aggregateWith(s.ask, older, r, shares.groups, shares.measures)])).toEqual(
+        text([await aggregateWith(s.ask, s.m, r, shares.groups, shares.measures)]),
+      );
+    }
+    // The top agencies, of all and of the agency, in each set (the totals: the test above).
+    expect(compared).toBe(4);
+  });
+
   it('answers a province with a type or a status from the province pre-aggregates by type and status as from the facts', async () => {
     let compared = 0;
     const reqs = [TOTALS_REQUEST, ...FACET_REQUESTS, ...CHART_REQUESTS];

@@ -48,6 +48,7 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
       FROM p LEFT JOIN c ON ${dims.map((x) => `p.${x} IS NOT DISTINCT FROM c.${x}`).join(' AND ')}`);
   };
   await cube('agg_agency_year', ['agency_id', 'fiscal_year', 'province_id', 'district_id']);
+  await cube('agg_agency', ['agency_id']);
   await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
   await cube('agg_place', ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id']);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS

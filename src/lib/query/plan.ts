@@ -20,6 +20,7 @@ export type Source = Extract<
   TableName,
   | 'agg_cube'
   | 'agg_agency_year'
+  | 'agg_agency'
   | 'agg_vendor_year'
   | 'agg_month'
   | 'agg_place'
@@ -50,6 +51,9 @@ const BY_SIZE: readonly Source[] = [
   'agg_agency_facets',
   'agg_place',
   'agg_cube',
+  // One row per agency: what the cube cannot answer (an agency with no year) it reads in one
+  // small group, where `agg_agency_year` reads one in each year.
+  'agg_agency',
   // After the province ones, which a province alone or with a method reads (fewer rows), and
   // the cube, which the facets and the year chart of a province and a type read whole anyway.
   'agg_month_place_facets',
@@ -143,8 +147,9 @@ export interface DimDef {
   ofContracts?: true;
 }
 
-/** The sources with a fiscal year (all but the all-years ones: vendors by province, by facets). */
+/** The sources with a fiscal year (all but the all-years ones: agencies, vendors by province, by facets). */
 const ALL_YEARS: ReadonlySet<Source> = new Set([
+  'agg_agency',
   'agg_vendor_province',
   'agg_agency_facets',
   'agg_vendor_facets',
@@ -159,7 +164,14 @@ export const DIMS: Record<Dim, DimDef> = {
   agency: {
     kind: 'ids',
     column: 'agency_id',
-    sources: ['agg_agency_year', 'agg_place', 'agg_agency_facets', 'agg_place_facets', ...FACTS],
+    sources: [
+      'agg_agency',
+      'agg_agency_year',
+      'agg_place',
+      'agg_agency_facets',
+      'agg_place_facets',
+      ...FACTS,
+    ],
   },
   ...(Object.fromEntries(
     FACETS.map((x) => [
@@ -266,6 +278,7 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_agency_facets: ['projects', 'budget'],
   agg_place: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  agg_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   projects: PROJECT_MEASURES,
   projects_top: [],

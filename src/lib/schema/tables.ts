@@ -5,7 +5,7 @@
  */
 import type { HeadlineInfo } from '../headline/files';
 
-export const SCHEMA_VERSION = 26;
+export const SCHEMA_VERSION = 27;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -186,6 +186,12 @@ export const TABLES = {
    * an agency's all years one small row group per year.
    */
   agg_agency_year: ['fiscal_year', 'agency_id', 'province_id', 'district_id', ...MEASURES],
+  /**
+   * By agency over all years (schema 27): a vendor profile's shares of its 20 agencies' whole
+   * contract value read `agg_agency_year` whole (1.9 MB at 6M rows: their rows are one small group
+   * in each year), and an agency's totals or the top agencies with no year read a row per year.
+   */
+  agg_agency: ['agency_id', ...MEASURES],
   agg_cube: ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id', ...MEASURES],
   /**
    * By the projects' province first (schema 17), then method (schema 21), year, agency and
@@ -336,6 +342,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   search_terms: 'single',
   search_postings: 'key',
   agg_agency_year: 'single',
+  agg_agency: 'single',
   agg_cube: 'single',
   agg_place: 'single',
   agg_vendor_place: 'single',
@@ -395,6 +402,8 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   project_ids: 4096,
   // One agency's year: a small group, not 16k rows of every measure.
   agg_agency_year: 2048,
+  // One agency: a group of ~40 KB; twenty agencies at most the file (8k rows at 6M).
+  agg_agency: 2048,
   // One province's rows (and within it one year's, one method's): a few small groups.
   agg_place: 2048,
   agg_vendor_place: 4096,
