@@ -10,7 +10,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Truth } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
-import { TABLES, tableFiles, type Manifest, type Summary } from '../../src/lib/schema/tables';
+import {
+  TABLES,
+  tableFiles,
+  type Manifest,
+  type ManifestFile,
+  type Summary,
+} from '../../src/lib/schema/tables';
+import type { Ask } from '../../src/lib/query/aggregate';
+import { vendorProfile } from '../../src/lib/query/profile';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import {
@@ -414,6 +422,25 @@ describe('generated data against its ground truth', () => {
     expect(perFile.reduce((s, f) => s + Number(f.n), 0)).toBe(all!.n);
     // The generated vendors are Zipf-distributed: the busiest have files of their own.
     expect(perFile.filter((f) => f.vendors === 1).length).toBeGreaterThan(0);
+  });
+
+  it('a vendor profile reads only the files of the copy that hold the vendor, its linked contracts too', async () => {
+    const small = await smallFiles();
+    const s = await site(small);
+    const [v] = await rows(`SELECT vendor_key FROM read_parquet(${files(small, s.m, 'vendors')})
+      WHERE linked_contracts > 0 ORDER BY linked_contracts DESC, vendor_id LIMIT 1`);
+    const asked: ManifestFile[] = [];
+    const ask: Ask = (q, fs) => {
+      asked.push(...fs);
+      return s.ask(q, fs);
+    };
+    const p = (await vendorProfile(ask, s.m, s.dims, String(v!.vendor_key)))!;
+    expect(p.linked.length).toBeGreaterThan(0);
+    const id = p.vendor.vendor_id;
+    const copy = asked.filter((f) => f.table === 'contracts_by_vendor');
+    expect(copy.length).toBeGreaterThan(0);
+    expect(copy.filter((f) => !(Number(f.key_min) <= id && id <= Number(f.key_max)))).toEqual([]);
+    expect(tableFiles(s.m, 'contracts_by_vendor').length).toBeGreaterThan(3);
   });
 
   it('keeps the first projects in each order, and pages past them from the projects', async () => {
