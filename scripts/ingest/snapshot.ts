@@ -20,6 +20,7 @@ import { fileBytes, sha256File, snapshotId } from './publish.ts';
 import { added, writeFirstSeen, type Previous } from './stages/first-seen.ts';
 import { coverage, summary as summaryRowsOf } from './stages/summary.ts';
 import type { Store, WrittenFile } from './store.ts';
+import { defaultRuleKeys } from '../../src/lib/query/flag-bits.ts';
 
 export const LICENCE =
   'Thai government open data from data.go.th (e-GP contract datasets, Comptroller General’s Department), Creative Commons Attribution';
@@ -192,6 +193,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     synthetic: a.synthetic,
     ...(a.inputsKey ? { inputs_key: a.inputsKey } : {}),
     headline: { path: prefix + 'headline', ...headline },
+    flag_bits: defaultRuleKeys(),
     first_seen: { date: seen.date, added: seen.added, initial: seen.initial },
   };
   for (const f of manifest.files) if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);

@@ -26,6 +26,7 @@ export type { Progress, WrittenFile } from './stages/db.ts';
 import { buildDimensions, buildVendors } from './stages/dimensions.ts';
 import { decideDuplicates } from './stages/duplicates.ts';
 import { buildFacts, qualityCounts } from './stages/facts.ts';
+import { buildFlagBits } from './stages/flag-bits.ts';
 import { buildSearchIndex } from './stages/search-index.ts';
 import { writeHeadline } from './stages/headline.ts';
 import { writeTables } from './stages/write.ts';
@@ -383,9 +384,10 @@ export class Store {
     return r.map((x) => Number(x.y));
   }
 
-  /** The search index, the vendor copy and the pre-aggregates; every table; the headline files. */
+  /** The word index, flags, vendor copy and pre-aggregates; every table; the headline files. */
   async writeParquet(dir: string) {
     await buildSearchIndex(this.db);
+    await buildFlagBits(this.db);
     await buildAggregates(this.db, this.topRows);
     const files = await writeTables(this.db, dir, this.maxRows);
     return { files, headline: await writeHeadline(this.db, path.join(dir, 'headline')) };

@@ -15,6 +15,7 @@ import { expectedTotals, table } from '../helpers/expected';
 import { DRONE_CSV, TMP } from '../helpers/paths';
 import { expectedFlag } from '../helpers/flags';
 import type { Manifest } from '../../src/lib/schema/tables';
+import { FLAG_IDS } from '../../src/lib/query/flag-defs';
 import { BUILD, DEMO_DATA, DRONE_DATA, MARKUP_DATA, MARKUP_NAME, OCDS_DATA } from './setup-paths';
 
 const E2E_TMP = path.join(TMP, 'e2e-profiles');
@@ -165,8 +166,33 @@ describe('profiles on the real drone set', () => {
        FROM ${table(DRONE_DATA, 'contracts')} c JOIN ${table(DRONE_DATA, 'vendors')} w USING (vendor_id)
        WHERE w.tin_status = 'valid' GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`,
     );
+    const mark = drone.log.length;
     const page = await open(`${drone.origin}/en/vendor?id=${v!.tin}`);
     expect(await value(page, 'projects')).toBe(v!.projects);
+    // Its flags over the agencies it won from, every one as the independent rules say, counted
+    // from the bits the ingest wrote on its rows (schema 27): no year's projects or contracts read.
+    await page.waitForSelector('[data-testid="flags"][data-state="ready"]', { timeout: 90_000 });
+    const own = new Set(
+      (
+        await rows(
+          `SELECT DISTINCT project_id FROM ${table(DRONE_DATA, 'contracts')} WHERE vendor_id = ?`,
+          [Number(v!.vendor_id)],
+        )
+      ).map((x) => String(x.project_id)),
+    );
+    let raised = 0;
+    for (const id of FLAG_IDS) {
+      const want = (await expectedFlag(DRONE_DATA, id)).flagged.filter((x) => own.has(x)).length;
+      expect([
+        id,
+        await page.getAttribute(`[data-testid="flag-count-${id}"]`, 'data-value'),
+      ]).toEqual([id, String(want)]);
+      raised += want;
+    }
+    expect(raised).toBeGreaterThan(0);
+    expect(drone.log.slice(mark).filter((e) => /\/(projects|contracts)\//.test(e.path))).toEqual(
+      [],
+    );
     expect(await value(page, 'agreed')).toBe(v!.agreed);
     // The value of its contracts by year, drawn (#24), as native DuckDB sums it.
     const agreed = await rows(

@@ -4,19 +4,22 @@
  */
 import type { Sort } from '../../../src/lib/query/filters/model.ts';
 import { COPY_SORTS, SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
-import { TABLES } from '../../../src/lib/schema/tables.ts';
+import { FLAG_BITS, TABLES } from '../../../src/lib/schema/tables.ts';
 import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
 
 /** The narrow vendor copy and the pre-aggregates, from the built tables. */
 export async function buildAggregates(db: StageDb, topRows: number): Promise<void> {
   db.stage('building the vendor copy and the pre-aggregates');
+  // The project's name and flags (stages/flag-bits.ts) beside each of its contracts.
+  const fromProject = new Set<string>(FLAG_BITS);
   const byVendor = TABLES.contracts_by_vendor.map((c) =>
-    c === 'project_name' ? 'd.project_name' : `c.${c}`,
+    c === 'project_name' ? 'd.project_name' : fromProject.has(c) ? `f.${c}` : `c.${c}`,
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE contracts_by_vendor AS
     SELECT ${byVendor.join(', ')} FROM contracts c
     LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
+    LEFT JOIN (SELECT project_seq, ${FLAG_BITS.join(', ')} FROM projects) f ON f.project_seq = c.project_seq
     WHERE c.vendor_id IS NOT NULL`);
   // Each of the table's money orders (page-sql.ts COPY_SORTS), its first `topRows` projects.
   const top = TABLES.projects_top.filter(

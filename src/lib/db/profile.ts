@@ -65,7 +65,7 @@ export async function loadProject(
   });
   const [detail, flags] = await Promise.all([
     projectDetail(m, row),
-    projectFlags(ask, row, (fid, scope) => flagTable(m, fid, scope, th)),
+    projectFlags(ask, row, (fid, scope) => flagTable(m, fid, scope, th), { m, th }),
   ]);
   return { row, detail, flags };
 }

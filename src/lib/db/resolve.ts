@@ -112,5 +112,5 @@ export function flagCounts(
   th: Thresholds,
   scope?: FlagScope,
 ): Promise<FlagCount[]> {
-  return countFlags(ask, m, r, (id, sc) => flagTable(m, id, sc, th), scope);
+  return countFlags(ask, m, r, (id, sc) => flagTable(m, id, sc, th), scope, th);
 }

@@ -19,7 +19,8 @@ import { RULES } from './flag-rules';
 import { hitsTable, hitsTableName, type SearchHits } from './hits';
 import { hitStats } from './search';
 import { activeDims, ALL_ROWS, rowSource, type Resolved } from './plan';
-import { parquet, type Param, type Sql } from './sql';
+import { parquet, sqlNumber, type Param, type Sql } from './sql';
+import { bitCounts, bitScope, FLAG_BIT_COLUMNS, flagBit, flagsWithBits } from './flag-bits';
 import { where } from './where';
 
 /** Which projects a flag is computed over: fiscal years and agencies (empty / null: all). */
@@ -72,23 +73,36 @@ export function shownSql(id: FlagId, t: Thresholds): { sql: string; params: Para
 }
 
 /**
- * A flag's rule as the SQL console runs it (/sql examples): over the whole dataset's tables, the
- * thresholds written in, counting the projects it flags among those it could be computed for.
+ * A flag's rule over named tables or subqueries (`p`: projects with their `method_bucket`), the
+ * thresholds written in: the SQL console's examples and the ingest's flags (flag-bits.ts) run it.
  */
-export function consoleFlagSql(id: FlagId, t: Thresholds): string {
+export function ruleOver(
+  id: FlagId,
+  t: Thresholds,
+  from: { p: string; c: string; vendors: string },
+): string {
   const q = ruleSql(id, t);
   let n = 0;
-  const rule = q.sql
-    .replace(
-      /\{p\}/g,
-      '(SELECT p.*, m.method_bucket FROM projects p LEFT JOIN methods m ON m.method_id = p.method_id)',
-    )
-    .replace(/\{c\}/g, 'contracts')
-    .replace(/\{vendors\}/g, 'vendors')
+  return q.sql
+    .replace(/\{p\}/g, from.p)
+    .replace(/\{c\}/g, from.c)
+    .replace(/\{vendors\}/g, from.vendors)
     .replace(/\?/g, () => {
       const v = q.params[n++];
       return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
     });
+}
+
+/**
+ * A flag's rule as the SQL console runs it (/sql examples): over the whole dataset's tables, the
+ * thresholds written in, counting the projects it flags among those it could be computed for.
+ */
+export function consoleFlagSql(id: FlagId, t: Thresholds): string {
+  const rule = ruleOver(id, t, {
+    p: '(SELECT p.*, m.method_bucket FROM projects p LEFT JOIN methods m ON m.method_id = p.method_id)',
+    c: 'contracts',
+    vendors: 'vendors',
+  });
   return `-- ${id}: ${FLAGS[id].name.en}\nWITH rule AS (\n${rule}\n)\nSELECT count(*) FILTER (WHERE flagged) AS flagged, count(*) AS covered FROM rule`;
 }
 
@@ -239,9 +253,22 @@ export interface FlagCount {
   computable: boolean;
 }
 
+/** The filters narrowed to a flag scope's years and agencies (the projects the scope counts). */
+function inScope(r: Resolved, scope: FlagScope): Resolved {
+  const both = <T>(a: T[] | null, b: T[] | null) =>
+    a === null ? b : b === null ? a : a.filter((x) => b.includes(x));
+  return {
+    ...r,
+    fy: scope.fy.length ? (both(r.fy.length ? r.fy : null, scope.fy) ?? []) : r.fy,
+    agency: both(r.agency, scope.agency),
+  };
+}
+
 /**
  * Every flag's counts under the filters. `tableFor` makes (or reuses) a flag's table; `scope`
- * defaults to the filters' years and agencies.
+ * defaults to the filters' years and agencies. With the thresholds `th`, the flags the ingest
+ * computed with the same rule (flag-bits.ts: one year or all, the default thresholds) are counted
+ * from the bits on the rows the view reads; the others from their tables.
  */
 export async function countFlags(
   ask: Ask,
@@ -249,37 +276,78 @@ export async function countFlags(
   r: Resolved,
   tableFor: (id: FlagId, scope: FlagScope) => Promise<FlagTable>,
   scope: FlagScope = scopeOf(r),
+  th: Thresholds | null = null,
 ): Promise<FlagCount[]> {
-  const tables = await Promise.all(FLAG_IDS.map((id) => tableFor(id, scope)));
-  const view = await flagView(ask, m, r);
-  try {
-    return await Promise.all(
-      tables.map(async (table) => {
-        const [row] = await ask(flagCountSql(table, view.table), []);
-        return {
-          id: table.id,
-          covered: Number(row?.covered ?? 0),
-          flagged: Number(row?.flagged ?? 0),
-          computable: table.computable,
-        };
-      }),
-    );
-  } finally {
-    await view.drop();
+  const kind = bitScope(scope.fy);
+  const ids = th && kind ? flagsWithBits(m, th) : [];
+  const fromBits = ids.length ? await bitCounts(ask, m, inScope(r, scope), kind!, ids) : null;
+  const computable = tableFiles(m, 'projects', scope.fy).length > 0;
+  const got = new Map<FlagId, FlagCount>((fromBits ?? []).map((x) => [x.id, { ...x, computable }]));
+  const rest = FLAG_IDS.filter((id) => !got.has(id));
+  if (rest.length) {
+    const tables = await Promise.all(rest.map((id) => tableFor(id, scope)));
+    const view = await flagView(ask, m, r);
+    try {
+      await Promise.all(
+        tables.map(async (table) => {
+          const [row] = await ask(flagCountSql(table, view.table), []);
+          got.set(table.id, {
+            id: table.id,
+            covered: Number(row?.covered ?? 0),
+            flagged: Number(row?.flagged ?? 0),
+            computable: table.computable,
+          });
+        }),
+      );
+    } finally {
+      await view.drop();
+    }
   }
+  return FLAG_IDS.map((id) => got.get(id)!);
 }
 
 export type ProjectFlag = 'flagged' | 'clear' | 'not_covered';
 
-/** What each flag says of one project (computed over its agency and fiscal year). */
+/**
+ * What each flag says of one project (computed over its agency and fiscal year): from the bits on
+ * its row where the ingest computed the flag with the same rule (`bits`: the snapshot and the
+ * thresholds), from the flag's table otherwise.
+ */
 export async function projectFlags(
   ask: Ask,
   project: { project_seq: number; fiscal_year: number; agency_id: number },
   tableFor: (id: FlagId, scope: FlagScope) => Promise<FlagTable>,
+  bits: { m: Manifest; th: Thresholds } | null = null,
 ): Promise<Record<FlagId, ProjectFlag>> {
   const scope: FlagScope = { fy: [project.fiscal_year], agency: [project.agency_id] };
   const out = {} as Record<FlagId, ProjectFlag>;
+  const ids = bits ? flagsWithBits(bits.m, bits.th) : [];
+  if (ids.length) {
+    const files = tableFiles(bits!.m, 'projects', scope.fy);
+    const seq = sqlNumber(project.project_seq);
+    const { covered, flagged } = FLAG_BIT_COLUMNS.year;
+    const [row] = files.length
+      ? await ask(
+          {
+            sql: `SELECT ${covered} AS c, ${flagged} AS f FROM ${parquet(files)}
+              WHERE project_seq BETWEEN ${seq} AND ${seq}`,
+            params: [],
+          },
+          files,
+        )
+      : [];
+    for (const id of ids) {
+      const bit = flagBit(id);
+      out[id] =
+        !row || (Number(row.c) & bit) === 0
+          ? 'not_covered'
+          : Number(row.f) & bit
+            ? 'flagged'
+            : 'clear';
+    }
+  }
   for (const id of FLAG_IDS) {
+    if (out[id]) continue;
     const t = await tableFor(id, scope);
     const [row] = await ask(
       {

@@ -24,6 +24,19 @@ const PROJECT_ON_CONTRACT = [
   'agreed',
 ] as const;
 /** What the pre-aggregates count and sum, each project once. */
+/**
+ * A project's integrity flags as the ingest computed them at the default thresholds (schema 27;
+ * src/lib/query/flag-bits.ts): bit i is flag-defs.ts `FLAG_IDS[i]`; over the project's own fiscal
+ * year and over all years, the flags that could be computed for it (`_covered`) and those it
+ * raised. On `projects` and on the vendor copy.
+ */
+export const FLAG_BITS = [
+  'flags_year_covered',
+  'flags_year',
+  'flags_all_covered',
+  'flags_all',
+] as const;
+
 const MEASURES = ['projects', 'budget', 'ref_price', 'ref_agreed', 'contracts', 'agreed'] as const;
 
 /** A project's year, agency and facet columns, as `projects` and `projects_top` hold them. */
@@ -52,6 +65,7 @@ export const TABLES = {
     'transaction_date',
     /** Tenderers (OCDS `numberOfTenderers`); null where the source does not say (e-GP files). */
     'tenderers',
+    ...FLAG_BITS,
   ],
   /**
    * One row per contract × winner, with the contract value and its project's filter columns and
@@ -121,6 +135,7 @@ export const TABLES = {
     'contract_date',
     'price_agree',
     'vendor_match',
+    ...FLAG_BITS,
     'project_name',
   ],
   /**
@@ -603,6 +618,12 @@ export interface Manifest {
    * of the views a link most often opens, read before the SQL engine has loaded.
    */
   headline?: HeadlineInfo;
+  /**
+   * The flags computed by the ingest (schema 27): per flag id, a key of the rule's SQL and
+   * thresholds the bits on `projects` and `contracts_by_vendor` were computed with
+   * (src/lib/query/flag-bits.ts). The site counts from the bits where its own rule has that key.
+   */
+  flag_bits?: Record<string, string>;
   /**
    * The snapshots still published in this folder, newest first (this one first): the ingest keeps
    * the last three, so pages opened on an earlier one and links pinned to it keep working.

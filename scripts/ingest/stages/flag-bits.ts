@@ -1,0 +1,52 @@
+/**
+ * Stage: every project's integrity flags at the default thresholds, over its own fiscal year and
+ * over all years, as bits on `projects` (src/lib/query/flag-bits.ts; the vendor copy takes them
+ * from there). The rules are the site's own SQL (flag-rules.ts), run here over the whole tables:
+ * a rule compares an agency with itself, so one run over every agency gives each project what a
+ * run over its agency alone gives.
+ */
+import { FLAG_IDS } from '../../../src/lib/query/flag-defs.ts';
+import { FLAG_BIT_COLUMNS, flagBit } from '../../../src/lib/query/flag-bits.ts';
+import { ruleOver } from '../../../src/lib/query/flags.ts';
+import type { StageDb } from './db.ts';
+
+export async function buildFlagBits(db: StageDb): Promise<void> {
+  db.stage('computing the integrity flags at their default thresholds');
+  const years = (await db.rows(`SELECT DISTINCT fiscal_year AS y FROM projects ORDER BY 1`)).map(
+    (x) => Number(x.y),
+  );
+  const over = (year: number | null) => {
+    const w = year === null ? '' : `WHERE fiscal_year = ${Number(year)}`;
+    return {
+      p: `(SELECT p.*, m.method_bucket FROM (SELECT * FROM projects ${w}) p
+        LEFT JOIN methods m ON m.method_id = p.method_id)`,
+      c: `(SELECT * FROM contracts ${w})`,
+      vendors: 'vendors',
+    };
+  };
+  // One row per project, flag and scope the rule covers (`flagged` as the rule says).
+  const runs: string[] = [];
+  for (const id of FLAG_IDS) {
+    const bit = flagBit(id);
+    runs.push(`SELECT project_seq, ${bit} AS bit, FALSE AS one_year, flagged
+      FROM (${ruleOver(id, {}, over(null))})`);
+    for (const y of years) {
+      runs.push(`SELECT project_seq, ${bit} AS bit, TRUE AS one_year, flagged
+        FROM (${ruleOver(id, {}, over(y))})`);
+    }
+  }
+  await db.run(`CREATE OR REPLACE TEMP TABLE flag_rows AS ${runs.join('\nUNION ALL\n')}`);
+  const { year, all } = FLAG_BIT_COLUMNS;
+  const bits = (oneYear: boolean, onlyFlagged: boolean) =>
+    `coalesce(bit_or(bit) FILTER (WHERE one_year = ${oneYear}${onlyFlagged ? ' AND flagged' : ''}), 0)::INTEGER`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE flag_bits AS
+    SELECT project_seq, ${bits(true, false)} AS ${year.covered}, ${bits(true, true)} AS ${year.flagged},
+      ${bits(false, false)} AS ${all.covered}, ${bits(false, true)} AS ${all.flagged}
+    FROM flag_rows GROUP BY project_seq`);
+  const columns = [year.covered, year.flagged, all.covered, all.flagged];
+  await db.run(`CREATE OR REPLACE TEMP TABLE projects AS
+    SELECT p.*, ${columns.map((c) => `coalesce(f.${c}, 0)::INTEGER AS ${c}`).join(', ')}
+    FROM projects p LEFT JOIN flag_bits f USING (project_seq)`);
+  await db.run(`DROP TABLE flag_rows`);
+  await db.run(`DROP TABLE flag_bits`);
+}
