@@ -7,8 +7,9 @@
  * busiest, an ordinary one), a project (with its year in the link, and an older one without).
  * For each: when the headline numbers were on screen (`data-headline=ready`, before the engine
  * where the page can) and what the page had received by then, when the whole profile was
- * (`data-state=ready`), and the bytes, requests and Parquet by table. Not a test: quote its
- * output (docs/benchmarks.md).
+ * (`data-state=ready`), and the bytes, requests and Parquet by table; then when its flags were
+ * (an agency's and a vendor's come after the rest) and the Parquet they read. Not a test: quote
+ * its output (docs/benchmarks.md).
  */
 import { launchChromium } from '../lib/browser.ts';
 import { parseCli } from '../lib/cli.ts';
@@ -96,6 +97,18 @@ try {
         timeout: 600_000,
       });
       const state = await page.getAttribute(sel, 'data-state');
+      const ms = Math.round(performance.now() - t);
+      const profile = transferred(log, mark);
+      // An agency's and a vendor's flags come after the rest of the profile (a project's with it).
+      const panel = await page.$('[data-testid="flags"]');
+      const flags = panel
+        ? await page
+            .waitForSelector('[data-testid="flags"][data-state="ready"]', { timeout: 1_800_000 })
+            .then(() => ({
+              flags_ms: Math.round(performance.now() - t),
+              flags_parquet_kb: transferred(log, mark).parquet_kb - profile.parquet_kb,
+            }))
+        : {};
       console.log(
         JSON.stringify({
           rows,
@@ -105,9 +118,10 @@ try {
           // Whether the headline came before the engine's profile (false: with it).
           headline_before_engine: early,
           ...headline,
-          ms: Math.round(performance.now() - t),
+          ms,
           state,
-          ...transferred(log, mark),
+          ...profile,
+          ...flags,
         }),
       );
       await context.close();
