@@ -6,7 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FLAG_IDS, type FlagId, type Thresholds } from '../../src/lib/query/flag-defs';
-import { FLAG_BIT_COLUMNS, flagBit, flagsWithBits } from '../../src/lib/query/flag-bits';
+import {
+  FLAG_BIT_COLUMNS,
+  flagBit,
+  flagsWithBits,
+  projectBits,
+} from '../../src/lib/query/flag-bits';
+import { findProject } from '../../src/lib/query/project';
 import {
   countFlags,
   projectFlags,
@@ -135,7 +141,7 @@ describe('the flags the ingest computed (bits)', () => {
 
     // A project's flags over its agency and year: every 389th project, from its row's bits.
     const projects =
-      await rows(`SELECT project_seq, fiscal_year, agency_id FROM ${table(dirs.genDir, 'projects')}
+      await rows(`SELECT project_id, project_seq, fiscal_year, agency_id FROM ${table(dirs.genDir, 'projects')}
       WHERE project_seq % 389 = 0 ORDER BY project_seq`);
     let flagged = 0;
     for (const p of projects) {
@@ -144,8 +150,11 @@ describe('the flags the ingest computed (bits)', () => {
         fiscal_year: Number(p.fiscal_year),
         agency_id: Number(p.agency_id),
       };
+      // Its row as the project page finds it, bits included.
+      const row = await findProject(gen.ask, gen.m, String(p.project_id), one.fiscal_year);
       const withBits = tables(gen, {});
-      const got = await projectFlags(gen.ask, one, withBits.tableFor, { m: gen.m, th: {} });
+      const bits = projectBits(gen.m, {}, row!);
+      const got = await projectFlags(gen.ask, one, withBits.tableFor, bits);
       expect(withBits.asked.size).toBe(0);
       expect(got).toEqual(await projectFlags(gen.ask, one, tables(gen, {}).tableFor));
       flagged += Object.values(got).filter((x) => x === 'flagged').length;

@@ -223,7 +223,8 @@ describe('project lookup', () => {
     const older = { ...drone.m, files: drone.m.files.filter((f) => f.table !== 'project_ids') };
     const want = await rows(
       `SELECT project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget,
-         agreed::VARCHAR AS agreed, contract_count FROM ${P()} WHERE project_seq % 23 = 0 ORDER BY project_seq`,
+         agreed::VARCHAR AS agreed, contract_count, flags_year_covered, flags_year
+       FROM ${P()} WHERE project_seq % 23 = 0 ORDER BY project_seq`,
     );
     expect(want.length).toBeGreaterThan(20);
     for (const x of want) {

@@ -7,7 +7,8 @@
  */
 import { FLAG_IDS } from '../../../src/lib/query/flag-defs.ts';
 import { FLAG_BIT_COLUMNS, flagBit } from '../../../src/lib/query/flag-bits.ts';
-import { ruleOver } from '../../../src/lib/query/flags.ts';
+import { namedTables, ruleOver } from '../../../src/lib/query/flags.ts';
+import { FLAG_BITS } from '../../../src/lib/schema/tables.ts';
 import type { StageDb } from './db.ts';
 
 export async function buildFlagBits(db: StageDb): Promise<void> {
@@ -15,24 +16,14 @@ export async function buildFlagBits(db: StageDb): Promise<void> {
   const years = (await db.rows(`SELECT DISTINCT fiscal_year AS y FROM projects ORDER BY 1`)).map(
     (x) => Number(x.y),
   );
-  const over = (year: number | null) => {
-    const w = year === null ? '' : `WHERE fiscal_year = ${Number(year)}`;
-    return {
-      p: `(SELECT p.*, m.method_bucket FROM (SELECT * FROM projects ${w}) p
-        LEFT JOIN methods m ON m.method_id = p.method_id)`,
-      c: `(SELECT * FROM contracts ${w})`,
-      vendors: 'vendors',
-    };
-  };
-  // One row per project, flag and scope the rule covers (`flagged` as the rule says).
+  // One row per project, flag and scope the rule covers (`flagged` as the rule says): all years
+  // (null), then each year alone.
   const runs: string[] = [];
   for (const id of FLAG_IDS) {
-    const bit = flagBit(id);
-    runs.push(`SELECT project_seq, ${bit} AS bit, FALSE AS one_year, flagged
-      FROM (${ruleOver(id, {}, over(null))})`);
-    for (const y of years) {
-      runs.push(`SELECT project_seq, ${bit} AS bit, TRUE AS one_year, flagged
-        FROM (${ruleOver(id, {}, over(y))})`);
+    for (const y of [null, ...years]) {
+      const inputs = namedTables(y === null ? '' : `WHERE fiscal_year = ${Number(y)}`);
+      runs.push(`SELECT project_seq, ${flagBit(id)} AS bit, ${y !== null} AS one_year, flagged
+        FROM (${ruleOver(id, {}, inputs)})`);
     }
   }
   await db.run(`CREATE OR REPLACE TEMP TABLE flag_rows AS ${runs.join('\nUNION ALL\n')}`);
@@ -43,9 +34,8 @@ export async function buildFlagBits(db: StageDb): Promise<void> {
     SELECT project_seq, ${bits(true, false)} AS ${year.covered}, ${bits(true, true)} AS ${year.flagged},
       ${bits(false, false)} AS ${all.covered}, ${bits(false, true)} AS ${all.flagged}
     FROM flag_rows GROUP BY project_seq`);
-  const columns = [year.covered, year.flagged, all.covered, all.flagged];
   await db.run(`CREATE OR REPLACE TEMP TABLE projects AS
-    SELECT p.*, ${columns.map((c) => `coalesce(f.${c}, 0)::INTEGER AS ${c}`).join(', ')}
+    SELECT p.*, ${FLAG_BITS.map((c) => `coalesce(f.${c}, 0)::INTEGER AS ${c}`).join(', ')}
     FROM projects p LEFT JOIN flag_bits f USING (project_seq)`);
   await db.run(`DROP TABLE flag_rows`);
   await db.run(`DROP TABLE flag_bits`);

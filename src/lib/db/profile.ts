@@ -9,6 +9,7 @@ import {
   type VendorProfile,
 } from '../query/profile';
 import { findProject } from '../query/project';
+import { projectBits } from '../query/flag-bits';
 import { projectFlags, type ProjectFlag } from '../query/flags';
 import type { FlagId, Thresholds } from '../query/flag-defs';
 import type { Manifest } from '../schema/tables';
@@ -65,7 +66,8 @@ export async function loadProject(
   });
   const [detail, flags] = await Promise.all([
     projectDetail(m, row),
-    projectFlags(ask, row, (fid, scope) => flagTable(m, fid, scope, th), { m, th }),
+    // Its flags from the bits its row was read with, where they answer (flag-bits.ts).
+    projectFlags(ask, row, (fid, scope) => flagTable(m, fid, scope, th), projectBits(m, th, p)),
   ]);
   return { row, detail, flags };
 }

@@ -58,6 +58,24 @@ export function bitScope(fy: readonly number[]): BitScope | null {
   return fy.length === 1 ? 'year' : null;
 }
 
+/** A project's bits over its own year, as its `projects` row holds them (`projectFlags`). */
+export interface ProjectBits {
+  /** The flags the bits answer with the page's thresholds (`flagsWithBits`). */
+  ids: readonly FlagId[];
+  covered: number;
+  flagged: number;
+}
+
+/** The bits of a project's row (read with its other columns), for the flags they answer. */
+export function projectBits(m: Manifest, t: Thresholds, row: Record<string, unknown>): ProjectBits {
+  const { covered, flagged } = FLAG_BIT_COLUMNS.year;
+  return {
+    ids: flagsWithBits(m, t),
+    covered: Number(row[covered] ?? 0),
+    flagged: Number(row[flagged] ?? 0),
+  };
+}
+
 export interface BitCount {
   id: FlagId;
   covered: number;

@@ -19,8 +19,8 @@ import { RULES } from './flag-rules';
 import { hitsTable, hitsTableName, type SearchHits } from './hits';
 import { hitStats } from './search';
 import { activeDims, ALL_ROWS, rowSource, type Resolved } from './plan';
-import { parquet, sqlNumber, type Param, type Sql } from './sql';
-import { bitCounts, bitScope, FLAG_BIT_COLUMNS, flagBit, flagsWithBits } from './flag-bits';
+import { parquet, type Param, type Sql } from './sql';
+import { bitCounts, bitScope, flagBit, flagsWithBits, type ProjectBits } from './flag-bits';
 import { where } from './where';
 
 /** Which projects a flag is computed over: fiscal years and agencies (empty / null: all). */
@@ -94,15 +94,24 @@ export function ruleOver(
 }
 
 /**
+ * The tables `projects`, `contracts`, `vendors` and `methods` by name (the SQL console's views, the
+ * ingest's tables) as a rule's inputs; `where` narrows the projects and contracts alike.
+ */
+export function namedTables(where = ''): { p: string; c: string; vendors: string } {
+  const projects = where ? `(SELECT * FROM projects ${where})` : 'projects';
+  return {
+    p: `(SELECT p.*, m.method_bucket FROM ${projects} p LEFT JOIN methods m ON m.method_id = p.method_id)`,
+    c: where ? `(SELECT * FROM contracts ${where})` : 'contracts',
+    vendors: 'vendors',
+  };
+}
+
+/**
  * A flag's rule as the SQL console runs it (/sql examples): over the whole dataset's tables, the
  * thresholds written in, counting the projects it flags among those it could be computed for.
  */
 export function consoleFlagSql(id: FlagId, t: Thresholds): string {
-  const rule = ruleOver(id, t, {
-    p: '(SELECT p.*, m.method_bucket FROM projects p LEFT JOIN methods m ON m.method_id = p.method_id)',
-    c: 'contracts',
-    vendors: 'vendors',
-  });
+  const rule = ruleOver(id, t, namedTables());
   return `-- ${id}: ${FLAGS[id].name.en}\nWITH rule AS (\n${rule}\n)\nSELECT count(*) FILTER (WHERE flagged) AS flagged, count(*) AS covered FROM rule`;
 }
 
@@ -309,42 +318,22 @@ export async function countFlags(
 export type ProjectFlag = 'flagged' | 'clear' | 'not_covered';
 
 /**
- * What each flag says of one project (computed over its agency and fiscal year): from the bits on
- * its row where the ingest computed the flag with the same rule (`bits`: the snapshot and the
- * thresholds), from the flag's table otherwise.
+ * What each flag says of one project (computed over its agency and fiscal year): from the bits of
+ * its row (`bits`, flag-bits.ts `projectBits`) for the flags the ingest computed with the same
+ * rule, from the flag's table otherwise.
  */
 export async function projectFlags(
   ask: Ask,
   project: { project_seq: number; fiscal_year: number; agency_id: number },
   tableFor: (id: FlagId, scope: FlagScope) => Promise<FlagTable>,
-  bits: { m: Manifest; th: Thresholds } | null = null,
+  bits: ProjectBits | null = null,
 ): Promise<Record<FlagId, ProjectFlag>> {
   const scope: FlagScope = { fy: [project.fiscal_year], agency: [project.agency_id] };
   const out = {} as Record<FlagId, ProjectFlag>;
-  const ids = bits ? flagsWithBits(bits.m, bits.th) : [];
-  if (ids.length) {
-    const files = tableFiles(bits!.m, 'projects', scope.fy);
-    const seq = sqlNumber(project.project_seq);
-    const { covered, flagged } = FLAG_BIT_COLUMNS.year;
-    const [row] = files.length
-      ? await ask(
-          {
-            sql: `SELECT ${covered} AS c, ${flagged} AS f FROM ${parquet(files)}
-              WHERE project_seq BETWEEN ${seq} AND ${seq}`,
-            params: [],
-          },
-          files,
-        )
-      : [];
-    for (const id of ids) {
-      const bit = flagBit(id);
-      out[id] =
-        !row || (Number(row.c) & bit) === 0
-          ? 'not_covered'
-          : Number(row.f) & bit
-            ? 'flagged'
-            : 'clear';
-    }
+  for (const id of bits?.ids ?? []) {
+    const bit = flagBit(id);
+    out[id] =
+      (bits!.covered & bit) === 0 ? 'not_covered' : bits!.flagged & bit ? 'flagged' : 'clear';
   }
   for (const id of FLAG_IDS) {
     if (out[id]) continue;

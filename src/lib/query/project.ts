@@ -5,6 +5,7 @@
  */
 import { tableFiles, type Manifest } from '../schema/tables';
 import type { Ask, Row } from './aggregate';
+import { FLAG_BIT_COLUMNS } from './flag-bits';
 import { oneSeq, projectSeqSql } from './lookups';
 import { parquet, type Sql } from './sql';
 
@@ -33,8 +34,10 @@ export async function findProject(
   fy: number | null,
   known: { fiscal_year: number; project_seq: number } | null = null,
 ): Promise<Row | null> {
+  // Its flags over its year too, where the ingest computed them (schema 27; flag-bits.ts).
+  const { covered, flagged } = FLAG_BIT_COLUMNS.year;
   const columns = `project_id, project_seq, fiscal_year, agency_id, method_id,
-    budget::VARCHAR AS budget, agreed::VARCHAR AS agreed, contract_count`;
+    budget::VARCHAR AS budget, agreed::VARCHAR AS agreed, contract_count${m.flag_bits ? `, ${covered}, ${flagged}` : ''}`;
   if (known) {
     const files = tableFiles(m, 'projects', [known.fiscal_year]);
     const [row] = await ask(
