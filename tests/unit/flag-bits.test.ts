@@ -26,9 +26,10 @@ import type { Manifest } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
 import { expectedFlag } from '../helpers/flags';
+import { SHARED_GEN } from '../helpers/fixtures';
 import { fixtureDirs, ingestFixtures, type Site } from '../helpers/site';
 
-const dirs = fixtureDirs(40_000, 7);
+const dirs = fixtureDirs(SHARED_GEN.rows, SHARED_GEN.seed);
 let drone: Site;
 let gen: Site;
 
@@ -139,10 +140,10 @@ describe('the flags the ingest computed (bits)', () => {
     await countFlags(gen.ask, older, v, none.tableFor, undefined, {});
     expect(none.asked.size).toBe(FLAG_IDS.length);
 
-    // A project's flags over its agency and year: every 389th project, from its row's bits.
+    // A project's flags over its agency and year: every 97th project, from its row's bits.
     const projects =
       await rows(`SELECT project_id, project_seq, fiscal_year, agency_id FROM ${table(dirs.genDir, 'projects')}
-      WHERE project_seq % 389 = 0 ORDER BY project_seq`);
+      WHERE project_seq % 97 = 0 ORDER BY project_seq`);
     let flagged = 0;
     for (const p of projects) {
       const one = {

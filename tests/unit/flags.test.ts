@@ -18,9 +18,10 @@ import { expectedFlag } from '../helpers/flags';
 import { DGA_CSV, ICS_CSV, REAL, TMP } from '../helpers/paths';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SHARED_GEN } from '../helpers/fixtures';
 import { fixtureDirs, ingestFixtures, site, siteTotals, type Site } from '../helpers/site';
 
-const dirs = fixtureDirs(40_000, 7);
+const dirs = fixtureDirs(SHARED_GEN.rows, SHARED_GEN.seed);
 const dgaDir = path.join(TMP, 'flags-dga');
 let drone: Site;
 let gen: Site;
