@@ -28,13 +28,15 @@ afterAll(async () => {
   await demo?.close();
 });
 
-/** Open the view, open the flags panel and wait for its counts. */
-async function flagsView(origin: string, f: Partial<Filters>): Promise<Page> {
+/** Open the view, open the flags panel and wait for its counts (`opened`: the files it read). */
+async function flagsView(server: TestServer, f: Partial<Filters>, opened: string[] = []) {
   const page = await browser.newPage();
-  await page.goto(`${origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`);
+  await page.goto(`${server.origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`);
   await ready(page);
+  const mark = server.log.length;
   await page.click('[data-testid="flags-panel"] > summary');
   await flagsReady(page);
+  opened.push(...new Set(server.log.slice(mark).map((e) => e.path.replace(/^.*\/data\//, ''))));
   return page;
 }
 
@@ -54,7 +56,8 @@ const computed = FLAG_IDS.filter((id) => id !== 'F8');
 
 describe('flags in the browser', () => {
   it('shows every flag’s count and coverage on the real drone set as native DuckDB computes them', async () => {
-    const page = await flagsView(drone.origin, {});
+    const opened: string[] = [];
+    const page = await flagsView(drone, {}, opened);
     for (const id of computed) {
       const want = await expectedFlag(DRONE_DATA, id);
       expect(await counts(page, id)).toEqual({
@@ -67,11 +70,14 @@ describe('flags in the browser', () => {
     expect(await page.textContent('[data-testid="flag-F1"]')).toContain('500,000');
     expect(await page.textContent('[data-testid="flag-sql-F3"]')).toContain('PARTITION BY');
     expect(await page.textContent('[data-testid="flags-panel"]')).toContain('ไม่ใช่หลักฐาน');
+    // Counted from the ingest's counts by agency (schema 28), not every project's bits.
+    expect(opened.some((f) => f.endsWith('/agg_flags_all.parquet'))).toBe(true);
+    expect(opened.filter((f) => /\/(projects|contracts)\//.test(f))).toEqual([]);
     await page.close();
   });
 
   it('a threshold changed in the form goes into the URL and changes the count as native DuckDB says', async () => {
-    const page = await flagsView(drone.origin, {});
+    const page = await flagsView(drone, {});
     await page.fill('[data-testid="threshold-f1_min"]', '100000');
     await page.click('[data-testid="flag-apply-F1"]');
     await page.waitForURL((u) => u.searchParams.get('f1_min') === '100000');
@@ -84,7 +90,7 @@ describe('flags in the browser', () => {
   });
 
   it('flag= shows only the flagged projects, combined with a fiscal year', async () => {
-    const page = await flagsView(drone.origin, { fy: [2567] });
+    const page = await flagsView(drone, { fy: [2567] });
     await page.check('[data-testid="flag-filter-F4"]');
     await page.waitForURL((u) => u.searchParams.get('flag') === 'F4');
     await ready(page);
@@ -114,7 +120,7 @@ describe('flags in the browser', () => {
 
   it('computes the window and share rules on generated data for one year, as native DuckDB', async () => {
     const fy = [2567];
-    const page = await flagsView(demo.origin, { fy, th: { f3_days: 60, f7_n: 3 } });
+    const page = await flagsView(demo, { fy, th: { f3_days: 60, f7_n: 3 } });
     for (const id of ['F2', 'F3', 'F6', 'F7', 'Q1'] as const) {
       const want = await expectedFlag(DEMO_DATA, id, { f3_days: 60, f7_n: 3 }, fy);
       expect(await counts(page, id)).toEqual({

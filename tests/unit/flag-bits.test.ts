@@ -7,6 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FLAG_IDS, type FlagId, type Thresholds } from '../../src/lib/query/flag-defs';
 import {
+  bitCountsSql,
+  bitScope,
   FLAG_BIT_COLUMNS,
   flagBit,
   flagsWithBits,
@@ -21,7 +23,7 @@ import {
   type FlagTable,
 } from '../../src/lib/query/flags';
 import { NO_FILTERS, type Filters } from '../../src/lib/query/filters';
-import { ALL_ROWS, type Resolved } from '../../src/lib/query/plan';
+import { ALL_ROWS, type Resolved, type Source } from '../../src/lib/query/plan';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
@@ -97,23 +99,41 @@ describe('the flags the ingest computed (bits)', () => {
       JOIN ${table(dirs.genDir, 'agencies')} a USING (agency_id) GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`);
     const fy = [gen.m.fiscal_years.at(-1)!];
     const v = await gen.resolve(f({ vendor: String(vendor!.vendor_key) }));
-    const views: { name: string; r: Resolved; scope?: FlagScope }[] = [
+    const agencyR = await gen.resolve(f({ agency: String(agency!.dept_name) }));
+    // Each with the source whose bits (or their counts: agg_flags, agg_flags_all) answer it.
+    const views: { name: string; r: Resolved; scope?: FlagScope; source: Source }[] = [
       // The vendor profile: all years over the agencies it won from (vendor/+page.svelte).
       {
         name: 'vendor profile',
         r: v,
         scope: { fy: [], agency: await vendorAgencies(dirs.genDir, v) },
+        source: 'contracts_by_vendor',
       },
-      { name: 'vendor, strict', r: { ...v, match: [0] }, scope: { fy: [], agency: null } },
-      { name: 'agency profile', r: await gen.resolve(f({ agency: String(agency!.dept_name) })) },
-      { name: 'whole set', r: ALL_ROWS },
-      { name: 'a year and a method', r: await gen.resolve(f({ fy, method: ['specific'] })) },
+      {
+        name: 'vendor, strict',
+        r: { ...v, match: [0] },
+        scope: { fy: [], agency: null },
+        source: 'contracts_by_vendor',
+      },
+      { name: 'agency profile', r: agencyR, source: 'projects' },
+      { name: 'an agency in a year', r: { ...agencyR, fy }, source: 'projects' },
+      { name: 'whole set', r: ALL_ROWS, source: 'agg_flags_all' },
+      { name: 'a year', r: await gen.resolve(f({ fy })), source: 'agg_flags' },
+      {
+        name: 'a year and a method',
+        r: await gen.resolve(f({ fy, method: ['specific'] })),
+        source: 'projects',
+      },
       {
         name: 'a year and a vendor',
         r: await gen.resolve(f({ fy, vendor: String(vendor!.vendor_key) })),
+        source: 'contracts_by_vendor',
       },
     ];
     for (const x of views) {
+      const kind = bitScope((x.scope ?? { fy: x.r.fy }).fy)!;
+      const source = bitCountsSql(gen.m, x.r, kind, FLAG_IDS)?.source;
+      expect({ name: x.name, source }).toEqual({ name: x.name, source: x.source });
       const bits = tables(gen, {});
       const live = tables(gen, {});
       const got = await countFlags(gen.ask, gen.m, x.r, bits.tableFor, x.scope, {});
@@ -139,6 +159,20 @@ describe('the flags the ingest computed (bits)', () => {
     const none = tables(gen, {});
     await countFlags(gen.ask, older, v, none.tableFor, undefined, {});
     expect(none.asked.size).toBe(FLAG_IDS.length);
+    // Data of schema 27 (bits, no counts): the whole set from every project's bits, the same.
+    const noCounts: Manifest = {
+      ...gen.m,
+      files: gen.m.files.filter((x) => !x.table.startsWith('agg_flags')),
+    };
+    expect(noCounts.files.length).toBe(gen.m.files.length - 2);
+    expect(bitCountsSql(noCounts, ALL_ROWS, 'all', FLAG_IDS)?.source).toBe('projects');
+    for (const r of [ALL_ROWS, { ...ALL_ROWS, fy }]) {
+      const asked = tables(gen, {});
+      expect(await countFlags(gen.ask, noCounts, r, asked.tableFor, undefined, {})).toEqual(
+        await countFlags(gen.ask, gen.m, r, asked.tableFor, undefined, {}),
+      );
+      expect(asked.asked.size).toBe(0);
+    }
 
     // A project's flags over its agency and year: every 97th project, from its row's bits.
     const projects =

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { earlyProject, moneySum, type Opener } from '../../src/lib/headline/project';
-import { agencyProfile, vendorProfile } from '../../src/lib/query/profile';
+import { agencyProfile, concentrationSql, vendorProfile } from '../../src/lib/query/profile';
 import { findProject, likelyYears } from '../../src/lib/query/project';
 import { projectIdNumber } from '../../src/lib/query/lookups';
 import { ALL_ROWS } from '../../src/lib/query/plan';
@@ -101,6 +101,37 @@ describe('agency profile', () => {
     expect(p.agency).toMatchObject({ dept_name: name, agency_key: '', dept_sub_name: null });
     expect({ projects: p.totals.projects, budget: p.totals.budget }).toEqual(want);
     expect(p.years.reduce((n, y) => n + y.projects, 0)).toBe(want!.projects);
+    // Its winners from their sums per unit (schema 28), as from every year's contracts: a winner
+    // of several units is one winner.
+    const older = {
+      ...drone.m,
+      files: drone.m.files.filter((x) => x.table !== 'agg_agency_vendor'),
+    };
+    expect(older.files.length).toBe(drone.m.files.length - 1);
+    expect(concentrationSql(drone.m, p.r, 10).files.map((f) => f.table)).toEqual([
+      'agg_agency_vendor',
+    ]);
+    expect(new Set(concentrationSql(older, p.r, 10).files.map((f) => f.table))).toEqual(
+      new Set(['contracts']),
+    );
+    const q = (await agencyProfile(drone.ask, older, drone.dims, { name }))!;
+    // (Shares are doubles summed in another order: equal to the last few bits.)
+    const exact = (x: typeof p) => x.vendors.map((v) => ({ ...v, share: undefined }));
+    expect({ vendors: exact(p), count: p.vendorCount }).toEqual({
+      vendors: exact(q),
+      count: q.vendorCount,
+    });
+    p.vendors.forEach((v, i) => expect(v.share).toBeCloseTo(q.vendors[i]!.share, 12));
+    expect(p.vendors.length).toBe(10);
+    expect(p.hhi).toBeCloseTo(q.hhi!, 9);
+    const [spread] = await rows(
+      `SELECT count(*)::INTEGER AS n FROM (SELECT vendor_id FROM ${C()}
+       WHERE agency_id IN (SELECT agency_id FROM ${table(dir, 'agencies')} WHERE dept_name = ?)
+         AND vendor_id IS NOT NULL AND price_agree > 0
+       GROUP BY vendor_id HAVING count(DISTINCT agency_id) > 1)`,
+      [name],
+    );
+    expect(spread!.n).toBeGreaterThan(0);
     // A name no agency has, and a key given as a name, are not whole agencies.
     expect(await agencyProfile(drone.ask, drone.m, drone.dims, { name: 'กองทัพ' })).toBeNull();
   });

@@ -52,6 +52,10 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   };
   await cube('agg_agency_year', ['agency_id', 'fiscal_year', 'province_id', 'district_id']);
   await cube('agg_agency', ['agency_id']);
+  // The winners' shares of an agency's contract value (profile.ts concentrationSql).
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_vendor AS
+    SELECT agency_id, vendor_id, count(*)::INTEGER AS contracts, sum(price_agree) AS agreed
+    FROM contracts WHERE vendor_id IS NOT NULL AND price_agree > 0 GROUP BY ALL`);
   await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
   await cube('agg_place', ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id']);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS

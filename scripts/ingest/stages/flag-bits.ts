@@ -3,12 +3,14 @@
  * over all years, as bits on `projects` (src/lib/query/flag-bits.ts; the vendor copy takes them
  * from there). The rules are the site's own SQL (flag-rules.ts), run here over the whole tables:
  * a rule compares an agency with itself, so one run over every agency gives each project what a
- * run over its agency alone gives.
+ * run over its agency alone gives. Then their counts by year and agency (`agg_flags`) and by agency
+ * over all years (`agg_flags_all`), which the flags panel of a view with no agency reads instead
+ * of every project's bits.
  */
 import { FLAG_IDS } from '../../../src/lib/query/flag-defs.ts';
 import { FLAG_BIT_COLUMNS, flagBit } from '../../../src/lib/query/flag-bits.ts';
 import { namedTables, ruleOver } from '../../../src/lib/query/flags.ts';
-import { FLAG_BITS } from '../../../src/lib/schema/tables.ts';
+import { FLAG_BITS, flagCountColumn, type BitScope } from '../../../src/lib/schema/tables.ts';
 import type { StageDb } from './db.ts';
 
 export async function buildFlagBits(db: StageDb): Promise<void> {
@@ -39,4 +41,20 @@ export async function buildFlagBits(db: StageDb): Promise<void> {
     FROM projects p LEFT JOIN flag_bits f USING (project_seq)`);
   await db.run(`DROP TABLE flag_rows`);
   await db.run(`DROP TABLE flag_bits`);
+  // Their counts by year and agency over each project's own year, and by agency over all years.
+  const counts = (scope: BitScope) =>
+    FLAG_IDS.flatMap((id) => {
+      const { covered, flagged } = FLAG_BIT_COLUMNS[scope];
+      const bit = flagBit(id);
+      return [
+        `count(*) FILTER (WHERE ${covered} & ${bit} = 0)::INTEGER AS ${flagCountColumn(id, scope, 'uncovered')}`,
+        `count(*) FILTER (WHERE ${flagged} & ${bit} <> 0)::INTEGER AS ${flagCountColumn(id, scope, 'flagged')}`,
+      ];
+    }).join(',\n');
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_flags AS
+    SELECT fiscal_year, agency_id, count(*)::INTEGER AS projects, ${counts('year')}
+    FROM projects GROUP BY ALL`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_flags_all AS
+    SELECT agency_id, count(*)::INTEGER AS projects, ${counts('all')}
+    FROM projects GROUP BY ALL`);
 }

@@ -13,16 +13,13 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { FLAG_BITS, Manifest } from '../schema/tables';
+import { flagCountColumn, type BitScope, type FLAG_BITS, type Manifest } from '../schema/tables';
 import { FLAG_IDS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
 import { RULES } from './flag-rules';
-import { sourceFiles, type Ask } from './aggregate';
-import { rowSource, type Resolved } from './plan';
+import { lacking, sourceFiles, type Ask } from './aggregate';
+import { candidates, FLAG_COUNTS, type Resolved, type Source } from './plan';
 import { parquet, sqlNumber, type Sql } from './sql';
 import { where } from './where';
-
-/** Over the project's own fiscal year, or over all years. */
-export type BitScope = 'year' | 'all';
 
 /** Per scope: the columns (tables.ts FLAG_BITS) of the flags computed for a project and raised. */
 export const FLAG_BIT_COLUMNS = {
@@ -82,21 +79,46 @@ export interface BitCount {
   flagged: number;
 }
 
+/** Per scope, the sources that carry the flags: their counts by agency, the bits on project rows. */
+const BIT_SOURCES: Record<BitScope, ReadonlySet<Source>> = {
+  year: new Set(['agg_flags', 'projects', 'contracts_by_vendor']),
+  all: new Set(['agg_flags_all', 'projects', 'contracts_by_vendor']),
+};
+
 /**
- * How many projects under `r` each flag of `ids` covers and flags, from the bits of `scope`; null
- * when the rows `r` reads carry no bits (contract rows not ordered by vendor).
+ * How many projects under `r` each flag of `ids` covers and flags, from the bits of `scope` or
+ * their counts (`agg_flags`, `agg_flags_all`: schema 28), whichever the planner takes; null when neither answers
+ * `r` (contract rows not ordered by vendor).
  */
 export function bitCountsSql(
   m: Manifest,
   r: Resolved,
   scope: BitScope,
   ids: readonly FlagId[],
-): (Sql & { files: ReturnType<typeof sourceFiles> }) | null {
-  const source = rowSource(r);
-  if (source !== 'projects' && source !== 'contracts_by_vendor') return null;
+): (Sql & { source: Source; files: ReturnType<typeof sourceFiles> }) | null {
+  const source = candidates(r, [], ['projects'], undefined, lacking(m)).find((s) =>
+    BIT_SOURCES[scope].has(s),
+  );
+  if (!source) return null;
   const files = sourceFiles(m, source, r);
-  const { covered, flagged } = FLAG_BIT_COLUMNS[scope];
   const w = where(source, r);
+  if (FLAG_COUNTS.has(source)) {
+    const counts = ids.map((id) => {
+      const [uncovered, flagged] = [
+        flagCountColumn(id, scope, 'uncovered'),
+        flagCountColumn(id, scope, 'flagged'),
+      ];
+      return `coalesce(sum(projects - ${uncovered}), 0)::INTEGER AS "${id}_covered",
+        coalesce(sum(${flagged}), 0)::INTEGER AS "${id}_flagged"`;
+    });
+    return {
+      sql: `SELECT ${counts.join(',\n')} FROM ${parquet(files)} ${w.sql}`,
+      params: w.params,
+      source,
+      files,
+    };
+  }
+  const { covered, flagged } = FLAG_BIT_COLUMNS[scope];
   // A project has several rows in the vendor copy (one per contract): each is counted once.
   const rows =
     source === 'projects'
@@ -107,7 +129,7 @@ export function bitCountsSql(
     return `count(*) FILTER (WHERE c & ${bit} <> 0)::INTEGER AS "${id}_covered",
       count(*) FILTER (WHERE f & ${bit} <> 0)::INTEGER AS "${id}_flagged"`;
   });
-  return { sql: `SELECT ${counts.join(',\n')} FROM (${rows})`, params: w.params, files };
+  return { sql: `SELECT ${counts.join(',\n')} FROM (${rows})`, params: w.params, source, files };
 }
 
 /** The counts of `bitCountsSql`, one per flag (zero when the view has no rows or files). */

@@ -21,6 +21,8 @@ export type Source = Extract<
   | 'agg_cube'
   | 'agg_agency_year'
   | 'agg_agency'
+  | 'agg_flags'
+  | 'agg_flags_all'
   | 'agg_vendor_year'
   | 'agg_month'
   | 'agg_place'
@@ -61,6 +63,10 @@ const BY_SIZE: readonly Source[] = [
   'agg_vendor_place_facets',
   'agg_place_facets',
   'agg_agency_year',
+  // The flags' counts by year (or all years) and agency: project counts too, but larger than
+  // the others (flag-bits.ts asks them).
+  'agg_flags',
+  'agg_flags_all',
   'projects',
   'contracts_by_vendor',
   'contracts',
@@ -98,6 +104,8 @@ const WINNERS_ONLY: ReadonlySet<Source> = new Set([
   'agg_vendor_province_facets',
 ]);
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
+/** The integrity flags' counts (flag-bits.ts). */
+export const FLAG_COUNTS: ReadonlySet<Source> = new Set(['agg_flags', 'agg_flags_all']);
 export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
 /**
  * The facts (`projects_top`, the first projects in the table's default order, answers a page of
@@ -150,6 +158,7 @@ export interface DimDef {
 /** The sources with a fiscal year (all but the all-years ones: agencies, vendors by province, by facets). */
 const ALL_YEARS: ReadonlySet<Source> = new Set([
   'agg_agency',
+  'agg_flags_all',
   'agg_vendor_province',
   'agg_agency_facets',
   'agg_vendor_facets',
@@ -167,6 +176,8 @@ export const DIMS: Record<Dim, DimDef> = {
     sources: [
       'agg_agency',
       'agg_agency_year',
+      'agg_flags',
+      'agg_flags_all',
       'agg_place',
       'agg_agency_facets',
       'agg_place_facets',
@@ -279,6 +290,8 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_place: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  agg_flags: ['projects'],
+  agg_flags_all: ['projects'],
   agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   projects: PROJECT_MEASURES,
   projects_top: [],
@@ -316,7 +329,7 @@ export function candidates(
   const dims = activeDims(r, except);
   const needs = [...dims, ...groups.map(groupDim)];
   const contractFilter = dims.some(isContractDim);
-  const found = BY_SIZE.filter((s) => {
+  let found = BY_SIZE.filter((s) => {
     if (lacking.has(s)) return false;
     if (!needs.every((d) => holds(s, d))) return false;
     if (!measures.every((m) => MEASURES[s].includes(m))) return false;
@@ -334,6 +347,8 @@ export function candidates(
   // An agency's or a vendor's facts are a narrow range of rows: read them, not an aggregate whole
   // (nor a province's rows by type and status: an agency's own province is in its link).
   const narrow = dims.includes('agency') || dims.includes('vendor');
+  // (An agency's flags too: its projects' bits are in the row groups its profile reads anyway.)
+  if (narrow) found = found.filter((s) => !FLAG_COUNTS.has(s));
   if (dims.includes('province')) return found.filter((s) => !narrow || !PLACE_FACETS.has(s));
   const wide = (s: Source) => BY_PROVINCE.has(s) || BY_FACETS.has(s);
   const other = found.some((s) => !wide(s) && !ROWS.has(s));

@@ -8,7 +8,7 @@ import type { MethodBucket } from '../schema/methods';
 import { aggregateWith, sourceFiles, vendorRow, type Ask, type Row } from './aggregate';
 import type { Dimensions } from './filters/resolve';
 import { agencyIdsSql, byIdsSql } from './lookups';
-import { ALL_ROWS, type Resolved } from './plan';
+import { activeDims, ALL_ROWS, type Resolved } from './plan';
 import { parquet, sqlNumber, type Sql } from './sql';
 import { where } from './where';
 
@@ -131,20 +131,34 @@ export interface AgencyProfile {
 
 /**
  * Winners of the agency's contracts by value: the top `limit` with their shares, how many
- * winners there are and the HHI (sum of squared percentage shares) over all of them.
+ * winners there are and the HHI (sum of squared percentage shares) over all of them. From the
+ * winners' sums per agency (`agg_agency_vendor`, schema 28) where the snapshot has them and only
+ * agencies filter (the profile), from every year's contracts otherwise.
  */
-export function concentrationSql(m: Manifest, r: Resolved, limit: number): Sql {
+export function concentrationSql(
+  m: Manifest,
+  r: Resolved,
+  limit: number,
+): Sql & { files: ManifestFile[] } {
+  const sums = tableFiles(m, 'agg_agency_vendor');
+  const fromSums = sums.length > 0 && activeDims(r).every((d) => d === 'agency');
+  const files = fromSums ? sums : tableFiles(m, 'contracts', r.fy);
+  // (The agency is `agency_id` on both: the WHERE written for contracts holds for the sums.)
   const w = where('contracts', r);
+  const v = fromSums
+    ? `SELECT vendor_id, sum(contracts) AS contracts, sum(agreed) AS value
+       FROM ${parquet(files)} ${w.sql} GROUP BY vendor_id`
+    : `SELECT vendor_id, count(*) AS contracts, sum(price_agree) AS value
+       FROM ${parquet(files)} ${w.sql}${w.sql ? ' AND' : ' WHERE'} vendor_id IS NOT NULL AND price_agree > 0
+       GROUP BY vendor_id`;
   return {
-    sql: `WITH v AS (
-        SELECT vendor_id, count(*) AS contracts, sum(price_agree) AS value
-        FROM ${parquet(tableFiles(m, 'contracts', r.fy))} ${w.sql}${w.sql ? ' AND' : ' WHERE'} vendor_id IS NOT NULL AND price_agree > 0
-        GROUP BY vendor_id),
+    sql: `WITH v AS (${v}),
       s AS (SELECT *, value::DOUBLE / sum(value::DOUBLE) OVER () AS share, count(*) OVER () AS vendors FROM v)
       SELECT vendor_id, contracts::INTEGER AS contracts, value::VARCHAR AS agreed, share,
         vendors::INTEGER AS vendors, sum(share * share) OVER () * 10000 AS hhi
       FROM s ORDER BY value DESC, vendor_id LIMIT ${sqlNumber(limit)}`,
     params: w.params,
+    files,
   };
 }
 
@@ -216,7 +230,7 @@ export async function agencyProfile(
     aggregateWith(ask, m, r, [], MEASURES),
     aggregateWith(ask, m, r, ['fiscal_year'], MEASURES),
     aggregateWith(ask, m, r, ['method_id'], ['projects']),
-    ask(conc, tableFiles(m, 'contracts')),
+    ask(conc, conc.files),
   ]);
   const names = await vendorsById(
     ask,

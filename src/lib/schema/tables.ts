@@ -4,8 +4,9 @@
  * Documented for re-users in docs/data-schema.md.
  */
 import type { HeadlineInfo } from '../headline/files';
+import { FLAG_IDS, type FlagId } from '../query/flag-defs';
 
-export const SCHEMA_VERSION = 27;
+export const SCHEMA_VERSION = 28;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -36,6 +37,22 @@ export const FLAG_BITS = [
   'flags_all_covered',
   'flags_all',
 ] as const;
+
+/** Over the project's own fiscal year, or over all years (FLAG_BITS' two scopes). */
+export type BitScope = 'year' | 'all';
+/**
+ * A flag's count on `agg_flags` (schema 28): the row's projects it could not be computed for
+ * (`uncovered`: covered is `projects` minus these, and nearly always all of them) or raised
+ * (`flagged`), over their own year or over all years, from the bits of FLAG_BITS.
+ */
+export function flagCountColumn(id: FlagId, scope: BitScope, what: 'uncovered' | 'flagged') {
+  return `${id.toLowerCase() as Lowercase<FlagId>}_${scope}_${what}` as const;
+}
+/** One scope's counts of every flag (`agg_flags` and `agg_flags_all`). */
+const flagCounts = (scope: BitScope) =>
+  FLAG_IDS.flatMap((id) =>
+    (['uncovered', 'flagged'] as const).map((what) => flagCountColumn(id, scope, what)),
+  );
 
 const MEASURES = ['projects', 'budget', 'ref_price', 'ref_agreed', 'contracts', 'agreed'] as const;
 
@@ -207,6 +224,26 @@ export const TABLES = {
    * in each year), and an agency's totals or the top agencies with no year read a row per year.
    */
   agg_agency: ['agency_id', ...MEASURES],
+  /**
+   * The integrity flags' counts by year and agency (schema 28), from the bits of each project's
+   * own year: the flags panel of one year read that year's projects' bits (2.7 MB at 6M rows).
+   * Ordered by year, in 8,192-row groups (a year has a row per agency).
+   */
+  agg_flags: ['fiscal_year', 'agency_id', 'projects', ...flagCounts('year')],
+  /**
+   * The same by agency over all years, from the bits over all years (schema 28): the panel of the
+   * whole set read every project's bits (17.8 MB at 6M rows). Apart from `agg_flags`: DuckDB-WASM
+   * 1.28 read most of a file of both (1.1 MB) for either.
+   */
+  agg_flags_all: ['agency_id', 'projects', ...flagCounts('all')],
+  /**
+   * The winners of each agency over all years (schema 28): contracts with a winner and a value
+   * above zero, counted and summed per agency and winner, ordered by agency. The agency profile's
+   * winners' shares and concentration index read an agency's rows here; from every year's
+   * contracts they read 2.5 MB for the busiest agency at 6M rows. Not a planner source: its
+   * measures leave out contracts without a value.
+   */
+  agg_agency_vendor: ['agency_id', 'vendor_id', 'contracts', 'agreed'],
   agg_cube: ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id', ...MEASURES],
   /**
    * By the projects' province first (schema 17), then method (schema 21), year, agency and
@@ -358,6 +395,9 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   search_postings: 'key',
   agg_agency_year: 'single',
   agg_agency: 'single',
+  agg_flags: 'single',
+  agg_flags_all: 'single',
+  agg_agency_vendor: 'single',
   agg_cube: 'single',
   agg_place: 'single',
   agg_vendor_place: 'single',
@@ -419,6 +459,8 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   agg_agency_year: 2048,
   // One agency: a group of ~40 KB; twenty agencies at most the file (8k rows at 6M).
   agg_agency: 2048,
+  // About one year's rows (a row per agency): a year's panel reads two groups.
+  agg_flags: 8192,
   // One province's rows (and within it one year's, one method's): a few small groups.
   agg_place: 2048,
   agg_vendor_place: 4096,
