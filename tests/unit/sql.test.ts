@@ -56,7 +56,7 @@ import {
   FACETS,
 } from '../../src/lib/query/filters/facets';
 import { facetItems } from '../../src/lib/query/filters/resolve';
-import { parquet, sqlNumber, unionAll } from '../../src/lib/query/sql';
+import { parquet, sqlNumber } from '../../src/lib/query/sql';
 import { tableFiles } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { expectedTotals, filterCases, table } from '../helpers/expected';
@@ -668,14 +668,22 @@ describe('explorer SQL on native DuckDB', () => {
     ).map((x) => Number(x.vendor_id));
     // Three groups: the first ids, a few in the middle, the last.
     const groups = [ids.slice(0, 3), ids.slice(ids.length / 2, ids.length / 2 + 2), ids.slice(-1)];
-    const one = await gen.ask(unionAll(groups.map((g) => byIdsSql(files, 'vendor_id', g))), []);
+    const one = await gen.ask(byIdsSql(files, 'vendor_id', groups.flat()), []);
     const each = (
-      await Promise.all(groups.map((g) => gen.ask(byIdsSql(files, 'vendor_id', g), [])))
+      await Promise.all(groups.flat().map((id) => gen.ask(byIdsSql(files, 'vendor_id', [id]), [])))
     ).flat();
     const byId = (xs: Row[]) => [...xs].sort((a, b) => Number(a.vendor_id) - Number(b.vendor_id));
     expect(byId(one).map((x) => Number(x.vendor_id))).toEqual(groups.flat());
     expect(byId(one)).toEqual(byId(each));
-    expect(byIdsSql(files, 'vendor_id', groups[1]!).sql).toMatch(/BETWEEN \d+ AND \d+/);
+    // Ids a row group apart (1,024 vendors a group) are asked with a range each.
+    const spread = byIdsSql(files, 'vendor_id', [9_500, 3, 4_000, 5, 9_000]);
+    expect(spread.sql.match(/vendor_id BETWEEN \d+ AND \d+/g)).toEqual([
+      'vendor_id BETWEEN 3 AND 5',
+      'vendor_id BETWEEN 4000 AND 4000',
+      'vendor_id BETWEEN 9000 AND 9500',
+    ]);
+    expect(spread.params).toEqual([3, 5, 4_000, 9_000, 9_500]);
+    expect(byIdsSql(files, 'vendor_id', groups[1]!).sql).not.toMatch(/UNION/);
   });
 
   it('suggests agency names with LIKE wildcards in the text taken literally', async () => {

@@ -9,6 +9,7 @@ import {
   agencyIdsSql,
   agencySuggestSql,
   byIdsSql,
+  byProximity,
   bySeqSql,
   vendorSuggestSql,
 } from '../query/lookups';
@@ -87,17 +88,6 @@ export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null>
   });
 }
 
-/** Items grouped so that each group's keys lie within `span` of its smallest. */
-export function byProximity<T>(items: T[], key: (x: T) => number, span: number): T[][] {
-  const groups: T[][] = [];
-  for (const x of [...items].sort((a, b) => key(a) - key(b))) {
-    const last = groups.at(-1);
-    if (last && key(x) - key(last[0]!) < span) last.push(x);
-    else groups.push([x]);
-  }
-  return groups;
-}
-
 export async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
   m: Manifest,
   table: 'agencies' | 'vendors',
@@ -110,11 +100,8 @@ export async function namesById<T extends { agency_id?: number; vendor_id?: numb
   const missing = wanted.filter((id) => !nameCache.has(key(id)));
   if (missing.length) {
     const files = tableFiles(m, table);
-    // Ids far apart are looked up in groups of nearby ids, each with its own literal range (one
-    // small row group each, where one range over all of them would read everything between),
-    // all in one query.
-    const groups = byProximity(missing, (id) => id, 1024);
-    const found = ask<Row>(unionAll(groups.map((g) => byIdsSql(files, col, g))), files).then(
+    // (In groups of nearby ids, each read from its own row group: lookups.ts.)
+    const found = ask<Row>(byIdsSql(files, col, missing), files).then(
       (rows) => new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }])),
     );
     for (const id of missing)

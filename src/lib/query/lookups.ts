@@ -2,8 +2,8 @@
  * Lookups by key: agencies and vendors by name, key or id, the small dimension tables, names and
  * details by `project_seq`, one project and its contracts. Pure text and parameters.
  */
-import type { ManifestFile } from '../schema/tables';
-import { inList, likeText, parquet, sqlNumber, type Param, type Sql } from './sql';
+import { rowGroupRows, type ManifestFile, type TableName } from '../schema/tables';
+import { inList, likeText, parquet, sqlNumber, unionAll, type Param, type Sql } from './sql';
 
 export function agencyIdsSql(
   agencies: readonly ManifestFile[],
@@ -98,20 +98,42 @@ export function vendorNamesSql(
   };
 }
 
+/** Items grouped so that each group's keys lie within `span` of its smallest. */
+export function byProximity<T>(items: T[], key: (x: T) => number, span: number): T[][] {
+  const groups: T[][] = [];
+  for (const x of [...items].sort((a, b) => key(a) - key(b))) {
+    const last = groups.at(-1);
+    if (last && key(x) - key(last[0]!) < span) last.push(x);
+    else groups.push([x]);
+  }
+  return groups;
+}
+
+/**
+ * Agencies or vendors by id, in one query. Ids far apart are asked in groups of nearby ids, each
+ * with its own literal range (a small row group each; the tables are ordered by id), where one
+ * range over all of them read every group between: an agency's ten winners' names read 1.4 MB of
+ * `vendors` at 6M rows.
+ */
 export function byIdsSql(
   files: readonly ManifestFile[],
   col: 'agency_id' | 'vendor_id',
   ids: readonly number[],
 ): Sql {
-  const params: Param[] = [];
   const cols =
     col === 'vendor_id'
       ? 'vendor_id, vendor_key, tin, tin_status, name, linked_contracts, name_tins'
       : 'agency_id, agency_key, dept_name, dept_sub_name, province';
-  return {
-    sql: `SELECT ${cols} FROM ${parquet(files)} WHERE ${inList(col, ids, params)}`,
-    params,
+  const one = (group: readonly number[]): Sql => {
+    const params: Param[] = [];
+    return {
+      sql: `SELECT ${cols} FROM ${parquet(files)} WHERE ${inList(col, group, params)}`,
+      params,
+    };
   };
+  const span = files[0] ? rowGroupRows(files[0].table as TableName) : 1;
+  const groups = byProximity([...new Set(ids)], (id) => id, span);
+  return groups.length > 1 ? unionAll(groups.map(one)) : one(ids);
 }
 
 /**
