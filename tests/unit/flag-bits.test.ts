@@ -115,7 +115,7 @@ describe('the flags the ingest computed (bits)', () => {
         scope: { fy: [], agency: null },
         source: 'contracts_by_vendor',
       },
-      { name: 'agency profile', r: agencyR, source: 'projects' },
+      { name: 'agency profile', r: agencyR, source: 'agg_flags_all' },
       { name: 'an agency in a year', r: { ...agencyR, fy }, source: 'projects' },
       { name: 'whole set', r: ALL_ROWS, source: 'agg_flags_all' },
       { name: 'a year', r: await gen.resolve(f({ fy })), source: 'agg_flags' },

@@ -9,7 +9,7 @@ import { earlyProject, moneySum, type Opener } from '../../src/lib/headline/proj
 import { agencyProfile, concentrationSql, vendorProfile } from '../../src/lib/query/profile';
 import { findProject, likelyYears } from '../../src/lib/query/project';
 import { projectIdNumber } from '../../src/lib/query/lookups';
-import { ALL_ROWS } from '../../src/lib/query/plan';
+import { ALL_ROWS, plan } from '../../src/lib/query/plan';
 import { wholeAgencies } from '../../src/lib/query/whole-agencies';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
@@ -80,6 +80,12 @@ describe('agency profile', () => {
     expect(p.vendors[0]!.share).toBeCloseTo(Number(top.v) / total, 9);
     expect(p.vendors[0]!.vendor?.vendor_id).toBe(Number(top.vendor_id));
     expect(await agencyProfile(drone.ask, drone.m, drone.dims, { key: '000000000000' })).toBeNull();
+    // Its years and methods from the agency-ordered pre-aggregates (schema 28), one group each.
+    expect([
+      plan(p.r, ['fiscal_year'], ['projects', 'budget', 'contracts', 'agreed']),
+      plan(p.r, ['method_id'], ['projects']),
+      plan({ ...p.r, fy: [drone.m.fiscal_years.at(-1)!] }, ['fiscal_year'], ['projects']),
+    ]).toEqual(['agg_agency_year_by_agency', 'agg_agency_method', 'agg_agency_year']);
   });
 
   it('a whole agency across its units: the numbers of every row with its name (#21)', async () => {

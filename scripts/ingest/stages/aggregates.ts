@@ -52,10 +52,7 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   };
   await cube('agg_agency_year', ['agency_id', 'fiscal_year', 'province_id', 'district_id']);
   await cube('agg_agency', ['agency_id']);
-  // The winners' shares of an agency's contract value (profile.ts concentrationSql).
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_vendor AS
-    SELECT agency_id, vendor_id, count(*)::INTEGER AS contracts, sum(price_agree) AS agreed
-    FROM contracts WHERE vendor_id IS NOT NULL AND price_agree > 0 GROUP BY ALL`);
+  await agencyOrdered(db);
   await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
   await cube('agg_place', ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id']);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
@@ -96,4 +93,21 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   );
   await contractSums('agg_vendor_province_facets', [...placeOfContract, 'vendor_id'], true);
   await contractSums('agg_month_place_facets', [...placeOfContract, 'fiscal_year', month]);
+}
+
+/**
+ * An agency's rows in one small group each (the write stage orders them by agency): its years
+ * (the rows of `agg_agency_year`), its method mix and its winners' sums (profile.ts
+ * concentrationSql: contracts with a winner and a value).
+ */
+async function agencyOrdered(db: StageDb): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE agg_agency_year_by_agency AS SELECT * FROM agg_agency_year`,
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_method AS
+    SELECT agency_id, method_id, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget
+    FROM projects GROUP BY ALL`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_vendor AS
+    SELECT agency_id, vendor_id, count(*)::INTEGER AS contracts, sum(price_agree) AS agreed
+    FROM contracts WHERE vendor_id IS NOT NULL AND price_agree > 0 GROUP BY ALL`);
 }

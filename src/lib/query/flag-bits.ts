@@ -17,7 +17,7 @@ import { flagCountColumn, type BitScope, type FLAG_BITS, type Manifest } from '.
 import { FLAG_IDS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
 import { RULES } from './flag-rules';
 import { lacking, sourceFiles, type Ask } from './aggregate';
-import { candidates, FLAG_COUNTS, type Resolved, type Source } from './plan';
+import { candidates, type Resolved, type Source } from './plan';
 import { parquet, sqlNumber, type Sql } from './sql';
 import { where } from './where';
 
@@ -79,6 +79,8 @@ export interface BitCount {
   flagged: number;
 }
 
+/** The flags' counts by year and agency, and by agency over all years (schema 28). */
+const FLAG_COUNTS: ReadonlySet<Source> = new Set(['agg_flags', 'agg_flags_all']);
 /** Per scope, the sources that carry the flags: their counts by agency, the bits on project rows. */
 const BIT_SOURCES: Record<BitScope, ReadonlySet<Source>> = {
   year: new Set(['agg_flags', 'projects', 'contracts_by_vendor']),

@@ -21,6 +21,8 @@ export type Source = Extract<
   | 'agg_cube'
   | 'agg_agency_year'
   | 'agg_agency'
+  | 'agg_agency_year_by_agency'
+  | 'agg_agency_method'
   | 'agg_flags'
   | 'agg_flags_all'
   | 'agg_vendor_year'
@@ -56,6 +58,9 @@ const BY_SIZE: readonly Source[] = [
   // One row per agency: what the cube cannot answer (an agency with no year) it reads in one
   // small group, where `agg_agency_year` reads one in each year.
   'agg_agency',
+  // An agency's years, methods: one small group each, not one a year (BY_AGENCY).
+  'agg_agency_year_by_agency',
+  'agg_agency_method',
   // After the province ones, which a province alone or with a method reads (fewer rows), and
   // the cube, which the facets and the year chart of a province and a type read whole anyway.
   'agg_month_place_facets',
@@ -94,18 +99,14 @@ const BY_PROVINCE: ReadonlySet<Source> = new Set([
  */
 const BY_FACETS: ReadonlySet<Source> = new Set(FACET_AGGREGATES);
 const PLACE_FACETS: ReadonlySet<Source> = new Set(BY_PLACE_FACETS);
-/** The vendor pre-aggregates: contracts with a winner only. */
-const WINNERS_ONLY: ReadonlySet<Source> = new Set([
-  'agg_vendor_year',
-  'agg_vendor_place',
-  'agg_vendor_province',
-  'agg_vendor_facets',
-  'agg_vendor_place_facets',
-  'agg_vendor_province_facets',
-]);
+/** The vendor pre-aggregates (`agg_vendor_*`): contracts with a winner only. */
+const WINNERS_ONLY: ReadonlySet<Source> = new Set(
+  BY_SIZE.filter((s) => s.startsWith('agg_vendor')),
+);
 const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
-/** The integrity flags' counts (flag-bits.ts). */
-export const FLAG_COUNTS: ReadonlySet<Source> = new Set(['agg_flags', 'agg_flags_all']);
+// Ordered by agency (an agency's rows one small group, a year's everywhere): asked under an agency
+// filter with no year (under a year, `agg_agency_year` reads that year's one group).
+const BY_AGENCY: ReadonlySet<Source> = new Set(['agg_agency_year_by_agency', 'agg_agency_method']);
 export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
 /**
  * The facts (`projects_top`, the first projects in the table's default order, answers a page of
@@ -158,6 +159,7 @@ export interface DimDef {
 /** The sources with a fiscal year (all but the all-years ones: agencies, vendors by province, by facets). */
 const ALL_YEARS: ReadonlySet<Source> = new Set([
   'agg_agency',
+  'agg_agency_method',
   'agg_flags_all',
   'agg_vendor_province',
   'agg_agency_facets',
@@ -175,6 +177,8 @@ export const DIMS: Record<Dim, DimDef> = {
     column: 'agency_id',
     sources: [
       'agg_agency',
+      'agg_agency_year_by_agency',
+      'agg_agency_method',
       'agg_agency_year',
       'agg_flags',
       'agg_flags_all',
@@ -290,6 +294,8 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_place: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  agg_agency_year_by_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  agg_agency_method: ['projects', 'budget'],
   agg_flags: ['projects'],
   agg_flags_all: ['projects'],
   agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
@@ -347,8 +353,10 @@ export function candidates(
   // An agency's or a vendor's facts are a narrow range of rows: read them, not an aggregate whole
   // (nor a province's rows by type and status: an agency's own province is in its link).
   const narrow = dims.includes('agency') || dims.includes('vendor');
-  // (An agency's flags too: its projects' bits are in the row groups its profile reads anyway.)
-  if (narrow) found = found.filter((s) => !FLAG_COUNTS.has(s));
+  // An agency's flags in one year: its projects' bits (narrow); over all years `agg_flags_all`.
+  if (narrow) found = found.filter((s) => s !== 'agg_flags');
+  const agencyAllYears = dims.includes('agency') && !dims.includes('fy');
+  if (!agencyAllYears) found = found.filter((s) => !BY_AGENCY.has(s));
   if (dims.includes('province')) return found.filter((s) => !narrow || !PLACE_FACETS.has(s));
   const wide = (s: Source) => BY_PROVINCE.has(s) || BY_FACETS.has(s);
   const other = found.some((s) => !wide(s) && !ROWS.has(s));

@@ -225,6 +225,24 @@ export const TABLES = {
    */
   agg_agency: ['agency_id', ...MEASURES],
   /**
+   * By agency and year, ordered by agency (schema 28): an agency's years are one small group, where
+   * `agg_agency_year` (ordered by year, for a year's top agencies) holds them in a group of each
+   * year (1.0–1.8 MB for an agency profile's years at 6M rows). The same rows (the province and
+   * district are the agency's own). Asked under an agency filter with no year.
+   */
+  agg_agency_year_by_agency: [
+    'agency_id',
+    'fiscal_year',
+    'province_id',
+    'district_id',
+    ...MEASURES,
+  ],
+  /**
+   * By agency and method over all years, ordered by agency (schema 28): an agency profile's method
+   * mix read its projects of every year (1.2–2.7 MB at 6M rows). Asked under an agency filter.
+   */
+  agg_agency_method: ['agency_id', 'method_id', 'projects', 'budget'],
+  /**
    * The integrity flags' counts by year and agency (schema 28), from the bits of each project's
    * own year: the flags panel of one year read that year's projects' bits (2.7 MB at 6M rows).
    * Ordered by year, in 8,192-row groups (a year has a row per agency).
@@ -395,6 +413,8 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   search_postings: 'key',
   agg_agency_year: 'single',
   agg_agency: 'single',
+  agg_agency_year_by_agency: 'single',
+  agg_agency_method: 'single',
   agg_flags: 'single',
   agg_flags_all: 'single',
   agg_agency_vendor: 'single',
@@ -459,6 +479,9 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   agg_agency_year: 2048,
   // One agency: a group of ~40 KB; twenty agencies at most the file (8k rows at 6M).
   agg_agency: 2048,
+  // One agency's rows: a small group (11 years, or its few methods, of ~190 agencies).
+  agg_agency_year_by_agency: 2048,
+  agg_agency_method: 2048,
   // About one year's rows (a row per agency): a year's panel reads two groups.
   agg_flags: 8192,
   // One province's rows (and within it one year's, one method's): a few small groups.

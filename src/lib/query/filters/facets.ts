@@ -32,6 +32,8 @@ export interface FacetDef {
   aggregates: readonly (
     | 'agg_cube'
     | 'agg_agency_year'
+    | 'agg_agency_year_by_agency'
+    | 'agg_agency_method'
     | 'agg_place'
     | 'agg_vendor_place'
     | 'agg_vendor_province'
@@ -68,6 +70,7 @@ export const FACETS = [
     aggregates: [
       'agg_cube',
       'agg_agency_year',
+      'agg_agency_year_by_agency',
       'agg_place',
       'agg_vendor_place',
       'agg_vendor_province',
@@ -89,6 +92,7 @@ export const FACETS = [
     },
     aggregates: [
       'agg_cube',
+      'agg_agency_method',
       'agg_place',
       'agg_vendor_place',
       'agg_vendor_province',
@@ -121,7 +125,7 @@ export const FACETS = [
     id: 'district_id',
     name: 'district_name',
     nameEn: 'district_name_en',
-    aggregates: ['agg_agency_year', 'agg_place', 'agg_place_facets'],
+    aggregates: ['agg_agency_year', 'agg_agency_year_by_agency', 'agg_place', 'agg_place_facets'],
     under: 'province',
   },
 ] as const satisfies readonly FacetDef[];
