@@ -67,6 +67,8 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     { name: 'year + agency (median)', path: q({ fy: String(fy), ...unit }) },
     // The same unit over all years (schema 25: its numbers and first page from its own file).
     { name: 'agency unit, all years (median)', path: q(unit) },
+    // The busiest agency name over all years (schema 28: its years from the agency-ordered table).
+    { name: 'agency name, all years (busiest)', path: q({ agency: agency.dept_name! }) },
     { name: 'vendor, all years (100th busiest)', path: q({ vendor: vendor.tin! }) },
     { name: 'vendor, all years (busiest)', path: q({ vendor: busiest.tin! }) },
     { name: 'vendor, all years (300th busiest)', path: q({ vendor: past.tin! }) },
