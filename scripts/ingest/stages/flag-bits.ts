@@ -10,7 +10,13 @@
 import { FLAG_IDS } from '../../../src/lib/query/flag-defs.ts';
 import { FLAG_BIT_COLUMNS, flagBit } from '../../../src/lib/query/flag-bits.ts';
 import { namedTables, ruleOver } from '../../../src/lib/query/flags.ts';
-import { FLAG_BITS, flagCountColumn, type BitScope } from '../../../src/lib/schema/tables.ts';
+import {
+  FLAG_BITS,
+  FLAG_COUNT_TABLES,
+  flagCountColumn,
+  TABLES,
+  type BitScope,
+} from '../../../src/lib/schema/tables.ts';
 import type { StageDb } from './db.ts';
 
 export async function buildFlagBits(db: StageDb): Promise<void> {
@@ -51,10 +57,12 @@ export async function buildFlagBits(db: StageDb): Promise<void> {
         `count(*) FILTER (WHERE ${flagged} & ${bit} <> 0)::INTEGER AS ${flagCountColumn(id, scope, 'flagged')}`,
       ];
     }).join(',\n');
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_flags AS
-    SELECT fiscal_year, agency_id, count(*)::INTEGER AS projects, ${counts('year')}
-    FROM projects GROUP BY ALL`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_flags_all AS
-    SELECT agency_id, count(*)::INTEGER AS projects, ${counts('all')}
-    FROM projects GROUP BY ALL`);
+  for (const scope of ['year', 'all'] as const) {
+    const table = FLAG_COUNT_TABLES[scope];
+    // Its keys: the columns before `projects` (tables.ts).
+    const keys = TABLES[table].slice(0, TABLES[table].indexOf('projects'));
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+      SELECT ${keys.join(', ')}, count(*)::INTEGER AS projects, ${counts(scope)}
+      FROM projects GROUP BY ALL`);
+  }
 }

@@ -13,7 +13,13 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { flagCountColumn, type BitScope, type FLAG_BITS, type Manifest } from '../schema/tables';
+import {
+  FLAG_COUNT_TABLES,
+  flagCountColumn,
+  type BitScope,
+  type FLAG_BITS,
+  type Manifest,
+} from '../schema/tables';
 import { FLAG_IDS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
 import { RULES } from './flag-rules';
 import { lacking, sourceFiles, type Ask } from './aggregate';
@@ -79,17 +85,12 @@ export interface BitCount {
   flagged: number;
 }
 
-/** The flags' counts by year and agency, and by agency over all years (schema 28). */
-const FLAG_COUNTS: ReadonlySet<Source> = new Set(['agg_flags', 'agg_flags_all']);
-/** Per scope, the sources that carry the flags: their counts by agency, the bits on project rows. */
-const BIT_SOURCES: Record<BitScope, ReadonlySet<Source>> = {
-  year: new Set(['agg_flags', 'projects', 'contracts_by_vendor']),
-  all: new Set(['agg_flags_all', 'projects', 'contracts_by_vendor']),
-};
+/** The rows that carry the bits (a scope's counts are in FLAG_COUNT_TABLES). */
+const BIT_ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts_by_vendor']);
 
 /**
  * How many projects under `r` each flag of `ids` covers and flags, from the bits of `scope` or
- * their counts (`agg_flags`, `agg_flags_all`: schema 28), whichever the planner takes; null when neither answers
+ * their counts (FLAG_COUNT_TABLES, schema 28), whichever the planner takes; null when neither answers
  * `r` (contract rows not ordered by vendor).
  */
 export function bitCountsSql(
@@ -98,13 +99,14 @@ export function bitCountsSql(
   scope: BitScope,
   ids: readonly FlagId[],
 ): (Sql & { source: Source; files: ReturnType<typeof sourceFiles> }) | null {
-  const source = candidates(r, [], ['projects'], undefined, lacking(m)).find((s) =>
-    BIT_SOURCES[scope].has(s),
+  const counted = FLAG_COUNT_TABLES[scope];
+  const source = candidates(r, [], ['projects'], undefined, lacking(m)).find(
+    (s) => s === counted || BIT_ROWS.has(s),
   );
   if (!source) return null;
   const files = sourceFiles(m, source, r);
   const w = where(source, r);
-  if (FLAG_COUNTS.has(source)) {
+  if (source === counted) {
     const counts = ids.map((id) => {
       const [uncovered, flagged] = [
         flagCountColumn(id, scope, 'uncovered'),

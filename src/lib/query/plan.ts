@@ -156,7 +156,7 @@ export interface DimDef {
   ofContracts?: true;
 }
 
-/** The sources with a fiscal year (all but the all-years ones: agencies, vendors by province, by facets). */
+/** The sources with a fiscal year (all but the all-years ones: by agency, vendors by province, by facets). */
 const ALL_YEARS: ReadonlySet<Source> = new Set([
   'agg_agency',
   'agg_agency_method',

@@ -40,10 +40,15 @@ export const FLAG_BITS = [
 
 /** Over the project's own fiscal year, or over all years (FLAG_BITS' two scopes). */
 export type BitScope = 'year' | 'all';
+/** The table of each scope's flag counts (schema 28): by year and agency, by agency. */
+export const FLAG_COUNT_TABLES = {
+  year: 'agg_flags',
+  all: 'agg_flags_all',
+} as const satisfies Record<BitScope, TableName>;
 /**
- * A flag's count on `agg_flags` (schema 28): the row's projects it could not be computed for
- * (`uncovered`: covered is `projects` minus these, and nearly always all of them) or raised
- * (`flagged`), over their own year or over all years, from the bits of FLAG_BITS.
+ * A flag's count in its scope's table (FLAG_COUNT_TABLES): the row's projects it could not be
+ * computed for (`uncovered`: covered is `projects` minus these, and nearly always all of them)
+ * or raised (`flagged`), over their own year or over all years, from the bits of FLAG_BITS.
  */
 export function flagCountColumn(id: FlagId, scope: BitScope, what: 'uncovered' | 'flagged') {
   return `${id.toLowerCase() as Lowercase<FlagId>}_${scope}_${what}` as const;
