@@ -192,6 +192,33 @@ describe('vendor profile', () => {
     expect(p.names.map((x) => x.name)).toContain(p.vendor.name);
     expect(p.vendor.tin).toBe(v!.tin);
     expect(await vendorProfile(drone.ask, drone.m, drone.dims, '0000000000000')).toBeNull();
+    // Its totals, years and methods, and its agencies, from the vendor-ordered pre-aggregates
+    // (schema 29); the same profile from a snapshot without them (the vendor copy's rows).
+    const byVendor = ['agg_vendor_method', 'agg_vendor_agency'];
+    expect([
+      plan(p.r, [], ['projects', 'contracts', 'agreed']),
+      plan(p.r, ['fiscal_year'], ['contracts', 'agreed']),
+      plan(p.r, ['method_id'], ['projects']),
+      plan(p.r, ['agency_id'], ['contracts', 'agreed']),
+      // Only its own rows (strict), or two vendors (a project both won counted once): the copy.
+      plan({ ...p.r, match: [0] }, [], ['projects']),
+      plan({ ...p.r, vendor: [vid, vid + 1] }, [], ['projects']),
+    ]).toEqual([
+      'agg_vendor_method',
+      'agg_vendor_method',
+      'agg_vendor_method',
+      'agg_vendor_agency',
+      'contracts_by_vendor',
+      'contracts_by_vendor',
+    ]);
+    const older = { ...drone.m, files: drone.m.files.filter((x) => !byVendor.includes(x.table)) };
+    expect(older.files.length).toBe(drone.m.files.length - 2);
+    const q = (await vendorProfile(drone.ask, older, drone.dims, String(v!.tin)))!;
+    expect(p.years.length).toBeGreaterThan(1);
+    expect({ ...p, agencies: undefined }).toEqual({ ...q, agencies: undefined });
+    const exact = (x: typeof p) => x.agencies.map((a) => ({ ...a, share: undefined }));
+    expect(exact(p)).toEqual(exact(q));
+    p.agencies.forEach((a, i) => expect(a.share).toBeCloseTo(q.agencies[i]!.share, 12));
   });
 
   it('lists more than one spelling for a vendor the files wrote differently', async () => {

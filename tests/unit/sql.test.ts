@@ -434,6 +434,26 @@ describe('explorer SQL on native DuckDB', () => {
     expect(compared).toBeGreaterThan(25);
   });
 
+  it("answers one vendor's years, methods and agencies from the vendor-ordered pre-aggregates (schema 29) as from its rows", async () => {
+    let compared = 0;
+    const byVendor = (x: Source) => x === 'agg_vendor_method' || x === 'agg_vendor_agency';
+    for (const [s, dir] of bothSets()) {
+      const all = await filterCases(dir);
+      const views = all.filter((c) => c.vendor && !c.province);
+      const { vendor } = views[0]!;
+      const { agency } = all.find((c) => c.agency)!;
+      const fy = [s.m.fiscal_years.at(-1)!];
+      const cases = [...views, { vendor, agency }, { vendor, fy, method: ['specific'] }];
+      compared += await sameFromEverySource(s, cases, byVendor);
+      // Not for two vendors: a project both won would count twice in a sum over both.
+      const r = await s.resolve(f({ vendor }));
+      const two = candidates({ ...r, vendor: [...r.vendor!, r.vendor![0]! + 1] }, [], ['projects']);
+      expect(two.filter(byVendor)).toEqual([]);
+    }
+    // The totals, the year and method facets, the year × method chart and the top agencies.
+    expect(compared).toBeGreaterThan(15);
+  });
+
   it('answers agencies over all years from their one row each (agg_agency, schema 27) as from every other source', async () => {
     let compared = 0;
     const agencyChart = CHART_REQUESTS[2]!;

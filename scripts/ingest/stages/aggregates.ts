@@ -53,6 +53,7 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   await cube('agg_agency_year', ['agency_id', 'fiscal_year', 'province_id', 'district_id']);
   await cube('agg_agency', ['agency_id']);
   await agencyOrdered(db);
+  await vendorOrdered(db, ref);
   await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
   await cube('agg_place', ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id']);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
@@ -110,4 +111,29 @@ async function agencyOrdered(db: StageDb): Promise<void> {
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_vendor AS
     SELECT agency_id, vendor_id, count(*)::INTEGER AS contracts, sum(price_agree) AS agreed
     FROM contracts WHERE vendor_id IS NOT NULL AND price_agree > 0 GROUP BY ALL`);
+}
+
+/**
+ * A vendor's rows in one small group (the write stage orders them by vendor): its years and
+ * methods, and its agencies. Each of its contracts' projects once, with the project's money once,
+ * as the site's SQL counts them on the vendor copy (aggregate-sql.ts contractGroups); `ref`: the
+ * reference-price sums over `price_build` and `agreed` (the project's).
+ */
+async function vendorOrdered(db: StageDb, ref: string): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE _vendor_projects AS
+    SELECT vendor_id, project_id, any_value(fiscal_year) AS fiscal_year,
+           any_value(agency_id) AS agency_id, any_value(method_id) AS method_id,
+           any_value(budget) AS budget, any_value(price_build) AS price_build,
+           any_value(agreed) AS agreed, count(*) AS n, sum(price_agree) AS v
+    FROM contracts WHERE vendor_id IS NOT NULL GROUP BY vendor_id, project_id`);
+  for (const [table, dims] of [
+    ['agg_vendor_method', 'vendor_id, fiscal_year, method_id'],
+    ['agg_vendor_agency', 'vendor_id, agency_id'],
+  ]) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+      SELECT ${dims}, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget, ${ref},
+             sum(n)::INTEGER AS contracts, coalesce(sum(v), 0) AS agreed
+      FROM _vendor_projects GROUP BY ALL`);
+  }
+  await db.run('DROP TABLE _vendor_projects');
 }

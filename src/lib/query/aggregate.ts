@@ -24,6 +24,7 @@ import {
   type Resolved,
   type Source,
 } from './plan';
+import { BY_VENDOR } from './sources';
 import type { Sql } from './sql';
 import { where } from './where';
 
@@ -33,6 +34,8 @@ export interface AggregateOptions {
   except?: Dim;
   orderBy?: Measure;
   limit?: number;
+  /** Sources not to ask, besides those the snapshot lacks (aggregateBatch). */
+  skip?: ReadonlySet<Source>;
 }
 
 /** The files a source reads under these filters: chosen years, or the vendor's key range. */
@@ -84,7 +87,8 @@ export async function aggregateWith(
   measures: readonly Measure[],
   opts: AggregateOptions = {},
 ): Promise<Row[]> {
-  const parts = planSplit(r, groups, measures, opts.except, lacking(m));
+  const absent = opts.skip ? new Set([...lacking(m), ...opts.skip]) : lacking(m);
+  const parts = planSplit(r, groups, measures, opts.except, absent);
   const one = parts.length === 1;
   const results = await Promise.all(
     parts.map(async (p) => {
@@ -128,6 +132,21 @@ export async function aggregateWith(
   return out;
 }
 
+/**
+ * The vendor-ordered pre-aggregates (BY_VENDOR) when a batch scans the vendor's rows of the copy
+ * anyway (a facet by type, the months): that scan answers their requests too, in the same query,
+ * where they would add files and queries. Empty otherwise (a vendor profile's batch-free asks).
+ */
+function copyAnswers(m: Manifest, r: Resolved, reqs: readonly BatchRequest[]): ReadonlySet<Source> {
+  const absent = lacking(m);
+  const scans = reqs.some((q) =>
+    planSplit(r, q.groups, q.measures, q.opts?.except, absent).some(
+      (p) => p.source === 'contracts_by_vendor',
+    ),
+  );
+  return scans ? BY_VENDOR : new Set();
+}
+
 export interface BatchRequest {
   groups: readonly Group[];
   measures: readonly Measure[];
@@ -148,12 +167,13 @@ export async function aggregateBatch(
   reqs: readonly BatchRequest[],
 ): Promise<Row[][]> {
   const out: Promise<Row[]>[] = [];
+  const skip = copyAnswers(m, r, reqs);
+  const absent = new Set([...lacking(m), ...skip]);
   const alone = (i: number) => {
     const q = reqs[i]!;
-    out[i] = aggregateWith(ask, m, r, q.groups, q.measures, q.opts);
+    out[i] = aggregateWith(ask, m, r, q.groups, q.measures, { ...q.opts, skip });
   };
   const shared = new Map<string, { at: number[]; source: Source; files: ManifestFile[] }>();
-  const absent = lacking(m);
   reqs.forEach((q, i) => {
     const except = q.opts?.except;
     const parts = planSplit(r, q.groups, q.measures, except, absent);

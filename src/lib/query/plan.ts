@@ -6,113 +6,23 @@
  * chosen) when a filter is about contracts. Project money is counted once per project in every
  * source. The dimensions themselves (column, kind, sources) are declared once, in `DIMS`.
  */
-import type { TableName } from '../schema/tables';
-import {
-  BY_FACETS as FACET_AGGREGATES,
-  BY_PLACE_FACETS,
-  FACETS,
-  type FacetGroup,
-  type FacetKey,
-} from './filters/facets';
+import { FACETS, type FacetGroup, type FacetKey } from './filters/facets';
 import type { SearchHits } from './hits';
+import {
+  BY_AGENCY,
+  BY_FACETS,
+  BY_PROVINCE,
+  BY_SIZE,
+  BY_VENDOR,
+  CONTRACT_ROWS,
+  FACTS,
+  PLACE_FACETS,
+  ROWS,
+  WINNERS_ONLY,
+  type Source,
+} from './sources';
 
-export type Source = Extract<
-  TableName,
-  | 'agg_cube'
-  | 'agg_agency_year'
-  | 'agg_agency'
-  | 'agg_agency_year_by_agency'
-  | 'agg_agency_method'
-  | 'agg_flags'
-  | 'agg_flags_all'
-  | 'agg_vendor_year'
-  | 'agg_month'
-  | 'agg_place'
-  | 'agg_vendor_place'
-  | 'agg_vendor_province'
-  | 'agg_month_place'
-  | 'agg_agency_facets'
-  | 'agg_vendor_facets'
-  | 'agg_month_facets'
-  | (typeof BY_PLACE_FACETS)[number]
-  | 'projects'
-  | 'projects_top'
-  | 'contracts'
-  | 'contracts_by_vendor'
->;
-/**
- * Smallest first (at 6M rows: `agg_cube` ~0.1 MB of the columns a view reads, `agg_agency_year`
- * ~1.9 MB: a question both answer, such as the year facet, reads the cube).
- */
-const BY_SIZE: readonly Source[] = [
-  'agg_month',
-  'agg_vendor_year',
-  'agg_month_facets',
-  'agg_month_place',
-  'agg_vendor_facets',
-  'agg_vendor_province',
-  'agg_vendor_place',
-  'agg_agency_facets',
-  'agg_place',
-  'agg_cube',
-  // One row per agency: what the cube cannot answer (an agency with no year) it reads in one
-  // small group, where `agg_agency_year` reads one in each year.
-  'agg_agency',
-  // An agency's years, methods: one small group each, not one a year (BY_AGENCY).
-  'agg_agency_year_by_agency',
-  'agg_agency_method',
-  // After the province ones, which a province alone or with a method reads (fewer rows), and
-  // the cube, which the facets and the year chart of a province and a type read whole anyway.
-  'agg_month_place_facets',
-  'agg_vendor_province_facets',
-  'agg_vendor_place_facets',
-  'agg_place_facets',
-  'agg_agency_year',
-  // The flags' counts by year (or all years) and agency: project counts too, but larger than
-  // the others (flag-bits.ts asks them).
-  'agg_flags',
-  'agg_flags_all',
-  'projects',
-  'contracts_by_vendor',
-  'contracts',
-];
-/**
- * The pre-aggregates in province order: asked under a province filter, which reads that
- * province's rows. Without one they are read whole (5 MB at 6M rows), so they are asked only when
- * no other pre-aggregate answers and no agency or vendor narrows the facts: a method filter's top
- * agencies, vendors and months, which the facts would answer from every year's projects and
- * contracts (207 MB for two method groups at 6M rows).
- */
-const BY_PROVINCE: ReadonlySet<Source> = new Set([
-  'agg_place',
-  'agg_vendor_place',
-  'agg_vendor_province',
-  'agg_month_place',
-  // By type and status instead of method (schema 24): a province with a type or a status.
-  ...BY_PLACE_FACETS,
-]);
-/**
- * The pre-aggregates in status, type and method order (schema 22): a view of two of those facets
- * (a method and a status) reads their rows. Asked as the province ones are (where no other
- * pre-aggregate answers and no agency or vendor narrows the facts), and before them: two method
- * groups read those methods' rows, not the province pre-aggregates whole.
- */
-const BY_FACETS: ReadonlySet<Source> = new Set(FACET_AGGREGATES);
-const PLACE_FACETS: ReadonlySet<Source> = new Set(BY_PLACE_FACETS);
-/** The vendor pre-aggregates (`agg_vendor_*`): contracts with a winner only. */
-const WINNERS_ONLY: ReadonlySet<Source> = new Set(
-  BY_SIZE.filter((s) => s.startsWith('agg_vendor')),
-);
-const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
-// Ordered by agency (an agency's rows one small group, a year's everywhere): asked under an agency
-// filter with no year (under a year, `agg_agency_year` reads that year's one group).
-const BY_AGENCY: ReadonlySet<Source> = new Set(['agg_agency_year_by_agency', 'agg_agency_method']);
-export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
-/**
- * The facts (`projects_top`, the first projects in the table's default order, answers a page of
- * the table only: page-sql.ts `topPage`; never an aggregate, so it is not in BY_SIZE).
- */
-const FACTS = ['projects', 'projects_top', 'contracts', 'contracts_by_vendor'] as const;
+export { CONTRACT_ROWS, type Source };
 
 /** A facet filter's ids; `nulls`: also rows with no value (the method's `unknown` bucket). */
 export interface FacetIds {
@@ -160,6 +70,7 @@ export interface DimDef {
 const ALL_YEARS: ReadonlySet<Source> = new Set([
   'agg_agency',
   'agg_agency_method',
+  'agg_vendor_agency',
   'agg_flags_all',
   'agg_vendor_province',
   'agg_agency_facets',
@@ -179,6 +90,7 @@ export const DIMS: Record<Dim, DimDef> = {
       'agg_agency',
       'agg_agency_year_by_agency',
       'agg_agency_method',
+      'agg_vendor_agency',
       'agg_agency_year',
       'agg_flags',
       'agg_flags_all',
@@ -203,6 +115,7 @@ export const DIMS: Record<Dim, DimDef> = {
     kind: 'ids',
     column: 'vendor_id',
     sources: [
+      ...BY_VENDOR,
       'agg_vendor_year',
       'agg_vendor_place',
       'agg_vendor_province',
@@ -296,6 +209,8 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year_by_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_method: ['projects', 'budget'],
+  agg_vendor_method: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  agg_vendor_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_flags: ['projects'],
   agg_flags_all: ['projects'],
   agg_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
@@ -344,6 +259,7 @@ export function candidates(
     // anyway, while the pre-aggregate's footer alone (2k-row groups of every vendor's years) is
     // ~180 KB at 6M rows.
     if (WINNERS_ONLY.has(s) && (!needs.includes('vendor') || dims.includes('vendor'))) return false;
+    if (BY_VENDOR.has(s) && (r.vendor?.length ?? 0) !== 1) return false;
     if (CONTRACT_ROWS.has(s)) {
       if (s === 'contracts_by_vendor' && r.vendor === null) return false;
       if (!contractFilter && measures.some((m) => PROJECT_MEASURES.includes(m))) return false;

@@ -34,6 +34,7 @@ export interface FacetDef {
     | 'agg_agency_year'
     | 'agg_agency_year_by_agency'
     | 'agg_agency_method'
+    | 'agg_vendor_method'
     | 'agg_place'
     | 'agg_vendor_place'
     | 'agg_vendor_province'
@@ -93,6 +94,7 @@ export const FACETS = [
     aggregates: [
       'agg_cube',
       'agg_agency_method',
+      'agg_vendor_method',
       'agg_place',
       'agg_vendor_place',
       'agg_vendor_province',
