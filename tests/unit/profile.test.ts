@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { earlyProject, moneySum, type Opener } from '../../src/lib/headline/project';
+import { earlyProject, lightProject, moneySum, type Opener } from '../../src/lib/headline/project';
+import { projectProfile } from '../../src/lib/query/project-profile';
 import { agencyProfile, concentrationSql, vendorProfile } from '../../src/lib/query/profile';
 import { findProject, likelyYears } from '../../src/lib/query/project';
 import { projectIdNumber } from '../../src/lib/query/lookups';
@@ -366,6 +367,57 @@ describe('a project before the engine (schema 26)', () => {
       ).toBeNull();
     }
     expect(multi).toBeGreaterThan(0);
+  });
+
+  it('reads its whole page with hyparquet (every field, contracts, winners, text, flags), as the engine gives it', async () => {
+    const gen = await generatedData(SHARED_GEN.rows, SHARED_GEN.seed);
+    /** The page shows each value as text (ProjectPanel): compare what it would show. */
+    const shown = (x: unknown): unknown =>
+      x === null || x === undefined
+        ? null
+        : typeof x === 'object'
+          ? Array.isArray(x)
+            ? x.map(shown)
+            : x instanceof Map
+              ? [...x].map(shown)
+              : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, shown(v)]))
+          : String(x);
+    const noEngine = () => Promise.reject(new Error('the engine was asked'));
+    const seen = { contracts: 0, winners: 0, flagged: 0, text: 0 };
+    for (const data of [dir, gen.data]) {
+      const s = await site(data);
+      const t = (name: string) => table(data, name);
+      // Every 41st project, and some of several contracts or none.
+      const sample = await rows(
+        `SELECT project_id, fiscal_year::INTEGER AS fy FROM ${t('projects')} p
+         WHERE project_seq % 41 = 3
+            OR project_seq IN (SELECT project_seq FROM ${t('contracts')} GROUP BY 1 HAVING count(*) > 2 ORDER BY 1 LIMIT 4)
+            OR project_seq NOT IN (SELECT project_seq FROM ${t('contracts')}) AND project_seq % 7 = 0
+         ORDER BY project_seq LIMIT 60`,
+      );
+      expect(sample.length).toBeGreaterThan(20);
+      for (const x of sample) {
+        const id = String(x.project_id);
+        const light = await lightProject(s.m, id, Number(x.fy), opener(data), {});
+        const engine = await projectProfile(s.ask, s.m, id, Number(x.fy), {}, noEngine);
+        expect(light?.profile).toBeTruthy();
+        expect({ id, page: shown(light!.profile) }).toEqual({ id, page: shown(engine) });
+        // Its headline as the headline-only read gives it.
+        expect(light!.early).toEqual(await earlyProject(s.m, id, null, opener(data)));
+        const p = light!.profile!;
+        seen.contracts += p.detail.contracts.length > 1 ? 1 : 0;
+        seen.winners += p.detail.contracts.filter((c) => c.vendor?.tin).length;
+        seen.flagged += Object.values(p.flags).filter((f) => f === 'flagged').length;
+        seen.text += p.detail.details ? 1 : 0;
+      }
+      // Other thresholds: its flags are the engine's to compute, the headline still read.
+      const id = String(sample[0]!.project_id);
+      const other = await lightProject(s.m, id, null, opener(data), { f1_min: 1_000 });
+      expect(other?.profile).toBeNull();
+      expect(other?.early.project_id).toBe(id);
+      expect(await lightProject(s.m, '99999999999', null, opener(data), {})).toBeNull();
+    }
+    expect(Object.values(seen).every((n) => n > 0)).toBe(true);
   });
 
   it('adds money exactly, as DuckDB writes a DECIMAL(18,2)', async () => {

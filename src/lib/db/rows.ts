@@ -1,46 +1,19 @@
 /** The results table's rows (one page, with the text of just those rows) and one project's detail. */
 import { sourceFiles, type Row } from '../query/aggregate';
 import type { Sort } from '../query/filters';
-import { projectContractsSql, projectSql, vendorNamesSql } from '../query/lookups';
+import { vendorNamesSql } from '../query/lookups';
 import { rowsSql, topAnswers, topPage, yearAnswers, yearPage } from '../query/page-sql';
 import { rowSource, type Resolved, type Source } from '../query/plan';
-import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import {
+  projectDetail as detailBy,
+  toResultRow,
+  type ProjectDetail,
+  type ResultRow,
+} from '../query/project-profile';
+import { rowGroupRows, type Manifest, type ManifestFile } from '../schema/tables';
 import { ask, byNearbySeq, bySeq, namesById, type Agency, type Vendor } from './lookup';
 
-export interface ResultRow {
-  project_id: string;
-  /** The project's place in the facts' order (this snapshot): finds its details row cheaply. */
-  project_seq: number;
-  fiscal_year: number;
-  agency_id: number;
-  method_id: number | null;
-  budget: string | null;
-  agreed: string | null;
-  contracts: number;
-  /** Value of the matching contracts (only when a contract filter is set). */
-  contract_value: string | null;
-  project_name: string | null;
-  agency: Agency | null;
-}
-
 export const PAGE_SIZE = 50;
-
-/** A project's row of the facts as the table shows it, with what the caller looked up. */
-export function toResultRow(
-  x: Row,
-  rest: Pick<ResultRow, 'contracts' | 'contract_value' | 'project_name' | 'agency'>,
-): ResultRow {
-  return {
-    project_id: String(x.project_id),
-    project_seq: Number(x.project_seq),
-    fiscal_year: Number(x.fiscal_year),
-    agency_id: Number(x.agency_id),
-    method_id: x.method_id === null ? null : Number(x.method_id),
-    budget: x.budget as string | null,
-    agreed: x.agreed as string | null,
-    ...rest,
-  };
-}
 
 /** One page of the table, with the text of just those rows. */
 export async function pageRows(
@@ -104,46 +77,10 @@ async function namesFor(
   }));
 }
 
-export interface ProjectDetail {
-  project: Row;
-  details: Row | null;
-  agency: Agency | null;
-  contracts: { row: Row; vendor: Vendor | null }[];
-}
-
-function withoutSeq(row: Row | undefined): Row | null {
-  if (!row) return null;
-  const rest = { ...row };
-  delete rest.project_seq;
-  return rest;
-}
-
-/** Everything about one project for the detail panel: its row, text and contracts. */
-export async function projectDetail(m: Manifest, row: ResultRow): Promise<ProjectDetail> {
-  const years = [row.fiscal_year];
-  const pf = tableFiles(m, 'projects', years);
-  const cf = tableFiles(m, 'contracts', years);
-  const [[project], contracts, details, names] = await Promise.all([
-    ask<Row>(projectSql(pf, row.project_seq), pf),
-    ask<Row>(projectContractsSql(cf, row.project_seq), cf),
-    bySeq(m, 'details', [row]),
-    bySeq(m, 'project_names', [row]),
-  ]);
-  const text = details.get(row.project_seq);
-  const vendors = await namesById<Vendor>(
-    m,
-    'vendors',
-    'vendor_id',
-    contracts.filter((c) => c.vendor_id !== null).map((c) => Number(c.vendor_id)),
-  );
-  return {
-    project: project ?? {},
-    // (project_seq is this snapshot's row number, not a field of the project.)
-    details: withoutSeq(text && { ...text, ...names.get(row.project_seq) }),
-    agency: row.agency,
-    contracts: contracts.map((c) => ({
-      row: c,
-      vendor: c.vendor_id === null ? null : (vendors.get(Number(c.vendor_id)) ?? null),
-    })),
-  };
+/** Everything about one project for the detail panel (its winners' names memoised). */
+export function projectDetail(
+  m: Manifest,
+  row: Pick<ResultRow, 'project_seq' | 'fiscal_year' | 'agency'>,
+): Promise<ProjectDetail> {
+  return detailBy(ask, m, row, (ids) => namesById<Vendor>(m, 'vendors', 'vendor_id', ids));
 }

@@ -8,8 +8,19 @@
  */
 import { decompress } from 'fzstd';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
-import { projectIdNumber } from '../query/lookups';
+import type { Agency, Vendor } from '../db/lookup';
+import type { Row } from '../query/aggregate';
+import { flagsWithBits, projectBits } from '../query/flag-bits';
+import { FLAG_IDS, type Thresholds } from '../query/flag-defs';
+import { bitFlags } from '../query/flags';
+import {
+  AS_TEXT,
+  BY_ID_COLUMNS,
+  PROJECT_CONTRACT_COLUMNS,
+  projectIdNumber,
+} from '../query/lookups';
 import { likelyYears } from '../query/project';
+import { detailOf, toResultRow, winnerIds, type ProjectProfile } from '../query/project-profile';
 import { holdsSeq, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 
 /** Opens a data file for range reads (the site: over HTTP; the tests: from disk). */
@@ -52,88 +63,233 @@ export function moneySum(values: readonly (number | string | null | undefined)[]
   return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-/** The rows of `f` that pass `filter`, reading only the row groups its statistics allow. */
+/** A date as DuckDB writes a DATE as text ("2024-01-31"). */
+const isoDate = (days: number) => new Date(days * 86_400_000).toISOString().slice(0, 10);
+
+type Filter = Record<string, { $eq: number | bigint } | { $in: number[] }>;
+
+/** Columns to read: these, or every column of the file but these (a file of older data has fewer). */
+type Columns = readonly string[] | { except: readonly string[] };
+
+/**
+ * The rows of `f` that pass `filter`, reading only the row groups its statistics allow. Values as
+ * the engine's lookups give them (lookups.ts): dates and money as text, integers as numbers.
+ */
 async function read(
   open: Opener,
   f: ManifestFile,
-  columns: string[],
-  filter: Record<string, { $eq: number | bigint }>,
+  columns: Columns,
+  filter: Filter,
 ): Promise<Record<string, unknown>[]> {
   const file = open(f);
   const metadata = await parquetMetadataAsync(file, { initialFetchSize: FOOTER_FETCH });
-  return parquetReadObjects({
+  const names =
+    'except' in columns
+      ? metadata.schema.slice(1).flatMap((e) => (columns.except.includes(e.name) ? [] : [e.name]))
+      : [...columns];
+  const rows = await parquetReadObjects({
     file,
     metadata,
-    columns,
+    columns: names,
     filter,
+    parsers: { dateFromDays: isoDate },
     compressors: { ZSTD: (input: Uint8Array) => decompress(input) },
   });
+  return rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => [
+        k,
+        typeof v === 'bigint'
+          ? Number(v)
+          : AS_TEXT.has(k) && typeof v === 'number'
+            ? moneySum([v])
+            : v,
+      ]),
+    ),
+  );
 }
 
 async function readAll(
   open: Opener,
   files: readonly ManifestFile[],
-  columns: string[],
-  filter: Record<string, { $eq: number | bigint }>,
+  columns: Columns,
+  filter: Filter,
 ): Promise<Record<string, unknown>[]> {
   return (await Promise.all(files.map((f) => read(open, f, columns, filter)))).flat();
 }
 
-/** The project `id` (in `fy`, or the years its id makes likely first), or null if not found. */
-export async function earlyProject(
+/** Where a project's rows are: its year and `project_seq`, from the year's id index. */
+async function locate(
   m: Manifest,
   id: string,
   fy: number | null,
   open: Opener,
-): Promise<EarlyProject | null> {
-  if (m.schema_version < SINCE) return null;
+): Promise<{ y: number; seq: number } | null> {
   const n = BigInt(projectIdNumber(id));
   for (const y of fy ? [fy] : likelyYears(id, m.fiscal_years)) {
     const ids = await readAll(
       open,
       tableFiles(m, 'project_ids', [y]),
       ['project_id', 'project_seq'],
-      {
-        id_number: { $eq: n },
-      },
+      { id_number: { $eq: n } },
     );
     const hit = ids.find((r) => r.project_id === id);
-    if (!hit) continue;
-    const seq = Number(hit.project_seq);
-    const bySeq = { project_seq: { $eq: seq } };
-    const inYear = (t: 'projects' | 'contracts' | 'project_names') =>
-      tableFiles(m, t, [y]).filter((f) => holdsSeq(f, seq));
-    const [[p], contracts, [name]] = await Promise.all([
-      readAll(open, inYear('projects'), ['project_seq', 'agency_id', 'budget'], bySeq),
-      readAll(open, inYear('contracts'), ['project_seq', 'price_agree'], bySeq),
-      readAll(open, inYear('project_names'), ['project_seq', 'project_name'], bySeq),
-    ]);
-    if (!p) return null;
-    const [agency] = await readAll(
-      open,
-      tableFiles(m, 'agencies'),
-      ['agency_id', 'agency_key', 'dept_name', 'dept_sub_name', 'province'],
-      { agency_id: { $eq: Number(p.agency_id) } },
-    );
-    return {
-      project_id: id,
-      project_seq: seq,
-      fiscal_year: y,
-      budget: p.budget === null || p.budget === undefined ? null : moneySum([p.budget as number]),
-      agreed: moneySum(contracts.map((c) => c.price_agree as number | null)),
-      contracts: contracts.length,
-      project_name: (name?.project_name as string | undefined) ?? null,
-      agency: agency
-        ? {
-            agency_key: String(agency.agency_key),
-            dept_name: String(agency.dept_name),
-            dept_sub_name: (agency.dept_sub_name as string | null) ?? null,
-            province: (agency.province as string | null) ?? null,
-          }
-        : null,
-    };
+    if (hit) return { y, seq: Number(hit.project_seq) };
   }
   return null;
+}
+
+/**
+ * The columns read for the headline only, and for the whole page (the id is known: its column, the
+ * largest of a row group, is not read).
+ */
+const READ = {
+  early: {
+    projects: ['project_seq', 'agency_id', 'budget'],
+    contracts: ['project_seq', 'price_agree'],
+  },
+  whole: {
+    projects: { except: ['project_id'] },
+    contracts: ['project_seq', ...PROJECT_CONTRACT_COLUMNS],
+  },
+} as const;
+
+/** What `lightProject` found: the headline, and the whole page where no engine is needed. */
+export interface LightProject {
+  early: EarlyProject;
+  /** Null where the flags need the engine (other thresholds, data without the bits). */
+  profile: ProjectProfile | null;
+}
+
+/**
+ * The project `id` (in `fy`, or the years its id makes likely first), or null if not found: its
+ * headline, and with thresholds `th` whose flags the ingest computed (flag-bits.ts), its whole
+ * page, read with the columns and in the order of the engine's lookups (query/project-profile.ts
+ * puts both together): its row of `projects`, its contracts and their winners, its text and name,
+ * its agency. `th` null: the headline's few columns only.
+ */
+export async function lightProject(
+  m: Manifest,
+  id: string,
+  fy: number | null,
+  open: Opener,
+  th: Thresholds | null,
+): Promise<LightProject | null> {
+  if (m.schema_version < SINCE) return null;
+  const at = await locate(m, id, fy, open);
+  if (!at) return null;
+  const { y, seq } = at;
+  const whole = th !== null && flagsWithBits(m, th).length === FLAG_IDS.length;
+  const cols = whole ? READ.whole : READ.early;
+  const bySeq = { project_seq: { $eq: seq } };
+  const inYear = (t: 'projects' | 'contracts' | 'project_names' | 'details') =>
+    tableFiles(m, t, [y]).filter((f) => holdsSeq(f, seq));
+  const [[p], contracts, [name], [text]] = await Promise.all([
+    readAll(open, inYear('projects'), cols.projects, bySeq),
+    readAll(open, inYear('contracts'), cols.contracts, bySeq),
+    readAll(open, inYear('project_names'), ['project_seq', 'project_name'], bySeq),
+    whole ? readAll(open, inYear('details'), { except: ['project_id'] }, bySeq) : [],
+  ]);
+  if (!p) return null;
+  const agencyId = Number(p.agency_id);
+  const [[agency], winners] = await Promise.all([
+    readAll(open, tableFiles(m, 'agencies'), BY_ID_COLUMNS.agency_id, {
+      agency_id: { $eq: agencyId },
+    }),
+    whole && contracts.length
+      ? readAll(open, tableFiles(m, 'vendors'), BY_ID_COLUMNS.vendor_id, {
+          vendor_id: { $in: winnerIds(contracts as Row[]) },
+        })
+      : [],
+  ]);
+  const early: EarlyProject = {
+    project_id: id,
+    project_seq: seq,
+    fiscal_year: y,
+    budget: (p.budget as string | null | undefined) ?? null,
+    agreed: moneySum(contracts.map((c) => c.price_agree as string | null)),
+    contracts: contracts.length,
+    project_name: (name?.project_name as string | undefined) ?? null,
+    agency: agency
+      ? {
+          agency_key: String(agency.agency_key),
+          dept_name: String(agency.dept_name),
+          dept_sub_name: (agency.dept_sub_name as string | null) ?? null,
+          province: (agency.province as string | null) ?? null,
+        }
+      : null,
+  };
+  if (!whole) return { early, profile: null };
+  return { early, profile: wholeProfile(m, th, id, { p, contracts, name, text, agency, winners }) };
+}
+
+/** The page from the rows `lightProject` read (its flags from the bits of its row). */
+function wholeProfile(
+  m: Manifest,
+  th: Thresholds,
+  id: string,
+  got: {
+    p: Record<string, unknown>;
+    contracts: Record<string, unknown>[];
+    name: Record<string, unknown> | undefined;
+    text: Record<string, unknown> | undefined;
+    agency: Record<string, unknown> | undefined;
+    winners: Record<string, unknown>[];
+  },
+): ProjectProfile {
+  // Its row as `projectSql` gives it: the id, then every column of the file but the seq.
+  const project: Row = { project_id: id };
+  for (const [k, v] of Object.entries(got.p))
+    if (k !== 'project_seq') project[k] = v as Row[string];
+  const agency = got.agency ? ({ ...got.agency } as unknown as Agency) : null;
+  const contracts = sortContracts(got.contracts.map((c) => withoutSeq(c)));
+  const vendors = new Map(got.winners.map((v) => [Number(v.vendor_id), v as unknown as Vendor]));
+  const seqRow = { ...project, project_seq: Number(got.p.project_seq) };
+  const row = toResultRow(seqRow, {
+    contracts: Number(project.contract_count ?? 0),
+    contract_value: null,
+    project_name: null,
+    agency,
+  });
+  const detail = detailOf({
+    project,
+    text: got.text && ({ project_id: id, ...got.text } as Row),
+    name: got.name as Row | undefined,
+    agency,
+    contracts,
+    vendors,
+  });
+  return { row, detail, flags: bitFlags(projectBits(m, th, seqRow)) as ProjectProfile['flags'] };
+}
+
+const withoutSeq = (c: Record<string, unknown>): Row => {
+  const rest = { ...c } as Row;
+  delete rest.project_seq;
+  return rest;
+};
+
+/** In the order of `projectContractsSql`: by contract number (nulls last), then winner. */
+function sortContracts(rows: Row[]): Row[] {
+  const key = (r: Row) => [
+    r.contract_no === null ? 1 : 0,
+    r.contract_no ?? '',
+    r.vendor_id ?? Infinity,
+  ];
+  return rows.sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  });
+}
+
+/** The project `id`'s headline (`lightProject` without thresholds). */
+export async function earlyProject(
+  m: Manifest,
+  id: string,
+  fy: number | null,
+  open: Opener,
+): Promise<EarlyProject | null> {
+  return (await lightProject(m, id, fy, open, null))?.early ?? null;
 }
 
 /**

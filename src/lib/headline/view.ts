@@ -9,7 +9,7 @@
  */
 import { dataUrl } from '../db/dataset';
 import type { Agency, Vendor } from '../db/lookup';
-import type { ResultRow } from '../db/rows';
+import type { ResultRow } from '../query/project-profile';
 import { decimal, hundredths } from '../query/decimal';
 import { FACETS, NO_FILTERS, TIN, type Filters } from '../query/filters';
 import type { FacetKey } from '../query/filters/facets';

@@ -317,6 +317,17 @@ export async function countFlags(
 
 export type ProjectFlag = 'flagged' | 'clear' | 'not_covered';
 
+/** What the bits of a project's row (flag-bits.ts `projectBits`) say of the flags they answer. */
+export function bitFlags(bits: ProjectBits | null): Partial<Record<FlagId, ProjectFlag>> {
+  const out: Partial<Record<FlagId, ProjectFlag>> = {};
+  for (const id of bits?.ids ?? []) {
+    const bit = flagBit(id);
+    out[id] =
+      (bits!.covered & bit) === 0 ? 'not_covered' : bits!.flagged & bit ? 'flagged' : 'clear';
+  }
+  return out;
+}
+
 /**
  * What each flag says of one project (computed over its agency and fiscal year): from the bits of
  * its row (`bits`, flag-bits.ts `projectBits`) for the flags the ingest computed with the same
@@ -329,12 +340,7 @@ export async function projectFlags(
   bits: ProjectBits | null = null,
 ): Promise<Record<FlagId, ProjectFlag>> {
   const scope: FlagScope = { fy: [project.fiscal_year], agency: [project.agency_id] };
-  const out = {} as Record<FlagId, ProjectFlag>;
-  for (const id of bits?.ids ?? []) {
-    const bit = flagBit(id);
-    out[id] =
-      (bits!.covered & bit) === 0 ? 'not_covered' : bits!.flagged & bit ? 'flagged' : 'clear';
-  }
+  const out = bitFlags(bits) as Record<FlagId, ProjectFlag>;
   for (const id of FLAG_IDS) {
     if (out[id]) continue;
     const t = await tableFor(id, scope);

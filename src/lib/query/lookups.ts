@@ -2,7 +2,7 @@
  * Lookups by key: agencies and vendors by name, key or id, the small dimension tables, names and
  * details by `project_seq`, one project and its contracts. Pure text and parameters.
  */
-import { rowGroupRows, type ManifestFile, type TableName } from '../schema/tables';
+import { rowGroupRows, TABLES, type ManifestFile, type TableName } from '../schema/tables';
 import { inList, likeText, parquet, sqlNumber, unionAll, type Param, type Sql } from './sql';
 
 export function agencyIdsSql(
@@ -109,6 +109,20 @@ export function byProximity<T>(items: T[], key: (x: T) => number, span: number):
   return groups;
 }
 
+/** The columns of an agency or a vendor that a lookup by id returns. */
+export const BY_ID_COLUMNS = {
+  vendor_id: [
+    'vendor_id',
+    'vendor_key',
+    'tin',
+    'tin_status',
+    'name',
+    'linked_contracts',
+    'name_tins',
+  ],
+  agency_id: ['agency_id', 'agency_key', 'dept_name', 'dept_sub_name', 'province'],
+} as const;
+
 /**
  * Agencies or vendors by id, in one query. Ids far apart are asked in groups of nearby ids, each
  * with its own literal range (a small row group each; the tables are ordered by id), where one
@@ -120,10 +134,7 @@ export function byIdsSql(
   col: 'agency_id' | 'vendor_id',
   ids: readonly number[],
 ): Sql {
-  const cols =
-    col === 'vendor_id'
-      ? 'vendor_id, vendor_key, tin, tin_status, name, linked_contracts, name_tins'
-      : 'agency_id, agency_key, dept_name, dept_sub_name, province';
+  const cols = BY_ID_COLUMNS[col].join(', ');
   const one = (group: readonly number[]): Sql => {
     const params: Param[] = [];
     return {
@@ -163,19 +174,39 @@ export const oneSeq = (seq: number) =>
 /** One project's row and its contracts, by its `project_seq` (one row group of each file). */
 export function projectSql(files: readonly ManifestFile[], seq: number): Sql {
   return {
-    sql: `SELECT * EXCLUDE (project_seq) REPLACE (budget::VARCHAR AS budget, price_build::VARCHAR AS price_build,
-        agreed::VARCHAR AS agreed, announce_date::VARCHAR AS announce_date,
-        transaction_date::VARCHAR AS transaction_date)
+    sql: `SELECT * EXCLUDE (project_seq) REPLACE (${PROJECT_TEXT.map(asText).join(', ')})
       FROM ${parquet(files)} WHERE ${oneSeq(seq)}`,
     params: [],
   };
 }
 
+/** A project's contracts as its page lists them (dates and money as text). */
+export const PROJECT_CONTRACT_COLUMNS = [
+  'vendor_id',
+  'contract_no',
+  'contract_date',
+  'contract_finish_date',
+  'price_agree',
+  'status_id',
+] as const;
+/** Columns a lookup returns as text: dates and money (DECIMAL), exact. */
+export const AS_TEXT: ReadonlySet<string> = new Set([
+  'budget',
+  'price_build',
+  'agreed',
+  'price_agree',
+  'announce_date',
+  'transaction_date',
+  'contract_date',
+  'contract_finish_date',
+]);
+/** Of a project's columns (every one of its file's, `SELECT *`), those given as text. */
+const PROJECT_TEXT = TABLES.projects.filter((c) => AS_TEXT.has(c));
+const asText = (c: string) => (AS_TEXT.has(c) ? `${c}::VARCHAR AS ${c}` : c);
+
 export function projectContractsSql(files: readonly ManifestFile[], seq: number): Sql {
   return {
-    sql: `SELECT vendor_id, contract_no, contract_date::VARCHAR AS contract_date,
-        contract_finish_date::VARCHAR AS contract_finish_date,
-        price_agree::VARCHAR AS price_agree, status_id
+    sql: `SELECT ${PROJECT_CONTRACT_COLUMNS.map(asText).join(', ')}
       FROM ${parquet(files)} WHERE ${oneSeq(seq)}
       ORDER BY contract_no NULLS LAST, vendor_id`,
     params: [],

@@ -23,7 +23,8 @@ import {
   type FlagCount,
   type Search,
 } from '../db/resolve';
-import { pageRows, projectDetail, type ProjectDetail, type ResultRow } from '../db/rows';
+import { pageRows, projectDetail } from '../db/rows';
+import type { ProjectDetail, ResultRow } from '../query/project-profile';
 import { headlineCovers } from '../headline/covers';
 import { headlineView, type Headline } from '../headline/view';
 import type { Filters } from '../query/filters';
