@@ -1,6 +1,12 @@
 /** The results table's SQL: one page of projects in the chosen order. */
-import { tableFiles, type Manifest, type ManifestFile, type TableName } from '../schema/tables';
-import { aggregateWith, type Ask, type Row } from './aggregate';
+import {
+  rowGroupRows,
+  tableFiles,
+  type Manifest,
+  type ManifestFile,
+  type TableName,
+} from '../schema/tables';
+import { aggregateWith, sourceFiles, type Ask, type Row } from './aggregate';
 import type { Sort } from './filters';
 import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source } from './plan';
 import { inList, parquet, sqlNumber, type Sql } from './sql';
@@ -34,7 +40,7 @@ const PAGE_COLUMNS =
 
 /**
  * One page of projects. On contract rows a project appears once, with the value of its
- * matching contracts (`contract_value`).
+ * matching contracts (`contract_value`). `seqs`: only these projects (`yearPage`).
  */
 export function rowsSql(
   source: Source,
@@ -43,8 +49,9 @@ export function rowsSql(
   sort: Sort,
   limit: number,
   offset: number,
+  seqs?: readonly number[],
 ): Sql {
-  const w = where(source, r);
+  const w = withSeqs(where(source, r), seqs);
   const inner = CONTRACT_ROWS.has(source)
     ? `(SELECT project_id, any_value(project_seq) AS project_seq, any_value(fiscal_year) AS fiscal_year, any_value(agency_id) AS agency_id,
          any_value(method_id) AS method_id, any_value(budget) AS budget, any_value(agreed) AS agreed,
@@ -60,6 +67,14 @@ export function rowsSql(
       FROM ${inner} AS q${rankJoin(r, 'h')} ORDER BY ${r.search ? 'h.rank, ' : ''}${SORT_SQL[sort]} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
     params: w.params,
   };
+}
+
+/** A WHERE narrowed to these `project_seq` (a literal range first: inList). */
+function withSeqs(w: Sql, seqs: readonly number[] | undefined): Sql {
+  if (!seqs) return w;
+  const params = [...w.params];
+  const cond = inList('project_seq', seqs, params);
+  return { sql: w.sql ? `${w.sql} AND ${cond}` : `WHERE ${cond}`, params };
 }
 
 /**
@@ -86,18 +101,20 @@ const TOP_COLUMNS = `${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL
  * `project_seq`).
  */
 export function matchesSql(
-  source: 'projects_top' | 'projects',
+  source: 'projects_top' | 'projects' | 'contracts_by_vendor',
   files: readonly ManifestFile[],
   r: Resolved,
   [lo, hi]: Span,
   skip: number,
   take: number,
 ): Sql {
-  const key = source === 'projects' ? 'project_seq' : 'rank';
+  const key = source === 'projects_top' ? 'rank' : 'project_seq';
+  // (A project has a row per contract in the vendor copy.)
+  const one = source === 'contracts_by_vendor' ? `DISTINCT ${key}` : key;
   const w = where(source, r);
   const cond = `${key} BETWEEN ${sqlNumber(lo)} AND ${sqlNumber(hi)}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
   return {
-    sql: `SELECT count(*)::INTEGER AS n, list_sort(list(${key}))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS keys
+    sql: `SELECT count(${one})::INTEGER AS n, list_sort(list(${one}))[${sqlNumber(skip + 1)}:${sqlNumber(skip + take)}]::VARCHAR AS keys
       FROM ${parquet(files)} WHERE ${cond}`,
     params: w.params,
   };
@@ -200,10 +217,16 @@ export async function topPage(
 
 /**
  * Whether a page in a year order can be read as runs of `project_seq` (`yearPage`): rows of
- * projects, and no search (whose whole-word matches come first).
+ * projects, or a vendor's contract rows (the vendor copy is ordered by vendor, then
+ * `project_seq`), and no search (whose whole-word matches come first).
  */
 export function yearAnswers(r: Resolved, sort: Sort): boolean {
-  return !COPY_SORTS.includes(sort) && rowSource(r) === 'projects' && !r.search;
+  const source = rowSource(r);
+  return (
+    !COPY_SORTS.includes(sort) &&
+    (source === 'projects' || source === 'contracts_by_vendor') &&
+    !r.search
+  );
 }
 
 /**
@@ -245,20 +268,30 @@ const YEAR_SPANS = [16_384, 49_152];
  * A page in a year order, from the facts: within a year the order is the facts' own
  * (`project_seq`), so the page is the years' counts (from the planner's cheapest source), then in
  * the year(s) the page falls in the matches' `project_seq` (a year's filter columns, or its seq
- * range from the manifest when only years filter), then those rows. `widths`: the spans scanned
- * (the tests make them small).
+ * range from the manifest when only years filter; a vendor's rows of the copy), then those rows.
+ * `widths`: the spans scanned; `few`: a vendor's projects sorted at once up to this many (the
+ * tests make both small).
  */
 export async function yearPage(
   ask: Ask,
   { m, r, sort, limit, offset }: PageOf,
   widths: readonly number[] = YEAR_SPANS,
+  few = 2 * rowGroupRows('contracts_by_vendor'),
 ): Promise<Row[]> {
+  // A vendor's rows: its files of the copy, scanned by each year's seq range (its busiest own
+  // file is 16.8 MB at 6M rows: sorted whole, it was read whole).
+  const copy =
+    rowSource(r) === 'contracts_by_vendor' ? sourceFiles(m, 'contracts_by_vendor', r) : null;
   const counts = await aggregateWith(ask, m, r, ['fiscal_year'], ['projects']);
   const desc = sort.startsWith('-');
   const years = counts
     .map((x) => ({ year: Number(x.fiscal_year), n: Number(x.projects) }))
     .filter((x) => x.n > 0)
     .sort((a, b) => (desc ? b.year - a.year : a.year - b.year));
+  // A vendor of `few` projects or fewer (a row group or two): its rows sorted at once (spans
+  // would be more queries).
+  if (copy && years.reduce((t, x) => t + x.n, 0) <= few)
+    return ask(rowsSql('contracts_by_vendor', copy, r, sort, limit, offset), copy);
   const narrowed = activeDims(r).some((d) => d !== 'fy');
   const seqs: number[] = [];
   const read: ManifestFile[] = [];
@@ -270,12 +303,13 @@ export async function yearPage(
       continue;
     }
     const take = Math.min(limit - seqs.length, n - skip);
-    const files = tableFiles(m, 'projects', [year]);
-    read.push(...files);
+    const years = tableFiles(m, 'projects', [year]);
+    const files = copy ?? years;
+    read.push(...years);
     // The year's seqs are one run, from its first to its last in the manifest (without them, in
     // older data, one span of every seq).
-    const first = Math.min(...files.map((f) => f.seq_min ?? Infinity));
-    const last = Math.max(...files.map((f) => f.seq_max ?? -Infinity));
+    const first = Math.min(...years.map((f) => f.seq_min ?? Infinity));
+    const last = Math.max(...years.map((f) => f.seq_max ?? -Infinity));
     const known = Number.isFinite(first) && Number.isFinite(last);
     if (!narrowed && known) {
       // Only years filter: every project of the year matches.
@@ -284,10 +318,12 @@ export async function yearPage(
       // The year's filter columns, a row group first, then wider spans.
       const spans = known ? spansOf(first, last, widths) : [[0, 2 ** 31 - 1] as Span];
       const sql = (span: Span, s: number, t: number) =>
-        matchesSql('projects', files, r, span, s, t);
+        matchesSql(copy ? 'contracts_by_vendor' : 'projects', files, r, span, s, t);
       seqs.push(...(await matchesIn(ask, files, spans, sql, skip, take)));
     }
     skip = 0;
   }
-  return seqs.length ? ask(seqRowsSql(read, seqs, sort), read) : [];
+  if (!seqs.length) return [];
+  if (copy) return ask(rowsSql('contracts_by_vendor', copy, r, sort, limit, 0, seqs), copy);
+  return ask(seqRowsSql(read, seqs, sort), read);
 }
