@@ -34,7 +34,7 @@ export { LICENCE } from './snapshot.ts';
 /** DuckDB's memory limit, the files' row caps and the task size are the store's own options. */
 export interface IngestOptions extends Pick<
   StoreOptions,
-  'memoryLimit' | 'maxRowsPerFile' | 'topRows' | 'smallTasks'
+  'memoryLimit' | 'maxRowsPerFile' | 'topRows' | 'vendorTop' | 'smallTasks'
 > {
   files: string[];
   out: string;
@@ -107,14 +107,8 @@ async function ingestLocked(
   await removeStaleWork();
   const work = await mkdtemp(path.join(os.tmpdir(), `ppn-ingest-${process.pid}-`));
   try {
-    const store = await Store.open({
-      workDir: work,
-      onProgress: opts.onProgress,
-      memoryLimit: opts.memoryLimit,
-      maxRowsPerFile: opts.maxRowsPerFile,
-      topRows: opts.topRows,
-      smallTasks: opts.smallTasks,
-    });
+    // (Its options are the store's: the memory limit, sizes and task size.)
+    const store = await Store.open({ ...opts, workDir: work });
     const inputs = await gather(opts, memo, work);
     const previous = await previousSources(opts);
     const { sources, rowsBySource, read, extra, unmappedColumns, currency } = await readInputs(
@@ -187,6 +181,7 @@ function optionsOf(opts: IngestOptions): unknown {
     synthetic: opts.synthetic ?? false,
     maxRowsPerFile: opts.maxRowsPerFile ?? null,
     topRows: opts.topRows ?? null,
+    vendorTop: opts.vendorTop ?? null,
   };
 }
 

@@ -9,12 +9,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CANONICAL_FIELDS, LAYOUT_28, type CanonicalField } from '../../src/lib/schema/fields.ts';
-import {
-  MAX_ROWS_PER_FILE,
-  TOP_ROWS,
-  type RejectExample,
-  type TableName,
-} from '../../src/lib/schema/tables.ts';
+import type { RejectExample, TableName, VENDOR_TOP } from '../../src/lib/schema/tables.ts';
 import type { CsvReject, JsonRow } from './rows.ts';
 import type { HeaderLayout } from './layout.ts';
 import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
@@ -51,6 +46,8 @@ export interface StoreOptions {
   maxRowsPerFile?: Partial<Record<TableName, number>>;
   /** How many projects `projects_top` holds (default TOP_ROWS; tests set less). */
   topRows?: number;
+  /** Which vendors `vendor_top` holds and how many of their projects (default VENDOR_TOP; tests set less). */
+  vendorTop?: typeof VENDOR_TOP;
   threads?: number;
   /** Scan in 2,048-row tasks (`PRAGMA verify_parallelism`): small inputs use every thread (tests). */
   smallTasks?: boolean;
@@ -71,8 +68,7 @@ export class Store {
   private constructor(
     private readonly conn: DuckDBConnection,
     private readonly onProgress?: (p: Progress) => void,
-    private readonly maxRows: Partial<Record<TableName, number>> = MAX_ROWS_PER_FILE,
-    private readonly topRows = TOP_ROWS,
+    private readonly sizes: Pick<StoreOptions, 'maxRowsPerFile' | 'topRows' | 'vendorTop'> = {},
   ) {
     this.db = {
       conn,
@@ -151,7 +147,7 @@ export class Store {
     await conn.run(
       `CREATE TEMP TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
     );
-    return new Store(conn, opts.onProgress, opts.maxRowsPerFile, opts.topRows);
+    return new Store(conn, opts.onProgress, opts);
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {
@@ -388,8 +384,9 @@ export class Store {
   async writeParquet(dir: string) {
     await buildSearchIndex(this.db);
     await buildFlagBits(this.db);
-    await buildAggregates(this.db, this.topRows);
-    const files = await writeTables(this.db, dir, this.maxRows);
+    const { maxRowsPerFile, topRows, vendorTop } = this.sizes;
+    await buildAggregates(this.db, topRows, vendorTop);
+    const files = await writeTables(this.db, dir, maxRowsPerFile);
     return { files, headline: await writeHeadline(this.db, path.join(dir, 'headline')) };
   }
 

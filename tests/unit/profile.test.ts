@@ -193,33 +193,44 @@ describe('vendor profile', () => {
     expect(p.names.map((x) => x.name)).toContain(p.vendor.name);
     expect(p.vendor.tin).toBe(v!.tin);
     expect(await vendorProfile(drone.ask, drone.m, drone.dims, '0000000000000')).toBeNull();
-    // Its totals, years and methods, and its agencies, from the vendor-ordered pre-aggregates
-    // (schema 29); the same profile from a snapshot without them (the vendor copy's rows).
-    const byVendor = ['agg_vendor_method', 'agg_vendor_agency'];
-    expect([
-      plan(p.r, [], ['projects', 'contracts', 'agreed']),
-      plan(p.r, ['fiscal_year'], ['contracts', 'agreed']),
-      plan(p.r, ['method_id'], ['projects']),
-      plan(p.r, ['agency_id'], ['contracts', 'agreed']),
-      // Only its own rows (strict), or two vendors (a project both won counted once): the copy.
-      plan({ ...p.r, match: [0] }, [], ['projects']),
-      plan({ ...p.r, vendor: [vid, vid + 1] }, [], ['projects']),
-    ]).toEqual([
-      'agg_vendor_method',
-      'agg_vendor_method',
-      'agg_vendor_method',
-      'agg_vendor_agency',
-      'contracts_by_vendor',
-      'contracts_by_vendor',
-    ]);
-    const older = { ...drone.m, files: drone.m.files.filter((x) => !byVendor.includes(x.table)) };
-    expect(older.files.length).toBe(drone.m.files.length - 2);
-    const q = (await vendorProfile(drone.ask, older, drone.dims, String(v!.tin)))!;
-    expect(p.years.length).toBeGreaterThan(1);
-    expect({ ...p, agencies: undefined }).toEqual({ ...q, agencies: undefined });
-    const exact = (x: typeof p) => x.agencies.map((a) => ({ ...a, share: undefined }));
-    expect(exact(p)).toEqual(exact(q));
-    p.agencies.forEach((a, i) => expect(a.share).toBeCloseTo(q.agencies[i]!.share, 12));
+  });
+
+  it("a busy vendor's from its own tables (schema 29, 30), as from its rows of the copy", async () => {
+    const gen = await generatedData(SHARED_GEN.rows, SHARED_GEN.seed);
+    const s = await site(gen.data);
+    // The busiest generated vendor (the fixture's vendorTop: more than 100 contracts) and one
+    // that is not busy; each with contracts linked to it by name.
+    const held = await rows(
+      `SELECT max(vendor_id)::INTEGER AS k FROM ${table(gen.data, 'vendor_top')}`,
+    );
+    const k = Number(held[0]!.k);
+    const [busy, other] = await rows(
+      `SELECT vendor_key, vendor_id FROM ${table(gen.data, 'vendors')}
+       WHERE vendor_id IN (1, ${k + 1}) ORDER BY vendor_id`,
+    );
+    const byVendor = ['agg_vendor_method', 'agg_vendor_agency', 'vendor_top', 'vendor_linked'];
+    const older = { ...s.m, files: s.m.files.filter((x) => !byVendor.includes(x.table)) };
+    expect(older.files.length).toBe(s.m.files.length - 4);
+    for (const v of [busy!, other!]) {
+      const read = new Set<string>();
+      const ask: typeof s.ask = (q, files) => (
+        files.forEach((x) => read.add(x.table)),
+        s.ask(q, files)
+      );
+      const p = (await vendorProfile(ask, s.m, s.dims, String(v.vendor_key)))!;
+      const q = (await vendorProfile(s.ask, older, s.dims, String(v.vendor_key)))!;
+      expect(p.linked.length).toBeGreaterThan(0);
+      expect(p.years.length).toBeGreaterThan(1);
+      expect({ ...p, agencies: undefined }).toEqual({ ...q, agencies: undefined });
+      const exact = (x: typeof p) => x.agencies.map((a) => ({ ...a, share: undefined }));
+      expect(exact(p)).toEqual(exact(q));
+      p.agencies.forEach((a, i) => expect(a.share).toBeCloseTo(q.agencies[i]!.share, 12));
+      // The busy one reads its own tables, not the copy's rows but for its flags; the other its
+      // rows of the copy (one small group) and none of them.
+      const own = ['agg_vendor_method', 'agg_vendor_agency', 'vendor_linked'];
+      expect(own.filter((t) => read.has(t))).toEqual(v === busy ? own : []);
+      expect(read.has('contracts_by_vendor')).toBe(v !== busy);
+    }
   });
 
   it('lists more than one spelling for a vendor the files wrote differently', async () => {

@@ -5,8 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  absentFor,
   aggregateBatch,
   aggregateWith,
+  busyVendor,
   CHART_REQUESTS,
   FACET_REQUESTS,
   sourceFiles,
@@ -37,10 +39,12 @@ import {
   topAnswers,
   topPage,
   yearAnswers,
+  vendorTopPage,
   yearPage,
 } from '../../src/lib/query/page-sql';
 import {
   activeDims,
+  ALL_ROWS,
   candidates,
   CONTRACT_MEASURES,
   plan,
@@ -123,7 +127,7 @@ async function sameFromEverySource(
   for (const c of cases) {
     const r = await s.resolve(f(c));
     for (const q of [...FACET_REQUESTS, ...CHART_REQUESTS]) {
-      const sources = candidates(r, q.groups, q.measures, q.opts?.except);
+      const sources = candidates(r, q.groups, q.measures, q.opts?.except, absentFor(s.m, r));
       if (!sources.some(tables)) continue;
       expect({ c, q: q.groups, sources, n: await answers(s, r, q, sources) }).toEqual({
         c,
@@ -172,7 +176,7 @@ describe('explorer SQL on native DuckDB', () => {
         const r = await s.resolve(f(c));
         for (const ms of [PROJECT_MEASURES, CONTRACT_MEASURES]) {
           const answers = new Set<string>();
-          const sources = candidates(r, [], ms);
+          const sources = candidates(r, [], ms, undefined, absentFor(s.m, r));
           let answered = 0;
           for (const source of sources) {
             const files = sourceFiles(s.m, source, r);
@@ -339,7 +343,7 @@ describe('explorer SQL on native DuckDB', () => {
         const r = await s.resolve(f(c));
         for (const q of [...FACET_REQUESTS, ...CHART_REQUESTS]) {
           const except = q.opts?.except;
-          const sources = candidates(r, q.groups, q.measures, except);
+          const sources = candidates(r, q.groups, q.measures, except, absentFor(s.m, r));
           if (!sources.some((x) => /_place$|_province$/.test(x))) continue;
           if (!c.province) national++;
           expect({ c, q: q.groups, sources, n: await answers(s, r, q, sources) }).toEqual({
@@ -434,24 +438,42 @@ describe('explorer SQL on native DuckDB', () => {
     expect(compared).toBeGreaterThan(25);
   });
 
-  it("answers one vendor's years, methods and agencies from the vendor-ordered pre-aggregates (schema 29) as from its rows", async () => {
-    let compared = 0;
+  it("answers a busy vendor's years, methods and agencies from the vendor-ordered pre-aggregates (schema 29, 30) as from its rows", async () => {
     const byVendor = (x: Source) => x === 'agg_vendor_method' || x === 'agg_vendor_agency';
-    for (const [s, dir] of bothSets()) {
-      const all = await filterCases(dir);
-      const views = all.filter((c) => c.vendor && !c.province);
-      const { vendor } = views[0]!;
-      const { agency } = all.find((c) => c.agency)!;
-      const fy = [s.m.fiscal_years.at(-1)!];
-      const cases = [...views, { vendor, agency }, { vendor, fy, method: ['specific'] }];
-      compared += await sameFromEverySource(s, cases, byVendor);
-      // Not for two vendors: a project both won would count twice in a sum over both.
-      const r = await s.resolve(f({ vendor }));
-      const two = candidates({ ...r, vendor: [...r.vendor!, r.vendor![0]! + 1] }, [], ['projects']);
-      expect(two.filter(byVendor)).toEqual([]);
-    }
+    // The generated set's busy vendors (the fixture's vendorTop: more than 100 contracts).
+    const busy = await gen.ask(
+      {
+        sql: `SELECT v.vendor_key FROM ${parquet(tableFiles(gen.m, 'vendors'))} v
+          WHERE v.vendor_id IN (SELECT vendor_id FROM ${parquet(tableFiles(gen.m, 'vendor_top'))})
+          ORDER BY v.vendor_id`,
+        params: [],
+      },
+      [],
+    );
+    expect(busy.length).toBeGreaterThan(1);
+    const { agency } = (await filterCases(genDir)).find((c) => c.agency)!;
+    const fy = [gen.m.fiscal_years.at(-1)!];
+    const cases = busy.flatMap(({ vendor_key }) => {
+      const vendor = String(vendor_key);
+      return [{ vendor }, { vendor, fy }, { vendor, agency }, { vendor, fy, method: ['specific'] }];
+    });
+    const compared = await sameFromEverySource(gen, cases, byVendor);
     // The totals, the year and method facets, the year × method chart and the top agencies.
-    expect(compared).toBeGreaterThan(15);
+    expect(compared).toBeGreaterThan(4 * busy.length);
+    const r = await gen.resolve(f({ vendor: String(busy[0]!.vendor_key) }));
+    expect(plan(r, ['method_id'], ['projects'], undefined, absentFor(gen.m, r))).toBe(
+      'agg_vendor_method',
+    );
+    // Not for two vendors (a project both won would count twice in a sum over both), nor for a
+    // vendor that is not busy (the tables do not hold it: its rows of the copy answer).
+    const two = { ...r, vendor: [...r.vendor!, r.vendor![0]! + 1] };
+    expect(
+      candidates(two, [], ['projects'], undefined, absentFor(gen.m, two)).filter(byVendor),
+    ).toEqual([]);
+    const ordinary = { ...r, vendor: [r.vendor![0]! + busy.length] };
+    expect(busyVendor(gen.m, ordinary)).toBe(false);
+    const other = candidates(ordinary, [], ['projects'], undefined, absentFor(gen.m, ordinary));
+    expect([other[0], other.filter(byVendor)]).toEqual(['contracts_by_vendor', []]);
   });
 
   it('answers agencies over all years from their one row each (agg_agency, schema 27) as from every other source', async () => {
@@ -662,6 +684,74 @@ describe('explorer SQL on native DuckDB', () => {
       expect(vendors).toBeGreaterThan(1);
     });
   }
+
+  it("pages a busy vendor's money orders from its first projects (vendor_top, schema 30) as from the copy sorted", async () => {
+    // The generated set's busy vendors (the fixture's vendorTop: more than 100 projects, 120 each).
+    const held = await gen.ask(
+      {
+        sql: `SELECT vendor_id, count(*)::INTEGER AS n FROM ${parquet(tableFiles(gen.m, 'vendor_top'))} GROUP BY 1 ORDER BY 1`,
+        params: [],
+      },
+      [],
+    );
+    expect(held.length).toBeGreaterThan(1);
+    const names = new Map(
+      (
+        await gen.ask(
+          {
+            sql: `SELECT project_seq, project_name FROM ${parquet(tableFiles(gen.m, 'project_names'))}`,
+            params: [],
+          },
+          [],
+        )
+      ).map((x) => [Number(x.project_seq), x.project_name]),
+    );
+    let pages = 0;
+    for (const { vendor_id } of held) {
+      const r: Resolved = { ...ALL_ROWS, vendor: [Number(vendor_id)] };
+      const files = sourceFiles(gen.m, 'contracts_by_vendor', r);
+      for (const sort of COPY_SORTS) {
+        for (const offset of [0, 50]) {
+          const of = { m: gen.m, r, sort, limit: 50, offset };
+          const page = await vendorTopPage(gen.ask, of);
+          const sorted = await gen.ask(
+            rowsSql('contracts_by_vendor', files, r, sort, 50, offset),
+            files,
+          );
+          expect(page!.map((x) => ({ ...x, project_name: undefined }))).toEqual(
+            sorted.map((x) => ({ ...x, project_name: undefined })),
+          );
+          expect(page!.map((x) => x.project_name)).toEqual(
+            page!.map((x) => names.get(Number(x.project_seq))),
+          );
+          pages++;
+        }
+        // Past its 120 rows, another filter, or its own rows only (strict): the copy's to sort.
+        expect(
+          await vendorTopPage(gen.ask, { m: gen.m, r, sort, limit: 50, offset: 100 }),
+        ).toBeNull();
+        const fy = { ...r, fy: [gen.m.fiscal_years.at(-1)!] };
+        expect(
+          await vendorTopPage(gen.ask, { m: gen.m, r: fy, sort, limit: 50, offset: 0 }),
+        ).toBeNull();
+        const strict = { ...r, match: [0] };
+        expect(
+          await vendorTopPage(gen.ask, { m: gen.m, r: strict, sort, limit: 50, offset: 0 }),
+        ).toBeNull();
+      }
+      // Not for the year orders (yearPage's).
+      expect(
+        await vendorTopPage(gen.ask, { m: gen.m, r, sort: 'fy', limit: 50, offset: 0 }),
+      ).toBeNull();
+    }
+    expect(pages).toBeGreaterThan(15);
+    // A vendor it does not hold (ids are in order of activity): the copy's.
+    const other = Math.max(...held.map((x) => Number(x.vendor_id))) + 1;
+    const r: Resolved = { ...ALL_ROWS, vendor: [other] };
+    expect(
+      await vendorTopPage(gen.ask, { m: gen.m, r, sort: '-budget', limit: 50, offset: 0 }),
+    ).toBeNull();
+  });
 
   it('reads no ordered copy of schema 17 or 18, nor one for the year orders', async () => {
     // Data of schema 17 and 18: one copy of the default order, without `sort` (so without a key

@@ -4,12 +4,17 @@
  */
 import type { Sort } from '../../../src/lib/query/filters/model.ts';
 import { COPY_SORTS, SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
-import { FLAG_BITS, TABLES } from '../../../src/lib/schema/tables.ts';
+import { LINKED_LISTED, LINKED_ORDER } from '../../../src/lib/query/profile.ts';
+import { FLAG_BITS, TABLES, TOP_ROWS, VENDOR_TOP } from '../../../src/lib/schema/tables.ts';
 import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
 
 /** The narrow vendor copy and the pre-aggregates, from the built tables. */
-export async function buildAggregates(db: StageDb, topRows: number): Promise<void> {
+export async function buildAggregates(
+  db: StageDb,
+  topRows = TOP_ROWS,
+  vendorTop = VENDOR_TOP,
+): Promise<void> {
   db.stage('building the vendor copy and the pre-aggregates');
   // The project's name and flags (stages/flag-bits.ts) beside each of its contracts.
   const fromProject = new Set<string>(FLAG_BITS);
@@ -21,18 +26,8 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
     LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
     LEFT JOIN (SELECT project_seq, ${FLAG_BITS.join(', ')} FROM projects) f ON f.project_seq = c.project_seq
     WHERE c.vendor_id IS NOT NULL`);
-  // Each of the table's money orders (page-sql.ts COPY_SORTS), its first `topRows` projects.
-  const top = TABLES.projects_top.filter(
-    (c) => c !== 'sort' && c !== 'rank' && c !== 'project_name',
-  );
-  const firstOf = (sort: Sort) =>
-    `SELECT ${sqlString(sort)} AS sort, row_number() OVER (ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, *
-     FROM (SELECT ${top.join(', ')} FROM projects ORDER BY ${SORT_ORDER[sort]} LIMIT ${Number(topRows)})`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE projects_top AS
-    SELECT t.*, n.project_name FROM (${COPY_SORTS.map(firstOf).join(' UNION ALL ')}) t
-    LEFT JOIN project_names n USING (project_seq)`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE projects_top_filters AS
-    SELECT ${TABLES.projects_top_filters.join(', ')} FROM projects_top`);
+  await busyVendors(db, vendorTop.over);
+  await firstProjects(db, topRows, vendorTop);
   // Discount against the reference price counts only projects that have both amounts.
   const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
     coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;
@@ -54,6 +49,7 @@ export async function buildAggregates(db: StageDb, topRows: number): Promise<voi
   await cube('agg_agency', ['agency_id']);
   await agencyOrdered(db);
   await vendorOrdered(db, ref);
+  await db.run('DROP TABLE busy_vendors');
   await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
   await cube('agg_place', ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id']);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
@@ -125,7 +121,7 @@ async function vendorOrdered(db: StageDb, ref: string): Promise<void> {
            any_value(agency_id) AS agency_id, any_value(method_id) AS method_id,
            any_value(budget) AS budget, any_value(price_build) AS price_build,
            any_value(agreed) AS agreed, count(*) AS n, sum(price_agree) AS v
-    FROM contracts WHERE vendor_id IS NOT NULL GROUP BY vendor_id, project_id`);
+    FROM contracts WHERE vendor_id IN (SELECT vendor_id FROM busy_vendors) GROUP BY vendor_id, project_id`);
   for (const [table, dims] of [
     ['agg_vendor_method', 'vendor_id, fiscal_year, method_id'],
     ['agg_vendor_agency', 'vendor_id, agency_id'],
@@ -136,4 +132,73 @@ async function vendorOrdered(db: StageDb, ref: string): Promise<void> {
       FROM _vendor_projects GROUP BY ALL`);
   }
   await db.run('DROP TABLE _vendor_projects');
+}
+
+/**
+ * A busy vendor's first projects in each money order (`vendor_top`), from its rows of the copy as
+ * the site's page of a vendor's view groups them (page-sql.ts rowsSql): a row per project, its
+ * money once, and the vendor's contracts in it counted and summed.
+ */
+async function busyVendorsTop(db: StageDb, rows: number): Promise<void> {
+  const cols = TABLES.vendor_top.filter((c) => c !== 'vendor_id' && c !== 'sort' && c !== 'rank');
+  const one = (c: string) =>
+    c === 'project_id'
+      ? c
+      : c === 'contracts'
+        ? 'count(*)::INTEGER AS contracts'
+        : c === 'contract_value'
+          ? 'sum(price_agree) AS contract_value'
+          : `any_value(${c}) AS ${c}`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _busy_projects AS
+    SELECT vendor_id, ${cols.map(one).join(', ')} FROM contracts_by_vendor
+    WHERE vendor_id IN (SELECT vendor_id FROM busy_vendors)
+    GROUP BY vendor_id, project_id`);
+  const firstOf = (sort: Sort) =>
+    `SELECT * FROM (SELECT vendor_id, ${sqlString(sort)} AS sort,
+       row_number() OVER (PARTITION BY vendor_id ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, ${cols.join(', ')}
+     FROM _busy_projects) WHERE rank <= ${Number(rows)}`;
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE vendor_top AS ${COPY_SORTS.map(firstOf).join(' UNION ALL ')}`,
+  );
+  await db.run('DROP TABLE _busy_projects');
+}
+
+/** Each of the table's money orders' first projects: of every project, and of each busy vendor. */
+async function firstProjects(
+  db: StageDb,
+  topRows: number,
+  vendorTop: typeof VENDOR_TOP,
+): Promise<void> {
+  // Each of the table's money orders (page-sql.ts COPY_SORTS), its first `topRows` projects.
+  const top = TABLES.projects_top.filter(
+    (c) => c !== 'sort' && c !== 'rank' && c !== 'project_name',
+  );
+  const firstOf = (sort: Sort) =>
+    `SELECT ${sqlString(sort)} AS sort, row_number() OVER (ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, *
+     FROM (SELECT ${top.join(', ')} FROM projects ORDER BY ${SORT_ORDER[sort]} LIMIT ${Number(topRows)})`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE projects_top AS
+    SELECT t.*, n.project_name FROM (${COPY_SORTS.map(firstOf).join(' UNION ALL ')}) t
+    LEFT JOIN project_names n USING (project_seq)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE projects_top_filters AS
+    SELECT ${TABLES.projects_top_filters.join(', ')} FROM projects_top`);
+  await busyVendorsTop(db, vendorTop.rows);
+  // A busy vendor's first contracts linked by name, as its profile lists them (profile.ts).
+  await db.run(`CREATE OR REPLACE TEMP TABLE vendor_linked AS
+    SELECT * FROM (SELECT vendor_id, row_number() OVER (PARTITION BY vendor_id ORDER BY ${LINKED_ORDER})::INTEGER AS rank,
+                          ${TABLES.vendor_linked.slice(2).join(', ')}
+                   FROM contracts_by_vendor WHERE vendor_match > 0 AND vendor_id IN (SELECT vendor_id FROM busy_vendors))
+    WHERE rank <= ${Number(LINKED_LISTED)}`);
+}
+
+/**
+ * The busy vendors (`busy_vendors`): those with more than `over` contracts, and any of an id
+ * between them (ids are in order of contracts: dimensions.ts buildVendors), so that they are ids 1 to the
+ * largest, a range the site reads from `vendor_top`'s (page-sql.ts busyVendor). Their profiles
+ * and pages read the tables of busy vendors (schema 30), the others their rows of the vendor copy.
+ */
+async function busyVendors(db: StageDb, over: number): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE busy_vendors AS
+    SELECT DISTINCT vendor_id FROM contracts_by_vendor
+    WHERE vendor_id <= (SELECT max(vendor_id) FROM (SELECT vendor_id FROM contracts_by_vendor
+                        GROUP BY 1 HAVING count(*) > ${Number(over)}))`);
 }

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   HISTORY_TABLES,
+  MAX_ROWS_PER_FILE,
   rowGroupRows,
   SORT_KEYS,
   SPLIT,
@@ -43,7 +44,7 @@ async function slicesOf(
 export async function writeTables(
   db: StageDb,
   dir: string,
-  maxRows: Partial<Record<TableName, number>>,
+  maxRows: Partial<Record<TableName, number>> = MAX_ROWS_PER_FILE,
 ): Promise<WrittenFile[]> {
   db.stage('writing Parquet');
   const out: WrittenFile[] = [];

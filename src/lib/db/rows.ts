@@ -2,7 +2,14 @@
 import { sourceFiles, type Row } from '../query/aggregate';
 import type { Sort } from '../query/filters';
 import { vendorNamesSql } from '../query/lookups';
-import { rowsSql, topAnswers, topPage, yearAnswers, yearPage } from '../query/page-sql';
+import {
+  rowsSql,
+  topAnswers,
+  topPage,
+  vendorTopPage,
+  yearAnswers,
+  yearPage,
+} from '../query/page-sql';
 import { rowSource, type Resolved, type Source } from '../query/plan';
 import {
   projectDetail as detailBy,
@@ -26,7 +33,8 @@ export async function pageRows(
   // The first pages of each order, names included, from the ordered copy when it holds them;
   // a year order's from the facts' own order; any other page from the facts, sorted.
   const of = { m, r, sort, limit: PAGE_SIZE, offset };
-  const ranked = topAnswers(r) ? await topPage(ask, of) : null;
+  // (A busy vendor's pages from its own first projects in each order, schema 30.)
+  const ranked = topAnswers(r) ? await topPage(ask, of) : await vendorTopPage(ask, of);
   const source = rowSource(r);
   const files = ranked ? [] : sourceFiles(m, source, r);
   if (!ranked && files.length === 0) return [];

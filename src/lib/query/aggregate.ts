@@ -78,6 +78,29 @@ export function lacking(m: Manifest): ReadonlySet<Source> {
 /** Per manifest: every aggregate of a view asks it. */
 const lackingOf = new WeakMap<Manifest, ReadonlySet<Source>>();
 
+/**
+ * Whether `r` is a view of one busy vendor: one of the range of ids `vendor_top` holds (schema
+ * 30; its busy vendors' tables hold those only).
+ */
+export function busyVendor(m: Manifest, r: Resolved): boolean {
+  const v = r.vendor?.length === 1 ? r.vendor[0]! : null;
+  return (
+    v !== null &&
+    tableFiles(m, 'vendor_top').some(
+      (f) => f.rows > 0 && v >= Number(f.key_min) && v <= Number(f.key_max),
+    )
+  );
+}
+
+/**
+ * The sources a view cannot ask: those the snapshot lacks, and the vendor-ordered ones (BY_VENDOR)
+ * but for one busy vendor, whose rows alone they hold (another vendor's rows of the vendor copy
+ * are one small group, read for its flags and linked contracts anyway).
+ */
+export function absentFor(m: Manifest, r: Resolved): ReadonlySet<Source> {
+  return busyVendor(m, r) ? lacking(m) : new Set([...lacking(m), ...BY_VENDOR]);
+}
+
 /** Groups × measures, from one or two sources, merged on the groups. */
 export async function aggregateWith(
   ask: Ask,
@@ -87,7 +110,7 @@ export async function aggregateWith(
   measures: readonly Measure[],
   opts: AggregateOptions = {},
 ): Promise<Row[]> {
-  const absent = opts.skip ? new Set([...lacking(m), ...opts.skip]) : lacking(m);
+  const absent = new Set([...absentFor(m, r), ...(opts.skip ?? [])]);
   const parts = planSplit(r, groups, measures, opts.except, absent);
   const one = parts.length === 1;
   const results = await Promise.all(
@@ -138,7 +161,7 @@ export async function aggregateWith(
  * where they would add files and queries. Empty otherwise (a vendor profile's batch-free asks).
  */
 function copyAnswers(m: Manifest, r: Resolved, reqs: readonly BatchRequest[]): ReadonlySet<Source> {
-  const absent = lacking(m);
+  const absent = absentFor(m, r);
   const scans = reqs.some((q) =>
     planSplit(r, q.groups, q.measures, q.opts?.except, absent).some(
       (p) => p.source === 'contracts_by_vendor',
@@ -168,7 +191,7 @@ export async function aggregateBatch(
 ): Promise<Row[][]> {
   const out: Promise<Row[]>[] = [];
   const skip = copyAnswers(m, r, reqs);
-  const absent = new Set([...lacking(m), ...skip]);
+  const absent = new Set([...absentFor(m, r), ...skip]);
   const alone = (i: number) => {
     const q = reqs[i]!;
     out[i] = aggregateWith(ask, m, r, q.groups, q.measures, { ...q.opts, skip });

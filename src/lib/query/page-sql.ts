@@ -1,12 +1,12 @@
 /** The results table's SQL: one page of projects in the chosen order. */
 import {
-  rowGroupRows,
   tableFiles,
+  VENDOR_TOP,
   type Manifest,
   type ManifestFile,
   type TableName,
 } from '../schema/tables';
-import { aggregateWith, sourceFiles, type Ask, type Row } from './aggregate';
+import { aggregateWith, busyVendor, sourceFiles, type Ask, type Row } from './aggregate';
 import type { Sort } from './filters';
 import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source } from './plan';
 import { inList, parquet, sqlNumber, type Sql } from './sql';
@@ -216,6 +216,33 @@ export async function topPage(
 }
 
 /**
+ * A page of a busy vendor's view in a money order from its first projects in that order
+ * (`vendor_top`, schema 30), or null when they do not hold it: another filter or a strict match,
+ * a vendor the table does not hold, or a page past its rows (then the vendor copy, sorted).
+ */
+export async function vendorTopPage(
+  ask: Ask,
+  { m, r, sort, limit, offset }: PageOf,
+): Promise<Row[] | null> {
+  if (!COPY_SORTS.includes(sort) || activeDims(r).length !== 1 || !busyVendor(m, r)) return null;
+  const files = tableFiles(m, 'vendor_top');
+  const v = sqlNumber(r.vendor![0]!);
+  const rows = await ask(
+    {
+      sql: `SELECT project_id, project_seq, fiscal_year, agency_id, method_id, budget::VARCHAR AS budget,
+          agreed::VARCHAR AS agreed, contracts, contract_value::VARCHAR AS contract_value, project_name
+        FROM ${parquet(files)} WHERE vendor_id BETWEEN ${v} AND ${v} AND sort = ?
+          AND rank BETWEEN ${sqlNumber(offset + 1)} AND ${sqlNumber(offset + limit)}
+        ORDER BY rank`,
+      params: [sort],
+    },
+    files,
+  );
+  // A busy vendor has more projects than it holds of each: a page within them is full.
+  return rows.length === limit ? rows : null;
+}
+
+/**
  * Whether a page in a year order can be read as runs of `project_seq` (`yearPage`): rows of
  * projects, or a vendor's contract rows (the vendor copy is ordered by vendor, then
  * `project_seq`), and no search (whose whole-word matches come first).
@@ -276,7 +303,7 @@ export async function yearPage(
   ask: Ask,
   { m, r, sort, limit, offset }: PageOf,
   widths: readonly number[] = YEAR_SPANS,
-  few = 2 * rowGroupRows('contracts_by_vendor'),
+  few = VENDOR_TOP.over,
 ): Promise<Row[]> {
   // A vendor's rows: its files of the copy, scanned by each year's seq range (its busiest own
   // file is 16.8 MB at 6M rows: sorted whole, it was read whole).
@@ -288,8 +315,8 @@ export async function yearPage(
     .map((x) => ({ year: Number(x.fiscal_year), n: Number(x.projects) }))
     .filter((x) => x.n > 0)
     .sort((a, b) => (desc ? b.year - a.year : a.year - b.year));
-  // A vendor of `few` projects or fewer (a row group or two): its rows sorted at once (spans
-  // would be more queries).
+  // A vendor of `few` projects or fewer (two row groups of the copy): its rows sorted at once
+  // (spans would be more queries).
   if (copy && years.reduce((t, x) => t + x.n, 0) <= few)
     return ask(rowsSql('contracts_by_vendor', copy, r, sort, limit, offset), copy);
   const narrowed = activeDims(r).some((d) => d !== 'fy');

@@ -5,7 +5,7 @@
  */
 import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import type { MethodBucket } from '../schema/methods';
-import { aggregateWith, sourceFiles, vendorRow, type Ask, type Row } from './aggregate';
+import { aggregateWith, busyVendor, sourceFiles, vendorRow, type Ask, type Row } from './aggregate';
 import type { Dimensions } from './filters/resolve';
 import { agencyIdsSql, byIdsSql } from './lookups';
 import { activeDims, ALL_ROWS, type Resolved } from './plan';
@@ -44,14 +44,21 @@ export interface LinkedContract {
 /** At most this many linked contracts are listed on a profile (all are counted). */
 export const LINKED_LISTED = 500;
 
-/** The vendor's contracts linked by name, in the order of the vendor copy (year, project). */
-export function linkedSql(files: readonly ManifestFile[], id: number): Sql {
+/** Their order: the vendor copy's (year, project), then date and value (rows that tie are alike). */
+export const LINKED_ORDER = 'project_seq, contract_date, price_agree, vendor_match';
+
+/**
+ * The vendor's contracts linked by name (the first LINKED_LISTED), from its rows of the vendor
+ * copy, or from `vendor_linked` for a busy vendor (`busy`: that table's files, schema 30).
+ */
+export function linkedSql(files: readonly ManifestFile[], id: number, busy = false): Sql {
   const n = sqlNumber(id);
+  const cond = busy ? '' : ' AND vendor_match > 0';
   return {
     sql: `SELECT project_id, fiscal_year, project_name, contract_date::VARCHAR AS contract_date,
         price_agree::VARCHAR AS price_agree, vendor_match AS reason
-      FROM ${parquet(files)} WHERE vendor_id BETWEEN ${n} AND ${n} AND vendor_match > 0
-      ORDER BY project_seq, contract_date LIMIT ${sqlNumber(LINKED_LISTED)}`,
+      FROM ${parquet(files)} WHERE vendor_id BETWEEN ${n} AND ${n}${cond}
+      ORDER BY ${busy ? 'rank' : LINKED_ORDER} LIMIT ${sqlNumber(LINKED_LISTED)}`,
     params: [],
   };
 }
@@ -312,6 +319,9 @@ export async function vendorProfile(
   // The vendor's own files of the copy (their key ranges hold it): listing them all read every
   // file's footer, ~3 MB at 6M rows.
   const copy = sourceFiles(m, 'contracts_by_vendor', r);
+  // A busy vendor's from their own table (schema 30): among its rows of the copy they read its
+  // own file whole.
+  const linkedFiles = busyVendor(m, r) ? tableFiles(m, 'vendor_linked') : copy;
   const [[total], years, methods, agencies, count, names, linked] = await Promise.all([
     aggregateWith(ask, m, r, [], ['projects', 'contracts', 'agreed']),
     aggregateWith(ask, m, r, ['fiscal_year'], ['contracts', 'agreed']),
@@ -333,7 +343,7 @@ export async function vendorProfile(
         )
       : Promise.resolve([]),
     vendor.linked_contracts > 0 && !strict
-      ? ask(linkedSql(copy, vendor.vendor_id), copy)
+      ? ask(linkedSql(linkedFiles, vendor.vendor_id, linkedFiles !== copy), linkedFiles)
       : Promise.resolve([]),
   ]);
   const ids = agencies.map((x) => num(x.agency_id));

@@ -6,7 +6,7 @@
 import type { HeadlineInfo } from '../headline/files';
 import { FLAG_IDS, type FlagId } from '../query/flag-defs';
 
-export const SCHEMA_VERSION = 29;
+export const SCHEMA_VERSION = 30;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -181,6 +181,46 @@ export const TABLES = {
     'project_name',
   ],
   /**
+   * A busy vendor's first projects in each of the table's money orders (schema 30): the busy
+   * vendors (ids 1 to its file's largest: those with more than `VENDOR_TOP.over` contracts, and
+   * any id between them), their first `VENDOR_TOP.rows` in each order of
+   * `COPY_SORTS`, with what the table shows of a vendor's view (its contracts in the project and
+   * their value, `contracts` and `contract_value`, as page-sql.ts rowsSql counts them on the vendor
+   * copy). Sorted from the copy, the busiest vendor's page read its own file whole (13.4 MB at 6M
+   * rows). Ordered by vendor, order and rank.
+   */
+  vendor_top: [
+    'vendor_id',
+    'sort',
+    'rank',
+    'project_seq',
+    'project_id',
+    'fiscal_year',
+    'agency_id',
+    'method_id',
+    'budget',
+    'agreed',
+    'contracts',
+    'contract_value',
+    'project_name',
+  ],
+  /**
+   * A busy vendor's first contracts linked to it by name (`vendor_match` 1 or 2), as its profile
+   * lists them (profile.ts LINKED_LISTED, in LINKED_ORDER; schema 30): found among its rows of the
+   * vendor copy, they read its own file whole (13.6 MB for the busiest at 6M rows).
+   */
+  vendor_linked: [
+    'vendor_id',
+    'rank',
+    'project_seq',
+    'project_id',
+    'fiscal_year',
+    'project_name',
+    'contract_date',
+    'price_agree',
+    'vendor_match',
+  ],
+  /**
    * The columns of `projects_top` a filtered page scans, file for file and row for row (schema
    * 19): DuckDB-WASM reads ahead in growing blocks while it scans consecutive row groups, so a
    * scan of the copy itself also read the names between them (5.4 MB of a 6.3 MB file for one
@@ -268,11 +308,12 @@ export const TABLES = {
    */
   agg_agency_vendor: ['agency_id', 'vendor_id', 'contracts', 'agreed'],
   /**
-   * A vendor's years and methods, and its agencies over all years (schema 29), ordered by vendor:
-   * every contract with that winner (linked by name too), its projects and their money once per
-   * project, as the vendor copy counts them. A vendor profile's totals, years, method mix and
-   * agencies read the busiest vendor's own file of the copy whole (16.8 MB at 6M rows: 447k
-   * contracts); here they are 44 and 8,071 rows. Asked under a filter of one vendor (plan.ts).
+   * A busy vendor's years and methods, and its agencies over all years (schema 29; busy vendors
+   * only since 30, as `vendor_top`), ordered by vendor: every contract with that winner (linked by
+   * name too), its projects and their money once per project, as the vendor copy counts them. A
+   * vendor profile's totals, years, method mix and agencies read the busiest vendor's own file of
+   * the copy whole (16.8 MB at 6M rows: 447k contracts); here they are 44 and 8,071 rows. Asked
+   * under a filter of one busy vendor (plan.ts, aggregate.ts `absentFor`).
    */
   agg_vendor_method: ['vendor_id', 'fiscal_year', 'method_id', ...MEASURES],
   agg_vendor_agency: ['vendor_id', 'agency_id', ...MEASURES],
@@ -423,6 +464,8 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   contracts_by_vendor: 'key',
   projects_top: 'value',
   projects_top_filters: 'value',
+  vendor_top: 'key',
+  vendor_linked: 'single',
   search_terms: 'single',
   search_postings: 'key',
   agg_agency_year: 'single',
@@ -520,6 +563,8 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   projects_top: 2048,
   // The first span a filtered page scans (page-sql.ts SPANS) is one group.
   projects_top_filters: 8192,
+  // A page of a vendor's order: one small group.
+  vendor_top: 2048,
   search_postings: 65536,
   // A vendor's rows in a file it shares (the vendor copy is ordered by vendor): at 16k rows its
   // group and DuckDB-WASM's read-ahead past it were 1.9 MB for any vendor without headline files
@@ -547,6 +592,13 @@ const OWN_FILE_ROW_GROUP: Partial<Record<TableName, number>> = {
  * projects.
  */
 export const TOP_ROWS = 262_144;
+
+/**
+ * The vendors `vendor_top` holds (more than `over` projects: two row groups of the vendor copy,
+ * whose rows are then sorted at once no more), and how many of each one's projects in each order
+ * (`rows`: 20 pages of 50). Tests set less.
+ */
+export const VENDOR_TOP = { over: 8_192, rows: 1_000 };
 
 /** `ownFile`: a file of one key's rows (a busy vendor's), where the table says so. */
 export function rowGroupRows(table: TableName, ownFile = false): number {
