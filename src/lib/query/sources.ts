@@ -4,29 +4,21 @@
  * than sums.
  */
 import type { TableName } from '../schema/tables';
-import { BY_FACETS as FACET_AGGREGATES, BY_PLACE_FACETS } from './filters/facets';
+import {
+  BY_FACETS as FACET_AGGREGATES,
+  BY_PLACE_FACETS,
+  type FacetAggregate,
+} from './filters/facets';
 
 export type Source = Extract<
   TableName,
-  | 'agg_cube'
-  | 'agg_agency_year'
+  | FacetAggregate
   | 'agg_agency'
-  | 'agg_agency_year_by_agency'
-  | 'agg_agency_method'
-  | 'agg_vendor_method'
   | 'agg_vendor_agency'
   | 'agg_flags'
   | 'agg_flags_all'
   | 'agg_vendor_year'
   | 'agg_month'
-  | 'agg_place'
-  | 'agg_vendor_place'
-  | 'agg_vendor_province'
-  | 'agg_month_place'
-  | 'agg_agency_facets'
-  | 'agg_vendor_facets'
-  | 'agg_month_facets'
-  | (typeof BY_PLACE_FACETS)[number]
   | 'projects'
   | 'projects_top'
   | 'contracts'

@@ -29,26 +29,28 @@ export interface FacetDef {
    */
   buckets?: { column: string; values: readonly string[]; unknown: string; label: string };
   /** The pre-aggregates that carry this column (the facts always do). */
-  aggregates: readonly (
-    | 'agg_cube'
-    | 'agg_agency_year'
-    | 'agg_agency_year_by_agency'
-    | 'agg_agency_method'
-    | 'agg_vendor_method'
-    | 'agg_place'
-    | 'agg_vendor_place'
-    | 'agg_vendor_province'
-    | 'agg_month_place'
-    | 'agg_agency_facets'
-    | 'agg_vendor_facets'
-    | 'agg_month_facets'
-    | (typeof BY_PLACE_FACETS)[number]
-  )[];
+  aggregates: readonly FacetAggregate[];
   /** Asked and shown only under this facet's filter (a district list within its provinces). */
   under?: string;
   /** Options shown before "more". */
   top?: number;
 }
+
+/** The pre-aggregates that carry a facet's column (the planner's other sources: sources.ts). */
+export type FacetAggregate =
+  | 'agg_cube'
+  | 'agg_agency_year'
+  | 'agg_agency_year_by_agency'
+  | 'agg_agency_method'
+  | 'agg_vendor_method'
+  | 'agg_place'
+  | 'agg_vendor_place'
+  | 'agg_vendor_province'
+  | 'agg_month_place'
+  | 'agg_agency_facets'
+  | 'agg_vendor_facets'
+  | 'agg_month_facets'
+  | (typeof BY_PLACE_FACETS)[number];
 
 /** The pre-aggregates by status, type and method (schema 22; how they are asked: plan.ts). */
 export const BY_FACETS = ['agg_agency_facets', 'agg_vendor_facets', 'agg_month_facets'] as const;
