@@ -71,6 +71,11 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     { name: 'agency name, all years (busiest)', path: q({ agency: agency.dept_name! }) },
     { name: 'vendor, all years (100th busiest)', path: q({ vendor: vendor.tin! }) },
     { name: 'vendor, all years (busiest)', path: q({ vendor: busiest.tin! }) },
+    // Its page by contract value (schema 30: from its first projects in that order, not its rows).
+    {
+      name: 'vendor, all years (busiest), by contract value',
+      path: q({ vendor: busiest.tin!, sort: '-agreed' }),
+    },
     { name: 'vendor, all years (300th busiest)', path: q({ vendor: past.tin! }) },
     { name: 'vendor, all years (3,000th busiest)', path: q({ vendor: ordinary.tin! }) },
     {
