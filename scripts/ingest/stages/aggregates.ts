@@ -5,7 +5,15 @@
 import type { Sort } from '../../../src/lib/query/filters/model.ts';
 import { COPY_SORTS, SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
 import { LINKED_LISTED, LINKED_ORDER } from '../../../src/lib/query/profile.ts';
-import { FLAG_BITS, TABLES, TOP_ROWS, VENDOR_TOP } from '../../../src/lib/schema/tables.ts';
+import { FLAG_BIT_COLUMNS } from '../../../src/lib/query/flag-bits.ts';
+import {
+  FLAG_BITS,
+  TABLES,
+  TOP_ROWS,
+  VENDOR_FLAG_COUNTS,
+  VENDOR_TOP,
+} from '../../../src/lib/schema/tables.ts';
+import { flagCountsSql } from './flag-bits.ts';
 import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
 
@@ -132,6 +140,13 @@ async function vendorOrdered(db: StageDb, ref: string): Promise<void> {
       FROM _vendor_projects GROUP BY ALL`);
   }
   await db.run('DROP TABLE _vendor_projects');
+  // Its flags' counts over all years (flag-bits.ts), each of its projects once.
+  const { covered, flagged } = FLAG_BIT_COLUMNS.all;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${VENDOR_FLAG_COUNTS} AS
+    SELECT vendor_id, count(*)::INTEGER AS projects, ${flagCountsSql('all')}
+    FROM (SELECT DISTINCT vendor_id, project_seq, ${covered}, ${flagged} FROM contracts_by_vendor
+          WHERE vendor_id IN (SELECT vendor_id FROM busy_vendors))
+    GROUP BY vendor_id`);
 }
 
 /**

@@ -48,21 +48,24 @@ export async function buildFlagBits(db: StageDb): Promise<void> {
   await db.run(`DROP TABLE flag_rows`);
   await db.run(`DROP TABLE flag_bits`);
   // Their counts by year and agency over each project's own year, and by agency over all years.
-  const counts = (scope: BitScope) =>
-    FLAG_IDS.flatMap((id) => {
-      const { covered, flagged } = FLAG_BIT_COLUMNS[scope];
-      const bit = flagBit(id);
-      return [
-        `count(*) FILTER (WHERE ${covered} & ${bit} = 0)::INTEGER AS ${flagCountColumn(id, scope, 'uncovered')}`,
-        `count(*) FILTER (WHERE ${flagged} & ${bit} <> 0)::INTEGER AS ${flagCountColumn(id, scope, 'flagged')}`,
-      ];
-    }).join(',\n');
   for (const scope of ['year', 'all'] as const) {
     const table = FLAG_COUNT_TABLES[scope];
     // Its keys: the columns before `projects` (tables.ts).
     const keys = TABLES[table].slice(0, TABLES[table].indexOf('projects'));
     await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
-      SELECT ${keys.join(', ')}, count(*)::INTEGER AS projects, ${counts(scope)}
+      SELECT ${keys.join(', ')}, count(*)::INTEGER AS projects, ${flagCountsSql(scope)}
       FROM projects GROUP BY ALL`);
   }
+}
+
+/** Each flag's counts in a scope (FLAG_COUNT_TABLES' columns) over rows of one project each. */
+export function flagCountsSql(scope: BitScope): string {
+  return FLAG_IDS.flatMap((id) => {
+    const { covered, flagged } = FLAG_BIT_COLUMNS[scope];
+    const bit = flagBit(id);
+    return [
+      `count(*) FILTER (WHERE ${covered} & ${bit} = 0)::INTEGER AS ${flagCountColumn(id, scope, 'uncovered')}`,
+      `count(*) FILTER (WHERE ${flagged} & ${bit} <> 0)::INTEGER AS ${flagCountColumn(id, scope, 'flagged')}`,
+    ];
+  }).join(',\n');
 }

@@ -16,13 +16,14 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   FLAG_COUNT_TABLES,
   flagCountColumn,
+  VENDOR_FLAG_COUNTS,
   type BitScope,
   type FLAG_BITS,
   type Manifest,
 } from '../schema/tables';
 import { FLAG_IDS, thresholdValue, type FlagId, type Thresholds } from './flag-defs';
 import { RULES } from './flag-rules';
-import { lacking, sourceFiles, type Ask } from './aggregate';
+import { absentFor, sourceFiles, type Ask } from './aggregate';
 import { candidates, type Resolved, type Source } from './plan';
 import { parquet, sqlNumber, type Sql } from './sql';
 import { where } from './where';
@@ -99,14 +100,18 @@ export function bitCountsSql(
   scope: BitScope,
   ids: readonly FlagId[],
 ): (Sql & { source: Source; files: ReturnType<typeof sourceFiles> }) | null {
-  const counted = FLAG_COUNT_TABLES[scope];
-  const source = candidates(r, [], ['projects'], undefined, lacking(m)).find(
-    (s) => s === counted || BIT_ROWS.has(s),
+  // (A busy vendor's over all years too, schema 32: aggregate.ts absentFor.)
+  const counted: Source[] = [
+    FLAG_COUNT_TABLES[scope],
+    ...(scope === 'all' ? [VENDOR_FLAG_COUNTS] : []),
+  ];
+  const source = candidates(r, [], ['projects'], undefined, absentFor(m, r)).find(
+    (s) => counted.includes(s) || BIT_ROWS.has(s),
   );
   if (!source) return null;
   const files = sourceFiles(m, source, r);
   const w = where(source, r);
-  if (source === counted) {
+  if (counted.includes(source)) {
     const counts = ids.map((id) => {
       const [uncovered, flagged] = [
         flagCountColumn(id, scope, 'uncovered'),

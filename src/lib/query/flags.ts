@@ -27,6 +27,12 @@ import { where } from './where';
 export interface FlagScope {
   fy: number[];
   agency: number[] | null;
+  /**
+   * Its agencies hold every row of the view (a vendor's profile: the agencies it won from), so
+   * they narrow nothing: counted from the bits, the view's rows are not filtered by them (a busy
+   * vendor's counts, which have no agency, then answer: agg_flags_vendor, schema 32).
+   */
+  holdsRows?: true;
 }
 
 interface Inputs {
@@ -289,7 +295,8 @@ export async function countFlags(
 ): Promise<FlagCount[]> {
   const kind = bitScope(scope.fy);
   const ids = th && kind ? flagsWithBits(m, th) : [];
-  const fromBits = ids.length ? await bitCounts(ask, m, inScope(r, scope), kind!, ids) : null;
+  const rows = inScope(r, scope.holdsRows ? { fy: scope.fy, agency: null } : scope);
+  const fromBits = ids.length ? await bitCounts(ask, m, rows, kind!, ids) : null;
   const computable = tableFiles(m, 'projects', scope.fy).length > 0;
   const got = new Map<FlagId, FlagCount>((fromBits ?? []).map((x) => [x.id, { ...x, computable }]));
   const rest = FLAG_IDS.filter((id) => !got.has(id));

@@ -17,6 +17,7 @@ export type Source = Extract<
   | 'agg_vendor_agency'
   | 'agg_flags'
   | 'agg_flags_all'
+  | 'agg_flags_vendor'
   | 'agg_vendor_year'
   | 'agg_month'
   | 'projects'
@@ -59,6 +60,7 @@ export const BY_SIZE: readonly Source[] = [
   // the others (flag-bits.ts asks them).
   'agg_flags',
   'agg_flags_all',
+  'agg_flags_vendor',
   'projects',
   'contracts_by_vendor',
   'contracts',
@@ -88,7 +90,11 @@ export const BY_FACETS: ReadonlySet<Source> = new Set(FACET_AGGREGATES);
 export const PLACE_FACETS: ReadonlySet<Source> = new Set(BY_PLACE_FACETS);
 // Ordered by vendor, each project once per vendor (schema 29): asked under a filter of one vendor
 // (projects two vendors share would count twice in a sum over both).
-export const BY_VENDOR: ReadonlySet<Source> = new Set(['agg_vendor_method', 'agg_vendor_agency']);
+export const BY_VENDOR: ReadonlySet<Source> = new Set([
+  'agg_vendor_method',
+  'agg_vendor_agency',
+  'agg_flags_vendor',
+]);
 /** The other vendor pre-aggregates (`agg_vendor_*`): contracts with a winner only. */
 export const WINNERS_ONLY: ReadonlySet<Source> = new Set(
   BY_SIZE.filter((s) => s.startsWith('agg_vendor') && !BY_VENDOR.has(s)),

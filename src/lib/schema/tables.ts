@@ -6,7 +6,7 @@
 import type { HeadlineInfo } from '../headline/files';
 import { FLAG_IDS, type FlagId } from '../query/flag-defs';
 
-export const SCHEMA_VERSION = 31;
+export const SCHEMA_VERSION = 32;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -45,6 +45,8 @@ export const FLAG_COUNT_TABLES = {
   year: 'agg_flags',
   all: 'agg_flags_all',
 } as const satisfies Record<BitScope, TableName>;
+/** A busy vendor's counts over all years (from its rows of the vendor copy, each project once). */
+export const VENDOR_FLAG_COUNTS = 'agg_flags_vendor' as const satisfies TableName;
 /**
  * A flag's count in its scope's table (FLAG_COUNT_TABLES): the row's projects it could not be
  * computed for (`uncovered`: covered is `projects` minus these, and nearly always all of them)
@@ -303,6 +305,12 @@ export const TABLES = {
    */
   agg_flags_all: ['agency_id', 'projects', ...flagCounts('all')],
   /**
+   * The same for each busy vendor over all years (schema 32; busy as `vendor_top`), from the bits
+   * of its projects (each once): its profile's flags read the seq and bits of its rows of the
+   * vendor copy (4.3 MB for the busiest at 6M rows, the read-ahead past them included).
+   */
+  agg_flags_vendor: ['vendor_id', 'projects', ...flagCounts('all')],
+  /**
    * The winners of each agency over all years (schema 28): contracts with a winner and a value
    * above zero, counted and summed per agency and winner, ordered by agency. The agency profile's
    * winners' shares and concentration index read an agency's rows here; from every year's
@@ -477,6 +485,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   agg_agency_method: 'single',
   agg_flags: 'single',
   agg_flags_all: 'single',
+  agg_flags_vendor: 'single',
   agg_agency_vendor: 'single',
   agg_vendor_method: 'single',
   agg_vendor_agency: 'single',
