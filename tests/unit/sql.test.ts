@@ -629,9 +629,21 @@ describe('explorer SQL on native DuckDB', () => {
       let used = 0;
       let vendors = 0;
       const n = s.m.counts.projects;
-      for (const c of [{}, ...(await filterCases(dir))]) {
+      // The busy vendors (the generated fixture's vendorTop: more than 100 contracts; the drone
+      // set has none), whose pages by year are scanned in spans of their rows of the copy.
+      const busy = (
+        await s.ask(
+          {
+            sql: `SELECT vendor_key FROM ${parquet(tableFiles(s.m, 'vendors'))}
+              WHERE vendor_id IN (SELECT vendor_id FROM ${parquet(tableFiles(s.m, 'vendor_top'))})`,
+            params: [],
+          },
+          [],
+        )
+      ).map((x) => ({ vendor: String(x.vendor_key) }));
+      for (const c of [{}, ...(await filterCases(dir)), ...busy]) {
         const r = await s.resolve(f(c));
-        if (!yearAnswers(r, 'fy')) continue;
+        if (!yearAnswers(s.m, r, 'fy')) continue;
         used++;
         // A vendor's view: its rows of the vendor copy (ordered by vendor, then seq).
         const source = rowSource(r);
@@ -645,7 +657,7 @@ describe('explorer SQL on native DuckDB', () => {
         const narrowed = activeDims(r).some((d) => d !== 'fy');
         const offsets = narrowed ? [0, 120, n] : [0, 50, 1000, Math.floor(n / 2) - 25, n];
         for (const sort of ['fy', '-fy'] as const) {
-          expect(yearAnswers(r, sort)).toBe(true);
+          expect(yearAnswers(s.m, r, sort)).toBe(true);
           for (const offset of offsets) {
             const read: string[] = [];
             let last = '';
@@ -661,11 +673,10 @@ describe('explorer SQL on native DuckDB', () => {
               ? await s.ask(rowsSql(source, files, r, sort, 50, offset), files)
               : [];
             expect({ sort, c, offset, page }).toEqual({ sort, c, offset, page: sorted });
-            // Scanned in spans of a few seqs (at 6M, a row group, then three), a vendor's too
-            // (at 6M, one of more than 8,192 projects): the same page.
+            // Scanned in spans of a few seqs (at 6M, a row group, then three): the same page.
             if (narrowed && offset < n) {
               const of = { m: s.m, r, sort, limit: 50, offset };
-              const spans = await yearPage(s.ask, of, [7, 30], 0);
+              const spans = await yearPage(s.ask, of, [7, 30]);
               expect({ sort, c, offset, spans }).toEqual({ sort, c, offset, spans: sorted });
             }
             if (copy) continue;
@@ -681,7 +692,9 @@ describe('explorer SQL on native DuckDB', () => {
         }
       }
       expect(used).toBeGreaterThan(15);
-      expect(vendors).toBeGreaterThan(1);
+      // (A vendor case of the filters may be busy too.)
+      expect(vendors).toBeGreaterThanOrEqual(busy.length);
+      expect(busy.length).toBe(label === 'generated data' ? 6 : 0);
     });
   }
 

@@ -40,7 +40,7 @@ export async function pageRows(
   if (!ranked && files.length === 0) return [];
   const top =
     ranked ??
-    (yearAnswers(r, sort)
+    (yearAnswers(m, r, sort)
       ? await yearPage(ask, of)
       : await ask<Row>(rowsSql(source, files, r, sort, PAGE_SIZE, offset), files));
   if (top.length === 0) return [];

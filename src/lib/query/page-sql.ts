@@ -1,11 +1,5 @@
 /** The results table's SQL: one page of projects in the chosen order. */
-import {
-  tableFiles,
-  VENDOR_TOP,
-  type Manifest,
-  type ManifestFile,
-  type TableName,
-} from '../schema/tables';
+import { tableFiles, type Manifest, type ManifestFile, type TableName } from '../schema/tables';
 import { aggregateWith, busyVendor, sourceFiles, type Ask, type Row } from './aggregate';
 import type { Sort } from './filters';
 import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source } from './plan';
@@ -244,14 +238,15 @@ export async function vendorTopPage(
 
 /**
  * Whether a page in a year order can be read as runs of `project_seq` (`yearPage`): rows of
- * projects, or a vendor's contract rows (the vendor copy is ordered by vendor, then
- * `project_seq`), and no search (whose whole-word matches come first).
+ * projects, or a busy vendor's contract rows (the vendor copy is ordered by vendor, then
+ * `project_seq`; another vendor's rows are a small group, sorted at once), and no search (whose
+ * whole-word matches come first).
  */
-export function yearAnswers(r: Resolved, sort: Sort): boolean {
+export function yearAnswers(m: Manifest, r: Resolved, sort: Sort): boolean {
   const source = rowSource(r);
   return (
     !COPY_SORTS.includes(sort) &&
-    (source === 'projects' || source === 'contracts_by_vendor') &&
+    (source === 'projects' || (source === 'contracts_by_vendor' && busyVendor(m, r))) &&
     !r.search
   );
 }
@@ -296,14 +291,12 @@ const YEAR_SPANS = [16_384, 49_152];
  * (`project_seq`), so the page is the years' counts (from the planner's cheapest source), then in
  * the year(s) the page falls in the matches' `project_seq` (a year's filter columns, or its seq
  * range from the manifest when only years filter; a vendor's rows of the copy), then those rows.
- * `widths`: the spans scanned; `few`: a vendor's projects sorted at once up to this many (the
- * tests make both small).
+ * `widths`: the spans scanned (the tests make them small).
  */
 export async function yearPage(
   ask: Ask,
   { m, r, sort, limit, offset }: PageOf,
   widths: readonly number[] = YEAR_SPANS,
-  few = VENDOR_TOP.over,
 ): Promise<Row[]> {
   // A vendor's rows: its files of the copy, scanned by each year's seq range (its busiest own
   // file is 16.8 MB at 6M rows: sorted whole, it was read whole).
@@ -315,10 +308,6 @@ export async function yearPage(
     .map((x) => ({ year: Number(x.fiscal_year), n: Number(x.projects) }))
     .filter((x) => x.n > 0)
     .sort((a, b) => (desc ? b.year - a.year : a.year - b.year));
-  // A vendor of `few` projects or fewer (two row groups of the copy): its rows sorted at once
-  // (spans would be more queries).
-  if (copy && years.reduce((t, x) => t + x.n, 0) <= few)
-    return ask(rowsSql('contracts_by_vendor', copy, r, sort, limit, offset), copy);
   const narrowed = activeDims(r).some((d) => d !== 'fy');
   const seqs: number[] = [];
   const read: ManifestFile[] = [];
