@@ -1,7 +1,10 @@
 /**
- * A hash of the code that makes the shared test datasets (ingest, generator, schema, search, the
- * lockfile). vitest.config.ts computes it once per run and hands it to every worker, so an edit
- * made while the tests run does not send half of them to other folders.
+ * A hash of the code that makes the shared test datasets: the ingest, the generator, the lockfile
+ * and the site's modules the ingest imports (schema, search, query, headline files, Thai
+ * formatting: an edit of a flag rule or a sort order changes what the ingest writes; before, the
+ * query modules were left out and such an edit was tested on the old datasets).
+ * vitest.config.ts computes it once per run and hands it to every worker, so an edit made while
+ * the tests run does not send half of them to other folders.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,6 +17,9 @@ const CODE = [
   'scripts/lib',
   'src/lib/schema',
   'src/lib/search',
+  'src/lib/query',
+  'src/lib/headline',
+  'src/lib/format',
   'package-lock.json',
 ];
 
