@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { earlyProject, lightProject, moneySum, type Opener } from '../../src/lib/headline/project';
+import { lightProject, moneySum, type Opener } from '../../src/lib/headline/project';
 import { projectProfile } from '../../src/lib/query/project-profile';
 import { agencyProfile, concentrationSql, vendorProfile } from '../../src/lib/query/profile';
 import { findProject, likelyYears } from '../../src/lib/query/project';
@@ -17,6 +17,7 @@ import { DRONE_CSV } from '../helpers/paths';
 import { manifestOf, table } from '../helpers/expected';
 import { droneData, fixturePath, generatedData, SHARED_GEN } from '../helpers/fixtures';
 import { site, type Site } from '../helpers/site';
+import type { Manifest } from '../../src/lib/schema/tables';
 
 const dir = fixturePath('drone');
 let drone: Site;
@@ -327,6 +328,10 @@ describe('project lookup', () => {
 });
 
 describe('a project before the engine (schema 26)', () => {
+  /** A project's headline as the page reads it first (no thresholds: its few columns). */
+  const earlyProject = async (m: Manifest, id: string, fy: number | null, open: Opener) =>
+    (await lightProject(m, id, fy, open, null))?.early ?? null;
+
   /** The published files from disk, as the site's range reads give them. */
   const opener =
     (data: string): Opener =>

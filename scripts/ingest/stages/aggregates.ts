@@ -58,6 +58,7 @@ export async function buildAggregates(
   await agencyOrdered(db);
   await vendorOrdered(db, ref);
   await db.run('DROP TABLE busy_vendors');
+  await db.run('DROP TABLE busy_projects');
   await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
   await cube('agg_place', ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id']);
   await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
@@ -118,64 +119,37 @@ async function agencyOrdered(db: StageDb): Promise<void> {
 }
 
 /**
- * A vendor's rows in one small group (the write stage orders them by vendor): its years and
- * methods, and its agencies. Each of its contracts' projects once, with the project's money once,
- * as the site's SQL counts them on the vendor copy (aggregate-sql.ts contractGroups); `ref`: the
+ * A busy vendor's rows in one small group (the write stage orders them by vendor): its years and
+ * methods, and its agencies, from `busy_projects` (each of its projects once, its money once,
+ * as the site's SQL counts them on the vendor copy: aggregate-sql.ts contractGroups); `ref`: the
  * reference-price sums over `price_build` and `agreed` (the project's).
  */
 async function vendorOrdered(db: StageDb, ref: string): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE _vendor_projects AS
-    SELECT vendor_id, project_id, any_value(fiscal_year) AS fiscal_year,
-           any_value(agency_id) AS agency_id, any_value(method_id) AS method_id,
-           any_value(budget) AS budget, any_value(price_build) AS price_build,
-           any_value(agreed) AS agreed, count(*) AS n, sum(price_agree) AS v
-    FROM contracts WHERE vendor_id IN (SELECT vendor_id FROM busy_vendors) GROUP BY vendor_id, project_id`);
   for (const [table, dims] of [
     ['agg_vendor_method', 'vendor_id, fiscal_year, method_id'],
     ['agg_vendor_agency', 'vendor_id, agency_id'],
   ]) {
     await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
       SELECT ${dims}, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget, ${ref},
-             sum(n)::INTEGER AS contracts, coalesce(sum(v), 0) AS agreed
-      FROM _vendor_projects GROUP BY ALL`);
+             sum(contracts)::INTEGER AS contracts, coalesce(sum(contract_value), 0) AS agreed
+      FROM busy_projects GROUP BY ALL`);
   }
-  await db.run('DROP TABLE _vendor_projects');
   // Its flags' counts over all years (flag-bits.ts), each of its projects once.
-  const { covered, flagged } = FLAG_BIT_COLUMNS.all;
   await db.run(`CREATE OR REPLACE TEMP TABLE ${VENDOR_FLAG_COUNTS} AS
     SELECT vendor_id, count(*)::INTEGER AS projects, ${flagCountsSql('all')}
-    FROM (SELECT DISTINCT vendor_id, project_seq, ${covered}, ${flagged} FROM contracts_by_vendor
-          WHERE vendor_id IN (SELECT vendor_id FROM busy_vendors))
-    GROUP BY vendor_id`);
+    FROM busy_projects GROUP BY vendor_id`);
 }
 
-/**
- * A busy vendor's first projects in each money order (`vendor_top`), from its rows of the copy as
- * the site's page of a vendor's view groups them (page-sql.ts rowsSql): a row per project, its
- * money once, and the vendor's contracts in it counted and summed.
- */
+/** A busy vendor's first projects in each money order (`vendor_top`), from `busy_projects`. */
 async function busyVendorsTop(db: StageDb, rows: number): Promise<void> {
   const cols = TABLES.vendor_top.filter((c) => c !== 'vendor_id' && c !== 'sort' && c !== 'rank');
-  const one = (c: string) =>
-    c === 'project_id'
-      ? c
-      : c === 'contracts'
-        ? 'count(*)::INTEGER AS contracts'
-        : c === 'contract_value'
-          ? 'sum(price_agree) AS contract_value'
-          : `any_value(${c}) AS ${c}`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE _busy_projects AS
-    SELECT vendor_id, ${cols.map(one).join(', ')} FROM contracts_by_vendor
-    WHERE vendor_id IN (SELECT vendor_id FROM busy_vendors)
-    GROUP BY vendor_id, project_id`);
   const firstOf = (sort: Sort) =>
     `SELECT * FROM (SELECT vendor_id, ${sqlString(sort)} AS sort,
        row_number() OVER (PARTITION BY vendor_id ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, ${cols.join(', ')}
-     FROM _busy_projects) WHERE rank <= ${Number(rows)}`;
+     FROM busy_projects) WHERE rank <= ${Number(rows)}`;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE vendor_top AS ${COPY_SORTS.map(firstOf).join(' UNION ALL ')}`,
   );
-  await db.run('DROP TABLE _busy_projects');
 }
 
 /** Each of the table's money orders' first projects: of every project, and of each busy vendor. */
@@ -216,4 +190,22 @@ async function busyVendors(db: StageDb, over: number): Promise<void> {
     SELECT DISTINCT vendor_id FROM contracts_by_vendor
     WHERE vendor_id <= (SELECT max(vendor_id) FROM (SELECT vendor_id FROM contracts_by_vendor
                         GROUP BY 1 HAVING count(*) > ${Number(over)}))`);
+  // Their projects, once per vendor, as the site's page of a vendor's view groups its rows of the
+  // copy (page-sql.ts rowsSql): the project's columns and money once, the vendor's contracts in
+  // it counted and summed. Their pages, aggregates and flag counts all come from here.
+  const { covered, flagged } = FLAG_BIT_COLUMNS.all;
+  const each = [
+    ...TABLES.vendor_top.filter(
+      (c) =>
+        !['vendor_id', 'sort', 'rank', 'project_id', 'contracts', 'contract_value'].includes(c),
+    ),
+    'price_build',
+    covered,
+    flagged,
+  ];
+  await db.run(`CREATE OR REPLACE TEMP TABLE busy_projects AS
+    SELECT vendor_id, project_id, ${each.map((c) => `any_value(${c}) AS ${c}`).join(', ')},
+           count(*)::INTEGER AS contracts, sum(price_agree) AS contract_value
+    FROM contracts_by_vendor WHERE vendor_id IN (SELECT vendor_id FROM busy_vendors)
+    GROUP BY vendor_id, project_id`);
 }

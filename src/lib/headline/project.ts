@@ -282,16 +282,6 @@ function sortContracts(rows: Row[]): Row[] {
   });
 }
 
-/** The project `id`'s headline (`lightProject` without thresholds). */
-export async function earlyProject(
-  m: Manifest,
-  id: string,
-  fy: number | null,
-  open: Opener,
-): Promise<EarlyProject | null> {
-  return (await lightProject(m, id, fy, open, null))?.early ?? null;
-}
-
 /**
  * A data file over HTTP, read only by range: a host that answers a range with the whole file
  * (200) fails here, and the page waits for the engine, rather than download a year's facts. A

@@ -321,7 +321,8 @@ export async function vendorProfile(
   const copy = sourceFiles(m, 'contracts_by_vendor', r);
   // A busy vendor's from their own table (schema 30): among its rows of the copy they read its
   // own file whole.
-  const linkedFiles = busyVendor(m, r) ? tableFiles(m, 'vendor_linked') : copy;
+  const busy = busyVendor(m, r);
+  const linkedFiles = busy ? tableFiles(m, 'vendor_linked') : copy;
   const [[total], years, methods, agencies, count, names, linked] = await Promise.all([
     aggregateWith(ask, m, r, [], ['projects', 'contracts', 'agreed']),
     aggregateWith(ask, m, r, ['fiscal_year'], ['contracts', 'agreed']),
@@ -343,7 +344,7 @@ export async function vendorProfile(
         )
       : Promise.resolve([]),
     vendor.linked_contracts > 0 && !strict
-      ? ask(linkedSql(linkedFiles, vendor.vendor_id, linkedFiles !== copy), linkedFiles)
+      ? ask(linkedSql(linkedFiles, vendor.vendor_id, busy), linkedFiles)
       : Promise.resolve([]),
   ]);
   const ids = agencies.map((x) => num(x.agency_id));
