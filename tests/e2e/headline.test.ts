@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
-import { headlineCovers } from '../../src/lib/headline/covers';
+import { headlineCovers, headlineHas } from '../../src/lib/headline/covers';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
 import { launch, serve, type TestServer } from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
@@ -17,6 +17,7 @@ import {
   expectedFirstPage,
   expectedTotals,
   filterCases,
+  manifestOf,
   namesNothing,
   table,
 } from '../helpers/expected';
@@ -66,10 +67,20 @@ async function afterCheck(page: Page, href: string) {
   };
 }
 
+/** The names of the demo data's first two project types. */
+async function twoTypes(): Promise<string[]> {
+  const got = await rows(
+    `SELECT type_name FROM ${table(DEMO_DATA, 'project_types')} ORDER BY type_id LIMIT 2`,
+  );
+  expect(got).toHaveLength(2);
+  return got.map((x) => String(x.type_name));
+}
+
 describe('headline numbers before the engine', () => {
   it('shows fiscal-year, agency and vendor views with no DuckDB-WASM, equal to native DuckDB', async () => {
+    const m = manifestOf(DEMO_DATA);
     const cases = (await filterCases(DEMO_DATA)).filter((c) =>
-      headlineCovers({ ...NO_FILTERS, ...c }),
+      headlineCovers({ ...NO_FILTERS, ...c }, m.schema_version, headlineHas(m)),
     );
     const agency = cases.find((c) => c.agency && !c.fy)!.agency!;
     const unit = cases.find((c) => c.sub)!;
@@ -80,6 +91,9 @@ describe('headline numbers before the engine', () => {
       `SELECT vendor_key FROM ${table(DEMO_DATA, 'vendors')} WHERE vendor_id = 1`,
     );
     cases.push({ vendor: String(busiest!.vendor_key) });
+    // Two project types (schema 33), all years and one.
+    const types = await twoTypes();
+    cases.push({ type: types }, { type: types, fy: [2567] });
 
     const page = await browser.newPage();
     const requested: string[] = [];
@@ -203,6 +217,8 @@ describe('headline numbers before the engine', () => {
       // An agency unit's link, all years (schema 25): its province counted over its name and
       // sub-unit, its districts within it.
       { agency, sub: unit.sub!, province: unit.province! },
+      // Two project types (schema 33): their facet counts every type, as one's does.
+      { type: await twoTypes() },
     ]) {
       await clickLink(blocked, url(f));
       await blocked.waitForURL(url(f));

@@ -7,12 +7,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { headlineCovers } from '../../src/lib/headline/covers';
+import { headlineCovers, headlineHas } from '../../src/lib/headline/covers';
 import { profileHeadline } from '../../src/lib/headline/profile';
 import { headlineView, type Headline, type Read } from '../../src/lib/headline/view';
 import {
   agencyFileKey,
   agencyKeyOf,
+  FACET_SET_VALUES,
   FACET_VIEWS,
   headlinePath,
   sha256Hex,
@@ -126,7 +127,7 @@ const pick = (x: Row) => [x.project_id, x.budget, x.agreed, Number(x.contracts),
  */
 async function sameAsEngine(s: Site, read: Read, c: Partial<Filters>): Promise<boolean> {
   const f: Filters = { ...NO_FILTERS, ...c };
-  expect(headlineCovers(f)).toBe(true);
+  expect(headlineCovers(f, s.m.schema_version, headlineHas(s.m))).toBe(true);
   const h = await headlineAlike(s, f, read);
   const want = await engineOverview(s, f);
   if (h) expect({ case: c, totals: h.totals }).toEqual({ case: c, totals: want.totals });
@@ -288,6 +289,44 @@ describe('headline files', () => {
       expect(headlineCovers({ ...groups, type: [s.dims.type[0]!.name] })).toBe(false);
       expect(headlineCovers(groups, 23)).toBe(false);
     });
+
+    it(`give two or more project types or statuses their numbers, facets, charts and first page, all years and each, as the engine (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      const sets = s.m.headline!.sets!;
+      // Both facets have few values in both sets (a facet of more than FACET_SET_VALUES has none).
+      expect(sets).toEqual(['type', 'status']);
+      expect(s.dims.type.length).toBeLessThanOrEqual(FACET_SET_VALUES);
+      let answered = 0;
+      for (const key of sets as ('type' | 'status')[]) {
+        const rows = s.dims[key];
+        const names = rows.map((x) => x.name);
+        const cases = [
+          names.slice(0, 2),
+          names.slice(0, 2).reverse(),
+          names.slice(-2),
+          names,
+          // An English name, and a name the data lacks beside the others (the engine says so).
+          [names[0]!, rows.at(-1)!.nameEn ?? names.at(-1)!],
+          [...names.slice(0, 2), 'ไม่มีในข้อมูล'],
+        ].filter((x) => new Set(x).size > 1);
+        for (const value of cases)
+          for (const fy of [[], [s.m.fiscal_years[0]!], [s.m.fiscal_years.at(-1)!]])
+            if (await sameAsEngine(s, read, { fy, [key]: value })) answered++;
+      }
+      expect(answered).toBeGreaterThan(8);
+      // Data of schema 32 (no sets), a facet the manifest does not name, or a set with another
+      // facet: the engine's.
+      const two = { ...NO_FILTERS, type: s.dims.type.slice(0, 2).map((x) => x.name) };
+      expect(headlineCovers(two, 33, { sets })).toBe(true);
+      expect(headlineCovers(two, 32, { sets })).toBe(false);
+      expect(headlineCovers(two, 33, { sets: ['status'] })).toBe(false);
+      expect(headlineCovers({ ...two, status: [s.dims.status[0]!.name] }, 33, { sets })).toBe(
+        false,
+      );
+      const sorted: Filters = { ...two, fy: [s.m.fiscal_years[0]!], sort: 'fy' };
+      expect(headlineCovers(sorted, 33, { sets })).toBe(true);
+    });
   }
 
   for (const [label, get, dir] of [
@@ -296,7 +335,9 @@ describe('headline files', () => {
   ] as const) {
     it(`give the engine's numbers and first page for every view they answer (${label})`, async () => {
       const s = get();
-      const base = (await filterCases(dir)).filter((c) => headlineCovers({ ...NO_FILTERS, ...c }));
+      const base = (await filterCases(dir)).filter((c) =>
+        headlineCovers({ ...NO_FILTERS, ...c }, s.m.schema_version, headlineHas(s.m)),
+      );
       const years = s.m.fiscal_years;
       const agency = base.find((c) => c.agency)!.agency!;
       const cases: Partial<Filters>[] = [

@@ -8,11 +8,14 @@
  * of method, type and status, which otherwise read the facet pre-aggregates or a year's facts
  * (2.7 and 17 MB at 6M rows for the busiest method and status). And (schema 24) the views of
  * two or more method groups (`groupSets`), which read the facet pre-aggregates (4.9 MB at 6M rows
- * for two groups) or a year's facts.
+ * for two groups) or a year's facts; and (schema 33) those of two or more values of a type or a
+ * status (`FACET_SETS`, the facets with few values), which read the same (5.9 MB for two types).
  */
 import {
   FACET_PAIR_SEP,
   FACET_PAIRS,
+  FACET_SET_VALUES,
+  FACET_SETS,
   FACET_VIEWS,
   facetViewKey,
   headlinePath,
@@ -29,14 +32,16 @@ import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './he
 
 /**
  * Each view's key by every id it covers (an id of a group is in its own view and the group's):
- * one value's views, and (schema 24) those of two or more of the facet's groups (`groupSets`).
+ * one value's views, those of two or more of the facet's groups (`groupSets`, schema 24) and, of
+ * a facet of `sets`, those of two or more of its values (schema 33).
  */
-function viewIds(def: FacetDef, dims: DimsFile): ViewId[] {
+function viewIds(def: FacetDef, dims: DimsFile, sets: readonly string[]): ViewId[] {
   const rows = (dims[def.key] ?? []).map((r) => dimRow(def, r));
   const values = [
     ...rows.map((x) => [x.name]),
     ...(def.buckets?.values ?? []).map((g) => [g]),
     ...groupSets(def, rows),
+    ...(sets.includes(def.key) ? subsets(rows.map((x) => x.name)) : []),
   ];
   const out = new Map<string, { ids: (number | null)[]; one: boolean }>();
   for (const v of values) {
@@ -59,13 +64,26 @@ type ViewId = [string, number | null, boolean];
  * the engine's (covers.ts), as a set with a group the data lacks is the set without it.
  */
 function groupSets(def: FacetDef, rows: DimRow[]): string[][] {
-  const groups = (def.buckets?.values ?? []).filter(
-    (g) => g !== def.buckets!.unknown && !!facetIds(def, [g], rows)?.ids.length,
+  return subsets(
+    (def.buckets?.values ?? []).filter(
+      (g) => g !== def.buckets!.unknown && !!facetIds(def, [g], rows)?.ids.length,
+    ),
   );
-  // Every subset of two or more, by the bits of 1 … 2^n - 1.
-  return Array.from({ length: 2 ** groups.length - 1 }, (_, i) =>
-    groups.filter((_, j) => ((i + 1) >> j) & 1),
+}
+
+/** Every subset of two or more of `items`, by the bits of 1 … 2^n - 1. */
+function subsets(items: string[]): string[][] {
+  return Array.from({ length: 2 ** items.length - 1 }, (_, i) =>
+    items.filter((_, j) => ((i + 1) >> j) & 1),
   ).filter((set) => set.length > 1);
+}
+
+/**
+ * The facets of `FACET_SETS` whose sets of values get files (schema 33): those of at most
+ * `FACET_SET_VALUES` values (the manifest's `headline.sets` names them for the site).
+ */
+export function setFacets(dims: DimsFile): string[] {
+  return FACET_SETS.filter((k) => (dims[k] ?? []).length <= FACET_SET_VALUES);
 }
 
 /** The rows `alias` (projects or contracts) of each view, by its key `f.k`. */
@@ -118,7 +136,7 @@ export async function writeFacetViews(
     `CREATE OR REPLACE TEMP TABLE facet_views (facet VARCHAR, k VARCHAR, id INTEGER, one BOOLEAN)`,
   );
   for (const def of defs) {
-    const rows = viewIds(def, dims);
+    const rows = viewIds(def, dims, setFacets(dims));
     if (!rows.length) continue;
     const values = rows
       .map(([k, id, one]) => `('${def.key}', '${k}', ${id ?? 'NULL'}, ${one})`)

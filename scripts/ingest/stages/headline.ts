@@ -31,7 +31,7 @@ import {
   Writer,
   yearsOf,
 } from './headline-write.ts';
-import { writeFacetViews } from './headline-facets.ts';
+import { setFacets, writeFacetViews } from './headline-facets.ts';
 import { writeWords } from './headline-words.ts';
 import { writeVendorViews } from './headline-vendors.ts';
 import { writeUnits } from './headline-units.ts';
@@ -112,7 +112,8 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   await writeWords(db, w, agencies);
   await writeFacetViews(db, w, agencies, dims, parts);
   await writeUnits(db, w, agencies);
-  return writeVendors(db, w, methods, await writeVendorViews(db, w, agencies));
+  const info = await writeVendors(db, w, methods, await writeVendorViews(db, w, agencies));
+  return { ...info, sets: setFacets(dims) };
 }
 
 /** The ids a link's `agency=<name>` resolves to, by name: agencyIdsSql with no sub-unit. */

@@ -4,7 +4,7 @@
  */
 import { filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
 import { FACETS, type FacetDef, type FacetKey } from '../query/filters/facets';
-import { SCHEMA_VERSION } from '../schema/tables';
+import { SCHEMA_VERSION, type Manifest } from '../schema/tables';
 import { queryWords } from '../search/text';
 import { FACET_PAIRS, FACET_VIEWS } from './files';
 
@@ -16,17 +16,20 @@ export function oneWord(q: string): string | null {
 
 /**
  * The view's facet values with files of their own, if they are its filter: one value of a facet
- * (files.ts `FACET_VIEWS`), one value each of two of `FACET_PAIRS` (schema 23), or two or more of
- * a facet's named groups, the method groups but `unknown` (schema 24).
+ * (files.ts `FACET_VIEWS`), one value each of two of `FACET_PAIRS` (schema 23), two or more of a
+ * facet's named groups, the method groups but `unknown` (schema 24), or two or more values of a
+ * facet of `sets` (the manifest's `headline.sets`, schema 33: types and statuses, when few).
  */
 export function facetView(
   f: Filters,
   schema: number,
+  sets: readonly string[] = [],
 ): { key: FacetKey; values: string[] }[] | null {
   if (f.agency || f.vendor || f.q) return null;
   const set = FACET_VIEWS.filter((k) => f[k].length);
   if (set.length === 1 && f[set[0]!].length > 1) {
     const key = set[0]!;
+    if (schema >= 33 && sets.includes(key)) return [{ key, values: f[key] }];
     // Named groups only: `unknown` also stands for rows with no value (headline-facets.ts).
     const b = (FACETS.find((d) => d.key === key) as FacetDef).buckets;
     const all = !!b && schema >= 24 && f[key].every((v) => v !== b.unknown && b.values.includes(v));
@@ -51,16 +54,30 @@ export function unitLink(f: Filters, schema: number): boolean {
   );
 }
 
+/** The headline files a snapshot may have beyond its schema's (`headlineHas`). */
+export interface HeadlineHas {
+  /** The facets whose sets of values have files (manifest `headline.sets`, schema 33). */
+  sets?: readonly string[];
+}
+
+export const headlineHas = (m: Manifest): HeadlineHas => ({
+  sets: m.headline?.sets,
+});
+
 /**
  * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
  * a one-word search of project names (the word's file exists only for frequent words) or one
  * value of a province, method, type or status, one value each of two of method, type and
- * status (data of `schema` 23 or newer) or two or more named method groups (24 or newer), or an
- * agency unit's link (25 or newer); in any order and on any page (the files hold the first page
- * in the default order only).
+ * status (data of `schema` 23 or newer), two or more named method groups (24 or newer) or values
+ * of a facet of `has.sets` (33 or newer), or an agency unit's link (25 or newer); in any order
+ * and on any page (the files hold the first page in the default order only).
  */
-export function headlineCovers(f: Filters, schema: number = SCHEMA_VERSION): boolean {
-  const facets = facetView(f, schema) ?? [];
+export function headlineCovers(
+  f: Filters,
+  schema: number = SCHEMA_VERSION,
+  has: HeadlineHas = {},
+): boolean {
+  const facets = facetView(f, schema, has.sets) ?? [];
   const plain = {
     ...NO_FILTERS,
     fy: f.fy,

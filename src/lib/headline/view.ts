@@ -13,7 +13,7 @@ import type { ResultRow } from '../query/project-profile';
 import { decimal, hundredths } from '../query/decimal';
 import { FACETS, NO_FILTERS, TIN, type Filters } from '../query/filters';
 import type { FacetKey } from '../query/filters/facets';
-import { facetView, headlineCovers, oneWord, unitLink } from './covers';
+import { facetView, headlineCovers, headlineHas, oneWord, unitLink } from './covers';
 import { dimRow, facetIds, type DimRow } from '../query/filters/resolve';
 import type { Overview, Totals } from '../query/overview';
 import type { KnownHits } from '../query/search';
@@ -226,7 +226,7 @@ async function unitView(
  * names nothing in the data, which the engine says).
  */
 async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths | null> {
-  const facets = facetView(f, m.schema_version);
+  const facets = facetView(f, m.schema_version, m.headline?.sets);
   if (facets) {
     const d = await dimsOf(m, read);
     const keys: string[] = [];
@@ -342,7 +342,7 @@ export async function headlineView(
   f: Filters,
   read: Read = httpRead(m),
 ): Promise<Headline | null> {
-  if (!m.headline || !headlineCovers(f, m.schema_version)) return null;
+  if (!m.headline || !headlineCovers(f, m.schema_version, headlineHas(m))) return null;
   const unit = unitLink(f, m.schema_version);
   const paths = f.vendor || unit ? null : await viewFiles(m, read, f);
   const view = unit
