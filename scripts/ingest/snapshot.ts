@@ -18,6 +18,7 @@ import {
 import { InputError } from './errors.ts';
 import { fileBytes, sha256File, snapshotId } from './publish.ts';
 import { added, writeFirstSeen, type Previous } from './stages/first-seen.ts';
+import { writeSeenViews } from './stages/headline-seen.ts';
 import { coverage, summary as summaryRowsOf } from './stages/summary.ts';
 import type { Store, WrittenFile } from './store.ts';
 import { defaultRuleKeys } from '../../src/lib/query/flag-bits.ts';
@@ -143,6 +144,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
   const built_at = new Date().toISOString();
   const seen = await writeFirstSeen(store.stages, a.staging, id, built_at, a.previous, a.out);
   files.push(await sealed(a.staging, seen.file));
+  await writeSeenViews(store.stages, path.join(a.staging, 'headline'), id);
   const summary: Summary = {
     snapshot_id: id,
     built_at,
@@ -194,7 +196,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
     ...(a.inputsKey ? { inputs_key: a.inputsKey } : {}),
     headline: { path: prefix + 'headline', ...headline },
     flag_bits: defaultRuleKeys(),
-    first_seen: { date: seen.date, added: seen.added, initial: seen.initial },
+    first_seen: { date: seen.date, added: seen.added, initial: seen.initial, headline: true },
   };
   for (const f of manifest.files) if (!isSafePath(f.path)) throw new Error(`unsafe path ${f.path}`);
   return manifest;

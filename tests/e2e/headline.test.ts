@@ -85,6 +85,10 @@ describe('headline numbers before the engine', () => {
     const agency = cases.find((c) => c.agency && !c.fy)!.agency!;
     const unit = cases.find((c) => c.sub)!;
     cases.push({ fy: [2558, 2561, 2568] }, { agency, fy: [2559, 2560] }, { ...unit, fy: [2567] });
+    // What the latest snapshot added (schema 34; the demo set was published in two steps, the
+    // second adding FY2568's projects): a year it added to, and one it did not.
+    expect(cases.filter((c) => c.seen)).toEqual([{ seen: 'latest' }]);
+    cases.push({ seen: 'latest', fy: [2568] }, { seen: 'latest', fy: [2566] });
     expect(cases.some((c) => c.vendor && c.fy)).toBe(true);
     // The busiest vendor (vendor_id 1) has its first page in the files too.
     const [busiest] = await rows(
@@ -219,6 +223,8 @@ describe('headline numbers before the engine', () => {
       { agency, sub: unit.sub!, province: unit.province! },
       // Two project types (schema 33): their facet counts every type, as one's does.
       { type: await twoTypes() },
+      // What the snapshot added (schema 34).
+      { seen: 'latest' as const },
     ]) {
       await clickLink(blocked, url(f));
       await blocked.waitForURL(url(f));

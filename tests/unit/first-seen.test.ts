@@ -74,7 +74,12 @@ describe('first_seen over two ingests into one folder', () => {
   it('lists the published snapshots with their dates and what each added', () => {
     const m = manifestOf(droneDir);
     const date = seenDate(m.built_at);
-    expect(m.first_seen).toEqual({ date, added: csvIds(DRONE_LATEST_FY).length, initial: false });
+    expect(m.first_seen).toEqual({
+      date,
+      added: csvIds(DRONE_LATEST_FY).length,
+      initial: false,
+      headline: true,
+    });
     expect(m.snapshots!.map((s) => [s.first_seen, s.added, s.initial])).toEqual([
       [date, m.first_seen!.added, false],
       // The first of the folder: every project was new (the feeds leave it out).

@@ -49,10 +49,8 @@ const VENDOR_YEARS_SQL = `WITH pp AS (
     ${REF_MONEY}
   FROM pp GROUP BY ALL`;
 
-/** Write the headline files into `dir` (the snapshot's `headline/`); paths are under it. */
-export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<HeadlineInfo, 'path'>> {
-  db.stage('writing the headline files');
-  const w = new Writer(dir);
+/** Every agency's tuple (files.ts `AgencyTuple`) by id: the rows' agencies in the files. */
+export async function agencyTuples(db: StageDb): Promise<Map<number, AgencyTuple>> {
   const agencies = new Map<number, AgencyTuple>();
   for (const a of await db.rows(
     `SELECT agency_id, agency_key, dept_name, dept_sub_name, province FROM agencies`,
@@ -64,6 +62,14 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
       (a.province as string | null) ?? null,
     ]);
   }
+  return agencies;
+}
+
+/** Write the headline files into `dir` (the snapshot's `headline/`); paths are under it. */
+export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<HeadlineInfo, 'path'>> {
+  db.stage('writing the headline files');
+  const w = new Writer(dir);
+  const agencies = await agencyTuples(db);
   const parts = await overviews(db, agencies, BY_AGENCY_NAME);
   const viewFile = viewFiles(parts, agencies);
   const dims: DimsFile = {};

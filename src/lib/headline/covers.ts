@@ -58,10 +58,13 @@ export function unitLink(f: Filters, schema: number): boolean {
 export interface HeadlineHas {
   /** The facets whose sets of values have files (manifest `headline.sets`, schema 33). */
   sets?: readonly string[];
+  /** What the snapshot added has files (manifest `first_seen.headline`, schema 34). */
+  seen?: boolean;
 }
 
 export const headlineHas = (m: Manifest): HeadlineHas => ({
   sets: m.headline?.sets,
+  seen: !!m.first_seen?.headline,
 });
 
 /**
@@ -69,8 +72,9 @@ export const headlineHas = (m: Manifest): HeadlineHas => ({
  * a one-word search of project names (the word's file exists only for frequent words) or one
  * value of a province, method, type or status, one value each of two of method, type and
  * status (data of `schema` 23 or newer), two or more named method groups (24 or newer) or values
- * of a facet of `has.sets` (33 or newer), or an agency unit's link (25 or newer); in any order
- * and on any page (the files hold the first page in the default order only).
+ * of a facet of `has.sets` (33 or newer), or an agency unit's link (25 or newer), or what the
+ * snapshot added (`seen=latest`, where `has.seen`); in any order and on any page (the files hold
+ * the first page in the default order only).
  */
 export function headlineCovers(
   f: Filters,
@@ -78,6 +82,9 @@ export function headlineCovers(
   has: HeadlineHas = {},
 ): boolean {
   const facets = facetView(f, schema, has.sets) ?? [];
+  // What the snapshot added, by itself or in some years.
+  const seen =
+    !!has.seen && f.seen === 'latest' && !facets.length && !f.agency && !f.vendor && !f.q;
   const plain = {
     ...NO_FILTERS,
     fy: f.fy,
@@ -87,6 +94,7 @@ export function headlineCovers(
     snap: f.snap,
     ...Object.fromEntries(facets.map((x) => [x.key, x.values])),
     ...(unitLink(f, schema) ? { sub: f.sub, province: f.province } : {}),
+    ...(seen ? { seen: f.seen } : {}),
     // Another order or page changes only the table: the numbers, facets and charts are the view's.
     sort: f.sort,
     page: f.page,

@@ -215,6 +215,9 @@ export const headlinePath = {
   facet: (h: string) => `facet/${h}.json`,
   facetYear: (h: string, fy: number) => `facet/${h}/fy${fy}.json`,
   unit: (agencyKey: string) => `unit/${agencyKey}.json`,
+  /** (Schema 34) what the snapshot added (`seen=latest`); manifest `first_seen.headline`. */
+  seen: () => 'seen/all.json',
+  seenYear: (fy: number) => `seen/fy${fy}.json`,
 };
 
 /**

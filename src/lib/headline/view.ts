@@ -222,10 +222,12 @@ async function unitView(
 }
 
 /**
- * The files of the national view, an agency name's, a word's or a facet value's (null: the value
+ * The files of the national view, what the snapshot added, an agency name's, a word's or a facet value's (null: the value
  * names nothing in the data, which the engine says).
  */
 async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths | null> {
+  if (f.seen === 'latest')
+    return { all: headlinePath.seen(), year: headlinePath.seenYear, agency: false };
   const facets = facetView(f, m.schema_version, m.headline?.sets);
   if (facets) {
     const d = await dimsOf(m, read);

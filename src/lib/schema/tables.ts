@@ -6,7 +6,7 @@
 import type { HeadlineInfo } from '../headline/files';
 import { FLAG_IDS, type FlagId } from '../query/flag-defs';
 
-export const SCHEMA_VERSION = 33;
+export const SCHEMA_VERSION = 34;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -786,9 +786,10 @@ export interface Manifest {
    * What this snapshot added (schema 16; the `first_seen` table): the date it records for the
    * projects it was the first to hold (Thailand's date of `built_at`) and how many they are (in
    * the first snapshot of a folder, every project: `initial`). `snapshots` lists the same for the
-   * others.
+   * others. `headline` (schema 34): the view of what it added (`seen=latest`) has headline files
+   * (`headline/seen/`), written after the snapshot id as the first-seen table is.
    */
-  first_seen?: { date: string; added: number; initial: boolean };
+  first_seen?: { date: string; added: number; initial: boolean; headline?: boolean };
   /**
    * The Atom feeds of new projects (schema 16; scripts/ingest/feeds.ts), beside the manifest:
    * the national feed's path, how many agency and vendor feeds, the projects they can list and
