@@ -18,7 +18,7 @@ import {
   headlinePath,
   sha256Hex,
 } from '../../src/lib/headline/files';
-import { sourceFiles, type Row } from '../../src/lib/query/aggregate';
+import { aggregateWith, sourceFiles, type Row } from '../../src/lib/query/aggregate';
 import { agencyIdsSql, byIdsSql } from '../../src/lib/query/lookups';
 import { overviewRows, shapeOverview, type Overview } from '../../src/lib/query/overview';
 import { parquet } from '../../src/lib/query/sql';
@@ -96,6 +96,15 @@ async function sameTotals(
   const got = { case: c, projects: String(projects), budget, contracts: String(contracts), agreed };
   expect(got).toEqual({ case: c, ...(await siteTotals(s, r)) });
   expect(got).toEqual({ case: c, ...(await expectedTotals(dir, c)) });
+  // Its projects per year, which a page in a year order starts from (yearPage), as the engine's.
+  const years = (await aggregateWith(s.ask, s.m, r, ['fiscal_year'], ['projects']))
+    .map((x) => ({ year: Number(x.fiscal_year), n: Number(x.projects) }))
+    .filter((x) => x.n > 0);
+  const byYear = (a: { year: number }, b: { year: number }) => a.year - b.year;
+  expect({ case: c, years: [...h.years].sort(byYear) }).toEqual({
+    case: c,
+    years: years.sort(byYear),
+  });
   return r;
 }
 

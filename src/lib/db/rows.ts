@@ -9,6 +9,7 @@ import {
   vendorTopPage,
   yearAnswers,
   yearPage,
+  type YearCount,
 } from '../query/page-sql';
 import { rowSource, type Resolved, type Source } from '../query/plan';
 import {
@@ -28,11 +29,14 @@ export async function pageRows(
   r: Resolved,
   sort: Sort,
   page: number,
+  years?: readonly YearCount[],
 ): Promise<ResultRow[]> {
   const offset = (page - 1) * PAGE_SIZE;
   // The first pages of each order, names included, from the ordered copy when it holds them;
   // a year order's from the facts' own order; any other page from the facts, sorted.
-  const of = { m, r, sort, limit: PAGE_SIZE, offset };
+  // (The view's projects per year, where the headline files gave them: a year order's page
+  // starts from them.)
+  const of = { m, r, sort, limit: PAGE_SIZE, offset, years };
   // (A busy vendor's pages from its own first projects in each order, schema 30.)
   const ranked = topAnswers(r) ? await topPage(ask, of) : await vendorTopPage(ask, of);
   const source = rowSource(r);

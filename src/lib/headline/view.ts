@@ -39,6 +39,7 @@ import {
   type YearNumbers,
 } from './files';
 import { agencyOf, dimsOf, overviewOf, type Read } from './parts';
+import type { YearCount } from '../query/page-sql';
 
 export interface Headline {
   totals: Totals;
@@ -59,6 +60,11 @@ export interface Headline {
   agencyIds: number[] | null;
   /** A frequent word's hits in the index, as the engine's search would find them (null: none). */
   hits: KnownHits | null;
+  /**
+   * The view's projects in each chosen year that has any (every year when none is chosen), as
+   * the engine counts them: a page in a year order starts from them (page-sql.ts `yearPage`).
+   */
+  years: YearCount[];
 }
 
 export type { Read };
@@ -71,6 +77,13 @@ export function httpRead(m: Manifest): Read {
     if (!res.ok) throw new Error(`${rel}: HTTP ${res.status}`);
     return (await res.json()) as T;
   };
+}
+
+/** The projects of each of these years with any (every year when none is chosen). */
+function yearCounts(years: Record<string, YearNumbers>, fy: number[]): YearCount[] {
+  return Object.entries(years)
+    .map(([y, n]) => ({ year: Number(y), n: n[0] }))
+    .filter((x) => x.n > 0 && (!fy.length || fy.includes(x.year)));
 }
 
 /** The years' numbers added up (every year when none is chosen). */
@@ -179,7 +192,8 @@ async function vendorView(
   const vendor = vendorOf(v);
   if (!v.view) {
     const totals = totalsOf(v.years, f.fy);
-    return { totals, rows: null, vendor, overview: null, agencyIds: null, hits: null };
+    const years = yearCounts(v.years, f.fy);
+    return { totals, rows: null, vendor, overview: null, agencyIds: null, hits: null, years };
   }
   const h = await agencyFileKey(vendor.vendor_key);
   const paths: ViewPaths = {
@@ -218,6 +232,7 @@ async function unitView(
       d && file.overview ? await overviewOf(d, totals, file, file.overview, 'province') : null,
     agencyIds: file.ids,
     hits: null,
+    years: yearCounts(file.years, f.fy),
   };
 }
 
@@ -310,6 +325,7 @@ async function viewOf(
     overview: parts && d ? await overviewOf(d, totals, file, parts, paths.facet ?? null) : null,
     agencyIds: paths.agency ? (file.ids ?? null) : null,
     hits: file.hits ? knownHits(m, file.years, file.hits) : null,
+    years: yearCounts(file.years, f.fy),
   };
 }
 

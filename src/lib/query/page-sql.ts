@@ -171,6 +171,14 @@ export interface PageOf {
   sort: Sort;
   limit: number;
   offset: number;
+  /** The view's projects per year, where known (the headline files'): `yearPage` asks no count. */
+  years?: readonly YearCount[];
+}
+
+/** A year and how many of the view's projects it has. */
+export interface YearCount {
+  year: number;
+  n: number;
 }
 
 /** A table's file of one order: the one whose `sort` is that order alone. */
@@ -295,17 +303,21 @@ const YEAR_SPANS = [16_384, 49_152];
  */
 export async function yearPage(
   ask: Ask,
-  { m, r, sort, limit, offset }: PageOf,
+  { m, r, sort, limit, offset, years: counted }: PageOf,
   widths: readonly number[] = YEAR_SPANS,
 ): Promise<Row[]> {
   // A vendor's rows: its files of the copy, scanned by each year's seq range (its busiest own
   // file is 16.8 MB at 6M rows: sorted whole, it was read whole).
   const copy =
     rowSource(r) === 'contracts_by_vendor' ? sourceFiles(m, 'contracts_by_vendor', r) : null;
-  const counts = await aggregateWith(ask, m, r, ['fiscal_year'], ['projects']);
+  const counts =
+    counted ??
+    (await aggregateWith(ask, m, r, ['fiscal_year'], ['projects'])).map((x) => ({
+      year: Number(x.fiscal_year),
+      n: Number(x.projects),
+    }));
   const desc = sort.startsWith('-');
   const years = counts
-    .map((x) => ({ year: Number(x.fiscal_year), n: Number(x.projects) }))
     .filter((x) => x.n > 0)
     .sort((a, b) => (desc ? b.year - a.year : a.year - b.year));
   const narrowed = activeDims(r).some((d) => d !== 'fy');
@@ -331,8 +343,17 @@ export async function yearPage(
       // Only years filter: every project of the year matches.
       for (let k = 0; k < take; k++) seqs.push(first + skip + k);
     } else {
-      // The year's filter columns, a row group first, then wider spans.
-      const spans = known ? spansOf(first, last, widths) : [[0, 2 ** 31 - 1] as Span];
+      // The year's filter columns, a row group first, then wider spans; under an agency filter
+      // the whole year at once: the year's facts are ordered by agency (its ids are in order of
+      // name, sub-unit and province, so a name's or unit's are one run), and the literal range of
+      // its ids reads only its row groups, where each span was one more query (a unit's page in
+      // a year order asked three a year).
+      const whole = !copy && !!r.agency?.length;
+      const spans = !known
+        ? [[0, 2 ** 31 - 1] as Span]
+        : whole
+          ? [[first, last] as Span]
+          : spansOf(first, last, widths);
       const sql = (span: Span, s: number, t: number) =>
         matchesSql(copy ? 'contracts_by_vendor' : 'projects', files, r, span, s, t);
       seqs.push(...(await matchesIn(ask, files, spans, sql, skip, take)));

@@ -169,7 +169,7 @@ export class Explorer {
       const { r, vendor, search, unknown } = await resolveFilters(m, f);
       const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
         h?.overview ?? overview(m, r),
-        h?.rows ?? pageRows(m, r, f.sort, f.page),
+        h?.rows ?? pageRows(m, r, f.sort, f.page, h?.years),
       ]);
       if (!current()) return;
       if (!early) performance.mark(MARK.headline);
