@@ -10,6 +10,7 @@ import {
   TABLES,
   type TableName,
 } from '../../../src/lib/schema/tables.ts';
+import { dropStatistics } from '../footer.ts';
 import { sqlString } from '../rules.ts';
 import type { StageDb, WrittenFile } from './db.ts';
 
@@ -118,6 +119,8 @@ export async function writeTables(
              FROM read_parquet(${sqlString(path.join(dir, rel))})`,
           )
         )[0]!;
+        // (A file without rows has no row group to take them from.)
+        if (Number(range.n) > 0) await dropStatistics(path.join(dir, rel), columns);
         out.push({
           table,
           fiscal_year: slice.fy,

@@ -4,6 +4,7 @@
  * in slices and the footers are decoded and re-encoded with hyparquet's Thrift codec: row groups
  * listed together, `key_value_metadata` (FileMetaData field 5) added. The data pages are
  * untouched. Each footer must re-encode byte for byte before anything changes, or it is refused.
+ * The ingest uses the same codec to leave out statistics no query needs (`withoutStatistics`).
  */
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
@@ -30,6 +31,18 @@ interface Piece {
   meta: Thrift;
 }
 
+/** A footer's bytes (its FileMetaData), decoded; refused unless they re-encode byte for byte. */
+function decodeFooter(footer: Uint8Array): Thrift {
+  const meta = deserializeTCompactProtocol({
+    view: new DataView(footer.buffer, footer.byteOffset, footer.byteLength),
+    offset: 0,
+  }) as Thrift;
+  if (!sameBytes(encode(meta), footer)) {
+    throw new Error('this Parquet footer does not re-encode exactly; it is left as it is');
+  }
+  return meta;
+}
+
 /** A Parquet file's footer, decoded; refused unless it re-encodes byte for byte. */
 function readPiece(file: Uint8Array<ArrayBuffer>): Piece {
   const n = file.length;
@@ -39,14 +52,34 @@ function readPiece(file: Uint8Array<ArrayBuffer>): Piece {
   const length = view.getUint32(n - 8, true);
   const start = n - 8 - length;
   if (start < 4) throw new Error('Parquet footer length out of range');
-  const meta = deserializeTCompactProtocol({
-    view: new DataView(file.buffer, file.byteOffset + start, length),
-    offset: 0,
-  }) as Thrift;
-  if (!sameBytes(encode(meta), file.subarray(start, n - 8))) {
-    throw new Error('this Parquet footer does not re-encode exactly; metadata not added');
-  }
-  return { file, start, meta };
+  return { file, start, meta: decodeFooter(file.subarray(start, n - 8)) };
+}
+
+/**
+ * A footer (FileMetaData's bytes) without the statistics (ColumnMetaData field 12) of the
+ * top-level columns named in `columns`, re-encoded; the rest as it was. A text column no query
+ * filters by range (a project's name) carried its shortest and longest value twice in every row
+ * group: half the footer of a copy of 128 row groups.
+ */
+export function withoutStatistics(
+  footer: Uint8Array,
+  columns: readonly string[],
+): Uint8Array<ArrayBuffer> {
+  const meta = decodeFooter(footer);
+  const text = (v: unknown) =>
+    typeof v === 'string' ? v : new TextDecoder().decode(v as Uint8Array);
+  const groups = ((meta.field_4 as Thrift[] | undefined) ?? []).map((rg) => ({
+    ...rg,
+    field_1: (rg.field_1 as Thrift[]).map((cc) => {
+      const cm = cc.field_3 as Thrift | undefined;
+      const path = (cm?.field_3 as unknown[] | undefined) ?? [];
+      if (!cm || path.length !== 1 || !columns.includes(text(path[0]))) return cc;
+      const rest = { ...cm };
+      delete rest.field_12;
+      return { ...cc, field_3: rest };
+    }),
+  }));
+  return encode({ ...meta, field_4: groups });
 }
 
 const add = (v: unknown, by: bigint) => (typeof v === 'bigint' ? v + by : v);

@@ -1,0 +1,40 @@
+/**
+ * A written Parquet file's footer without the statistics of `NO_STATISTICS` (schema/tables.ts):
+ * the file is cut where its footer starts and the smaller footer written after its data pages,
+ * which do not move.
+ */
+import { open } from 'node:fs/promises';
+import { withoutStatistics } from '../../src/lib/export/parquet-footer.ts';
+import { NO_STATISTICS } from '../../src/lib/schema/tables.ts';
+
+const MAGIC = Buffer.from('PAR1');
+
+/** Drop the statistics of the file's `NO_STATISTICS` columns, if it has any. */
+export async function dropStatistics(file: string, columns: readonly string[]): Promise<void> {
+  const drop = NO_STATISTICS.filter((c) => columns.includes(c));
+  if (!drop.length) return;
+  const f = await open(file, 'r+');
+  try {
+    const { size } = await f.stat();
+    const tail = Buffer.alloc(8);
+    await f.read(tail, 0, 8, size - 8);
+    if (!tail.subarray(4).equals(MAGIC)) throw new Error(`${file}: not a Parquet file`);
+    const length = tail.readUInt32LE(0);
+    const start = size - 8 - length;
+    const footer = Buffer.alloc(length);
+    await f.read(footer, 0, length, start);
+    let smaller: Uint8Array;
+    try {
+      smaller = withoutStatistics(footer, drop);
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+    }
+    const end = Buffer.alloc(8);
+    end.writeUInt32LE(smaller.length, 0);
+    MAGIC.copy(end, 4);
+    await f.truncate(start);
+    await f.write(Buffer.concat([smaller, end]), 0, smaller.length + 8, start);
+  } finally {
+    await f.close();
+  }
+}
