@@ -9,7 +9,7 @@ import { NO_STATISTICS } from '../../src/lib/schema/tables.ts';
 
 const MAGIC = Buffer.from('PAR1');
 
-/** Drop the statistics of the file's `NO_STATISTICS` columns, if it has any. */
+/** Drop the statistics of the file's `NO_STATISTICS` columns, if it has any and can. */
 export async function dropStatistics(file: string, columns: readonly string[]): Promise<void> {
   const drop = NO_STATISTICS.filter((c) => columns.includes(c));
   if (!drop.length) return;
@@ -26,8 +26,10 @@ export async function dropStatistics(file: string, columns: readonly string[]): 
     let smaller: Uint8Array;
     try {
       smaller = withoutStatistics(footer, drop);
-    } catch (e) {
-      throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+    } catch {
+      // A footer the codec cannot re-encode exactly (a DuckDB other than the one the tests pin)
+      // stays as DuckDB wrote it: larger, not wrong (ingest.test.ts checks the pinned one).
+      return;
     }
     const end = Buffer.alloc(8);
     end.writeUInt32LE(smaller.length, 0);

@@ -31,14 +31,17 @@ interface Piece {
   meta: Thrift;
 }
 
-/** A footer's bytes (its FileMetaData), decoded; refused unless they re-encode byte for byte. */
-function decodeFooter(footer: Uint8Array): Thrift {
+/**
+ * A footer's bytes (its FileMetaData), decoded; refused unless they re-encode byte for byte
+ * (`unchanged`: what the error says was not done).
+ */
+function decodeFooter(footer: Uint8Array, unchanged: string): Thrift {
   const meta = deserializeTCompactProtocol({
     view: new DataView(footer.buffer, footer.byteOffset, footer.byteLength),
     offset: 0,
   }) as Thrift;
   if (!sameBytes(encode(meta), footer)) {
-    throw new Error('this Parquet footer does not re-encode exactly; it is left as it is');
+    throw new Error(`this Parquet footer does not re-encode exactly; ${unchanged}`);
   }
   return meta;
 }
@@ -52,7 +55,7 @@ function readPiece(file: Uint8Array<ArrayBuffer>): Piece {
   const length = view.getUint32(n - 8, true);
   const start = n - 8 - length;
   if (start < 4) throw new Error('Parquet footer length out of range');
-  return { file, start, meta: decodeFooter(file.subarray(start, n - 8)) };
+  return { file, start, meta: decodeFooter(file.subarray(start, n - 8), 'metadata not added') };
 }
 
 /**
@@ -65,7 +68,7 @@ export function withoutStatistics(
   footer: Uint8Array,
   columns: readonly string[],
 ): Uint8Array<ArrayBuffer> {
-  const meta = decodeFooter(footer);
+  const meta = decodeFooter(footer, 'statistics not removed');
   const text = (v: unknown) =>
     typeof v === 'string' ? v : new TextDecoder().decode(v as Uint8Array);
   const groups = ((meta.field_4 as Thrift[] | undefined) ?? []).map((rg) => ({
