@@ -4,10 +4,12 @@
  * which do not move.
  */
 import { open } from 'node:fs/promises';
-import { withoutStatistics } from '../../src/lib/export/parquet-footer.ts';
+import {
+  footerLength,
+  footerTail,
+  withoutStatistics,
+} from '../../src/lib/export/parquet-footer.ts';
 import { NO_STATISTICS } from '../../src/lib/schema/tables.ts';
-
-const MAGIC = Buffer.from('PAR1');
 
 /** Drop the statistics of the file's `NO_STATISTICS` columns, if it has any and can. */
 export async function dropStatistics(file: string, columns: readonly string[]): Promise<void> {
@@ -18,8 +20,8 @@ export async function dropStatistics(file: string, columns: readonly string[]): 
     const { size } = await f.stat();
     const tail = Buffer.alloc(8);
     await f.read(tail, 0, 8, size - 8);
-    if (!tail.subarray(4).equals(MAGIC)) throw new Error(`${file}: not a Parquet file`);
-    const length = tail.readUInt32LE(0);
+    const length = footerLength(tail);
+    if (length === null) throw new Error(`${file}: not a Parquet file`);
     const start = size - 8 - length;
     const footer = Buffer.alloc(length);
     await f.read(footer, 0, length, start);
@@ -31,11 +33,13 @@ export async function dropStatistics(file: string, columns: readonly string[]): 
       // stays as DuckDB wrote it: larger, not wrong (ingest.test.ts checks the pinned one).
       return;
     }
-    const end = Buffer.alloc(8);
-    end.writeUInt32LE(smaller.length, 0);
-    MAGIC.copy(end, 4);
     await f.truncate(start);
-    await f.write(Buffer.concat([smaller, end]), 0, smaller.length + 8, start);
+    await f.write(
+      Buffer.concat([smaller, footerTail(smaller.length)]),
+      0,
+      smaller.length + 8,
+      start,
+    );
   } finally {
     await f.close();
   }

@@ -46,13 +46,26 @@ function decodeFooter(footer: Uint8Array, unchanged: string): Thrift {
   return meta;
 }
 
+/** A file's footer length from its last 8 bytes; null unless they end in "PAR1". */
+export function footerLength(tail: Uint8Array): number | null {
+  if (tail.length !== 8 || !MAGIC.every((b, i) => tail[4 + i] === b)) return null;
+  return new DataView(tail.buffer, tail.byteOffset, 8).getUint32(0, true);
+}
+
+/** The 8 bytes after a footer of `length` bytes: the length, then "PAR1". */
+export function footerTail(length: number): Uint8Array<ArrayBuffer> {
+  const tail = new Uint8Array(8);
+  new DataView(tail.buffer).setUint32(0, length, true);
+  tail.set(MAGIC, 4);
+  return tail;
+}
+
 /** A Parquet file's footer, decoded; refused unless it re-encodes byte for byte. */
 function readPiece(file: Uint8Array<ArrayBuffer>): Piece {
   const n = file.length;
-  const magic = (at: number) => MAGIC.every((b, i) => file[at + i] === b);
-  if (n < 12 || !magic(0) || !magic(n - 4)) throw new Error('not a Parquet file');
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const length = view.getUint32(n - 8, true);
+  const length = n < 12 ? null : footerLength(file.subarray(n - 8));
+  if (length === null || !MAGIC.every((b, i) => file[i] === b))
+    throw new Error('not a Parquet file');
   const start = n - 8 - length;
   if (start < 4) throw new Error('Parquet footer length out of range');
   return { file, start, meta: decodeFooter(file.subarray(start, n - 8), 'metadata not added') };
@@ -152,8 +165,5 @@ export function joinParquet(
     ...Object.entries(kv).map(([key, value]) => ({ field_1: key, field_2: value })),
   ]);
   const footer = encode(meta);
-  const tail = new Uint8Array(8);
-  new DataView(tail.buffer).setUint32(0, footer.length, true);
-  tail.set(MAGIC, 4);
-  return [...parts, footer, tail];
+  return [...parts, footer, footerTail(footer.length)];
 }

@@ -25,7 +25,6 @@ import {
 } from '../db/resolve';
 import { pageRows, projectDetail } from '../db/rows';
 import type { ProjectDetail, ResultRow } from '../query/project-profile';
-import { headlineCovers, headlineHas } from '../headline/covers';
 import { headlineView, type Headline } from '../headline/view';
 import type { Filters } from '../query/filters';
 import type { Dimensions, DimRow } from '../query/filters/resolve';
@@ -147,13 +146,11 @@ export class Explorer {
     let h: Headline | null = null;
     try {
       const m = this.manifest ?? (await fetchManifest());
-      // The headline files first, when they answer this view: the engine starts after them, so
-      // its 4 MB do not share a slow link with the few KB the first numbers need. Asked before
-      // the manifest is shown, so the page's update does not delay them.
-      const asked =
-        m.headline && headlineCovers(f, m.schema_version, headlineHas(m))
-          ? headlineView(m, f)
-          : null;
+      // The headline files first, when they answer this view (headlineView says null at once
+      // when they do not): the engine starts after them, so its 4 MB do not share a slow link
+      // with the few KB the first numbers need. Asked before the manifest is shown, so the
+      // page's update does not delay them.
+      const asked = m.headline ? headlineView(m, f) : null;
       this.manifest = m;
       if (asked) {
         h = await asked.catch(() => null);
