@@ -3,7 +3,8 @@
  * provenance as the explorer's (the query itself, the snapshot, the permalink, source, licence).
  * Text cells are neutralised against spreadsheet formulas, as in every export of the site.
  */
-import { BOM, csvLines, neutralise, XLSX_MAX_ROWS } from '../export/cells';
+import { BOM, neutralise, XLSX_MAX_ROWS } from '../export/cells';
+import { csvLines } from '../export/csv';
 import { joinParquet } from '../export/parquet-footer';
 import { consoleProvenance, provenancePairs, type ConsoleProvenance } from '../export/provenance';
 import type { Manifest } from '../schema/tables';

@@ -7,17 +7,16 @@
 import type { Era } from '../format/number';
 import type { Lang } from '../i18n';
 import { loadLabels, translator } from '../i18n';
-import { formatCount } from '../format/number';
 import {
   BOM,
-  csvLines,
-  csvRows,
   jsonRow,
   xlsxCell,
   XLSX_MAX_ROWS,
   type ExportRow,
   type Format,
 } from '../export/cells';
+import { csvLines, csvRows } from '../export/csv';
+import { ExportError, xlsxTooLarge } from '../export/download';
 import { joinParquet } from '../export/parquet-footer';
 import { fileName, provenance, provenancePairs, type Provenance } from '../export/provenance';
 import {
@@ -35,16 +34,6 @@ import type { Manifest } from '../schema/tables';
 import { manifestSha256 } from './dataset';
 import { engine } from './engine';
 import { ensureFile } from './index';
-
-export class ExportError extends Error {}
-
-/** Why an XLSX export of this many rows is refused (see XLSX_MAX_ROWS). */
-export function xlsxTooLarge(lang: Lang, rows: number): string {
-  return translator(lang)('export.too_many_for_xlsx', {
-    max: formatCount(XLSX_MAX_ROWS, lang),
-    rows: formatCount(rows, lang),
-  });
-}
 
 export interface ExportRequest {
   m: Manifest;
@@ -301,17 +290,4 @@ async function parquetParts(
     await keep.close();
   }
   return joinParquet(pieces, Object.fromEntries(provenancePairs(prov)));
-}
-
-/** Hand a finished file to the browser's downloads. */
-export function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -1,9 +1,9 @@
 /**
  * Export values, format by format. Pure (no DOM, no DuckDB): rows arrive as the export SQL's
  * text projection (money and dates as exact text) and leave as CSV text, JSON text or XLSX cell
- * values. Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX.
+ * values. Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX. CSV text
+ * itself is written in `csv.ts`, apart: its library is fetched only when a file is made.
  */
-import { stringify } from 'csv-stringify/browser/esm/sync';
 import type { ExportColumn } from '../query/export';
 
 export type Cell = string | number | null;
@@ -19,20 +19,6 @@ export function neutralise(text: string): string {
 
 /** UTF-8 byte order mark: Excel reads the file as UTF-8 (Thai intact) only with it. */
 export const BOM = '\uFEFF';
-
-function csvCell(c: ExportColumn, v: Cell): string {
-  if (v === null) return '';
-  return c.kind === 'id' || c.kind === 'text' ? neutralise(String(v)) : String(v);
-}
-
-/** CSV lines (CRLF, quoted where needed) for a header or a batch of rows. */
-export function csvLines(rows: readonly Cell[][]): string {
-  return stringify(rows as Cell[][], { record_delimiter: 'windows', cast: { number: String } });
-}
-
-export function csvRows(columns: readonly ExportColumn[], rows: readonly ExportRow[]): string {
-  return csvLines(rows.map((r) => columns.map((c) => csvCell(c, r[c.key] ?? null))));
-}
 
 /** A JSON value: money stays the exact decimal (a JSON number written from its text). */
 function jsonCell(c: ExportColumn, v: Cell): string {
