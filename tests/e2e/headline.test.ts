@@ -87,8 +87,13 @@ describe('headline numbers before the engine', () => {
     cases.push({ fy: [2558, 2561, 2568] }, { agency, fy: [2559, 2560] }, { ...unit, fy: [2567] });
     // What the latest snapshot added (schema 34; the demo set was published in two steps, the
     // second adding FY2568's projects): a year it added to, and one it did not.
-    expect(cases.filter((c) => c.seen)).toEqual([{ seen: 'latest' }]);
+    // Within an agency name too (schema 36).
+    expect(cases.filter((c) => c.seen).map((c) => Object.keys(c))).toEqual([
+      ['seen'],
+      ['seen', 'agency'],
+    ]);
     cases.push({ seen: 'latest', fy: [2568] }, { seen: 'latest', fy: [2566] });
+    cases.push({ seen: 'latest', agency, fy: [2568] });
     expect(cases.some((c) => c.vendor && c.fy)).toBe(true);
     // The busiest vendor (vendor_id 1) has its first page in the files too.
     const [busiest] = await rows(
@@ -223,8 +228,9 @@ describe('headline numbers before the engine', () => {
       { agency, sub: unit.sub!, province: unit.province! },
       // Two project types (schema 33): their facet counts every type, as one's does.
       { type: await twoTypes() },
-      // What the snapshot added (schema 34).
+      // What the snapshot added (schema 34), and within an agency name (36).
       { seen: 'latest' as const },
+      { seen: 'latest' as const, agency },
     ]) {
       await clickLink(blocked, url(f));
       await blocked.waitForURL(url(f));

@@ -299,7 +299,7 @@ describe('headline files', () => {
       expect(headlineCovers(groups, 23)).toBe(false);
     });
 
-    it(`give what the latest snapshot added its numbers, facets, charts and first page, all years and each, as the engine (${label})`, async () => {
+    it(`give what the latest snapshot added its numbers, facets, charts and first page, all years and each, in all and within an agency name, as the engine (${label})`, async () => {
       const s = get();
       const read = diskRead(dir, s);
       expect(s.m.first_seen!.headline).toBe(true);
@@ -311,11 +311,42 @@ describe('headline files', () => {
       expect(s.m.first_seen!.added).toBeGreaterThan(0);
       expect(s.m.first_seen!.added).toBeLessThan(s.m.counts.projects);
       expect(answered).toBeGreaterThan(1);
+      // Within an agency name (schema 36): the names it added most and fewest projects to, and
+      // one it added none to (no file: the engine's view is empty).
+      const [fs, pr, ag] = (['first_seen', 'projects', 'agencies'] as const).map((t) =>
+        tableFiles(s.m, t),
+      );
+      const added = (
+        await s.ask(
+          {
+            sql: `SELECT a.dept_name, count(p.project_seq) AS n FROM ${parquet(ag!)} a
+              LEFT JOIN (SELECT * FROM ${parquet(pr!)} WHERE project_seq IN
+                (SELECT project_seq FROM ${parquet(fs!)} WHERE first_snapshot = ?)) p
+              USING (agency_id) GROUP BY 1 ORDER BY n DESC, 1`,
+            params: [s.m.snapshot_id],
+          },
+          [...fs!, ...pr!, ...ag!],
+        )
+      ).map((x) => ({ name: String(x.dept_name), n: Number(x.n) }));
+      const some = added.filter((x) => x.n > 0);
+      const names = [...some.slice(0, 2), some.at(-1)!, added.find((x) => x.n === 0)!];
+      expect(names.filter((x) => x?.n === 0)).toHaveLength(1);
+      let inName = 0;
+      for (const { name } of names)
+        for (const fy of [[], [s.m.fiscal_years[0]!], [s.m.fiscal_years.at(-1)!]])
+          if (await sameAsEngine(s, read, { fy, seen: 'latest', agency: name })) inName++;
+      expect(inName).toBeGreaterThan(3);
       // With another filter, since a date, or data without the files: the engine's.
       const seen = { ...NO_FILTERS, seen: 'latest' as const };
       const has = headlineHas(s.m);
+      const name = { ...seen, agency: names[0]!.name };
       expect(headlineCovers({ ...seen, sort: 'fy', page: 2 }, 34, has)).toBe(true);
-      expect(headlineCovers({ ...seen, agency: s.dims.province[0]!.name }, 34, has)).toBe(false);
+      expect(headlineCovers(name, 36, has)).toBe(true);
+      expect(headlineCovers(name, 35, has)).toBe(false);
+      expect(headlineCovers({ ...name, sub: 'กองคลัง' }, 36, has)).toBe(false);
+      expect(headlineCovers({ ...name, province: [s.dims.province[0]!.name] }, 36, has)).toBe(
+        false,
+      );
       expect(headlineCovers({ ...seen, type: [s.dims.type[0]!.name] }, 34, has)).toBe(false);
       expect(headlineCovers({ ...seen, q: 'ถนน' }, 34, has)).toBe(false);
       expect(headlineCovers({ ...seen, min: 1 }, 34, has)).toBe(false);
@@ -371,8 +402,11 @@ describe('headline files', () => {
       const base = (await filterCases(dir)).filter((c) =>
         headlineCovers({ ...NO_FILTERS, ...c }, s.m.schema_version, headlineHas(s.m)),
       );
-      // What the latest snapshot added (schema 34), by itself.
-      expect(base.filter((c) => c.seen).map((c) => Object.keys(c))).toEqual([['seen']]);
+      // What the latest snapshot added (schema 34), by itself and in an agency name (36).
+      expect(base.filter((c) => c.seen).map((c) => Object.keys(c))).toEqual([
+        ['seen'],
+        ['seen', 'agency'],
+      ]);
       const years = s.m.fiscal_years;
       const agency = base.find((c) => c.agency)!.agency!;
       const cases: Partial<Filters>[] = [

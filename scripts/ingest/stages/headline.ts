@@ -123,7 +123,7 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
 }
 
 /** The ids a link's `agency=<name>` resolves to, by name: agencyIdsSql with no sub-unit. */
-async function nameIds(db: StageDb): Promise<Map<string, number[]>> {
+export async function nameIds(db: StageDb): Promise<Map<string, number[]>> {
   const ids = new Map<string, number[]>();
   for (const r of await db.rows(`SELECT n.dept_name, list(a.agency_id ORDER BY a.agency_id) AS ids
       FROM (SELECT DISTINCT dept_name FROM agencies) n

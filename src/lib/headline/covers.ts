@@ -82,9 +82,14 @@ export function headlineCovers(
   has: HeadlineHas = {},
 ): boolean {
   const facets = facetView(f, schema, has.sets) ?? [];
-  // What the snapshot added, by itself or in some years.
+  // What the snapshot added, by itself or in some years, and (schema 36) within an agency name.
   const seen =
-    !!has.seen && f.seen === 'latest' && !facets.length && !f.agency && !f.vendor && !f.q;
+    !!has.seen &&
+    f.seen === 'latest' &&
+    !facets.length &&
+    !f.vendor &&
+    !f.q &&
+    (!f.agency || (schema >= 36 && !unitLink(f, schema)));
   const plain = {
     ...NO_FILTERS,
     fy: f.fy,

@@ -24,6 +24,9 @@
  *   unit/<agency_key>.json                     an agency unit: the view its links open (its name
  *                                              with its sub-unit and province) and its own
  *                                              numbers (schema 25)
+ *   seen/all.json, seen/fyYYYY.json            what the snapshot added (`seen=latest`; schema 34)
+ *   seen/agency/<h>.json, …/<h>/fyYYYY.json    the same within one agency name (h: agencyFileKey
+ *                                              of the name; schema 36)
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -218,6 +221,9 @@ export const headlinePath = {
   /** (Schema 34) what the snapshot added (`seen=latest`); manifest `first_seen.headline`. */
   seen: () => 'seen/all.json',
   seenYear: (fy: number) => `seen/fy${fy}.json`,
+  /** (Schema 36) what the snapshot added of one agency name (h: agencyFileKey of the name). */
+  seenAgency: (h: string) => `seen/agency/${h}.json`,
+  seenAgencyYear: (h: string, fy: number) => `seen/agency/${h}/fy${fy}.json`,
 };
 
 /**

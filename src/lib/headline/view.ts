@@ -237,10 +237,19 @@ async function unitView(
 }
 
 /**
- * The files of the national view, what the snapshot added, an agency name's, a word's or a facet value's (null: the value
- * names nothing in the data, which the engine says).
+ * The files of the national view, what the snapshot added (in all or within an agency name), an
+ * agency name's, a word's or a facet value's (null: the value names nothing in the data, which
+ * the engine says).
  */
 async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths | null> {
+  if (f.seen === 'latest' && f.agency) {
+    const h = await agencyFileKey(f.agency);
+    return {
+      all: headlinePath.seenAgency(h),
+      year: (y) => headlinePath.seenAgencyYear(h, y),
+      agency: true,
+    };
+  }
   if (f.seen === 'latest')
     return { all: headlinePath.seen(), year: headlinePath.seenYear, agency: false };
   const facets = facetView(f, m.schema_version, m.headline?.sets);
