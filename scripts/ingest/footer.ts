@@ -1,5 +1,5 @@
 /**
- * A written Parquet file's footer without the statistics of `NO_STATISTICS` (schema/tables.ts):
+ * A written Parquet file's footer without the statistics of `noStatistics` (schema/tables.ts):
  * the file is cut where its footer starts and the smaller footer written after its data pages,
  * which do not move.
  */
@@ -9,11 +9,15 @@ import {
   footerTail,
   withoutStatistics,
 } from '../../src/lib/export/parquet-footer.ts';
-import { NO_STATISTICS } from '../../src/lib/schema/tables.ts';
+import { noStatistics, type TableName } from '../../src/lib/schema/tables.ts';
 
-/** Drop the statistics of the file's `NO_STATISTICS` columns, if it has any and can. */
-export async function dropStatistics(file: string, columns: readonly string[]): Promise<void> {
-  const drop = NO_STATISTICS.filter((c) => columns.includes(c));
+/** Drop the statistics of the file's `noStatistics` columns, if it has any and can. */
+export async function dropStatistics(
+  file: string,
+  table: TableName,
+  columns: readonly string[],
+): Promise<void> {
+  const drop = noStatistics(table).filter((c) => columns.includes(c));
   if (!drop.length) return;
   const f = await open(file, 'r+');
   try {

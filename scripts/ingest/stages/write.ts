@@ -120,7 +120,7 @@ export async function writeTables(
           )
         )[0]!;
         // (A file without rows has no row group to take them from.)
-        if (Number(range.n) > 0) await dropStatistics(path.join(dir, rel), columns);
+        if (Number(range.n) > 0) await dropStatistics(path.join(dir, rel), table, columns);
         out.push({
           table,
           fiscal_year: slice.fy,
