@@ -71,7 +71,7 @@ async function entries(
   snapshots: readonly string[],
 ): Promise<{ shown: Entry[]; total: number; own: number }> {
   if (!snapshots.length) return { shown: [], total: 0, own: FEED_MAX.own };
-  await db.run(`CREATE OR REPLACE TEMP TABLE feed_new AS
+  await db.run(`CREATE OR REPLACE TABLE feed_new AS
     SELECT f.project_seq, f.project_id, f.first_seen, f.first_snapshot, p.budget, p.agency_id,
       row_number() OVER (ORDER BY f.first_seen DESC, p.budget DESC NULLS LAST, f.project_id) AS pos
     FROM first_seen f JOIN projects p USING (project_seq)

@@ -77,10 +77,10 @@ export function dictionarySql(input: string): string[] {
   const distinct = (fields: CanonicalField[]) =>
     `SELECT DISTINCT unnest([${fields.map((x) => f(x)).join(', ')}]) AS raw FROM ${input}`;
   return [
-    `CREATE OR REPLACE TEMP TABLE d_date AS SELECT raw, thai_date(raw) AS v FROM (${distinct(DATES)}) WHERE raw IS NOT NULL`,
-    `CREATE OR REPLACE TEMP TABLE d_text AS SELECT raw, txt(raw) AS v FROM (${distinct(DICT_TEXT)}) WHERE raw IS NOT NULL`,
-    `CREATE OR REPLACE TEMP TABLE d_winner AS SELECT raw, txt(raw) AS v, vendor_name_key(raw) AS k FROM (${distinct(['winner'])}) WHERE raw IS NOT NULL`,
-    `CREATE OR REPLACE TEMP TABLE d_tin AS SELECT raw, tin(raw) AS t, tin_status_of(raw, tin(raw)) AS s FROM (${distinct(['winner_tin'])}) WHERE raw IS NOT NULL`,
+    `CREATE OR REPLACE TABLE d_date AS SELECT raw, thai_date(raw) AS v FROM (${distinct(DATES)}) WHERE raw IS NOT NULL`,
+    `CREATE OR REPLACE TABLE d_text AS SELECT raw, txt(raw) AS v FROM (${distinct(DICT_TEXT)}) WHERE raw IS NOT NULL`,
+    `CREATE OR REPLACE TABLE d_winner AS SELECT raw, txt(raw) AS v, vendor_name_key(raw) AS k FROM (${distinct(['winner'])}) WHERE raw IS NOT NULL`,
+    `CREATE OR REPLACE TABLE d_tin AS SELECT raw, tin(raw) AS t, tin_status_of(raw, tin(raw)) AS s FROM (${distinct(['winner_tin'])}) WHERE raw IS NOT NULL`,
   ];
 }
 

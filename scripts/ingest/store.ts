@@ -144,9 +144,11 @@ export class Store {
     const conn = await db.connect();
     if (opts.smallTasks) await conn.run('PRAGMA verify_parallelism');
     for (const m of ruleMacros()) await conn.run(m);
-    await conn.run(
-      `CREATE TEMP TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
-    );
+    // Every table the stages build is a table of this work database, in DuckDB's compressed
+    // storage, not a TEMP table: TEMP tables spill past the memory limit as they are, and none is
+    // dropped before the end (19.4 GB of spill at 6M rows, more than 62 GB at 21M; 6.1 GB of work
+    // folder at 6M as tables: docs/benchmarks.md, session 35).
+    await conn.run(`CREATE TABLE clean (${CLEAN_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`);
     return new Store(conn, opts.onProgress, opts);
   }
 
@@ -169,7 +171,7 @@ export class Store {
     const width = Math.max(h, layout.acceptsRaw28 ? 28 : 0) + 1;
     const cols = Array.from({ length: width }, (_, i) => `c${i + 1}`);
     this.stage = `reading ${path.basename(file)}`;
-    await this.run(`CREATE OR REPLACE TEMP TABLE src AS
+    await this.run(`CREATE OR REPLACE TABLE src AS
       SELECT * FROM read_csv(${sqlString(file)},
         auto_detect = false, header = false, skip = 1, delim = ',', quote = '"', escape = '"',
         null_padding = true, nullstr = chr(1), strict_mode = true,
@@ -186,7 +188,7 @@ export class Store {
       FROM rej_errors GROUP BY line`);
     // Good records' line numbers: the k-th good record follows every refused line l_j with
     // l_j - j < k (the rejects interleave with the records DuckDB kept).
-    await this.conn.run(`CREATE OR REPLACE TEMP TABLE bad AS
+    await this.conn.run(`CREATE OR REPLACE TABLE bad AS
       SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j
       FROM (SELECT DISTINCT line FROM rej_errors)`);
     const nf = `CASE ${cols.map((_, i) => `WHEN c${width - i} IS NOT NULL THEN ${width - i}`).join(' ')} ELSE 0 END`;
@@ -266,10 +268,10 @@ export class Store {
       'raw_line VARCHAR',
       ...CANONICAL_FIELDS.map((x) => `${f(x)} VARCHAR`),
     ];
-    await this.conn.run(`CREATE OR REPLACE TEMP TABLE jsrc (${cols.join(', ')});
-      CREATE OR REPLACE TEMP TABLE jrej (src_idx INTEGER, line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`);
-    const app = await this.conn.createAppender('jsrc', 'main', 'temp');
-    const rej = await this.conn.createAppender('jrej', 'main', 'temp');
+    await this.conn.run(`CREATE OR REPLACE TABLE jsrc (${cols.join(', ')});
+      CREATE OR REPLACE TABLE jrej (src_idx INTEGER, line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`);
+    const app = await this.conn.createAppender('jsrc');
+    const rej = await this.conn.createAppender('jrej');
     let n = 0;
     for await (const r of records) {
       n++;

@@ -29,7 +29,7 @@ export async function buildAggregates(
   const byVendor = TABLES.contracts_by_vendor.map((c) =>
     c === 'project_name' ? 'd.project_name' : fromProject.has(c) ? `f.${c}` : `c.${c}`,
   );
-  await db.run(`CREATE OR REPLACE TEMP TABLE contracts_by_vendor AS
+  await db.run(`CREATE OR REPLACE TABLE contracts_by_vendor AS
     SELECT ${byVendor.join(', ')} FROM contracts c
     LEFT JOIN (SELECT project_id, project_name FROM details) d ON d.project_id = c.project_id
     LEFT JOIN (SELECT project_seq, ${FLAG_BITS.join(', ')} FROM projects) f ON f.project_seq = c.project_seq
@@ -45,7 +45,7 @@ export async function buildAggregates(
   const asContract = (c: string) => (c === 'status_id' ? 'project_status_id AS status_id' : c);
   const cube = async (table: string, dims: string[]) => {
     const d = dims.join(', ');
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    await db.run(`CREATE OR REPLACE TABLE ${table} AS
       WITH p AS (SELECT ${d}, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget, ${ref}
                  FROM projects GROUP BY ALL),
            c AS (SELECT ${dims.map(asContract).join(', ')}, count(*)::INTEGER AS contracts,
@@ -61,13 +61,13 @@ export async function buildAggregates(
   await db.run('DROP TABLE busy_projects');
   await cube('agg_cube', ['fiscal_year', 'method_id', 'type_id', 'province_id', 'status_id']);
   await cube('agg_place', ['province_id', 'fiscal_year', 'district_id', 'agency_id', 'method_id']);
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_vendor_year AS
+  await db.run(`CREATE OR REPLACE TABLE agg_vendor_year AS
     SELECT vendor_id, fiscal_year, count(*)::INTEGER AS contracts, count(DISTINCT project_id)::INTEGER AS projects,
            count(DISTINCT agency_id)::INTEGER AS agencies, coalesce(sum(price_agree), 0) AS agreed
     FROM contracts WHERE vendor_id IS NOT NULL GROUP BY 1, 2`);
   // Contracts counted and summed by `dims` (expressions); `winners`: only those with a vendor.
   const contractSums = (table: string, dims: string[], winners = false) =>
-    db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    db.run(`CREATE OR REPLACE TABLE ${table} AS
       SELECT ${dims.join(', ')}, count(*)::INTEGER AS contracts, coalesce(sum(price_agree), 0) AS agreed
       FROM contracts ${winners ? 'WHERE vendor_id IS NOT NULL' : ''} GROUP BY ALL`);
   const month = 'month(contract_date)::TINYINT AS month';
@@ -82,7 +82,7 @@ export async function buildAggregates(
   await contractSums('agg_month', ['fiscal_year', month]);
   // By the project's method, status and type (agg_cube's facets): a view of two of them.
   const facets = ['status_id', 'type_id', 'method_id'].map(asContract);
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_facets AS
+  await db.run(`CREATE OR REPLACE TABLE agg_agency_facets AS
     SELECT status_id, type_id, method_id, agency_id, count(*)::INTEGER AS projects,
            coalesce(sum(budget), 0) AS budget
     FROM projects GROUP BY ALL`);
@@ -108,12 +108,12 @@ export async function buildAggregates(
  */
 async function agencyOrdered(db: StageDb): Promise<void> {
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE agg_agency_year_by_agency AS SELECT * FROM agg_agency_year`,
+    `CREATE OR REPLACE TABLE agg_agency_year_by_agency AS SELECT * FROM agg_agency_year`,
   );
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_method AS
+  await db.run(`CREATE OR REPLACE TABLE agg_agency_method AS
     SELECT agency_id, method_id, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget
     FROM projects GROUP BY ALL`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE agg_agency_vendor AS
+  await db.run(`CREATE OR REPLACE TABLE agg_agency_vendor AS
     SELECT agency_id, vendor_id, count(*)::INTEGER AS contracts, sum(price_agree) AS agreed
     FROM contracts WHERE vendor_id IS NOT NULL AND price_agree > 0 GROUP BY ALL`);
 }
@@ -129,13 +129,13 @@ async function vendorOrdered(db: StageDb, ref: string): Promise<void> {
     ['agg_vendor_method', 'vendor_id, fiscal_year, method_id'],
     ['agg_vendor_agency', 'vendor_id, agency_id'],
   ]) {
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    await db.run(`CREATE OR REPLACE TABLE ${table} AS
       SELECT ${dims}, count(*)::INTEGER AS projects, coalesce(sum(budget), 0) AS budget, ${ref},
              sum(contracts)::INTEGER AS contracts, coalesce(sum(contract_value), 0) AS agreed
       FROM busy_projects GROUP BY ALL`);
   }
   // Its flags' counts over all years (flag-bits.ts), each of its projects once.
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${VENDOR_FLAG_COUNTS} AS
+  await db.run(`CREATE OR REPLACE TABLE ${VENDOR_FLAG_COUNTS} AS
     SELECT vendor_id, count(*)::INTEGER AS projects, ${flagCountsSql('all')}
     FROM busy_projects GROUP BY vendor_id`);
 }
@@ -148,7 +148,7 @@ async function busyVendorsTop(db: StageDb, rows: number): Promise<void> {
        row_number() OVER (PARTITION BY vendor_id ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, ${cols.join(', ')}
      FROM busy_projects) WHERE rank <= ${Number(rows)}`;
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE vendor_top AS ${COPY_SORTS.map(firstOf).join(' UNION ALL ')}`,
+    `CREATE OR REPLACE TABLE vendor_top AS ${COPY_SORTS.map(firstOf).join(' UNION ALL ')}`,
   );
 }
 
@@ -165,14 +165,14 @@ async function firstProjects(
   const firstOf = (sort: Sort) =>
     `SELECT ${sqlString(sort)} AS sort, row_number() OVER (ORDER BY ${SORT_ORDER[sort]})::INTEGER AS rank, *
      FROM (SELECT ${top.join(', ')} FROM projects ORDER BY ${SORT_ORDER[sort]} LIMIT ${Number(topRows)})`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE projects_top AS
+  await db.run(`CREATE OR REPLACE TABLE projects_top AS
     SELECT t.*, n.project_name FROM (${COPY_SORTS.map(firstOf).join(' UNION ALL ')}) t
     LEFT JOIN project_names n USING (project_seq)`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE projects_top_filters AS
+  await db.run(`CREATE OR REPLACE TABLE projects_top_filters AS
     SELECT ${TABLES.projects_top_filters.join(', ')} FROM projects_top`);
   await busyVendorsTop(db, vendorTop.rows);
   // A busy vendor's first contracts linked by name, as its profile lists them (profile.ts).
-  await db.run(`CREATE OR REPLACE TEMP TABLE vendor_linked AS
+  await db.run(`CREATE OR REPLACE TABLE vendor_linked AS
     SELECT * FROM (SELECT vendor_id, row_number() OVER (PARTITION BY vendor_id ORDER BY ${LINKED_ORDER})::INTEGER AS rank,
                           ${TABLES.vendor_linked.slice(2).join(', ')}
                    FROM contracts_by_vendor WHERE vendor_match > 0 AND vendor_id IN (SELECT vendor_id FROM busy_vendors))
@@ -186,7 +186,7 @@ async function firstProjects(
  * and pages read the tables of busy vendors (schema 30), the others their rows of the vendor copy.
  */
 async function busyVendors(db: StageDb, over: number): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE busy_vendors AS
+  await db.run(`CREATE OR REPLACE TABLE busy_vendors AS
     SELECT DISTINCT vendor_id FROM contracts_by_vendor
     WHERE vendor_id <= (SELECT max(vendor_id) FROM (SELECT vendor_id FROM contracts_by_vendor
                         GROUP BY 1 HAVING count(*) > ${Number(over)}))`);
@@ -203,7 +203,7 @@ async function busyVendors(db: StageDb, over: number): Promise<void> {
     covered,
     flagged,
   ];
-  await db.run(`CREATE OR REPLACE TEMP TABLE busy_projects AS
+  await db.run(`CREATE OR REPLACE TABLE busy_projects AS
     SELECT vendor_id, project_id, ${each.map((c) => `any_value(${c}) AS ${c}`).join(', ')},
            count(*)::INTEGER AS contracts, sum(price_agree) AS contract_value
     FROM contracts_by_vendor WHERE vendor_id IN (SELECT vendor_id FROM busy_vendors)

@@ -11,7 +11,7 @@ export async function decideDuplicates(db: StageDb): Promise<void> {
   // every table below reads just the columns it needs through the views. (Copying the kept
   // rows once instead saved 9 s of 109 at 6M rows, but at 21M its spill filled the 45 GB of
   // free disk the run had: docs/benchmarks.md.)
-  await db.run(`CREATE TEMP TABLE keep AS
+  await db.run(`CREATE TABLE keep AS
     WITH g AS (
       SELECT rowid AS rid, src_idx, line, project_id, fiscal_year, has_contract, contract_no, vendor_key, price_agree
       FROM clean WHERE reason IS NULL

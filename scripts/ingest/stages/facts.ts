@@ -8,7 +8,7 @@ export async function buildFacts(db: StageDb): Promise<void> {
   db.stage('building projects and contracts');
   // project_seq: the projects' order (year, agency, project), which is also the order of the
   // fact files, so a range of it prunes their row groups.
-  await db.run(`CREATE TEMP TABLE projects AS
+  await db.run(`CREATE TABLE projects AS
     SELECT (row_number() OVER (ORDER BY f.fiscal_year, a.agency_id, f.project_id))::INTEGER AS project_seq,
            f.project_id, f.fiscal_year, a.agency_id, m.method_id, t.type_id, p.province_id,
            d.district_id, s.status_id, f.project_money AS budget, f.price_build, f.sum_price_agree AS agreed,
@@ -25,7 +25,7 @@ export async function buildFacts(db: StageDb): Promise<void> {
     LEFT JOIN statuses s ON s.status_name = f.project_status`);
   // Contracts carry their project's filter columns and money, so a view filtered by vendor or
   // contract date needs no join (and the vendor copy is self-sufficient).
-  await db.run(`CREATE TEMP TABLE contracts AS
+  await db.run(`CREATE TABLE contracts AS
     SELECT c.project_id, p.project_seq, p.fiscal_year, p.agency_id, v.vendor_id, p.method_id, p.type_id,
            p.province_id, p.district_id, p.status_id AS project_status_id, p.budget, p.price_build, p.agreed,
            c.contract_no, c.contract_date, c.contract_finish_date, c.price_agree, s.status_id,
@@ -34,7 +34,7 @@ export async function buildFacts(db: StageDb): Promise<void> {
     LEFT JOIN vendors v ON v.vendor_key = c.link_key
     LEFT JOIN statuses s ON s.status_name = c.contract_status
     WHERE c.has_contract`);
-  await db.run(`CREATE TEMP TABLE details AS
+  await db.run(`CREATE TABLE details AS
     SELECT f.project_id, p.project_seq, p.agency_id, f.fiscal_year, f.project_name, f.method_raw,
            f.method_group_raw, f.method_source, f.district, f.subdistrict
     FROM first_rows f JOIN projects p USING (project_id)`);

@@ -77,7 +77,7 @@ export async function writeFirstSeen(
   if (existsSync(kept)) {
     await copyFile(kept, path.join(dir, rel));
     await db.run(
-      `CREATE OR REPLACE TEMP TABLE first_seen AS SELECT * FROM read_parquet(${sqlString(kept)})`,
+      `CREATE OR REPLACE TABLE first_seen AS SELECT * FROM read_parquet(${sqlString(kept)})`,
     );
     const [r] = await db.rows(`SELECT count(*)::INTEGER AS n,
         count(*) FILTER (WHERE first_snapshot = ${sqlString(id)})::INTEGER AS added,
@@ -99,7 +99,7 @@ export async function writeFirstSeen(
   const prev = previous
     ? previousSql(previous)
     : `SELECT NULL::VARCHAR AS project_id, NULL::DATE AS first_seen, NULL::VARCHAR AS first_snapshot WHERE FALSE`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE first_seen AS
+  await db.run(`CREATE OR REPLACE TABLE first_seen AS
     SELECT p.project_seq, p.project_id,
       coalesce(h.first_seen, DATE ${sqlString(date)}) AS first_seen,
       coalesce(h.first_snapshot, ${sqlString(id)}) AS first_snapshot

@@ -34,15 +34,15 @@ export async function buildFlagBits(db: StageDb): Promise<void> {
         FROM (${ruleOver(id, {}, inputs)})`);
     }
   }
-  await db.run(`CREATE OR REPLACE TEMP TABLE flag_rows AS ${runs.join('\nUNION ALL\n')}`);
+  await db.run(`CREATE OR REPLACE TABLE flag_rows AS ${runs.join('\nUNION ALL\n')}`);
   const { year, all } = FLAG_BIT_COLUMNS;
   const bits = (oneYear: boolean, onlyFlagged: boolean) =>
     `coalesce(bit_or(bit) FILTER (WHERE one_year = ${oneYear}${onlyFlagged ? ' AND flagged' : ''}), 0)::INTEGER`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE flag_bits AS
+  await db.run(`CREATE OR REPLACE TABLE flag_bits AS
     SELECT project_seq, ${bits(true, false)} AS ${year.covered}, ${bits(true, true)} AS ${year.flagged},
       ${bits(false, false)} AS ${all.covered}, ${bits(false, true)} AS ${all.flagged}
     FROM flag_rows GROUP BY project_seq`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE projects AS
+  await db.run(`CREATE OR REPLACE TABLE projects AS
     SELECT p.*, ${FLAG_BITS.map((c) => `coalesce(f.${c}, 0)::INTEGER AS ${c}`).join(', ')}
     FROM projects p LEFT JOIN flag_bits f USING (project_seq)`);
   await db.run(`DROP TABLE flag_rows`);
@@ -52,7 +52,7 @@ export async function buildFlagBits(db: StageDb): Promise<void> {
     const table = FLAG_COUNT_TABLES[scope];
     // Its keys: the columns before `projects` (tables.ts).
     const keys = TABLES[table].slice(0, TABLES[table].indexOf('projects'));
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    await db.run(`CREATE OR REPLACE TABLE ${table} AS
       SELECT ${keys.join(', ')}, count(*)::INTEGER AS projects, ${flagCountsSql(scope)}
       FROM projects GROUP BY ALL`);
   }

@@ -133,7 +133,7 @@ export async function writeFacetViews(
   db.stage('writing the headline files of facet values');
   const defs: FacetDef[] = FACETS.filter((d) => (FACET_VIEWS as readonly string[]).includes(d.key));
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE facet_views (facet VARCHAR, k VARCHAR, id INTEGER, one BOOLEAN)`,
+    `CREATE OR REPLACE TABLE facet_views (facet VARCHAR, k VARCHAR, id INTEGER, one BOOLEAN)`,
   );
   for (const def of defs) {
     const rows = viewIds(def, dims, setFacets(dims));
@@ -179,7 +179,7 @@ async function writePairViews(
   );
   for (const [i, x] of defs.entries()) {
     for (const y of defs.slice(i + 1)) {
-      await db.run(`CREATE OR REPLACE TEMP TABLE facet_pairs AS
+      await db.run(`CREATE OR REPLACE TABLE facet_pairs AS
         SELECT concat_ws(${sqlString(FACET_PAIR_SEP)}, x.k, y.k) AS k, x.id AS a, y.id AS b
         FROM facet_views x, facet_views y
         WHERE x.facet = '${x.key}' AND y.facet = '${y.key}' AND x.one AND y.one`);

@@ -52,14 +52,14 @@ export async function writeUnits(
   db.stage('writing the headline files of agency units');
   // The agencies a unit's link stands for, as the explorer resolves `agency` and `sub`
   // (query/lookups.ts `agencyIdsSql`).
-  await db.run(`CREATE OR REPLACE TEMP TABLE unit_members AS
+  await db.run(`CREATE OR REPLACE TABLE unit_members AS
     SELECT u.agency_key AS k, u.province, a.agency_id
     FROM agencies u JOIN agencies a
       ON (a.dept_name = u.dept_name OR a.agency_key = u.dept_name)
      AND (u.dept_sub_name IS NULL OR a.dept_sub_name = u.dept_sub_name)`);
   // With the places of their projects it counts: the unit's province (a province the data has no
   // projects in names nothing: no row), or, for a unit without one, any (null too).
-  await db.run(`CREATE OR REPLACE TEMP TABLE unit_links AS
+  await db.run(`CREATE OR REPLACE TABLE unit_links AS
     SELECT m.k, m.agency_id, pr.province_id, true AS placed
     FROM unit_members m JOIN provinces pr ON pr.province_name = m.province
     UNION ALL

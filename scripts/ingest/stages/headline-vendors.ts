@@ -36,7 +36,7 @@ export async function writeVendorViews(
   db.stage('writing the headline files of busy vendors');
   const total = await db.scalar(`SELECT count(*) FROM contracts WHERE vendor_id IS NOT NULL`);
   const min = Math.max(BUSY_VENDORS.min, Math.ceil(total * BUSY_VENDORS.share));
-  await db.run(`CREATE OR REPLACE TEMP TABLE busy_vendors AS
+  await db.run(`CREATE OR REPLACE TABLE busy_vendors AS
     SELECT vendor_id, v.vendor_key FROM vendors v JOIN (
       SELECT vendor_id, count(*) AS n FROM contracts WHERE vendor_id IS NOT NULL
       GROUP BY 1 HAVING count(*) >= ${min}) c USING (vendor_id)

@@ -26,15 +26,15 @@ export const FREQUENT_WORDS = { max: 128, share: 0.002, min: 100 };
  */
 export async function buildSearchIndex(db: StageDb): Promise<void> {
   db.stage('indexing words of project names');
-  await db.run(`CREATE OR REPLACE TEMP TABLE names AS
+  await db.run(`CREATE OR REPLACE TABLE names AS
     SELECT row_number() OVER (ORDER BY project_name)::INTEGER AS name_id, project_name
     FROM (SELECT DISTINCT project_name FROM details WHERE project_name IS NOT NULL)`);
   await db.conn.run(
-    `CREATE OR REPLACE TEMP TABLE name_words (name_id INTEGER, word VARCHAR, kind TINYINT)`,
+    `CREATE OR REPLACE TABLE name_words (name_id INTEGER, word VARCHAR, kind TINYINT)`,
   );
   const total = await db.scalar(`SELECT count(*) FROM names`);
   const batch = 100_000;
-  const app = await db.conn.createAppender('name_words', 'main', 'temp');
+  const app = await db.conn.createAppender('name_words');
   for (let lo = 1; lo <= total; lo += batch) {
     const rows = (
       await db.conn.runAndReadAll(
@@ -63,17 +63,17 @@ export async function buildSearchIndex(db: StageDb): Promise<void> {
     });
   }
   app.closeSync();
-  await db.run(`CREATE OR REPLACE TEMP TABLE search_postings AS
+  await db.run(`CREATE OR REPLACE TABLE search_postings AS
     SELECT w.word, w.kind, p.project_seq
     FROM details d JOIN projects p USING (project_id)
     JOIN names n USING (project_name) JOIN name_words w USING (name_id)`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE term_counts AS
+  await db.run(`CREATE OR REPLACE TABLE term_counts AS
     SELECT word AS term, kind, count(*)::INTEGER AS projects FROM search_postings GROUP BY 1, 2`);
   await frequentWords(db);
-  await db.run(`CREATE OR REPLACE TEMP TABLE search_terms AS
+  await db.run(`CREATE OR REPLACE TABLE search_terms AS
     SELECT term, kind, row_number() OVER (ORDER BY term, kind)::INTEGER AS term_id, projects
     FROM term_counts`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE search_postings AS
+  await db.run(`CREATE OR REPLACE TABLE search_postings AS
     SELECT t.term_id, p.project_seq
     FROM search_postings p JOIN search_terms t ON t.term = p.word AND t.kind = p.kind`);
   await db.conn.run(`DROP TABLE names; DROP TABLE name_words; DROP TABLE term_counts`);
@@ -100,9 +100,9 @@ async function frequentWords(db: StageDb): Promise<void> {
       return q.problem === null && q.words.length === 1 && q.words[0] === t;
     })
     .slice(0, FREQUENT_WORDS.max);
-  await db.conn.run(`CREATE OR REPLACE TEMP TABLE frequent_words
+  await db.conn.run(`CREATE OR REPLACE TABLE frequent_words
     (word_no INTEGER, word VARCHAR, sub BOOLEAN)`);
-  const app = await db.conn.createAppender('frequent_words', 'main', 'temp');
+  const app = await db.conn.createAppender('frequent_words');
   words.forEach((w, i) => {
     app.appendInteger(i);
     app.appendVarchar(w);
@@ -110,7 +110,7 @@ async function frequentWords(db: StageDb): Promise<void> {
     app.endRow();
   });
   app.closeSync();
-  await db.run(`CREATE OR REPLACE TEMP TABLE word_hits AS
+  await db.run(`CREATE OR REPLACE TABLE word_hits AS
     SELECT m.word_no, p.project_seq, CASE WHEN bool_or(m.whole) THEN 0 ELSE 1 END::TINYINT AS rank
     FROM search_postings p JOIN (
       SELECT w.word_no, t.term, t.kind, (t.kind = ${TERM_WORD} AND t.term = w.word) AS whole

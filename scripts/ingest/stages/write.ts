@@ -76,7 +76,7 @@ export async function writeTables(
       // stops it (the busiest vendor at the start of a shared file read 23 MB for its 9 MB).
       let parts = 1;
       if (total > max) {
-        await db.run(`CREATE OR REPLACE TEMP TABLE _cuts AS
+        await db.run(`CREATE OR REPLACE TABLE _cuts AS
           SELECT min(k) AS lo, max(k) AS hi FROM (
             SELECT k, seg, (sum(n) OVER (PARTITION BY seg ORDER BY k) - n) // ${max} AS sub FROM (
               SELECT k, n, sum(start::INTEGER) OVER (ORDER BY k) AS seg FROM (
@@ -84,7 +84,7 @@ export async function writeTables(
                 FROM (SELECT ${keys[0]} AS k, count(*) AS n FROM ${table} WHERE ${slice.where} GROUP BY 1))))
           GROUP BY seg, sub`);
         await db.run(
-          `CREATE OR REPLACE TEMP TABLE _cuts AS SELECT row_number() OVER (ORDER BY lo) - 1 AS part, lo, hi FROM _cuts`,
+          `CREATE OR REPLACE TABLE _cuts AS SELECT row_number() OVER (ORDER BY lo) - 1 AS part, lo, hi FROM _cuts`,
         );
         parts = await db.scalar(`SELECT count(*) FROM _cuts`);
       }
