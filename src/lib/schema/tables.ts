@@ -529,7 +529,7 @@ export const NO_STATISTICS: readonly string[] = ['project_name'];
  * before any row: an aggregate's counts and sums (every column but its ids, year and month), the
  * vendors' columns but their id (the file is ordered by it; names and TINs lie in any group), the
  * raw texts of `details`. At 6M rows the footers of `agg_place` 126 → 82 KB, `agg_vendor_place`
- * 217 → 172, `vendors` 34 → 13, `details` 112 → 37. A query filtering such a column reads
+ * 217 → 172, `vendors` 34 → 10, `details` 112 → 37. A query filtering such a column reads
  * every group, as it did: the ranges spanned them all.
  */
 export function noStatistics(table: TableName): string[] {
