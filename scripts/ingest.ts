@@ -9,7 +9,8 @@ import type { Manifest } from '../src/lib/schema/tables.ts';
 import { parseMaps } from './ingest/layout.ts';
 import { ingest, InputError, type IngestResult } from './ingest/run.ts';
 import { expandInputs, SourceError } from './ingest/sources.ts';
-import { DEFAULT_MEMORY_LIMIT, MEMORY_SIZE, type Progress } from './ingest/store.ts';
+import { DEFAULT_MEMORY_LIMIT, ingestThreads, MEMORY_SIZE } from './ingest/resources.ts';
+import type { Progress } from './ingest/store.ts';
 
 const HELP = `Usage: npm run ingest -- [options] PATH...
 
@@ -34,6 +35,8 @@ Options:
                             Example: --memory-limit 2GB on a machine with 4 GB
   --synthetic               mark the dataset as generated demo data (the site says so)
   -h, --help                this text
+
+Environment: INGEST_THREADS=N runs DuckDB on N threads (default 2).
 
 Examples:
   npm run ingest -- data/egp/
@@ -175,6 +178,7 @@ async function main(): Promise<number> {
   }
   let maps;
   try {
+    ingestThreads();
     maps = parseMaps(args.values.map);
   } catch (e) {
     console.error((e as Error).message);

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '../generate.ts';
-import { DEFAULT_MEMORY_LIMIT } from '../ingest/store.ts';
+import { DEFAULT_MEMORY_LIMIT } from '../ingest/resources.ts';
 import { parseCli } from '../lib/cli.ts';
 
 const { values } = parseCli(

@@ -34,7 +34,7 @@ export { LICENCE } from './snapshot.ts';
 /** DuckDB's memory limit, the files' row caps and the task size are the store's own options. */
 export interface IngestOptions extends Pick<
   StoreOptions,
-  'memoryLimit' | 'maxRowsPerFile' | 'topRows' | 'vendorTop' | 'smallTasks'
+  'memoryLimit' | 'maxRowsPerFile' | 'topRows' | 'vendorTop' | 'smallTasks' | 'threads'
 > {
   files: string[];
   out: string;

@@ -18,6 +18,7 @@ import { buildAggregates } from './stages/aggregates.ts';
 import type { Progress, StageDb } from './stages/db.ts';
 
 export type { Progress, WrittenFile } from './stages/db.ts';
+import { DEFAULT_MEMORY_LIMIT, ingestThreads } from './resources.ts';
 import { buildDimensions, buildVendors } from './stages/dimensions.ts';
 import { decideDuplicates } from './stages/duplicates.ts';
 import { buildFacts, qualityCounts } from './stages/facts.ts';
@@ -25,15 +26,6 @@ import { buildFlagBits } from './stages/flag-bits.ts';
 import { buildSearchIndex } from './stages/search-index.ts';
 import { writeHeadline } from './stages/headline.ts';
 import { writeTables } from './stages/write.ts';
-
-/**
- * What DuckDB may hold in memory before it spills to temporary disk. The process's peak is about
- * 0.7 GB above it at 6M rows and 1.2 GB above it at 21M; 3GB instead of 4GB cost no measurable
- * time at 6M and put the 21M peak at 4.2 GB instead of 6.2 GB (docs/benchmarks.md).
- */
-export const DEFAULT_MEMORY_LIMIT = '3GB';
-/** A memory size DuckDB accepts, as the CLI takes it: a number and MB or GB. */
-export const MEMORY_SIZE = /^\d+(\.\d+)?\s*(MB|GB)$/i;
 
 export interface StoreOptions {
   /** A scratch folder for the working database and spill files (removed by the caller). */
@@ -48,6 +40,7 @@ export interface StoreOptions {
   topRows?: number;
   /** Which vendors `vendor_top` holds and how many of their projects (default VENDOR_TOP; tests set less). */
   vendorTop?: typeof VENDOR_TOP;
+  /** DuckDB's threads (default: `ingestThreads()`). */
   threads?: number;
   /** Scan in 2,048-row tasks (`PRAGMA verify_parallelism`): small inputs use every thread (tests). */
   smallTasks?: boolean;
@@ -136,7 +129,7 @@ export class Store {
   static async open(opts: StoreOptions): Promise<Store> {
     await mkdir(path.join(opts.workDir, 'spill'), { recursive: true });
     const db = await DuckDBInstance.create(path.join(opts.workDir, 'work.duckdb'), {
-      threads: String(opts.threads ?? 2),
+      threads: String(ingestThreads(opts.threads)),
       memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       temp_directory: path.join(opts.workDir, 'spill'),
       preserve_insertion_order: 'true',

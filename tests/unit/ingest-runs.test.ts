@@ -93,14 +93,21 @@ describe('bad input', () => {
   it('the CLI tells usage errors, input errors and partial success apart by exit code', async () => {
     const { file } = await badFile();
     const out = path.join(dir, 'cli');
-    const cli = (...args: string[]) =>
+    const cli = (...args: string[]) => cliWith({}, ...args);
+    const cliWith = (env: Record<string, string>, ...args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts', '--no-cache', ...args], {
         cwd: ROOT,
         encoding: 'utf8',
+        env: { ...process.env, ...env },
       });
     const usage = cli('--out', out, '--memory-limit', 'lots', file);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('--memory-limit takes a size such as 3GB');
+    const threads = cliWith({ INGEST_THREADS: 'two' }, '--out', out, file);
+    expect(threads.status).toBe(2);
+    expect(threads.stderr).toContain(
+      'INGEST_THREADS takes a whole number of threads such as 4, not "two"',
+    );
     expect(existsSync(path.join(out, 'manifest.json'))).toBe(false);
     const missing = cli('--out', out, path.join(dir, 'no-such-file.csv'));
     expect(missing.status).toBe(3);
