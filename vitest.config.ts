@@ -13,6 +13,9 @@ pruneFixtures(`${TMP}/fixtures`, process.env.FIXTURE_KEY);
 // worker and every CLI the tests start.
 process.env.TMPDIR = `${TMP}/os`;
 mkdirSync(process.env.TMPDIR, { recursive: true });
+// One DuckDB thread per ingest, in the workers and the CLIs they start (scripts/ingest/store.ts
+// `ingestThreads`): the two workers already fill both cores. The determinism test asks for two.
+process.env.INGEST_THREADS = '1';
 
 export default mergeConfig(
   app,

@@ -4,8 +4,13 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 let instance: Promise<DuckDBInstance> | null = null;
 let conn: Promise<DuckDBConnection> | null = null;
 
+/**
+ * One thread, as the site's DuckDB-WASM has: the tests' two workers already fill both cores, and a
+ * second thread here cost about 17% more CPU (headline, sql and export tests: 93 → 77 CPU
+ * seconds, 54 → 48 s; docs/benchmarks.md, the test suite).
+ */
 function db(): Promise<DuckDBInstance> {
-  instance ??= DuckDBInstance.create(':memory:');
+  instance ??= DuckDBInstance.create(':memory:', { threads: '1' });
   return instance;
 }
 

@@ -248,9 +248,10 @@ describe('determinism', () => {
   it('gives the same snapshot id when DuckDB reads in parallel (regression: tied contract rows)', async () => {
     // Multi-contract projects tie on the sort keys and once came out in a different order each
     // run. Small scan tasks spread the 10k rows over both threads (without the tie-break every
-    // run of this test gave a different id: docs/benchmarks.md, the test suite).
+    // run of this test gave a different id: docs/benchmarks.md, the test suite); two threads,
+    // where the other tests' ingests have one (vitest.config.ts).
     const file = path.join(src, 'egp-demo-2566.csv');
-    const opts = { maps: new Map(), smallTasks: true };
+    const opts = { maps: new Map(), smallTasks: true, threads: 2 };
     const a = await ingest({ files: [file], out: path.join(dir, 'par-a'), ...opts });
     const b = await ingest({ files: [file], out: path.join(dir, 'par-b'), ...opts });
     expect(a.manifest.quality.multi_contract_projects).toBeGreaterThan(500);
