@@ -1,7 +1,8 @@
 /**
  * npm run ingest -- [--out DIR] [--map SOURCE=CANONICAL]... FILE|FOLDER...
  * See scripts/README.md. Exit codes: 0 published, every row written; 4 published, some rows
- * rejected (see rejects.csv) or some inputs empty; 2 usage error; 3 input error (nothing published).
+ * rejected (see rejects.csv) or some inputs empty; 2 usage error; 3 input error (nothing published);
+ * 1 DuckDB out of memory (nothing published) or a failure not foreseen.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,7 +46,8 @@ Examples:
   npm run ingest -- --add data/egp/2569-egp-contract-1.csv
 
 Exit codes: 0 all rows written · 4 published with some rows rejected or some inputs empty ·
-2 usage error · 3 input error (nothing published)`;
+2 usage error · 3 input error (nothing published) · 1 out of memory (nothing published; raise
+--memory-limit or set INGEST_THREADS=1)`;
 
 /**
  * On a terminal, one self-rewriting progress line (stage, percent, rows/s, ETA); elsewhere (CI,
@@ -211,14 +213,27 @@ async function main(): Promise<number> {
     report(result, args.values.out);
     return exitCode(manifest);
   } catch (e) {
-    if (e instanceof InputError) {
-      console.error(
-        `input error: ${e.message}\nnothing was published; the previous data is unchanged.`,
-      );
-      return 3;
-    }
-    throw e;
+    return failed(e, args.values['memory-limit']);
   }
+}
+
+/** A failed run's message and exit code; anything unforeseen is thrown on, with its stack. */
+function failed(e: unknown, memoryLimit: string): number {
+  if (e instanceof InputError) {
+    console.error(
+      `input error: ${e.message}\nnothing was published; the previous data is unchanged.`,
+    );
+    return 3;
+  }
+  if (e instanceof Error && /Out of Memory Error/.test(e.message)) {
+    console.error(
+      `${e.message}\n\nDuckDB ran out of memory within --memory-limit ${memoryLimit}; ` +
+        'nothing was published; the previous data is unchanged. Give it more (about 1.5 GB less ' +
+        'than the free RAM) or fewer threads (INGEST_THREADS=1).',
+    );
+    return 1;
+  }
+  throw e;
 }
 
 process.exitCode = await main();

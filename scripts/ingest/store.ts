@@ -19,6 +19,7 @@ import type { Progress, StageDb } from './stages/db.ts';
 
 export type { Progress, WrittenFile } from './stages/db.ts';
 import { DEFAULT_MEMORY_LIMIT, ingestThreads } from './resources.ts';
+import { timed } from './timed.ts';
 import { buildDimensions, buildVendors } from './stages/dimensions.ts';
 import { decideDuplicates } from './stages/duplicates.ts';
 import { buildFacts, qualityCounts } from './stages/facts.ts';
@@ -88,18 +89,9 @@ export class Store {
         }, 250)
       : null;
     try {
-      await this.conn.run(sql);
+      await timed(sql, () => this.conn.run(sql));
     } finally {
       if (timer) clearInterval(timer);
-      // INGEST_TIMING=1: each statement's time, the process's resident memory after it and its peak
-      // so far, and the statement's first words on stderr (where the time and the memory go).
-      if (process.env.INGEST_TIMING) {
-        const mb = (b: number) => Math.round(b / 2 ** 20);
-        console.error(
-          `  ${((Date.now() - started) / 1000).toFixed(1)} s  rss ${mb(process.memoryUsage.rss())} MB` +
-            ` (peak ${mb(process.resourceUsage().maxRSS * 1024)} MB)  ${sql.replace(/\s+/g, ' ').slice(0, 80)}`,
-        );
-      }
     }
   }
 
@@ -146,11 +138,12 @@ export class Store {
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {
-    return (await this.conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    const r = await timed(sql, () => this.conn.runAndReadAll(sql));
+    return r.getRowObjectsJson() as Record<string, unknown>[];
   }
 
   private async scalar(sql: string): Promise<number> {
-    return Number((await this.conn.runAndReadAll(sql)).getRowsJson()[0]![0]);
+    return Number((await timed(sql, () => this.conn.runAndReadAll(sql))).getRowsJson()[0]![0]);
   }
 
   /**

@@ -108,6 +108,11 @@ describe('bad input', () => {
     expect(threads.stderr).toContain(
       'INGEST_THREADS takes a whole number of threads such as 4, not "two"',
     );
+    // Out of memory: the statement named, what to change, nothing published.
+    const starved = cli('--out', out, '--memory-limit', '1MB', file);
+    expect(starved.status).toBe(1);
+    expect(starved.stderr).toMatch(/Out of Memory Error[^]*\(in the ingest's statement: \w+/);
+    expect(starved.stderr).toContain('DuckDB ran out of memory within --memory-limit 1MB');
     expect(existsSync(path.join(out, 'manifest.json'))).toBe(false);
     const missing = cli('--out', out, path.join(dir, 'no-such-file.csv'));
     expect(missing.status).toBe(3);
