@@ -16,10 +16,10 @@ import { CLEAN_COLUMNS, dictionarySql, f, normalizeSql } from './normalize.ts';
 import { ruleMacros, sqlString } from './rules.ts';
 import { buildAggregates } from './stages/aggregates.ts';
 import type { Progress, StageDb } from './stages/db.ts';
-
-export type { Progress, WrittenFile } from './stages/db.ts';
 import { DEFAULT_MEMORY_LIMIT, ingestThreads } from './resources.ts';
 import { timed } from './timed.ts';
+
+export type { Progress, WrittenFile } from './stages/db.ts';
 import { buildDimensions, buildVendors } from './stages/dimensions.ts';
 import { decideDuplicates } from './stages/duplicates.ts';
 import { buildFacts, qualityCounts } from './stages/facts.ts';
@@ -168,13 +168,13 @@ export class Store {
     // among the kept records: the same as row_number() over the file (checked on 545k rows) without
     // the single-threaded window that took half the load time.
     // Records DuckDB refused (bad quoting, too many fields): one reject per line.
-    await this.conn.run(`INSERT INTO clean BY NAME
+    await this.run(`INSERT INTO clean BY NAME
       SELECT ${srcIdx} AS src_idx, line, 'csv_syntax' AS reason, string_agg(DISTINCT error_message, '; ') AS message,
              any_value(csv_line) AS raw_line
       FROM rej_errors GROUP BY line`);
     // Good records' line numbers: the k-th good record follows every refused line l_j with
     // l_j - j < k (the rejects interleave with the records DuckDB kept).
-    await this.conn.run(`CREATE OR REPLACE TABLE bad AS
+    await this.run(`CREATE OR REPLACE TABLE bad AS
       SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j
       FROM (SELECT DISTINCT line FROM rej_errors)`);
     const nf = `CASE ${cols.map((_, i) => `WHEN c${width - i} IS NOT NULL THEN ${width - i}`).join(' ')} ELSE 0 END`;
@@ -200,7 +200,7 @@ export class Store {
     await this.clean(input, RAW_FROM_FIELDS(`list_slice([${cols.join(', ')}], 1, nf)`));
     const kept = await this.scalar(`SELECT count(*) FROM src`);
     const refused = await this.scalar(`SELECT count(DISTINCT line) FROM rej_errors`);
-    await this.conn.run(`DROP TABLE src; DROP TABLE bad`);
+    await this.run(`DROP TABLE src; DROP TABLE bad`);
     return kept + refused;
   }
 
@@ -213,7 +213,7 @@ export class Store {
 
   /** Save one source's cleaned rows (kept and rejected) for later runs (see run.ts, --add). */
   async saveSource(srcIdx: number, file: string): Promise<void> {
-    await this.conn
+    await this
       .run(`COPY (SELECT * EXCLUDE (src_idx) FROM clean WHERE src_idx = ${Number(srcIdx)} ORDER BY rowid)
       TO ${sqlString(file)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
   }
@@ -254,7 +254,7 @@ export class Store {
       'raw_line VARCHAR',
       ...CANONICAL_FIELDS.map((x) => `${f(x)} VARCHAR`),
     ];
-    await this.conn.run(`CREATE OR REPLACE TABLE jsrc (${cols.join(', ')});
+    await this.run(`CREATE OR REPLACE TABLE jsrc (${cols.join(', ')});
       CREATE OR REPLACE TABLE jrej (src_idx INTEGER, line BIGINT, reason VARCHAR, message VARCHAR, raw_line VARCHAR)`);
     const app = await this.conn.createAppender('jsrc');
     const rej = await this.conn.createAppender('jrej');
@@ -282,11 +282,11 @@ export class Store {
     }
     app.closeSync();
     rej.closeSync();
-    await this.conn.run(`INSERT INTO clean BY NAME
+    await this.run(`INSERT INTO clean BY NAME
       SELECT src_idx, line, reason, message, raw_line FROM jrej`);
     const input = `(SELECT NULL::VARCHAR AS shape_error, * FROM jsrc)`;
     await this.clean(input, 'raw_line');
-    await this.conn.run(`DROP TABLE jsrc; DROP TABLE jrej`);
+    await this.run(`DROP TABLE jsrc; DROP TABLE jrej`);
     return n;
   }
 
@@ -356,7 +356,7 @@ export class Store {
   /** Every rejected row: source, line, reason, message and the raw text. */
   async writeRejects(file: string, sourceNames: readonly string[]): Promise<void> {
     const names = namesList(sourceNames);
-    await this.conn.run(`COPY (
+    await this.run(`COPY (
         SELECT ${names}[src_idx + 1] AS source_file, line, reason, message, raw_line AS raw FROM (
           SELECT src_idx, line, reason, message, raw_line FROM clean WHERE reason IS NOT NULL)
         ORDER BY src_idx, line

@@ -6,12 +6,12 @@
  */
 export async function timed<T>(sql: string, f: () => Promise<T>): Promise<T> {
   const started = Date.now();
-  const head = sql.replace(/\s+/g, ' ').trim();
+  const head = (n: number) => sql.replace(/\s+/g, ' ').trim().slice(0, n);
   try {
     return await f();
   } catch (e) {
     if (!(e instanceof Error)) throw e;
-    throw new Error(`${e.message}\n(in the ingest's statement: ${head.slice(0, 200)} …)`, {
+    throw new Error(`${e.message}\n(in the ingest's statement: ${head(200)} …)`, {
       cause: e,
     });
   } finally {
@@ -19,7 +19,7 @@ export async function timed<T>(sql: string, f: () => Promise<T>): Promise<T> {
       const mb = (b: number) => Math.round(b / 2 ** 20);
       console.error(
         `  ${((Date.now() - started) / 1000).toFixed(1)} s  rss ${mb(process.memoryUsage.rss())} MB` +
-          ` (peak ${mb(process.resourceUsage().maxRSS * 1024)} MB)  ${head.slice(0, 80)}`,
+          ` (peak ${mb(process.resourceUsage().maxRSS * 1024)} MB)  ${head(80)}`,
       );
     }
   }

@@ -112,5 +112,5 @@ export async function writeUnits(
     };
     w.write(headlinePath.unit(k), file);
   }
-  await db.conn.run(`DROP TABLE unit_links; DROP TABLE unit_members`);
+  await db.run(`DROP TABLE unit_links; DROP TABLE unit_members`);
 }

@@ -59,6 +59,6 @@ export async function writeVendorViews(
     const [fy, key] = [Number(k.slice(0, at)), k.slice(at + 1)];
     w.write(headlinePath.vendorViewYear(await agencyFileKey(key), fy), viewFile(key, fy, rows));
   }
-  await db.conn.run(`DROP TABLE busy_vendors`);
+  await db.run(`DROP TABLE busy_vendors`);
   return new Set(busy.map((r) => Number(r.vendor_id)));
 }

@@ -29,9 +29,7 @@ export async function buildSearchIndex(db: StageDb): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE names AS
     SELECT row_number() OVER (ORDER BY project_name)::INTEGER AS name_id, project_name
     FROM (SELECT DISTINCT project_name FROM details WHERE project_name IS NOT NULL)`);
-  await db.conn.run(
-    `CREATE OR REPLACE TABLE name_words (name_id INTEGER, word VARCHAR, kind TINYINT)`,
-  );
+  await db.run(`CREATE OR REPLACE TABLE name_words (name_id INTEGER, word VARCHAR, kind TINYINT)`);
   const total = await db.scalar(`SELECT count(*) FROM names`);
   const batch = 100_000;
   const app = await db.conn.createAppender('name_words');
@@ -76,7 +74,7 @@ export async function buildSearchIndex(db: StageDb): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE search_postings AS
     SELECT t.term_id, p.project_seq
     FROM search_postings p JOIN search_terms t ON t.term = p.word AND t.kind = p.kind`);
-  await db.conn.run(`DROP TABLE names; DROP TABLE name_words; DROP TABLE term_counts`);
+  await db.run(`DROP TABLE names; DROP TABLE name_words; DROP TABLE term_counts`);
 }
 
 /**
@@ -100,7 +98,7 @@ async function frequentWords(db: StageDb): Promise<void> {
       return q.problem === null && q.words.length === 1 && q.words[0] === t;
     })
     .slice(0, FREQUENT_WORDS.max);
-  await db.conn.run(`CREATE OR REPLACE TABLE frequent_words
+  await db.run(`CREATE OR REPLACE TABLE frequent_words
     (word_no INTEGER, word VARCHAR, sub BOOLEAN)`);
   const app = await db.conn.createAppender('frequent_words');
   words.forEach((w, i) => {
