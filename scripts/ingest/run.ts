@@ -34,7 +34,13 @@ export { LICENCE } from './snapshot.ts';
 /** DuckDB's memory limit, the files' row caps and the task size are the store's own options. */
 export interface IngestOptions extends Pick<
   StoreOptions,
-  'memoryLimit' | 'maxRowsPerFile' | 'topRows' | 'vendorTop' | 'smallTasks' | 'threads'
+  | 'memoryLimit'
+  | 'maxRowsPerFile'
+  | 'topRows'
+  | 'provinceTopRows'
+  | 'vendorTop'
+  | 'smallTasks'
+  | 'threads'
 > {
   files: string[];
   out: string;
@@ -181,6 +187,7 @@ function optionsOf(opts: IngestOptions): unknown {
     synthetic: opts.synthetic ?? false,
     maxRowsPerFile: opts.maxRowsPerFile ?? null,
     topRows: opts.topRows ?? null,
+    provinceTopRows: opts.provinceTopRows ?? null,
     vendorTop: opts.vendorTop ?? null,
   };
 }

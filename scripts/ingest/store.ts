@@ -39,6 +39,8 @@ export interface StoreOptions {
   maxRowsPerFile?: Partial<Record<TableName, number>>;
   /** How many projects `projects_top` holds (default TOP_ROWS; tests set less). */
   topRows?: number;
+  /** How many of each province's `projects_top_province` holds (default PROVINCE_TOP_ROWS; tests set less). */
+  provinceTopRows?: number;
   /** Which vendors `vendor_top` holds and how many of their projects (default VENDOR_TOP; tests set less). */
   vendorTop?: typeof VENDOR_TOP;
   /** DuckDB's threads (default: `ingestThreads()`). */
@@ -62,7 +64,10 @@ export class Store {
   private constructor(
     private readonly conn: DuckDBConnection,
     private readonly onProgress?: (p: Progress) => void,
-    private readonly sizes: Pick<StoreOptions, 'maxRowsPerFile' | 'topRows' | 'vendorTop'> = {},
+    private readonly sizes: Pick<
+      StoreOptions,
+      'maxRowsPerFile' | 'topRows' | 'provinceTopRows' | 'vendorTop'
+    > = {},
   ) {
     this.db = {
       conn,
@@ -372,8 +377,8 @@ export class Store {
   async writeParquet(dir: string) {
     await buildSearchIndex(this.db);
     await buildFlagBits(this.db);
-    const { maxRowsPerFile, topRows, vendorTop } = this.sizes;
-    await buildAggregates(this.db, topRows, vendorTop);
+    const { maxRowsPerFile, ...sizes } = this.sizes;
+    await buildAggregates(this.db, sizes);
     const files = await writeTables(this.db, dir, maxRowsPerFile);
     return { files, headline: await writeHeadline(this.db, path.join(dir, 'headline')) };
   }

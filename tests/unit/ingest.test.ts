@@ -33,8 +33,8 @@ import {
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
 import { site, topAndProjects } from '../helpers/site';
 import { filterCases } from '../helpers/expected';
-import { NO_FILTERS } from '../../src/lib/query/filters';
-import { COPY_SORTS, orderFiles, topAnswers } from '../../src/lib/query/page-sql';
+import { DEFAULT_SORT, NO_FILTERS } from '../../src/lib/query/filters';
+import { COPY_SORTS, orderFiles, provinceTopPage, topAnswers } from '../../src/lib/query/page-sql';
 
 const dir = path.join(TMP, 'unit-ingest');
 
@@ -465,6 +465,7 @@ describe('generated data against its ground truth', () => {
   /** One ingest of the set with small files for the tables the next tests cut. */
   const max = 1000;
   const TOP = 500;
+  const PROVINCE_TOP = 100;
   let cutRun: Promise<string> | null = null;
   const smallFiles = () =>
     (cutRun ??= (async () => {
@@ -473,8 +474,14 @@ describe('generated data against its ground truth', () => {
         files: csvs(),
         out: small,
         maps: new Map(),
-        maxRowsPerFile: { contracts_by_vendor: max, details: 300, project_names: 300 },
+        maxRowsPerFile: {
+          contracts_by_vendor: max,
+          details: 300,
+          project_names: 300,
+          projects_top_province: 3 * PROVINCE_TOP,
+        },
         topRows: TOP,
+        provinceTopRows: PROVINCE_TOP,
       });
       return small;
     })());
@@ -576,6 +583,78 @@ describe('generated data against its ground truth', () => {
     }
     expect(answered.copy).toBeGreaterThan(5 * COPY_SORTS.length);
     expect(answered.projects).toBeGreaterThan(5 * COPY_SORTS.length);
+  });
+
+  it("keeps each province's first projects of the default order, and pages one province's views from them", async () => {
+    const small = await smallFiles();
+    const s = await site(small);
+    // Each province's first PROVINCE_TOP projects (or all it has), in files between provinces.
+    const copy =
+      await rows(`SELECT filename, province_id, count(*)::INTEGER AS n, max(rank) AS last,
+        list(project_seq ORDER BY rank) AS seqs
+      FROM read_parquet(${files(small, s.m, 'projects_top_province')}, filename = true) GROUP BY 1, 2 ORDER BY 2`);
+    const first = await rows(`SELECT province_id, least(count(*), ${PROVINCE_TOP})::INTEGER AS n,
+        list(project_seq ORDER BY budget DESC NULLS LAST, project_id)[1:${PROVINCE_TOP}] AS seqs
+      FROM read_parquet(${files(small, s.m, 'projects')}) WHERE province_id IS NOT NULL GROUP BY 1 ORDER BY 1`);
+    expect(copy.map((x) => [x.province_id, x.n, x.seqs])).toEqual(
+      first.map((x) => [x.province_id, x.n, x.seqs]),
+    );
+    const parts = tableFiles(s.m, 'projects_top_province');
+    expect(parts.length).toBeGreaterThan(2);
+    for (const x of copy) {
+      const part = parts.find((f) => x.filename === path.join(small, f.path))!;
+      const id = Number(x.province_id);
+      expect([id >= Number(part.key_min), id <= Number(part.key_max)]).toEqual([true, true]);
+    }
+    // The busiest province's views: from its first projects when they hold the page, else null
+    // (the table then asks the ordered copy or the projects), and equal to the projects' page.
+    const [busy] =
+      await rows(`SELECT p.province_name, x.province_id FROM read_parquet(${files(small, s.m, 'projects')}) x
+      JOIN read_parquet(${files(small, s.m, 'provinces')}) p USING (province_id)
+      GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`);
+    const [type] =
+      await rows(`SELECT t.type_name, x.fiscal_year FROM read_parquet(${files(small, s.m, 'projects')}) x
+      JOIN read_parquet(${files(small, s.m, 'project_types')}) t USING (type_id)
+      WHERE province_id = ${Number(busy!.province_id)} GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT 1`);
+    const province = [String(busy!.province_name)];
+    const fy = [Number(type!.fiscal_year)];
+    const cases = [
+      { province },
+      { province, fy },
+      { province, type: [String(type!.type_name)] },
+      { province, fy, type: [String(type!.type_name)] },
+      { province, method: ['specific'] },
+      { province, min: 100_000 },
+    ];
+    const answered = { province: 0, other: 0 };
+    for (const c of cases) {
+      const r = await s.resolve({ ...NO_FILTERS, ...c });
+      expect(topAnswers(r)).toBe(true);
+      for (const offset of [0, 20, PROVINCE_TOP - 40, PROVINCE_TOP]) {
+        const { projects } = await topAndProjects(s, r, DEFAULT_SORT, offset);
+        const page = await provinceTopPage(s.ask, {
+          m: s.m,
+          r,
+          sort: DEFAULT_SORT,
+          limit: 50,
+          offset,
+        });
+        if (page) expect({ c, offset, page }).toEqual({ c, offset, page: projects });
+        answered[page ? 'province' : 'other']++;
+      }
+      // Another order, or the province among others, is not its to answer.
+      for (const of of [
+        { r, sort: 'budget' as const },
+        {
+          r: { ...r, province: { ids: [...r.province!.ids, 0], nulls: false } },
+          sort: DEFAULT_SORT,
+        },
+      ])
+        expect(await provinceTopPage(s.ask, { m: s.m, ...of, limit: 50, offset: 0 })).toBeNull();
+    }
+    // Its whole first pages, and a page past what it holds: not.
+    expect(answered.province).toBeGreaterThan(3);
+    expect(answered.other).toBeGreaterThan(cases.length);
   });
 
   it('writes each name beside its details: the same files, seq ranges and rows', async () => {

@@ -37,6 +37,7 @@ import {
   COPY_SORTS,
   rowsSql,
   topAnswers,
+  provinceTopPage,
   topPage,
   yearAnswers,
   vendorTopPage,
@@ -599,6 +600,7 @@ describe('explorer SQL on native DuckDB', () => {
     it(`pages every order from the ordered copy as from the projects, names included (${label})`, async () => {
       const s = get();
       let used = 0;
+      let byProvince = 0;
       // The sets are smaller than TOP_ROWS: each order's copy holds every project and answers
       // every page.
       const copies = tableFiles(s.m, 'projects_top');
@@ -614,6 +616,13 @@ describe('explorer SQL on native DuckDB', () => {
           for (const offset of deep ? [0, 50, 1000, s.m.counts.projects] : [0]) {
             const { top, projects } = await topAndProjects(s, r, sort, offset);
             expect({ sort, c, offset, top }).toEqual({ sort, c, offset, top: projects });
+            // One province's first projects (the sets' provinces have fewer than it holds).
+            const of = { m: s.m, r, sort, limit: 50, offset };
+            const province = await provinceTopPage(s.ask, of);
+            if (province) {
+              expect({ c, offset, province }).toEqual({ c, offset, province: projects });
+              byProvince++;
+            }
             // Scanned in spans of a few ranks (at 6M, 8,192, then wider): the same first pages.
             if (offset > 50 || activeDims(r).length === 0) continue;
             const spans = await topPage(s.ask, { m: s.m, r, sort, limit: 50, offset }, [7, 30]);
@@ -622,6 +631,7 @@ describe('explorer SQL on native DuckDB', () => {
         }
       }
       expect(used).toBeGreaterThan(15);
+      expect(byProvince).toBeGreaterThan(0);
     });
 
     it(`pages the year orders from the facts as the sorted projects, reading only the years the page is in (${label})`, async () => {

@@ -2,12 +2,13 @@
  * Stage: the vendor copy of the contracts, the first projects in each order and the
  * pre-aggregates the explorer plans on.
  */
-import type { Sort } from '../../../src/lib/query/filters/model.ts';
+import { DEFAULT_SORT, type Sort } from '../../../src/lib/query/filters/model.ts';
 import { COPY_SORTS, SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
 import { LINKED_LISTED, LINKED_ORDER } from '../../../src/lib/query/profile.ts';
 import { FLAG_BIT_COLUMNS } from '../../../src/lib/query/flag-bits.ts';
 import {
   FLAG_BITS,
+  PROVINCE_TOP_ROWS,
   TABLES,
   TOP_ROWS,
   VENDOR_FLAG_COUNTS,
@@ -17,12 +18,16 @@ import { flagCountsSql } from './flag-bits.ts';
 import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
 
+/** How many first projects the copies hold (the defaults; tests set less). */
+export interface CopySizes {
+  topRows?: number;
+  provinceTopRows?: number;
+  vendorTop?: typeof VENDOR_TOP;
+}
+
 /** The narrow vendor copy and the pre-aggregates, from the built tables. */
-export async function buildAggregates(
-  db: StageDb,
-  topRows = TOP_ROWS,
-  vendorTop = VENDOR_TOP,
-): Promise<void> {
+export async function buildAggregates(db: StageDb, sizes: CopySizes = {}): Promise<void> {
+  const { topRows = TOP_ROWS, provinceTopRows = PROVINCE_TOP_ROWS, vendorTop = VENDOR_TOP } = sizes;
   db.stage('building the vendor copy and the pre-aggregates');
   // The project's name and flags (stages/flag-bits.ts) beside each of its contracts.
   const fromProject = new Set<string>(FLAG_BITS);
@@ -36,6 +41,7 @@ export async function buildAggregates(
     WHERE c.vendor_id IS NOT NULL`);
   await busyVendors(db, vendorTop.over);
   await firstProjects(db, topRows, vendorTop);
+  await provincesFirstProjects(db, provinceTopRows);
   // Discount against the reference price counts only projects that have both amounts.
   const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
     coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;
@@ -177,6 +183,24 @@ async function firstProjects(
                           ${TABLES.vendor_linked.slice(2).join(', ')}
                    FROM contracts_by_vendor WHERE vendor_match > 0 AND vendor_id IN (SELECT vendor_id FROM busy_vendors))
     WHERE rank <= ${Number(LINKED_LISTED)}`);
+}
+
+/**
+ * Each province's first projects in the table's default order (`projects_top_province`): a page
+ * of one province and other project columns reads its province's rows only.
+ */
+async function provincesFirstProjects(db: StageDb, rows: number): Promise<void> {
+  const cols = TABLES.projects_top_province.filter(
+    (c) => c !== 'province_id' && c !== 'rank' && c !== 'project_name',
+  );
+  await db.run(`CREATE OR REPLACE TABLE projects_top_province AS
+    SELECT t.*, n.project_name FROM (
+      SELECT * FROM (SELECT province_id,
+          row_number() OVER (PARTITION BY province_id ORDER BY ${SORT_ORDER[DEFAULT_SORT]})::INTEGER AS rank,
+          ${cols.join(', ')}
+        FROM projects WHERE province_id IS NOT NULL)
+      WHERE rank <= ${Number(rows)}) t
+    LEFT JOIN project_names n USING (project_seq)`);
 }
 
 /**

@@ -3,6 +3,7 @@ import { sourceFiles, type Row } from '../query/aggregate';
 import type { Sort } from '../query/filters';
 import { vendorNamesSql } from '../query/lookups';
 import {
+  provinceTopPage,
   rowsSql,
   topAnswers,
   topPage,
@@ -37,8 +38,11 @@ export async function pageRows(
   // (The view's projects per year, where the headline files gave them: a year order's page
   // starts from them.)
   const of = { m, r, sort, limit: PAGE_SIZE, offset, years };
-  // (A busy vendor's pages from its own first projects in each order, schema 30.)
-  const ranked = topAnswers(r) ? await topPage(ask, of) : await vendorTopPage(ask, of);
+  // (One province's from its own first projects in the default order, schema 37; a busy
+  // vendor's from its own first projects in each order, schema 30.)
+  const ranked = topAnswers(r)
+    ? ((await provinceTopPage(ask, of)) ?? (await topPage(ask, of)))
+    : await vendorTopPage(ask, of);
   const source = rowSource(r);
   const files = ranked ? [] : sourceFiles(m, source, r);
   if (!ranked && files.length === 0) return [];

@@ -1,7 +1,7 @@
 /** The results table's SQL: one page of projects in the chosen order. */
 import { tableFiles, type Manifest, type ManifestFile, type TableName } from '../schema/tables';
 import { aggregateWith, busyVendor, sourceFiles, type Ask, type Row } from './aggregate';
-import type { Sort } from './filters';
+import { DEFAULT_SORT, type Sort } from './filters';
 import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source } from './plan';
 import { inList, parquet, sqlNumber, type Sql } from './sql';
 import { rankJoin, where } from './where';
@@ -215,6 +215,37 @@ export async function topPage(
   }
   if (ranks.length < limit && !whole) return null;
   return ranks.length ? ask(topRowsSql(files, ranks), files) : [];
+}
+
+/**
+ * A page of a view of one province in the default order from that province's first projects
+ * (`projects_top_province`, schema 37), or null when they do not hold it: another order, several
+ * provinces or none, a snapshot without the table, or fewer matches among them than the page
+ * needs (then `topPage`). The caller has checked that the copies answer the filters
+ * (`topAnswers`): the table has every column they filter.
+ */
+export async function provinceTopPage(
+  ask: Ask,
+  { m, r, sort, limit, offset }: PageOf,
+): Promise<Row[] | null> {
+  const p = r.province;
+  if (sort !== DEFAULT_SORT || !p || p.nulls || p.ids.length !== 1) return null;
+  const id = p.ids[0]!;
+  const files = tableFiles(m, 'projects_top_province').filter(
+    (f) => id >= Number(f.key_min) && id <= Number(f.key_max),
+  );
+  if (files.length === 0) return null;
+  const w = where('projects_top', r);
+  const rows = await ask(
+    {
+      sql: `SELECT ${TOP_COLUMNS} FROM ${parquet(files)} ${w.sql}
+        ORDER BY rank LIMIT ${sqlNumber(limit)} OFFSET ${sqlNumber(offset)}`,
+      params: w.params,
+    },
+    files,
+  );
+  // Matches past the ones it holds may come before the rows a short page lacks.
+  return rows.length === limit ? rows : null;
 }
 
 /**

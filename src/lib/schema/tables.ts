@@ -6,7 +6,7 @@
 import type { HeadlineInfo } from '../headline/files';
 import { FLAG_IDS, type FlagId } from '../query/flag-defs';
 
-export const SCHEMA_VERSION = 36;
+export const SCHEMA_VERSION = 37;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -180,6 +180,26 @@ export const TABLES = {
     'project_seq',
     'project_id',
     ...PROJECT_FILTERS,
+    'budget',
+    'agreed',
+    'contract_count',
+    'project_name',
+  ],
+  /**
+   * Each province's first `PROVINCE_TOP_ROWS` projects in the table's default order (budget,
+   * largest first; schema 37), ordered by province, then `rank` (the place in that order within
+   * the province, from 1), with what the table shows and filters by, names included. A page of a
+   * view of one province and other project columns (a year, a type, a method …) in that order
+   * reads its province's few row groups: in `projects_top` such matches lie far apart (a province
+   * and a type in one year: 50 rows in as many row groups, 1.5 MB at 6M rows). Split into files
+   * by ranges of provinces (the manifest's `key_min` and `key_max`).
+   */
+  projects_top_province: [
+    'province_id',
+    'rank',
+    'project_seq',
+    'project_id',
+    ...PROJECT_FILTERS.filter((c) => c !== 'province_id'),
     'budget',
     'agreed',
     'contract_count',
@@ -475,6 +495,7 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   contracts_by_vendor: 'key',
   projects_top: 'value',
   projects_top_filters: 'value',
+  projects_top_province: 'key',
   vendor_top: 'key',
   vendor_linked: 'single',
   search_terms: 'single',
@@ -557,6 +578,8 @@ export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   // file). A vendor's contracts stay in one file, so the busiest vendors get files of their own.
   contracts_by_vendor: 500_000,
   search_postings: 16_000_000,
+  // Eight provinces' first projects a file at most: a province's page reads one file's footer.
+  projects_top_province: 65_536,
 };
 
 /**
@@ -602,6 +625,8 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   projects_top: 2048,
   // The first span a filtered page scans (page-sql.ts SPANS) is one group.
   projects_top_filters: 8192,
+  // A province's first projects: four groups of ~60 KB at 6M rows.
+  projects_top_province: 2048,
   // A page of a vendor's order: one small group.
   vendor_top: 2048,
   search_postings: 65536,
@@ -631,6 +656,13 @@ const OWN_FILE_ROW_GROUP: Partial<Record<TableName, number>> = {
  * projects.
  */
 export const TOP_ROWS = 262_144;
+
+/**
+ * How many projects `projects_top_province` holds of each province (164 pages of 50): a page of
+ * a province and a type in one year finds its 50 among them (about one in 55 at 6M rows). A page
+ * with fewer matches among them reads `projects_top`, or the projects.
+ */
+export const PROVINCE_TOP_ROWS = 8_192;
 
 /**
  * The vendors `vendor_top` holds (more than `over` projects: two row groups of the vendor copy,
