@@ -417,6 +417,46 @@ describe('explorer controls', () => {
     await page.close();
   });
 
+  it("sorts and pages a view the engine computes by asking only for the table's rows", async () => {
+    // A province and a method: no headline file answers it, so the engine computes its numbers.
+    const [busiest] = await rows(
+      `SELECT v.province_name FROM ${table(DEMO_DATA, 'projects')} p
+       JOIN ${table(DEMO_DATA, 'provinces')} v USING (province_id)
+       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const f = { province: [String(busiest!.province_name)], method: ['specific'] };
+    const { page } = await view(url({}));
+    // From now on the page records its queries (as bench:explore --queries does).
+    const asked = () =>
+      page.evaluate(() =>
+        ((globalThis as { __queryTimes?: { sql: string }[] }).__queryTimes ?? [])
+          .splice(0)
+          .map((q) => q.sql),
+      );
+    await page.evaluate(() => ((globalThis as { __queryTimes?: unknown[] }).__queryTimes = []));
+    try {
+      await visit(page, url(f));
+      const first = await asked();
+      const expected = await expectedTotals(DEMO_DATA, f);
+      expect(await values(page)).toEqual(expected);
+      expect(first.length).toBeGreaterThan(3);
+      for (const other of [{ sort: 'budget' as const }, { sort: 'fy' as const, page: 2 }]) {
+        await visit(page, url({ ...f, ...other }));
+        // The rows of this page (and their names); none of the totals', facets' or charts'
+        // queries again.
+        const again = await asked();
+        expect(again.length).toBeGreaterThan(0);
+        expect({ other, again: again.filter((q) => first.includes(q)) }).toEqual({
+          other,
+          again: [],
+        });
+        expect(await values(page)).toEqual(expected);
+      }
+    } finally {
+      await page.evaluate(() => delete (globalThis as { __queryTimes?: unknown }).__queryTimes);
+    }
+  });
+
   it('picks an agency from the suggestions: name, sub-unit and province in the URL', async () => {
     const shared = await sharedAgencyName(DEMO_DATA);
     const { page } = await view(url({}));

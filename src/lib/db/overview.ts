@@ -10,15 +10,26 @@ import { overviewRows, shapeOverview, type Overview } from '../query/overview';
 import type { Resolved } from '../query/plan';
 import { wholeAgencies, type WholeAgency } from '../query/whole-agencies';
 import type { Manifest } from '../schema/tables';
+import { Memo, memoKey } from './cache';
 import { ask, dimensions, namesById } from './lookup';
 
 export type { Charts, FacetItem, Facets, Overview, OverviewRows, Totals } from '../query/overview';
 
-export async function overview(m: Manifest, r: Resolved): Promise<Overview> {
-  const d = await dimensions(m);
-  return shapeOverview(d, await overviewRows(ask, m, r), (table, ids) =>
-    namesById<Row>(m, table, table === 'agencies' ? 'agency_id' : 'vendor_id', ids),
-  );
+/**
+ * A view's overview, per snapshot and resolved filters: the table's order and page are not
+ * among them, so sorting or paging a view asks only for its rows. (A search's, a flag's or the
+ * first-seen filter's hits table is named from its inputs: the same name holds the same hits.)
+ */
+const overviews = new Memo<Overview>(200);
+
+export function overview(m: Manifest, r: Resolved): Promise<Overview> {
+  overviews.trim();
+  return overviews.get(memoKey(m.snapshot_id, r), async () => {
+    const d = await dimensions(m);
+    return shapeOverview(d, await overviewRows(ask, m, r), (table, ids) =>
+      namesById<Row>(m, table, table === 'agencies' ? 'agency_id' : 'vendor_id', ids),
+    );
+  });
 }
 
 /** The view's largest agencies at the agency level, every unit of a name summed (#21). */
