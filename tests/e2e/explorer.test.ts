@@ -440,16 +440,50 @@ describe('explorer controls', () => {
       const expected = await expectedTotals(DEMO_DATA, f);
       expect(await values(page)).toEqual(expected);
       expect(first.length).toBeGreaterThan(3);
-      for (const other of [{ sort: 'budget' as const }, { sort: 'fy' as const, page: 2 }]) {
+      // The year order's page that holds the first year's last project and the next's first.
+      const [firstYear] = await rows(
+        `SELECT count(*)::INTEGER AS n FROM ${table(DEMO_DATA, 'projects')} p
+         JOIN ${table(DEMO_DATA, 'provinces')} v USING (province_id)
+         JOIN ${table(DEMO_DATA, 'methods')} m USING (method_id)
+         WHERE v.province_name = ? AND m.method_bucket = 'specific'
+         GROUP BY p.fiscal_year ORDER BY p.fiscal_year LIMIT 1`,
+        f.province,
+      );
+      const across = Math.floor(Number(firstYear!.n) / 50) + 1;
+      const orders = [
+        {
+          other: { sort: 'budget' as const },
+          sql: 'p.budget ASC NULLS LAST, p.project_id LIMIT 50',
+        },
+        {
+          other: { sort: 'fy' as const, page: across },
+          sql: `p.fiscal_year, p.agency_id, p.project_id LIMIT 50 OFFSET ${(across - 1) * 50}`,
+        },
+      ];
+      for (const { other, sql } of orders) {
         await visit(page, url({ ...f, ...other }));
+        // The page's rows are native DuckDB's.
+        const want = await rows(
+          `SELECT p.project_id FROM ${table(DEMO_DATA, 'projects')} p
+           JOIN ${table(DEMO_DATA, 'provinces')} v USING (province_id)
+           JOIN ${table(DEMO_DATA, 'methods')} m USING (method_id)
+           WHERE v.province_name = ? AND m.method_bucket = 'specific' ORDER BY ${sql}`,
+          f.province,
+        );
+        expect(want.length).toBeGreaterThan(0);
+        const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+          trs.map((tr) => tr.getAttribute('data-project-id')),
+        );
+        expect({ other, shown }).toEqual({ other, shown: want.map((x) => x.project_id) });
         // The rows of this page (and their names); none of the totals', facets' or charts'
-        // queries again.
+        // queries again, and no count (a year order's counts per year are its year facet's).
         const again = await asked();
         expect(again.length).toBeGreaterThan(0);
-        expect({ other, again: again.filter((q) => first.includes(q)) }).toEqual({
+        expect({
           other,
-          again: [],
-        });
+          again: again.filter((q) => first.includes(q)),
+          grouped: again.filter((q) => /GROUP BY/i.test(q)),
+        }).toEqual({ other, again: [], grouped: [] });
         expect(await values(page)).toEqual(expected);
       }
     } finally {

@@ -19,6 +19,11 @@ export class Memo<T> {
     return this.map.has(key);
   }
 
+  /** What is kept (or being made) for the key, without making it. */
+  peek(key: string): Promise<T> | undefined {
+    return this.map.get(key);
+  }
+
   get(key: string, make: () => Promise<T>): Promise<T> {
     let p = this.map.get(key);
     if (!p) {

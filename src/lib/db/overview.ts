@@ -7,6 +7,7 @@
  */
 import type { Row } from '../query/aggregate';
 import { overviewRows, shapeOverview, type Overview } from '../query/overview';
+import type { YearCount } from '../query/page-sql';
 import type { Resolved } from '../query/plan';
 import { wholeAgencies, type WholeAgency } from '../query/whole-agencies';
 import type { Manifest } from '../schema/tables';
@@ -30,6 +31,19 @@ export function overview(m: Manifest, r: Resolved): Promise<Overview> {
       namesById<Row>(m, table, table === 'agencies' ? 'agency_id' : 'vendor_id', ids),
     );
   });
+}
+
+/**
+ * The view's projects per year from its overview's year facet, when this page has that overview
+ * already (the view was on screen, in another order or page): a page in a year order then asks
+ * no count of its own. The facet counts every year under the other filters; the view's are
+ * those of its years.
+ */
+export async function knownYears(m: Manifest, r: Resolved): Promise<YearCount[] | undefined> {
+  const fy = (await overviews.peek(memoKey(m.snapshot_id, r))?.catch(() => null))?.facets.fy;
+  return fy
+    ?.map((x) => ({ year: Number(x.value), n: x.projects }))
+    .filter((x) => r.fy.length === 0 || r.fy.includes(x.year));
 }
 
 /** The view's largest agencies at the agency level, every unit of a name summed (#21). */

@@ -15,7 +15,7 @@ import {
   suggestVendors,
   type Vendor,
 } from '../db/lookup';
-import { overview, type Charts, type Facets, type Totals } from '../db/overview';
+import { knownYears, overview, type Charts, type Facets, type Totals } from '../db/overview';
 import {
   flagCounts,
   knownSearch,
@@ -164,9 +164,12 @@ export class Explorer {
       if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);
       const { r, vendor, search, unknown } = await resolveFilters(m, f);
+      // The view's projects per year, where the files or this page's earlier overview of it
+      // give them (asked before this run's overview, which it would otherwise wait for).
+      const years = h?.years ?? (await knownYears(m, r));
       const [{ totals: t, facets: fc, charts: ch }, rows] = await Promise.all([
         h?.overview ?? overview(m, r),
-        h?.rows ?? pageRows(m, r, f.sort, f.page, h?.years),
+        h?.rows ?? pageRows(m, r, f.sort, f.page, years),
       ]);
       if (!current()) return;
       if (!early) performance.mark(MARK.headline);
