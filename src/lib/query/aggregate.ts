@@ -3,7 +3,7 @@
  * from the `ask` function it is given, so the site (DuckDB-WASM) and the tests (native DuckDB)
  * run the same code.
  */
-import { tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import { filesHolding, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
 import {
   aggregateSql,
   groupable,
@@ -58,9 +58,7 @@ export function sourceFiles(
   }
   const files = tableFiles(m, source);
   if (source !== 'contracts_by_vendor' || !r.vendor?.length) return files;
-  return files.filter((f) =>
-    r.vendor!.some((v) => v >= Number(f.key_min) && v <= Number(f.key_max)),
-  );
+  return filesHolding(files, r.vendor);
 }
 
 const isCount = (m: Measure) => m === 'projects' || m === 'contracts';

@@ -1,5 +1,11 @@
 /** The results table's SQL: one page of projects in the chosen order. */
-import { tableFiles, type Manifest, type ManifestFile, type TableName } from '../schema/tables';
+import {
+  filesHolding,
+  tableFiles,
+  type Manifest,
+  type ManifestFile,
+  type TableName,
+} from '../schema/tables';
 import { aggregateWith, busyVendor, sourceFiles, type Ask, type Row } from './aggregate';
 import { DEFAULT_SORT, type Sort } from './filters';
 import { activeDims, CONTRACT_ROWS, DIMS, rowSource, type Resolved, type Source } from './plan';
@@ -230,10 +236,7 @@ export async function provinceTopPage(
 ): Promise<Row[] | null> {
   const p = r.province;
   if (sort !== DEFAULT_SORT || !p || p.nulls || p.ids.length !== 1) return null;
-  const id = p.ids[0]!;
-  const files = tableFiles(m, 'projects_top_province').filter(
-    (f) => id >= Number(f.key_min) && id <= Number(f.key_max),
-  );
+  const files = filesHolding(tableFiles(m, 'projects_top_province'), p.ids);
   if (files.length === 0) return null;
   const w = where('projects_top', r);
   const rows = await ask(

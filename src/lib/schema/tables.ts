@@ -691,6 +691,14 @@ export interface ManifestFile {
   sha256: string;
 }
 
+/** The files of a table cut by key ranges (`key_min`..`key_max`) that hold any of these ids. */
+export function filesHolding(
+  files: readonly ManifestFile[],
+  ids: readonly number[],
+): ManifestFile[] {
+  return files.filter((f) => ids.some((v) => v >= Number(f.key_min) && v <= Number(f.key_max)));
+}
+
 /**
  * Fields a source may lack, by the table that holds them: the manifest counts, per fiscal year,
  * the rows that have each (`coverage`), so a filter or flag on a field a year lacks says so
