@@ -13,7 +13,7 @@ import { seenDate } from '../../scripts/ingest/stages/first-seen';
 import { hitsTable } from '../../src/lib/query/hits';
 import { NO_FILTERS, parseFilters } from '../../src/lib/query/filters';
 import { parquet } from '../../src/lib/query/sql';
-import { tableFiles, type Manifest, type Summary } from '../../src/lib/schema/tables';
+import { TABLES, tableFiles, type Manifest, type Summary } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { manifestOf, table } from '../helpers/expected';
@@ -69,6 +69,14 @@ describe('first_seen over two ingests into one folder', () => {
       snaps: 1,
       snap: m.snapshots![1]!.id,
     });
+    // The file's columns in the schema's order, the project id last (schema 38): a filter reads
+    // the three small columns of a row group together.
+    const [file] = tableFiles(m, 'first_seen');
+    const columns = await rows(
+      `SELECT name FROM parquet_schema(${lit(path.join(droneDir, file!.path))}) WHERE num_children IS NULL`,
+    );
+    expect(columns.map((c) => c.name)).toEqual([...TABLES.first_seen]);
+    expect(TABLES.first_seen.at(-1)).toBe('project_id');
   });
 
   it('lists the published snapshots with their dates and what each added', () => {

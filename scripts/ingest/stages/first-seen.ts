@@ -100,9 +100,10 @@ export async function writeFirstSeen(
     ? previousSql(previous)
     : `SELECT NULL::VARCHAR AS project_id, NULL::DATE AS first_seen, NULL::VARCHAR AS first_snapshot WHERE FALSE`;
   await db.run(`CREATE OR REPLACE TABLE first_seen AS
-    SELECT p.project_seq, p.project_id,
+    SELECT p.project_seq,
       coalesce(h.first_seen, DATE ${sqlString(date)}) AS first_seen,
-      coalesce(h.first_snapshot, ${sqlString(id)}) AS first_snapshot
+      coalesce(h.first_snapshot, ${sqlString(id)}) AS first_snapshot,
+      p.project_id
     FROM projects p LEFT JOIN (${prev}) h USING (project_id)`);
   await db.run(
     `COPY (SELECT * FROM first_seen ORDER BY first_seen, first_snapshot, project_seq)
