@@ -252,7 +252,12 @@ describe('determinism', () => {
     // where the other tests' ingests have one (vitest.config.ts). The same id as one thread
     // gives: a machine with more cores publishes the same snapshot.
     const file = path.join(src, 'egp-demo-2566.csv');
-    const a = await ingest({ files: [file], out: path.join(dir, 'one'), maps: new Map() });
+    const a = await ingest({
+      files: [file],
+      out: path.join(dir, 'one'),
+      maps: new Map(),
+      threads: 1,
+    });
     const b = await ingest({
       files: [file],
       out: path.join(dir, 'par'),
