@@ -80,7 +80,9 @@ export function dictionarySql(input: string): string[] {
     `CREATE OR REPLACE TABLE d_date AS SELECT raw, thai_date(raw) AS v FROM (${distinct(DATES)}) WHERE raw IS NOT NULL`,
     `CREATE OR REPLACE TABLE d_text AS SELECT raw, txt(raw) AS v FROM (${distinct(DICT_TEXT)}) WHERE raw IS NOT NULL`,
     `CREATE OR REPLACE TABLE d_winner AS SELECT raw, txt(raw) AS v, vendor_name_key(raw) AS k FROM (${distinct(['winner'])}) WHERE raw IS NOT NULL`,
-    `CREATE OR REPLACE TABLE d_tin AS SELECT raw, tin(raw) AS t, tin_status_of(raw, tin(raw)) AS s FROM (${distinct(['winner_tin'])}) WHERE raw IS NOT NULL`,
+    // tin(raw) once, in a subquery: the macros expand inline, and tin_status_of(raw, tin(raw))
+    // made an expression tree that took ~50 ms to plan for any input (5 ms this way).
+    `CREATE OR REPLACE TABLE d_tin AS SELECT raw, t, tin_status_of(raw, t) AS s FROM (SELECT raw, tin(raw) AS t FROM (${distinct(['winner_tin'])}) WHERE raw IS NOT NULL)`,
   ];
 }
 
