@@ -342,10 +342,12 @@ export async function hitStats(
 ): Promise<Omit<SearchHits, 'table'>> {
   const projects = tableFiles(m, 'projects');
   // Which years' files hold hits: each projects file's project_seq range is in the manifest.
+  // Whether a year has any (bool_or), not how many: a third of the time of a count per year
+  // (native DuckDB, 479k hits of 11 years; ~0.1 s of the latest update's view in DuckDB-WASM).
   const ranges = projects.filter((f) => f.seq_min != null && f.seq_max != null);
   const yearOf = ranges.map(
     (f) =>
-      `count(*) FILTER (WHERE project_seq BETWEEN ${sqlNumber(f.seq_min!)} AND ${sqlNumber(f.seq_max!)}) AS y${sqlNumber(f.fiscal_year!)}`,
+      `bool_or(project_seq BETWEEN ${sqlNumber(f.seq_min!)} AND ${sqlNumber(f.seq_max!)})::INTEGER AS y${sqlNumber(f.fiscal_year!)}`,
   );
   const [s] = await ask(
     {
