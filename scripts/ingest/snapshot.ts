@@ -143,7 +143,7 @@ export async function writeSnapshot(store: Store, a: SnapshotInputs): Promise<Ma
   ]);
   const built_at = new Date().toISOString();
   const seen = await writeFirstSeen(store.stages, a.staging, id, built_at, a.previous, a.out);
-  files.push(await sealed(a.staging, seen.file));
+  for (const f of seen.files) files.push(await sealed(a.staging, f));
   await writeSeenViews(store.stages, path.join(a.staging, 'headline'), id);
   const summary: Summary = {
     snapshot_id: id,

@@ -4,13 +4,15 @@
  * projects are exactly the FY2568 records of the CSV, read independently of the ingest.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { cp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingest } from '../../scripts/ingest/run';
 import { seenDate } from '../../scripts/ingest/stages/first-seen';
 import { hitsTable } from '../../src/lib/query/hits';
+import { seenFiles } from '../../src/lib/query/seen';
 import { NO_FILTERS, parseFilters } from '../../src/lib/query/filters';
 import { parquet } from '../../src/lib/query/sql';
 import { TABLES, tableFiles, type Manifest, type Summary } from '../../src/lib/schema/tables';
@@ -18,7 +20,7 @@ import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { manifestOf, table } from '../helpers/expected';
 import { DRONE_LATEST_FY, DRONE_MAPS, droneData, droneSlice } from '../helpers/fixtures';
-import { DRONE_CSV, TMP } from '../helpers/paths';
+import { DGA_CSV, DRONE_CSV, TMP } from '../helpers/paths';
 import { site, type Site } from '../helpers/site';
 
 const scratch = path.join(TMP, 'unit-first-seen');
@@ -69,13 +71,14 @@ describe('first_seen over two ingests into one folder', () => {
       snaps: 1,
       snap: m.snapshots![1]!.id,
     });
-    // The file's columns in the schema's order, the project id last (schema 38): a filter reads
+    // The files' columns in the schema's order, the project id last (schema 38): a filter reads
     // the three small columns of a row group together.
-    const [file] = tableFiles(m, 'first_seen');
-    const columns = await rows(
-      `SELECT name FROM parquet_schema(${lit(path.join(droneDir, file!.path))}) WHERE num_children IS NULL`,
-    );
-    expect(columns.map((c) => c.name)).toEqual([...TABLES.first_seen]);
+    for (const file of tableFiles(m, 'first_seen')) {
+      const columns = await rows(
+        `SELECT name FROM parquet_schema(${lit(path.join(droneDir, file.path))}) WHERE num_children IS NULL`,
+      );
+      expect(columns.map((c) => c.name)).toEqual([...TABLES.first_seen]);
+    }
     expect(TABLES.first_seen.at(-1)).toBe('project_id');
   });
 
@@ -94,10 +97,59 @@ describe('first_seen over two ingests into one folder', () => {
       [seenDate(m.snapshots![1]!.built_at), m.counts.projects - m.first_seen!.added, true],
     ]);
     // The table is listed among the files, but is not part of the content id: the same records
-    // ingested into a fresh folder give the same snapshot id (ingest.test.ts, determinism).
-    expect(tableFiles(m, 'first_seen').map((f) => f.path)).toEqual([
-      `s-${m.snapshot_id}/first_seen.parquet`,
+    // ingested into a fresh folder give the same snapshot id (ingest.test.ts, determinism). What
+    // the snapshot added is a file of its own (schema 39), each with the range of its dates.
+    const earlier = m.snapshots![1]!.first_seen!;
+    expect(tableFiles(m, 'first_seen')).toMatchObject([
+      {
+        path: `s-${m.snapshot_id}/first_seen.parquet`,
+        rows: m.counts.projects - m.first_seen!.added,
+        key_min: earlier,
+        key_max: earlier,
+      },
+      {
+        path: `s-${m.snapshot_id}/first_seen_added.parquet`,
+        rows: m.first_seen!.added,
+        key_min: date,
+        key_max: date,
+      },
     ]);
+    // The latest update's view reads its own file alone (the two snapshots share their date).
+    expect(seenFiles(m, { seen: 'latest', seenSince: null })).toEqual([
+      tableFiles(m, 'first_seen')[1],
+    ]);
+  });
+
+  it('reads only the file of what the latest update added when it came on a later day', async () => {
+    // A history of two days: half of a real file published on 1 November (the clock set to
+    // then), all of it today. The expected additions come from the two snapshots' projects.
+    const out = path.join(scratch, 'two-days');
+    const [header, ...records] = readRecords(DGA_CSV);
+    const half = path.join(scratch, 'dga-half.csv');
+    await mkdir(scratch, { recursive: true });
+    await writeFile(half, stringify([header!, ...records.slice(0, records.length / 2)]));
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-01T03:00:00Z') });
+    try {
+      await ingest({ files: [half], out, maps: new Map() });
+    } finally {
+      vi.useRealTimers();
+    }
+    const before = await rows(`SELECT project_id FROM ${table(out, 'projects')}`);
+    const { manifest: m } = await ingest({ files: [DGA_CSV], out, maps: new Map() });
+    const after = await rows(`SELECT project_id FROM ${table(out, 'projects')} ORDER BY 1`);
+    const known = new Set(before.map((r) => r.project_id));
+    const added = after.map((r) => String(r.project_id)).filter((id) => !known.has(id));
+    expect(added.length).toBeGreaterThan(50);
+    expect(m.first_seen!.date).not.toBe('2026-11-01');
+
+    const [, fresh] = tableFiles(m, 'first_seen');
+    expect(seenFiles(m, { seen: 'latest', seenSince: null })).toEqual([fresh]);
+    expect(seenFiles(m, { seen: null, seenSince: m.first_seen!.date })).toEqual([fresh]);
+    expect(seenFiles(m, { seen: null, seenSince: '2026-11-01' })).toHaveLength(2);
+    const s = await site(out);
+    expect(await selected(s, { seen: 'latest' })).toEqual(added);
+    expect(await selected(s, { seenSince: m.first_seen!.date })).toEqual(added);
+    expect(await selected(s, { seenSince: '2026-11-01' })).toHaveLength(after.length);
   });
 
   it('writes what the latest snapshot added for /new: totals, agencies and winners, as native DuckDB sums them', async () => {
@@ -153,6 +205,10 @@ describe('first_seen over two ingests into one folder', () => {
     // A smaller file (a ninth of the records) adds nothing new: every project it has was seen.
     const slice = await ingest({ files: [await droneSlice()], out, maps: DRONE_MAPS });
     expect(slice.manifest.first_seen!.added).toBe(0);
+    expect(tableFiles(slice.manifest, 'first_seen').map((f) => path.basename(f.path))).toEqual([
+      'first_seen.parquet',
+    ]);
+    expect(seenFiles(slice.manifest, { seen: 'latest', seenSince: null })).toEqual([]);
     expect(await selected(await site(out), { seen: 'latest' })).toEqual([]);
   });
 

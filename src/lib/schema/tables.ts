@@ -6,7 +6,7 @@
 import type { HeadlineInfo } from '../headline/files';
 import { FLAG_IDS, type FlagId } from '../query/flag-defs';
 
-export const SCHEMA_VERSION = 38;
+export const SCHEMA_VERSION = 39;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -569,6 +569,13 @@ export function noStatistics(table: TableName): string[] {
  * writes them after the snapshot id (which they are not part of) and not with the others.
  */
 export const HISTORY_TABLES: readonly TableName[] = ['first_seen'];
+
+/**
+ * The `first_seen` file of the projects the snapshot was the first to hold (schema 39; absent when
+ * it added none): what the latest update's view (`seen=latest`) reads, alone. The others are in
+ * `first_seen.parquet`.
+ */
+export const FIRST_SEEN_ADDED_FILE = 'first_seen_added.parquet';
 
 /** Rows per file before a table splits further (keeps every file far below Pages' 100 MB). */
 export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
