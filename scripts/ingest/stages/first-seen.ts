@@ -69,25 +69,42 @@ export const FIRST_SEEN_FILE = 'first_seen.parquet';
  */
 const ADDED_ROW_GROUP = 1_048_576;
 
-/** A first-seen file as the manifest lists it: its rows and the range of its dates. */
-async function described(db: StageDb, dir: string, rel: string): Promise<WrittenFile> {
-  const [r] = await db.rows(`SELECT count(*)::INTEGER AS n, min(first_seen)::VARCHAR AS lo,
-      max(first_seen)::VARCHAR AS hi FROM read_parquet(${sqlString(path.join(dir, rel))})`);
-  return {
-    path: rel,
-    table: 'first_seen',
-    fiscal_year: null,
-    rows: Number(r!.n),
-    key_min: (r!.lo as string | null) ?? null,
-    key_max: (r!.hi as string | null) ?? null,
-  };
+/** One of the two first-seen files: its rows (the projects this snapshot added, or the others). */
+interface Part {
+  rel: string;
+  ours: boolean;
+  group: number;
+  rows: number;
+  lo: string | null;
+  hi: string | null;
 }
 
-async function describedAll(db: StageDb, dir: string, rels: string[]): Promise<WrittenFile[]> {
-  const files: WrittenFile[] = [];
-  for (const rel of rels) files.push(await described(db, dir, rel));
-  return files;
+/** The two files' rows and date ranges, from the work table `first_seen` (one query). */
+async function partsOf(db: StageDb, id: string): Promise<[Part, Part]> {
+  const r = await db.rows(`SELECT first_snapshot = ${sqlString(id)} AS ours,
+      count(*)::INTEGER AS n, min(first_seen)::VARCHAR AS lo, max(first_seen)::VARCHAR AS hi
+    FROM first_seen GROUP BY ALL`);
+  const part = (rel: string, ours: boolean, group: number): Part => {
+    const x = r.find((y) => Boolean(y.ours) === ours);
+    return { rel, ours, group, rows: Number(x?.n ?? 0), lo: str(x?.lo), hi: str(x?.hi) };
+  };
+  return [
+    part(FIRST_SEEN_FILE, false, rowGroupRows('first_seen')),
+    part(FIRST_SEEN_ADDED_FILE, true, ADDED_ROW_GROUP),
+  ];
 }
+
+const str = (v: unknown) => (v == null ? null : String(v));
+
+/** A first-seen file as the manifest lists it: its rows and the range of its dates. */
+const listed = (p: Part): WrittenFile => ({
+  path: p.rel,
+  table: 'first_seen',
+  fiscal_year: null,
+  rows: p.rows,
+  key_min: p.lo,
+  key_max: p.hi,
+});
 
 /**
  * Write the `first_seen` table into `dir`: one row per project of this snapshot, in two files
@@ -116,18 +133,15 @@ export async function writeFirstSeen(
     await db.run(
       `CREATE OR REPLACE TABLE first_seen AS SELECT * FROM read_parquet([${files.join(', ')}])`,
     );
-    const [r] =
-      await db.rows(`SELECT count(*) FILTER (WHERE first_snapshot = ${sqlString(id)})::INTEGER AS added,
-        max(first_seen) FILTER (WHERE first_snapshot = ${sqlString(id)})::VARCHAR AS date
-      FROM first_seen`);
+    const parts = await partsOf(db, id);
     // Whether it began the folder's history, as the manifest listed it when it was published.
-    const listed = previous?.manifest.snapshots?.find((s) => s.id === id);
+    const was = previous?.manifest.snapshots?.find((s) => s.id === id);
     return {
-      files: await describedAll(db, dir, kept),
-      date: String(r!.date ?? seenDate(builtAt)),
-      added: Number(r!.added),
+      files: parts.filter((p) => kept.includes(p.rel)).map(listed),
+      date: parts[1].hi ?? seenDate(builtAt),
+      added: parts[1].rows,
       initial: Boolean(
-        listed?.initial ??
+        was?.initial ??
         (previous?.manifest.snapshot_id === id && previous.manifest.first_seen?.initial),
       ),
     };
@@ -142,14 +156,9 @@ export async function writeFirstSeen(
       coalesce(h.first_snapshot, ${sqlString(id)}) AS first_snapshot,
       p.project_id
     FROM projects p LEFT JOIN (${prev}) h USING (project_id)`);
-  const rows = await db.scalar(`SELECT count(*) FROM first_seen`);
-  const added = await db.scalar(
-    `SELECT count(*) FROM first_seen WHERE first_snapshot = ${sqlString(id)}`,
-  );
-  const parts = [
-    { rel: FIRST_SEEN_FILE, ours: false, rows: rows - added, group: rowGroupRows('first_seen') },
-    { rel: FIRST_SEEN_ADDED_FILE, ours: true, rows: added, group: ADDED_ROW_GROUP },
-  ].filter((p, i) => p.rows > 0 || (i === 0 && rows === 0));
+  const [earlier, added] = await partsOf(db, id);
+  const nonEmpty = [earlier, added].filter((p) => p.rows > 0);
+  const parts = nonEmpty.length ? nonEmpty : [earlier];
   for (const p of parts)
     await db.run(
       `COPY (SELECT * FROM first_seen WHERE (first_snapshot = ${sqlString(id)}) = ${p.ours}
@@ -157,16 +166,7 @@ export async function writeFirstSeen(
        TO ${sqlString(path.join(dir, p.rel))}
        (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${p.group}, PARQUET_VERSION V2)`,
     );
-  return {
-    files: await describedAll(
-      db,
-      dir,
-      parts.map((p) => p.rel),
-    ),
-    date,
-    added,
-    initial: previous === null,
-  };
+  return { files: parts.map(listed), date, added: added.rows, initial: previous === null };
 }
 
 /** How many agencies and winners /new names. */
