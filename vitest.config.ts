@@ -2,13 +2,15 @@
 import { mkdirSync } from 'node:fs';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { TMP } from './tests/helpers/paths.ts';
-import { codeKey, pruneFixtures } from './tests/helpers/code-key.ts';
+import { codeKey, pruneFixtures, siteKey } from './tests/helpers/code-key.ts';
 import LongestFirst from './tests/helpers/sequencer.ts';
 import app from './vite.config.ts';
 
-// The shared datasets' key, once for the whole run (tests/helpers/fixtures.ts).
+// The shared datasets' key and the e2e builds' key, once for the whole run
+// (tests/helpers/fixtures.ts, tests/e2e/setup-paths.ts).
 process.env.FIXTURE_KEY = codeKey(import.meta.dirname);
-pruneFixtures(`${TMP}/fixtures`, process.env.FIXTURE_KEY);
+process.env.SITE_KEY = siteKey(import.meta.dirname, process.env.FIXTURE_KEY);
+pruneFixtures(`${TMP}/fixtures`, [process.env.FIXTURE_KEY, process.env.SITE_KEY]);
 // The ingests' working databases (os.tmpdir()) beside the tests' other scratch files, in every
 // worker and every CLI the tests start.
 process.env.TMPDIR = `${TMP}/os`;
@@ -25,7 +27,7 @@ export default mergeConfig(
       // Both cores: vitest's default keeps one free, which ran the files one at a time here. Each
       // file has its own fixtures, server and browser, so files run side by side.
       maxWorkers: 2,
-      env: { FIXTURE_KEY: process.env.FIXTURE_KEY },
+      env: { FIXTURE_KEY: process.env.FIXTURE_KEY, SITE_KEY: process.env.SITE_KEY },
       sequence: { sequencer: LongestFirst },
       projects: [
         {

@@ -1,16 +1,15 @@
 /**
  * Build the real site, prerendered, over datasets the tests control: a generated demo (with ground
- * truth), the real drone set, and a second build under a GitHub Pages base path.
+ * truth), the real drone set, and a second build under a GitHub Pages base path. They are built
+ * once for the code that makes them (tests/helpers/fixtures.ts `sitePath`).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import path from 'node:path';
 import { ingest } from '../../scripts/ingest/run';
 import { expandInputs } from '../../scripts/ingest/sources';
 import { readRecords } from '../helpers/csv';
-import { DRONE_MAPS, droneData, generatedData } from '../helpers/fixtures';
+import { DRONE_MAPS, droneData, generatedData, shared } from '../helpers/fixtures';
 import { DRONE_CSV, REAL, ROOT } from '../helpers/paths';
 import {
   ASSETS,
@@ -25,27 +24,19 @@ import {
   MARKUP_NAME,
   MARKUP_SRC,
   OCDS_DATA,
+  SITE,
 } from './setup-paths';
-
-const run = promisify(execFile);
-
-/** Build the site into `out` under `base` (`kit`: SvelteKit's working folder, if not .svelte-kit). */
-async function build(out: string, base: string, kit?: string): Promise<void> {
-  await run('npx', ['vite', 'build'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ASSETS_DIR: ASSETS,
-      BUILD_DIR: out,
-      BASE_PATH: base,
-      ...(kit ? { KIT_OUT_DIR: kit } : {}),
-    },
-    maxBuffer: 64 * 2 ** 20,
-  });
-}
+import { viteBuild } from './build';
 
 export default async function setup(): Promise<void> {
   rmSync(E2E, { recursive: true, force: true });
+  mkdirSync(E2E, { recursive: true });
+  // The builds are a shared fixture: a run whose site, setup and datasets are unchanged reuses
+  // the last run's (two builds: ~20 s of both cores).
+  await Promise.all([shared('e2e', buildSite, SITE), droneData()]);
+}
+
+async function buildSite(): Promise<void> {
   mkdirSync(ASSETS, { recursive: true });
   for (const f of readdirSync(path.join(ROOT, 'static'))) {
     if (f !== 'data')
@@ -59,12 +50,15 @@ export default async function setup(): Promise<void> {
   const builds = generatedData(DEMO_SET.rows, DEMO_SET.seed).then(async (demo) => {
     cpSync(demo.data, DEMO_DATA, { recursive: true });
     await Promise.all([
-      build(BUILD, ''),
+      viteBuild(BUILD, { BASE_PATH: '' }),
       // (Inside the checkout: the prerendering imports the site's packages from there.)
-      build(BUILD_BASE, BASE_PATH, path.join(ROOT, 'node_modules/.cache/phasi-pai-nai-kit-base')),
+      viteBuild(BUILD_BASE, {
+        BASE_PATH,
+        KIT_OUT_DIR: path.join(ROOT, 'node_modules/.cache/phasi-pai-nai-kit-base'),
+      }),
     ]);
   });
-  await Promise.all([builds, droneData(), ingestMarkup(), ingestOcds()]);
+  await Promise.all([builds, ingestMarkup(), ingestOcds()]);
 }
 
 /** The real Paraguay OCDS download as its folder (guaraníes: the site must never say baht). */

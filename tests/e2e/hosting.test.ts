@@ -3,7 +3,7 @@
  * that misbehave as real hosts do (each fails with its own line), and a site built with DATA_URL
  * reading its data from a second origin, with CORS (works) and without (the page names why).
  */
-import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -14,8 +14,9 @@ import { checkHost } from '../../scripts/lib/host-check';
 import { createStaticServer, listen } from '../../scripts/lib/server';
 import type { Manifest, Summary } from '../../src/lib/schema/tables';
 import { launch, ready, serve, type TestServer } from '../helpers/browser';
-import { ROOT } from '../helpers/paths';
-import { ASSETS, BUILD, DEMO_DATA, E2E } from './setup-paths';
+import { shared, sitePath } from '../helpers/fixtures';
+import { viteBuild } from './build';
+import { BUILD, DEMO_DATA, E2E, SITE } from './setup-paths';
 
 const manifest = JSON.parse(
   readFileSync(path.join(DEMO_DATA, 'manifest.json'), 'utf8'),
@@ -126,27 +127,30 @@ describe('npm run check:host', () => {
 });
 
 describe('a site built with DATA_URL', () => {
-  const build = path.join(E2E, 'build-data-url');
   const empty = path.join(E2E, 'no-data');
   let browser: Browser;
   let site: TestServer;
   let dataPort = 0;
 
+  /** The site built with its data at `dataPort`, into `dir`. */
+  const buildAt = (dir: string) =>
+    viteBuild(dir, { DATA_URL: `http://127.0.0.1:${dataPort}/data/` });
+
   beforeAll(async () => {
-    // The data origin's port is fixed at build time: find a free one, build, then serve on it.
+    // The data origin's port is fixed at build time. The build is a shared fixture on a port
+    // this checkout's builds always use, so a run with unchanged code reuses it; when another
+    // process holds that port, the site is built for a free one.
+    const fixed =
+      10_000 + (parseInt(createHash('sha256').update(SITE).digest('hex').slice(0, 8), 16) % 20_000);
     const probe = createServer();
-    dataPort = await listen(probe, 0);
+    dataPort = await listen(probe, fixed).catch(() => listen(probe, 0));
     await new Promise((r) => probe.close(r));
-    execFileSync('npx', ['vite', 'build'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ASSETS_DIR: ASSETS,
-        BUILD_DIR: build,
-        DATA_URL: `http://127.0.0.1:${dataPort}/data/`,
-      },
-      stdio: 'pipe',
-    });
+    const build =
+      dataPort === fixed
+        ? await shared('e2e-data-url', buildAt, sitePath('e2e-data-url'))
+        : await buildAt(path.join(E2E, 'build-data-url')).then(() =>
+            path.join(E2E, 'build-data-url'),
+          );
     mkdirSync(empty, { recursive: true });
     site = await serve({ root: build, dataDir: empty }); // no data on the site's own origin
     browser = await launch();

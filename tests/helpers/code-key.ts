@@ -23,24 +23,54 @@ const CODE = [
   'package-lock.json',
 ];
 
+/**
+ * What the e2e global setup's site builds are made from besides those datasets: the site, its
+ * build configuration and the setup itself (base path, planted names). `static/data` is a local
+ * `npm start`'s, never part of a build here.
+ */
+const SITE = [
+  'src',
+  'static',
+  'svelte.config.js',
+  'vite.config.ts',
+  'tsconfig.json',
+  'package-lock.json',
+  'tests/e2e/build.ts',
+  'tests/e2e/global-setup.ts',
+  'tests/e2e/setup-paths.ts',
+];
+
 function filesUnder(root: string, rel: string): string[] {
+  if (rel === path.join('static', 'data')) return [];
   if (!statSync(path.join(root, rel)).isDirectory()) return [rel];
   return readdirSync(path.join(root, rel))
     .sort()
     .flatMap((f) => filesUnder(root, path.join(rel, f)));
 }
 
-export function codeKey(root: string): string {
-  const h = createHash('sha256');
-  for (const f of CODE.flatMap((c) => filesUnder(root, c)))
+function hashOf(root: string, parts: string[], seed: string): string {
+  const h = createHash('sha256').update(seed);
+  for (const f of parts.flatMap((c) => filesUnder(root, c)))
     h.update(f)
       .update('\0')
       .update(readFileSync(path.join(root, f)));
   return h.digest('hex').slice(0, 12);
 }
 
-/** Remove the datasets built by other versions of that code (they would only pile up). */
-export function pruneFixtures(dir: string, key: string): void {
+export function codeKey(root: string): string {
+  return hashOf(root, CODE, '');
+}
+
+/** The e2e builds' key: the site's code and the key of the datasets built into it. */
+export function siteKey(root: string, fixtureKey: string): string {
+  return hashOf(root, SITE, fixtureKey);
+}
+
+/**
+ * Remove the datasets and builds made by other versions of that code (they would only pile up):
+ * a name is kept when it ends with one of `keys`.
+ */
+export function pruneFixtures(dir: string, keys: string[]): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -48,7 +78,7 @@ export function pruneFixtures(dir: string, key: string): void {
     return;
   }
   for (const n of names) {
-    if (!n.replace(/\.lock$/, '').endsWith(`-${key}`))
+    if (!keys.some((k) => n.replace(/\.lock$/, '').endsWith(`-${k}`)))
       rmSync(path.join(dir, n), { recursive: true, force: true });
   }
 }

@@ -14,7 +14,7 @@ import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { alive } from '../../scripts/ingest/publish';
 import { ingest } from '../../scripts/ingest/run';
-import { codeKey } from './code-key';
+import { codeKey, siteKey } from './code-key';
 import { readRecords } from './csv';
 import { DRONE_CSV, ROOT, TMP } from './paths';
 
@@ -29,9 +29,24 @@ export function fixturePath(name: string): string {
   return path.join(TMP, 'fixtures', `${name}-${key()}`);
 }
 
-/** The fixture's folder, built by `build` into it unless this code already built it. */
-export async function shared(name: string, build: (dir: string) => Promise<void>): Promise<string> {
-  const dir = fixturePath(name);
+/**
+ * A fixture made from the site's code as well (the e2e builds): keyed by the run's site key
+ * (vitest.config.ts sets it; code-key.ts `siteKey`), so an edit of the site builds it again.
+ */
+export function sitePath(name: string): string {
+  process.env.SITE_KEY ??= siteKey(ROOT, key());
+  return path.join(TMP, 'fixtures', `${name}-${process.env.SITE_KEY}`);
+}
+
+/**
+ * The fixture's folder (`dir`: fixturePath(name) unless given), built by `build` into it unless
+ * this code already built it.
+ */
+export async function shared(
+  name: string,
+  build: (dir: string) => Promise<void>,
+  dir = fixturePath(name),
+): Promise<string> {
   const done = path.join(dir, '.done');
   const lock = `${dir}.lock`;
   mkdirSync(path.dirname(dir), { recursive: true });
