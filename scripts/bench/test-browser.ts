@@ -2,22 +2,21 @@
  * The tests' browser: the machine's CPU seconds and the wall time of a few explorer pages opened to
  * `ready`, with V8's baseline WebAssembly tier only (the tests' `baselineWasm`) and with the
  * browser's defaults, alternated in one run (machines here are noisy). Serves the site the e2e
- * global setup built (`e2e/build` in the tests' scratch folder, tests/helpers/paths.ts, after any
- * `npm test`), or `--root`.
+ * global setup built (`BUILD`, tests/e2e/setup-paths.ts: a shared fixture in the tests' scratch
+ * folder, after any `npm test`), or `--root`.
  *
  *   npm run bench:test-browser -- [--rounds 3] [--root DIR]
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TMP } from '../../tests/helpers/paths.ts';
+import { BUILD } from '../../tests/e2e/setup-paths.ts';
 import { launchChromium } from '../lib/browser.ts';
 import { createStaticServer, listen } from '../lib/server.ts';
 
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
-    root: { type: 'string', default: path.join(TMP, 'e2e/build') },
+    root: { type: 'string', default: BUILD },
   },
 });
 const VIEWS = ['fy=2566', 'fy=2565&method=specific', 'min=1', 'fy=2567&sort=fy', 'province=1'];
