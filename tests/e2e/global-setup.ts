@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ingest } from '../../scripts/ingest/run';
 import { expandInputs } from '../../scripts/ingest/sources';
 import { readRecords } from '../helpers/csv';
-import { DRONE_MAPS, droneData, generatedData, shared } from '../helpers/fixtures';
+import { DRONE_MAPS, droneData, generatedData, shared, sitePath } from '../helpers/fixtures';
 import { DRONE_CSV, REAL, ROOT } from '../helpers/paths';
 import {
   ASSETS,
@@ -24,7 +24,6 @@ import {
   MARKUP_NAME,
   MARKUP_SRC,
   OCDS_DATA,
-  SITE,
 } from './setup-paths';
 import { viteBuild } from './build';
 
@@ -33,7 +32,7 @@ export default async function setup(): Promise<void> {
   mkdirSync(E2E, { recursive: true });
   // The builds are a shared fixture: a run whose site, setup and datasets are unchanged reuses
   // the last run's (two builds: ~20 s of both cores).
-  await Promise.all([shared('e2e', buildSite, SITE), droneData()]);
+  await Promise.all([shared('e2e', buildSite, sitePath), droneData()]);
 }
 
 async function buildSite(): Promise<void> {

@@ -145,12 +145,9 @@ describe('a site built with DATA_URL', () => {
     const probe = createServer();
     dataPort = await listen(probe, fixed).catch(() => listen(probe, 0));
     await new Promise((r) => probe.close(r));
-    const build =
-      dataPort === fixed
-        ? await shared('e2e-data-url', buildAt, sitePath('e2e-data-url'))
-        : await buildAt(path.join(E2E, 'build-data-url')).then(() =>
-            path.join(E2E, 'build-data-url'),
-          );
+    let build = path.join(E2E, 'build-data-url');
+    if (dataPort === fixed) build = await shared('e2e-data-url', buildAt, sitePath);
+    else await buildAt(build);
     mkdirSync(empty, { recursive: true });
     site = await serve({ root: build, dataDir: empty }); // no data on the site's own origin
     browser = await launch();

@@ -2,7 +2,10 @@
  * A hash of the code that makes the shared test datasets: the ingest, the generator, the lockfile
  * and the site's modules the ingest imports (schema, search, query, headline files, Thai
  * formatting: an edit of a flag rule or a sort order changes what the ingest writes; before, the
- * query modules were left out and such an edit was tested on the old datasets).
+ * query modules were left out and such an edit was tested on the old datasets), and the helper
+ * that says what each dataset is (tests/helpers/fixtures.ts: the generated sets' rows and
+ * options, the drone set's history; the e2e builds carry the demo set, so its change must build
+ * them again).
  * vitest.config.ts computes it once per run and hands it to every worker, so an edit made while
  * the tests run does not send half of them to other folders.
  */
@@ -20,6 +23,7 @@ const CODE = [
   'src/lib/query',
   'src/lib/headline',
   'src/lib/format',
+  'tests/helpers/fixtures.ts',
   'package-lock.json',
 ];
 

@@ -25,8 +25,9 @@ function key(): string {
   return (process.env.FIXTURE_KEY ??= codeKey(ROOT));
 }
 
-export function fixturePath(name: string): string {
-  return path.join(TMP, 'fixtures', `${name}-${key()}`);
+/** A fixture's folder: `name` and the key of the code that makes it (the datasets' by default). */
+export function fixturePath(name: string, k = key()): string {
+  return path.join(TMP, 'fixtures', `${name}-${k}`);
 }
 
 /**
@@ -34,19 +35,19 @@ export function fixturePath(name: string): string {
  * (vitest.config.ts sets it; code-key.ts `siteKey`), so an edit of the site builds it again.
  */
 export function sitePath(name: string): string {
-  process.env.SITE_KEY ??= siteKey(ROOT, key());
-  return path.join(TMP, 'fixtures', `${name}-${process.env.SITE_KEY}`);
+  return fixturePath(name, (process.env.SITE_KEY ??= siteKey(ROOT, key())));
 }
 
 /**
- * The fixture's folder (`dir`: fixturePath(name) unless given), built by `build` into it unless
+ * The fixture's folder (`at(name)`: fixturePath unless given), built by `build` into it unless
  * this code already built it.
  */
 export async function shared(
   name: string,
   build: (dir: string) => Promise<void>,
-  dir = fixturePath(name),
+  at: (name: string) => string = fixturePath,
 ): Promise<string> {
+  const dir = at(name);
   const done = path.join(dir, '.done');
   const lock = `${dir}.lock`;
   mkdirSync(path.dirname(dir), { recursive: true });
