@@ -160,7 +160,7 @@ describe('headline numbers before the engine', () => {
     await page.close();
   });
 
-  it('shows the facets and charts of a year, an agency name and unit, a frequent word, a busy vendor, one and two method groups and a method with a status with no DuckDB-WASM, as the engine computes them', async () => {
+  it('shows the facets and charts of a year, an agency name and unit, a frequent word, a busy vendor, one and two method groups, a method with a status and a province with a method with no DuckDB-WASM, as the engine computes them', async () => {
     const cases = await filterCases(DEMO_DATA);
     const agency = cases.find((x) => x.agency && !x.sub)!.agency!;
     const unit = cases.find((x) => x.sub)!;
@@ -226,6 +226,8 @@ describe('headline numbers before the engine', () => {
       // An agency unit's link, all years (schema 25): its province counted over its name and
       // sub-unit, its districts within it.
       { agency, sub: unit.sub!, province: unit.province! },
+      // A province with a method over all years (schema 40): its districts counted too.
+      { province: unit.province!, method: ['specific'] },
       // Two project types (schema 33): their facet counts every type, as one's does.
       { type: await twoTypes() },
       // What the snapshot added (schema 34), and within an agency name (36).

@@ -255,13 +255,45 @@ describe('headline files', () => {
               if (await sameAsEngine(s, read, { fy, [a]: [va], [b]: [vb] })) answered++;
       }
       expect(answered).toBeGreaterThan(16);
-      // With a province, a second value, or data of schema 22: the engine's.
+      // With a province as a third, a second value, or data of schema 22: the engine's.
       const pair = { ...NO_FILTERS, method: ['specific'], status: [values.status[0]!] };
-      expect(headlineCovers({ ...pair, status: [], province: [s.dims.province[0]!.name] })).toBe(
-        false,
-      );
+      expect(headlineCovers({ ...pair, province: [s.dims.province[0]!.name] })).toBe(false);
       expect(headlineCovers({ ...pair, method: ['specific', 'open'] })).toBe(false);
       expect(headlineCovers(pair, 22)).toBe(false);
+    });
+
+    it(`give a province with a method, a type or a status its numbers, facets, districts, charts and first page over all years, as the engine (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      // Four provinces: the first three and the last of the list.
+      const provinces = [...s.dims.province.slice(0, 3), s.dims.province.at(-1)!].map(
+        (x) => x.name,
+      );
+      const values = {
+        method: [s.dims.method[0]!.name, 'specific', 'open', 'unknown'],
+        type: s.dims.type.slice(0, 2).map((x) => x.name),
+        status: s.dims.status.slice(0, 2).map((x) => x.name),
+      };
+      let answered = 0;
+      let districts = 0;
+      for (const province of provinces)
+        for (const key of ['method', 'type', 'status'] as const)
+          for (const value of values[key]) {
+            const c = { province: [province], [key]: [value] };
+            if (!(await sameAsEngine(s, read, c))) continue;
+            answered++;
+            const h = await headlineView(s.m, { ...NO_FILTERS, ...c }, read);
+            if (h!.overview!.facets.district?.length) districts++;
+          }
+      expect(answered).toBeGreaterThan(12);
+      expect(districts).toBeGreaterThan(0);
+      // In chosen years, with a district, two values, or data of schema 39: the engine's.
+      const pair = { ...NO_FILTERS, province: [provinces[0]!], type: [values.type[0]!] };
+      expect(headlineCovers(pair)).toBe(true);
+      expect(headlineCovers({ ...pair, fy: [s.m.fiscal_years[0]!] })).toBe(false);
+      expect(headlineCovers({ ...pair, district: [s.dims.district[0]!.name] })).toBe(false);
+      expect(headlineCovers({ ...pair, province: provinces.slice(0, 2) })).toBe(false);
+      expect(headlineCovers(pair, 39)).toBe(false);
     });
 
     it(`give two or more method groups their numbers, facets, charts and first page, all years and each, as the engine (${label})`, async () => {

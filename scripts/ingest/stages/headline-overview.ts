@@ -37,6 +37,8 @@ export interface Scope {
    * view (not computed); the facets asked under them are counted (a province's districts).
    */
   ownFacets?: readonly string[];
+  /** Only each name over all years (the views of a province with another facet: files.ts). */
+  allYearsOnly?: true;
 }
 
 export const BY_AGENCY_NAME: Scope = {
@@ -74,9 +76,12 @@ function levels(s: Scope, table: string, cols: [string, string][], measures: str
   const join = table === 'contracts' ? (s.contractJoin ?? s.join) : s.join;
   const c = cols.map((x) => x[0]).join(', ');
   const named = cols.map(([e, n]) => `${e} AS ${n}`).join(', ');
-  const key = `CASE WHEN grouping(${s.name}) = 1 THEN '' ELSE ${s.name} END || '|' ||
-    CASE WHEN grouping(t.fiscal_year) = 1 THEN '' ELSE t.fiscal_year::VARCHAR END AS k`;
-  const sets = [`(${s.name}, t.fiscal_year, ${c})`, `(${s.name}, ${c})`];
+  const year = s.allYearsOnly
+    ? `''`
+    : `CASE WHEN grouping(t.fiscal_year) = 1 THEN '' ELSE t.fiscal_year::VARCHAR END`;
+  const key = `CASE WHEN grouping(${s.name}) = 1 THEN '' ELSE ${s.name} END || '|' || ${year} AS k`;
+  const sets = [`(${s.name}, ${c})`];
+  if (!s.allYearsOnly) sets.unshift(`(${s.name}, t.fiscal_year, ${c})`);
   if (s.national) sets.push(`(t.fiscal_year, ${c})`, `(${c})`);
   return `SELECT ${key}, ${named}, ${measures}
     FROM ${table} t ${join}
@@ -105,9 +110,7 @@ export async function overviews(
   };
   // The facets a view with no facet filter asks.
   const own = scope.ownFacets ?? [];
-  for (const def of facetsAskedUnder(own.length === 1 ? own[0]! : null).filter(
-    (d) => !own.includes(d.key),
-  )) {
+  for (const def of facetsAskedUnder(own).filter((d) => !own.includes(d.key))) {
     const sql = levels(scope, 'projects', [[`t.${def.id}`, 'id']], 'count(*)::INTEGER AS projects');
     for (const r of await db.rows(`${sql} ORDER BY k, projects DESC, id NULLS LAST`))
       (of(r.k).facets[def.key] ??= []).push([num(r.id), Number(r.projects)]);

@@ -147,25 +147,36 @@ export interface Pages {
   topYear: Map<string, HeadRow[]>;
 }
 
-/** The first pages of the views named by `name` (an expression over `from`), all years and each. */
-export async function namedPages(db: StageDb, name: string, from?: TopFrom): Promise<Pages> {
+/**
+ * The first pages of the views named by `name` (an expression over `from`), all years and (unless
+ * `eachYear` is false) each.
+ */
+export async function namedPages(
+  db: StageDb,
+  name: string,
+  from?: TopFrom,
+  eachYear = true,
+): Promise<Pages> {
   return {
     top: groupBy(await db.rows(topSql([name], from)), (r) => String(r.g0), headRow),
-    topYear: groupBy(
-      await db.rows(topSql([name, 'p.fiscal_year'], from)),
-      (r) => `${r.g1}|${r.g0}`,
-      headRow,
-    ),
+    topYear: eachYear
+      ? groupBy(
+          await db.rows(topSql([name, 'p.fiscal_year'], from)),
+          (r) => `${r.g1}|${r.g0}`,
+          headRow,
+        )
+      : new Map(),
   };
 }
 
 /**
  * Write each named view's files (`at`: their paths by the name's file key): over all years, with
- * its numbers per year (`years`, rows by name) and `extra` fields, and each year it has projects in.
+ * its numbers per year (`years`, rows by name) and `extra` fields, and (where `at.year` is given)
+ * each year it has projects in.
  */
 export async function writeNamed(
   w: Writer,
-  at: { all: (h: string) => string; year: (h: string, fy: number) => string },
+  at: { all: (h: string) => string; year?: (h: string, fy: number) => string },
   years: ReadonlyMap<string, Row[]>,
   pages: Pages,
   viewFile: ReturnType<typeof viewFiles>,
@@ -178,6 +189,7 @@ export async function writeNamed(
     const head = { years: yearsOf(ys), ...extra(name) };
     const file: TotalsFile = { ...head, ...viewFile(name, null, pages.top.get(name)) };
     w.write(at.all(h), file);
+    if (!at.year) continue;
     for (const y of ys) {
       const fy = Number(y.fiscal_year);
       w.write(at.year(h, fy), {

@@ -6,7 +6,7 @@ import { filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
 import { FACETS, type FacetDef, type FacetKey } from '../query/filters/facets';
 import { SCHEMA_VERSION, type Manifest } from '../schema/tables';
 import { queryWords } from '../search/text';
-import { FACET_PAIRS, FACET_VIEWS } from './files';
+import { FACET_PAIRS, FACET_VIEWS, PLACE_PAIRS_FROM } from './files';
 
 /** A search of one word (as the index has it), or null. */
 export function oneWord(q: string): string | null {
@@ -16,7 +16,8 @@ export function oneWord(q: string): string | null {
 
 /**
  * The view's facet values with files of their own, if they are its filter: one value of a facet
- * (files.ts `FACET_VIEWS`), one value each of two of `FACET_PAIRS` (schema 23), two or more of a
+ * (files.ts `FACET_VIEWS`), one value each of two of `FACET_PAIRS` (schema 23) or of a province
+ * and one of those over all years (schema 40), two or more of a
  * facet's named groups, the method groups but `unknown` (schema 24), or two or more values of a
  * facet of `sets` (the manifest's `headline.sets`, schema 33: types and statuses, when few).
  */
@@ -36,11 +37,16 @@ export function facetView(
     return all ? [{ key, values: f[key] }] : null;
   }
   if (!set.length || set.some((k) => f[k].length > 1)) return null;
-  const pair =
+  const paired = (k: string) => (FACET_PAIRS as readonly string[]).includes(k);
+  const pair = set.length === 2 && schema >= 23 && set.every(paired);
+  // A province with one of them (schema 40): over all years only (files.ts PLACE_PAIRS_FROM).
+  const place =
     set.length === 2 &&
-    schema >= 23 &&
-    set.every((k) => (FACET_PAIRS as readonly string[]).includes(k));
-  return set.length === 1 || pair ? set.map((key) => ({ key, values: f[key] })) : null;
+    schema >= PLACE_PAIRS_FROM &&
+    set[0] === 'province' &&
+    paired(set[1]!) &&
+    !f.fy.length;
+  return set.length === 1 || pair || place ? set.map((key) => ({ key, values: f[key] })) : null;
 }
 
 /**
@@ -72,7 +78,8 @@ export const headlineHas = (m: Manifest): HeadlineHas => ({
  * a one-word search of project names (the word's file exists only for frequent words) or one
  * value of a province, method, type or status, one value each of two of method, type and
  * status (data of `schema` 23 or newer), two or more named method groups (24 or newer) or values
- * of a facet of `has.sets` (33 or newer), or an agency unit's link (25 or newer), or what the
+ * of a facet of `has.sets` (33 or newer), or an agency unit's link (25 or newer), a province with
+ * one value of a method, type or status over all years (40 or newer), or what the
  * snapshot added (`seen=latest`, where `has.seen`); in any order and on any page (the files hold
  * the first page in the default order only).
  */

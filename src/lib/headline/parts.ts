@@ -65,7 +65,7 @@ export async function overviewOf(
   const facets: OverviewRows['facets'] = {
     fy: Object.entries(all.years).map(([y, n]) => ({ fiscal_year: Number(y), projects: n[0] })),
   };
-  for (const def of facetsAskedUnder(under)) {
+  for (const def of facetsAskedUnder(under ? [under] : [])) {
     const counts = p.facets[def.key] ?? [];
     facets[def.key as FacetKey] = counts.map(([id, projects]) => ({ [def.id]: id, projects }));
   }

@@ -133,9 +133,9 @@ export function facetsAsked(r: Resolved): FacetDef[] {
   return FACETS.filter((def: FacetDef) => !def.under || r[def.under as FacetKey] !== null);
 }
 
-/** The facets a view filtered by facet `key` alone asks (the districts under a province). */
-export function facetsAskedUnder(key: string | null): FacetDef[] {
-  return FACETS.filter((def: FacetDef) => !def.under || def.under === key);
+/** The facets a view filtered by the facets `keys` alone asks (the districts under a province). */
+export function facetsAskedUnder(keys: readonly string[]): FacetDef[] {
+  return FACETS.filter((def: FacetDef) => !def.under || keys.includes(def.under));
 }
 
 export interface FacetItem {
