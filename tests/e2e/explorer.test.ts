@@ -572,6 +572,39 @@ describe('explorer controls', () => {
     );
   });
 
+  it("names a vendor's projects of several years, when it is not a busy one, as the projects are named", async () => {
+    // Beyond the busy vendors (`vendor_top`'s range): its rows share row groups of the vendor
+    // copy with others, and its names are asked in one query (src/lib/db/rows.ts, namesFor).
+    const busy = Math.max(
+      ...tableFiles(manifestOf(DEMO_DATA), 'vendor_top').map((f) => Number(f.key_max)),
+    );
+    const [v] = await rows(
+      `SELECT v.vendor_key FROM ${table(DEMO_DATA, 'contracts')} c
+       JOIN ${table(DEMO_DATA, 'vendors')} v USING (vendor_id) WHERE v.vendor_id > ?
+       GROUP BY ALL ORDER BY count(DISTINCT c.fiscal_year) DESC, count(*) DESC, 1 LIMIT 1`,
+      [busy],
+    );
+    const { page } = await view(url({}));
+    await visit(page, url({ vendor: String(v!.vendor_key) }));
+    const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-project-id'),
+        tr.querySelector('button.open')?.textContent?.trim(),
+      ]),
+    );
+    const ids = shown.map(([id]) => String(id));
+    const named = await rows(
+      `SELECT project_id, d.project_name, p.fiscal_year FROM ${namedDetails(DEMO_DATA)} d
+       JOIN ${table(DEMO_DATA, 'projects')} p USING (project_id)
+       WHERE project_id IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    expect(new Set(named.map((x) => x.fiscal_year)).size).toBeGreaterThan(1);
+    expect(Object.fromEntries(shown)).toEqual(
+      Object.fromEntries(named.map((x) => [x.project_id, x.project_name])),
+    );
+  });
+
   it('opens a project with every field and its contracts', async () => {
     const [p] = await rows(`SELECT project_id, fiscal_year, count(*)::INTEGER AS n
       FROM ${table(DEMO_DATA, 'contracts')} GROUP BY ALL HAVING n > 1 ORDER BY 1 LIMIT 1`);

@@ -1,5 +1,5 @@
 /** The results table's rows (one page, with the text of just those rows) and one project's detail. */
-import { sourceFiles, type Row } from '../query/aggregate';
+import { busyVendor, sourceFiles, type Row } from '../query/aggregate';
 import type { Sort } from '../query/filters';
 import { vendorNamesSql } from '../query/lookups';
 import {
@@ -73,10 +73,14 @@ export async function pageRows(
 
 /**
  * Names of the rows on screen: a vendor's view takes them from the vendor copy it has just read
- * (`files`); any other view from `project_names`. Both are looked up in groups of nearby
- * `project_seq`, each with a literal range: in the vendor copy (ordered by vendor, then seq) rows
- * within one row group's span of seq lie in at most two of the vendor's row groups, so a busy
- * vendor's 50 names do not read the name chunks of all its groups.
+ * (`files`); any other view from `project_names`. A busy vendor's (its own file of many row
+ * groups) and `project_names` are looked up in groups of nearby `project_seq`, each with a
+ * literal range: in the vendor copy (ordered by vendor, then seq) rows within one row group's
+ * span of seq lie in at most two of the vendor's row groups, so its 50 names do not read the name
+ * chunks of all its groups. Any other vendor's rows are one or two groups of a shared file, whose
+ * seq ranges prune nothing: one query reads their names once, where a query per group of nearby
+ * seqs (a page spans years) read them again each time (352 ms for the 300th vendor's page at 6M
+ * rows, docs/benchmarks.md, session 41).
  */
 async function namesFor(
   m: Manifest,
@@ -87,7 +91,8 @@ async function namesFor(
 ): Promise<Map<number, Row>> {
   if (source !== 'contracts_by_vendor' || !r.vendor?.length) return bySeq(m, 'project_names', rows);
   const vendors = r.vendor;
-  return byNearbySeq(rows, rowGroupRows('contracts_by_vendor'), (g) => ({
+  const span = busyVendor(m, r) ? rowGroupRows('contracts_by_vendor') : Infinity;
+  return byNearbySeq(rows, span, (g) => ({
     q: vendorNamesSql(files, vendors, g),
     files,
   }));
