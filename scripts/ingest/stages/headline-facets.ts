@@ -15,12 +15,12 @@
  */
 import {
   FACET_PAIR_SEP,
-  FACET_PAIRS,
   FACET_SET_VALUES,
   FACET_SETS,
   FACET_VIEWS,
   facetViewKey,
   headlinePath,
+  pairFiles,
   type AgencyTuple,
   type DimsFile,
   type OverviewParts,
@@ -166,7 +166,7 @@ export async function writeFacetViews(
 
 /**
  * Each pair of values of two of `FACET_PAIRS`, over all years and per year, and (schema 40) of a
- * province and one of those, over all years only (files.ts `PLACE_PAIRS_FROM`): its facets counted
+ * province and one of those, over all years only (files.ts `pairFiles`): its facets counted
  * as the explorer counts them, each of the two under the other alone (from that value's view).
  */
 async function writePairViews(
@@ -178,11 +178,12 @@ async function writePairViews(
   db.stage('writing the headline files of facet pairs');
   // A pair's key names its two values in FACET_VIEWS order, as the site does.
   const def = (k: string) => FACETS.find((d) => d.key === k)! as FacetDef;
-  const paired = FACET_VIEWS.filter((k) => (FACET_PAIRS as readonly string[]).includes(k));
-  const pairs: (readonly [FacetDef, FacetDef, boolean])[] = [
-    ...paired.flatMap((x, i) => paired.slice(i + 1).map((y) => [def(x), def(y), true] as const)),
-    ...paired.map((y) => [def('province'), def(y), false] as const),
-  ];
+  const pairs = FACET_VIEWS.flatMap((x, i) =>
+    FACET_VIEWS.slice(i + 1).flatMap((y) => {
+      const files = pairFiles(x, y);
+      return files ? [[def(x), def(y), files === 'each-year'] as const] : [];
+    }),
+  );
   for (const [x, y, eachYear] of pairs) {
     await db.run(`CREATE OR REPLACE TABLE facet_pairs AS
       SELECT concat_ws(${sqlString(FACET_PAIR_SEP)}, x.k, y.k) AS k, x.id AS a, y.id AS b

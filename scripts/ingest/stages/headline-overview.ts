@@ -76,9 +76,11 @@ function levels(s: Scope, table: string, cols: [string, string][], measures: str
   const join = table === 'contracts' ? (s.contractJoin ?? s.join) : s.join;
   const c = cols.map((x) => x[0]).join(', ');
   const named = cols.map(([e, n]) => `${e} AS ${n}`).join(', ');
-  const year = s.allYearsOnly
-    ? `''`
-    : `CASE WHEN grouping(t.fiscal_year) = 1 THEN '' ELSE t.fiscal_year::VARCHAR END`;
+  // (grouping() only of a column some set groups by.)
+  const year =
+    s.allYearsOnly && !s.national
+      ? `''`
+      : `CASE WHEN grouping(t.fiscal_year) = 1 THEN '' ELSE t.fiscal_year::VARCHAR END`;
   const key = `CASE WHEN grouping(${s.name}) = 1 THEN '' ELSE ${s.name} END || '|' || ${year} AS k`;
   const sets = [`(${s.name}, ${c})`];
   if (!s.allYearsOnly) sets.unshift(`(${s.name}, t.fiscal_year, ${c})`);

@@ -6,7 +6,7 @@ import { filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
 import { FACETS, type FacetDef, type FacetKey } from '../query/filters/facets';
 import { SCHEMA_VERSION, type Manifest } from '../schema/tables';
 import { queryWords } from '../search/text';
-import { FACET_PAIRS, FACET_VIEWS, PLACE_PAIRS_FROM } from './files';
+import { FACET_VIEWS, pairFiles, PLACE_PAIRS_FROM } from './files';
 
 /** A search of one word (as the index has it), or null. */
 export function oneWord(q: string): string | null {
@@ -37,16 +37,11 @@ export function facetView(
     return all ? [{ key, values: f[key] }] : null;
   }
   if (!set.length || set.some((k) => f[k].length > 1)) return null;
-  const paired = (k: string) => (FACET_PAIRS as readonly string[]).includes(k);
-  const pair = set.length === 2 && schema >= 23 && set.every(paired);
-  // A province with one of them (schema 40): over all years only (files.ts PLACE_PAIRS_FROM).
-  const place =
-    set.length === 2 &&
-    schema >= PLACE_PAIRS_FROM &&
-    set[0] === 'province' &&
-    paired(set[1]!) &&
-    !f.fy.length;
-  return set.length === 1 || pair || place ? set.map((key) => ({ key, values: f[key] })) : null;
+  const files = set.length === 2 ? pairFiles(set[0]!, set[1]!) : null;
+  const pair =
+    (files === 'each-year' && schema >= 23) ||
+    (files === 'all-years' && schema >= PLACE_PAIRS_FROM && !f.fy.length);
+  return set.length === 1 || pair ? set.map((key) => ({ key, values: f[key] })) : null;
 }
 
 /**

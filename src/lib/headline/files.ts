@@ -243,12 +243,26 @@ export const FACET_VIEWS = ['province', 'method', 'type', 'status'] as const;
 export const FACET_PAIRS = ['method', 'type', 'status'] as const;
 
 /**
- * (Schema 40) A province with one value of `FACET_PAIRS`, over all years only: the link a
- * province's view gives from its method, type or status facet. The engine computed it from the
- * province pre-aggregates in 0.8–1.2 s warm (ten queries, 1.3–1.6 MB at 6M rows). Not each year:
- * a file per province, value and year would be ten times as many (77 provinces, ~20 values).
+ * (Schema 40, `PLACE_PAIRS_FROM`) The facet one value of which with one value of `FACET_PAIRS`
+ * has a view of its own over all years only: the link a province's view gives from its method,
+ * type or status facet. The engine computed it from the province pre-aggregates in 0.8–1.2 s warm
+ * (ten queries, 1.3–1.6 MB at 6M rows). Not each year: a file per province, value and year would
+ * be ten times as many (77 provinces, ~20 values).
  */
+export const PLACE_PAIR = 'province';
 export const PLACE_PAIRS_FROM = 40;
+
+/**
+ * Whether one value each of facets `a` and `b` has files of its own: over all years and each
+ * (`FACET_PAIRS`, schema 23), over all years only (`PLACE_PAIR` with one of them, schema 40), or
+ * none. The ingest writes, and the site reads, by this one rule.
+ */
+export function pairFiles(a: string, b: string): 'each-year' | 'all-years' | null {
+  const paired = (k: string) => (FACET_PAIRS as readonly string[]).includes(k);
+  if (paired(a) && paired(b)) return 'each-year';
+  if ((a === PLACE_PAIR && paired(b)) || (b === PLACE_PAIR && paired(a))) return 'all-years';
+  return null;
+}
 
 export const FACET_PAIR_SEP = '&';
 
