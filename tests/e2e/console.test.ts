@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
-import { download, launch, ready, serve, untilNextRun, type TestServer } from '../helpers/browser';
+import { download, launch, serve, untilNextRun, visit, type TestServer } from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { TMP } from '../helpers/paths';
 import { manifestOf, table } from '../helpers/expected';
@@ -40,11 +40,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await shared?.close();
   await browser?.close();
   await site?.close();
   await markup?.close();
   await new Promise((r) => other?.close(r));
 });
+
+let shared: Page | undefined;
+/** The demo site's page the console's tests share: the engine starts once for them. */
+const sharedPage = async () => (shared ??= await browser.newPage());
 
 interface Answer {
   state: string;
@@ -54,14 +59,14 @@ interface Answer {
 }
 
 /**
- * Open /sql with this query and wait for its answer. A page already on the console follows a link
+ * Open /sql with this query and wait for its answer. A page already on the site follows a link
  * to it, as a person does (its engine keeps running: a page load per query costs the machine
  * about 5 CPU seconds), and waits for the next answer (`data-run`).
  */
 async function ask(page: Page, sql: string, origin = site.origin): Promise<Answer> {
   const href = `${origin}/sql?${new URLSearchParams({ q: sql })}`;
   const sel = '[data-testid="sql-result"]';
-  if (!page.url().startsWith(`${origin}/sql`) || page.url() === href) {
+  if (!page.url().startsWith(`${origin}/`) || page.url() === href) {
     await page.goto(href);
     return answer(page);
   }
@@ -93,7 +98,7 @@ const cells = (page: Page) =>
 
 describe('SQL console on the demo set', () => {
   it('answers as native DuckDB and the explorer do, page by page', async () => {
-    const page = await browser.newPage();
+    const page = await sharedPage();
     const a = await ask(
       page,
       'SELECT count(*) AS projects, sum(budget) AS budget FROM projects WHERE fiscal_year = 2566;',
@@ -105,15 +110,11 @@ describe('SQL console on the demo set', () => {
        FROM ${table(DEMO_DATA, 'projects')} WHERE fiscal_year = 2566`,
     );
     expect(a.value).toEqual({ projects: want!.projects, budget: want!.budget });
-    // The explorer's numbers for the same question.
-    const explorer = await browser.newPage();
-    await explorer.goto(`${site.origin}/explore?fy=2566`);
-    await ready(explorer);
-    const shown = (id: string) =>
-      explorer.getAttribute(`[data-testid="result-${id}"]`, 'data-value');
+    // The explorer's numbers for the same question (the same page follows a link there).
+    await visit(page, `${site.origin}/explore?fy=2566`);
+    const shown = (id: string) => page.getAttribute(`[data-testid="result-${id}"]`, 'data-value');
     expect(await shown('projects')).toBe(String(a.value!.projects));
     expect(await shown('budget')).toBe(a.value!.budget);
-    await explorer.close();
 
     // A long result in pages of 50: the second page is native DuckDB's rows 51–100.
     const ids = await ask(page, 'SELECT project_id FROM projects ORDER BY project_id');
@@ -132,7 +133,6 @@ describe('SQL console on the demo set', () => {
       site.origin,
     );
     expect(link.searchParams.get('snap')).toBe(manifestOf(DEMO_DATA).snapshot_id.slice(0, 12));
-    await page.close();
   });
 
   it('refuses what writes, attaches, installs, sets or names another file or URL, and no request leaves the site', async () => {
@@ -166,7 +166,7 @@ describe('SQL console on the demo set', () => {
   });
 
   it('knows every table function of the engine: each one allowed or refused by name', async () => {
-    const page = await browser.newPage();
+    const page = await sharedPage();
     const a = await ask(
       page,
       `SELECT DISTINCT function_name FROM duckdb_functions()
@@ -177,12 +177,12 @@ describe('SQL console on the demo set', () => {
     expect(names.length).toBe(a.rows);
     const known = new Set<string>([...TABLE_FUNCTIONS_ALLOWED, ...TABLE_FUNCTIONS_DENIED]);
     expect(names.filter((n) => !known.has(n!))).toEqual([]);
-    await page.close();
   });
 
   it('runs the integrity flags’ rules from its examples, counting what the independent rules count', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${site.origin}/sql`);
+    const page = await sharedPage();
+    await clickLink(page, `${site.origin}/sql`);
+    await page.waitForURL(`${site.origin}/sql`);
     for (const id of ['F1', 'F2'] as const) {
       await page.click(`[data-testid="sql-example-${id}"]`);
       await page.waitForURL((u) => (u.searchParams.get('q') ?? '').includes(id));
@@ -193,17 +193,17 @@ describe('SQL console on the demo set', () => {
           covered: (await expectedFlag(DEMO_DATA, id)).covered,
         });
     }
-    await page.close();
   });
 
   it('shows DuckDB’s error with its position, and stops a long query', async () => {
-    const page = await browser.newPage();
+    const page = await sharedPage();
     const bad = await ask(page, 'SELECT fiscal_year,\n  nope FROM projects');
     expect(bad.state).toBe('error');
     expect(bad.error).toContain('nope');
     expect(bad.error).toMatch(/LINE 2/);
     // A query of hours: stopped, and the next query in the same page answers.
-    await page.goto(
+    await clickLink(
+      page,
       `${site.origin}/sql?${new URLSearchParams({ q: 'SELECT count(*) FROM range(1000000000000) a' })}`,
     );
     await page.waitForSelector('[data-testid="sql-cancel"]:not([disabled])');
@@ -218,7 +218,6 @@ describe('SQL console on the demo set', () => {
     });
     const [n] = await rows(`SELECT count(*)::INTEGER AS n FROM ${table(DEMO_DATA, 'projects')}`);
     expect((await answer(page)).value).toEqual({ n: n!.n });
-    await page.close();
   });
 
   it('exports the result with the query, the snapshot and the source; text cannot run as a formula', async () => {

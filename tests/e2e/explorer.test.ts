@@ -328,7 +328,7 @@ describe('explorer on generated data', () => {
 
 describe('explorer controls', () => {
   it('drives facets, sorting and paging from the page, each step in the URL', async () => {
-    const { page } = await open(url({ fy: [2566] }));
+    const { page } = await view(url({ fy: [2566] }));
     // A province facet: its count is the number of projects the filter then shows.
     const option = page.locator('[data-testid="filter-province"] label').first();
     const name = (await option.locator('input').getAttribute('value'))!;
@@ -377,8 +377,7 @@ describe('explorer controls', () => {
         await expectedTotals(DEMO_DATA, { fy: [2566], province: [name], district: [dname] }),
       );
     // Sort ascending by budget, then page 2: the rows are native DuckDB's rows 51–100.
-    await page.goto(url({ fy: [2566] }));
-    await ready(page);
+    await visit(page, url({ fy: [2566] }));
     // No province: no district list (nothing asked for it).
     expect(await page.locator('[data-testid="filter-district"]').count()).toBe(0);
     await page.click('[data-testid="results"] th button[data-sort="budget"]');
@@ -402,8 +401,7 @@ describe('explorer controls', () => {
     expect(new URL(page.url()).searchParams.get('sort')).toBe('budget');
     // Earliest year first under the province and a method, page 2: each year's projects in the
     // facts' own order (agency, then project id; page-sql.ts yearPage), as native DuckDB orders.
-    await page.goto(url({ province: [name], method: ['specific'], sort: 'fy', page: 2 }));
-    await ready(page);
+    await visit(page, url({ province: [name], method: ['specific'], sort: 'fy', page: 2 }));
     const byYear = await rows(
       `SELECT p.project_id FROM ${table(DEMO_DATA, 'projects')} p
        JOIN ${table(DEMO_DATA, 'provinces')} v USING (province_id)
@@ -414,7 +412,6 @@ describe('explorer controls', () => {
     );
     expect(byYear.length).toBeGreaterThan(0);
     await expect.poll(shown, POLL).toEqual(byYear.map((r) => r.project_id));
-    await page.close();
   });
 
   it("sorts and pages a view the engine computes by asking only for the table's rows", async () => {
@@ -794,16 +791,14 @@ describe('explorer controls', () => {
 
   it('pins a view to the data version and warns when the live data differs', async () => {
     const m = manifestOf(DEMO_DATA);
-    const { page } = await open(url({ fy: [2567] }));
+    const { page } = await view(url({ fy: [2567] }));
     await page.click('[data-testid="pin"]');
     await page.waitForURL((u) => u.searchParams.get('snap') === m.snapshot_id.slice(0, 12));
     await ready(page);
     expect(await page.locator('[data-testid="pin-differs"]').count()).toBe(0);
-    await page.goto(url({ fy: [2567], snap: 'abcdef123456' }));
-    await ready(page);
+    await visit(page, url({ fy: [2567], snap: 'abcdef123456' }));
     expect(await page.textContent('[data-testid="pin-differs"]')).toContain('abcdef123456');
     expect(await values(page)).toEqual(await expectedTotals(DEMO_DATA, { fy: [2567] }));
-    await page.close();
   });
 
   it('never shows a stale result after a fast sequence of changes', async () => {
@@ -989,9 +984,7 @@ describe('GitHub Pages project site', () => {
 
 describe('host failures', () => {
   it('a page past the last one says so, with the count, and leads to the last page', async () => {
-    const page = await browser.newPage();
-    await page.goto(url({ fy: [2566], page: 500 }));
-    await ready(page);
+    const { page } = await view(url({ fy: [2566], page: 500 }));
     const total = Number(await page.getAttribute('[data-testid="result-projects"]', 'data-value'));
     const pages = Math.ceil(total / 50);
     expect(await page.textContent('[data-testid="past-last-page"]')).toContain(
@@ -1001,7 +994,6 @@ describe('host failures', () => {
     await page.click('[data-testid="past-last-page"] button');
     await page.waitForSelector('[data-testid="rows-range"]');
     expect(new URL(page.url()).searchParams.get('page')).toBe(String(pages));
-    await page.close();
   });
 
   it('names what the host did wrong (no Range, gzip, offline) and recovers on retry', async () => {

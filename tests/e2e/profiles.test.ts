@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { download, launch, ready, serve, type TestServer } from '../helpers/browser';
+import { clickLink } from '../../scripts/lib/browser';
+import { download, launch, ready, serve, visit, type TestServer } from '../helpers/browser';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { expectedTotals, table } from '../helpers/expected';
@@ -31,6 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await dronePage?.close();
   await browser?.close();
   await drone?.close();
   await markup?.close();
@@ -41,6 +43,17 @@ async function open(url: string, view: 'profile' | 'new-page' = 'profile'): Prom
   await page.goto(url);
   await ready(page, view);
   return page;
+}
+
+let dronePage: Page | undefined;
+/**
+ * The drone set's profile `path`, in one page the tests share: each profile after the first is
+ * followed to as a link, so the engine starts once for all of them.
+ */
+async function onDrone(path: string): Promise<Page> {
+  dronePage ??= await browser.newPage();
+  await visit(dronePage, `${drone.origin}${path}`, 'profile');
+  return dronePage;
 }
 
 const value = (page: Page, id: string) =>
@@ -72,7 +85,7 @@ describe('profiles on the real drone set', () => {
        FROM ${table(DRONE_DATA, 'contracts')} WHERE agency_id = ?`,
       [Number(a!.agency_id)],
     );
-    const page = await open(`${drone.origin}/agency?key=${a!.agency_key}`);
+    const page = await onDrone(`/agency?key=${a!.agency_key}`);
     expect(await value(page, 'projects')).toBe(a!.projects);
     expect(await value(page, 'budget')).toBe(a!.budget);
     expect(await value(page, 'contracts')).toBe(c!.contracts);
@@ -130,7 +143,6 @@ describe('profiles on the real drone set', () => {
     // The link to the explorer carries the agency's key.
     const href = await page.getAttribute('[data-testid="open-explorer"]', 'href');
     expect(href).toContain(`agency=${a!.agency_key}`);
-    await page.close();
   });
 
   it('a whole agency across its units, and its explorer link counting the same (#21)', async () => {
@@ -145,7 +157,7 @@ describe('profiles on the real drone set', () => {
        FROM read_csv(${lit(DRONE_CSV)}, all_varchar = true) WHERE ชื่อหน่วยงาน = ?`,
       [name],
     );
-    const page = await open(`${drone.origin}/agency?name=${encodeURIComponent(name)}`);
+    const page = await onDrone(`/agency?name=${encodeURIComponent(name)}`);
     expect(await page.getAttribute('[data-testid="agency-units"]', 'data-value')).toBe(
       String(most!.units),
     );
@@ -156,7 +168,6 @@ describe('profiles on the real drone set', () => {
     await page.waitForURL((u) => u.pathname === '/explore');
     await page.waitForSelector('[data-testid="explorer"][data-state="ready"]', { timeout: 60_000 });
     expect(await value(page, 'projects')).toBe(want!.projects);
-    await page.close();
   });
 
   it('a vendor: wins, agencies, names and tax-id status', async () => {
@@ -221,7 +232,7 @@ describe('profiles on the real drone set', () => {
 
   it('one company, one vendor: a name key leads to its tax id, linked records listed, strict view (#21)', async () => {
     // หนึ่งสาม สโตร์: 31 contracts carry its tax id (FY2568), 88 a broken one (FY2565–2567).
-    const page = await open(`${drone.origin}/vendor?id=${encodeURIComponent('name:หนึ่งสาม สโตร์')}`);
+    const page = await onDrone(`/vendor?id=${encodeURIComponent('name:หนึ่งสาม สโตร์')}`);
     await page.waitForURL((u) => u.searchParams.get('id') === 'tin:0105556001374');
     await ready(page, 'profile');
     await expect.poll(() => value(page, 'contracts'), { timeout: 30_000 }).toBe('119');
@@ -239,7 +250,6 @@ describe('profiles on the real drone set', () => {
     await expect.poll(() => value(page, 'contracts'), { timeout: 30_000 }).toBe('31');
     expect(await value(page, 'agreed')).toBe('33346468.00');
     expect(await page.locator('[data-testid="vendor-linked-contracts"]').count()).toBe(0);
-    await page.close();
   });
 
   it('/dataset: sources, rows, repairs and each year’s fields, from the manifest (#21)', async () => {
@@ -343,7 +353,7 @@ describe('profiles on the real drone set', () => {
       [id],
     );
     const from = drone.log.length;
-    const page = await open(`${drone.origin}/project?id=${id}`);
+    const page = await onDrone(`/project?id=${id}`);
     // Found through the id index (schema 26): the year's own file of ids is read.
     expect(drone.log.slice(from).some((e) => e.path.includes('/project_ids/fy'))).toBe(true);
     expect(await value(page, 'projects')).toBe('1');
@@ -372,10 +382,8 @@ describe('profiles on the real drone set', () => {
       'not_covered',
     );
     expect(await page.textContent('[data-testid="project-fields"]')).toContain(id);
-    await page.close();
-    const missing = await open(`${drone.origin}/project?id=99999999999`);
+    const missing = await onDrone('/project?id=99999999999');
     expect(await missing.textContent('[data-testid="profile"]')).toContain('ไม่พบ');
-    await missing.close();
   });
 
   it('shows a vendor name made of markup as text', async () => {
@@ -474,14 +482,13 @@ describe('profiles on the real drone set', () => {
     const agencyKey = String(a!.agency_key);
     const vendorKey = String(v!.vendor_key);
     const province = String(a!.province);
-    const page = await open(`${drone.origin}/agency?key=${agencyKey}`);
+    const page = await onDrone(`/agency?key=${agencyKey}`);
     await page.click('[data-testid="follow"]');
     expect(await page.getAttribute('[data-testid="follow"]', 'aria-pressed')).toBe('true');
-    await page.goto(`${drone.origin}/vendor?id=${encodeURIComponent(vendorKey)}`);
-    await ready(page, 'profile');
+    // Each followed as a link: the engine starts once.
+    await visit(page, `${drone.origin}/vendor?id=${encodeURIComponent(vendorKey)}`, 'profile');
     await page.click('[data-testid="follow"]');
-    await page.goto(`${drone.origin}/explore?${new URLSearchParams({ province })}`);
-    await ready(page);
+    await visit(page, `${drone.origin}/explore?${new URLSearchParams({ province })}`);
     await page.click('[data-testid="follow"]');
 
     const items = async () => {
@@ -490,7 +497,7 @@ describe('profiles on the real drone set', () => {
         .locator('[data-testid="following-item"]')
         .evaluateAll((li) => li.map((x) => [x.dataset.kind, x.dataset.key, x.dataset.new]));
     };
-    await page.goto(`${drone.origin}/following`);
+    await clickLink(page, `${drone.origin}/following`);
     const view = `?${new URLSearchParams({ province })}`;
     // Followed on the latest snapshot: nothing new yet.
     expect(await items()).toEqual([
@@ -572,6 +579,5 @@ describe('profiles on the real drone set', () => {
     expect(await items()).toEqual(expected);
     await page.reload(); // and it survives a reload
     expect(await items()).toEqual(expected);
-    await page.close();
   });
 });

@@ -65,24 +65,28 @@ export async function ready(
 }
 
 /**
- * Go to the explorer view `href` inside the app (a page on no explorer view, a blank one or a
- * profile, loads it), as a person following a link does (the page's engine keeps running: no
- * second start), and wait until that view has finished (`data-run` moves on). A view with other
- * filters but the same meaning (two invalid values) runs nothing: it would wait in vain.
+ * Go to the view `href` (the explorer's, or a profile's with `testid` 'profile') inside the app,
+ * as a person following a link does: the page's engine keeps running (no second start), also
+ * from a profile to the explorer and back. Then wait until that view has finished (`data-run`
+ * moves on). A blank page loads it. A view with other filters but the same meaning (two invalid
+ * values) runs nothing: it would wait in vain.
  */
-export async function visit(page: Page, href: string): Promise<void> {
-  const sel = '[data-testid="explorer"]';
-  if (page.url() === href) return ready(page);
-  if (!(await page.$(sel))) {
+export async function visit(
+  page: Page,
+  href: string,
+  testid: 'explorer' | 'profile' = 'explorer',
+): Promise<void> {
+  if (page.url() === href) return ready(page, testid);
+  if (!(await page.$('main'))) {
     await page.goto(href);
-    return ready(page);
+    return ready(page, testid);
   }
   // The run count moves on when the view is ready or failed; ready() tells which.
-  await untilNextRun(page, sel, async () => {
+  await untilNextRun(page, `[data-testid="${testid}"]`, async () => {
     await clickLink(page, href);
     await page.waitForURL(href);
   });
-  await ready(page);
+  await ready(page, testid);
 }
 
 /**
@@ -94,7 +98,11 @@ export async function untilNextRun(
   sel: string,
   action: () => Promise<void>,
 ): Promise<void> {
-  const before = Number(await page.getAttribute(sel, 'data-run'));
+  // (0 when the page shows no such view yet: it is being followed to from another.)
+  const before = await page.evaluate(
+    (s) => Number(document.querySelector(s)?.getAttribute('data-run') ?? 0),
+    sel,
+  );
   await action();
   await page.waitForFunction(
     ([s, n]) =>
