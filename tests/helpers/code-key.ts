@@ -42,6 +42,7 @@ const SITE = [
   'tests/e2e/build.ts',
   'tests/e2e/global-setup.ts',
   'tests/e2e/setup-paths.ts',
+  'tests/e2e/vite.config.ts',
 ];
 
 function filesUnder(root: string, rel: string): string[] {
