@@ -183,7 +183,7 @@ async function queriesSince(page: Page, from: number): Promise<QueryCost[]> {
   );
   return times.map((t) => ({
     ms: Math.round(t.end - t.start),
-    sql: t.sql.replace(/\s+/g, ' ').slice(0, 160),
+    sql: t.sql.replace(/\s+/g, ' ').slice(0, Number(process.env.SQL_CHARS ?? 160)),
   }));
 }
 
