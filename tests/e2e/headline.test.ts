@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
 import { headlineCovers, headlineHas } from '../../src/lib/headline/covers';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
-import { launch, serve, type TestServer } from '../helpers/browser';
+import { launch, serve, visit, type TestServer } from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
 import {
   expectedFirstPage,
@@ -32,6 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await shared?.close();
   await browser?.close();
   await server?.close();
 });
@@ -40,6 +41,16 @@ const url = (f: Partial<Filters>) =>
   `${server.origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`;
 
 const explorer = '[data-testid="explorer"]';
+
+let shared: Page | undefined;
+/** The page with the engine that the tests share, following links from view to view: one start. */
+const enginePage = async () => (shared ??= await browser.newPage());
+
+/** Follow a link to `href`, or load it in a page not yet on the site. */
+async function go(page: Page, href: string): Promise<void> {
+  if (await page.$('main')) await clickLink(page, href);
+  else await page.goto(href);
+}
 
 /** The page once the headline files were asked for the view `clickLink` opened. */
 async function afterCheck(page: Page, href: string) {
@@ -150,14 +161,12 @@ describe('headline numbers before the engine', () => {
   it('is final with the engine too: the same numbers and rows once every number is in', async () => {
     const agency = (await filterCases(DEMO_DATA)).find((x) => x.agency && !x.sub)!.agency!;
     const f = { agency, fy: [2566, 2567] };
-    const page = await browser.newPage();
-    await page.goto(url(f));
-    await page.waitForSelector(`${explorer}[data-state="ready"]`, { timeout: 60_000 });
+    const page = await enginePage();
+    await visit(page, url(f));
     const got = await afterCheck(page, url(f));
     expect(got.headline).toBe('ready');
     expect(got.numbers).toEqual(await expectedTotals(DEMO_DATA, f));
     expect(got.ids).toEqual(await expectedFirstPage(DEMO_DATA, f));
-    await page.close();
   });
 
   it('shows the facets and charts of a year, an agency name and unit, a frequent word, a busy vendor, one and two method groups, a method with a status and a province with a method with no DuckDB-WASM, as the engine computes them', async () => {
@@ -190,8 +199,8 @@ describe('headline numbers before the engine', () => {
     // The engine's answers on one page, followed from view to view as a person clicks links
     // (one engine for all views). Sorted otherwise, a view is not in the files: the engine
     // computes all of it.
-    const full = await browser.newPage();
-    await full.goto(url({ sort: 'fy' }));
+    const full = await enginePage();
+    await go(full, url({ sort: 'fy' }));
     const final = async (f: Partial<Filters>) => {
       const state = await full.getAttribute(explorer, 'data-state');
       return {
@@ -252,7 +261,6 @@ describe('headline numbers before the engine', () => {
     }
     expect(requested.filter((u) => u.endsWith('.parquet'))).toEqual([]);
     await blocked.close();
-    await full.close();
   });
 
   it('shows the profile numbers and years of an agency name, an agency unit and a vendor, and a project’s numbers, with no DuckDB-WASM, as the full profile does', async () => {
@@ -303,13 +311,12 @@ describe('headline numbers before the engine', () => {
     const blocked = await browser.newPage();
     let engines = 0; // the engine's fetches the blocked page refused
     await blocked.route(/\.wasm$/, (r) => (engines++, r.abort()));
-    const full = await browser.newPage();
+    const full = await enginePage();
     const profile = '[data-testid="profile"]';
-    for (const [i, p] of profiles.entries()) {
+    for (const p of profiles) {
       const href = `${server.origin}${p.path}`;
       for (const page of [blocked, full]) {
-        if (i === 0) await page.goto(href);
-        else await clickLink(page, href);
+        await go(page, href);
         await page.waitForURL(href);
       }
       const before = engines;
@@ -332,6 +339,5 @@ describe('headline numbers before the engine', () => {
       expect(early.years.length).toBeGreaterThan(1);
     }
     await blocked.close();
-    await full.close();
   });
 });
