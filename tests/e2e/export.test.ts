@@ -45,18 +45,35 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await shared?.close();
   await browser?.close();
   await server?.close();
   await markup?.close();
 });
 
+let shared: Page | undefined;
+
+/**
+ * The view with its export ready: the demo's in the page its tests share (followed as a link: one
+ * engine for all of them), another origin's in a page of its own.
+ */
 async function view(origin: string, f: Partial<Filters>): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(`${origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`);
-  await page.waitForSelector('[data-testid="explorer"][data-state="ready"]', { timeout: 60_000 });
+  const href = `${origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`;
+  let page: Page;
+  if (origin === server.origin) {
+    page = shared ??= await browser.newPage();
+    await visit(page, href);
+  } else {
+    page = await browser.newPage();
+    await page.goto(href);
+    await page.waitForSelector('[data-testid="explorer"][data-state="ready"]', { timeout: 60_000 });
+  }
   await page.waitForSelector('[data-testid="export-csv"]:not([disabled])');
   return page;
 }
+
+/** Close a page of its own; the shared one stays open for the next test. */
+const done = (page: Page) => (page === shared ? undefined : page.close());
 
 const labels = (grain: 'projects' | 'contracts') =>
   EXPORT_COLUMNS[grain].map((c) => th.export[`col_${c.key}` as keyof typeof th.export]);
@@ -145,7 +162,7 @@ describe('exports of the explorer (generated data)', () => {
       // The grain is the panel's, kept from view to view: back to projects for the next case.
       await page.selectOption('[data-testid="export-grain"]', 'projects');
     }
-    await page.close();
+    await done(page);
   });
 
   const busy = async () => {
@@ -279,7 +296,7 @@ describe('exports of the explorer (generated data)', () => {
       );
       expect(prov.snapshot_id).toBe(m.snapshot_id);
       expect(JSON.parse(prov.filters!)).toEqual(json.provenance.filters);
-      await page.close();
+      await done(page);
     });
   }
 
@@ -313,7 +330,7 @@ describe('exports of the explorer (generated data)', () => {
        GROUP BY agency_id ORDER BY b DESC LIMIT 1`,
     );
     expect(Number(body[0]![1])).toBeCloseTo(Number(top[0]!.b), 2);
-    await page.close();
+    await done(page);
   });
 
   it('downloads the charts (drawn SVG and bar lists) as SVG and PNG with their title, the view in words, the snapshot and the source (#24)', async () => {
@@ -393,7 +410,7 @@ describe('exports of the explorer (generated data)', () => {
       }, png.bytes.toString('base64'));
       expect(inked).toBeGreaterThan(0.02);
     }
-    await page.close();
+    await done(page);
   });
 
   it('embeds a chart alone (/chart in an iframe): the explorer chart of the same view, linked to it (#24)', async () => {
@@ -439,7 +456,7 @@ describe('exports of the explorer (generated data)', () => {
     await page.goto(`${server.origin}/chart?chart=nope&fy=2566`);
     await page.waitForSelector('[data-testid="chart-embed"][data-state="error"]');
     expect(await page.textContent('[data-testid="chart-embed"]')).toContain('chart-year-method');
-    await page.close();
+    await done(page);
   });
 });
 
@@ -475,6 +492,6 @@ describe('exports of real rows with a formula-like winner name', () => {
     };
     // JSON is data, not a spreadsheet: the name as published.
     expect(json.rows[0]).toMatchObject({ vendor_tin: tin, vendor_name: FORMULA_NAME });
-    await page.close();
+    await done(page);
   });
 });
