@@ -9,7 +9,16 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
-import { download, launch, serve, untilNextRun, visit, type TestServer } from '../helpers/browser';
+import {
+  download,
+  follow,
+  launch,
+  serve,
+  SharedPage,
+  untilNextRun,
+  visit,
+  type TestServer,
+} from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { TMP } from '../helpers/paths';
 import { manifestOf, table } from '../helpers/expected';
@@ -40,16 +49,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await shared?.close();
   await browser?.close();
   await site?.close();
   await markup?.close();
   await new Promise((r) => other?.close(r));
 });
 
-let shared: Page | undefined;
 /** The demo site's page the console's tests share: the engine starts once for them. */
-const sharedPage = async () => (shared ??= await browser.newPage());
+const shared = new SharedPage(() => browser);
 
 interface Answer {
   state: string;
@@ -98,7 +105,7 @@ const cells = (page: Page) =>
 
 describe('SQL console on the demo set', () => {
   it('answers as native DuckDB and the explorer do, page by page', async () => {
-    const page = await sharedPage();
+    const page = await shared.get();
     const a = await ask(
       page,
       'SELECT count(*) AS projects, sum(budget) AS budget FROM projects WHERE fiscal_year = 2566;',
@@ -166,7 +173,7 @@ describe('SQL console on the demo set', () => {
   });
 
   it('knows every table function of the engine: each one allowed or refused by name', async () => {
-    const page = await sharedPage();
+    const page = await shared.get();
     const a = await ask(
       page,
       `SELECT DISTINCT function_name FROM duckdb_functions()
@@ -180,9 +187,8 @@ describe('SQL console on the demo set', () => {
   });
 
   it('runs the integrity flags’ rules from its examples, counting what the independent rules count', async () => {
-    const page = await sharedPage();
-    await clickLink(page, `${site.origin}/sql`);
-    await page.waitForURL(`${site.origin}/sql`);
+    const page = await shared.get();
+    await follow(page, `${site.origin}/sql`);
     for (const id of ['F1', 'F2'] as const) {
       await page.click(`[data-testid="sql-example-${id}"]`);
       await page.waitForURL((u) => (u.searchParams.get('q') ?? '').includes(id));
@@ -196,7 +202,7 @@ describe('SQL console on the demo set', () => {
   });
 
   it('shows DuckDB’s error with its position, and stops a long query', async () => {
-    const page = await sharedPage();
+    const page = await shared.get();
     const bad = await ask(page, 'SELECT fiscal_year,\n  nope FROM projects');
     expect(bad.state).toBe('error');
     expect(bad.error).toContain('nope');

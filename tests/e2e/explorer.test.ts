@@ -3,8 +3,15 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Truth } from '../../scripts/generate';
-import { clickLink } from '../../scripts/lib/browser';
-import { download, launch, serve, visit, type TestServer } from '../helpers/browser';
+import {
+  download,
+  follow,
+  launch,
+  serve,
+  SharedPage,
+  visit,
+  type TestServer,
+} from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import { DRONE_CSV } from '../helpers/paths';
 import { en } from '../../src/lib/i18n/en';
@@ -73,12 +80,6 @@ const POLL = { timeout: 30_000 };
 const url = (f: Partial<Filters>) =>
   `${server.origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`;
 
-/** Client-side navigation: click a link to `href` inside the app, as a person would. */
-async function follow(page: Page, href: string): Promise<void> {
-  await clickLink(page, href);
-  await page.waitForURL(href);
-}
-
 async function open(url: string): Promise<{ page: Page; requested: string[] }> {
   const p = await newPage();
   await p.page.goto(url);
@@ -87,16 +88,13 @@ async function open(url: string): Promise<{ page: Page; requested: string[] }> {
 }
 
 /** The page the tests of one view share (a test that needs a page load of its own opens one). */
-let sharedPage: Page | null = null;
+const shared = new SharedPage(() => browser);
 
-/**
- * A view in the shared page, reached by a link from the explorer view it is on (a page load costs
- * the machine about 5 CPU seconds, a followed link about 0.5: docs/benchmarks.md).
- */
+/** A view in the shared page, reached by a link from the view it is on. */
 async function view(url: string): Promise<{ page: Page }> {
-  if (!sharedPage || sharedPage.isClosed()) sharedPage = await browser.newPage();
-  await visit(sharedPage, url);
-  return { page: sharedPage };
+  const page = await shared.get();
+  await visit(page, url);
+  return { page };
 }
 
 describe('landing page', () => {

@@ -18,7 +18,7 @@ import {
   type Filters,
 } from '../../src/lib/query/filters';
 import { th } from '../../src/lib/i18n/th';
-import { download, launch, serve, visit, type TestServer } from '../helpers/browser';
+import { download, launch, serve, SharedPage, visit, type TestServer } from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import {
   decimal,
@@ -45,13 +45,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await shared?.close();
   await browser?.close();
   await server?.close();
   await markup?.close();
 });
 
-let shared: Page | undefined;
+const shared = new SharedPage(() => browser);
 
 /**
  * The view with its export ready: the demo's in the page its tests share (followed as a link: one
@@ -61,7 +60,7 @@ async function view(origin: string, f: Partial<Filters>): Promise<Page> {
   const href = `${origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`;
   let page: Page;
   if (origin === server.origin) {
-    page = shared ??= await browser.newPage();
+    page = await shared.get();
     await visit(page, href);
   } else {
     page = await browser.newPage();
@@ -73,7 +72,7 @@ async function view(origin: string, f: Partial<Filters>): Promise<Page> {
 }
 
 /** Close a page of its own; the shared one stays open for the next test. */
-const done = (page: Page) => (page === shared ? undefined : page.close());
+const done = (page: Page) => (shared.holds(page) ? undefined : page.close());
 
 const labels = (grain: 'projects' | 'contracts') =>
   EXPORT_COLUMNS[grain].map((c) => th.export[`col_${c.key}` as keyof typeof th.export]);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
 import { headlineCovers, headlineHas } from '../../src/lib/headline/covers';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
-import { launch, serve, visit, type TestServer } from '../helpers/browser';
+import { follow, launch, serve, SharedPage, visit, type TestServer } from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
 import {
   expectedFirstPage,
@@ -32,7 +32,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await shared?.close();
   await browser?.close();
   await server?.close();
 });
@@ -42,15 +41,8 @@ const url = (f: Partial<Filters>) =>
 
 const explorer = '[data-testid="explorer"]';
 
-let shared: Page | undefined;
-/** The page with the engine that the tests share, following links from view to view: one start. */
-const enginePage = async () => (shared ??= await browser.newPage());
-
-/** Follow a link to `href`, or load it in a page not yet on the site. */
-async function go(page: Page, href: string): Promise<void> {
-  if (await page.$('main')) await clickLink(page, href);
-  else await page.goto(href);
-}
+/** The page with the engine that the tests share, following links from view to view. */
+const shared = new SharedPage(() => browser);
 
 /** The page once the headline files were asked for the view `clickLink` opened. */
 async function afterCheck(page: Page, href: string) {
@@ -161,7 +153,7 @@ describe('headline numbers before the engine', () => {
   it('is final with the engine too: the same numbers and rows once every number is in', async () => {
     const agency = (await filterCases(DEMO_DATA)).find((x) => x.agency && !x.sub)!.agency!;
     const f = { agency, fy: [2566, 2567] };
-    const page = await enginePage();
+    const page = await shared.get();
     await visit(page, url(f));
     const got = await afterCheck(page, url(f));
     expect(got.headline).toBe('ready');
@@ -199,8 +191,8 @@ describe('headline numbers before the engine', () => {
     // The engine's answers on one page, followed from view to view as a person clicks links
     // (one engine for all views). Sorted otherwise, a view is not in the files: the engine
     // computes all of it.
-    const full = await enginePage();
-    await go(full, url({ sort: 'fy' }));
+    const full = await shared.get();
+    await follow(full, url({ sort: 'fy' }));
     const final = async (f: Partial<Filters>) => {
       const state = await full.getAttribute(explorer, 'data-state');
       return {
@@ -311,14 +303,11 @@ describe('headline numbers before the engine', () => {
     const blocked = await browser.newPage();
     let engines = 0; // the engine's fetches the blocked page refused
     await blocked.route(/\.wasm$/, (r) => (engines++, r.abort()));
-    const full = await enginePage();
+    const full = await shared.get();
     const profile = '[data-testid="profile"]';
     for (const p of profiles) {
       const href = `${server.origin}${p.path}`;
-      for (const page of [blocked, full]) {
-        await go(page, href);
-        await page.waitForURL(href);
-      }
+      for (const page of [blocked, full]) await follow(page, href);
       const before = engines;
       await blocked.waitForSelector(`${profile}[data-headline="ready"]`, { timeout: 30_000 });
       if (p.want) {

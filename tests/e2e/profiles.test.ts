@@ -8,8 +8,16 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { clickLink } from '../../scripts/lib/browser';
-import { download, launch, ready, serve, visit, type TestServer } from '../helpers/browser';
+import {
+  download,
+  follow,
+  launch,
+  ready,
+  serve,
+  SharedPage,
+  visit,
+  type TestServer,
+} from '../helpers/browser';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { expectedTotals, table } from '../helpers/expected';
@@ -32,7 +40,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dronePage?.close();
   await browser?.close();
   await drone?.close();
   await markup?.close();
@@ -45,15 +52,12 @@ async function open(url: string, view: 'profile' | 'new-page' = 'profile'): Prom
   return page;
 }
 
-let dronePage: Page | undefined;
-/**
- * The drone set's profile `path`, in one page the tests share: each profile after the first is
- * followed to as a link, so the engine starts once for all of them.
- */
+const dronePage = new SharedPage(() => browser);
+/** The drone set's profile `path`, in the page its tests share. */
 async function onDrone(path: string): Promise<Page> {
-  dronePage ??= await browser.newPage();
-  await visit(dronePage, `${drone.origin}${path}`, 'profile');
-  return dronePage;
+  const page = await dronePage.get();
+  await visit(page, `${drone.origin}${path}`, 'profile');
+  return page;
 }
 
 const value = (page: Page, id: string) =>
@@ -497,7 +501,7 @@ describe('profiles on the real drone set', () => {
         .locator('[data-testid="following-item"]')
         .evaluateAll((li) => li.map((x) => [x.dataset.kind, x.dataset.key, x.dataset.new]));
     };
-    await clickLink(page, `${drone.origin}/following`);
+    await follow(page, `${drone.origin}/following`);
     const view = `?${new URLSearchParams({ province })}`;
     // Followed on the latest snapshot: nothing new yet.
     expect(await items()).toEqual([

@@ -7,7 +7,15 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
-import { download, launch, ready, serve, visit, type TestServer } from '../helpers/browser';
+import {
+  download,
+  launch,
+  ready,
+  serve,
+  SharedPage,
+  visit,
+  type TestServer,
+} from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
 import { table } from '../helpers/expected';
 import { matching, projectNames, wholeWords } from '../helpers/search';
@@ -24,14 +32,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await shared?.close();
   await browser?.close();
   await drone?.close();
 });
 
 const POLL = { timeout: 30_000 };
 
-let shared: Page | undefined;
+const shared = new SharedPage(() => browser);
 
 /**
  * The view in `page` followed as a link (one engine for several views): the drone set's in the
@@ -39,7 +46,7 @@ let shared: Page | undefined;
  */
 async function view(origin: string, f: Partial<Filters>, page?: Page): Promise<Page> {
   const href = `${origin}/explore${filtersToSearch({ ...NO_FILTERS, ...f })}`;
-  if (!page && origin === drone.origin) page = shared ??= await browser.newPage();
+  if (!page && origin === drone.origin) page = await shared.get();
   if (page) {
     await visit(page, href);
     return page;

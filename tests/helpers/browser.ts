@@ -1,7 +1,7 @@
 /** Debian Chromium driven by playwright-core (npx playwright install cannot download here). */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   createStaticServer,
   listen,
@@ -65,11 +65,48 @@ export async function ready(
 }
 
 /**
+ * A page the tests of one file share, opened the first time it is asked for (again if a test
+ * closed it; the browser's close closes it). Each view in it is followed to as a link (`visit`, `follow`), so the engine starts
+ * once for all of them: a page load costs the machine about 5 CPU seconds, a followed link about
+ * 0.5 (docs/benchmarks.md).
+ */
+export class SharedPage {
+  private page: Page | null = null;
+  /** `browser`: the file's browser, launched in its beforeAll. */
+  constructor(private readonly browser: () => Browser) {}
+
+  async get(): Promise<Page> {
+    if (!this.page || this.page.isClosed()) this.page = await this.browser().newPage();
+    return this.page;
+  }
+
+  /** Whether `page` is the shared one (a test closes only a page of its own). */
+  holds(page: Page): boolean {
+    return page === this.page;
+  }
+}
+
+/** Whether `page` shows a page of `href`'s site, where a link to `href` can be followed. */
+async function onSite(page: Page, href: string): Promise<boolean> {
+  return page.url().startsWith(`${new URL(href).origin}/`) && (await page.$('main')) !== null;
+}
+
+/**
+ * Go to `href` as a person does: follow a link to it in a page already on its site (the page's
+ * engine keeps running), else load it. Returns once the URL is `href`.
+ */
+export async function follow(page: Page, href: string): Promise<void> {
+  if (await onSite(page, href)) await clickLink(page, href);
+  else await page.goto(href);
+  await page.waitForURL(href);
+}
+
+/**
  * Go to the view `href` (the explorer's, or a profile's with `testid` 'profile') inside the app,
  * as a person following a link does: the page's engine keeps running (no second start), also
  * from a profile to the explorer and back. Then wait until that view has finished (`data-run`
- * moves on). A blank page loads it. A view with other filters but the same meaning (two invalid
- * values) runs nothing: it would wait in vain.
+ * moves on). A page not on the site loads it. A view with other filters but the same meaning
+ * (two invalid values) runs nothing: it would wait in vain.
  */
 export async function visit(
   page: Page,
@@ -77,15 +114,12 @@ export async function visit(
   testid: 'explorer' | 'profile' = 'explorer',
 ): Promise<void> {
   if (page.url() === href) return ready(page, testid);
-  if (!(await page.$('main'))) {
+  if (!(await onSite(page, href))) {
     await page.goto(href);
     return ready(page, testid);
   }
   // The run count moves on when the view is ready or failed; ready() tells which.
-  await untilNextRun(page, `[data-testid="${testid}"]`, async () => {
-    await clickLink(page, href);
-    await page.waitForURL(href);
-  });
+  await untilNextRun(page, `[data-testid="${testid}"]`, () => follow(page, href));
   await ready(page, testid);
 }
 
