@@ -24,7 +24,7 @@ export async function ownConnection(): Promise<DuckDBConnection> {
   return (await db()).connect();
 }
 
-type Value = string | number | boolean | null;
+export type Value = string | number | boolean | null;
 
 export async function rowsOn(c: DuckDBConnection, sql: string, params: Value[] = []) {
   const r = await c.runAndReadAll(sql, params);

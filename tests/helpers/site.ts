@@ -15,7 +15,7 @@ import { runSearch } from '../../src/lib/query/search';
 import { seenHits } from '../../src/lib/query/seen';
 import { queryWords } from '../../src/lib/search/text';
 import { agencyIdsSql, bySeqSql } from '../../src/lib/query/lookups';
-import { rowsSql, topPage } from '../../src/lib/query/page-sql';
+import { rowsSql, topAnswers, topPage } from '../../src/lib/query/page-sql';
 import type { Measure, Resolved } from '../../src/lib/query/plan';
 import { tableFiles, type Manifest } from '../../src/lib/schema/tables';
 import { ownConnection, rowsOn } from './duckdb';
@@ -104,7 +104,8 @@ export async function topAndProjects(
   sort: Sort,
   offset: number,
 ): Promise<{ top: Row[] | null; projects: Row[] }> {
-  const top = await topPage(s.ask, { m: s.m, r, sort, limit: 50, offset });
+  // (The ordered copy answers only the filters it has: no agency.)
+  const top = topAnswers(r) ? await topPage(s.ask, { m: s.m, r, sort, limit: 50, offset }) : null;
   const files = sourceFiles(s.m, 'projects', r);
   const rows = files.length
     ? await s.ask(rowsSql('projects', files, r, sort, 50, offset), files)

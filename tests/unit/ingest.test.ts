@@ -21,7 +21,7 @@ import {
 import type { Ask } from '../../src/lib/query/aggregate';
 import { vendorProfile } from '../../src/lib/query/profile';
 import { readRecords } from '../helpers/csv';
-import { lit, rows } from '../helpers/duckdb';
+import { lit, rows, type Value } from '../helpers/duckdb';
 import {
   DRONE_MAPS,
   droneData,
@@ -33,8 +33,10 @@ import {
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
 import { site, topAndProjects } from '../helpers/site';
 import { filterCases } from '../helpers/expected';
-import { DEFAULT_SORT, NO_FILTERS } from '../../src/lib/query/filters';
+import { DEFAULT_SORT, NO_FILTERS, SORTS } from '../../src/lib/query/filters';
+import { agencyPage } from '../../src/lib/query/agency-page';
 import { COPY_SORTS, orderFiles, provinceTopPage, topAnswers } from '../../src/lib/query/page-sql';
+import { where } from '../../src/lib/query/where';
 
 const dir = path.join(TMP, 'unit-ingest');
 
@@ -477,6 +479,7 @@ describe('generated data against its ground truth', () => {
   const max = 1000;
   const TOP = 500;
   const PROVINCE_TOP = 100;
+  const AGENCY_FILE = 400;
   let cutRun: Promise<string> | null = null;
   const smallFiles = () =>
     (cutRun ??= (async () => {
@@ -490,6 +493,7 @@ describe('generated data against its ground truth', () => {
           details: 300,
           project_names: 300,
           projects_top_province: 3 * PROVINCE_TOP,
+          projects_agency: AGENCY_FILE,
         },
         topRows: TOP,
         provinceTopRows: PROVINCE_TOP,
@@ -666,6 +670,76 @@ describe('generated data against its ground truth', () => {
     // Its whole first pages, and a page past what it holds: not.
     expect(answered.province).toBeGreaterThan(3);
     expect(answered.other).toBeGreaterThan(cases.length);
+  });
+
+  it("keeps every agency's projects in the default order, and pages an agency's views over all years from them", async () => {
+    const small = await smallFiles();
+    const s = await site(small);
+    // Every project with an agency, ranked within it, in files between agencies.
+    const copy = await rows(`SELECT filename, agency_id, count(*)::INTEGER AS n, max(rank) AS last,
+        list(project_seq ORDER BY rank) AS seqs
+      FROM read_parquet(${files(small, s.m, 'projects_agency')}, filename = true) GROUP BY 1, 2 ORDER BY 2`);
+    const all = await rows(`SELECT agency_id, count(*)::INTEGER AS n, count(*)::INTEGER AS last,
+        list(project_seq ORDER BY budget DESC NULLS LAST, project_id) AS seqs
+      FROM read_parquet(${files(small, s.m, 'projects')}) WHERE agency_id IS NOT NULL GROUP BY 1 ORDER BY 1`);
+    expect(copy.map((x) => [x.agency_id, x.n, x.last, x.seqs])).toEqual(
+      all.map((x) => [x.agency_id, x.n, x.last, x.seqs]),
+    );
+    const parts = tableFiles(s.m, 'projects_agency');
+    expect(parts.length).toBeGreaterThan(2);
+    for (const x of copy) {
+      const part = parts.find((f) => x.filename === path.join(small, f.path))!;
+      const id = Number(x.agency_id);
+      expect([id >= Number(part.key_min), id <= Number(part.key_max)]).toEqual([true, true]);
+    }
+    // The busiest agency name, and its busiest unit as the site links it (name, sub-unit and
+    // province), alone and with other filters, in every order, on pages near and far.
+    const [busy] =
+      await rows(`SELECT a.dept_name, a.dept_sub_name, a.province, count(*)::INTEGER AS n
+      FROM read_parquet(${files(small, s.m, 'projects')}) x
+      JOIN read_parquet(${files(small, s.m, 'agencies')}) a USING (agency_id)
+      GROUP BY ALL ORDER BY n DESC, 1, 2, 3 LIMIT 1`);
+    const agency = String(busy!.dept_name);
+    const unit = {
+      agency,
+      ...(busy!.dept_sub_name ? { sub: String(busy!.dept_sub_name) } : {}),
+      ...(busy!.province ? { province: [String(busy!.province)] } : {}),
+    };
+    const cases = [{ agency }, unit, { agency, method: ['specific'] }, { agency, min: 100_000 }];
+    let answered = 0;
+    for (const c of cases) {
+      const r = await s.resolve({ ...NO_FILTERS, ...c });
+      const w = where('projects', r);
+      const counts = await rows(
+        `SELECT fiscal_year AS year, count(*)::INTEGER AS n
+        FROM read_parquet(${files(small, s.m, 'projects')}) ${w.sql} GROUP BY 1`,
+        w.params as Value[],
+      );
+      const years = counts.map((x) => ({ year: Number(x.year), n: Number(x.n) }));
+      const n = years.reduce((sum, y) => sum + y.n, 0);
+      expect(n).toBeGreaterThan(20);
+      for (const sort of SORTS) {
+        for (const offset of [0, 50, n - 30]) {
+          const { projects } = await topAndProjects(s, r, sort, offset);
+          const of = { m: s.m, r, sort, limit: 50, offset, years };
+          const page = await agencyPage(s.ask, of);
+          expect({ c, sort, offset, page }).toEqual({ c, sort, offset, page: projects });
+          answered++;
+        }
+      }
+      // A year chosen, or a year order whose count is not known: not the copy's.
+      expect(
+        await agencyPage(s.ask, {
+          m: s.m,
+          r: { ...r, fy: [years[0]!.year] },
+          sort: DEFAULT_SORT,
+          limit: 50,
+          offset: 0,
+        }),
+      ).toBeNull();
+      expect(await agencyPage(s.ask, { m: s.m, r, sort: 'fy', limit: 50, offset: 0 })).toBeNull();
+    }
+    expect(answered).toBe(cases.length * SORTS.length * 3);
   });
 
   it('writes each name beside its details: the same files, seq ranges and rows', async () => {

@@ -42,6 +42,7 @@ export async function buildAggregates(db: StageDb, sizes: CopySizes = {}): Promi
   await busyVendors(db, vendorTop.over);
   await firstProjects(db, topRows, vendorTop);
   await provincesFirstProjects(db, provinceTopRows);
+  await agencyProjects(db);
   // Discount against the reference price counts only projects that have both amounts.
   const ref = `coalesce(sum(price_build) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_price,
     coalesce(sum(agreed) FILTER (WHERE price_build > 0 AND agreed IS NOT NULL), 0) AS ref_agreed`;
@@ -200,6 +201,23 @@ async function provincesFirstProjects(db: StageDb, rows: number): Promise<void> 
           ${cols.join(', ')}
         FROM projects WHERE province_id IS NOT NULL)
       WHERE rank <= ${Number(rows)}) t
+    LEFT JOIN project_names n USING (project_seq)`);
+}
+
+/**
+ * Every agency's projects in the table's default order (`projects_agency`): a page of an agency's
+ * view reads that agency's rows only.
+ */
+async function agencyProjects(db: StageDb): Promise<void> {
+  const cols = TABLES.projects_agency.filter(
+    (c) => c !== 'agency_id' && c !== 'rank' && c !== 'project_name',
+  );
+  await db.run(`CREATE OR REPLACE TABLE projects_agency AS
+    SELECT p.*, n.project_name FROM (
+      SELECT agency_id,
+          row_number() OVER (PARTITION BY agency_id ORDER BY ${SORT_ORDER[DEFAULT_SORT]})::INTEGER AS rank,
+          ${cols.join(', ')}
+      FROM projects WHERE agency_id IS NOT NULL) p
     LEFT JOIN project_names n USING (project_seq)`);
 }
 

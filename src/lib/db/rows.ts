@@ -2,6 +2,7 @@
 import { busyVendor, sourceFiles, type Row } from '../query/aggregate';
 import type { Sort } from '../query/filters';
 import { vendorNamesSql } from '../query/lookups';
+import { agencyPage } from '../query/agency-page';
 import {
   provinceTopPage,
   rowsSql,
@@ -40,9 +41,12 @@ export async function pageRows(
   const of = { m, r, sort, limit: PAGE_SIZE, offset, years };
   // (One province's from its own first projects in the default order, schema 37; a busy
   // vendor's from its own first projects in each order, schema 30.)
-  const ranked = topAnswers(r)
-    ? ((await provinceTopPage(ask, of)) ?? (await topPage(ask, of)))
-    : await vendorTopPage(ask, of);
+  // (An agency's over all years from its own projects in any order, schema 41.)
+  const ranked =
+    (await agencyPage(ask, of)) ??
+    (topAnswers(r)
+      ? ((await provinceTopPage(ask, of)) ?? (await topPage(ask, of)))
+      : await vendorTopPage(ask, of));
   const source = rowSource(r);
   const files = ranked ? [] : sourceFiles(m, source, r);
   if (!ranked && files.length === 0) return [];

@@ -92,7 +92,7 @@ export function topAnswers(r: Resolved): boolean {
 }
 
 /** The columns of a page, as `rowsSql` gives them, with the name the copy carries. */
-const TOP_COLUMNS = `${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value, project_name`;
+export const TOP_COLUMNS = `${PAGE_COLUMNS}, contract_count::INTEGER AS contracts, NULL::VARCHAR AS contract_value, project_name`;
 
 /**
  * How many of the rows whose `key` is `lo`..`hi` match the filters (`n`), and the keys of matches

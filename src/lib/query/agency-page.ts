@@ -1,0 +1,85 @@
+/**
+ * A page of a view of agencies over all years from every agency's projects in the default order
+ * (`projects_agency`, schema 41), in any order and past the first page.
+ */
+import { filesHolding, rowGroupRows, tableFiles, type ManifestFile } from '../schema/tables';
+import type { Ask, Row } from './aggregate';
+import { DEFAULT_SORT } from './filters';
+import { COPY_SORTS, SORT_ORDER, TOP_COLUMNS, type PageOf } from './page-sql';
+import { activeDims, rowSource } from './plan';
+import { inList, parquet, sqlNumber, type Sql } from './sql';
+import { where } from './where';
+
+/**
+ * How many of a view's projects a page in a year order sorts within the agency copy (four of its
+ * row groups): a year order picks its rows from all over an agency's ranks, so a busier view's
+ * page reads a group per row (`yearPage` reads a year's run of them instead).
+ */
+const AGENCY_YEAR_ROWS = 8_192;
+
+/**
+ * A page of a view of agencies over all years, in any order, from their projects
+ * (`projects_agency`, schema 41), or null when it is not the copy's to give: no agency, a fiscal
+ * year (a year's facts hold its agencies' rows together already), a search, a filter about
+ * contracts, a snapshot without the table, or a year order over more than AGENCY_YEAR_ROWS
+ * projects (or an unknown count). First the page's agencies and ranks from the columns it sorts
+ * and filters by (in the default order, ranks past the page are skipped when nothing but the
+ * agency filters), then those rows, names included: a run of ranks within a row group at a time.
+ */
+export async function agencyPage(
+  ask: Ask,
+  { m, r, sort, limit, offset, years }: PageOf,
+): Promise<Row[] | null> {
+  const ids = r.agency;
+  if (!ids?.length || r.fy.length || r.search || rowSource(r) !== 'projects') return null;
+  if (!COPY_SORTS.includes(sort)) {
+    const n = years?.reduce((sum, y) => sum + y.n, 0);
+    if (n === undefined || n > AGENCY_YEAR_ROWS) return null;
+  }
+  const files = filesHolding(tableFiles(m, 'projects_agency'), ids);
+  if (files.length === 0) return null;
+  const w = where('projects', r);
+  const alone = activeDims(r).length === 1;
+  const within = sort === DEFAULT_SORT && alone ? ` AND rank <= ${sqlNumber(offset + limit)}` : '';
+  const keys = await ask(
+    {
+      sql: `SELECT agency_id, rank FROM ${parquet(files)} ${w.sql}${within}
+        ORDER BY ${SORT_ORDER[sort]} LIMIT ${sqlNumber(limit)} OFFSET ${sqlNumber(offset)}`,
+      params: w.params,
+    },
+    files,
+  );
+  if (keys.length === 0) return [];
+  const rows = await ask(agencyRowsSql(files, keys), files);
+  const at = new Map(rows.map(({ rank, ...x }) => [`${x.agency_id}:${rank}`, x]));
+  return keys.map((k) => at.get(`${k.agency_id}:${k.rank}`)!);
+}
+
+/**
+ * The agency copy's rows of these agencies and ranks: one arm per agency and run of ranks that
+ * fits a row group, each reading the groups its literal ranges leave of the file that holds it.
+ */
+function agencyRowsSql(files: readonly ManifestFile[], keys: readonly Row[]): Sql {
+  const span = rowGroupRows('projects_agency');
+  const runs = new Map<number, number[][]>();
+  for (const k of [...keys].sort(
+    (a, b) => Number(a.agency_id) - Number(b.agency_id) || Number(a.rank) - Number(b.rank),
+  )) {
+    const id = Number(k.agency_id);
+    const rank = Number(k.rank);
+    const own = runs.get(id) ?? [];
+    const last = own.at(-1);
+    if (last && rank - last[0]! < span) last.push(rank);
+    else own.push([rank]);
+    runs.set(id, own);
+  }
+  const params: (string | number)[] = [];
+  const arms = [...runs].flatMap(([id, own]) =>
+    own.map(
+      (ranks) =>
+        `SELECT ${TOP_COLUMNS}, rank FROM ${parquet(filesHolding(files, [id]))}
+        WHERE agency_id BETWEEN ${sqlNumber(id)} AND ${sqlNumber(id)} AND ${inList('rank', ranks, params)}`,
+    ),
+  );
+  return { sql: arms.join(' UNION ALL '), params };
+}
