@@ -67,6 +67,25 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     { name: 'year + agency (median)', path: q({ fy: String(fy), ...unit }) },
     // The same unit over all years (schema 25: its numbers and first page from its own file).
     { name: 'agency unit, all years (median)', path: q(unit) },
+    // Its page in year order (goal 2's last miss in session 41: 2.5 MB), and pages past the
+    // first (schema 41: an agency's pages from its own projects, where they read every year's).
+    {
+      name: 'agency unit, all years (median), earliest year first',
+      path: q({ ...unit, sort: 'fy' }),
+    },
+    { name: 'agency unit, all years (median), page 2', path: q({ ...unit, page: '2' }) },
+    {
+      name: 'agency name, all years (busiest), page 2',
+      path: q({ agency: agency.dept_name!, page: '2' }),
+    },
+    {
+      name: 'agency name, all years (busiest), by agreed',
+      path: q({ agency: agency.dept_name!, sort: '-agreed' }),
+    },
+    {
+      name: 'vendor, all years (3,000th busiest), page 2',
+      path: q({ vendor: ordinary.tin!, page: '2' }),
+    },
     // The busiest agency name over all years (schema 28: its years from the agency-ordered table).
     { name: 'agency name, all years (busiest)', path: q({ agency: agency.dept_name! }) },
     { name: 'vendor, all years (100th busiest)', path: q({ vendor: vendor.tin! }) },
