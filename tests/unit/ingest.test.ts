@@ -501,6 +501,37 @@ describe('generated data against its ground truth', () => {
       return small;
     })());
 
+  /**
+   * A copy of the projects ranked in the default order within `key` (its first `cap` of each),
+   * in several files, each holding the range of keys the manifest gives it.
+   */
+  async function expectRankedCopy(
+    out: string,
+    m: Manifest,
+    table: TableName,
+    key: string,
+    cap = 2 ** 31 - 1,
+  ): Promise<void> {
+    const copy =
+      await rows(`SELECT filename, ${key} AS k, count(*)::INTEGER AS n, max(rank) AS last,
+        list(project_seq ORDER BY rank) AS seqs
+      FROM read_parquet(${files(out, m, table)}, filename = true) GROUP BY 1, 2 ORDER BY 2`);
+    const first = await rows(`SELECT ${key} AS k, least(count(*), ${cap})::INTEGER AS n,
+        least(count(*), ${cap})::INTEGER AS last,
+        list(project_seq ORDER BY budget DESC NULLS LAST, project_id)[1:${cap}] AS seqs
+      FROM read_parquet(${files(out, m, 'projects')}) WHERE ${key} IS NOT NULL GROUP BY 1 ORDER BY 1`);
+    expect(copy.map((x) => [x.k, x.n, x.last, x.seqs])).toEqual(
+      first.map((x) => [x.k, x.n, x.last, x.seqs]),
+    );
+    const parts = tableFiles(m, table);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const x of copy) {
+      const part = parts.find((f) => x.filename === path.join(out, f.path))!;
+      const id = Number(x.k);
+      expect([id >= Number(part.key_min), id <= Number(part.key_max)]).toEqual([true, true]);
+    }
+  }
+
   it('cuts the vendor copy into files between vendors, a busy vendor in a file of its own', async () => {
     const small = await smallFiles();
     const m = await readManifest(small);
@@ -604,23 +635,7 @@ describe('generated data against its ground truth', () => {
     const small = await smallFiles();
     const s = await site(small);
     // Each province's first PROVINCE_TOP projects (or all it has), in files between provinces.
-    const copy =
-      await rows(`SELECT filename, province_id, count(*)::INTEGER AS n, max(rank) AS last,
-        list(project_seq ORDER BY rank) AS seqs
-      FROM read_parquet(${files(small, s.m, 'projects_top_province')}, filename = true) GROUP BY 1, 2 ORDER BY 2`);
-    const first = await rows(`SELECT province_id, least(count(*), ${PROVINCE_TOP})::INTEGER AS n,
-        list(project_seq ORDER BY budget DESC NULLS LAST, project_id)[1:${PROVINCE_TOP}] AS seqs
-      FROM read_parquet(${files(small, s.m, 'projects')}) WHERE province_id IS NOT NULL GROUP BY 1 ORDER BY 1`);
-    expect(copy.map((x) => [x.province_id, x.n, x.seqs])).toEqual(
-      first.map((x) => [x.province_id, x.n, x.seqs]),
-    );
-    const parts = tableFiles(s.m, 'projects_top_province');
-    expect(parts.length).toBeGreaterThan(2);
-    for (const x of copy) {
-      const part = parts.find((f) => x.filename === path.join(small, f.path))!;
-      const id = Number(x.province_id);
-      expect([id >= Number(part.key_min), id <= Number(part.key_max)]).toEqual([true, true]);
-    }
+    await expectRankedCopy(small, s.m, 'projects_top_province', 'province_id', PROVINCE_TOP);
     // The busiest province's views: from its first projects when they hold the page, else null
     // (the table then asks the ordered copy or the projects), and equal to the projects' page.
     const [busy] =
@@ -676,22 +691,7 @@ describe('generated data against its ground truth', () => {
     const small = await smallFiles();
     const s = await site(small);
     // Every project with an agency, ranked within it, in files between agencies.
-    const copy = await rows(`SELECT filename, agency_id, count(*)::INTEGER AS n, max(rank) AS last,
-        list(project_seq ORDER BY rank) AS seqs
-      FROM read_parquet(${files(small, s.m, 'projects_agency')}, filename = true) GROUP BY 1, 2 ORDER BY 2`);
-    const all = await rows(`SELECT agency_id, count(*)::INTEGER AS n, count(*)::INTEGER AS last,
-        list(project_seq ORDER BY budget DESC NULLS LAST, project_id) AS seqs
-      FROM read_parquet(${files(small, s.m, 'projects')}) WHERE agency_id IS NOT NULL GROUP BY 1 ORDER BY 1`);
-    expect(copy.map((x) => [x.agency_id, x.n, x.last, x.seqs])).toEqual(
-      all.map((x) => [x.agency_id, x.n, x.last, x.seqs]),
-    );
-    const parts = tableFiles(s.m, 'projects_agency');
-    expect(parts.length).toBeGreaterThan(2);
-    for (const x of copy) {
-      const part = parts.find((f) => x.filename === path.join(small, f.path))!;
-      const id = Number(x.agency_id);
-      expect([id >= Number(part.key_min), id <= Number(part.key_max)]).toEqual([true, true]);
-    }
+    await expectRankedCopy(small, s.m, 'projects_agency', 'agency_id');
     // The busiest agency name, and its busiest unit as the site links it (name, sub-unit and
     // province), alone and with other filters, in every order, on pages near and far.
     const [busy] =
