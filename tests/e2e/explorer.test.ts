@@ -487,6 +487,51 @@ describe('explorer controls', () => {
     }
   });
 
+  it("pages an agency's view over all years from its own projects, in DuckDB-WASM as natively", async () => {
+    // The busiest name several agencies share: past the first page (which the headline files
+    // give) and in other orders, its rows come from `projects_agency` (schema 41;
+    // query/agency-page.ts).
+    const [busiest] = await rows(
+      `SELECT a.dept_name FROM ${table(DEMO_DATA, 'projects')} p
+       JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id)
+       GROUP BY 1 HAVING count(DISTINCT agency_id) > 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const name = String(busiest!.dept_name);
+    const { page } = await view(url({}));
+    await page.evaluate(() => ((globalThis as { __queryTimes?: unknown[] }).__queryTimes = []));
+    try {
+      for (const [f, order] of [
+        [{ page: 2 }, 'p.budget DESC NULLS LAST, p.project_id'],
+        [{ sort: '-agreed' as const, page: 2 }, 'p.agreed DESC NULLS LAST, p.project_id'],
+        [{ sort: 'fy' as const, page: 2 }, 'p.fiscal_year, p.agency_id, p.project_id'],
+      ] as const) {
+        await visit(page, url({ agency: name, ...f }));
+        const want = await rows(
+          `SELECT p.project_id FROM ${table(DEMO_DATA, 'projects')} p
+           JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id)
+           WHERE a.dept_name = ? ORDER BY ${order} LIMIT 50 OFFSET 50`,
+          [name],
+        );
+        expect(want.length).toBeGreaterThan(0);
+        const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+          trs.map((tr) => tr.getAttribute('data-project-id')),
+        );
+        const asked = await page.evaluate(() =>
+          ((globalThis as { __queryTimes?: { sql: string }[] }).__queryTimes ?? [])
+            .splice(0)
+            .map((q) => q.sql),
+        );
+        expect({ f, shown, copy: asked.some((q) => q.includes('projects_agency')) }).toEqual({
+          f,
+          shown: want.map((x) => x.project_id),
+          copy: true,
+        });
+      }
+    } finally {
+      await page.evaluate(() => delete (globalThis as { __queryTimes?: unknown }).__queryTimes);
+    }
+  });
+
   it('picks an agency from the suggestions: name, sub-unit and province in the URL', async () => {
     const shared = await sharedAgencyName(DEMO_DATA);
     const { page } = await view(url({}));
