@@ -7,7 +7,8 @@ import type { Ask, Row } from './aggregate';
 import { DEFAULT_SORT } from './filters';
 import { COPY_SORTS, SORT_ORDER, TOP_COLUMNS, type PageOf } from './page-sql';
 import { activeDims, rowSource } from './plan';
-import { inList, parquet, sqlNumber, type Sql } from './sql';
+import { byProximity } from './lookups';
+import { inList, parquet, sqlNumber, unionAll, type Param, type Sql } from './sql';
 import { where } from './where';
 
 /**
@@ -57,29 +58,27 @@ export async function agencyPage(
 
 /**
  * The agency copy's rows of these agencies and ranks: one arm per agency and run of ranks that
- * fits a row group, each reading the groups its literal ranges leave of the file that holds it.
+ * fits a row group (`byProximity`), each reading the groups its literal ranges leave of the file
+ * that holds it.
  */
 function agencyRowsSql(files: readonly ManifestFile[], keys: readonly Row[]): Sql {
-  const span = rowGroupRows('projects_agency');
-  const runs = new Map<number, number[][]>();
-  for (const k of [...keys].sort(
-    (a, b) => Number(a.agency_id) - Number(b.agency_id) || Number(a.rank) - Number(b.rank),
-  )) {
-    const id = Number(k.agency_id);
-    const rank = Number(k.rank);
-    const own = runs.get(id) ?? [];
-    const last = own.at(-1);
-    if (last && rank - last[0]! < span) last.push(rank);
-    else own.push([rank]);
-    runs.set(id, own);
-  }
-  const params: (string | number)[] = [];
-  const arms = [...runs].flatMap(([id, own]) =>
-    own.map(
-      (ranks) =>
-        `SELECT ${TOP_COLUMNS}, rank FROM ${parquet(filesHolding(files, [id]))}
-        WHERE agency_id BETWEEN ${sqlNumber(id)} AND ${sqlNumber(id)} AND ${inList('rank', ranks, params)}`,
+  const ids = [...new Set(keys.map((k) => Number(k.agency_id)))];
+  const rank = (k: Row) => Number(k.rank);
+  return unionAll(
+    ids.flatMap((id) =>
+      byProximity(
+        keys.filter((k) => Number(k.agency_id) === id),
+        rank,
+        rowGroupRows('projects_agency'),
+      ).map((run) => {
+        const params: Param[] = [];
+        const ranks = inList('rank', run.map(rank), params);
+        return {
+          sql: `SELECT ${TOP_COLUMNS}, rank FROM ${parquet(filesHolding(files, [id]))}
+            WHERE agency_id BETWEEN ${sqlNumber(id)} AND ${sqlNumber(id)} AND ${ranks}`,
+          params,
+        };
+      }),
     ),
   );
-  return { sql: arms.join(' UNION ALL '), params };
 }
