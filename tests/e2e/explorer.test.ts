@@ -9,6 +9,7 @@ import {
   launch,
   serve,
   SharedPage,
+  shownIds,
   visit,
   type TestServer,
 } from '../helpers/browser';
@@ -85,6 +86,28 @@ async function open(url: string): Promise<{ page: Page; requested: string[] }> {
   await p.page.goto(url);
   await ready(p.page);
   return p;
+}
+
+/**
+ * `body` run while the page records its queries (as bench:explore --queries does); `asked()`
+ * gives the queries since its last call.
+ */
+async function recordingQueries(
+  page: Page,
+  body: (asked: () => Promise<string[]>) => Promise<void>,
+): Promise<void> {
+  await page.evaluate(() => ((globalThis as { __queryTimes?: unknown[] }).__queryTimes = []));
+  try {
+    await body(() =>
+      page.evaluate(() =>
+        ((globalThis as { __queryTimes?: { sql: string }[] }).__queryTimes ?? [])
+          .splice(0)
+          .map((q) => q.sql),
+      ),
+    );
+  } finally {
+    await page.evaluate(() => delete (globalThis as { __queryTimes?: unknown }).__queryTimes);
+  }
 }
 
 /** The page the tests of one view share (a test that needs a page load of its own opens one). */
@@ -388,10 +411,7 @@ describe('explorer controls', () => {
       `SELECT project_id FROM ${table(DEMO_DATA, 'projects')} WHERE fiscal_year = 2566
        ORDER BY budget ASC NULLS LAST, project_id LIMIT 50 OFFSET 50`,
     );
-    const shown = () =>
-      page.$$eval('[data-testid="results"] tbody tr', (trs) =>
-        trs.map((tr) => tr.getAttribute('data-project-id')),
-      );
+    const shown = () => shownIds(page);
     await expect.poll(shown, POLL).toEqual(want.map((r) => r.project_id));
     // Back returns to page 1 of the same sort.
     await page.goBack();
@@ -422,15 +442,8 @@ describe('explorer controls', () => {
     );
     const f = { province: [String(busiest!.province_name)], method: ['specific', 'open'] };
     const { page } = await view(url({}));
-    // From now on the page records its queries (as bench:explore --queries does).
-    const asked = () =>
-      page.evaluate(() =>
-        ((globalThis as { __queryTimes?: { sql: string }[] }).__queryTimes ?? [])
-          .splice(0)
-          .map((q) => q.sql),
-      );
-    await page.evaluate(() => ((globalThis as { __queryTimes?: unknown[] }).__queryTimes = []));
-    try {
+    // From now on the page records its queries.
+    await recordingQueries(page, async (asked) => {
       await visit(page, url(f));
       const first = await asked();
       const expected = await expectedTotals(DEMO_DATA, f);
@@ -467,9 +480,7 @@ describe('explorer controls', () => {
           f.province,
         );
         expect(want.length).toBeGreaterThan(0);
-        const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
-          trs.map((tr) => tr.getAttribute('data-project-id')),
-        );
+        const shown = await shownIds(page);
         expect({ other, shown }).toEqual({ other, shown: want.map((x) => x.project_id) });
         // The rows of this page (and their names); none of the totals', facets' or charts'
         // queries again, and no count (a year order's counts per year are its year facet's).
@@ -482,9 +493,7 @@ describe('explorer controls', () => {
         }).toEqual({ other, again: [], grouped: [] });
         expect(await values(page)).toEqual(expected);
       }
-    } finally {
-      await page.evaluate(() => delete (globalThis as { __queryTimes?: unknown }).__queryTimes);
-    }
+    });
   });
 
   it("pages an agency's view over all years from its own projects, in DuckDB-WASM as natively", async () => {
@@ -498,8 +507,7 @@ describe('explorer controls', () => {
     );
     const name = String(busiest!.dept_name);
     const { page } = await view(url({}));
-    await page.evaluate(() => ((globalThis as { __queryTimes?: unknown[] }).__queryTimes = []));
-    try {
+    await recordingQueries(page, async (asked) => {
       for (const [f, order] of [
         [{ page: 2 }, 'p.budget DESC NULLS LAST, p.project_id'],
         [{ sort: '-agreed' as const, page: 2 }, 'p.agreed DESC NULLS LAST, p.project_id'],
@@ -513,23 +521,11 @@ describe('explorer controls', () => {
           [name],
         );
         expect(want.length).toBeGreaterThan(0);
-        const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
-          trs.map((tr) => tr.getAttribute('data-project-id')),
-        );
-        const asked = await page.evaluate(() =>
-          ((globalThis as { __queryTimes?: { sql: string }[] }).__queryTimes ?? [])
-            .splice(0)
-            .map((q) => q.sql),
-        );
-        expect({ f, shown, copy: asked.some((q) => q.includes('projects_agency')) }).toEqual({
-          f,
-          shown: want.map((x) => x.project_id),
-          copy: true,
-        });
+        const shown = await shownIds(page);
+        const copy = (await asked()).some((q) => q.includes('projects_agency'));
+        expect({ f, shown, copy }).toEqual({ f, shown: want.map((x) => x.project_id), copy: true });
       }
-    } finally {
-      await page.evaluate(() => delete (globalThis as { __queryTimes?: unknown }).__queryTimes);
-    }
+    });
   });
 
   it('picks an agency from the suggestions: name, sub-unit and province in the URL', async () => {

@@ -18,7 +18,15 @@ import {
   type Filters,
 } from '../../src/lib/query/filters';
 import { th } from '../../src/lib/i18n/th';
-import { download, launch, serve, SharedPage, visit, type TestServer } from '../helpers/browser';
+import {
+  download,
+  launch,
+  serve,
+  SharedPage,
+  shownIds,
+  visit,
+  type TestServer,
+} from '../helpers/browser';
 import { lit, rows } from '../helpers/duckdb';
 import {
   decimal,
@@ -136,9 +144,7 @@ describe('exports of the explorer (generated data)', () => {
         budget: decimal(want.budget),
       });
       // The same order as the table on screen.
-      const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
-        trs.map((tr) => tr.getAttribute('data-project-id')),
-      );
+      const shown = await shownIds(page);
       expect(csv.slice(0, shown.length).map((r) => r.project_id)).toEqual(shown);
       // Thai text intact: the names native DuckDB reads from the published details.
       const names = await rows(

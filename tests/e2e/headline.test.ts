@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
 import { headlineCovers, headlineHas } from '../../src/lib/headline/covers';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
-import { follow, launch, serve, SharedPage, visit, type TestServer } from '../helpers/browser';
+import {
+  follow,
+  launch,
+  serve,
+  SharedPage,
+  shownIds,
+  visit,
+  type TestServer,
+} from '../helpers/browser';
 import { rows } from '../helpers/duckdb';
 import {
   expectedFirstPage,
@@ -63,9 +71,7 @@ async function afterCheck(page: Page, href: string) {
       contracts: await v('contracts'),
       agreed: await v('agreed'),
     },
-    ids: await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
-      trs.map((tr) => tr.getAttribute('data-project-id')),
-    ),
+    ids: await shownIds(page),
     pending: (await page.$('[data-testid="rows-pending"]')) !== null,
   };
 }

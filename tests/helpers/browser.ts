@@ -64,6 +64,13 @@ export async function ready(
   }
 }
 
+/** The project ids of the explorer table's rows on screen, in order. */
+export function shownIds(page: Page): Promise<(string | null)[]> {
+  return page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+    trs.map((tr) => tr.getAttribute('data-project-id')),
+  );
+}
+
 /**
  * A page the tests of one file share, opened the first time it is asked for (again if a test
  * closed it; the browser's close closes it). Each view in it is followed to as a link (`visit`, `follow`), so the engine starts
