@@ -31,12 +31,13 @@ import {
   SHARED_GEN,
 } from '../helpers/fixtures';
 import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
-import { site, topAndProjects } from '../helpers/site';
+import { site, topAndProjects, type Site } from '../helpers/site';
 import { filterCases } from '../helpers/expected';
-import { DEFAULT_SORT, NO_FILTERS, SORTS } from '../../src/lib/query/filters';
+import { DEFAULT_SORT, NO_FILTERS, SORTS, type Filters } from '../../src/lib/query/filters';
 import { agencyPage } from '../../src/lib/query/agency-page';
 import { COPY_SORTS, orderFiles, provinceTopPage, topAnswers } from '../../src/lib/query/page-sql';
 import { where } from '../../src/lib/query/where';
+import { activeDims } from '../../src/lib/query/plan';
 
 const dir = path.join(TMP, 'unit-ingest');
 
@@ -49,6 +50,60 @@ function files(out: string, m: Manifest, table: string): string {
     .filter((f) => f.table === table)
     .map((f) => lit(path.join(out, f.path)))
     .join(', ')}]`;
+}
+
+/**
+ * `agencyPage` gives the projects' page (as native DuckDB sorts them) for each view of agencies in
+ * `cases`, in every order, on pages near and far.
+ */
+async function expectAgencyPages(
+  out: string,
+  s: Site,
+  cases: (Partial<Filters> & { agency: string })[],
+): Promise<void> {
+  let answered = 0;
+  for (const c of cases) {
+    const r = await s.resolve({ ...NO_FILTERS, ...c });
+    const w = where('projects', r);
+    const counts = await rows(
+      `SELECT fiscal_year AS year, count(*)::INTEGER AS n
+      FROM read_parquet(${files(out, s.m, 'projects')}) ${w.sql} GROUP BY 1`,
+      w.params as Value[],
+    );
+    const years = counts.map((x) => ({ year: Number(x.year), n: Number(x.n) }));
+    const n = years.reduce((sum, y) => sum + y.n, 0);
+    expect(n).toBeGreaterThan(20);
+    for (const sort of SORTS) {
+      for (const offset of [0, 50, n - 30]) {
+        const { projects } = await topAndProjects(s, r, sort, offset);
+        const of = { m: s.m, r, sort, limit: 50, offset, years };
+        // The money orders sort the sort columns' files; the year orders, and the default order
+        // of the agency alone (its ranks up to the page's), the copy's own.
+        const asked: string[] = [];
+        const ask: Ask = (q, f) => (asked.push(f[0]!.table), s.ask(q, f));
+        const page = await agencyPage(ask, of);
+        expect({ c, sort, offset, page }).toEqual({ c, sort, offset, page: projects });
+        const ranked = sort === DEFAULT_SORT && activeDims(r).length === 1;
+        expect([sort, asked[0]]).toEqual([
+          sort,
+          COPY_SORTS.includes(sort) && !ranked ? 'projects_agency_filters' : 'projects_agency',
+        ]);
+        answered++;
+      }
+    }
+    // A year chosen, or a year order whose count is not known: not the copy's.
+    expect(
+      await agencyPage(s.ask, {
+        m: s.m,
+        r: { ...r, fy: [years[0]!.year] },
+        sort: DEFAULT_SORT,
+        limit: 50,
+        offset: 0,
+      }),
+    ).toBeNull();
+    expect(await agencyPage(s.ask, { m: s.m, r, sort: 'fy', limit: 50, offset: 0 })).toBeNull();
+  }
+  expect(answered).toBe(cases.length * SORTS.length * 3);
 }
 
 beforeAll(async () => {
@@ -100,6 +155,18 @@ describe('ingest of the real drone set', () => {
       WHERE c.fiscal_year = 2568 GROUP BY 1, 2 ORDER BY sum(c.price_agree) DESC, 1 LIMIT 10`);
     expect(latest!.vendors).toEqual(vendors);
     expect(vendors).toHaveLength(10);
+  });
+
+  it("pages the busiest agency's views over all years from its projects, budgets' ties in project id order", async () => {
+    // Its busiest agency name: 124 projects of 87 units, half of them sharing their budget with
+    // another (20 at 108,900 baht), alone and with a minimum budget.
+    const s = await site(out);
+    const [busy] = await rows(`SELECT a.dept_name, count(*)::INTEGER AS n
+      FROM read_parquet(${files(out, s.m, 'projects')}) x
+      JOIN read_parquet(${files(out, s.m, 'agencies')}) a USING (agency_id)
+      GROUP BY ALL ORDER BY n DESC, 1 LIMIT 1`);
+    const agency = String(busy!.dept_name);
+    await expectAgencyPages(out, s, [{ agency }, { agency, min: 100_000 }]);
   });
 
   it('never merges vendors on broken or masked tax ids', async () => {
@@ -494,6 +561,7 @@ describe('generated data against its ground truth', () => {
           project_names: 300,
           projects_top_province: 3 * PROVINCE_TOP,
           projects_agency: AGENCY_FILE,
+          projects_agency_filters: AGENCY_FILE,
         },
         topRows: TOP,
         provinceTopRows: PROVINCE_TOP,
@@ -692,8 +760,30 @@ describe('generated data against its ground truth', () => {
     const s = await site(small);
     // Every project with an agency, ranked within it, in files between agencies.
     await expectRankedCopy(small, s.m, 'projects_agency', 'agency_id');
+    // Beside it their sort and filter columns, in the same order, with each project's place in
+    // project id order among them.
+    const narrow = TABLES.projects_agency_filters.filter((c) => c !== 'id_order');
+    const copy = files(small, s.m, 'projects_agency_filters');
+    expect(await rows(`SELECT * FROM read_parquet(${copy})`)).toEqual(
+      await rows(`SELECT ${narrow.join(', ')}, id_order FROM (
+        SELECT *, row_number() OVER (PARTITION BY agency_id ORDER BY budget DESC NULLS LAST, project_id)::INTEGER AS rank,
+          row_number() OVER (ORDER BY project_id)::INTEGER AS id_order
+        FROM read_parquet(${files(small, s.m, 'projects')}) WHERE agency_id IS NOT NULL)
+        ORDER BY agency_id, rank`),
+    );
+    const parts = tableFiles(s.m, 'projects_agency_filters');
+    expect(parts.length).toBeGreaterThan(2);
+    for (const x of await rows(
+      `SELECT DISTINCT filename, agency_id FROM read_parquet(${copy}, filename = true)`,
+    )) {
+      const part = parts.find((f) => x.filename === path.join(small, f.path))!;
+      expect([
+        Number(part.key_min) <= Number(x.agency_id),
+        Number(x.agency_id) <= Number(part.key_max),
+      ]).toEqual([true, true]);
+    }
     // The busiest agency name, and its busiest unit as the site links it (name, sub-unit and
-    // province), alone and with other filters, in every order, on pages near and far.
+    // province), alone and with other filters.
     const [busy] =
       await rows(`SELECT a.dept_name, a.dept_sub_name, a.province, count(*)::INTEGER AS n
       FROM read_parquet(${files(small, s.m, 'projects')}) x
@@ -705,41 +795,12 @@ describe('generated data against its ground truth', () => {
       ...(busy!.dept_sub_name ? { sub: String(busy!.dept_sub_name) } : {}),
       ...(busy!.province ? { province: [String(busy!.province)] } : {}),
     };
-    const cases = [{ agency }, unit, { agency, method: ['specific'] }, { agency, min: 100_000 }];
-    let answered = 0;
-    for (const c of cases) {
-      const r = await s.resolve({ ...NO_FILTERS, ...c });
-      const w = where('projects', r);
-      const counts = await rows(
-        `SELECT fiscal_year AS year, count(*)::INTEGER AS n
-        FROM read_parquet(${files(small, s.m, 'projects')}) ${w.sql} GROUP BY 1`,
-        w.params as Value[],
-      );
-      const years = counts.map((x) => ({ year: Number(x.year), n: Number(x.n) }));
-      const n = years.reduce((sum, y) => sum + y.n, 0);
-      expect(n).toBeGreaterThan(20);
-      for (const sort of SORTS) {
-        for (const offset of [0, 50, n - 30]) {
-          const { projects } = await topAndProjects(s, r, sort, offset);
-          const of = { m: s.m, r, sort, limit: 50, offset, years };
-          const page = await agencyPage(s.ask, of);
-          expect({ c, sort, offset, page }).toEqual({ c, sort, offset, page: projects });
-          answered++;
-        }
-      }
-      // A year chosen, or a year order whose count is not known: not the copy's.
-      expect(
-        await agencyPage(s.ask, {
-          m: s.m,
-          r: { ...r, fy: [years[0]!.year] },
-          sort: DEFAULT_SORT,
-          limit: 50,
-          offset: 0,
-        }),
-      ).toBeNull();
-      expect(await agencyPage(s.ask, { m: s.m, r, sort: 'fy', limit: 50, offset: 0 })).toBeNull();
-    }
-    expect(answered).toBe(cases.length * SORTS.length * 3);
+    await expectAgencyPages(small, s, [
+      { agency },
+      unit,
+      { agency, method: ['specific'] },
+      { agency, min: 100_000 },
+    ]);
   });
 
   it('writes each name beside its details: the same files, seq ranges and rows', async () => {

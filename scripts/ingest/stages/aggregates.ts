@@ -206,7 +206,8 @@ async function provincesFirstProjects(db: StageDb, rows: number): Promise<void> 
 
 /**
  * Every agency's projects in the table's default order (`projects_agency`): a page of an agency's
- * view reads that agency's rows only.
+ * view reads that agency's rows only. Beside it the columns such a page sorts and filters by
+ * (`projects_agency_filters`), with each project's place in project id order among them.
  */
 async function agencyProjects(db: StageDb): Promise<void> {
   const cols = TABLES.projects_agency.filter(
@@ -219,6 +220,10 @@ async function agencyProjects(db: StageDb): Promise<void> {
           ${cols.join(', ')}
       FROM projects WHERE agency_id IS NOT NULL) p
     LEFT JOIN project_names n USING (project_seq)`);
+  const filters = TABLES.projects_agency_filters.filter((c) => c !== 'id_order');
+  await db.run(`CREATE OR REPLACE TABLE projects_agency_filters AS
+    SELECT ${filters.join(', ')}, (row_number() OVER (ORDER BY project_id))::INTEGER AS id_order
+    FROM projects_agency`);
 }
 
 /**

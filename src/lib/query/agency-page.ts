@@ -1,12 +1,19 @@
 /**
  * A page of a view of agencies over all years from every agency's projects in the default order
- * (`projects_agency`, schema 41), in any order and past the first page.
+ * (`projects_agency`, schema 41), in any order and past the first page; sorted in the money
+ * orders from their sort columns alone (`projects_agency_filters`, schema 42).
  */
-import { filesHolding, rowGroupRows, tableFiles, type ManifestFile } from '../schema/tables';
+import {
+  filesHolding,
+  rowGroupRows,
+  TABLES,
+  tableFiles,
+  type ManifestFile,
+} from '../schema/tables';
 import type { Ask, Row } from './aggregate';
-import { DEFAULT_SORT } from './filters';
+import { DEFAULT_SORT, type Sort } from './filters';
 import { COPY_SORTS, SORT_ORDER, TOP_COLUMNS, type PageOf } from './page-sql';
-import { activeDims, rowSource } from './plan';
+import { activeDims, column, rowSource, type Resolved } from './plan';
 import { byProximity } from './lookups';
 import { inList, parquet, sqlNumber, unionAll, type Param, type Sql } from './sql';
 import { where } from './where';
@@ -24,8 +31,9 @@ const AGENCY_YEAR_ROWS = 8_192;
  * year (a year's facts hold its agencies' rows together already), a search, a filter about
  * contracts, a snapshot without the table, or a year order over more than AGENCY_YEAR_ROWS
  * projects (or an unknown count). First the page's agencies and ranks from the columns it sorts
- * and filters by (in the default order, ranks past the page are skipped when nothing but the
- * agency filters), then those rows, names included: a run of ranks within a row group at a time.
+ * and filters by (`sortFiles`'s in a money order; in the default order, ranks past the page are
+ * skipped when nothing but the agency filters), then those rows, names included: a run of ranks
+ * within a row group at a time.
  */
 export async function agencyPage(
   ask: Ask,
@@ -40,20 +48,46 @@ export async function agencyPage(
   const files = filesHolding(tableFiles(m, 'projects_agency'), ids);
   if (files.length === 0) return null;
   const w = where('projects', r);
-  const alone = activeDims(r).length === 1;
-  const within = sort === DEFAULT_SORT && alone ? ` AND rank <= ${sqlNumber(offset + limit)}` : '';
+  // In the default order with nothing but the agency, the copy's groups past the page's last
+  // rank are skipped by their statistics; the other money orders sort the sort columns alone.
+  const within = sort === DEFAULT_SORT && activeDims(r).length === 1;
+  const narrow = within ? null : sortFiles(m, r, sort);
+  const from = narrow?.files ?? files;
+  const bound = within ? ` AND rank <= ${sqlNumber(offset + limit)}` : '';
   const keys = await ask(
     {
-      sql: `SELECT agency_id, rank FROM ${parquet(files)} ${w.sql}${within}
-        ORDER BY ${SORT_ORDER[sort]} LIMIT ${sqlNumber(limit)} OFFSET ${sqlNumber(offset)}`,
+      sql: `SELECT agency_id, rank FROM ${parquet(from)} ${w.sql}${bound}
+        ORDER BY ${narrow?.order ?? SORT_ORDER[sort]} LIMIT ${sqlNumber(limit)} OFFSET ${sqlNumber(offset)}`,
       params: w.params,
     },
-    files,
+    from,
   );
   if (keys.length === 0) return [];
   const rows = await ask(agencyRowsSql(files, keys), files);
   const at = new Map(rows.map(({ rank, ...x }) => [`${x.agency_id}:${rank}`, x]));
   return keys.map((k) => at.get(`${k.agency_id}:${k.rank}`)!);
+}
+
+/**
+ * The agencies' sort and filter columns (`projects_agency_filters`, schema 42) and the order on
+ * them, for a money order whose filters they hold (not a flag's or the latest update's projects,
+ * which are by `project_seq`); null for the others, which sort the agency copy itself. Ties go by
+ * `id_order`, the project id's place among them, as the copy's by the project id.
+ */
+function sortFiles(
+  m: PageOf['m'],
+  r: Resolved,
+  sort: Sort,
+): { files: ManifestFile[]; order: string } | null {
+  const cols: readonly string[] = TABLES.projects_agency_filters;
+  if (
+    !COPY_SORTS.includes(sort) ||
+    !activeDims(r).every((d) => cols.includes(column('projects', d)))
+  )
+    return null;
+  const files = filesHolding(tableFiles(m, 'projects_agency_filters'), r.agency!);
+  if (files.length === 0) return null;
+  return { files, order: SORT_ORDER[sort].replace(/, project_id$/, ', id_order') };
 }
 
 /**
