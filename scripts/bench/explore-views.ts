@@ -118,6 +118,29 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     { name: 'one year, page 20', path: q({ fy: String(fy), page: '20' }) },
     ...orderViews(q, fy, province.province_name!, agency.dept_name!),
     ...facetViews(q, fy, province.province_name!, status.status_name!, types),
+    ...agencyFacetViews(q, agency.dept_name!, unit, status.status_name!, types[0]!),
+  ];
+}
+
+/**
+ * An agency with one value of a facet over all years, as its facets link them: its busiest name
+ * and its median unit (`unit`: the unit's link filters).
+ */
+function agencyFacetViews(
+  q: (o: Record<string, string>) => string,
+  agency: string,
+  unit: Record<string, string>,
+  status: string,
+  type: string,
+): Interaction[] {
+  return [
+    { name: 'agency name + method, all years (busiest)', path: q({ agency, method: 'specific' }) },
+    { name: 'agency name + type, all years (busiest)', path: q({ agency, type }) },
+    { name: 'agency name + status, all years (busiest)', path: q({ agency, status }) },
+    {
+      name: 'agency unit + method, all years (median)',
+      path: q({ ...unit, method: 'specific' }),
+    },
   ];
 }
 
