@@ -211,7 +211,7 @@ function orderViews(
       path: q({ province, method: 'specific', sort: 'fy' }),
     },
     { name: 'a past year, by year', path: q({ fy: String(fy - 3), sort: 'fy' }) },
-    // The busiest agency name's 135k projects in a money order, with a filter too (schema 42:
+    // The busiest agency name's 146k projects in a money order, with a filter too (schema 42:
     // sorted from their sort columns alone).
     {
       name: 'agency name, all years (busiest), smallest budget first',

@@ -226,12 +226,12 @@ export const TABLES = {
     'project_name',
   ],
   /**
-   * The columns a page of an agency's view sorts and filters by in the money orders (schema 42):
-   * `projects_agency`'s rows in its order and files, without the names and ids between them
-   * (DuckDB-WASM's read-ahead read those too: 3.1 of the busiest agency's 3.1 MB file to sort its
-   * 135k projects by contract value, at 6M rows). `id_order` is the project's place in project id
-   * order among all of them: the orders' tie-break as an integer, 0.45 MB of that agency's rows
-   * where its project ids took 0.75.
+   * The columns a page of an agency's view sorts and filters by in the money orders, when an
+   * agency of the view fills a file of its own (schema 42): `projects_agency`'s rows in its order
+   * and files, without the names and ids between them (DuckDB-WASM's read-ahead read those too:
+   * 3.1 of the busiest agency's 3.1 MB file to sort its 146k projects by contract value, at 6M
+   * rows). `id_order` is the project's place in project id order among all of them: the orders'
+   * tie-break as an integer, 0.45 MB of that agency's rows where its project ids took 0.75.
    */
   projects_agency_filters: [
     'agency_id',
@@ -752,6 +752,11 @@ export function filesHolding(
   ids: readonly number[],
 ): ManifestFile[] {
   return files.filter((f) => ids.some((v) => v >= Number(f.key_min) && v <= Number(f.key_max)));
+}
+
+/** A file of a table cut by key that holds one key's rows alone (write.ts: a busy key's). */
+export function ownFile(f: ManifestFile): boolean {
+  return f.key_min != null && f.key_min === f.key_max;
 }
 
 /**
