@@ -33,8 +33,8 @@ const AGENCY_YEAR_ROWS = 8_192;
  * contracts, a snapshot without the table, or a year order over more than AGENCY_YEAR_ROWS
  * projects (or an unknown count). First the page's agencies and ranks from the columns it sorts
  * and filters by (`sortFiles`'s in a money order when an agency fills a file of its own; in the
- * default order, ranks past the page are skipped when nothing but the agency filters), then those rows, names included: a run of ranks
- * within a row group at a time.
+ * default order, ranks past the page are skipped when nothing but the agency filters), then those
+ * rows, names included: a run of ranks within a row group at a time.
  */
 export async function agencyPage(
   ask: Ask,
@@ -50,7 +50,7 @@ export async function agencyPage(
   if (files.length === 0) return null;
   const w = where('projects', r);
   // In the default order with nothing but the agency, the copy's groups past the page's last
-  // rank are skipped by their statistics; the other money orders sort the sort columns alone.
+  // rank are skipped by their statistics; otherwise a money order may sort the sort columns alone.
   const within = sort === DEFAULT_SORT && activeDims(r).length === 1;
   const narrow = within ? null : sortFiles(m, r, sort, files);
   const from = narrow?.files ?? files;
