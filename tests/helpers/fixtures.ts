@@ -14,6 +14,7 @@ import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { alive } from '../../scripts/ingest/publish';
 import { ingest } from '../../scripts/ingest/run';
+import { MAX_ROWS_PER_FILE } from '../../src/lib/schema/tables';
 import { codeKey, siteKey } from './code-key';
 import { readRecords } from './csv';
 import { DRONE_CSV, ROOT, TMP } from './paths';
@@ -163,6 +164,13 @@ export async function droneSlice(): Promise<string> {
   return path.join(dir, path.basename(DRONE_CSV));
 }
 
+/** Rows per file of the agency-ordered pre-aggregates in the shared generated set. */
+export const AGENCY_ORDERED_FILES = {
+  agg_agency_cube: 400,
+  agg_agency_month: 400,
+  agg_agency_winners: 400,
+} as const;
+
 /** The generated set most test files share, and the e2e builds' demo data: built once a run. */
 export const SHARED_GEN = { rows: 4000, seed: 25 } as const;
 
@@ -194,7 +202,16 @@ export async function generatedData(rows: number, seed: number): Promise<Generat
     // Vendor pages from `vendor_top` for the busiest few vendors (at 6M rows: more than 8,192
     // projects), past its rows from the copy.
     const vendorTop = { over: 100, rows: 120 };
-    const opts = { out: path.join(dir, 'data'), maps: new Map(), synthetic: true, vendorTop };
+    // The agency-ordered pre-aggregates in several files, as at scale: a view reads those of
+    // its agencies.
+    const maxRowsPerFile = { ...MAX_ROWS_PER_FILE, ...AGENCY_ORDERED_FILES };
+    const opts = {
+      out: path.join(dir, 'data'),
+      maps: new Map(),
+      synthetic: true,
+      vendorTop,
+      maxRowsPerFile,
+    };
     await ingest({ ...opts, files: csvs.slice(0, -1) });
     await ingest({ ...opts, files: csvs });
   });

@@ -56,6 +56,7 @@ import {
 } from '../../src/lib/query/plan';
 import { coverageGaps } from '../../src/lib/query/filters/coverage';
 import {
+  BY_AGENCY_FACETS,
   BY_FACETS as FACET_TABLES,
   BY_PLACE_FACETS,
   FACETS,
@@ -396,7 +397,8 @@ describe('explorer SQL on native DuckDB', () => {
         s,
         [
           ...pairs,
-          // Not over all years (the months only), or narrowed by an agency: the facts.
+          // Not over all years (the months only), or narrowed by an agency: the facts, and
+          // the agency's rows of the agency-ordered ones.
           { method: ['specific'], status, fy },
           { method: ['specific'], status, agency: name },
         ],
@@ -404,7 +406,8 @@ describe('explorer SQL on native DuckDB', () => {
       );
       // Which source answers: the facet pre-aggregates for the pairs' top agencies, vendors and
       // months (two method groups included, which read the province ones whole before); the
-      // facts under a year (but the months) or an agency; the province ones under a province.
+      // facts under a year (but the months); the agency's rows under an agency (schema 43); the
+      // province ones under a province.
       const source = async (c: Partial<Filters>, q: BatchRequest) =>
         plan(await s.resolve(f(c)), q.groups, q.measures);
       for (const c of pairs) {
@@ -421,7 +424,7 @@ describe('explorer SQL on native DuckDB', () => {
         'agg_month_facets',
       ]);
       expect(await source({ method: ['specific'], status, agency: name }, agency!)).toBe(
-        'projects',
+        'agg_agency_cube',
       );
       const province = all.find((c) => c.province?.length && !c.agency)!.province!;
       expect(await source({ province, method: ['specific'] }, agency!)).toBe('agg_place');
@@ -498,10 +501,16 @@ describe('explorer SQL on native DuckDB', () => {
         await source({}, agencyChart),
         await source({ agency: name }, TOTALS_REQUEST),
         await source({ agency: name }, agencyChart),
-        // A year, or the projects' province (a unit's link: the province rows), is not in it.
+        // A year, or the projects' province (a unit's link: its rows by year), is not in it.
         await source({ agency: name, fy }, TOTALS_REQUEST),
         await source({ agency: name, sub, province }, TOTALS_REQUEST),
-      ]).toEqual(['agg_agency', 'agg_agency', 'agg_agency', 'agg_agency_year', 'agg_place']);
+      ]).toEqual([
+        'agg_agency',
+        'agg_agency',
+        'agg_agency',
+        'agg_agency_year',
+        'agg_agency_year_by_agency',
+      ]);
       // Its rows are the sums of agg_agency_year's and of the facts', agency by agency.
       const agencies = {
         sql: `SELECT agency_id FROM ${parquet(tableFiles(s.m, 'agencies'))}`,
@@ -580,7 +589,7 @@ describe('explorer SQL on native DuckDB', () => {
       const typeFacet = FACET_REQUESTS.find((q) => q.key === 'type')!;
       expect(await source({ province, type }, typeFacet)).toBe('agg_cube');
       expect(await source({ province, agency: name, fy }, typeFacet)).toBe('projects');
-      expect(await source({ province, type, agency: name }, agency!)).toBe('projects');
+      expect(await source({ province, type, agency: name }, agency!)).toBe('agg_agency_cube');
       // Data of schema 23 or older has none: the planner takes the next source.
       const r = await s.resolve(f(views[0]!));
       const older = { ...s.m, files: s.m.files.filter((x) => !placeFacets(x.table as Source)) };
@@ -590,6 +599,91 @@ describe('explorer SQL on native DuckDB', () => {
       );
     }
     expect(compared).toBeGreaterThan(25);
+  });
+
+  it('answers an agency with a method, type or status over all years from its rows of the agency-ordered pre-aggregates (schema 43) as from the facts', async () => {
+    let compared = 0;
+    const reqs = [TOTALS_REQUEST, ...FACET_REQUESTS, ...CHART_REQUESTS];
+    const [yearMethod, month, agencies, vendors] = CHART_REQUESTS;
+    const byAgency = (x: Source) => (BY_AGENCY_FACETS as readonly string[]).includes(x);
+    const facet = (key: string) => FACET_REQUESTS.find((q) => q.key === key)!;
+    for (const [s, dir] of bothSets()) {
+      const all = await filterCases(dir);
+      const { status } = all.find((c) => c.status)!;
+      const { type } = all.find((c) => c.type)!;
+      const { agency: name, sub, province } = all.find((c) => c.sub)!;
+      const unit = { agency: name, sub, province };
+      const fy = [s.m.fiscal_years.at(-1)!];
+      const views: Partial<Filters>[] = [
+        { agency: name, method: ['specific'] },
+        { agency: name, type },
+        { agency: name, status },
+        { agency: name, method: ['open', 'specific'], type },
+        { ...unit, method: ['specific'] },
+        { ...unit, status },
+      ];
+      compared += await sameFromEverySource(s, [...views, { agency: name }, unit], byAgency);
+      const source = async (c: Partial<Filters>, q: BatchRequest) =>
+        plan(await s.resolve(f(c)), q.groups, q.measures, q.opts?.except);
+      // Every number of such a view: its totals, facets and charts, from the agency's rows (its
+      // top agencies by method alone from its method mix, which is smaller).
+      for (const c of views) {
+        const methodMix = Object.keys(c).every((k) => k === 'agency' || k === 'method');
+        const got = await Promise.all(
+          [
+            TOTALS_REQUEST,
+            facet('fy'),
+            facet('type'),
+            yearMethod!,
+            agencies!,
+            month!,
+            vendors!,
+          ].map((q) => source(c, q)),
+        );
+        expect([c, got]).toEqual([
+          c,
+          [
+            ...Array(4).fill('agg_agency_cube'),
+            methodMix ? 'agg_agency_method' : 'agg_agency_cube',
+            'agg_agency_month',
+            'agg_agency_winners',
+          ],
+        ]);
+      }
+      // An agency alone: its one row, its years and methods as before; its types, statuses,
+      // months and winners here (they read its facts). Under a year: that year's facts.
+      expect(
+        await Promise.all(
+          [TOTALS_REQUEST, facet('fy'), facet('method'), facet('type'), month!, vendors!].map((q) =>
+            source({ agency: name }, q),
+          ),
+        ),
+      ).toEqual([
+        'agg_agency',
+        'agg_agency_year_by_agency',
+        'agg_agency_method',
+        'agg_agency_cube',
+        'agg_agency_month',
+        'agg_agency_winners',
+      ]);
+      expect(await source({ agency: name, type, fy }, agencies!)).toBe('projects');
+      // A view reads the files that hold its agencies only (in the generated set, cut small).
+      const r = await s.resolve(f(views[0]!));
+      for (const table of BY_AGENCY_FACETS) {
+        const held = sourceFiles(s.m, table, r);
+        expect(held.length).toBeGreaterThan(0);
+        if (s === gen) expect(held.length).toBeLessThan(tableFiles(s.m, table).length);
+      }
+      // Data of schema 42 or older has none: the planner takes the next source.
+      for (const c of views) {
+        const older = { ...s.m, files: s.m.files.filter((x) => !byAgency(x.table as Source)) };
+        const rv = await s.resolve(f(c));
+        expect(text(await aggregateBatch(s.ask, older, rv, reqs))).toEqual(
+          text(await aggregateBatch(s.ask, s.m, rv, reqs)),
+        );
+      }
+    }
+    expect(compared).toBeGreaterThan(60);
   });
 
   // One test per set: each pages many views in every order (together they neared the unit

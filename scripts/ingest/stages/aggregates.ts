@@ -7,6 +7,7 @@ import { COPY_SORTS, SORT_ORDER } from '../../../src/lib/query/page-sql.ts';
 import { LINKED_LISTED, LINKED_ORDER } from '../../../src/lib/query/profile.ts';
 import { FLAG_BIT_COLUMNS } from '../../../src/lib/query/flag-bits.ts';
 import {
+  AGENCY_FACETS,
   FLAG_BITS,
   PROVINCE_TOP_ROWS,
   TABLES,
@@ -106,6 +107,24 @@ export async function buildAggregates(db: StageDb, sizes: CopySizes = {}): Promi
   );
   await contractSums('agg_vendor_province_facets', [...placeOfContract, 'vendor_id'], true);
   await contractSums('agg_month_place_facets', [...placeOfContract, 'fiscal_year', month]);
+  await agencyFacets(cube, contractSums, asContract, month);
+}
+
+/**
+ * An agency's rows by every facet (the write stage orders them by agency): its numbers with a
+ * method, type or status, by year (`cube`), month and winner (`sums` of contracts, the project's
+ * status `asContract`; `month` its expression).
+ */
+async function agencyFacets(
+  cube: (table: string, dims: string[]) => Promise<void>,
+  sums: (table: string, dims: string[], winners?: boolean) => Promise<unknown>,
+  asContract: (c: string) => string,
+  month: string,
+): Promise<void> {
+  const dims = [...AGENCY_FACETS];
+  await cube('agg_agency_cube', [...dims, 'fiscal_year']);
+  await sums('agg_agency_month', [...dims.map(asContract), month]);
+  await sums('agg_agency_winners', [...dims.map(asContract), 'vendor_id'], true);
 }
 
 /**

@@ -3,7 +3,14 @@
  * from the `ask` function it is given, so the site (DuckDB-WASM) and the tests (native DuckDB)
  * run the same code.
  */
-import { filesHolding, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import {
+  filesHolding,
+  SPLIT,
+  TABLES,
+  tableFiles,
+  type Manifest,
+  type ManifestFile,
+} from '../schema/tables';
 import {
   aggregateSql,
   groupable,
@@ -15,6 +22,8 @@ import {
 import { FACETS, TIN, type FacetKey } from './filters';
 import { byIdsSql, vendorLookupSql } from './lookups';
 import {
+  DIM_KEYS,
+  DIMS,
   HITS_DIMS,
   planSplit,
   PRE_AGGREGATES,
@@ -57,8 +66,12 @@ export function sourceFiles(
     return tableFiles(m, source, years);
   }
   const files = tableFiles(m, source);
-  if (source !== 'contracts_by_vendor' || !r.vendor?.length) return files;
-  return filesHolding(files, r.vendor);
+  if (SPLIT[source] !== 'key') return files;
+  // Files cut by ranges of their first column (the vendor copy by vendor, the agency-ordered
+  // pre-aggregates by agency): those that hold the chosen ones.
+  const key = DIM_KEYS.find((d) => DIMS[d].kind === 'ids' && DIMS[d].column === TABLES[source][0]);
+  const ids = key && key !== except ? (r[key] as number[] | null) : null;
+  return ids?.length ? filesHolding(files, ids) : files;
 }
 
 const isCount = (m: Measure) => m === 'projects' || m === 'contracts';

@@ -6,7 +6,7 @@
  * chosen) when a filter is about contracts. Project money is counted once per project in every
  * source. The dimensions themselves (column, kind, sources) are declared once, in `DIMS`.
  */
-import { FACETS, type FacetGroup, type FacetKey } from './filters/facets';
+import { BY_AGENCY_FACETS, FACETS, type FacetGroup, type FacetKey } from './filters/facets';
 import type { SearchHits } from './hits';
 import {
   BY_AGENCY,
@@ -77,6 +77,8 @@ const ALL_YEARS: ReadonlySet<Source> = new Set([
   'agg_agency_facets',
   'agg_vendor_facets',
   'agg_vendor_province_facets',
+  'agg_agency_month',
+  'agg_agency_winners',
 ]);
 const EVERY: readonly Source[] = [...BY_SIZE, 'projects_top' as const].filter(
   (s) => !ALL_YEARS.has(s),
@@ -98,6 +100,7 @@ export const DIMS: Record<Dim, DimDef> = {
       'agg_place',
       'agg_agency_facets',
       'agg_place_facets',
+      ...BY_AGENCY_FACETS,
       ...FACTS,
     ],
   },
@@ -123,6 +126,7 @@ export const DIMS: Record<Dim, DimDef> = {
       'agg_vendor_facets',
       'agg_vendor_place_facets',
       'agg_vendor_province_facets',
+      'agg_agency_winners',
       ...CONTRACT_ROWS,
     ],
     ofContracts: true,
@@ -177,6 +181,7 @@ const MONTHLY: ReadonlySet<Source> = new Set([
   'agg_month_place',
   'agg_month_facets',
   'agg_month_place_facets',
+  'agg_agency_month',
 ]);
 const isMonthly = (s: Source) => MONTHLY.has(s);
 
@@ -210,6 +215,9 @@ const MEASURES: Record<Source, readonly Measure[]> = {
   agg_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_year_by_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_agency_method: ['projects', 'budget'],
+  agg_agency_cube: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
+  agg_agency_month: CONTRACT_MEASURES,
+  agg_agency_winners: CONTRACT_MEASURES,
   agg_vendor_method: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_vendor_agency: [...PROJECT_MEASURES, ...CONTRACT_MEASURES],
   agg_flags: ['projects'],
@@ -275,6 +283,8 @@ export function candidates(
   if (narrow) found = found.filter((s) => s !== 'agg_flags');
   const agencyAllYears = dims.includes('agency') && !dims.includes('fy');
   if (!agencyAllYears) found = found.filter((s) => !BY_AGENCY.has(s));
+  // An agency's own rows, not its province's (a unit's link names its province).
+  else if (found.some((s) => BY_AGENCY.has(s))) found = found.filter((s) => !BY_PROVINCE.has(s));
   if (dims.includes('province')) return found.filter((s) => !narrow || !PLACE_FACETS.has(s));
   const wide = (s: Source) => BY_PROVINCE.has(s) || BY_FACETS.has(s);
   const other = found.some((s) => !wide(s) && !ROWS.has(s));

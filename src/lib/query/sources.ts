@@ -5,6 +5,7 @@
  */
 import type { TableName } from '../schema/tables';
 import {
+  BY_AGENCY_FACETS,
   BY_FACETS as FACET_AGGREGATES,
   BY_PLACE_FACETS,
   type FacetAggregate,
@@ -46,6 +47,9 @@ export const BY_SIZE: readonly Source[] = [
   // An agency's years, methods: one small group each, not one a year (BY_AGENCY).
   'agg_agency_year_by_agency',
   'agg_agency_method',
+  // An agency's rows by every facet (its numbers with a method, type or status), then its months
+  // and winners: a few small groups of its own.
+  ...BY_AGENCY_FACETS,
   // A vendor's years and methods, its agencies: one small group each (BY_VENDOR).
   'agg_vendor_method',
   'agg_vendor_agency',
@@ -97,14 +101,19 @@ export const BY_VENDOR: ReadonlySet<Source> = new Set([
 ]);
 /** The other vendor pre-aggregates (`agg_vendor_*`): contracts with a winner only. */
 export const WINNERS_ONLY: ReadonlySet<Source> = new Set(
-  BY_SIZE.filter((s) => s.startsWith('agg_vendor') && !BY_VENDOR.has(s)),
+  BY_SIZE.filter(
+    (s) => (s.startsWith('agg_vendor') && !BY_VENDOR.has(s)) || s === 'agg_agency_winners',
+  ),
 );
 export const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
 // Ordered by agency (an agency's rows one small group, a year's everywhere): asked under an agency
-// filter with no year (under a year, `agg_agency_year` reads that year's one group).
+// filter with no year (under a year, `agg_agency_year` reads that year's one group, the facts
+// that year's agency rows), before the province ones (a unit's link names its province: that
+// province's rows of every agency).
 export const BY_AGENCY: ReadonlySet<Source> = new Set([
   'agg_agency_year_by_agency',
   'agg_agency_method',
+  ...BY_AGENCY_FACETS,
 ]);
 export const CONTRACT_ROWS: ReadonlySet<Source> = new Set(['contracts', 'contracts_by_vendor']);
 /**

@@ -6,7 +6,7 @@
 import type { HeadlineInfo } from '../headline/files';
 import { FLAG_IDS, type FlagId } from '../query/flag-defs';
 
-export const SCHEMA_VERSION = 42;
+export const SCHEMA_VERSION = 43;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -62,6 +62,16 @@ const flagCounts = (scope: BitScope) =>
   );
 
 const MEASURES = ['projects', 'budget', 'ref_price', 'ref_agreed', 'contracts', 'agreed'] as const;
+
+/** The agency-ordered pre-aggregates' first columns (schema 43): an agency and every facet. */
+export const AGENCY_FACETS = [
+  'agency_id',
+  'method_id',
+  'type_id',
+  'status_id',
+  'province_id',
+  'district_id',
+] as const;
 
 /** A project's year, agency and facet columns, as `projects` and `projects_top` hold them. */
 const PROJECT_FILTERS = [
@@ -349,6 +359,17 @@ export const TABLES = {
    */
   agg_agency_method: ['agency_id', 'method_id', 'projects', 'budget'],
   /**
+   * An agency's rows by every facet, over all years (schema 43), ordered by agency, in 2,048-row
+   * groups, files cut between agencies (AGENCY_ORDERED_ROWS): its numbers with a method, type or
+   * status (or two) read its rows here, where they read its projects and contracts of every year
+   * (16–21 MB for the busiest agency name with one facet at 6M rows). The province and district
+   * are the agency's own: they add no rows. By year too (the years facet and chart); its months
+   * and its winners (those with a vendor only, as `agg_vendor_place`) over all years.
+   */
+  agg_agency_cube: [...AGENCY_FACETS, 'fiscal_year', ...MEASURES],
+  agg_agency_month: [...AGENCY_FACETS, 'month', 'contracts', 'agreed'],
+  agg_agency_winners: [...AGENCY_FACETS, 'vendor_id', 'contracts', 'agreed'],
+  /**
    * The integrity flags' counts by year and agency (schema 28), from the bits of each project's
    * own year: the flags panel of one year read that year's projects' bits (2.7 MB at 6M rows).
    * Ordered by year, in 8,192-row groups (a year has a row per agency).
@@ -543,6 +564,9 @@ export const SPLIT: Record<TableName, 'year' | 'key' | 'value' | 'single'> = {
   agg_agency: 'single',
   agg_agency_year_by_agency: 'single',
   agg_agency_method: 'single',
+  agg_agency_cube: 'key',
+  agg_agency_month: 'key',
+  agg_agency_winners: 'key',
   agg_flags: 'single',
   agg_flags_all: 'single',
   agg_flags_vendor: 'single',
@@ -615,6 +639,9 @@ export const HISTORY_TABLES: readonly TableName[] = ['first_seen'];
  */
 export const FIRST_SEEN_ADDED_FILE = 'first_seen_added.parquet';
 
+/** Rows per file of the agency-ordered pre-aggregates (`agg_agency_cube`, …). */
+const AGENCY_ORDERED_ROWS = 131_072;
+
 /** Rows per file before a table splits further (keeps every file far below Pages' 100 MB). */
 export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   details: 250_000,
@@ -630,6 +657,11 @@ export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   // agency's rows, a quarter of a file or more, a file of their own).
   projects_agency: 65_536,
   projects_agency_filters: 65_536,
+  // The agency-ordered pre-aggregates: files of 64 groups, whose footers a view reads whole
+  // (4.2M rows of winners at 6M rows in one file had a footer of ~2k groups).
+  agg_agency_cube: AGENCY_ORDERED_ROWS,
+  agg_agency_month: AGENCY_ORDERED_ROWS,
+  agg_agency_winners: AGENCY_ORDERED_ROWS,
 };
 
 /**
@@ -653,6 +685,10 @@ const ROW_GROUP: Partial<Record<TableName, number>> = {
   // One agency's rows: a small group (11 years, or its few methods, of ~190 agencies).
   agg_agency_year_by_agency: 2048,
   agg_agency_method: 2048,
+  // One agency's rows: a few small groups (the busiest name's winners ~35 groups at 6M rows).
+  agg_agency_cube: 2048,
+  agg_agency_month: 2048,
+  agg_agency_winners: 2048,
   // One vendor's years and methods: a small group (651k rows at 6M; the busiest vendor's 44).
   agg_vendor_method: 4096,
   // About one year's rows (a row per agency): a year's panel reads two groups.

@@ -42,6 +42,7 @@ export type FacetAggregate =
   | 'agg_agency_year'
   | 'agg_agency_year_by_agency'
   | 'agg_agency_method'
+  | (typeof BY_AGENCY_FACETS)[number]
   | 'agg_vendor_method'
   | 'agg_place'
   | 'agg_vendor_place'
@@ -54,6 +55,12 @@ export type FacetAggregate =
 
 /** The pre-aggregates by status, type and method (schema 22; how they are asked: plan.ts). */
 export const BY_FACETS = ['agg_agency_facets', 'agg_vendor_facets', 'agg_month_facets'] as const;
+/** An agency's rows by every facet, ordered by agency (schema 43; plan.ts). */
+export const BY_AGENCY_FACETS = [
+  'agg_agency_cube',
+  'agg_agency_month',
+  'agg_agency_winners',
+] as const;
 /** The province pre-aggregates by type and status (schema 24; plan.ts). */
 export const BY_PLACE_FACETS = [
   'agg_place_facets',
@@ -79,6 +86,7 @@ export const FACETS = [
       'agg_vendor_province',
       'agg_month_place',
       ...BY_PLACE_FACETS,
+      ...BY_AGENCY_FACETS,
     ],
   },
   {
@@ -102,6 +110,7 @@ export const FACETS = [
       'agg_vendor_province',
       'agg_month_place',
       ...BY_FACETS,
+      ...BY_AGENCY_FACETS,
     ],
     top: 6,
   },
@@ -111,7 +120,7 @@ export const FACETS = [
     id: 'type_id',
     name: 'type_name',
     namesEn: TYPES_EN,
-    aggregates: ['agg_cube', ...BY_FACETS, ...BY_PLACE_FACETS],
+    aggregates: ['agg_cube', ...BY_FACETS, ...BY_PLACE_FACETS, ...BY_AGENCY_FACETS],
   },
   {
     key: 'status',
@@ -120,7 +129,7 @@ export const FACETS = [
     contractId: 'project_status_id',
     name: 'status_name',
     namesEn: STATUSES_EN,
-    aggregates: ['agg_cube', ...BY_FACETS, ...BY_PLACE_FACETS],
+    aggregates: ['agg_cube', ...BY_FACETS, ...BY_PLACE_FACETS, ...BY_AGENCY_FACETS],
   },
   {
     // Where the agency is (e-GP's เขต/อำเภอ), so the agency pre-aggregate carries it.
@@ -129,7 +138,13 @@ export const FACETS = [
     id: 'district_id',
     name: 'district_name',
     nameEn: 'district_name_en',
-    aggregates: ['agg_agency_year', 'agg_agency_year_by_agency', 'agg_place', 'agg_place_facets'],
+    aggregates: [
+      'agg_agency_year',
+      'agg_agency_year_by_agency',
+      'agg_place',
+      'agg_place_facets',
+      ...BY_AGENCY_FACETS,
+    ],
     under: 'province',
   },
 ] as const satisfies readonly FacetDef[];
