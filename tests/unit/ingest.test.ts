@@ -56,15 +56,19 @@ function files(out: string, m: Manifest, table: string): string {
 
 /**
  * `agencyPage` gives the projects' page (as native DuckDB sorts them) for each view of agencies in
- * `cases`, in every order, on pages near and far. How many it sorted from the sort columns' files.
+ * `cases`, in every order, on pages near and far. How many it sorted from the sort columns' files;
+ * of the default order's pages with short spans, how many came from the first ranks and how many
+ * sorted the agencies whole.
  */
 async function expectAgencyPages(
   out: string,
   s: Site,
   cases: (Partial<Filters> & { agency: string })[],
-): Promise<number> {
+): Promise<{ sorted: number; spans: [number, number] }> {
   let answered = 0;
   let sorted = 0;
+  /** Default-order pages from the agencies' first ranks, and those that sorted them whole. */
+  const spans: [number, number] = [0, 0];
   for (const c of cases) {
     const r = await s.resolve({ ...NO_FILTERS, ...c });
     const own = filesHolding(tableFiles(s.m, 'projects_agency'), r.agency!).some(ownFile);
@@ -96,6 +100,20 @@ async function expectAgencyPages(
         ]);
         sorted += narrow ? 1 : 0;
         answered++;
+        // The default order with other filters first sorts each agency's first ranks; here with
+        // spans shorter than the agencies, which that answers only when their first ranks hold
+        // enough matches (two queries), and otherwise sorts them whole (three).
+        if (sort !== DEFAULT_SORT || ranked) continue;
+        for (const span of [1, 60]) {
+          const n0 = asked.length;
+          expect({ c, offset, span, page: await agencyPage(ask, of, span) }).toEqual({
+            c,
+            offset,
+            span,
+            page: projects,
+          });
+          spans[asked.length - n0 === 2 ? 0 : 1]++;
+        }
       }
     }
     // A year chosen, or a year order whose count is not known: not the copy's.
@@ -111,7 +129,7 @@ async function expectAgencyPages(
     expect(await agencyPage(s.ask, { m: s.m, r, sort: 'fy', limit: 50, offset: 0 })).toBeNull();
   }
   expect(answered).toBe(cases.length * SORTS.length * 3);
-  return sorted;
+  return { sorted, spans };
 }
 
 beforeAll(async () => {
@@ -177,7 +195,7 @@ describe('ingest of the real drone set', () => {
     const cases = [{ agency }, { agency, min: 100_000 }];
     // Its units are small: in files shared with others, from the copy; in files of their own
     // (cut small here), from the sort columns, whose ties go by their own project id order.
-    expect(await expectAgencyPages(out, s, cases.slice(0, 1))).toBe(0);
+    expect((await expectAgencyPages(out, s, cases.slice(0, 1))).sorted).toBe(0);
     const small = path.join(dir, 'drone-small-agency-files');
     await ingest({
       files: [DRONE_CSV],
@@ -185,7 +203,11 @@ describe('ingest of the real drone set', () => {
       maps: DRONE_MAPS,
       maxRowsPerFile: { projects_agency: 8, projects_agency_filters: 8 },
     });
-    expect(await expectAgencyPages(small, await site(small), cases)).toBeGreaterThan(10);
+    const pages = await expectAgencyPages(small, await site(small), cases);
+    expect(pages.sorted).toBeGreaterThan(10);
+    // (Here every unit's first ranks held its pages.)
+    expect(pages.spans).toEqual([expect.any(Number), 0]);
+    expect(pages.spans[0]).toBeGreaterThan(0);
   });
 
   it('never merges vendors on broken or masked tax ids', async () => {
@@ -822,13 +844,13 @@ describe('generated data against its ground truth', () => {
       ...(busy!.dept_sub_name ? { sub: String(busy!.dept_sub_name) } : {}),
       ...(busy!.province ? { province: [String(busy!.province)] } : {}),
     };
-    const sorted = await expectAgencyPages(small, s, [
+    const { sorted, spans } = await expectAgencyPages(small, s, [
       { agency },
       unit,
       { agency, method: ['specific'] },
       { agency, min: 100_000 },
     ]);
-    expect(sorted).toBeGreaterThan(0);
+    expect([sorted > 0, spans.every((n) => n > 0)]).toEqual([true, true]);
   });
 
   it('writes each name beside its details: the same files, seq ranges and rows', async () => {
