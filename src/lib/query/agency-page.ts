@@ -33,7 +33,8 @@ const AGENCY_YEAR_ROWS = 8_192;
  * contracts, a snapshot without the table, or a year order over more than AGENCY_YEAR_ROWS
  * projects (or an unknown count). First the page's agencies and ranks from the columns it sorts
  * and filters by (`sortFiles`'s in a money order when an agency fills a file of its own; in the
- * default order, ranks past the page are skipped when nothing but the agency filters), then those
+ * default order, ranks past the page are skipped when nothing but the agency filters, and with
+ * other filters each agency's first `span` ranks are sorted first: `firstRanks`), then those
  * rows, names included: a run of ranks within a row group at a time.
  */
 export async function agencyPage(
