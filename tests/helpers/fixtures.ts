@@ -164,13 +164,6 @@ export async function droneSlice(): Promise<string> {
   return path.join(dir, path.basename(DRONE_CSV));
 }
 
-/** Rows per file of the agency-ordered pre-aggregates in the shared generated set. */
-export const AGENCY_ORDERED_FILES = {
-  agg_agency_cube: 400,
-  agg_agency_month: 400,
-  agg_agency_winners: 400,
-} as const;
-
 /** The generated set most test files share, and the e2e builds' demo data: built once a run. */
 export const SHARED_GEN = { rows: 4000, seed: 25 } as const;
 
@@ -204,7 +197,12 @@ export async function generatedData(rows: number, seed: number): Promise<Generat
     const vendorTop = { over: 100, rows: 120 };
     // The agency-ordered pre-aggregates in several files, as at scale: a view reads those of
     // its agencies.
-    const maxRowsPerFile = { ...MAX_ROWS_PER_FILE, ...AGENCY_ORDERED_FILES };
+    const maxRowsPerFile = {
+      ...MAX_ROWS_PER_FILE,
+      agg_agency_cube: 400,
+      agg_agency_month: 400,
+      agg_agency_winners: 400,
+    };
     const opts = {
       out: path.join(dir, 'data'),
       maps: new Map(),

@@ -7,6 +7,7 @@
  * source. The dimensions themselves (column, kind, sources) are declared once, in `DIMS`.
  */
 import { BY_AGENCY_FACETS, FACETS, type FacetGroup, type FacetKey } from './filters/facets';
+import { TABLES } from '../schema/tables';
 import type { SearchHits } from './hits';
 import {
   BY_AGENCY,
@@ -66,22 +67,11 @@ export interface DimDef {
   ofContracts?: true;
 }
 
-/** The sources with a fiscal year (all but the all-years ones: by agency, vendors by province, by facets). */
-const ALL_YEARS: ReadonlySet<Source> = new Set([
-  'agg_agency',
-  'agg_agency_method',
-  'agg_vendor_agency',
-  'agg_flags_all',
-  'agg_flags_vendor',
-  'agg_vendor_province',
-  'agg_agency_facets',
-  'agg_vendor_facets',
-  'agg_vendor_province_facets',
-  'agg_agency_month',
-  'agg_agency_winners',
-]);
-const EVERY: readonly Source[] = [...BY_SIZE, 'projects_top' as const].filter(
-  (s) => !ALL_YEARS.has(s),
+/** Whether a source's table has a column (schema/tables.ts). */
+const hasColumn = (s: Source, c: string) => (TABLES[s] as readonly string[]).includes(c);
+/** The sources with a fiscal year (not the all-years ones: by agency, vendors by province, by facets). */
+const EVERY: readonly Source[] = [...BY_SIZE, 'projects_top' as const].filter((s) =>
+  hasColumn(s, 'fiscal_year'),
 );
 
 export const DIMS: Record<Dim, DimDef> = {
@@ -176,14 +166,8 @@ export function column(source: Source, d: Dim | 'month'): string {
   return (CONTRACT_ROWS.has(source) && def.contractColumn) || def.column;
 }
 
-const MONTHLY: ReadonlySet<Source> = new Set([
-  'agg_month',
-  'agg_month_place',
-  'agg_month_facets',
-  'agg_month_place_facets',
-  'agg_agency_month',
-]);
-const isMonthly = (s: Source) => MONTHLY.has(s);
+/** The sources by month of signing (a `month` column; the contract rows have its date). */
+const isMonthly = (s: Source) => hasColumn(s, 'month');
 
 function holds(s: Source, d: Dim | 'month'): boolean {
   return d === 'month' ? isMonthly(s) || CONTRACT_ROWS.has(s) : DIMS[d].sources.includes(s);

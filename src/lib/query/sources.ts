@@ -99,12 +99,16 @@ export const BY_VENDOR: ReadonlySet<Source> = new Set([
   'agg_vendor_agency',
   'agg_flags_vendor',
 ]);
-/** The other vendor pre-aggregates (`agg_vendor_*`): contracts with a winner only. */
-export const WINNERS_ONLY: ReadonlySet<Source> = new Set(
-  BY_SIZE.filter(
-    (s) => (s.startsWith('agg_vendor') && !BY_VENDOR.has(s)) || s === 'agg_agency_winners',
-  ),
-);
+/** The other pre-aggregates by vendor: contracts with a winner only. */
+export const WINNERS_ONLY: ReadonlySet<Source> = new Set([
+  'agg_vendor_year',
+  'agg_vendor_facets',
+  'agg_vendor_province',
+  'agg_vendor_place',
+  'agg_vendor_province_facets',
+  'agg_vendor_place_facets',
+  'agg_agency_winners',
+]);
 export const ROWS: ReadonlySet<Source> = new Set(['projects', 'contracts', 'contracts_by_vendor']);
 // Ordered by agency (an agency's rows one small group, a year's everywhere): asked under an agency
 // filter with no year (under a year, `agg_agency_year` reads that year's one group, the facts
