@@ -167,7 +167,7 @@ describe('headline numbers before the engine', () => {
     expect(got.ids).toEqual(await expectedFirstPage(DEMO_DATA, f));
   });
 
-  it('shows the facets and charts of a year, an agency name and unit, a frequent word, a busy vendor, one and two method groups, a method with a status and a province with a method with no DuckDB-WASM, as the engine computes them', async () => {
+  it('shows the facets and charts of a year, an agency name and unit, a frequent word, a busy vendor, one and two method groups, a method with a status, a province with a method and a busy agency name with a method with no DuckDB-WASM, as the engine computes them', async () => {
     const cases = await filterCases(DEMO_DATA);
     const agency = cases.find((x) => x.agency && !x.sub)!.agency!;
     const unit = cases.find((x) => x.sub)!;
@@ -180,6 +180,11 @@ describe('headline numbers before the engine', () => {
     const [{ vendor_key: vendor }] = (await rows(
       `SELECT vendor_key FROM ${table(DEMO_DATA, 'vendors')} WHERE vendor_id = 1`,
     )) as [{ vendor_key: string }];
+    const [{ dept_name: busiest }] = (await rows(
+      `SELECT a.dept_name FROM ${table(DEMO_DATA, 'projects')} p
+       JOIN ${table(DEMO_DATA, 'agencies')} a USING (agency_id) GROUP BY 1
+       ORDER BY count(*) DESC, 1 LIMIT 1`,
+    )) as [{ dept_name: string }];
     /** Each facet's options and each chart's data table, as the page shows them. */
     const read = (page: Page) =>
       page.evaluate(() =>
@@ -235,6 +240,9 @@ describe('headline numbers before the engine', () => {
       { agency, sub: unit.sub!, province: unit.province! },
       // A province with a method over all years (schema 40): its districts counted too.
       { province: unit.province!, method: ['specific'] },
+      // The busiest agency name with a method over all years (schema 44): the method counted
+      // over the name alone.
+      { agency: busiest, method: ['specific'] },
       // Two project types (schema 33): their facet counts every type, as one's does.
       { type: await twoTypes() },
       // What the snapshot added (schema 34), and within an agency name (36).

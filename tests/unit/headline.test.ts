@@ -13,6 +13,7 @@ import { headlineView, type Headline, type Read } from '../../src/lib/headline/v
 import {
   agencyFileKey,
   agencyKeyOf,
+  BUSY_NAMES,
   FACET_SET_VALUES,
   FACET_VIEWS,
   headlinePath,
@@ -126,6 +127,16 @@ async function enginePage(s: Site, r: Resolved): Promise<Row[]> {
   return files.length ? await s.ask(rowsSql(source, files, r, '-budget', 50, 0), files) : [];
 }
 
+/**
+ * A few values of each of method, type and status, as another facet's view links them: a method,
+ * two groups and `unknown`; two types; two statuses.
+ */
+const pairValues = (s: Site) => ({
+  method: [s.dims.method[0]!.name, 'specific', 'open', 'unknown'],
+  type: s.dims.type.slice(0, 2).map((x) => x.name),
+  status: s.dims.status.slice(0, 2).map((x) => x.name),
+});
+
 /** What a first page's row is compared by: id, money, contracts and their value. */
 const pick = (x: Row) => [x.project_id, x.budget, x.agreed, Number(x.contracts), x.contract_value];
 
@@ -229,10 +240,12 @@ describe('headline files', () => {
             if (await sameAsEngine(s, read, { fy, [key]: [value] })) answered++;
       }
       expect(answered).toBeGreaterThan(10);
-      // Two values of a facet, or a facet with an agency, are the engine's.
+      // Two values of a facet, or a facet with an agency name before schema 44 (since then, a
+      // busy name's file: below), are the engine's.
       const two = s.dims.method.slice(0, 2).map((x) => x.name);
       expect(headlineCovers({ ...NO_FILTERS, method: two })).toBe(two.length < 2);
-      expect(headlineCovers({ ...NO_FILTERS, method: ['specific'], agency: 'x' })).toBe(false);
+      const named = { ...NO_FILTERS, method: ['specific'], agency: 'x' };
+      expect([headlineCovers(named, 43), headlineCovers(named)]).toEqual([false, true]);
     });
 
     it(`give two of a method, a type and a status their numbers, facets, charts and first page, all years and each, as the engine (${label})`, async () => {
@@ -269,11 +282,7 @@ describe('headline files', () => {
       const provinces = [...s.dims.province.slice(0, 3), s.dims.province.at(-1)!].map(
         (x) => x.name,
       );
-      const values = {
-        method: [s.dims.method[0]!.name, 'specific', 'open', 'unknown'],
-        type: s.dims.type.slice(0, 2).map((x) => x.name),
-        status: s.dims.status.slice(0, 2).map((x) => x.name),
-      };
+      const values = pairValues(s);
       let answered = 0;
       let districts = 0;
       for (const province of provinces)
@@ -294,6 +303,60 @@ describe('headline files', () => {
       expect(headlineCovers({ ...pair, district: [s.dims.district[0]!.name] })).toBe(false);
       expect(headlineCovers({ ...pair, province: provinces.slice(0, 2) })).toBe(false);
       expect(headlineCovers(pair, 39)).toBe(false);
+    });
+
+    it(`give a busy agency name with a method, a type or a status its numbers, ids, facets, charts and first page over all years, as the engine (${label})`, async () => {
+      const s = get();
+      const read = diskRead(dir, s);
+      // The names by projects, busiest first; busy as BUSY_NAMES says, computed here apart.
+      const [projects, agencies] = [tableFiles(s.m, 'projects'), tableFiles(s.m, 'agencies')];
+      const sql = `SELECT a.dept_name, count(*)::INTEGER AS n FROM ${parquet(projects)} p
+        JOIN ${parquet(agencies)} a USING (agency_id) GROUP BY 1 ORDER BY n DESC, 1`;
+      const names = await s.ask({ sql, params: [] }, [...projects, ...agencies]);
+      const total = names.reduce((n, x) => n + Number(x.n), 0);
+      const min = Math.max(BUSY_NAMES.min, Math.ceil(total * BUSY_NAMES.share));
+      const busy = names.filter((x, i) => Number(x.n) >= min && i < BUSY_NAMES.max);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(s.m.headline!.agency_pairs).toHaveLength(busy.length);
+      // The two busiest, the least busy of the busy, and the least busy of all.
+      const chosen = [...names.slice(0, 2), busy.at(-1)!, names.at(-1)!].map((x) =>
+        String(x.dept_name),
+      );
+      const values = pairValues(s);
+      let answered = 0;
+      let engines = 0;
+      for (const agency of chosen)
+        for (const key of ['method', 'type', 'status'] as const)
+          for (const value of values[key]) {
+            const c = { agency, [key]: [value] };
+            const f = { ...NO_FILTERS, ...c };
+            if (!busy.some((x) => x.dept_name === agency)) {
+              // Not busy: no file asked (the manifest lists the busy names), the engine's view.
+              const asked: string[] = [];
+              const h = await headlineView(s.m, f, (rel) => (asked.push(rel), read(rel)));
+              expect({ c, h, asked }).toEqual({ c, h: null, asked: [] });
+              engines++;
+              continue;
+            }
+            if (!(await sameAsEngine(s, read, c))) continue;
+            answered++;
+            const ids = await s.ask(agencyIdsSql(agencies, agency, null), agencies);
+            expect({ c, ids: (await headlineView(s.m, f, read))!.agencyIds }).toEqual({
+              c,
+              ids: ids.map((x) => Number(x.agency_id)),
+            });
+          }
+      expect(answered).toBeGreaterThan(10);
+      expect(engines > 0).toBe(names.length > busy.length);
+      // In chosen years, with a sub-unit or a second facet, two values, or data of schema 43: the
+      // engine's.
+      const pair = { ...NO_FILTERS, agency: chosen[0]!, status: [values.status[0]!] };
+      expect(headlineCovers(pair)).toBe(true);
+      expect(headlineCovers({ ...pair, fy: [s.m.fiscal_years[0]!] })).toBe(false);
+      expect(headlineCovers({ ...pair, sub: 'x' })).toBe(false);
+      expect(headlineCovers({ ...pair, type: [values.type[0]!] })).toBe(false);
+      expect(headlineCovers({ ...pair, status: values.status })).toBe(false);
+      expect(headlineCovers(pair, 43)).toBe(false);
     });
 
     it(`give two or more method groups their numbers, facets, charts and first page, all years and each, as the engine (${label})`, async () => {

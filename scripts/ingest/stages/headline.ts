@@ -116,10 +116,10 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
   }));
 
   await writeWords(db, w, agencies);
-  await writeFacetViews(db, w, agencies, dims, parts);
+  const pairs = await writeFacetViews(db, w, agencies, dims, parts, ids);
   await writeUnits(db, w, agencies);
   const info = await writeVendors(db, w, methods, await writeVendorViews(db, w, agencies));
-  return { ...info, sets: setFacets(dims) };
+  return { ...info, sets: setFacets(dims), agency_pairs: pairs };
 }
 
 /** The ids a link's `agency=<name>` resolves to, by name: agencyIdsSql with no sub-unit. */

@@ -6,7 +6,7 @@ import { filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
 import { FACETS, type FacetDef, type FacetKey } from '../query/filters/facets';
 import { SCHEMA_VERSION, type Manifest } from '../schema/tables';
 import { queryWords } from '../search/text';
-import { FACET_VIEWS, pairFiles, PLACE_PAIRS_FROM } from './files';
+import { AGENCY_PAIRS_FROM, FACET_PAIRS, FACET_VIEWS, pairFiles, PLACE_PAIRS_FROM } from './files';
 
 /** A search of one word (as the index has it), or null. */
 export function oneWord(q: string): string | null {
@@ -45,6 +45,25 @@ export function facetView(
 }
 
 /**
+ * An agency name with one value of a method, type or status over all years (schema 44): the
+ * link the name's facets give. Its file exists for a busy name only (files.ts `BUSY_NAMES`);
+ * another name's view gets no file and is the engine's.
+ */
+export function agencyPair(
+  f: Filters,
+  schema: number,
+): { key: FacetKey; values: string[] }[] | null {
+  if (schema < AGENCY_PAIRS_FROM || !f.agency || f.sub !== null || f.fy.length) return null;
+  if (f.vendor || f.q || f.seen) return null;
+  const set = FACET_VIEWS.filter((k) => f[k].length);
+  const key = set[0];
+  const paired = (FACET_PAIRS as readonly string[]).includes(key ?? '');
+  return set.length === 1 && paired && f[key!].length === 1
+    ? [{ key: key!, values: f[key!] }]
+    : null;
+}
+
+/**
  * A link to an agency unit (schema 25): its name with its sub-unit, its one province or both, as
  * the site links a unit (the agency list, the top agencies chart, the project panel); the unit's
  * file (files.ts `UnitFile`) answers it.
@@ -74,7 +93,8 @@ export const headlineHas = (m: Manifest): HeadlineHas => ({
  * value of a province, method, type or status, one value each of two of method, type and
  * status (data of `schema` 23 or newer), two or more named method groups (24 or newer) or values
  * of a facet of `has.sets` (33 or newer), or an agency unit's link (25 or newer), a province with
- * one value of a method, type or status over all years (40 or newer), or what the
+ * one value of a method, type or status over all years (40 or newer), an agency name with one of
+ * those over all years (44 or newer; a busy name's file only), or what the
  * snapshot added (`seen=latest`, where `has.seen`); in any order and on any page (the files hold
  * the first page in the default order only).
  */
@@ -83,7 +103,7 @@ export function headlineCovers(
   schema: number = SCHEMA_VERSION,
   has: HeadlineHas = {},
 ): boolean {
-  const facets = facetView(f, schema, has.sets) ?? [];
+  const facets = facetView(f, schema, has.sets) ?? agencyPair(f, schema) ?? [];
   // What the snapshot added, by itself or in some years, and (schema 36) within an agency name.
   const seen =
     !!has.seen &&

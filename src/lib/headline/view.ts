@@ -13,7 +13,7 @@ import type { ResultRow } from '../query/project-profile';
 import { decimal, hundredths } from '../query/decimal';
 import { FACETS, NO_FILTERS, TIN, type Filters } from '../query/filters';
 import type { FacetKey } from '../query/filters/facets';
-import { facetView, headlineCovers, headlineHas, oneWord, unitLink } from './covers';
+import { agencyPair, facetView, headlineCovers, headlineHas, oneWord, unitLink } from './covers';
 import { dimRow, facetIds, type DimRow } from '../query/filters/resolve';
 import type { Overview, Totals } from '../query/overview';
 import type { KnownHits } from '../query/search';
@@ -22,6 +22,8 @@ import { tableFiles, type Manifest } from '../schema/tables';
 import {
   agencyFileKey,
   agencyKeyOf,
+  agencyPairKey,
+  agencyPairsEntry,
   emptyParts,
   facetPairKey,
   facetViewKey,
@@ -236,10 +238,27 @@ async function unitView(
   };
 }
 
+/** The facet values' view keys (`facetViewKey`), or null where one names nothing in the data. */
+async function facetKeys(
+  m: Manifest,
+  read: Read,
+  facets: { key: FacetKey; values: string[] }[],
+): Promise<string[] | null> {
+  const d = await dimsOf(m, read);
+  const keys: string[] = [];
+  for (const facet of facets) {
+    const def = FACETS.find((x) => x.key === facet.key)!;
+    const ids = d && facetIds(def, facet.values, d[facet.key]);
+    if (!ids || (!ids.ids.length && !ids.nulls)) return null;
+    keys.push(facetViewKey(facet.key, ids.ids, ids.nulls));
+  }
+  return keys;
+}
+
 /**
  * The files of the national view, what the snapshot added (in all or within an agency name), an
  * agency name's, a word's or a facet value's (null: the value names nothing in the data, which
- * the engine says).
+ * the engine says; a busy agency name's with a facet value, schema 44).
  */
 async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths | null> {
   if (f.seen === 'latest' && f.agency) {
@@ -252,21 +271,20 @@ async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths
   }
   if (f.seen === 'latest')
     return { all: headlinePath.seen(), year: headlinePath.seenYear, agency: false };
-  const facets = facetView(f, m.schema_version, m.headline?.sets);
+  const pair = f.agency ? agencyPair(f, m.schema_version) : null;
+  const facets = pair ?? facetView(f, m.schema_version, m.headline?.sets);
   if (facets) {
-    const d = await dimsOf(m, read);
-    const keys: string[] = [];
-    for (const facet of facets) {
-      const def = FACETS.find((x) => x.key === facet.key)!;
-      const ids = d && facetIds(def, facet.values, d[facet.key]);
-      if (!ids || (!ids.ids.length && !ids.nulls)) return null;
-      keys.push(facetViewKey(facet.key, ids.ids, ids.nulls));
-    }
-    const h = await agencyFileKey(facetPairKey(keys));
+    // A name with no such files (not busy) asks none: the engine's at once.
+    const busy = m.headline?.agency_pairs ?? [];
+    if (pair && !busy.includes(await agencyPairsEntry(f.agency!))) return null;
+    const keys = await facetKeys(m, read, facets);
+    if (!keys) return null;
+    const h = await agencyFileKey(pair ? agencyPairKey(f.agency!, keys[0]!) : facetPairKey(keys));
     return {
       all: headlinePath.facet(h),
       year: (y) => headlinePath.facetYear(h, y),
-      agency: false,
+      // A busy agency name's pair (over all years only) carries the name's ids, as its own file.
+      agency: !!pair,
       // (A pair's first: neither of a pair has a facet asked under it.)
       facet: facets[0]!.key,
     };
