@@ -1,5 +1,6 @@
 /** The explorer benchmark's fixed views, picked from a dataset (bench:explore, bench:batch). */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { BUSY_NAMES } from '../../src/lib/headline/files.ts';
 import { benchFiles } from './site.ts';
 import type { Interaction } from './views.ts';
 
@@ -28,12 +29,19 @@ export async function benchPicks(data: string) {
     one(`SELECT v.tin FROM read_parquet(${list('agg_vendor_year')}) g
     JOIN read_parquet(${list('vendors')}) v USING (vendor_id) WHERE v.tin IS NOT NULL
     GROUP BY 1 ORDER BY sum(g.contracts) DESC, 1 LIMIT 1 OFFSET ${rank - 1}`);
-  return { m, list, db, one, fy, agency, median, vendorAt };
+  // The busiest agency name past the busy ones (BUSY_NAMES: no headline file of its pairs with
+  // a facet value, schema 44); none in a set with fewer names.
+  const pastBusy = (
+    await one(`SELECT a.dept_name FROM read_parquet(${list('agg_agency_year')}) g
+    JOIN read_parquet(${list('agencies')}) a USING (agency_id) WHERE a.dept_name IS NOT NULL
+    GROUP BY 1 ORDER BY sum(g.projects) DESC, 1 LIMIT 1 OFFSET ${BUSY_NAMES.max}`)
+  )?.dept_name;
+  return { m, list, db, one, fy, agency, median, pastBusy, vendorAt };
 }
 
 /** The fixed interactions, with values picked from the data (the busiest agency, vendor …). */
 export async function exploreViews(data: string): Promise<Interaction[]> {
-  const { list, db, one, fy, agency, median, vendorAt } = await benchPicks(data);
+  const { list, db, one, fy, agency, median, pastBusy, vendorAt } = await benchPicks(data);
   const vendor = await vendorAt(100);
   const busiest = await vendorAt(1);
   const past = await vendorAt(300);
@@ -118,21 +126,28 @@ export async function exploreViews(data: string): Promise<Interaction[]> {
     { name: 'one year, page 20', path: q({ fy: String(fy), page: '20' }) },
     ...orderViews(q, fy, province.province_name!, agency.dept_name!),
     ...facetViews(q, fy, province.province_name!, status.status_name!, types),
-    ...agencyFacetViews(q, agency.dept_name!, unit, status.status_name!, types[0]!),
+    ...agencyFacetViews(q, { agency, median, pastBusy }, unit, status.status_name!, types[0]!),
   ];
 }
 
 /**
- * An agency with one value of a facet over all years, as its facets link them: its busiest name
- * and its median unit (`unit`: the unit's link filters).
+ * An agency with one value of a facet over all years, as its facets link them: its busiest name,
+ * its median unit (`unit`: the unit's link filters) and that unit's name (busy: schema 44's
+ * headline file), and the busiest name past the busy ones (no file: the engine's).
  */
 function agencyFacetViews(
   q: (o: Record<string, string>) => string,
-  agency: string,
+  names: {
+    agency: Record<string, string>;
+    median: Record<string, string>;
+    pastBusy: string | undefined;
+  },
   unit: Record<string, string>,
   status: string,
   type: string,
 ): Interaction[] {
+  const agency = names.agency.dept_name!;
+  const past = names.pastBusy;
   return [
     { name: 'agency name + method, all years (busiest)', path: q({ agency, method: 'specific' }) },
     { name: 'agency name + type, all years (busiest)', path: q({ agency, type }) },
@@ -141,6 +156,18 @@ function agencyFacetViews(
       name: 'agency unit + method, all years (median)',
       path: q({ ...unit, method: 'specific' }),
     },
+    {
+      name: 'agency name + method, all years (median)',
+      path: q({ agency: names.median.dept_name!, method: 'specific' }),
+    },
+    ...(past
+      ? [
+          {
+            name: 'agency name + method, all years (past the busy names)',
+            path: q({ agency: past, method: 'specific' }),
+          },
+        ]
+      : []),
   ];
 }
 
