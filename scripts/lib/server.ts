@@ -1,6 +1,6 @@
 /**
  * A small static server that answers HTTP Range requests the way GitHub Pages does (206 with
- * Content-Range, suffix ranges, 416 when unsatisfiable, data never compressed), which `vite preview`
+ * Content-Range, suffix ranges, 416 when unsatisfiable, Parquet never compressed), which `vite preview`
  * does not (design-notes.md, "Serving and testing"). Every request is logged so tests can assert
  * byte and request budgets and that nothing leaves the origin.
  */
@@ -27,8 +27,9 @@ export interface ServeOptions {
   dataDir?: string;
   onRequest?: (entry: RequestLog) => void;
   /**
-   * Gzip the site's own assets (HTML, JS, CSS, JSON, wasm) for clients that accept it, as GitHub
-   * Pages does, so transfer sizes are realistic. Never the data folder, never a ranged request.
+   * Gzip the site's own assets (HTML, JS, CSS, JSON, wasm) and the data's JSON (the manifest, the
+   * headline files) for clients that accept it, as GitHub Pages does, so transfer sizes are
+   * realistic. Never the data's Parquet (read by ranges), never a ranged request.
    */
   gzip?: boolean;
   /**
@@ -49,13 +50,16 @@ const GZIP_TYPES = new Set([
   '.map',
   '.xml',
 ]);
+/** Compressed files by path, size and time: an ingest replaces `data/manifest.json` in place. */
 const gzipped = new Map<string, Promise<Buffer>>();
 
-function gzipOf(file: string): Promise<Buffer> {
-  let p = gzipped.get(file);
+async function gzipOf(file: string): Promise<Buffer> {
+  const { size, mtimeMs } = await stat(file);
+  const key = `${file}\0${size}\0${mtimeMs}`;
+  let p = gzipped.get(key);
   if (!p) {
     p = readFile(file).then((b) => gzipSync(b));
-    gzipped.set(file, p);
+    gzipped.set(key, p);
   }
   return p;
 }
@@ -179,8 +183,9 @@ async function handle(opts: ServeOptions, req: IncomingMessage, res: ServerRespo
   if (
     opts.gzip &&
     !req.headers.range &&
-    !rel.startsWith('/data/') &&
-    GZIP_TYPES.has(path.extname(found.file)) &&
+    (rel.startsWith('/data/')
+      ? path.extname(found.file) === '.json'
+      : GZIP_TYPES.has(path.extname(found.file))) &&
     /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
   ) {
     return sendGzip(x, found.file, headers);

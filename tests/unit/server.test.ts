@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRange } from '../../scripts/lib/server';
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('range-correct static server', () => {
-  it('gzips site assets when asked, like Pages, but never data or ranged responses', async () => {
+  it("gzips site assets and the data's JSON when asked, like Pages, but never Parquet or ranged responses", async () => {
     const z = await serve({ root, gzip: true });
     try {
       const page = await fetch(`${z.origin}/explore`, { headers: { 'Accept-Encoding': 'gzip' } });
@@ -42,6 +42,20 @@ describe('range-correct static server', () => {
         headers: { 'Accept-Encoding': 'gzip' },
       });
       expect(whole.headers.get('content-encoding')).toBeNull();
+      // The manifest and the headline files are JSON, which Pages compresses (a changed file
+      // is compressed anew).
+      const manifest = path.join(root, 'data', 'z.json');
+      const json = () =>
+        fetch(`${z.origin}/data/z.json`, { headers: { 'Accept-Encoding': 'gzip' } });
+      await writeFile(manifest, '{"a":1}');
+      const first = await json();
+      expect([first.headers.get('content-encoding'), await first.json()]).toEqual([
+        'gzip',
+        { a: 1 },
+      ]);
+      await writeFile(manifest, '{"a":22}');
+      await utimes(manifest, new Date(), new Date(Date.now() + 5000));
+      expect(await (await json()).json()).toEqual({ a: 22 });
     } finally {
       await z.close();
     }
