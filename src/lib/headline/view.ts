@@ -271,7 +271,7 @@ async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths
   }
   if (f.seen === 'latest')
     return { all: headlinePath.seen(), year: headlinePath.seenYear, agency: false };
-  const pair = f.agency ? agencyPair(f, m.schema_version) : null;
+  const pair = agencyPair(f, m.schema_version);
   const facets = pair ?? facetView(f, m.schema_version, m.headline?.sets);
   if (facets) {
     // A name with no such files (not busy) asks none: the engine's at once.
