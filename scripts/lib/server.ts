@@ -53,8 +53,7 @@ const GZIP_TYPES = new Set([
 /** Compressed files by path, size and time: an ingest replaces `data/manifest.json` in place. */
 const gzipped = new Map<string, Promise<Buffer>>();
 
-async function gzipOf(file: string): Promise<Buffer> {
-  const { size, mtimeMs } = await stat(file);
+function gzipOf({ file, size, mtimeMs }: Found): Promise<Buffer> {
   const key = `${file}\0${size}\0${mtimeMs}`;
   let p = gzipped.get(key);
   if (!p) {
@@ -81,16 +80,20 @@ const TYPES: Record<string, string> = {
   '.xml': 'application/atom+xml; charset=utf-8',
 };
 
-async function isFile(p: string): Promise<number | null> {
+/** A file found for a request: its size and time (what its compressed copy is cached by). */
+interface Found {
+  file: string;
+  size: number;
+  mtimeMs: number;
+}
+
+async function isFile(p: string): Promise<{ size: number; mtimeMs: number } | null> {
   const s = await stat(p).catch(() => null);
-  return s?.isFile() ? s.size : null;
+  return s?.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : null;
 }
 
 /** Map a URL path below the base to a file: exact, then `.html`, then `/index.html`. */
-async function resolveFile(
-  opts: ServeOptions,
-  rel: string,
-): Promise<{ file: string; size: number } | null> {
+async function resolveFile(opts: ServeOptions, rel: string): Promise<Found | null> {
   const parts = rel.split('/').filter(Boolean);
   if (parts.some((p) => p === '..' || p.startsWith('.'))) return null;
   const inData = parts[0] === 'data' && opts.dataDir;
@@ -103,8 +106,8 @@ async function resolveFile(
   for (const c of candidates) {
     const file = path.join(root, c);
     if (!file.startsWith(root + path.sep)) return null;
-    const size = await isFile(file);
-    if (size !== null) return { file, size };
+    const got = await isFile(file);
+    if (got) return { file, ...got };
   }
   return null;
 }
@@ -188,7 +191,7 @@ async function handle(opts: ServeOptions, req: IncomingMessage, res: ServerRespo
       : GZIP_TYPES.has(path.extname(found.file))) &&
     /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
   ) {
-    return sendGzip(x, found.file, headers);
+    return sendGzip(x, found, headers);
   }
   sendFile(x, found, headers);
 }
@@ -232,8 +235,8 @@ function routed({ req, res, done }: Exchange, url: URL, base: string): string | 
   return pathname.slice(base.length) || '/';
 }
 
-async function sendGzip(x: Exchange, file: string, headers: Record<string, string | number>) {
-  const body = await gzipOf(file);
+async function sendGzip(x: Exchange, found: Found, headers: Record<string, string | number>) {
+  const body = await gzipOf(found);
   x.res.writeHead(200, {
     ...headers,
     'Content-Encoding': 'gzip',

@@ -35,7 +35,14 @@ import { dimRow, facetIds, type DimRow } from '../../../src/lib/query/filters/re
 import { sqlString } from '../rules.ts';
 import type { StageDb } from './db.ts';
 import { overviews, viewKey, type Scope } from './headline-overview.ts';
-import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './headline-write.ts';
+import {
+  busyFloor,
+  namedPages,
+  namedYears,
+  viewFiles,
+  writeNamed,
+  type Writer,
+} from './headline-write.ts';
 
 /**
  * Each view's key by every id it covers (an id of a group is in its own view and the group's):
@@ -230,13 +237,13 @@ async function writeAgencyPairs(
   ids: ReadonlyMap<string, number[]>,
 ): Promise<string[]> {
   db.stage('writing the headline files of busy agency names with a facet value');
-  const total = await db.scalar(`SELECT count(*) FROM projects`);
-  const min = Math.max(BUSY_NAMES.min, Math.ceil(total * BUSY_NAMES.share));
+  const min = busyFloor(BUSY_NAMES, await db.scalar(`SELECT count(*) FROM projects`));
   await db.run(`CREATE OR REPLACE TABLE busy_names AS
     SELECT a.dept_name FROM projects p JOIN agencies a USING (agency_id)
     WHERE a.dept_name IS NOT NULL GROUP BY 1 HAVING count(*) >= ${min}
     ORDER BY count(*) DESC, 1 LIMIT ${BUSY_NAMES.max}`);
-  const nameOf = new Map<string, string>();
+  // A pair's name: its key (agencyPairKey) is `agency:<name>&<the value's key>`, which has no `&`.
+  const nameOf = (k: string) => k.slice('agency:'.length, k.lastIndexOf(FACET_PAIR_SEP));
   for (const key of FACET_PAIRS) {
     const def = FACETS.find((d) => d.key === key)! as FacetDef;
     // The rows of `alias` in each pair, by their agency and the facet's `column` there.
@@ -257,12 +264,8 @@ async function writeAgencyPairs(
     };
     const parts = await overviews(db, agencies, scope);
     const years = await namedYears(db, scope);
-    for (const r of await db.rows(`SELECT DISTINCT ${name} AS k, a.dept_name
-        FROM busy_names a, (SELECT k FROM facet_views WHERE facet = '${def.key}' AND one) f`))
-      nameOf.set(String(r.k), String(r.dept_name));
     for (const [k, p] of parts)
-      p.facets[def.key] =
-        named.get(viewKey(nameOf.get(k.slice(0, -1))!, null))?.facets[def.key] ?? [];
+      p.facets[def.key] = named.get(viewKey(nameOf(k.slice(0, -1)), null))?.facets[def.key] ?? [];
     const pages = await namedPages(db, name, { from: `projects p ${join('p', def.id)}` }, false);
     await writeNamed(
       w,
@@ -271,7 +274,7 @@ async function writeAgencyPairs(
       pages,
       viewFiles(parts, agencies),
       (k) => ({
-        ids: ids.get(nameOf.get(k)!) ?? [],
+        ids: ids.get(nameOf(k)) ?? [],
       }),
     );
   }

@@ -7,7 +7,7 @@
 import { agencyFileKey, headlinePath, type AgencyTuple } from '../../../src/lib/headline/files.ts';
 import type { StageDb } from './db.ts';
 import { BY_VENDOR, overviews } from './headline-overview.ts';
-import { groupBy, headRow, topSql, viewFiles, type Writer } from './headline-write.ts';
+import { busyFloor, groupBy, headRow, topSql, viewFiles, type Writer } from './headline-write.ts';
 
 /**
  * The busy vendors: the `max` vendors with the most contract rows, each with at least `share` of
@@ -35,7 +35,7 @@ export async function writeVendorViews(
 ): Promise<Set<number>> {
   db.stage('writing the headline files of busy vendors');
   const total = await db.scalar(`SELECT count(*) FROM contracts WHERE vendor_id IS NOT NULL`);
-  const min = Math.max(BUSY_VENDORS.min, Math.ceil(total * BUSY_VENDORS.share));
+  const min = busyFloor(BUSY_VENDORS, total);
   await db.run(`CREATE OR REPLACE TABLE busy_vendors AS
     SELECT vendor_id, v.vendor_key FROM vendors v JOIN (
       SELECT vendor_id, count(*) AS n FROM contracts WHERE vendor_id IS NOT NULL

@@ -23,6 +23,13 @@ import { viewKey, type Scope } from './headline-overview.ts';
 
 export type Row = Record<string, unknown>;
 
+/**
+ * The fewest rows a busy vendor or agency name has (BUSY_VENDORS, files.ts `BUSY_NAMES`): `share`
+ * of all `total` and at least `min`.
+ */
+export const busyFloor = (rule: { share: number; min: number }, total: number): number =>
+  Math.max(rule.min, Math.ceil(total * rule.share));
+
 export const money = (c: string) => `coalesce(sum(${c}), 0)::VARCHAR AS ${c}`;
 
 /** The reference price and agreed total of the projects that have both (`ref_price`, `ref_agreed`). */
