@@ -195,13 +195,15 @@ export async function generatedData(rows: number, seed: number): Promise<Generat
     // Vendor pages from `vendor_top` for the busiest few vendors (at 6M rows: more than 8,192
     // projects), past its rows from the copy.
     const vendorTop = { over: 100, rows: 120 };
-    // The agency-ordered pre-aggregates in several files, as at scale: a view reads those of
-    // its agencies.
+    // The agency-ordered pre-aggregates, the vendor copy and the busy vendors' first projects in
+    // several files, as at scale: a view reads those of its agencies or its vendor.
     const maxRowsPerFile = {
       ...MAX_ROWS_PER_FILE,
       agg_agency_cube: 400,
       agg_agency_month: 400,
       agg_agency_winners: 400,
+      contracts_by_vendor: 1_024,
+      vendor_top: 2_048,
     };
     const opts = {
       out: path.join(dir, 'data'),

@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from '../../src/lib/query/filters';
 import { matchTable, runSearch, termRuns, type SearchIn } from '../../src/lib/query/search';
+import type { Ask } from '../../src/lib/query/aggregate';
 import { parquet } from '../../src/lib/query/sql';
 import { FREQUENT_WORDS } from '../../scripts/ingest/stages/search-index';
 import {
@@ -18,7 +19,7 @@ import {
   TERM_HITS_PART,
   TERM_HITS_WHOLE,
 } from '../../src/lib/search/text';
-import { tableFiles } from '../../src/lib/schema/tables';
+import { filesHolding, tableFiles, type ManifestFile } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { REAL } from '../helpers/paths';
 import { namedDetails, table } from '../helpers/expected';
@@ -299,7 +300,9 @@ describe('qin=all on generated data', () => {
       `SELECT vendor_id, name FROM ${table(dirs.genDir, 'vendors')} WHERE tin_status = 'valid' ORDER BY vendor_id LIMIT 1`,
     );
     const word = String(v!.name).split(' ')[1]!; // บริษัท <words> จำกัด
-    const { got, words } = await search(gen, word, 'all');
+    const asked: ManifestFile[] = [];
+    const ask: Ask = (q, fs) => (asked.push(...fs), gen.ask(q, fs));
+    const { got, words } = await search({ ...gen, ask }, word, 'all');
     // A winner's name matches when it contains every word (lower-cased).
     const vendors = (await rows(`SELECT vendor_id, name FROM ${table(dirs.genDir, 'vendors')}`))
       .filter((x) => words.every((w) => String(x.name).toLowerCase().includes(w)))
@@ -334,6 +337,11 @@ describe('qin=all on generated data', () => {
     ]);
     expect(byVendor.length).toBeGreaterThan(0);
     expect(new Set(got.keys())).toEqual(expected);
+    // Of the vendor copy's files (several, as at scale) it opens those of the matched winners.
+    const copy = tableFiles(gen.m, 'contracts_by_vendor');
+    const opened = new Set(asked.filter((f) => f.table === 'contracts_by_vendor'));
+    expect(opened).toEqual(new Set(filesHolding(copy, vendors)));
+    expect(opened.size).toBeLessThan(copy.length);
     const named = new Set(byName);
     for (const [id, rank] of got) expect(rank === 2, id).toBe(!named.has(id));
   });

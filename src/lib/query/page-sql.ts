@@ -261,7 +261,7 @@ export async function vendorTopPage(
   { m, r, sort, limit, offset }: PageOf,
 ): Promise<Row[] | null> {
   if (!COPY_SORTS.includes(sort) || activeDims(r).length !== 1 || !busyVendor(m, r)) return null;
-  const files = tableFiles(m, 'vendor_top');
+  const files = filesHolding(tableFiles(m, 'vendor_top'), r.vendor!);
   const v = sqlNumber(r.vendor![0]!);
   const rows = await ask(
     {

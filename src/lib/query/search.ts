@@ -12,7 +12,13 @@
  *    dimension; `rank` orders whole-word matches (0) before matches inside a word (1) and, with
  *    `qin=all`, before projects found by their agency's or a winner's name (2).
  */
-import { rowGroupRows, tableFiles, type Manifest, type ManifestFile } from '../schema/tables';
+import {
+  filesHolding,
+  rowGroupRows,
+  tableFiles,
+  type Manifest,
+  type ManifestFile,
+} from '../schema/tables';
 import {
   SUBSTRING_MIN,
   TERM_CHUNK,
@@ -178,13 +184,17 @@ export function nameHitsSql(
       GROUP BY project_seq HAVING count(*) = ${sqlNumber(words)}`;
 }
 
-/** Projects of the given agencies or vendors (qin=all), as hits of rank 2. */
+/**
+ * Projects of the given agencies or vendors (qin=all), as hits of rank 2; `files`: the vendor
+ * copy's files it reads (those that hold the vendors).
+ */
 export function ownerHitsSql(
   m: Manifest,
   agencyIds: readonly number[],
   vendorIds: readonly number[],
-): Sql | null {
+): (Sql & { files: ManifestFile[] }) | null {
   const parts: string[] = [];
+  let copy: ManifestFile[] = [];
   const params: Param[] = [];
   const among = (col: string, ids: readonly number[]) => {
     params.push(...ids);
@@ -199,15 +209,13 @@ export function ownerHitsSql(
     }
   }
   if (vendorIds.length) {
-    const files = tableFiles(m, 'contracts_by_vendor').filter((f) =>
-      vendorIds.some((v) => v >= Number(f.key_min) && v <= Number(f.key_max)),
-    );
-    if (files.length) {
-      parts.push(`SELECT DISTINCT project_seq, 2 AS rank FROM ${parquet(files)}
+    copy = filesHolding(tableFiles(m, 'contracts_by_vendor'), vendorIds);
+    if (copy.length) {
+      parts.push(`SELECT DISTINCT project_seq, 2 AS rank FROM ${parquet(copy)}
         WHERE ${among('vendor_id', vendorIds)}`);
     }
   }
-  return parts.length ? { sql: parts.join('\nUNION ALL\n'), params } : null;
+  return parts.length ? { sql: parts.join('\nUNION ALL\n'), params, files: copy } : null;
 }
 
 /** Vendors whose name (lower-cased) contains every word (qin=all), at most `limit`. */
@@ -271,7 +279,7 @@ export async function runSearch(
     const { rows, years, seqMin, seqMax } = known!;
     return { table, rows, years, seqMin, seqMax, tooManyOwners: false };
   }
-  const parts: Sql[] = [];
+  const parts: (Sql & { files?: ManifestFile[] })[] = [];
   if (termFiles.length && postings.length) {
     const match = matchTable(table);
     const terms = termsSql(termFiles, req.words);
@@ -329,7 +337,7 @@ export async function runSearch(
       sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS ${hits}`,
       params: parts.flatMap((p) => p.params),
     },
-    [...postings, ...projects, ...tableFiles(m, 'contracts_by_vendor')],
+    [...postings, ...projects, ...parts.flatMap((p) => p.files ?? [])],
   );
   return { table, ...(await hitStats(ask, m, table)), tooManyOwners };
 }

@@ -6,7 +6,7 @@
 import type { HeadlineInfo } from '../headline/files';
 import { FLAG_IDS, type FlagId } from '../query/flag-defs';
 
-export const SCHEMA_VERSION = 44;
+export const SCHEMA_VERSION = 45;
 /**
  * The oldest published data the site reads: older snapshots get a message to re-run the ingest
  * (the ingest writes only the current version; docs/data-schema.md lists the changes).
@@ -646,10 +646,12 @@ const AGENCY_ORDERED_ROWS = 131_072;
 export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   details: 250_000,
   project_names: 250_000,
-  // Files of ~14 MB: a busy vendor's scan grows DuckDB-WASM's read-ahead to 4 and 16 MB blocks,
-  // which a file's end cuts short (measured: 27.8 MB read for 320k rows at the start of a 56 MB
-  // file). A vendor's contracts stay in one file, so the busiest vendors get files of their own.
-  contracts_by_vendor: 500_000,
+  // A vendor's contracts stay in one file, and a vendor with a quarter of a file's rows or more
+  // (16k) has a file of its own: a busy vendor's scan grows DuckDB-WASM's read-ahead to 4 and
+  // 16 MB blocks, which a file's end cuts short (27.8 MB read for 320k rows at the start of a
+  // 56 MB file). Files of 16 groups (schema 45): any other vendor's view reads its file's footer
+  // whole, which in files of 500k rows (122 groups) was 214 KB of its 550 KB at 6M rows.
+  contracts_by_vendor: 65_536,
   search_postings: 16_000_000,
   // Eight provinces' first projects a file at most: a province's page reads one file's footer.
   projects_top_province: 65_536,
@@ -657,6 +659,9 @@ export const MAX_ROWS_PER_FILE: Partial<Record<TableName, number>> = {
   // agency's rows, a quarter of a file or more, a file of their own).
   projects_agency: 65_536,
   projects_agency_filters: 65_536,
+  // A busy vendor's first projects, ~16 vendors a file (schema 45): a page in a money order reads
+  // one file's footer, where one file of every busy vendor's had 500 groups (133 KB at 6M rows).
+  vendor_top: 65_536,
   // The agency-ordered pre-aggregates: files of 64 groups, whose footers a view reads whole
   // (4.2M rows of winners at 6M rows in one file had a footer of ~2k groups).
   agg_agency_cube: AGENCY_ORDERED_ROWS,
