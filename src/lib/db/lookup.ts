@@ -74,9 +74,17 @@ export function knownAgencyIds(m: Manifest, name: string, sub: string | null, id
   void idCache.get(idKey(m, name, sub), async () => ids);
 }
 
-/** A vendor as the headline files have it (its shard): the engine need not look it up. */
+/**
+ * A vendor as the headline files have it (its shard): the engine need not look it up, by key nor,
+ * for a tax id's key, by id (`namesById`: its own view's top vendors name it). The shard has its
+ * row but `name_tins`, which the ingest counts for name keys only (null for a tax id's).
+ */
 export function knownVendor(m: Manifest, vendor: string, v: Vendor): void {
   void vendorCache.get(memoKey(m.snapshot_id, vendorKey(vendor)), async () => v);
+  if (v.vendor_key.startsWith('tin:')) {
+    const row = { ...v, name_tins: null };
+    void nameCache.get(memoKey(m.snapshot_id, 'vendors', v.vendor_id), async () => row);
+  }
 }
 
 export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null> {
