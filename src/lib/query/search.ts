@@ -194,7 +194,7 @@ export function ownerHitsSql(
   vendorIds: readonly number[],
 ): (Sql & { files: ManifestFile[] }) | null {
   const parts: string[] = [];
-  let copy: ManifestFile[] = [];
+  const copy = filesHolding(tableFiles(m, 'contracts_by_vendor'), vendorIds);
   const params: Param[] = [];
   const among = (col: string, ids: readonly number[]) => {
     params.push(...ids);
@@ -208,12 +208,9 @@ export function ownerHitsSql(
         WHERE ${among('agency_id', agencyIds)}`);
     }
   }
-  if (vendorIds.length) {
-    copy = filesHolding(tableFiles(m, 'contracts_by_vendor'), vendorIds);
-    if (copy.length) {
-      parts.push(`SELECT DISTINCT project_seq, 2 AS rank FROM ${parquet(copy)}
-        WHERE ${among('vendor_id', vendorIds)}`);
-    }
+  if (copy.length) {
+    parts.push(`SELECT DISTINCT project_seq, 2 AS rank FROM ${parquet(copy)}
+      WHERE ${among('vendor_id', vendorIds)}`);
   }
   return parts.length ? { sql: parts.join('\nUNION ALL\n'), params, files: copy } : null;
 }
