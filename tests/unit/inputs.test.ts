@@ -12,7 +12,8 @@ import type { Manifest } from '../../src/lib/schema/tables';
 import { stringify } from 'csv-stringify/sync';
 import { droneIngestArgs } from '../helpers/cli';
 import { readRecords } from '../helpers/csv';
-import { DRONE_MAPS, droneSlice } from '../helpers/fixtures';
+import { DRONE_MAPS, droneData, droneSlice } from '../helpers/fixtures';
+import { manifestOf } from '../helpers/expected';
 import { lit, rows } from '../helpers/duckdb';
 import { CFT_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
@@ -84,6 +85,12 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     // The real file links หนึ่งสาม สโตร์'s 88 broken-id records to its one valid tax id. Give
     // the same name a second valid tax id (another company's, on a copy of one row): now no
     // record of that name is linked, and its vendor says how many tax ids use the name.
+    const drone = await droneData();
+    const linked = await rows(
+      `SELECT linked_contracts FROM ${table(drone, manifestOf(drone), 'vendors')}
+       WHERE vendor_key = 'tin:0105556001374'`,
+    );
+    expect(linked).toEqual([{ linked_contracts: 88 }]);
     const [header, ...records] = readRecords(DRONE_CSV);
     const col = (name: string) => header!.indexOf(name);
     const [tin, winner, project] = [col('เลขนิติบุคคล'), col('ชื่อผู้ชนะ'), col('รหัสโครงการ')];
@@ -92,8 +99,11 @@ z.write(sys.argv[2],'egp/drone.csv'); z.writestr('README.txt','not data'); z.clo
     const twin = [...own];
     twin[tin] = other[tin]!;
     twin[project] = `9${own[project]!.slice(1)}`;
+    // The name's records alone (the rest of the file links nothing to it).
+    const named = records.filter((r) => r[winner]!.replace(/\s+/g, ' ').includes('หนึ่งสาม สโตร์'));
+    expect(named.length).toBeGreaterThan(88);
     const file = path.join(dir, 'two-tins-one-name.csv');
-    await writeFile(file, stringify([header!, ...records, twin]));
+    await writeFile(file, stringify([header!, ...named, twin]));
     const { manifest } = await ingest({
       files: [file],
       out: path.join(dir, 'two-tins'),

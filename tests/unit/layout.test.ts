@@ -7,7 +7,8 @@ import { THAI_HEADERS } from '../../src/lib/schema/fields';
 import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
-import { CFT_CSV, DGA_CSV, DRONE_CSV, ICS_CSV, TMP } from '../helpers/paths';
+import { droneData } from '../helpers/fixtures';
+import { CFT_CSV, DGA_CSV, ICS_CSV, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-layout');
 beforeAll(async () => {
@@ -15,15 +16,17 @@ beforeAll(async () => {
   await mkdir(dir, { recursive: true });
 });
 
+/** `read_parquet` of a table's files in the ingest at `out`. */
+const tableIn = (out: string, manifest: Manifest) => (t: string) =>
+  `read_parquet([${manifest.files
+    .filter((f) => f.table === t)
+    .map((f) => lit(path.join(out, f.path)))
+    .join(', ')}])`;
+
 async function ingestOne(name: string, file: string, maps: string[] = []) {
   const out = path.join(dir, name);
   const { manifest, rejectsByReason } = await ingest({ files: [file], out, maps: parseMaps(maps) });
-  const table = (t: string) =>
-    `read_parquet([${manifest.files
-      .filter((f) => f.table === t)
-      .map((f) => lit(path.join(out, f.path)))
-      .join(', ')}])`;
-  return { manifest, rejectsByReason, table, out };
+  return { manifest, rejectsByReason, table: tableIn(out, manifest), out };
 }
 
 const csvLine = (r: string[]) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',');
@@ -101,7 +104,10 @@ describe('method and group columns (trap 2)', () => {
   });
 
   it('derives the method from the project name when only the group string is there', async () => {
-    const { table } = await ingestOne('drone', DRONE_CSV, ['_ปีงบ=budget_year']);
+    // The shared ingest of the drone set (its latest run: the whole file, DRONE_MAPS).
+    const out = await droneData();
+    const m = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    const table = tableIn(out, m);
     const r =
       await rows(`SELECT fiscal_year >= 2568 AS recent, method_source, count(*)::INTEGER AS n
       FROM ${table('details')} GROUP BY ALL ORDER BY ALL`);
@@ -113,7 +119,6 @@ describe('method and group columns (trap 2)', () => {
     expect(old.map((x) => x.method_source).sort()).toEqual(['none', 'project_name']);
     expect(Number(old.find((x) => x.method_source === 'none')!.n)).toBeLessThan(30);
     expect(r.filter((x) => x.recent).map((x) => x.method_source)).toEqual(['swapped_column']);
-    const m = JSON.parse(await readFile(path.join(dir, 'drone/manifest.json'), 'utf8')) as Manifest;
     expect(m.quality.method_from_project_name).toBe(
       Number(old.find((x) => x.method_source === 'project_name')!.n),
     );
