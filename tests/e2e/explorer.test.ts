@@ -633,7 +633,14 @@ describe('explorer controls', () => {
     );
     const { page, requested } = await open(url({}));
     requested.length = 0;
-    await visit(page, url({ vendor: String(v!.vendor_key) }));
+    let queries: string[] = [];
+    await recordingQueries(page, async (asked) => {
+      await visit(page, url({ vendor: String(v!.vendor_key) }));
+      queries = await asked();
+    });
+    // Its chart's agencies and its table's are named in one query (db/lookup.ts, nameBatch).
+    expect(queries.filter((q) => q.includes('agencies.parquet'))).toHaveLength(1);
+    expect(queries.length).toBeLessThanOrEqual(5);
     // Its charts name it (the top vendors of its own view) without reading the vendors' table.
     expect(
       await page.locator('[data-testid="chart-vendors"] ol li').first().textContent(),

@@ -50,7 +50,27 @@ function queryTimes(): QueryTime[] | undefined {
 /** While queries are timed, they run one after another, so each time is that query's own. */
 let timedTail: Promise<unknown> = Promise.resolve();
 
-export async function query<T = Record<string, unknown>>(
+/** Queries sent and not answered yet. */
+const inFlight = new Set<Promise<unknown>>();
+
+/** Settles when every query in flight now is answered (not those sent after). */
+export function afterInFlight(): Promise<unknown> {
+  return Promise.allSettled([...inFlight]);
+}
+
+export function query<T = Record<string, unknown>>(
+  sql: string,
+  params: readonly Param[],
+  files: readonly ManifestFile[],
+): Promise<T[]> {
+  const p = sent<T>(sql, params, files);
+  inFlight.add(p);
+  const done = () => inFlight.delete(p);
+  p.then(done, done);
+  return p;
+}
+
+async function sent<T>(
   sql: string,
   params: readonly Param[],
   files: readonly ManifestFile[],

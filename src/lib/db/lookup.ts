@@ -22,7 +22,7 @@ import {
   type ManifestFile,
 } from '../schema/tables';
 import { Memo, memoKey } from './cache';
-import { query } from './index';
+import { afterInFlight, query } from './index';
 
 export function ask<T>(q: Sql, files: readonly ManifestFile[]): Promise<T[]> {
   return query<T>(q.sql, q.params, files);
@@ -96,6 +96,31 @@ export function vendorByKey(m: Manifest, vendor: string): Promise<Vendor | null>
   });
 }
 
+/**
+ * The ids of a table to look up next, asked in one query once the queries in flight when the
+ * first was wanted are answered: a view's chart and its table each want names as their own query
+ * returns, and the engine answers one query at a time, so those wanted meanwhile go together.
+ */
+const nameBatches = new Map<string, { ids: Set<number>; found: Promise<Map<number, Row>> }>();
+
+function nameBatch(m: Manifest, table: 'agencies' | 'vendors', col: 'agency_id' | 'vendor_id') {
+  const k = memoKey(m.snapshot_id, table);
+  let batch = nameBatches.get(k);
+  if (!batch) {
+    const ids = new Set<number>();
+    const found = afterInFlight().then(async () => {
+      nameBatches.delete(k);
+      const files = tableFiles(m, table);
+      // (In groups of nearby ids, each read from its own row group: lookups.ts.)
+      const rows = await ask<Row>(byIdsSql(files, col, [...ids]), files);
+      return new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }]));
+    });
+    batch = { ids, found };
+    nameBatches.set(k, batch);
+  }
+  return batch;
+}
+
 export async function namesById<T extends { agency_id?: number; vendor_id?: number }>(
   m: Manifest,
   table: 'agencies' | 'vendors',
@@ -107,16 +132,14 @@ export async function namesById<T extends { agency_id?: number; vendor_id?: numb
   nameCache.trim(); // before deciding what is missing, so every wanted id is then looked up
   const missing = wanted.filter((id) => !nameCache.has(key(id)));
   if (missing.length) {
-    const files = tableFiles(m, table);
-    // (In groups of nearby ids, each read from its own row group: lookups.ts.)
-    const found = ask<Row>(byIdsSql(files, col, missing), files).then(
-      (rows) => new Map(rows.map((x) => [Number(x[col]), { ...x, [col]: Number(x[col]) }])),
-    );
-    for (const id of missing)
+    const batch = nameBatch(m, table, col);
+    for (const id of missing) {
+      batch.ids.add(id);
       nameCache.set(
         key(id),
-        found.then((byId) => byId.get(id)),
+        batch.found.then((byId) => byId.get(id)),
       );
+    }
   }
   const rows = await Promise.all(wanted.map((id) => nameCache.get(key(id), async () => undefined)));
   return new Map(wanted.flatMap((id, i) => (rows[i] ? [[id, rows[i] as unknown as T]] : [])));
