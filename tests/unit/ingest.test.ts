@@ -204,7 +204,8 @@ describe('ingest of the real drone set', () => {
     const [header, ...records] = readRecords(DRONE_CSV);
     const src = path.join(dir, 'drone-busiest-agency', path.basename(DRONE_CSV));
     await mkdir(path.dirname(src), { recursive: true });
-    const own = records.filter((r) => ids.has(r[header!.indexOf('รหัสโครงการ')]!));
+    const id = header!.indexOf('รหัสโครงการ');
+    const own = records.filter((r) => ids.has(r[id]!));
     expect(own.length).toBeGreaterThanOrEqual(ids.size);
     await writeFile(src, stringify([header!, ...own]));
     const small = path.join(dir, 'drone-small-agency-files');

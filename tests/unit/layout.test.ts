@@ -1,12 +1,12 @@
-import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LayoutError, parseMaps, resolveHeader } from '../../scripts/ingest/layout';
 import { ingest } from '../../scripts/ingest/run';
 import { THAI_HEADERS } from '../../src/lib/schema/fields';
-import type { Manifest } from '../../src/lib/schema/tables';
 import { readRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
+import { manifestOf, table as tableOf } from '../helpers/expected';
 import { droneData } from '../helpers/fixtures';
 import { CFT_CSV, DGA_CSV, ICS_CSV, TMP } from '../helpers/paths';
 
@@ -16,17 +16,15 @@ beforeAll(async () => {
   await mkdir(dir, { recursive: true });
 });
 
-/** `read_parquet` of a table's files in the ingest at `out`. */
-const tableIn = (out: string, manifest: Manifest) => (t: string) =>
-  `read_parquet([${manifest.files
-    .filter((f) => f.table === t)
-    .map((f) => lit(path.join(out, f.path)))
-    .join(', ')}])`;
-
 async function ingestOne(name: string, file: string, maps: string[] = []) {
   const out = path.join(dir, name);
   const { manifest, rejectsByReason } = await ingest({ files: [file], out, maps: parseMaps(maps) });
-  return { manifest, rejectsByReason, table: tableIn(out, manifest), out };
+  const table = (t: string) =>
+    `read_parquet([${manifest.files
+      .filter((f) => f.table === t)
+      .map((f) => lit(path.join(out, f.path)))
+      .join(', ')}])`;
+  return { manifest, rejectsByReason, table, out };
 }
 
 const csvLine = (r: string[]) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',');
@@ -106,11 +104,10 @@ describe('method and group columns (trap 2)', () => {
   it('derives the method from the project name when only the group string is there', async () => {
     // The shared ingest of the drone set (its latest run: the whole file, DRONE_MAPS).
     const out = await droneData();
-    const m = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
-    const table = tableIn(out, m);
+    const m = manifestOf(out);
     const r =
       await rows(`SELECT fiscal_year >= 2568 AS recent, method_source, count(*)::INTEGER AS n
-      FROM ${table('details')} GROUP BY ALL ORDER BY ALL`);
+      FROM ${tableOf(out, 'details')} GROUP BY ALL ORDER BY ALL`);
     // FY2565–67 rows hold only a group string (1,967 rows: 492 + 693 + 782, SOURCE.md), so their
     // method comes from the name; FY2568 rows hold the method in the group column (the producer
     // dropped วิธีจัดซื้อฯ), so it is read from there.
