@@ -4,8 +4,8 @@
  *
  * Keyword search on the built site over generated data (the dataset and site as bench:explore
  * makes them): bytes, requests and cold / warm / repeat time for a common word across all years,
- * a rare word, a two-word query, a word within one year and a common word in agency and winner
- * names too. In the same run, the baseline: what a naive `project_name LIKE '%…%'` scan must
+ * a rare word, a two-word query, a word within one year, and a search of all fields (agency and
+ * winner names too) of a common word and of a word winners' names have. In the same run, the baseline: what a naive `project_name LIKE '%…%'` scan must
  * transfer over the same files (the name and seq column chunks of every `project_names` file and
  * their footers, read from the Parquet metadata: DuckDB fetches whole column chunks), and the
  * index's own size. Not a test: quote its output (docs/benchmarks.md).
@@ -64,6 +64,11 @@ async function interactions(data: string): Promise<Interaction[]> {
     { name: 'two words (นม โรงเรียน)', path: q({ q: 'นม โรงเรียน' }) },
     { name: `common word, one year (ถนน, ${fy})`, path: q({ q: 'ถนน', fy: String(fy) }) },
     { name: 'common word in agency and winner names too', path: q({ q: 'ถนน', qin: 'all' }) },
+    // A word that winners' names have too: its search of all fields finds more than the names.
+    {
+      name: 'word of winner names, in agency and winner names too (ก่อสร้าง)',
+      path: q({ q: 'ก่อสร้าง', qin: 'all' }),
+    },
   ].map((x) => ({ ...x, firstInPage: true }));
 }
 

@@ -6,10 +6,13 @@
  * equal to the engine's; the profiles of those, and of a project (its few rows read with
  * hyparquet), their numbers.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickLink } from '../../scripts/lib/browser';
 import { headlineCovers, headlineHas } from '../../src/lib/headline/covers';
+import { agencyFileKey, headlinePath, type TotalsFile } from '../../src/lib/headline/files';
 import { NO_FILTERS, filtersToSearch, type Filters } from '../../src/lib/query/filters';
 import {
   follow,
@@ -167,7 +170,7 @@ describe('headline numbers before the engine', () => {
     expect(got.ids).toEqual(await expectedFirstPage(DEMO_DATA, f));
   });
 
-  it('shows the facets and charts of a year, an agency name and unit, a frequent word, a busy vendor, one and two method groups, a method with a status, a province with a method and a busy agency name with a method with no DuckDB-WASM, as the engine computes them', async () => {
+  it('shows the facets and charts of a year, an agency name and unit, a frequent word (in names and in all fields), a busy vendor, one and two method groups, a method with a status, a province with a method and a busy agency name with a method with no DuckDB-WASM, as the engine computes them', async () => {
     const cases = await filterCases(DEMO_DATA);
     const agency = cases.find((x) => x.agency && !x.sub)!.agency!;
     const unit = cases.find((x) => x.sub)!;
@@ -177,6 +180,18 @@ describe('headline numbers before the engine', () => {
       `SELECT term FROM ${table(DEMO_DATA, 'search_terms')} WHERE kind = 2
        ORDER BY projects DESC, term LIMIT 1`,
     )) as [{ term: string }];
+    // The most frequent word whose files answer a search of all fields too (schema 46).
+    const words = (await rows(
+      `SELECT term FROM ${table(DEMO_DATA, 'search_terms')} WHERE kind = 2
+       ORDER BY projects DESC, term`,
+    )) as { term: string }[];
+    const headline = path.join(DEMO_DATA, manifestOf(DEMO_DATA).headline!.path);
+    let all: string | undefined;
+    for (const { term } of words) {
+      const file = path.join(headline, headlinePath.word(await agencyFileKey(term)));
+      if ((JSON.parse(readFileSync(file, 'utf8')) as TotalsFile).hits!.all) all ??= term;
+    }
+    expect(all).toBeDefined();
     const [{ vendor_key: vendor }] = (await rows(
       `SELECT vendor_key FROM ${table(DEMO_DATA, 'vendors')} WHERE vendor_id = 1`,
     )) as [{ vendor_key: string }];
@@ -226,6 +241,8 @@ describe('headline numbers before the engine', () => {
       { agency, fy: [2567] },
       { q },
       { q, fy: [2567] },
+      // A search of all fields that finds what the names do (schema 46).
+      { q: all!, qin: 'all' as const },
       { vendor },
       { vendor, fy: [2567] },
       // One method group: its own facet counts every method, as the engine leaves its filter out.

@@ -5,8 +5,8 @@
  * shows its numbers, facets, charts and first page without reading the facts of every hit.
  */
 import { headlinePath, type AgencyTuple, type WordHits } from '../../../src/lib/headline/files.ts';
-import { withPostingEnd } from '../../../src/lib/query/search.ts';
-import { TERM_HITS_PART, TERM_HITS_WHOLE } from '../../../src/lib/search/text.ts';
+import { MAX_OWNERS, withPostingEnd } from '../../../src/lib/query/search.ts';
+import { matchesAll, TERM_HITS_PART, TERM_HITS_WHOLE } from '../../../src/lib/search/text.ts';
 import type { StageDb } from './db.ts';
 import { BY_WORD, overviews, WORD_HITS } from './headline-overview.ts';
 import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './headline-write.ts';
@@ -29,6 +29,40 @@ async function wordHits(db: StageDb): Promise<Map<string, WordHits>> {
   return out;
 }
 
+/**
+ * The frequent words whose search of all fields (`qin=all`) finds their name hits and no more,
+ * by the rules that search follows (search.ts `runSearch`): the projects of the agencies whose
+ * names have the word (matched in JS) and of the vendors whose name has it (in SQL) are all among
+ * the word's hits, and neither are more than `MAX_OWNERS` (the search would say it cut them).
+ */
+async function allFieldWords(db: StageDb): Promise<Set<string>> {
+  const words = (await db.rows(`SELECT word FROM frequent_words`)).map((r) => String(r.word));
+  const agencies = await db.rows(`SELECT agency_id, dept_name, dept_sub_name FROM agencies`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE word_owners (word VARCHAR, agency_id INTEGER)`);
+  const app = await db.conn.createAppender('word_owners');
+  for (const w of words)
+    for (const a of agencies)
+      if (matchesAll(`${String(a.dept_name)} ${(a.dept_sub_name as string | null) ?? ''}`, [w])) {
+        app.appendVarchar(w);
+        app.appendInteger(Number(a.agency_id));
+        app.endRow();
+      }
+  app.closeSync();
+  const rows = await db.rows(`WITH v AS (
+      SELECT w.word, v.vendor_id FROM frequent_words w JOIN vendors v ON contains(lower(v.name), w.word)),
+    extra AS (
+      SELECT o.word, p.project_seq FROM word_owners o JOIN projects p USING (agency_id)
+      UNION
+      SELECT v.word, c.project_seq FROM v JOIN contracts_by_vendor c USING (vendor_id)
+      EXCEPT
+      SELECT word, project_seq FROM ${WORD_HITS})
+    SELECT word FROM frequent_words
+    WHERE word NOT IN (SELECT word FROM extra)
+      AND word NOT IN (SELECT word FROM word_owners GROUP BY 1 HAVING count(*) > ${MAX_OWNERS})
+      AND word NOT IN (SELECT word FROM v GROUP BY 1 HAVING count(*) > ${MAX_OWNERS})`);
+  return new Set(rows.map((r) => String(r.word)));
+}
+
 export async function writeWords(
   db: StageDb,
   w: Writer,
@@ -43,6 +77,8 @@ export async function writeWords(
     rank: 'w.rank',
   });
   const hits = await wordHits(db);
+  const all = await allFieldWords(db);
+  for (const [word, h] of hits) if (all.has(word)) h.all = 1;
   // A word's file key is its agencyFileKey (files.ts `wordFileKey`).
   const at = { all: headlinePath.word, year: headlinePath.wordYear };
   await writeNamed(w, at, years, pages, viewFile, (word) => ({ hits: hits.get(word)! }));

@@ -38,9 +38,12 @@ const knownHits = new Map<string, KnownHits>();
 const searchKey = (m: Manifest, q: string, qin: Filters['qin']) =>
   memoKey(m.snapshot_id, { words: queryWords(q).words, qin });
 
-/** A one-word search's hits as the headline files have them: the search copies them. */
-export function knownSearch(m: Manifest, q: string, hits: KnownHits): void {
-  knownHits.set(searchKey(m, q, 'name'), hits);
+/**
+ * A one-word search's hits as the headline files have them (of names, or of all fields where the
+ * word's file answers that too): the search copies them.
+ */
+export function knownSearch(m: Manifest, q: string, qin: Filters['qin'], hits: KnownHits): void {
+  knownHits.set(searchKey(m, q, qin), hits);
 }
 
 /** The hits of the URL's search (made once per search; see src/lib/query/search.ts). */

@@ -1,12 +1,22 @@
 /**
  * Which views the headline files answer (files.ts): the filters they cover, a view's facet values
- * with files of their own, and a one-word search.
+ * with files of their own, and a one-word search (its hits as the word's file has them).
  */
 import { filtersToSearch, NO_FILTERS, type Filters } from '../query/filters';
 import { FACETS, type FacetDef, type FacetKey } from '../query/filters/facets';
-import { SCHEMA_VERSION, type Manifest } from '../schema/tables';
-import { queryWords } from '../search/text';
-import { AGENCY_PAIRS_FROM, FACET_PAIRS, FACET_VIEWS, pairFiles, PLACE_PAIRS_FROM } from './files';
+import type { KnownHits } from '../query/search';
+import { SCHEMA_VERSION, tableFiles, type Manifest } from '../schema/tables';
+import { queryWords, TERM_HITS_WHOLE } from '../search/text';
+import {
+  AGENCY_PAIRS_FROM,
+  FACET_PAIRS,
+  FACET_VIEWS,
+  pairFiles,
+  PLACE_PAIRS_FROM,
+  WORD_ALL_FROM,
+  type WordHits,
+  type YearNumbers,
+} from './files';
 
 /** A search of one word (as the index has it), or null. */
 export function oneWord(q: string): string | null {
@@ -89,7 +99,8 @@ export const headlineHas = (m: Manifest): HeadlineHas => ({
 
 /**
  * The filters the headline files may answer: fiscal years with one of an agency name, a vendor,
- * a one-word search of project names (the word's file exists only for frequent words) or one
+ * a one-word search of project names (the word's file exists only for frequent words; since
+ * schema 46 of all fields too, which the word's file answers only where it says so) or one
  * value of a province, method, type or status, one value each of two of method, type and
  * status (data of `schema` 23 or newer), two or more named method groups (24 or newer) or values
  * of a facet of `has.sets` (33 or newer), or an agency unit's link (25 or newer), a province with
@@ -118,6 +129,7 @@ export function headlineCovers(
     agency: f.agency,
     vendor: f.vendor,
     q: f.q,
+    ...(f.q && schema >= WORD_ALL_FROM ? { qin: f.qin } : {}),
     snap: f.snap,
     ...Object.fromEntries(facets.map((x) => [x.key, x.values])),
     ...(unitLink(f, schema) ? { sub: f.sub, province: f.province } : {}),
@@ -131,4 +143,24 @@ export function headlineCovers(
     (f.q === null || oneWord(f.q) !== null) &&
     filtersToSearch(plain) === filtersToSearch(f)
   );
+}
+
+/** A word's hits as its file has them, as the engine's search would count them (search.ts). */
+export function knownHits(m: Manifest, years: Record<string, YearNumbers>, w: WordHits): KnownHits {
+  const count = (y: number | null) => (y === null ? 0 : (years[String(y)]?.[0] ?? 0));
+  return {
+    terms: w.terms.map(([id, kind, start, end]) => ({
+      id,
+      start,
+      end,
+      whole: kind === TERM_HITS_WHOLE,
+    })),
+    rows: Object.values(years).reduce((n, y) => n + y[0], 0),
+    // In the order of the projects' files, as the search's own count lists them.
+    years: tableFiles(m, 'projects')
+      .filter((f) => count(f.fiscal_year) > 0)
+      .map((f) => f.fiscal_year!),
+    seqMin: w.seq[0],
+    seqMax: w.seq[1],
+  };
 }

@@ -141,7 +141,16 @@ export interface TotalsFile extends ViewFile {
 export interface WordHits {
   terms: [number, number, number, number][];
   seq: [number, number];
+  /**
+   * (schema 46, `WORD_ALL_FROM`) A search of all fields (`qin=all`) finds these hits and no
+   * others: the projects of the agencies and vendors whose names have the word are all among
+   * them (and are not too many to follow). The file answers that search too.
+   */
+  all?: 1;
 }
+
+/** The schema whose word files say whether they answer a search of all fields (`WordHits.all`). */
+export const WORD_ALL_FROM = 46;
 
 /**
  * The facets' dimension tables as stored (rows of provinces, methods, types, statuses; districts

@@ -13,12 +13,19 @@ import type { ResultRow } from '../query/project-profile';
 import { decimal, hundredths } from '../query/decimal';
 import { FACETS, NO_FILTERS, TIN, type Filters } from '../query/filters';
 import type { FacetKey } from '../query/filters/facets';
-import { agencyPair, facetView, headlineCovers, headlineHas, oneWord, unitLink } from './covers';
+import {
+  agencyPair,
+  facetView,
+  headlineCovers,
+  headlineHas,
+  knownHits,
+  oneWord,
+  unitLink,
+} from './covers';
 import { dimRow, facetIds, type DimRow } from '../query/filters/resolve';
 import type { Overview, Totals } from '../query/overview';
 import type { KnownHits } from '../query/search';
-import { TERM_HITS_WHOLE } from '../search/text';
-import { tableFiles, type Manifest } from '../schema/tables';
+import type { Manifest } from '../schema/tables';
 import {
   agencyFileKey,
   agencyKeyOf,
@@ -37,7 +44,6 @@ import {
   type UnitFile,
   type VendorShard,
   type ViewFile,
-  type WordHits,
   type YearNumbers,
 } from './files';
 import { agencyOf, dimsOf, overviewOf, type Read } from './parts';
@@ -331,9 +337,11 @@ async function viewOf(
     ? [{ ...own, years: (perYear ?? own.years)! }, [own]]
     : await Promise.all([read<TotalsFile>(paths.all), yearFiles]);
   // A year with projects whose page is missing: the files are not whole (a snapshot replaced
-  // while the page was open); the engine says what happened.
+  // while the page was open); the engine says what happened. A search of all fields: a word's
+  // file answers it only where it says that finds the same hits.
   const file = got && perYear ? { ...got, years: perYear } : got;
-  if (!file || years?.some((x, i) => !x && file.years[String(chosen[i])])) return null;
+  const all = !f.q || f.qin !== 'all' || !!file?.hits?.all;
+  if (!file || !all || years?.some((x, i) => !x && file.years[String(chosen[i])])) return null;
   const d = await dims;
   const totals = totalsOf(file.years, f.fy);
   // One year's or every year's overview is in its file (a year without projects has none: its
@@ -353,26 +361,6 @@ async function viewOf(
     agencyIds: paths.agency ? (file.ids ?? null) : null,
     hits: file.hits ? knownHits(m, file.years, file.hits) : null,
     years: yearCounts(file.years, f.fy),
-  };
-}
-
-/** A word's hits as its file has them, as the engine's search would count them (search.ts). */
-function knownHits(m: Manifest, years: Record<string, YearNumbers>, w: WordHits): KnownHits {
-  const count = (y: number | null) => (y === null ? 0 : (years[String(y)]?.[0] ?? 0));
-  return {
-    terms: w.terms.map(([id, kind, start, end]) => ({
-      id,
-      start,
-      end,
-      whole: kind === TERM_HITS_WHOLE,
-    })),
-    rows: Object.values(years).reduce((n, y) => n + y[0], 0),
-    // In the order of the projects' files, as the search's own count lists them.
-    years: tableFiles(m, 'projects')
-      .filter((f) => count(f.fiscal_year) > 0)
-      .map((f) => f.fiscal_year!),
-    seqMin: w.seq[0],
-    seqMax: w.seq[1],
   };
 }
 

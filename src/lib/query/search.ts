@@ -255,7 +255,9 @@ export interface SearchRequest {
 
 /**
  * Run a search: returns its hits table (created once; the same search reuses it). `known`: the
- * hits of a one-word search of names as the ingest found them, copied in one statement.
+ * hits of a one-word search as the ingest found them (of names, or of all fields where those
+ * are the same hits: headline/files.ts `WordHits.all`), copied in one
+ * statement.
  */
 export async function runSearch(
   ask: Ask,
@@ -266,8 +268,7 @@ export async function runSearch(
   const table = hitsTableName([m.snapshot_id, req.qin, '|', ...req.words]);
   const termFiles = tableFiles(m, 'search_terms');
   const postings = tableFiles(m, 'search_postings');
-  const copy =
-    known && req.qin === 'name' && req.words.length === 1 ? knownHitsSql(postings, known) : null;
+  const copy = known && req.words.length === 1 ? knownHitsSql(postings, known) : null;
   if (copy) {
     await ask(
       { sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS ${copy}`, params: [] },

@@ -159,7 +159,7 @@ export class Explorer {
         // The name's ids, or the vendor, came with the files: the engine need not look them up.
         if (h?.agencyIds && f.agency) knownAgencyIds(m, f.agency, f.sub, h.agencyIds);
         if (h?.vendor && f.vendor) knownVendor(m, f.vendor, h.vendor);
-        if (h?.hits && f.q) knownSearch(m, f.q, h.hits);
+        if (h?.hits && f.q) knownSearch(m, f.q, f.qin, h.hits);
       }
       if (!early) this.earlyCheck = 'none';
       this.dims ??= await dimensions(m);
