@@ -50,12 +50,11 @@ async function allFieldWords(db: StageDb): Promise<Set<string>> {
   app.closeSync();
   const rows = await db.rows(`WITH v AS (
       SELECT w.word, v.vendor_id FROM frequent_words w JOIN vendors v ON contains(lower(v.name), w.word)),
-    extra AS (
+    owned AS (
       SELECT o.word, p.project_seq FROM word_owners o JOIN projects p USING (agency_id)
       UNION
-      SELECT v.word, c.project_seq FROM v JOIN contracts_by_vendor c USING (vendor_id)
-      EXCEPT
-      SELECT word, project_seq FROM ${WORD_HITS})
+      SELECT v.word, c.project_seq FROM v JOIN contracts_by_vendor c USING (vendor_id)),
+    extra AS (SELECT word, project_seq FROM owned EXCEPT SELECT word, project_seq FROM ${WORD_HITS})
     SELECT word FROM frequent_words
     WHERE word NOT IN (SELECT word FROM extra)
       AND word NOT IN (SELECT word FROM word_owners GROUP BY 1 HAVING count(*) > ${MAX_OWNERS})

@@ -256,8 +256,7 @@ export interface SearchRequest {
 /**
  * Run a search: returns its hits table (created once; the same search reuses it). `known`: the
  * hits of a one-word search as the ingest found them (of names, or of all fields where those
- * are the same hits: headline/files.ts `WordHits.all`), copied in one
- * statement.
+ * are the same hits: headline/files.ts `WordHits.all`), copied in one statement.
  */
 export async function runSearch(
   ask: Ask,
