@@ -5,7 +5,7 @@ import { LayoutError, parseMaps, resolveHeader } from '../../scripts/ingest/layo
 import { ingest } from '../../scripts/ingest/run';
 import { THAI_HEADERS } from '../../src/lib/schema/fields';
 import { readRecords } from '../helpers/csv';
-import { lit, rows } from '../helpers/duckdb';
+import { rows } from '../helpers/duckdb';
 import { manifestOf, table as tableOf } from '../helpers/expected';
 import { droneData } from '../helpers/fixtures';
 import { CFT_CSV, DGA_CSV, ICS_CSV, TMP } from '../helpers/paths';
@@ -19,12 +19,7 @@ beforeAll(async () => {
 async function ingestOne(name: string, file: string, maps: string[] = []) {
   const out = path.join(dir, name);
   const { manifest, rejectsByReason } = await ingest({ files: [file], out, maps: parseMaps(maps) });
-  const table = (t: string) =>
-    `read_parquet([${manifest.files
-      .filter((f) => f.table === t)
-      .map((f) => lit(path.join(out, f.path)))
-      .join(', ')}])`;
-  return { manifest, rejectsByReason, table, out };
+  return { manifest, rejectsByReason, table: (t: string) => tableOf(out, t), out };
 }
 
 const csvLine = (r: string[]) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',');

@@ -215,6 +215,16 @@ export function ownerHitsSql(
   return parts.length ? { sql: parts.join('\nUNION ALL\n'), params, files: copy } : null;
 }
 
+/** The text a `qin=all` search matches an agency by (with `matchesAll`): its name and sub-unit. */
+export function agencyText(a: Record<string, unknown>): string {
+  return `${String(a.dept_name)} ${String(a.dept_sub_name ?? '')}`;
+}
+
+/** Whether a vendor's name (SQL `name`) has a word (SQL `word`), as `qin=all` finds winners. */
+export function vendorNameHas(name: string, word: string): string {
+  return `contains(lower(${name}), ${word})`;
+}
+
 /** Vendors whose name (lower-cased) contains every word (qin=all), at most `limit`. */
 export function vendorNameSql(
   vendors: readonly ManifestFile[],
@@ -223,7 +233,7 @@ export function vendorNameSql(
 ): Sql {
   return {
     sql: `SELECT vendor_id FROM ${parquet(vendors)}
-      WHERE ${words.map(() => 'contains(lower(name), ?)').join(' AND ')}
+      WHERE ${words.map(() => vendorNameHas('name', '?')).join(' AND ')}
       ORDER BY vendor_id LIMIT ${sqlNumber(limit)}`,
     params: [...words],
   };
@@ -310,7 +320,7 @@ export async function runSearch(
     // Agencies are few (one small file): matched in JS with the index's own rule.
     const agencyFiles = tableFiles(m, 'agencies');
     const agencyIds = (await ask(dimensionSql(agencyFiles), agencyFiles))
-      .filter((a) => matchesAll(`${a.dept_name} ${a.dept_sub_name ?? ''}`, req.words))
+      .filter((a) => matchesAll(agencyText(a), req.words))
       .map((a) => Number(a.agency_id));
     const vendorFiles = tableFiles(m, 'vendors');
     const vendorIds = (

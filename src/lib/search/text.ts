@@ -229,13 +229,19 @@ export function queryWords(q: string): { words: string[]; problem: QueryProblem 
  * reference the tests compare the index with.
  */
 export function matchesAll(text: string, words: readonly string[]): boolean {
+  return matcher(text)(words);
+}
+
+/** `matchesAll` for one text and many queries: the text normalised (and segmented) once. */
+export function matcher(text: string): (words: readonly string[]) => boolean {
   const norm = normalizeText(text);
   let segs: Set<string> | null = null;
-  return words.every((w) => {
-    if (charLength(w) >= SUBSTRING_MIN) return norm.includes(w);
-    segs ??= new Set(segmentWords(norm));
-    return segs.has(w);
-  });
+  return (words) =>
+    words.every((w) => {
+      if (charLength(w) >= SUBSTRING_MIN) return norm.includes(w);
+      segs ??= new Set(segmentWords(norm));
+      return segs.has(w);
+    });
 }
 
 /**
