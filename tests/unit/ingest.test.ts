@@ -59,17 +59,20 @@ function files(out: string, m: Manifest, table: string): string {
  * `agencyPage` gives the projects' page (as native DuckDB sorts them) for each view of agencies in
  * `cases`, in every order, on pages near and far. How many it sorted from the sort columns' files;
  * of the default order's pages with short spans, how many came from the first ranks and how many
- * sorted the agencies whole.
+ * sorted the agencies whole; of those in the other money orders from the sort columns (with the
+ * default and short spans), how many sorted only the rows reaching a bound and how many sorted
+ * them whole.
  */
 async function expectAgencyPages(
   out: string,
   s: Site,
   cases: (Partial<Filters> & { agency: string })[],
-): Promise<{ sorted: number; spans: [number, number] }> {
+): Promise<{ sorted: number; spans: [number, number]; bounds: [number, number] }> {
   let answered = 0;
   let sorted = 0;
   /** Default-order pages from the agencies' first ranks, and those that sorted them whole. */
   const spans: [number, number] = [0, 0];
+  const bounds: [number, number] = [0, 0];
   for (const c of cases) {
     const r = await s.resolve({ ...NO_FILTERS, ...c });
     const own = filesHolding(tableFiles(s.m, 'projects_agency'), r.agency!).some(ownFile);
@@ -90,7 +93,8 @@ async function expectAgencyPages(
         // the year orders, the default order of the agency alone (its ranks up to the page's)
         // and smaller agencies, the copy's own.
         const asked: string[] = [];
-        const ask: Ask = (q, f) => (asked.push(f[0]!.table), s.ask(q, f));
+        const sqls: string[] = [];
+        const ask: Ask = (q, f) => (asked.push(f[0]!.table), sqls.push(q.sql), s.ask(q, f));
         const page = await agencyPage(ask, of);
         expect({ c, sort, offset, page }).toEqual({ c, sort, offset, page: projects });
         const ranked = sort === DEFAULT_SORT && activeDims(r).length === 1;
@@ -101,6 +105,23 @@ async function expectAgencyPages(
         ]);
         sorted += narrow ? 1 : 0;
         answered++;
+        // The other money orders, the sort columns' rows reaching the page's last amount among
+        // a sample of them (a literal bound), when it holds a page's worth.
+        if (sort !== DEFAULT_SORT && narrow) {
+          const bounded = (from: number) =>
+            bounds[sqls.slice(from).some((q) => q.includes('::DECIMAL(18,2)')) ? 0 : 1]++;
+          bounded(0);
+          for (const span of [1, 60]) {
+            const n0 = sqls.length;
+            expect({ c, offset, span, page: await agencyPage(ask, of, span) }).toEqual({
+              c,
+              offset,
+              span,
+              page: projects,
+            });
+            bounded(n0);
+          }
+        }
         // The default order with other filters first sorts each agency's first ranks; here with
         // spans shorter than the agencies, which that answers only when their first ranks hold
         // enough matches (two queries), and otherwise sorts them whole (three).
@@ -130,7 +151,7 @@ async function expectAgencyPages(
     expect(await agencyPage(s.ask, { m: s.m, r, sort: 'fy', limit: 50, offset: 0 })).toBeNull();
   }
   expect(answered).toBe(cases.length * SORTS.length * 3);
-  return { sorted, spans };
+  return { sorted, spans, bounds };
 }
 
 beforeAll(async () => {
@@ -220,6 +241,10 @@ describe('ingest of the real drone set', () => {
     // (Here every unit's first ranks held its pages.)
     expect(pages.spans).toEqual([expect.any(Number), 0]);
     expect(pages.spans[0]).toBeGreaterThan(0);
+    // Pages in the other money orders from a bound, and (the last page: fewer amounts than its
+    // end) not.
+    expect(pages.bounds[0]).toBeGreaterThan(0);
+    expect(pages.bounds[1]).toBeGreaterThan(0);
   });
 
   it('never merges vendors on broken or masked tax ids', async () => {
@@ -856,13 +881,17 @@ describe('generated data against its ground truth', () => {
       ...(busy!.dept_sub_name ? { sub: String(busy!.dept_sub_name) } : {}),
       ...(busy!.province ? { province: [String(busy!.province)] } : {}),
     };
-    const { sorted, spans } = await expectAgencyPages(small, s, [
+    const { sorted, spans, bounds } = await expectAgencyPages(small, s, [
       { agency },
       unit,
       { agency, method: ['specific'] },
       { agency, min: 100_000 },
     ]);
-    expect([sorted > 0, spans.every((n) => n > 0)]).toEqual([true, true]);
+    expect([sorted > 0, spans.every((n) => n > 0), bounds.every((n) => n > 0)]).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('writes each name beside its details: the same files, seq ranges and rows', async () => {

@@ -45,6 +45,16 @@ export function sqlNumber(n: number): string {
   return String(n);
 }
 
+/**
+ * An amount (DECIMAL(18,2), as the engine returns it as text) written into SQL text, for the same
+ * reason: a pruning bound on a money column (`agency-page.ts`). Anything but a plain decimal
+ * number is refused.
+ */
+export function sqlAmount(text: string): string {
+  if (!/^-?\d{1,16}(\.\d{1,2})?$/.test(text)) throw new Error(`not an amount: ${text}`);
+  return `${text}::DECIMAL(18,2)`;
+}
+
 export function inList(col: string, ids: readonly number[], params: Param[]): string {
   if (ids.length === 0) return 'FALSE';
   // The literal range lets DuckDB skip row groups by their statistics; membership itself is
