@@ -105,12 +105,8 @@ async function expectAgencyPages(
         ]);
         sorted += narrow ? 1 : 0;
         answered++;
-        // The other money orders, the sort columns' rows reaching the page's last amount among
-        // a sample of them (a literal bound), when it holds a page's worth.
-        if (sort !== DEFAULT_SORT && narrow) {
-          const bounded = (from: number) =>
-            bounds[sqls.slice(from).some((q) => q.includes('::DECIMAL(18,2)')) ? 0 : 1]++;
-          bounded(0);
+        // Pages with spans shorter than the agencies, each tallied by the queries it asked.
+        const withSpans = async (tally: (from: number) => void) => {
           for (const span of [1, 60]) {
             const n0 = sqls.length;
             expect({ c, offset, span, page: await agencyPage(ask, of, span) }).toEqual({
@@ -119,23 +115,22 @@ async function expectAgencyPages(
               span,
               page: projects,
             });
-            bounded(n0);
+            tally(n0);
           }
+        };
+        // The other money orders, the sort columns' rows reaching the page's last amount among
+        // a sample of them (a literal bound), when it holds a page's worth.
+        if (sort !== DEFAULT_SORT && narrow) {
+          const bounded = (from: number) =>
+            bounds[sqls.slice(from).some((q) => q.includes('::DECIMAL(18,2)')) ? 0 : 1]++;
+          bounded(0);
+          await withSpans(bounded);
         }
         // The default order with other filters first sorts each agency's first ranks; here with
         // spans shorter than the agencies, which that answers only when their first ranks hold
         // enough matches (two queries), and otherwise sorts them whole (three).
         if (sort !== DEFAULT_SORT || ranked) continue;
-        for (const span of [1, 60]) {
-          const n0 = asked.length;
-          expect({ c, offset, span, page: await agencyPage(ask, of, span) }).toEqual({
-            c,
-            offset,
-            span,
-            page: projects,
-          });
-          spans[asked.length - n0 === 2 ? 0 : 1]++;
-        }
+        await withSpans((n0) => spans[sqls.length - n0 === 2 ? 0 : 1]++);
       }
     }
     // A year chosen, or a year order whose count is not known: not the copy's.
