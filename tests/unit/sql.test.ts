@@ -62,7 +62,7 @@ import {
   FACETS,
 } from '../../src/lib/query/filters/facets';
 import { facetItems } from '../../src/lib/query/filters/resolve';
-import { parquet, sqlNumber } from '../../src/lib/query/sql';
+import { parquet, sqlAmount, sqlNumber } from '../../src/lib/query/sql';
 import { filesHolding, tableFiles, type ManifestFile } from '../../src/lib/schema/tables';
 import { rows } from '../helpers/duckdb';
 import { expectedTotals, filterCases, table } from '../helpers/expected';
@@ -969,10 +969,16 @@ describe('explorer SQL on native DuckDB', () => {
     expect(() => parquet([{ ...agencies[0]!, path: "x.parquet'); --" }])).toThrow(/unsafe/);
   });
 
-  it('writes only numbers and validated tax ids into SQL text; everything else is bound', () => {
+  it('writes only numbers, amounts and validated tax ids into SQL text; everything else is bound', () => {
     expect(sqlNumber(42)).toBe('42');
     for (const bad of [NaN, Infinity, '1; DROP' as unknown as number]) {
       expect(() => sqlNumber(bad)).toThrow(/not a number/);
+    }
+    // An amount bound (agency-page.ts) as the engine writes a DECIMAL(18,2); nothing else.
+    expect(sqlAmount('1234567.50')).toBe('1234567.50::DECIMAL(18,2)');
+    expect(sqlAmount('-0.01')).toBe('-0.01::DECIMAL(18,2)');
+    for (const bad of ['1e9', '1.234', '', '1 OR 1=1', "1'; --", '12345678901234567']) {
+      expect(() => sqlAmount(bad)).toThrow(/not an amount/);
     }
     // The TIN is pruned as a number in vendor_keys; the key itself stays bound.
     const keys = tableFiles(drone.m, 'vendor_keys');
