@@ -6,9 +6,10 @@
  * makes them): bytes, requests and cold / warm / repeat time for a common word across all years,
  * a rare word, a two-word query, a word within one year, and a search of all fields (agency and
  * winner names too) of a common word and of a word winners' names have. In the same run, the
- * baseline: what a naive `project_name LIKE '%…%'` scan must transfer over the same files (the name and seq column chunks of every `project_names` file and
- * their footers, read from the Parquet metadata: DuckDB fetches whole column chunks), and the
- * index's own size. Not a test: quote its output (docs/benchmarks.md).
+ * baseline: what a naive `project_name LIKE '%…%'` scan must transfer over the same files (the
+ * name and seq column chunks of every `project_names` file and their footers, read from the
+ * Parquet metadata: DuckDB fetches whole column chunks), and the index's own size. Not a test:
+ * quote its output (docs/benchmarks.md).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync, statSync } from 'node:fs';

@@ -57,11 +57,16 @@ export async function agencyPage(
   const narrow = within ? null : sortFiles(m, r, sort, files);
   const from = narrow?.files ?? files;
   const order = narrow?.order ?? SORT_ORDER[sort];
-  const bound = within ? ` AND rank <= ${sqlNumber(offset + limit)}` : '';
   const of: KeysOf = { from, w, order, limit, offset };
+  // A literal bound the groups' statistics prune by: the page's last rank (the default order of
+  // the agency alone), or the page's last amount among a sample (the other money orders).
+  const bound = within
+    ? ` AND rank <= ${sqlNumber(offset + limit)}`
+    : narrow && sort !== DEFAULT_SORT
+      ? await amountBound(ask, of, sort, span)
+      : '';
   const keys =
     (sort === DEFAULT_SORT && !within && (await firstRanks(ask, of, ids, span))) ||
-    (narrow && BOUNDED[sort] && (await boundedPage(ask, of, BOUNDED[sort], span))) ||
     (await ask(
       {
         sql: `SELECT agency_id, rank FROM ${parquet(from)} ${w.sql}${bound}
@@ -132,65 +137,45 @@ async function firstRanks(
 }
 
 /**
- * The money orders but the default (which `firstRanks` answers) a page may take from a bound:
- * the amount it sorts by, and whether largest first.
+ * The condition a page in a money order but the default (which `firstRanks` answers) sorts only
+ * the rows that meet, or '' when there is none: its amount reaches the page's last amount among a
+ * sample of the view's rows. At least that many rows reach it, so the page is among them; the
+ * bound, written as a literal, lets DuckDB skip the row groups whose statistics fall short of it
+ * (the busiest agency name by contract value sorted all 146k of its busiest unit's projects,
+ * 1,119 KB of sort columns at 6M rows). The ranks are the budget order, so the sample is the
+ * ranks where the page's amounts lie: each agency's first `span` (at least the page's last)
+ * largest first; smallest first, the last ones of an agency with a file of its own (the file's
+ * rows are its ranks), and every row of the others (a few groups).
  */
-const BOUNDED: Partial<Record<Sort, { amount: 'budget' | 'agreed'; desc: boolean }>> = {
-  '-agreed': { amount: 'agreed', desc: true },
-  agreed: { amount: 'agreed', desc: false },
-  budget: { amount: 'budget', desc: false },
-};
-
-/**
- * A page in a money order from the rows whose amount reaches a bound, or null when there is none:
- * the page's last amount among a sample of the view's rows. At least that many rows reach it, so
- * the page is among them; the bound, written as a literal, lets DuckDB skip the row groups whose
- * statistics fall short of it (the busiest agency name by contract value sorted all 146k of its
- * busiest unit's projects, 1,119 KB of sort columns at 6M rows). The ranks are the budget order,
- * so the sample is the ranks where the page's amounts lie: each agency's first `span` (at least
- * the page's last) largest first; smallest first, the last ones of an agency with a file of its
- * own (the file's rows are its ranks), and every row of the others (a few groups). Two
- * queries: the bound, then the page's agencies and ranks.
- */
-async function boundedPage(
+async function amountBound(
   ask: Ask,
-  { from, w, order, limit, offset }: KeysOf,
-  { amount, desc }: { amount: 'budget' | 'agreed'; desc: boolean },
+  { from, w, limit, offset }: KeysOf,
+  sort: Sort,
   span: number,
-): Promise<Row[] | null> {
+): Promise<string> {
+  const desc = sort.startsWith('-');
+  const amount = sort.replace(/^-/, '');
   const last = offset + limit;
   const n = Math.max(span, last);
-  const sample = desc
-    ? [
-        {
-          sql: `SELECT ${amount} FROM ${parquet(from)} ${w.sql} AND rank <= ${sqlNumber(n)}`,
-          params: w.params,
-        },
-      ]
-    : from.map((f) => ({
-        sql: `SELECT ${amount} FROM ${parquet([f])} ${w.sql}${ownFile(f) ? ` AND rank > ${sqlNumber(f.rows - n)}` : ''}`,
-        params: w.params,
-      }));
-  const arms = unionAll(sample);
-  const dir = desc ? 'DESC' : 'ASC';
+  // Each arm: its files and the ranks it samples.
+  const arms: [ManifestFile[], string][] = desc
+    ? [[[...from], ` AND rank <= ${sqlNumber(n)}`]]
+    : from.map((f) => [[f], ownFile(f) ? ` AND rank > ${sqlNumber(f.rows - n)}` : '']);
+  const sample = unionAll(
+    arms.map(([files, ranks]) => ({
+      sql: `SELECT ${amount} FROM ${parquet(files)} ${w.sql}${ranks}`,
+      params: w.params,
+    })),
+  );
   const [bound] = await ask(
     {
-      sql: `SELECT ${amount}::VARCHAR AS bound FROM (${arms.sql}) WHERE ${amount} IS NOT NULL
-        ORDER BY ${amount} ${dir} LIMIT 1 OFFSET ${sqlNumber(last - 1)}`,
-      params: arms.params,
+      sql: `SELECT ${amount}::VARCHAR AS bound FROM (${sample.sql}) WHERE ${amount} IS NOT NULL
+        ORDER BY ${amount} ${desc ? 'DESC' : 'ASC'} LIMIT 1 OFFSET ${sqlNumber(last - 1)}`,
+      params: sample.params,
     },
     from,
   );
-  if (!bound) return null;
-  return ask(
-    {
-      sql: `SELECT agency_id, rank FROM ${parquet(from)} ${w.sql}
-        AND ${amount} ${desc ? '>=' : '<='} ${sqlAmount(String(bound.bound))}
-        ORDER BY ${order} LIMIT ${sqlNumber(limit)} OFFSET ${sqlNumber(offset)}`,
-      params: w.params,
-    },
-    from,
-  );
+  return bound ? ` AND ${amount} ${desc ? '>=' : '<='} ${sqlAmount(String(bound.bound))}` : '';
 }
 
 /**
