@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingest, InputError } from '../../scripts/ingest/run';
 import { expandInputs } from '../../scripts/ingest/sources';
@@ -16,6 +17,7 @@ import { lit, rows } from '../helpers/duckdb';
 import { droneIngestArgs } from '../helpers/cli';
 import {
   DRONE_MAPS,
+  droneData,
   droneSlice,
   oneYearSource,
   generatedData,
@@ -25,6 +27,22 @@ import {
 import { DGA_CSV, DRONE_CSV, ICS_CSV, REAL, ROOT, TMP } from '../helpers/paths';
 
 const dir = path.join(TMP, 'unit-ingest-runs');
+
+/**
+ * The first `n` records of each CSV, under its name in `folder` (for the cache's tests: a
+ * source's size changes nothing they check, and its rows cost each of their ingests).
+ */
+async function firstRecords(files: string[], folder: string, n = 120): Promise<string[]> {
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder, { recursive: true });
+  return Promise.all(
+    files.map(async (f) => {
+      const to = path.join(folder, path.basename(f));
+      await writeFile(to, stringify(readRecords(f).slice(0, n + 1)));
+      return to;
+    }),
+  );
+}
 
 async function readManifest(out: string): Promise<Manifest> {
   return JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
@@ -167,11 +185,14 @@ describe('adding next month’s file', () => {
   it('keeps the published sources from the cache without re-reading them, and equals a full run', async () => {
     const { src } = await generatedData(SHARED_GEN.rows, SHARED_GEN.seed);
     // Three years' files are enough (each file is a source of its own; 11 took 4 times longer).
-    const parts = readdirSync(src)
-      .filter((f) => f.endsWith('.csv'))
-      .sort()
-      .slice(-3)
-      .map((f) => path.join(src, f));
+    const parts = await firstRecords(
+      readdirSync(src)
+        .filter((f) => f.endsWith('.csv'))
+        .sort()
+        .slice(-3)
+        .map((f) => path.join(src, f)),
+      path.join(dir, 'gen-parts'),
+    );
     const cacheDir = path.join(dir, 'cache');
     const out = path.join(dir, 'incremental');
     await ingest({ files: parts.slice(0, -1), out, maps: new Map(), cacheDir });
@@ -222,16 +243,14 @@ describe('re-ingesting a folder after a fetch (the cache)', () => {
       .map((f) => path.join(folder, f));
 
   it('re-reads only the file that changed, equals an uncached run, and re-reads nothing when nothing changed', async () => {
-    const src = path.join(dir, 'refetch-src');
-    await rm(src, { recursive: true, force: true });
-    await mkdir(src);
     // FY2565–2567: the changed file and one unchanged on each side of it.
     const years = /(2565|2566|2567)\.csv$/;
-    for (const f of csvs((await generatedData(SHARED_GEN.rows, SHARED_GEN.seed)).src).filter((x) =>
-      years.test(x),
-    ))
-      await writeFile(path.join(src, path.basename(f)), await readFile(f));
-    const parts = csvs(src);
+    const parts = await firstRecords(
+      csvs((await generatedData(SHARED_GEN.rows, SHARED_GEN.seed)).src).filter((x) =>
+        years.test(x),
+      ),
+      path.join(dir, 'refetch-src'),
+    );
     const opts = {
       out: path.join(dir, 'refetch'),
       maps: new Map(),
@@ -324,7 +343,7 @@ describe('publishing while people read', () => {
     expect((await readManifest(out)).snapshots!.map((s) => s.id)).toEqual([ids[1], ids[3], ids[2]]);
   });
 
-  it('takes a lock on the output folder: a second ingest into it is refused while the first runs', async () => {
+  it('takes a lock on the output folder: a second ingest into it is refused while the first runs; the first publishes the shared ingest’s snapshot id', async () => {
     const out = path.join(dir, 'locked');
     await rm(out, { recursive: true, force: true });
     const child = spawn(process.execPath, droneIngestArgs(out, DRONE_CSV), {
@@ -354,6 +373,11 @@ describe('publishing while people read', () => {
     expect(m.counts.rows_written).toBe(2698);
     for (const f of m.files) expect(existsSync(path.join(out, f.path))).toBe(true);
     expect(existsSync(path.join(out, '.lock'))).toBe(false);
+    // Idempotent: the same input, ingested into a new folder by the CLI, is the snapshot the
+    // shared drone ingest published (as a history, in the library), alone in its folder.
+    expect(m.snapshot_id).toBe((await readManifest(await droneData())).snapshot_id);
+    expect(readdirSync(out).filter((n) => n.startsWith('s-'))).toEqual([`s-${m.snapshot_id}`]);
+    expect(m.snapshots!.map((s) => s.id)).toEqual([m.snapshot_id]);
     // Now the second one may publish.
     await ingest({ files: [ICS_CSV], out, maps: new Map() });
   });

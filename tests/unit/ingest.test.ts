@@ -262,17 +262,6 @@ describe('ingest of the real drone set', () => {
     ).toEqual(['tin:0305560001659']);
   });
 
-  it('is idempotent: the same input gives the same snapshot id', async () => {
-    const before = await readManifest(out);
-    const again = path.join(dir, 'drone-again');
-    const { manifest } = await ingest({ files: [DRONE_CSV], out: again, maps: DRONE_MAPS });
-    expect(manifest.snapshot_id).toBe(before.snapshot_id);
-    expect(readdirSync(again).filter((n) => n.startsWith('s-'))).toEqual([
-      `s-${manifest.snapshot_id}`,
-    ]);
-    expect(manifest.snapshots!.map((s) => s.id)).toEqual([manifest.snapshot_id]);
-  });
-
   it('writes no statistics for project names, and the other columns with theirs (schema 35)', async () => {
     const m = await readManifest(out);
     const named = m.files.filter(

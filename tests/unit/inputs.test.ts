@@ -517,11 +517,11 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
   });
 
   it('a bare CR inside a quoted field and a 5 MB Thai name: the file is read, the oversized record rejected with its line', async () => {
-    // The whole file: on a 300-record slice DuckDB's reader takes the bare CR and the fallback
-    // this test is about is not reached.
+    // The file's first 300 records (DuckDB's reader refuses them as it does the whole file, which
+    // read record by record took 13 s of the test; on the every-ninth slice it took the bare CR).
     const [header, ...records] = readRecords(DRONE_CSV);
     const name = header!.indexOf('ชื่อโครงการ');
-    const withCr = records.map((r) => [...r]);
+    const withCr = records.slice(0, 300).map((r) => [...r]);
     withCr[5]![name] = `${withCr[5]![name]}\r=1+1`; // valid RFC 4180; DuckDB's reader stops on it
     const crFile = path.join(dir, 'bare-cr.csv');
     await writeFile(crFile, stringify([header!, ...withCr]));
@@ -538,8 +538,8 @@ z.writestr('.DS_Store',bytes([0,0,0,1])+b'Bud1'+bytes([0,255])); z.close()`,
       ),
     );
     expect(cr.manifest.counts).toMatchObject({
-      rows_read: 2698,
-      rows_written: 2698,
+      rows_read: 300,
+      rows_written: 300,
       rows_rejected: 0,
     });
     const out = path.join(dir, 'bare-cr');
