@@ -47,8 +47,11 @@ beforeAll(async () => {
   await mkdir(dir, { recursive: true });
   const [header, ...records] = readRecords(DRONE_CSV);
   const fyCol = header!.indexOf('_ปีงบ');
+  // FY2566 whole (the cut download's file: 717 KB), a third of the other years' records (their
+  // rows only cost the ingest).
   for (const fy of [2566, 2567, 2568]) {
-    byYear.set(fy, csv([header!, ...records.filter((r) => r[fyCol] === String(fy))]));
+    const kept = records.filter((r, i) => r[fyCol] === String(fy) && (fy === 2566 || i % 3 === 0));
+    byYear.set(fy, csv([header!, ...kept]));
   }
   ckan = await new FakeCkan().start();
   ckan.packages.set('cdg-contract-2566', [
