@@ -26,6 +26,7 @@ import {
 } from './publish.ts';
 import { previousSources, readInputs, type Input } from './read-inputs.ts';
 import { account, writeSnapshot, type Accounting } from './snapshot.ts';
+import { previousFiles } from './stages/first-seen.ts';
 import { prepare, SourceError } from './sources.ts';
 import { Store, type Progress, type StoreOptions } from './store.ts';
 
@@ -113,6 +114,10 @@ async function ingestLocked(
   await removeStaleWork();
   const work = await mkdtemp(path.join(os.tmpdir(), `ppn-ingest-${process.pid}-`));
   try {
+    // A published snapshot whose first-seen dates cannot be carried over is refused before any
+    // input is read.
+    const previousManifest = await publishedManifest(opts.out);
+    if (previousManifest) previousFiles(previousManifest);
     // (Its options are the store's: the memory limit, sizes and task size.)
     const store = await Store.open({ ...opts, workDir: work });
     const inputs = await gather(opts, memo, work);
@@ -144,7 +149,6 @@ async function ingestLocked(
         throw found.length ? new InputError([e.message, ...found].join('\n')) : e;
       },
     );
-    const previousManifest = await publishedManifest(opts.out);
     const manifest = await writeSnapshot(store, {
       out: opts.out,
       previous: previousManifest,

@@ -218,9 +218,14 @@ describe('first_seen over two ingests into one folder', () => {
     const before = await readFile(path.join(out, 'manifest.json'), 'utf8');
     const m = JSON.parse(before) as Manifest;
     await rm(path.join(out, tableFiles(m, 'first_seen')[0]!.path));
-    await expect(ingest({ files: [await droneSlice()], out, maps: DRONE_MAPS })).rejects.toThrow(
+    const logged: string[] = [];
+    await expect(
+      ingest({ files: [await droneSlice()], out, maps: DRONE_MAPS, log: (l) => logged.push(l) }),
+    ).rejects.toThrow(
       /lacks s-\w+\/first_seen\.parquet, so when its projects first appeared cannot be carried over/,
     );
+    // Refused before reading the input (at the national scale, an hour sooner than at the end).
+    expect(logged).toEqual([]);
     expect(await readFile(path.join(out, 'manifest.json'), 'utf8')).toBe(before);
   });
 });

@@ -31,26 +31,36 @@ export function seenDate(builtAt: string): string {
 }
 
 /**
- * The previous snapshot's (project_id, first_seen, first_snapshot) as SQL: its own first-seen
- * table, or, for a snapshot of a schema before it (15 and older), every project as first seen on
- * that snapshot's date.
+ * The previous snapshot's files its projects' first-seen dates come from: its own first-seen
+ * table, or, for a snapshot of a schema before it (15 and older), its projects. Each must be
+ * there; the ingest asks before it reads any input (a national run learns it at once, not an
+ * hour later at this stage).
  */
-function previousSql(p: Previous): string {
-  const abs = (rel: string) => {
+export function previousFiles(p: Previous): { files: string[]; own: boolean } {
+  const own = tableFiles(p.manifest, 'first_seen');
+  const rels = (own.length ? own : tableFiles(p.manifest, 'projects')).map((f) => f.path);
+  const files = rels.map((rel) => {
     const f = path.join(p.out, rel);
     if (!existsSync(f))
       throw new InputError(
         `the published snapshot ${p.manifest.snapshot_id} lacks ${rel}, so when its projects first appeared cannot be carried over; restore it, or publish into a new folder`,
       );
-    return sqlString(f);
-  };
-  const own = tableFiles(p.manifest, 'first_seen');
-  if (own.length)
-    return `SELECT project_id, first_seen, first_snapshot FROM read_parquet([${own.map((f) => abs(f.path)).join(', ')}])`;
-  const projects = tableFiles(p.manifest, 'projects');
+    return f;
+  });
+  return { files, own: own.length > 0 };
+}
+
+/**
+ * The previous snapshot's (project_id, first_seen, first_snapshot) as SQL: its first-seen table,
+ * or every project of an older snapshot as first seen on that snapshot's date.
+ */
+function previousSql(p: Previous): string {
+  const { files, own } = previousFiles(p);
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  if (own) return `SELECT project_id, first_seen, first_snapshot FROM read_parquet(${list})`;
   return `SELECT DISTINCT project_id, DATE ${sqlString(seenDate(p.manifest.built_at))} AS first_seen,
       ${sqlString(p.manifest.snapshot_id)} AS first_snapshot
-    FROM read_parquet([${projects.map((f) => abs(f.path)).join(', ')}])`;
+    FROM read_parquet(${list})`;
 }
 
 /**
