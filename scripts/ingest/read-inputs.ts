@@ -3,7 +3,7 @@
  * unchanged, else by DuckDB's CSV reader, the record-by-record fallback, or the JSON readers),
  * merge OCDS releases across files, and list the sources with the rows read from each.
  */
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../../src/lib/schema/tables.ts';
 import { cacheKey } from './cache.ts';
@@ -52,13 +52,18 @@ export interface ReadResult {
   currency: string;
 }
 
-/** --add: the published dataset's sources, which come back from the cache, in their order, first. */
-export async function previousSources(opts: ReadOptions): Promise<Manifest['sources']> {
+/**
+ * --add: the published dataset's sources (`published`, its manifest, read once by the run), which
+ * come back from the cache, in their order, first.
+ */
+export async function previousSources(
+  opts: ReadOptions,
+  published: Manifest | null,
+): Promise<Manifest['sources']> {
   const previous: Manifest['sources'] = [];
   if (!opts.add) return previous;
-  const m = await readFile(path.join(opts.out, 'manifest.json'), 'utf8').catch(() => null);
-  if (!m) throw new InputError(`--add: no dataset in ${opts.out} to add to`);
-  for (const src of (JSON.parse(m) as Manifest).sources) {
+  if (!published) throw new InputError(`--add: no dataset in ${opts.out} to add to`);
+  for (const src of published.sources) {
     const cached =
       src.cache_key && opts.cacheDir ? path.join(opts.cacheDir, `${src.cache_key}.parquet`) : null;
     if (!cached || !(await fileBytes(cached).catch(() => 0))) {

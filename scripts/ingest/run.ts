@@ -121,7 +121,7 @@ async function ingestLocked(
     // (Its options are the store's: the memory limit, sizes and task size.)
     const store = await Store.open({ ...opts, workDir: work });
     const inputs = await gather(opts, memo, work);
-    const previous = await previousSources(opts);
+    const previous = await previousSources(opts, previousManifest?.manifest ?? null);
     const { sources, rowsBySource, read, extra, unmappedColumns, currency } = await readInputs(
       store,
       opts,

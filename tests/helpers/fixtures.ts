@@ -9,14 +9,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { generate } from '../../scripts/generate';
 import { parseMaps } from '../../scripts/ingest/layout';
 import { alive } from '../../scripts/ingest/publish';
 import { ingest } from '../../scripts/ingest/run';
 import { MAX_ROWS_PER_FILE } from '../../src/lib/schema/tables';
 import { codeKey, siteKey } from './code-key';
-import { readRecords } from './csv';
+import { readRecords, writeRecords } from './csv';
 import { DRONE_CSV, ROOT, TMP } from './paths';
 
 export const DRONE_MAPS = parseMaps(['_ปีงบ=budget_year']);
@@ -95,10 +94,10 @@ async function droneEarlyYears(): Promise<string> {
     const [header, ...records] = readRecords(DRONE_CSV);
     const fy = header!.indexOf('_ปีงบ');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      path.join(dir, path.basename(DRONE_CSV)),
-      '\uFEFF' + stringify([header!, ...records.filter((r) => r[fy] !== String(DRONE_LATEST_FY))]),
-    );
+    writeRecords(path.join(dir, path.basename(DRONE_CSV)), [
+      header!,
+      ...records.filter((r) => r[fy] !== String(DRONE_LATEST_FY)),
+    ]);
   });
   return path.join(dir, path.basename(DRONE_CSV));
 }
@@ -142,7 +141,7 @@ export function droneUnitsData(): Promise<string> {
     mkdirSync(out, { recursive: true });
     const csv = path.join(out, 'src', path.basename(DRONE_CSV));
     mkdirSync(path.dirname(csv), { recursive: true });
-    writeFileSync(csv, '\uFEFF' + stringify([header!, ...kept]));
+    writeRecords(csv, [header!, ...kept]);
     await ingest({ files: [csv], out: path.join(out, 'data'), maps: DRONE_MAPS });
   }).then((dir) => path.join(dir, 'data'));
 }
@@ -156,10 +155,7 @@ export async function droneSlice(): Promise<string> {
     const [header, ...records] = readRecords(DRONE_CSV);
     mkdirSync(dir, { recursive: true });
     const kept = records.filter((_, i) => i % 9 === 0);
-    writeFileSync(
-      path.join(dir, path.basename(DRONE_CSV)),
-      '\uFEFF' + stringify([header!, ...kept]),
-    );
+    writeRecords(path.join(dir, path.basename(DRONE_CSV)), [header!, ...kept]);
   });
   return path.join(dir, path.basename(DRONE_CSV));
 }

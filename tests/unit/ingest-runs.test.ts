@@ -6,13 +6,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingest, InputError } from '../../scripts/ingest/run';
 import { expandInputs } from '../../scripts/ingest/sources';
 import { LAYOUT_31, THAI_HEADERS } from '../../src/lib/schema/fields';
 import type { Manifest } from '../../src/lib/schema/tables';
-import { readRecords } from '../helpers/csv';
+import { readRecords, writeRecords } from '../helpers/csv';
 import { lit, rows } from '../helpers/duckdb';
 import { droneIngestArgs } from '../helpers/cli';
 import {
@@ -35,13 +34,11 @@ const dir = path.join(TMP, 'unit-ingest-runs');
 async function firstRecords(files: string[], folder: string, n = 120): Promise<string[]> {
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
-  return Promise.all(
-    files.map(async (f) => {
-      const to = path.join(folder, path.basename(f));
-      await writeFile(to, stringify(readRecords(f).slice(0, n + 1)));
-      return to;
-    }),
-  );
+  return files.map((f) => {
+    const to = path.join(folder, path.basename(f));
+    writeRecords(to, readRecords(f).slice(0, n + 1));
+    return to;
+  });
 }
 
 async function readManifest(out: string): Promise<Manifest> {
