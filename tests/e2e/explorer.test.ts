@@ -220,7 +220,7 @@ describe('explorer on generated data', () => {
     expect(rowsShown[0]!.text).toMatch(/โดยวิธี/);
   });
 
-  it('reads Parquet with range requests only and asks no other origin', async () => {
+  it('reads Parquet with range requests only and asks no other origin; warms the engine up asking nothing', async () => {
     server.log.length = 0;
     const { page, requested } = await open(`${server.origin}/explore?fy=2567&fy=2568`);
     const m = manifestOf(DEMO_DATA);
@@ -246,6 +246,12 @@ describe('explorer on generated data', () => {
     );
     expect(touched.filter((f) => f.fiscal_year !== 2567 && f.fiscal_year !== 2568)).toEqual([]);
     expect(requested.filter((u) => new URL(u).origin !== server.origin)).toEqual([]);
+    // Then the engine warms up while the page is idle (src/lib/db/warmup.ts): to the end, from
+    // its own memory, asking nothing of the host.
+    const asked = requested.length;
+    await page.waitForSelector('html[data-engine]', { state: 'attached', timeout: 60_000 });
+    expect(await page.getAttribute('html', 'data-engine')).toBe('warm');
+    expect(requested.slice(asked)).toEqual([]);
     await page.close();
   });
 

@@ -5,12 +5,18 @@
 import type { Param } from '../query/sql';
 import type { ManifestFile } from '../schema/tables';
 import { checkRangeServing, DataError, dataUrl } from './dataset';
-import { engine, engineStopped } from './engine';
+import { engine, engineStopped, type Engine } from './engine';
+import { quietFor, warmUp } from './warmup';
 
 export { fetchManifest, newerSnapshot, tableFiles } from './dataset';
 
 const registered = new Map<string, Promise<void>>();
-engineStopped.add(() => registered.clear());
+/** The engine being warmed up (warmup.ts), once per engine. */
+let warming: Engine | null = null;
+engineStopped.add(() => {
+  registered.clear();
+  warming = null;
+});
 
 /** Data files checked and opened so far in this page (for the loading message). */
 export const fileProgress = { opened: 0, listeners: new Set<() => void>() };
@@ -75,7 +81,17 @@ async function sent<T>(
   params: readonly Param[],
   files: readonly ManifestFile[],
 ): Promise<T[]> {
-  const { conn } = await engine();
+  const e = await engine();
+  const { conn } = e;
+  if (warming !== e) {
+    warming = e;
+    void warmUp(
+      e,
+      () => quietFor(() => inFlight.size, afterInFlight),
+      () => inFlight.size > 0,
+      () => warming === e,
+    );
+  }
   await Promise.all(files.map(ensureFile));
   const run = async () => {
     const start = performance.now();
