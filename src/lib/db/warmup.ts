@@ -1,10 +1,10 @@
 /**
  * Runs the engine's warm-up (query/warmup.ts) once per engine, while the page is idle: after the
  * first view's queries are answered and no other has been sent for a moment, one statement at a
- * time, pausing whenever the page sends a query of its own until it is quiet again. When it is done the page's root carries
- * `data-engine="warm"` (bench:explore waits for it before a warm visit, as a reader reads the
- * first view before choosing the next). It is an optimisation: a statement that fails ends it
- * (`data-engine="unwarmed"`) and the page goes on as without it.
+ * time, pausing whenever the page sends a query of its own until it is quiet again. When it is
+ * done the page's root carries `data-engine="warm"` (bench:explore waits for it before a warm
+ * visit, as a reader reads the first view before choosing the next). It is an optimisation: a
+ * statement that fails ends it (`data-engine="unwarmed"`) and the page goes on as without it.
  */
 import { WARMUP, WARMUP_FILE } from '../query/warmup';
 import type { Engine } from './engine';
