@@ -3,12 +3,11 @@
  * truth), the real drone set, and a second build under a GitHub Pages base path. They are built
  * once for the code that makes them (tests/helpers/fixtures.ts `sitePath`).
  */
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ingest } from '../../scripts/ingest/run';
 import { expandInputs } from '../../scripts/ingest/sources';
-import { readRecords } from '../helpers/csv';
+import { readRecords, writeRecords } from '../helpers/csv';
 import { DRONE_MAPS, droneData, generatedData, shared, sitePath } from '../helpers/fixtures';
 import { DRONE_CSV, REAL, ROOT } from '../helpers/paths';
 import {
@@ -98,6 +97,6 @@ function markupFixture(): string {
   const kept = records.filter((_, k) => k === i || k === j || k % 9 === 0);
   mkdirSync(MARKUP_SRC, { recursive: true });
   const file = path.join(MARKUP_SRC, 'markup.csv');
-  writeFileSync(file, stringify([header!, ...kept]));
+  writeRecords(file, [header!, ...kept]);
   return file;
 }

@@ -14,6 +14,21 @@ export interface Engine {
 
 let starting: Promise<Engine> | null = null;
 
+/** Run `sql` once as a prepared statement with its bound `params`; its rows as plain objects. */
+export async function runPrepared<T>(
+  conn: AsyncDuckDBConnection,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  const stmt = await conn.prepare(sql);
+  try {
+    const table = await stmt.query(...params);
+    return table.toArray().map((row: { toJSON(): unknown }) => row.toJSON() as T);
+  } finally {
+    await stmt.close();
+  }
+}
+
 /** Bytes of the engine's wasm loaded so far (for the loading message); total 0 when unknown. */
 export const engineProgress = { loaded: 0, total: 0, listeners: new Set<() => void>() };
 

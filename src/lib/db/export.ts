@@ -32,7 +32,7 @@ import type { Filters, Sort } from '../query/filters';
 import type { Resolved } from '../query/plan';
 import type { Manifest } from '../schema/tables';
 import { manifestSha256 } from './dataset';
-import { engine } from './engine';
+import { engine, runPrepared } from './engine';
 import { ensureFile } from './index';
 
 export interface ExportRequest {
@@ -58,13 +58,8 @@ export interface ExportResult {
 type Conn = Awaited<ReturnType<Awaited<ReturnType<typeof engine>>['db']['connect']>>;
 
 async function count(conn: Conn, sql: string, params: readonly unknown[]): Promise<number> {
-  const stmt = await conn.prepare(sql);
-  try {
-    const t = await stmt.query(...params);
-    return Number((t.toArray()[0] as { n: number }).n);
-  } finally {
-    await stmt.close();
-  }
+  const [row] = await runPrepared<{ n: number }>(conn, sql, params);
+  return Number(row!.n);
 }
 
 const MIME: Record<Format, string> = {

@@ -5,8 +5,8 @@
 import type { Param } from '../query/sql';
 import type { ManifestFile } from '../schema/tables';
 import { checkRangeServing, DataError, dataUrl } from './dataset';
-import { engine, engineStopped, type Engine } from './engine';
-import { quietFor, warmUp } from './warmup';
+import { engine, engineStopped, runPrepared, type Engine } from './engine';
+import { warmUp } from './warmup';
 
 export { fetchManifest, newerSnapshot, tableFiles } from './dataset';
 
@@ -85,22 +85,14 @@ async function sent<T>(
   const { conn } = e;
   if (warming !== e) {
     warming = e;
-    void warmUp(
-      e,
-      () => quietFor(() => inFlight.size, afterInFlight),
-      () => inFlight.size > 0,
-      () => warming === e,
-    );
+    void warmUp(e, { inFlight, settled: afterInFlight, live: () => warming === e });
   }
   await Promise.all(files.map(ensureFile));
   const run = async () => {
     const start = performance.now();
-    const stmt = await conn.prepare(sql);
     try {
-      const table = await stmt.query(...params);
-      return table.toArray().map((row: { toJSON(): unknown }) => row.toJSON() as T);
+      return await runPrepared<T>(conn, sql, params);
     } finally {
-      await stmt.close();
       queryTimes()?.push({ sql, start, end: performance.now() });
     }
   };

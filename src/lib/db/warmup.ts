@@ -7,7 +7,7 @@
  * statement that fails ends it (`data-engine="unwarmed"`) and the page goes on as without it.
  */
 import { WARMUP, WARMUP_FILE } from '../query/warmup';
-import type { Engine } from './engine';
+import { runPrepared, type Engine } from './engine';
 
 /** The page root's `data-engine`: `warm` when every statement ran, `unwarmed` when one failed. */
 function mark(state: 'warm' | 'unwarmed'): void {
@@ -17,29 +17,28 @@ function mark(state: 'warm' | 'unwarmed'): void {
 /** How long no query may be in flight before the next statement runs. */
 const QUIET_MS = 250;
 
+/** What the page's queries are doing (index.ts): the warm-up gives way to them. */
+export interface PageQueries {
+  /** The page's queries sent and not answered yet. */
+  inFlight: ReadonlySet<unknown>;
+  /** Settles when those in flight now are answered. */
+  settled: () => Promise<unknown>;
+  /** False once this engine was stopped. */
+  live: () => boolean;
+}
+
 /**
- * Warm `e` up once: the first statement when `quiet()` says the page's own queries are answered,
- * each next one at once unless the page is `busy()` again (then when it is quiet); stops early
- * when `live()` turns false (the engine was stopped).
+ * Warm `e` up once: the first statement once the page's queries are answered and it has been
+ * quiet for QUIET_MS, each next one at once unless the page has sent a query again (then once
+ * it is quiet); stops early when the engine was stopped.
  */
-export async function warmUp(
-  e: Engine,
-  quiet: () => Promise<void>,
-  busy: () => boolean,
-  live: () => boolean,
-): Promise<void> {
+export async function warmUp(e: Engine, page: PageQueries): Promise<void> {
   try {
     await e.db.registerEmptyFileBuffer(WARMUP_FILE);
     for (const [i, q] of WARMUP.entries()) {
-      // After the first, the next statement follows at once unless the page sent a query.
-      if (i === 0 || busy()) await quiet();
-      if (!live()) return;
-      const stmt = await e.conn.prepare(q.sql);
-      try {
-        await stmt.query(...q.params);
-      } finally {
-        await stmt.close();
-      }
+      if (i === 0 || page.inFlight.size > 0) await quiet(page);
+      if (!page.live()) return;
+      await runPrepared(e.conn, q.sql, q.params);
     }
     mark('warm');
   } catch {
@@ -50,14 +49,11 @@ export async function warmUp(
   }
 }
 
-/** Resolves once `pending()` has stayed empty for QUIET_MS (`settled`: what is in flight now). */
-export async function quietFor(
-  pending: () => number,
-  settled: () => Promise<unknown>,
-): Promise<void> {
+/** Resolves once the page has had no query in flight for QUIET_MS. */
+async function quiet(page: PageQueries): Promise<void> {
   for (;;) {
-    await settled();
+    await page.settled();
     await new Promise((r) => setTimeout(r, QUIET_MS));
-    if (pending() === 0) return;
+    if (page.inFlight.size === 0) return;
   }
 }
