@@ -58,6 +58,20 @@ export const BY_WORD: Scope = {
   unitsFromAggregate: false,
 };
 
+/**
+ * (Schema 47) Each frequent word's hits in a search of all fields (`qin=all`): its names' hits and
+ * the projects an agency's or a winner's name adds (rank 2; stages/search-index.ts `ownerHits`).
+ */
+export const WORD_ALL_FIELDS = `(SELECT word_no, project_seq, rank FROM word_hits
+  UNION ALL SELECT word_no, project_seq, 2::TINYINT AS rank FROM owner_hits)`;
+
+/** The searches of all fields with files of their own (table `words_all`: word_no). */
+export const BY_WORD_ALL: Scope = {
+  ...BY_WORD,
+  join: `JOIN (SELECT word, project_seq, rank FROM ${WORD_ALL_FIELDS}
+    JOIN words_all USING (word_no) JOIN frequent_words USING (word_no)) w USING (project_seq)`,
+};
+
 /** Vendors with a view of their own in the headline files (stages/headline-vendors.ts). */
 export const BY_VENDOR: Scope = {
   name: 'v.vendor_key',

@@ -1,94 +1,115 @@
 /**
  * The headline files of the frequent words (stages/search-index.ts `frequentWords`): for each,
  * the view `q=<word>` over all years and per year, as an agency name's (stages/headline.ts), its
- * first page in a search's order (whole-word matches first). A shared link to a common word then
- * shows its numbers, facets, charts and first page without reading the facts of every hit.
+ * first page in a search's order (whole-word matches first), and where its names' hits are not
+ * all a search of all fields finds, that search's view too (`qin=all`, schema 47). A shared link
+ * to a common word then shows its numbers, facets, charts and first page without reading the
+ * facts of every hit.
  */
-import { headlinePath, type AgencyTuple, type WordHits } from '../../../src/lib/headline/files.ts';
 import {
-  agencyText,
-  MAX_OWNERS,
-  vendorNameHas,
-  withPostingEnd,
-} from '../../../src/lib/query/search.ts';
-import { matcher, TERM_HITS_PART, TERM_HITS_WHOLE } from '../../../src/lib/search/text.ts';
+  headlinePath,
+  wordsAllEntry,
+  type AgencyTuple,
+  type WordHits,
+} from '../../../src/lib/headline/files.ts';
+import { withPostingEnd } from '../../../src/lib/query/search.ts';
+import { TERM_HITS_OWNER, TERM_HITS_PART, TERM_HITS_WHOLE } from '../../../src/lib/search/text.ts';
 import type { StageDb } from './db.ts';
-import { BY_WORD, overviews, WORD_HITS } from './headline-overview.ts';
+import {
+  BY_WORD,
+  BY_WORD_ALL,
+  overviews,
+  WORD_ALL_FIELDS,
+  type Scope,
+} from './headline-overview.ts';
 import { namedPages, namedYears, viewFiles, writeNamed, type Writer } from './headline-write.ts';
 
-/** Each word's terms of kinds 2 and 3, and where their postings lie (as search.ts `termsSql`). */
+/** Each word's hit terms and where their postings lie (as search.ts `termsSql`). */
 const SPANS_SQL = `SELECT term AS word, term_id, kind, (pend - projects)::BIGINT AS pstart, pend::BIGINT AS pend
   FROM ${withPostingEnd('search_terms')}
-  WHERE kind IN (${TERM_HITS_WHOLE}, ${TERM_HITS_PART}) ORDER BY term_id`;
+  WHERE kind IN (${TERM_HITS_WHOLE}, ${TERM_HITS_PART}, ${TERM_HITS_OWNER}) ORDER BY term_id`;
 
-/** Each word's hits in the index (files.ts `WordHits`), by word. */
-async function wordHits(db: StageDb): Promise<Map<string, WordHits>> {
-  const out = new Map<string, WordHits>();
-  for (const r of await db.rows(`SELECT word, min(project_seq) AS lo, max(project_seq) AS hi
-      FROM ${WORD_HITS} GROUP BY word`))
-    out.set(String(r.word), { terms: [], seq: [Number(r.lo), Number(r.hi)] });
-  for (const r of await db.rows(SPANS_SQL))
-    out
-      .get(String(r.word))
-      ?.terms.push([Number(r.term_id), Number(r.kind), Number(r.pstart), Number(r.pend)]);
+/**
+ * Each word's hits in the index (files.ts `WordHits`), by word: those of its names (`names`, the
+ * terms of kinds 2 and 3) and of its search of all fields (`all`, with kind 4: see
+ * stages/search-index.ts `ownerHits`).
+ */
+async function wordHits(db: StageDb): Promise<Map<string, { names: WordHits; all: WordHits }>> {
+  // The words whose names' hits are not all their search of all fields finds: an agency's or a
+  // winner's name adds projects, or more than `MAX_OWNERS` names have the word.
+  await db.run(`CREATE OR REPLACE TEMP TABLE words_all AS
+    SELECT word_no FROM word_owners
+    WHERE cut OR word_no IN (SELECT word_no FROM owner_hits)`);
+  const out = new Map<string, { names: WordHits; all: WordHits }>();
+  for (const r of await db.rows(`SELECT w.word, min(h.project_seq) FILTER (WHERE h.rank < 2) AS lo,
+      max(h.project_seq) FILTER (WHERE h.rank < 2) AS hi, min(h.project_seq) AS all_lo,
+      max(h.project_seq) AS all_hi, o.cut, w.word_no IN (SELECT word_no FROM words_all) AS wide
+      FROM ${WORD_ALL_FIELDS} h JOIN frequent_words w USING (word_no) JOIN word_owners o USING (word_no)
+      GROUP BY ALL`))
+    out.set(String(r.word), {
+      // Where a search of all fields finds the same hits, the names' files answer it too.
+      names: {
+        terms: [],
+        seq: [Number(r.lo), Number(r.hi)],
+        ...(r.wide ? {} : { all: 1 as const }),
+      },
+      all: {
+        terms: [],
+        seq: [Number(r.all_lo), Number(r.all_hi)],
+        all: 1,
+        ...(r.cut ? { cut: 1 as const } : {}),
+      },
+    });
+  for (const r of await db.rows(SPANS_SQL)) {
+    const h = out.get(String(r.word));
+    const span: [number, number, number, number] = [
+      Number(r.term_id),
+      Number(r.kind),
+      Number(r.pstart),
+      Number(r.pend),
+    ];
+    if (Number(r.kind) !== TERM_HITS_OWNER) h?.names.terms.push(span);
+    h?.all.terms.push(span);
+  }
   return out;
 }
 
-/**
- * The frequent words whose search of all fields (`qin=all`) finds their name hits and no more,
- * by the rules that search follows (search.ts `runSearch`): the projects of the agencies whose
- * names have the word (`agencyText`) and of the vendors whose name has it (`vendorNameHas`) are
- * all among the word's hits, and neither are more than `MAX_OWNERS` (the search would say it cut
- * them).
- */
-async function allFieldWords(db: StageDb): Promise<Set<string>> {
-  const words = (await db.rows(`SELECT word FROM frequent_words`)).map((r) => String(r.word));
-  // Each agency's text normalised once, not once per word: 8,159 agencies × 128 words at 6M rows
-  // took 5.8–6.0 s so, 0.3–0.4 s now.
-  const agencies = (await db.rows(`SELECT agency_id, dept_name, dept_sub_name FROM agencies`)).map(
-    (a) => ({ id: Number(a.agency_id), has: matcher(agencyText(a)) }),
-  );
-  await db.run(`CREATE OR REPLACE TEMP TABLE agency_owners (word VARCHAR, agency_id INTEGER)`);
-  const app = await db.conn.createAppender('agency_owners');
-  for (const w of words)
-    for (const a of agencies)
-      if (a.has([w])) {
-        app.appendVarchar(w);
-        app.appendInteger(a.id);
-        app.endRow();
-      }
-  app.closeSync();
-  const rows = await db.rows(`WITH vendor_owners AS (
-      SELECT w.word, v.vendor_id FROM frequent_words w JOIN vendors v ON ${vendorNameHas('v.name', 'w.word')}),
-    owned AS (
-      SELECT o.word, p.project_seq FROM agency_owners o JOIN projects p USING (agency_id)
-      UNION
-      SELECT o.word, c.project_seq FROM vendor_owners o JOIN contracts_by_vendor c USING (vendor_id)),
-    extra AS (SELECT word, project_seq FROM owned EXCEPT SELECT word, project_seq FROM ${WORD_HITS})
-    SELECT word FROM frequent_words
-    WHERE word NOT IN (SELECT word FROM extra)
-      AND word NOT IN (SELECT word FROM agency_owners GROUP BY 1 HAVING count(*) > ${MAX_OWNERS})
-      AND word NOT IN (SELECT word FROM vendor_owners GROUP BY 1 HAVING count(*) > ${MAX_OWNERS})`);
-  return new Set(rows.map((r) => String(r.word)));
+/** Write a scope's views of the frequent words: over all years and each, at `at`. */
+async function writeScope(
+  db: StageDb,
+  w: Writer,
+  agencies: ReadonlyMap<number, AgencyTuple>,
+  scope: Scope,
+  at: { all: (h: string) => string; year: (h: string, fy: number) => string },
+  hits: (word: string) => WordHits,
+): Promise<void> {
+  const parts = await overviews(db, agencies, scope);
+  const viewFile = viewFiles(parts, agencies);
+  const years = await namedYears(db, scope);
+  const pages = await namedPages(db, 'w.word', {
+    from: `projects p ${scope.join}`,
+    rank: 'w.rank',
+  });
+  // A word's file key is its agencyFileKey (files.ts `wordFileKey`).
+  await writeNamed(w, at, years, pages, viewFile, (word) => ({ hits: hits(word) }));
 }
 
+/**
+ * The frequent words' files: their names' views, and (schema 47) their searches of all fields
+ * where an agency's or a winner's name adds projects or more than `MAX_OWNERS` names have the word
+ * (`word-all`). Returns the manifest's `headline.words_all`.
+ */
 export async function writeWords(
   db: StageDb,
   w: Writer,
   agencies: ReadonlyMap<number, AgencyTuple>,
-): Promise<void> {
+): Promise<string[]> {
   db.stage('writing the headline files of frequent words');
-  const parts = await overviews(db, agencies, BY_WORD);
-  const viewFile = viewFiles(parts, agencies);
-  const years = await namedYears(db, BY_WORD);
-  const pages = await namedPages(db, 'w.word', {
-    from: `projects p ${BY_WORD.join}`,
-    rank: 'w.rank',
-  });
   const hits = await wordHits(db);
-  const all = await allFieldWords(db);
-  for (const [word, h] of hits) if (all.has(word)) h.all = 1;
-  // A word's file key is its agencyFileKey (files.ts `wordFileKey`).
-  const at = { all: headlinePath.word, year: headlinePath.wordYear };
-  await writeNamed(w, at, years, pages, viewFile, (word) => ({ hits: hits.get(word)! }));
+  const names = { all: headlinePath.word, year: headlinePath.wordYear };
+  const wide = { all: headlinePath.wordAll, year: headlinePath.wordAllYear };
+  await writeScope(db, w, agencies, BY_WORD, names, (word) => hits.get(word)!.names);
+  await writeScope(db, w, agencies, BY_WORD_ALL, wide, (word) => hits.get(word)!.all);
+  const listed = [...hits].filter(([, h]) => !h.names.all).map(([word]) => wordsAllEntry(word));
+  return (await Promise.all(listed)).sort();
 }

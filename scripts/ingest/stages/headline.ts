@@ -115,11 +115,11 @@ export async function writeHeadline(db: StageDb, dir: string): Promise<Omit<Head
     ids: ids.get(name) ?? [],
   }));
 
-  await writeWords(db, w, agencies);
+  const wordsAll = await writeWords(db, w, agencies);
   const pairs = await writeFacetViews(db, w, agencies, dims, parts, ids);
   await writeUnits(db, w, agencies);
   const info = await writeVendors(db, w, methods, await writeVendorViews(db, w, agencies));
-  return { ...info, sets: setFacets(dims), agency_pairs: pairs };
+  return { ...info, sets: setFacets(dims), agency_pairs: pairs, words_all: wordsAll };
 }
 
 /** The ids a link's `agency=<name>` resolves to, by name: agencyIdsSql with no sub-unit. */

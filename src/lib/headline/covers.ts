@@ -153,8 +153,9 @@ export function knownHits(m: Manifest, years: Record<string, YearNumbers>, w: Wo
       id,
       start,
       end,
-      whole: kind === TERM_HITS_WHOLE,
+      rank: kind - TERM_HITS_WHOLE,
     })),
+    tooManyOwners: !!w.cut,
     rows: Object.values(years).reduce((n, y) => n + y[0], 0),
     // In the order of the projects' files, as the search's own count lists them.
     years: tableFiles(m, 'projects')

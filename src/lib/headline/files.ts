@@ -14,6 +14,8 @@
  *   agency/<h>.json, agency/<h>/fyYYYY.json    the same for one agency name (h: agencyFileKey)
  *   word/<h>.json, word/<h>/fyYYYY.json        the same for a search of one frequent word
  *                                              (h: wordFileKey; schema 14)
+ *   word-all/<h>.json, …/<h>/fyYYYY.json       its search of all fields, where an agency's or
+ *                                              a winner's name adds projects (schema 47)
  *   vendor/<p>.json                            vendors by key, in shards (p: vendorShard)
  *   vendor-view/<h>.json, …/<h>/fyYYYY.json    a busy vendor's view, as an agency name's (h:
  *                                              agencyFileKey of its vendor_key; schema 14)
@@ -134,23 +136,42 @@ export interface TotalsFile extends ViewFile {
 }
 
 /**
- * A frequent word's hits in the index: its terms (`term_id`, `kind` 2 or 3, and where their
- * postings lie among all postings in term-id order: first and past-the-last row), and the
- * `project_seq` range of its projects. A search of the word copies them in one statement.
+ * A frequent word's hits in the index: its terms (`term_id`, `kind` 2 or 3, and 4 in a file of
+ * its search of all fields; where their postings lie among all postings in term-id order: first
+ * and past-the-last row), and the `project_seq` range of its projects. A search of the word
+ * copies them in one statement.
  */
 export interface WordHits {
   terms: [number, number, number, number][];
   seq: [number, number];
   /**
    * (schema 46, `WORD_ALL_FROM`) A search of all fields (`qin=all`) finds these hits and no
-   * others: the projects of the agencies and vendors whose names have the word are all among
-   * them (and are not too many to follow). The file answers that search too.
+   * others: in a word's file, the projects of the agencies and vendors whose names have the word
+   * are all among them (and are not too many to follow); in its `word-all` file (schema 47),
+   * always. The file answers that search too.
    */
   all?: 1;
+  /**
+   * (schema 47) A file of a search of all fields whose word more than `MAX_OWNERS` agencies or
+   * vendors have in their names: its hits hold the first ones' projects, as the search finds
+   * them, and the page says it followed only some.
+   */
+  cut?: 1;
 }
 
 /** The schema whose word files say whether they answer a search of all fields (`WordHits.all`). */
 export const WORD_ALL_FROM = 46;
+
+/**
+ * (Schema 47) The schema whose frequent words have files of their search of all fields where the
+ * names' files do not answer it (`headlinePath.wordAll`, listed in the manifest's
+ * `headline.words_all`). Before, that search was the engine's: a word in thousands of winners'
+ * names read 281 MB at 6M rows (docs/benchmarks.md, session 49).
+ */
+export const WORDS_ALL_FROM = 47;
+/** A word's entry in the manifest's `headline.words_all`. */
+export const wordsAllEntry = async (word: string): Promise<string> =>
+  (await wordFileKey(word)).slice(0, AGENCY_PAIR_HEX);
 
 /**
  * The facets' dimension tables as stored (rows of provinces, methods, types, statuses; districts
@@ -219,6 +240,12 @@ export interface HeadlineInfo {
    * pair asks no file (one that shares the digits by chance asks, and finds none).
    */
   agency_pairs?: string[];
+  /**
+   * (Schema 47) The frequent words whose search of all fields has files of its own
+   * (`headlinePath.wordAll`): the first `AGENCY_PAIR_HEX` hex digits of each word's
+   * `wordFileKey`, sorted.
+   */
+  words_all?: string[];
 }
 
 export const headlinePath = {
@@ -234,6 +261,9 @@ export const headlinePath = {
   vendorViewYear: (h: string, fy: number) => `vendor-view/${h}/fy${fy}.json`,
   word: (h: string) => `word/${h}.json`,
   wordYear: (h: string, fy: number) => `word/${h}/fy${fy}.json`,
+  /** (Schema 47) a frequent word's search of all fields, where `word` does not answer it. */
+  wordAll: (h: string) => `word-all/${h}.json`,
+  wordAllYear: (h: string, fy: number) => `word-all/${h}/fy${fy}.json`,
   facet: (h: string) => `facet/${h}.json`,
   facetYear: (h: string, fy: number) => `facet/${h}/fy${fy}.json`,
   unit: (agencyKey: string) => `unit/${agencyKey}.json`,

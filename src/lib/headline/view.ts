@@ -38,6 +38,7 @@ import {
   PAGE_SIZE,
   vendorShard,
   wordFileKey,
+  wordsAllEntry,
   type HeadRow,
   type RowsFile,
   type TotalsFile,
@@ -298,6 +299,14 @@ async function viewFiles(m: Manifest, read: Read, f: Filters): Promise<ViewPaths
   const word = f.q ? oneWord(f.q) : null;
   if (word !== null) {
     const h = await wordFileKey(word);
+    // A search of all fields where an agency's or a winner's name adds projects: its own files
+    // (schema 47), listed in the manifest. Another word's files answer it where they say so.
+    if (f.qin === 'all' && m.headline?.words_all?.includes(await wordsAllEntry(word)))
+      return {
+        all: headlinePath.wordAll(h),
+        year: (y) => headlinePath.wordAllYear(h, y),
+        agency: false,
+      };
     return { all: headlinePath.word(h), year: (y) => headlinePath.wordYear(h, y), agency: false };
   }
   if (f.agency) {
@@ -338,7 +347,8 @@ async function viewOf(
     : await Promise.all([read<TotalsFile>(paths.all), yearFiles]);
   // A year with projects whose page is missing: the files are not whole (a snapshot replaced
   // while the page was open); the engine says what happened. A search of all fields: a word's
-  // file answers it only where it says that finds the same hits.
+  // file answers it only where it says so (its names' where they find the same hits, or the
+  // search's own, schema 47).
   const file = got && perYear ? { ...got, years: perYear } : got;
   const all = !f.q || f.qin !== 'all' || !!file?.hits?.all;
   if (!file || !all || years?.some((x, i) => !x && file.years[String(chosen[i])])) return null;

@@ -244,16 +244,21 @@ export const MAX_OWNERS = 2000;
 
 /**
  * A frequent word's hits as the ingest wrote them (its headline file, headline/files.ts
- * `WordHits`): their terms (kinds 2 and 3) with where their postings lie, and the hits' numbers.
+ * `WordHits`): their terms (kinds 2 and 3, and 4 for a search of all fields) with where their
+ * postings lie and the rank each gives its projects, the hits' numbers, and whether the search
+ * followed only some of the names that have the word (`MAX_OWNERS`).
  */
 export interface KnownHits extends Omit<SearchHits, 'table'> {
-  terms: (TermSpan & { whole: boolean })[];
+  terms: (TermSpan & { rank: number })[];
+  tooManyOwners: boolean;
 }
 
 /** The known hits copied from their postings: one posting per project, ranked by its term. */
 export function knownHitsSql(postings: readonly ManifestFile[], known: KnownHits): string | null {
-  const whole = known.terms.filter((t) => t.whole).map((t) => sqlNumber(t.id));
-  const rank = `CASE WHEN term_id IN (${whole.join(', ') || 'NULL'}) THEN 0 ELSE 1 END::TINYINT`;
+  const ranked = known.terms.filter((t) => t.rank > 0);
+  const rank = ranked.length
+    ? `CASE ${ranked.map((t) => `WHEN term_id = ${sqlNumber(t.id)} THEN ${sqlNumber(t.rank)}`).join(' ')} ELSE 0 END::TINYINT`
+    : '0::TINYINT';
   const scans = postingScans(postings, known.terms, `project_seq, ${rank} AS rank`);
   return scans.length ? scans.join('\nUNION ALL\n') : null;
 }
@@ -265,8 +270,8 @@ export interface SearchRequest {
 
 /**
  * Run a search: returns its hits table (created once; the same search reuses it). `known`: the
- * hits of a one-word search as the ingest found them (of names, or of all fields where those
- * are the same hits: headline/files.ts `WordHits.all`), copied in one statement.
+ * hits of a one-word search as the ingest found them (of names, or of all fields: headline/files.ts
+ * `WordHits.all`), copied in one statement.
  */
 export async function runSearch(
   ask: Ask,
@@ -283,8 +288,8 @@ export async function runSearch(
       { sql: `CREATE TABLE IF NOT EXISTS ${hitsTable(table)} AS ${copy}`, params: [] },
       postings,
     );
-    const { rows, years, seqMin, seqMax } = known!;
-    return { table, rows, years, seqMin, seqMax, tooManyOwners: false };
+    const { rows, years, seqMin, seqMax, tooManyOwners } = known!;
+    return { table, rows, years, seqMin, seqMax, tooManyOwners };
   }
   const parts: (Sql & { files?: ManifestFile[] })[] = [];
   if (termFiles.length && postings.length) {

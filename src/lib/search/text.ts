@@ -158,6 +158,12 @@ export const TERM_CHUNK = 1;
  */
 export const TERM_HITS_WHOLE = 2;
 export const TERM_HITS_PART = 3;
+/**
+ * (Schema 47) The projects a search of all fields (`qin=all`) of a frequent word finds by an
+ * agency's or a winner's name only (rank 2), where there are any: with the word's two kinds
+ * above, its search of all fields copies them too. No query word matches this kind.
+ */
+export const TERM_HITS_OWNER = 4;
 
 /**
  * What the index stores for a text: its distinct words, and its distinct space-delimited chunks

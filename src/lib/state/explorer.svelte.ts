@@ -29,6 +29,7 @@ import { headlineView, type Headline } from '../headline/view';
 import type { Filters } from '../query/filters';
 import type { Dimensions, DimRow } from '../query/filters/resolve';
 import type { Resolved } from '../query/plan';
+import type { KnownHits } from '../query/search';
 import type { Manifest } from '../schema/tables';
 
 /** User Timing marks of a run, for bench:explore (scripts/bench/views.ts reads them by name). */
@@ -66,6 +67,12 @@ export class Explorer {
   rowsPending = $state(false);
   /** The method labels of the headline files, until the engine's dimensions are in. */
   earlyMethods = $state.raw<DimRow[]>([]);
+  /** A frequent word's hits as its headline files have them, until the engine's search is in. */
+  earlyHits = $state.raw<KnownHits | null>(null);
+  /** The search of all fields followed only some of the names that have its words. */
+  get tooManyOwners(): boolean {
+    return (this.search ?? this.earlyHits)?.tooManyOwners ?? false;
+  }
   error = $state<string | null>(null);
   /** The tab is in the background: the run waits until it is looked at (no CPU taken meanwhile). */
   waitingForVisible = $state(false);
@@ -138,6 +145,7 @@ export class Explorer {
     }
     this.headline = 'loading';
     this.earlyCheck = 'pending';
+    this.earlyHits = null;
     let early = false;
     /**
      * The view from the headline files: its first page and (one year or all, national or a
@@ -222,6 +230,7 @@ export class Explorer {
     this.rowsPending = h.rows === null;
     this.vendor = h.vendor;
     this.earlyMethods = h.methods;
+    this.earlyHits = h.hits;
     // What the files do not answer for this view is not shown beside its numbers until the
     // engine has.
     this.facets = h.overview?.facets ?? null;
