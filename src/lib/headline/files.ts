@@ -163,17 +163,6 @@ export interface WordHits {
 export const WORD_ALL_FROM = 46;
 
 /**
- * (Schema 47) The schema whose frequent words have files of their search of all fields where the
- * names' files do not answer it (`headlinePath.wordAll`, listed in the manifest's
- * `headline.words_all`). Before, that search was the engine's: a word in thousands of winners'
- * names read 281 MB at 6M rows (docs/benchmarks.md, session 49).
- */
-export const WORDS_ALL_FROM = 47;
-/** A word's entry in the manifest's `headline.words_all`. */
-export const wordsAllEntry = async (word: string): Promise<string> =>
-  (await wordFileKey(word)).slice(0, AGENCY_PAIR_HEX);
-
-/**
  * The facets' dimension tables as stored (rows of provinces, methods, types, statuses; districts
  * too before schema 20).
  */
@@ -326,6 +315,12 @@ export const AGENCY_PAIR_HEX = 8;
 /** A name's entry in the manifest's `headline.agency_pairs`. */
 export const agencyPairsEntry = async (name: string): Promise<string> =>
   (await agencyFileKey(name)).slice(0, AGENCY_PAIR_HEX);
+/**
+ * (Schema 47) A frequent word's entry in the manifest's `headline.words_all`, the words whose
+ * search of all fields has files of its own (`headlinePath.wordAll`): as a name's, its file key's
+ * first digits (`wordFileKey` is `agencyFileKey`).
+ */
+export const wordsAllEntry = agencyPairsEntry;
 /**
  * An agency name's pair's view key: the name, then the value's key (`facetViewKey`), which has no
  * separator in it, so the last one splits them.
