@@ -3,13 +3,14 @@
  *                         [--only TEXT] [--networks loopback,throttled]
  *
  * Keyword search on the built site over generated data (the dataset and site as bench:explore
- * makes them): bytes, requests and cold / warm / repeat time for a common word across all years,
- * a rare word, a two-word query, a word within one year, and a search of all fields (agency and
- * winner names too) of a common word and of a word winners' names have. In the same run, the
- * baseline: what a naive `project_name LIKE '%…%'` scan must transfer over the same files (the
- * name and seq column chunks of every `project_names` file and their footers, read from the
- * Parquet metadata: DuckDB fetches whole column chunks), and the index's own size. Not a test:
- * quote its output (docs/benchmarks.md).
+ * makes them): bytes, requests and cold / warm / repeat time for a common word across all years
+ * (its first page, its second, another order; repeat: the earliest year first), a rare word, a
+ * two-word query, a word within one year, and a search of all fields (agency and winner names
+ * too) of a common word and of a word winners' names have. In the same run, the baseline: what a
+ * naive `project_name LIKE '%…%'` scan must transfer over the same files (the name and seq column
+ * chunks of every `project_names` file and their footers, read from the Parquet metadata: DuckDB
+ * fetches whole column chunks), and the index's own size. Not a test: quote its output
+ * (docs/benchmarks.md).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync, statSync } from 'node:fs';
@@ -61,6 +62,9 @@ async function interactions(data: string): Promise<Interaction[]> {
   // The page keeps a search's hits: warm is each search's first visit in a running page.
   return [
     { name: 'common word, all years (ถนน)', path: q({ q: 'ถนน' }) },
+    // Its other pages and orders: the page from the hits and the ordered copy (session 54).
+    { name: 'common word, all years, page 2 (ถนน)', path: q({ q: 'ถนน', page: '2' }) },
+    { name: 'common word, all years, by agreed (ถนน)', path: q({ q: 'ถนน', sort: '-agreed' }) },
     { name: `rare word, all years (${rare.term})`, path: q({ q: rare.term! }) },
     { name: 'two words (นม โรงเรียน)', path: q({ q: 'นม โรงเรียน' }) },
     { name: `common word, one year (ถนน, ${fy})`, path: q({ q: 'ถนน', fy: String(fy) }) },

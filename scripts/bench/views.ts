@@ -213,7 +213,13 @@ async function measure(
   it: Interaction,
   throttle: boolean,
   queries = false,
-): Promise<{ cold: Measure; warm?: Measure; repeat?: Measure; warmQueries?: QueryCost[] }> {
+): Promise<{
+  cold: Measure;
+  warm?: Measure;
+  repeat?: Measure;
+  warmQueries?: QueryCost[];
+  repeatQueries?: QueryCost[];
+}> {
   let { context, page } = await freshPage(browser, throttle, queries);
   const landing = it.path === '/';
   let mark = log.length;
@@ -232,7 +238,8 @@ async function measure(
     return { cold };
   }
   let warmQueries: QueryCost[] | undefined;
-  const visit = async (href: string, timeQueries = false) => {
+  let repeatQueries: QueryCost[] | undefined;
+  const visit = async (href: string, timeQueries: 'warm' | 'repeat' | null = null) => {
     const before = await runOf(page);
     const q = queries ? await queryCount(page) : 0;
     mark = log.length;
@@ -241,10 +248,14 @@ async function measure(
     await settled(page, false, before);
     const ms = Math.round(performance.now() - t);
     const own = await marks(page);
-    if (queries && timeQueries) warmQueries = await queriesSince(page, q);
+    if (queries && timeQueries === 'warm') warmQueries = await queriesSince(page, q);
+    if (queries && timeQueries === 'repeat') repeatQueries = await queriesSince(page, q);
     return { ms, ...own, ...transferred(log, mark), ...(await searchMs(page)) };
   };
-  const again = `${it.path}${it.path.includes('?') ? '&' : '?'}sort=fy`;
+  // The same view in the earliest year first (a view already in an order: that order replaced).
+  const url = new URL(it.path, origin);
+  url.searchParams.set('sort', 'fy');
+  const again = `${url.pathname}${url.search}`;
   if (it.firstInPage) {
     // Warm is this view's first visit in a page whose engine runs (work the page keeps, like a
     // search's hits, is not there yet); repeat is the same view, sorted otherwise, again.
@@ -253,20 +264,20 @@ async function measure(
     await page.goto(`${origin}/explore?fy=2500`);
     await settled(page, false, 0);
     const warmup_ms = await engineWarm(page);
-    const warm = { ...(await visit(it.path, true)), warmup_ms };
+    const warm = { ...(await visit(it.path, 'warm')), warmup_ms };
     await visit('/explore?fy=2500');
-    const repeat = await visit(again);
+    const repeat = await visit(again, 'repeat');
     await context.close();
-    return { cold, warm, repeat, warmQueries };
+    return { cold, warm, repeat, warmQueries, repeatQueries };
   }
   // Warm: the engine runs in this page; an unrelated view first, then this one.
   await visit('/explore?fy=2500');
   await engineWarm(page);
-  const warm = await visit(again, true);
+  const warm = await visit(again, 'warm');
   await visit('/explore?fy=2500');
-  const repeat = await visit(again);
+  const repeat = await visit(again, 'repeat');
   await context.close();
-  return { cold, warm, repeat, warmQueries };
+  return { cold, warm, repeat, warmQueries, repeatQueries };
 }
 
 export interface ViewsOptions {
@@ -279,7 +290,7 @@ export interface ViewsOptions {
   networks: string[];
   /** Print every Parquet request of each view (file, range, bytes), to see what a view reads. */
   requests?: boolean;
-  /** Print the queries of each view's warm visit with the time each took in the engine. */
+  /** Print the queries of each view's warm and repeat visits with the time each took in the engine. */
   queries?: boolean;
   /** Warm is each view's first visit in a page whose engine runs (no view of it before). */
   firstInPage?: boolean;
@@ -317,11 +328,15 @@ export async function runViews(o: ViewsOptions): Promise<void> {
                 console.log(`  ${e.method} ${e.path} ${e.range ?? '-'} ${e.bytes}`);
           }
           // The median run by cold time (loopback) or the single throttled run.
-          const { warmQueries, ...r } = runs.sort((a, b) => a.cold.ms - b.cold.ms)[
+          const { warmQueries, repeatQueries, ...r } = runs.sort((a, b) => a.cold.ms - b.cold.ms)[
             Math.floor(runs.length / 2)
           ]!;
-          for (const q of warmQueries ?? [])
-            console.log(`  ${String(q.ms).padStart(5)} ms  ${q.sql}`);
+          for (const [label, qs] of [
+            ['warm', warmQueries],
+            ['repeat', repeatQueries],
+          ] as const)
+            for (const q of qs ?? [])
+              console.log(`  ${label.padEnd(6)} ${String(q.ms).padStart(5)} ms  ${q.sql}`);
           console.log(
             JSON.stringify({
               rows,
@@ -346,7 +361,7 @@ export async function runViews(o: ViewsOptions): Promise<void> {
  * The command line both view benchmarks share: `--rows 6000000,21000000 --seed 1 --dir data/bench
  * --runs 3 --only TEXT --networks loopback,throttled [--requests] [--queries] [--first-in-page]`
  * (--requests prints every Parquet request of each view: file, range, bytes; --queries each query
- * of the warm visit with its time in the engine; --first-in-page makes warm each view's first
+ * of the warm and the repeat visit with its time in the engine; --first-in-page makes warm each view's first
  * visit in a page whose engine runs, rather than the view sorted otherwise after its cold visit).
  */
 export async function runViewsCli(

@@ -101,6 +101,40 @@ describe('search on the real drone projects', () => {
     }
   });
 
+  it('pages a search past its first page and in every order as native DuckDB sorts its hits', async () => {
+    const q = 'โดรน';
+    const ids = matching(names, [q]);
+    const whole = ids.filter((id) => wholeWords(names.get(id)!, [q]));
+    expect(ids.length).toBeGreaterThan(100);
+    expect(whole.length).toBeLessThan(ids.length);
+    const list = (xs: string[]) => `[${xs.map((x) => `"${x}"`).join(',')}]`;
+    // Whole-word matches first, then the table's order (src/lib/query/page-sql.ts SORT_ORDER).
+    const orders = {
+      '-budget': 'budget DESC NULLS LAST, project_id',
+      agreed: 'agreed ASC NULLS LAST, project_id',
+      fy: 'fiscal_year, project_seq',
+      '-fy': 'fiscal_year DESC, project_seq',
+    } as const;
+    for (const [sort, order] of Object.entries(orders)) {
+      for (const n of sort === '-budget' ? [2] : [1, 2]) {
+        const expected = (
+          await rows(
+            `SELECT project_id FROM ${table(DRONE_DATA, 'projects')}
+             WHERE list_contains(?::VARCHAR[], project_id)
+             ORDER BY NOT list_contains(?::VARCHAR[], project_id), ${order}
+             LIMIT 50 OFFSET ${(n - 1) * 50}`,
+            [list(ids), list(whole)],
+          )
+        ).map((x) => String(x.project_id));
+        const page = await view(drone.origin, { q, sort: sort as Filters['sort'], page: n });
+        const shown = await page.$$eval('[data-testid="results"] tbody tr', (trs) =>
+          trs.map((tr) => tr.getAttribute('data-project-id')),
+        );
+        expect({ sort, n, shown }).toEqual({ sort, n, shown: expected });
+      }
+    }
+  });
+
   it('combines with year and method filters, and the export holds exactly the same projects', async () => {
     const f = { q: 'โดรน', fy: [2566], method: ['specific'] };
     const page = await view(drone.origin, f);

@@ -7,7 +7,9 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from '../../src/lib/query/filters';
 import { matchTable, runSearch, termRuns, type SearchIn } from '../../src/lib/query/search';
-import type { Ask } from '../../src/lib/query/aggregate';
+import { sourceFiles, type Ask, type Row } from '../../src/lib/query/aggregate';
+import { COPY_SORTS, rowsSql } from '../../src/lib/query/page-sql';
+import { searchAnswers, searchPage } from '../../src/lib/query/search-page';
 import { parquet } from '../../src/lib/query/sql';
 import { FREQUENT_WORDS } from '../../scripts/ingest/stages/search-index';
 import {
@@ -344,5 +346,88 @@ describe('qin=all on generated data', () => {
     expect(opened.size).toBeLessThan(copy.length);
     const named = new Set(byName);
     for (const [id, rank] of got) expect(rank === 2, id).toBe(!named.has(id));
+  });
+});
+
+describe("a search's pages without every hit's facts", () => {
+  it('gives every order and page as the sorted facts, from the hits and the ordered copy', async () => {
+    const terms = tableFiles(drone.m, 'search_terms');
+    // Frequent words found whole and inside other words (two ranks), read from the index.
+    const twoRanks = (
+      await drone.ask(
+        {
+          sql: `SELECT term FROM ${parquet(terms)} WHERE kind = ${TERM_HITS_PART} ORDER BY projects DESC LIMIT 3`,
+          params: [],
+        },
+        terms,
+      )
+    ).map((t) => String(t.term));
+    expect(twoRanks.length).toBe(3);
+    const [word] = (
+      await rows(
+        `SELECT name FROM ${table(dirs.genDir, 'vendors')} WHERE tin_status = 'valid' ORDER BY vendor_id LIMIT 1`,
+      )
+    ).map((v) => String(v.name).split(' ')[1]!);
+    const cases: [Site, Record<string, string>][] = [
+      ...twoRanks.map((q) => [drone, { q }] as [Site, Record<string, string>]),
+      [drone, { q: twoRanks[0]!, fy: '2566' }],
+      [drone, { q: 'โดรน', fy: '2566,2567' }],
+      [drone, { q: 'zzzqqq' }],
+      [gen, { q: word!, qin: 'all' }],
+      [gen, { q: word!, qin: 'all', fy: String(gen.m.fiscal_years[1]) }],
+    ];
+    const sorts = [...COPY_SORTS, 'fy', '-fy'] as const;
+    // (Rows of the copy carry their names, rows of the facts their rank: neither is compared.)
+    const bare = (x: Row) =>
+      Object.fromEntries(Object.entries(x).filter(([k]) => k !== 'project_name' && k !== 'rank'));
+    let mixed = 0;
+    let copyOnly = 0;
+    for (const [s, c] of cases) {
+      const r = await s.resolve(parseFilters(new URLSearchParams(c)).filters);
+      expect(searchAnswers(r)).toBe(true);
+      const files = sourceFiles(s.m, 'projects', r);
+      const levels = files.length
+        ? await s.ask(
+            {
+              sql: `SELECT rank, count(*)::INTEGER AS n FROM ${r.search!.table} h
+                JOIN ${parquet(files)} USING (project_seq) GROUP BY rank ORDER BY rank`,
+              params: [],
+            },
+            files,
+          )
+        : [];
+      const total = levels.reduce((n, x) => n + Number(x.n), 0);
+      const first = Number(levels[0]?.n ?? 0);
+      // The first pages, one across the ranks, the last and one past the end.
+      const offsets = [0, 50, Math.max(0, first - 25), Math.max(0, total - 10), total + 50];
+      // The copy said to hold a tenth of the projects: ranks with few hits are read from the facts.
+      const held =
+        tableFiles(s.m, 'projects_top').reduce((n, f) => n + f.rows, 0) / COPY_SORTS.length;
+      const tenth = { ...s.m, counts: { ...s.m.counts, projects: held * 10 } };
+      for (const sort of sorts) {
+        for (const offset of offsets) {
+          const sorted = files.length
+            ? (await s.ask(rowsSql('projects', files, r, sort, 50, offset), files)).map(bare)
+            : [];
+          for (const m of [s.m, tenth]) {
+            const read = new Set<string>();
+            const ask: Ask = (q, fs) => (fs.forEach((f) => read.add(f.table)), s.ask(q, fs));
+            const page = await searchPage(ask, { m, r, sort, limit: 50, offset });
+            if (page === null) {
+              // Only a money order none of whose ranks the copy holds: the facts in one query.
+              expect({ c, sort, offset, m: m === tenth }).toMatchObject({ m: true });
+              expect(COPY_SORTS).toContain(sort);
+              continue;
+            }
+            const got = page.map(bare);
+            expect({ c, sort, offset, got }).toEqual({ c, sort, offset, got: sorted });
+            if (read.has('projects_top_filters') && read.has('projects')) mixed++;
+            if (read.has('projects_top_filters') && !read.has('projects')) copyOnly++;
+          }
+        }
+      }
+    }
+    expect(mixed).toBeGreaterThan(0);
+    expect(copyOnly).toBeGreaterThan(0);
   });
 });

@@ -14,6 +14,7 @@ import {
   type YearCount,
 } from '../query/page-sql';
 import { rowSource, type Resolved, type Source } from '../query/plan';
+import { searchPage } from '../query/search-page';
 import {
   projectDetail as detailBy,
   toResultRow,
@@ -50,15 +51,19 @@ export async function pageRows(
   const source = rowSource(r);
   const files = ranked ? [] : sourceFiles(m, source, r);
   if (!ranked && files.length === 0) return [];
+  // (A search's with years at most: its hits in turn, from the copy where it holds them.)
   const top =
     ranked ??
+    (await searchPage(ask, of)) ??
     (yearAnswers(m, r, sort)
       ? await yearPage(ask, of)
       : await ask<Row>(rowsSql(source, files, r, sort, PAGE_SIZE, offset), files));
   if (top.length === 0) return [];
   const seqs = top.map((x) => ({ project_seq: Number(x.project_seq) }));
+  // Rows of the copies carry their names (a search's page: where all came from the copy).
+  const named = !!ranked || top.every((x) => 'project_name' in x);
   const [names, agencies] = await Promise.all([
-    ranked
+    named
       ? new Map(top.map((x) => [Number(x.project_seq), x]))
       : namesFor(m, r, source, files, seqs),
     namesById<Agency>(m, 'agencies', 'agency_id', [

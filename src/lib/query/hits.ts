@@ -13,6 +13,8 @@ export interface SearchHits {
   years: number[];
   seqMin: number | null;
   seqMax: number | null;
+  /** Only the hits of this rank (a search's page takes each rank in turn: search-page.ts). */
+  rank?: number;
 }
 
 /**

@@ -23,7 +23,8 @@ import { inList, range, sqlNumber, type Param, type Sql } from './sql';
 function hitsWhere(h: SearchHits): string {
   if (h.rows === 0 || h.seqMin === null || h.seqMax === null) return 'FALSE';
   const bound = `project_seq BETWEEN ${sqlNumber(h.seqMin)} AND ${sqlNumber(h.seqMax)}`;
-  return `${bound} AND project_seq IN (SELECT project_seq FROM ${hitsTable(h.table)})`;
+  const rank = h.rank === undefined ? '' : ` WHERE rank = ${sqlNumber(h.rank)}`;
+  return `${bound} AND project_seq IN (SELECT project_seq FROM ${hitsTable(h.table)}${rank})`;
 }
 
 function facetWhere(col: string, f: FacetIds, params: Param[]): string {
