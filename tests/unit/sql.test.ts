@@ -268,6 +268,28 @@ describe('explorer SQL on native DuckDB', () => {
     await aggregateBatch((q, files) => (vsql.push(q.sql), gen.ask(q, files)), gen.m, rv, reqs);
     expect(vsql.every((q) => q.includes('contracts_by_vendor'))).toBe(true);
     expect([reqs.length, vsql.length]).toEqual([11, 2]);
+    // A search: the totals' contract measures come from its contracts, as the month chart and
+    // the top vendors do: one scan of them (the totals' project measures: one of the projects).
+    for (const [s, q] of [
+      [drone, 'โดรน'],
+      [gen, 'ถนน'],
+    ] as const) {
+      const rs = await s.resolve(f({ q }));
+      const read: string[][] = [];
+      const batch = await aggregateBatch(
+        (x, files) => (read.push(files.map((y) => y.table)), s.ask(x, files)),
+        s.m,
+        rs,
+        reqs,
+      );
+      const alone = await aggregateWith(s.ask, s.m, rs, [], TOTALS_REQUEST.measures);
+      expect(batch[0]).toEqual(alone);
+      expect(Number(batch[0]![0]!.contracts)).toBeGreaterThan(0);
+      expect({ q, contracts: read.filter((t) => t.includes('contracts')).length }).toEqual({
+        q,
+        contracts: 1,
+      });
+    }
   });
 
   it('pages rows in the chosen order, without gaps or repeats', async () => {

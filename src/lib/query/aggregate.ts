@@ -147,7 +147,16 @@ export async function aggregateWith(
     }
     return results[0]!;
   }
-  // Two sources: merge rows by their group values, then order and cut here.
+  return mergeParts(groups, measures, results, opts);
+}
+
+/** Two sources' rows of one request merged by their group values, then ordered and cut. */
+function mergeParts(
+  groups: readonly Group[],
+  measures: readonly Measure[],
+  results: readonly Row[][],
+  opts: AggregateOptions = {},
+): Row[] {
   const key = (row: Row) => JSON.stringify(groups.map((g) => row[g]));
   const merged = new Map<string, Row>();
   for (const rows of results) {
@@ -200,9 +209,45 @@ export async function aggregateBatch(
   r: Resolved,
   reqs: readonly BatchRequest[],
 ): Promise<Row[][]> {
-  const out: Promise<Row[]>[] = [];
   const skip = copyAnswers(m, r, reqs);
   const absent = new Set([...absentFor(m, r), ...skip]);
+  // A request two sources answer (its project measures from one, its contract measures from
+  // another; not ordered or cut) is asked as its two parts, each batched with the requests over
+  // its source: a search's totals and its month and winners charts are one scan of its
+  // contracts, where they were two.
+  const items: BatchRequest[] = [];
+  const of = reqs.map((q) => {
+    const split =
+      q.opts?.orderBy || q.opts?.limit
+        ? []
+        : planSplit(r, q.groups, q.measures, q.opts?.except, absent);
+    const each = split.length > 1 ? split.map((p) => ({ ...q, measures: p.measures })) : [q];
+    return each.map((x) => items.push(x) - 1);
+  });
+  const rows = await batched(ask, m, r, items, skip, absent);
+  return reqs.map((q, i) => {
+    const at = of[i]!;
+    return at.length === 1
+      ? rows[at[0]!]!
+      : mergeParts(
+          q.groups,
+          q.measures,
+          at.map((j) => rows[j]!),
+          q.opts,
+        );
+  });
+}
+
+/** `aggregateBatch`'s requests, each answered by one source or asked on its own. */
+async function batched(
+  ask: Ask,
+  m: Manifest,
+  r: Resolved,
+  reqs: readonly BatchRequest[],
+  skip: ReadonlySet<Source>,
+  absent: ReadonlySet<Source>,
+): Promise<Row[][]> {
+  const out: Promise<Row[]>[] = [];
   const alone = (i: number) => {
     const q = reqs[i]!;
     out[i] = aggregateWith(ask, m, r, q.groups, q.measures, { ...q.opts, skip });
