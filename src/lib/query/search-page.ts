@@ -2,7 +2,7 @@
  * A page of a search's view whose only other filter is fiscal years, without the facts of every
  * hit. The table ranks a search's whole-word matches first (the hits' `rank`), then the chosen
  * order; sorting every hit's facts for one page read all of them (a frequent word's page 2 or
- * year order: 108 MB of `projects` at 6M rows, docs/benchmarks.md, session 54). Instead:
+ * year order: 108–113 MB of `projects` at 6M rows, docs/benchmarks.md, session 54). Instead:
  * - a year order is the hits' own order: each year's projects are one run of `project_seq` in
  *   year order (the manifest's `seq_min` and `seq_max`), so the page's hits come from the hits
  *   table alone, then their rows (`seqRowsSql`);
