@@ -13,7 +13,7 @@ import { sourceFiles, type Ask, type Row } from './aggregate';
 import { hitsTable } from './hits';
 import { COPY_SORTS, orderFiles, rowsSql, seqRowsSql, topPage, type PageOf } from './page-sql';
 import { activeDims, rowSource, type Resolved } from './plan';
-import { sqlNumber } from './sql';
+import { seqBetween, sqlNumber } from './sql';
 import type { ManifestFile } from '../schema/tables';
 
 /** Whether `searchPage` may give the view's pages: a search and at most fiscal years. */
@@ -22,14 +22,6 @@ export function searchAnswers(r: Resolved): boolean {
     !!r.search &&
     rowSource(r) === 'projects' &&
     activeDims(r).every((d) => d === 'search' || d === 'fy')
-  );
-}
-
-/** Each file's `project_seq` range as SQL (null: older data without them). */
-function seqRanges(files: readonly ManifestFile[]): string[] | null {
-  if (files.some((f) => f.seq_min == null || f.seq_max == null)) return null;
-  return files.map(
-    (f) => `project_seq BETWEEN ${sqlNumber(f.seq_min!)} AND ${sqlNumber(f.seq_max!)}`,
   );
 }
 
@@ -43,8 +35,9 @@ export async function searchPage(ask: Ask, of: PageOf): Promise<Row[] | null> {
   if (!searchAnswers(r)) return null;
   const files = sourceFiles(m, 'projects', r);
   if (files.length === 0) return [];
-  const ranges = seqRanges(files);
-  if (!ranges) return null;
+  // (Older data has no seq ranges in its manifest.)
+  if (files.some((f) => f.seq_min == null || f.seq_max == null)) return null;
+  const ranges = files.map(seqBetween);
   const hits = hitsTable(r.search!.table);
   // The chosen years' hits (without a year, every hit: the files are the hits' years).
   const within = r.fy.length ? `WHERE (${ranges.join(' OR ')})` : '';
@@ -61,9 +54,9 @@ export async function searchPage(ask: Ask, of: PageOf): Promise<Row[] | null> {
   const held = orderFiles(m, 'projects_top', sort).reduce((n, f) => n + f.rows, 0);
   const parts: { r: Resolved; skip: number; take: number; copy: boolean }[] = [];
   let skip = offset;
+  let got = 0;
   for (const x of levels) {
     const n = Number(x.n);
-    const got = parts.reduce((k, p) => k + p.take, 0);
     if (got === limit) break;
     if (skip >= n) {
       skip -= n;
@@ -75,6 +68,7 @@ export async function searchPage(ask: Ask, of: PageOf): Promise<Row[] | null> {
     const copy = (n * held) / Math.max(1, m.counts.projects) >= skip + take;
     const level = { ...r, search: { ...r.search!, rank: Number(x.rank), rows: n } };
     parts.push({ r: level, skip, take, copy });
+    got += take;
     skip = 0;
   }
   if (!parts.length) return [];
@@ -83,8 +77,10 @@ export async function searchPage(ask: Ask, of: PageOf): Promise<Row[] | null> {
   for (const p of parts) {
     const page = { m, r: p.r, sort, limit: p.take, offset: p.skip };
     const top = p.copy ? await topPage(ask, page) : null;
-    const own = sourceFiles(m, 'projects', p.r);
-    rows.push(...(top ?? (await ask(rowsSql('projects', own, p.r, sort, p.take, p.skip), own))));
+    // (A rank's hits lie in the view's files.)
+    rows.push(
+      ...(top ?? (await ask(rowsSql('projects', files, p.r, sort, p.take, p.skip), files))),
+    );
   }
   return rows;
 }

@@ -31,7 +31,7 @@ import {
 import type { Ask } from './aggregate';
 import { hitsTable, hitsTableName, type SearchHits } from './hits';
 import { dimensionSql } from './lookups';
-import { parquet, sqlNumber, type Param, type Sql } from './sql';
+import { parquet, seqBetween, sqlNumber, type Param, type Sql } from './sql';
 
 export type SearchIn = 'name' | 'all';
 
@@ -366,8 +366,7 @@ export async function hitStats(
   // (native DuckDB, 479k hits of 11 years; ~0.1 s of the latest update's view in DuckDB-WASM).
   const ranges = projects.filter((f) => f.seq_min != null && f.seq_max != null);
   const yearOf = ranges.map(
-    (f) =>
-      `bool_or(project_seq BETWEEN ${sqlNumber(f.seq_min!)} AND ${sqlNumber(f.seq_max!)})::INTEGER AS y${sqlNumber(f.fiscal_year!)}`,
+    (f) => `bool_or(${seqBetween(f)})::INTEGER AS y${sqlNumber(f.fiscal_year!)}`,
   );
   const [s] = await ask(
     {

@@ -55,6 +55,14 @@ export function sqlAmount(text: string): string {
   return `${text}::DECIMAL(18,2)`;
 }
 
+/**
+ * A file's `project_seq` range (the manifest's `seq_min` and `seq_max`) as a literal condition:
+ * which of a search's hits lie in that file's fiscal year.
+ */
+export function seqBetween(f: ManifestFile): string {
+  return `project_seq BETWEEN ${sqlNumber(f.seq_min!)} AND ${sqlNumber(f.seq_max!)}`;
+}
+
 export function inList(col: string, ids: readonly number[], params: Param[]): string {
   if (ids.length === 0) return 'FALSE';
   // The literal range lets DuckDB skip row groups by their statistics; membership itself is
